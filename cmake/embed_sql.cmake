@@ -1,0 +1,26 @@
+# Writes OUT: a C++ file holding every sql/*.sql (migrations) and
+# sql/queries/*.sql (named queries) as string literals, so the binary needs no
+# file beside it. Run by the build whenever an SQL file changes.
+file(GLOB migrations ${SQL_DIR}/*.sql)
+file(GLOB queries ${SQL_DIR}/queries/*.sql)
+list(SORT migrations)
+list(SORT queries)
+
+set(body "// Generated from sql/ by cmake/embed_sql.cmake; do not edit.\n")
+string(APPEND body "#include \"embedded_sql.hpp\"\n\nnamespace sql {\n\n")
+string(APPEND body "const std::vector<SqlFile>& migrations() {\n  static const std::vector<SqlFile> files = {\n")
+foreach(file ${migrations})
+  get_filename_component(name ${file} NAME)
+  file(READ ${file} text)
+  string(APPEND body "    {\"${name}\", R\"__sql__(${text})__sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n")
+string(APPEND body "const std::vector<SqlFile>& queries() {\n  static const std::vector<SqlFile> files = {\n")
+foreach(file ${queries})
+  get_filename_component(name ${file} NAME_WE)
+  file(READ ${file} text)
+  string(APPEND body "    {\"${name}\", R\"__sql__(${text})__sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace sql\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,38 @@
+// uptime-monitor: reads the command line and hands over to the command.
+#include <cstdio>
+#include <exception>
+
+#include "cli.hpp"
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  Options options;
+  try {
+    options = parse_command_line(argc, argv);
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "uptime-monitor: %s\n", error.what());
+    return 2;
+  }
+  try {
+    switch (options.command) {
+      case Command::help:
+        std::fputs(help_text().c_str(), stdout);
+        return 0;
+      case Command::version:
+        std::puts("uptime-monitor " UPTIME_VERSION);
+        return 0;
+      case Command::serve:
+        return run_serve(options);
+      case Command::import:
+        return run_import(options);
+      case Command::report:
+        return run_report(options);
+      case Command::generate:
+        return run_generate(options);
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "uptime-monitor: %s\n", error.what());
+    return 1;
+  }
+  return 1;
+}

@@ -1,0 +1,31 @@
+-- Statements of the import path (files and API bodies). ?N are bound in C++.
+
+-- name: store_keys
+SELECT id, store_id FROM stores;
+
+-- name: insert_store
+INSERT INTO stores (store_id) VALUES (?1);
+
+-- name: insert_poll
+INSERT INTO polls (store, at_us, active) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;
+
+-- name: poll_status
+SELECT active FROM polls WHERE store = ?1 AND at_us = ?2;
+
+-- name: raise_latest_poll
+UPDATE stores SET latest_poll_us = max(coalesce(latest_poll_us, ?2), ?2) WHERE id = ?1;
+
+-- name: delete_store_hours
+DELETE FROM business_hours WHERE store = ?1;
+
+-- name: insert_hours
+INSERT INTO business_hours (store, day, start_s, end_s) VALUES (?1, ?2, ?3, ?4);
+
+-- name: set_store_zone
+UPDATE stores SET timezone = ?2 WHERE id = ?1;
+
+-- name: count_polls
+SELECT poll_count FROM data_state;
+
+-- name: record_change
+UPDATE data_state SET generation = generation + 1, poll_count = poll_count + ?1;

@@ -1,0 +1,23 @@
+-- Selection for a report: read inside one snapshot by every worker.
+
+-- name: data_generation
+SELECT generation FROM data_state;
+
+-- name: latest_poll
+SELECT max(latest_poll_us) FROM stores;
+
+-- name: report_stores
+SELECT id, store_id, timezone FROM stores ORDER BY id;
+
+-- name: store_hours
+SELECT day, start_s, end_s FROM business_hours WHERE store = ?1;
+
+-- name: store_polls
+-- A store's polls that can matter for [?2 = week start, ?3 = now]: those inside
+-- it plus the last one before it (it holds until the first poll inside). Both
+-- bounds are index seeks on (store, at_us), so older history is never read.
+SELECT at_us, active FROM polls
+WHERE store = ?1
+  AND at_us <= ?3
+  AND at_us >= coalesce((SELECT max(at_us) FROM polls WHERE store = ?1 AND at_us < ?2), ?2)
+ORDER BY at_us;

@@ -1,0 +1,235 @@
+#include "cli.hpp"
+
+#include <cstdlib>
+#include <functional>
+#include <limits>
+#include <vector>
+
+namespace {
+
+using Setter = std::function<void(Options&, const std::string& value)>;
+
+struct Flag {
+  const char* name;        // "--db"
+  const char* env;         // "UPTIME_DB", or nullptr
+  const char* value_name;  // "PATH"
+  const char* help;
+  std::vector<Command> commands;  // the commands it applies to
+  Setter set;
+};
+
+unsigned long long parse_number(const std::string& flag, const std::string& value,
+                                unsigned long long min, unsigned long long max) {
+  std::size_t used = 0;
+  unsigned long long number = 0;
+  try {
+    if (value.empty() || value[0] == '-' || value[0] == '+') throw std::invalid_argument(value);
+    number = std::stoull(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size() || number < min || number > max) {
+    throw UsageError(flag + " wants a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got '" + value + "'");
+  }
+  return number;
+}
+
+Instant parse_instant(const std::string& flag, const std::string& value) {
+  auto instant = parse_timestamp(value);
+  if (!instant) {
+    throw UsageError(flag + " wants a UTC timestamp such as '2023-01-25 18:00:00 UTC', got '" +
+                     value + "'");
+  }
+  return *instant;
+}
+
+const std::vector<Flag>& flags() {
+  using C = Command;
+  static const std::vector<Flag> all = {
+      {"--db", "UPTIME_DB", "PATH", "SQLite database file (created if missing) [uptime.db]",
+       {C::serve, C::import, C::report},
+       [](Options& o, const std::string& v) { o.db_path = v; }},
+      {"--data", "UPTIME_DATA", "DIR",
+       "folder with store_status.csv, menu_hours.csv, timezones.csv: what import loads, and "
+       "what serve loads when the database holds no polls yet",
+       {C::serve, C::import},
+       [](Options& o, const std::string& v) { o.data_dir = v; }},
+      {"--host", "UPTIME_HOST", "ADDR", "address to listen on [127.0.0.1]", {C::serve},
+       [](Options& o, const std::string& v) { o.host = v; }},
+      {"--port", "UPTIME_PORT", "N", "port to listen on; 0 picks a free one and prints it [8080]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.port = static_cast<int>(parse_number("--port", v, 0, 65535));
+       }},
+      {"--threads", "UPTIME_THREADS", "N", "report workers (and HTTP threads) [one per core]",
+       {C::serve, C::report},
+       [](Options& o, const std::string& v) {
+         o.threads = static_cast<unsigned>(parse_number("--threads", v, 1, 256));
+       }},
+      {"--queue", "UPTIME_QUEUE", "N", "reports that may wait to run; beyond it 429 [16]",
+       {C::serve},
+       [](Options& o, const std::string& v) { o.queue_limit = parse_number("--queue", v, 1, 10000); }},
+      {"--max-body", "UPTIME_MAX_BODY", "BYTES", "largest request body accepted; beyond it 413 [67108864]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.max_body = parse_number("--max-body", v, 1024, std::numeric_limits<std::uint32_t>::max());
+       }},
+      {"--as-of", "UPTIME_AS_OF", "TS", "compute the report as of this UTC instant [latest poll]",
+       {C::report},
+       [](Options& o, const std::string& v) { o.as_of = parse_instant("--as-of", v); }},
+      {"--interpolation", "UPTIME_INTERPOLATION", "MODE",
+       "status between polls: nearest or previous [nearest]",
+       {C::report},
+       [](Options& o, const std::string& v) {
+         auto mode = parse_interpolation(v);
+         if (!mode) throw UsageError("--interpolation wants nearest or previous, got '" + v + "'");
+         o.interpolation = *mode;
+       }},
+      {"--out", nullptr, "FILE", "write the report CSV here [standard output]",
+       {C::report, C::generate},
+       [](Options& o, const std::string& v) { o.out_path = v; }},
+      {"--stores", nullptr, "N", "stores to generate [100]", {C::generate},
+       [](Options& o, const std::string& v) { o.stores = parse_number("--stores", v, 1, 10000000); }},
+      {"--days", nullptr, "N", "days of polls to generate [8]", {C::generate},
+       [](Options& o, const std::string& v) {
+         o.days = static_cast<unsigned>(parse_number("--days", v, 1, 3660));
+       }},
+      {"--seed", nullptr, "N", "random seed; the same seed gives the same files [1]", {C::generate},
+       [](Options& o, const std::string& v) {
+         o.seed = parse_number("--seed", v, 0, std::numeric_limits<std::uint64_t>::max());
+       }},
+      {"--end", nullptr, "TS", "last instant polled [2023-01-25 18:00:00 UTC]", {C::generate},
+       [](Options& o, const std::string& v) { o.end = parse_instant("--end", v); }},
+  };
+  return all;
+}
+
+struct CommandInfo {
+  const char* name;
+  Command command;
+  const char* summary;
+};
+
+const std::vector<CommandInfo>& commands() {
+  static const std::vector<CommandInfo> all = {
+      {"serve", Command::serve, "run the HTTP server (imports --data first if the database has no polls)"},
+      {"import", Command::import, "load the CSV files of --data into the database"},
+      {"report", Command::report, "write the uptime/downtime report as CSV"},
+      {"generate", Command::generate, "write a realistic synthetic data set to --out DIR"},
+  };
+  return all;
+}
+
+bool applies(const Flag& flag, Command command) {
+  for (Command c : flag.commands) {
+    if (c == command) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Options parse_command_line(int argc, const char* const argv[]) {
+  Options options;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) throw UsageError("no command given; try 'uptime-monitor --help'");
+
+  const std::string& first = args[0];
+  if (first == "--help" || first == "-h" || first == "help") {
+    options.command = Command::help;
+    return options;
+  }
+  if (first == "--version" || first == "-V") {
+    options.command = Command::version;
+    return options;
+  }
+  bool known = false;
+  for (const auto& info : commands()) {
+    if (first == info.name) {
+      options.command = info.command;
+      known = true;
+    }
+  }
+  if (!known) throw UsageError("unknown command '" + first + "'; try 'uptime-monitor --help'");
+
+  std::vector<const Flag*> given;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    std::string name = args[i];
+    if (name == "--help" || name == "-h") {
+      options.command = Command::help;
+      return options;
+    }
+    std::optional<std::string> value;
+    if (auto eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const Flag* flag = nullptr;
+    for (const Flag& candidate : flags()) {
+      if (name == candidate.name) flag = &candidate;
+    }
+    if (!flag) throw UsageError("unknown option '" + name + "'; try 'uptime-monitor --help'");
+    if (!applies(*flag, options.command)) {
+      throw UsageError("option " + name + " does not apply to '" + first + "'");
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) throw UsageError("option " + name + " needs a value");
+      value = args[++i];
+    }
+    flag->set(options, *value);
+    given.push_back(flag);
+  }
+
+  // Environment variables fill in what the command line did not set.
+  for (const Flag& flag : flags()) {
+    if (!flag.env || !applies(flag, options.command)) continue;
+    if (std::find(given.begin(), given.end(), &flag) != given.end()) continue;
+    if (const char* value = std::getenv(flag.env); value && *value) {
+      try {
+        flag.set(options, value);
+      } catch (const UsageError& error) {
+        throw UsageError(std::string(flag.env) + ": " + error.what());
+      }
+    }
+  }
+  if (options.command == Command::import && options.data_dir.empty()) {
+    throw UsageError("import needs --data DIR (or UPTIME_DATA)");
+  }
+  if (options.command == Command::generate && options.out_path.empty()) {
+    throw UsageError("generate needs --out DIR");
+  }
+  return options;
+}
+
+std::string help_text() {
+  std::string text =
+      "uptime-monitor " UPTIME_VERSION
+      ": how long restaurants were online and offline inside their business hours.\n\n"
+      "Usage: uptime-monitor <command> [options]\n\nCommands:\n";
+  for (const auto& info : commands()) {
+    text += "  " + std::string(info.name);
+    text.append(12 - std::string(info.name).size(), ' ');
+    text += info.summary;
+    text += "\n";
+  }
+  text += "  --help      this text\n  --version   the version\n\nOptions (environment variable in brackets):\n";
+  for (const Flag& flag : flags()) {
+    std::string left = std::string("  ") + flag.name + " " + flag.value_name;
+    if (left.size() < 24) left.append(24 - left.size(), ' ');
+    text += left + flag.help;
+    text += " (for:";
+    for (Command c : flag.commands) {
+      for (const auto& info : commands()) {
+        if (info.command == c) text += std::string(" ") + info.name;
+      }
+    }
+    text += ")";
+    if (flag.env) text += std::string(" [env ") + flag.env + "]";
+    text += "\n";
+  }
+  text +=
+      "\nExit codes: 0 success, 1 failure (message on stderr), 2 usage error.\n"
+      "Timestamps are UTC, e.g. '2023-01-25 18:00:00 UTC' or '2023-01-25T18:00:00Z'.\n";
+  return text;
+}

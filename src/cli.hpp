@@ -1,0 +1,41 @@
+// The command line: which command to run and with what settings, read from
+// flags or UPTIME_* environment variables (flags win), and the --help text.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "report_builder.hpp"
+
+enum class Command { serve, import, report, generate, help, version };
+
+struct Options {
+  Command command = Command::help;
+  std::string db_path = "uptime.db";
+  std::string data_dir;  // CSV folder for import (and serve's first start)
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  unsigned threads = 0;  // 0: one per core
+  // report
+  std::optional<Instant> as_of;
+  Interpolation interpolation = Interpolation::nearest;
+  std::string out_path;  // empty: stdout
+  // serve
+  std::size_t queue_limit = 16;     // reports waiting to run
+  std::size_t max_body = 64 << 20;  // bytes of one request body
+  // generate
+  std::size_t stores = 100;
+  unsigned days = 8;
+  std::uint64_t seed = 1;
+  std::optional<Instant> end;  // generate: the last instant polled
+};
+
+// Thrown for a usage error: the message is one line; the process exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads argv (and the environment, for flags not given). Throws UsageError.
+Options parse_command_line(int argc, const char* const argv[]);
+
+std::string help_text();

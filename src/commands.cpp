@@ -1,0 +1,141 @@
+#include "commands.hpp"
+
+#include <httplib.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "database.hpp"
+#include "generator.hpp"
+#include "http_api.hpp"
+#include "ingest.hpp"
+#include "report_builder.hpp"
+#include "report_jobs.hpp"
+
+namespace {
+
+constexpr std::size_t kProgressBytes = 8 << 20;  // files above this get progress lines
+
+// Imports a folder, printing each file's summary (and progress for big files) to stderr.
+bool import_and_print(Database& db, const std::string& directory) {
+  bool all_ok = true;
+  import_directory(
+      db, directory,
+      [&](const ImportSummary& summary) {
+        std::fprintf(stderr, "%s\n", summary.text().c_str());
+        for (const auto& rejection : summary.first_rejections) {
+          std::fprintf(stderr, "  rejected %s\n", rejection.c_str());
+        }
+        if (summary.rejected > summary.first_rejections.size()) {
+          std::fprintf(stderr, "  ... and %zu more rejected rows\n",
+                       summary.rejected - summary.first_rejections.size());
+        }
+        all_ok = all_ok && summary.ok();
+      },
+      [](const std::string& file, std::size_t bytes) -> Progress {
+        if (bytes < kProgressBytes) return {};
+        return [file](std::size_t rows) {
+          if (rows % 500000 == 0) std::fprintf(stderr, "%s: %zu rows read...\n", file.c_str(), rows);
+        };
+      });
+  return all_ok;
+}
+
+unsigned default_threads(unsigned threads) {
+  return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+int run_import(const Options& options) {
+  Database db(options.db_path);
+  return import_and_print(db, options.data_dir) ? 0 : 1;
+}
+
+int run_report(const Options& options) {
+  Database db(options.db_path);  // creates or migrates the schema
+  ReportOptions report_options{options.as_of, options.interpolation, options.threads};
+  const Report report = build_report(options.db_path, report_options);
+  const std::string csv = report_csv(report);
+  if (options.out_path.empty()) {
+    std::cout << csv << std::flush;
+  } else {
+    std::ofstream out(options.out_path, std::ios::binary);
+    out << csv;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write '" + options.out_path + "'");
+  }
+  std::fprintf(stderr, "report as of %s (%s): %zu stores, %zu without data\n",
+               format_timestamp(report.as_of).c_str(), interpolation_name(report.interpolation),
+               report.rows.size(), report.stores_without_data);
+  return 0;
+}
+
+int run_serve(const Options& options) {
+  // SIGINT/SIGTERM are taken by one thread with sigwait; blocked everywhere else
+  // (threads started from here inherit the mask).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Database db(options.db_path);
+  if (!options.data_dir.empty() && count_polls(db) == 0) {
+    std::fprintf(stderr, "database %s holds no polls: importing %s\n", options.db_path.c_str(),
+                 options.data_dir.c_str());
+    import_and_print(db, options.data_dir);
+  }
+
+  const unsigned threads = default_threads(options.threads);
+  ReportJobs jobs(options.db_path, threads, options.queue_limit);
+  HttpApi api(db, jobs, HttpSettings{options.max_body, std::max(4u, threads * 2)});
+  httplib::Server server;
+  api.install(server);
+
+  int port = options.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(options.host);
+  } else if (!server.bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    std::fprintf(stderr, "cannot listen on %s:%d\n", options.host.c_str(), options.port);
+    return 1;
+  }
+  std::fprintf(stderr, "listening on http://%s:%d/ (database %s, %lld polls)\n",
+               options.host.c_str(), port, options.db_path.c_str(),
+               static_cast<long long>(count_polls(db)));
+  std::printf("listening on http://%s:%d/\n", options.host.c_str(), port);
+  std::fflush(stdout);
+
+  std::atomic<bool> signalled{false};
+  std::thread signal_waiter([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    signalled = true;
+    std::fprintf(stderr, "signal %d: stopping\n", signal);
+    server.stop();
+  });
+  server.listen_after_bind();
+  // If listening ended without a signal (it failed), release the waiting thread.
+  if (!signalled) pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  jobs.shutdown(std::chrono::seconds{10});
+  std::fprintf(stderr, "stopped\n");
+  return 0;
+}
+
+int run_generate(const Options& options) {
+  GeneratorSettings settings{options.stores, options.days, options.seed,
+                             options.end.value_or(default_generator_end())};
+  const GeneratedCounts counts = generate_data_set(settings, options.out_path);
+  std::fprintf(stderr, "%s: %zu stores, %zu polls, %zu hours rows, %zu zone rows\n",
+               options.out_path.c_str(), options.stores, counts.polls, counts.hours_rows,
+               counts.zone_rows);
+  return 0;
+}

@@ -1,0 +1,119 @@
+#include "csv.hpp"
+
+namespace {
+constexpr std::size_t kBufferSize = 1 << 16;
+constexpr int kEnd = -1;
+}  // namespace
+
+CsvReader::CsvReader(std::istream& in) : in_(in), buffer_(kBufferSize) {}
+
+bool CsvReader::refill() {
+  in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  end_ = static_cast<std::size_t>(in_.gcount());
+  pos_ = 0;
+  return end_ > 0;
+}
+
+int CsvReader::peek() {
+  if (pos_ == end_ && !refill()) return kEnd;
+  return static_cast<unsigned char>(buffer_[pos_]);
+}
+
+int CsvReader::get() {
+  int c = peek();
+  if (c != kEnd) {
+    ++pos_;
+    ++bytes_consumed_;
+  }
+  return c;
+}
+
+bool CsvReader::next(std::vector<std::string>& fields) {
+  if (first_record_) {
+    first_record_ = false;
+    // Drop a UTF-8 byte order mark at the very start of the input.
+    if (peek() == 0xEF) {
+      get();
+      if (peek() == 0xBB) get();
+      if (peek() == 0xBF) get();
+    }
+  }
+
+  // Skip blank lines (LF, CRLF or a lone CR).
+  for (;;) {
+    int c = peek();
+    if (c == kEnd) return false;
+    if (c == '\n') {
+      get();
+      ++current_line_;
+    } else if (c == '\r') {
+      get();
+      if (peek() == '\n') get();
+      ++current_line_;
+    } else {
+      break;
+    }
+  }
+
+  record_line_ = current_line_;
+  malformed_ = false;
+  std::size_t count = 0;
+  auto start_field = [&]() -> std::string& {
+    if (count == fields.size()) fields.emplace_back();
+    std::string& field = fields[count++];
+    field.clear();
+    return field;
+  };
+
+  std::string* field = &start_field();
+  bool in_quotes = false;
+  for (;;) {
+    int c = get();
+    if (c == kEnd) {
+      if (in_quotes) malformed_ = true;
+      break;
+    }
+    if (in_quotes) {
+      if (c == '"') {
+        if (peek() == '"') {
+          get();
+          field->push_back('"');
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        if (c == '\n') ++current_line_;
+        field->push_back(static_cast<char>(c));
+      }
+      continue;
+    }
+    if (c == ',') {
+      field = &start_field();
+    } else if (c == '\n') {
+      ++current_line_;
+      break;
+    } else if (c == '\r') {
+      if (peek() == '\n') get();
+      ++current_line_;
+      break;
+    } else if (c == '"' && field->empty()) {
+      in_quotes = true;
+    } else {
+      // A quote inside an unquoted field is kept literally (lenient, as most readers are).
+      field->push_back(static_cast<char>(c));
+    }
+  }
+  fields.resize(count);
+  return true;
+}
+
+std::string csv_field(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}

@@ -1,0 +1,79 @@
+#include "database.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "embedded_sql.hpp"
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+int open_flags(Database::Access access) {
+  return access == Database::Access::read_only ? SQLite::OPEN_READONLY
+                                               : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+}
+
+SQLite::Database open(const std::string& path, Database::Access access) {
+  try {
+    return SQLite::Database(path, open_flags(access) | SQLite::OPEN_FULLMUTEX, kBusyTimeoutMs);
+  } catch (const SQLite::Exception& error) {
+    throw std::runtime_error("cannot open database '" + path + "': " + error.what());
+  }
+}
+
+// Migration files are named NNN_description.sql; NNN is the version they bring.
+int migration_number(const char* file_name) { return std::atoi(file_name); }
+
+}  // namespace
+
+Database::Database(const std::string& path, Access access)
+    : path_(path), db_(open(path, access)) {
+  try {
+    if (access == Access::read_write) {
+      db_.exec("PRAGMA journal_mode=WAL");
+      db_.exec("PRAGMA synchronous=NORMAL");
+    }
+    db_.exec("PRAGMA temp_store=MEMORY");
+    db_.exec("PRAGMA cache_size=-65536");  // 64 MiB of page cache per connection
+    if (access == Access::read_write) migrate();
+    const int version = schema_version();
+    if (version > latest_schema_version()) {
+      throw std::runtime_error("schema version " + std::to_string(version) +
+                               " is newer than this binary knows (" +
+                               std::to_string(latest_schema_version()) + ")");
+    }
+  } catch (const std::exception& error) {
+    throw std::runtime_error("database '" + path + "': " + error.what());
+  }
+}
+
+int Database::latest_schema_version() {
+  int latest = 0;
+  for (const auto& file : sql::migrations()) latest = std::max(latest, migration_number(file.name));
+  return latest;
+}
+
+int Database::schema_version() {
+  return db_.execAndGet("PRAGMA user_version").getInt();
+}
+
+void Database::migrate() {
+  if (schema_version() >= latest_schema_version()) return;
+  // BEGIN IMMEDIATE: two processes starting at once must not both migrate.
+  SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  const int current = schema_version();
+  for (const auto& file : sql::migrations()) {
+    const int number = migration_number(file.name);
+    if (number <= current) continue;
+    try {
+      db_.exec(file.text);
+    } catch (const SQLite::Exception& error) {
+      throw std::runtime_error(std::string("migration ") + file.name + " failed: " + error.what());
+    }
+    db_.exec("PRAGMA user_version=" + std::to_string(number));
+  }
+  transaction.commit();
+}

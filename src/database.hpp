@@ -1,0 +1,31 @@
+// The SQLite database file: opening a connection with the project's settings
+// (WAL, synchronous=NORMAL, busy timeout) and bringing the schema up to date
+// from the embedded sql/NNN_*.sql migrations, recorded in PRAGMA user_version.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <string>
+
+class Database {
+ public:
+  enum class Access { read_write, read_only };
+
+  // Opens (creating if needed) the database at `path`. A read-write open also
+  // applies any pending migrations in one transaction. Throws std::runtime_error
+  // naming the path when the file cannot be opened or is not this project's.
+  explicit Database(const std::string& path, Access access = Access::read_write);
+
+  SQLite::Database& sql() { return db_; }
+  const std::string& path() const { return path_; }
+
+  // The schema version this binary brings the database to.
+  static int latest_schema_version();
+  int schema_version();
+
+ private:
+  void migrate();
+
+  std::string path_;
+  SQLite::Database db_;
+};

@@ -1,0 +1,40 @@
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "embedded_sql.hpp"
+
+namespace sql {
+
+namespace {
+
+// sql/queries/*.sql hold named statements, each introduced by "-- name: <name>".
+std::map<std::string, std::string> parse_named_queries() {
+  std::map<std::string, std::string> named;
+  const std::string marker = "-- name: ";
+  for (const auto& file : queries()) {
+    std::istringstream lines(file.text);
+    std::string line;
+    std::string* current = nullptr;
+    while (std::getline(lines, line)) {
+      if (line.compare(0, marker.size(), marker) == 0) {
+        current = &named[line.substr(marker.size())];
+      } else if (current) {
+        *current += line;
+        *current += '\n';
+      }
+    }
+  }
+  return named;
+}
+
+}  // namespace
+
+const char* query(const std::string& name) {
+  static const std::map<std::string, std::string> named = parse_named_queries();
+  auto it = named.find(name);
+  if (it == named.end()) throw std::out_of_range("no query '" + name + "' in sql/queries/");
+  return it->second.c_str();
+}
+
+}  // namespace sql

@@ -1,0 +1,186 @@
+#include "generator.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+
+// A small deterministic random source: the same seed gives the same files
+// on every platform (no std distributions, whose output is unspecified).
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : engine_(seed) {}
+  std::uint64_t bits() { return engine_(); }
+  // Uniform in [0, n).
+  std::uint64_t below(std::uint64_t n) { return engine_() % n; }
+  // Uniform in [0, 1).
+  double unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+  bool chance(double p) { return unit() < p; }
+
+  template <class T>
+  void shuffle(std::vector<T>& items) {
+    for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(i)]);
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+struct WeightedZone {
+  const char* name;  // nullptr: the store has no time zone row
+  double weight;
+};
+
+// Skewed as in the real data: mostly US zones, a few others, ~10% missing.
+const std::vector<WeightedZone> kZones = {
+    {"America/New_York", 0.28}, {"America/Chicago", 0.22},   {"America/Los_Angeles", 0.18},
+    {"America/Denver", 0.08},   {"America/Phoenix", 0.05},   {"America/Boise", 0.02},
+    {"America/Detroit", 0.02},  {"Pacific/Honolulu", 0.01},  {"Asia/Beirut", 0.01},
+    {"Asia/Kolkata", 0.01},     {"America/Indiana/Indianapolis", 0.02}, {nullptr, 0.10},
+};
+
+const char* pick_zone(Random& random) {
+  double r = random.unit();
+  for (const auto& zone : kZones) {
+    if (r < zone.weight) return zone.name;
+    r -= zone.weight;
+  }
+  return nullptr;
+}
+
+struct HoursRow {
+  int day;
+  int start;  // seconds after local midnight
+  int end;
+};
+
+int hm(int hours, int minutes) { return hours * 3600 + minutes * 60; }
+
+// The week of one store, in one of the shapes the real data shows.
+std::vector<HoursRow> pick_hours(Random& random) {
+  std::vector<HoursRow> rows;
+  const double shape = random.unit();
+  if (shape < 0.18) return rows;  // no rows: open 24x7
+  const int closed_day = random.chance(0.3) ? static_cast<int>(random.below(7)) : -1;
+  for (int day = 0; day < 7; ++day) {
+    if (day == closed_day) continue;
+    if (shape < 0.50) {  // one shift, e.g. 10:30-22:00
+      rows.push_back({day, hm(9 + static_cast<int>(random.below(4)), 30 * static_cast<int>(random.below(2))),
+                      hm(20 + static_cast<int>(random.below(4)), 0)});
+    } else if (shape < 0.70) {  // split shift
+      rows.push_back({day, hm(11, 0), hm(14, 30)});
+      rows.push_back({day, hm(17, 0), hm(22, 0)});
+    } else if (shape < 0.80) {  // overnight
+      rows.push_back({day, hm(18, 0), hm(2, static_cast<int>(random.below(4)) * 15)});
+    } else if (shape < 0.92) {  // the real data's "all day" forms
+      rows.push_back({day, 0, random.chance(0.5) ? hm(23, 59) : hm(23, 59) + 59});
+    } else {  // end == start: 24 hours from the opening time
+      rows.push_back({day, hm(6, 0), hm(6, 0)});
+    }
+  }
+  return rows;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+File open_for_writing(const std::filesystem::path& path) {
+  File file(std::fopen(path.string().c_str(), "wb"));
+  if (!file) throw std::runtime_error("cannot write '" + path.string() + "'");
+  std::setvbuf(file.get(), nullptr, _IOFBF, 1 << 20);
+  return file;
+}
+
+void finish(File& file, const std::filesystem::path& path) {
+  if (std::ferror(file.get()) || std::fclose(file.release()) != 0) {
+    throw std::runtime_error("error writing '" + path.string() + "'");
+  }
+}
+
+std::string time_text(int seconds) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  return text;
+}
+
+}  // namespace
+
+Instant default_generator_end() {
+  return Instant{date::sys_days{date::year{2023} / 1 / 25}} + std::chrono::hours{18};
+}
+
+GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::string& directory) {
+  namespace fs = std::filesystem;
+  fs::create_directories(directory);
+  Random random(settings.seed);
+  GeneratedCounts counts;
+
+  struct Store {
+    std::string id;
+    double keep;        // share of hourly polls that arrive
+    bool active = true;  // current state of the outage chain
+  };
+  std::vector<Store> stores(settings.stores);
+  std::vector<std::string> zone_lines;
+  std::vector<std::string> hours_lines;
+  for (Store& store : stores) {
+    store.id = std::to_string(random.bits() >> 1);  // 63-bit decimal, like the real ids
+    // Most stores report almost every hour; some have long gaps (20-80% kept).
+    store.keep = random.chance(0.7) ? 0.9 + 0.1 * random.unit() : 0.2 + 0.6 * random.unit();
+    if (const char* zone = pick_zone(random)) zone_lines.push_back(store.id + "," + zone);
+    for (const HoursRow& row : pick_hours(random)) {
+      hours_lines.push_back(store.id + "," + std::to_string(row.day) + "," + time_text(row.start) +
+                            "," + time_text(row.end));
+    }
+  }
+  random.shuffle(zone_lines);
+  random.shuffle(hours_lines);
+
+  const fs::path zones_path = fs::path(directory) / "timezones.csv";
+  File zones = open_for_writing(zones_path);
+  std::fputs("store_id,timezone_str\n", zones.get());
+  for (const auto& line : zone_lines) std::fprintf(zones.get(), "%s\n", line.c_str());
+  finish(zones, zones_path);
+  counts.zone_rows = zone_lines.size();
+
+  const fs::path hours_path = fs::path(directory) / "menu_hours.csv";
+  File hours = open_for_writing(hours_path);
+  std::fputs("store_id,dayOfWeek,start_time_local,end_time_local\n", hours.get());
+  for (const auto& line : hours_lines) std::fprintf(hours.get(), "%s\n", line.c_str());
+  finish(hours, hours_path);
+  counts.hours_rows = hours_lines.size();
+
+  // Polls hour by hour, stores in a new random order each hour, each poll
+  // jittered by up to ±10 minutes: roughly time-ordered, like the real file.
+  const fs::path polls_path = fs::path(directory) / "store_status.csv";
+  File polls = open_for_writing(polls_path);
+  std::fputs("store_id,status,timestamp_utc\n", polls.get());
+  std::vector<std::size_t> order(stores.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto hours_total = static_cast<long>(settings.days) * 24;
+  const Instant first_hour = settings.end - std::chrono::hours{hours_total};
+  for (long hour = 0; hour < hours_total; ++hour) {
+    random.shuffle(order);
+    for (std::size_t index : order) {
+      Store& store = stores[index];
+      // Outages come in streaks: a short Markov chain per store.
+      store.active = store.active ? !random.chance(0.03) : random.chance(0.35);
+      if (!random.chance(store.keep)) continue;
+      const auto jitter = std::chrono::microseconds{
+          static_cast<std::int64_t>(random.below(20 * 60 * 1000000ULL)) - 10 * 60 * 1000000LL};
+      const Instant at = first_hour + std::chrono::hours{hour} + std::chrono::minutes{30} + jitter;
+      std::fprintf(polls.get(), "%s,%s,%s UTC\n", store.id.c_str(),
+                   store.active ? "active" : "inactive", date::format("%F %T", at).c_str());
+      ++counts.polls;
+    }
+  }
+  finish(polls, polls_path);
+  return counts;
+}

@@ -1,0 +1,29 @@
+// A synthetic data set in the shapes of the real one: 64-bit store ids, hourly
+// polls with jitter, gaps and outage streaks, skewed time zones, varied hours.
+// Deterministic for a seed, so benchmarks and fixtures can be rebuilt.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "timestamps.hpp"
+
+struct GeneratorSettings {
+  std::size_t stores = 100;
+  unsigned days = 8;
+  std::uint64_t seed = 1;
+  Instant end;  // the polls cover [end - days, end)
+};
+
+struct GeneratedCounts {
+  std::size_t polls = 0;
+  std::size_t hours_rows = 0;
+  std::size_t zone_rows = 0;
+};
+
+// Writes store_status.csv, menu_hours.csv and timezones.csv into `directory`
+// (created if missing). Throws std::runtime_error when a file cannot be written.
+GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::string& directory);
+
+// The default `end`: 2023-01-25 18:00:00 UTC, where the real data ends.
+Instant default_generator_end();

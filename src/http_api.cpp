@@ -1,0 +1,315 @@
+#include "http_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include "csv.hpp"
+#include "ingest.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+// An answer that is not a success: thrown by handlers, turned into
+// {"error": message} with this status in one place (the exception handler).
+struct HttpError : std::runtime_error {
+  HttpError(int status, const std::string& message) : std::runtime_error(message), status(status) {}
+  int status;
+  std::string allow;  // for 405
+};
+
+void send_json(httplib::Response& response, int status, const json& body) {
+  response.status = status;
+  response.set_content(body.dump() + "\n", "application/json");
+}
+
+void send_error(httplib::Response& response, int status, const std::string& message) {
+  send_json(response, status, json{{"error", message}});
+}
+
+json optional_time(const std::optional<Instant>& instant) {
+  return instant ? json(format_timestamp(*instant)) : json(nullptr);
+}
+
+json optional_number(const std::optional<std::int64_t>& number) {
+  return number ? json(*number) : json(nullptr);
+}
+
+json state_json(const ReportState& state) {
+  json body = {
+      {"report_id", state.id},
+      {"status", state.status},
+      {"interpolation", state.interpolation},
+      {"requested_as_of", optional_time(state.requested_as_of)},
+      {"as_of", optional_time(state.as_of)},
+      {"created", format_timestamp(state.created)},
+      {"started", optional_time(state.started)},
+      {"finished", optional_time(state.finished)},
+      {"stores_reported", optional_number(state.stores_reported)},
+      {"stores_without_data", optional_number(state.stores_without_data)},
+  };
+  if (!state.error.empty()) body["error"] = state.error;
+  return body;
+}
+
+// The rows of a finished report's CSV as JSON objects, figures as numbers.
+json csv_rows_json(const std::string& csv) {
+  std::istringstream in(csv);
+  CsvReader reader(in);
+  std::vector<std::string> header;
+  std::vector<std::string> fields;
+  json rows = json::array();
+  if (!reader.next(header)) return rows;
+  while (reader.next(fields)) {
+    json row = json::object();
+    row[header[0]] = fields[0];
+    for (std::size_t i = 1; i < header.size() && i < fields.size(); ++i) {
+      row[header[i]] = std::stod(fields[i]);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Report options from the query string and, if any, a JSON object body;
+// a key in the body overrides the same key in the query.
+ReportOptions read_report_options(const httplib::Request& request) {
+  std::map<std::string, std::string> values;
+  for (const auto& [key, value] : request.params) values[key] = value;
+
+  const std::string content_type = request.get_header_value("Content-Type");
+  const bool form = content_type.rfind("application/x-www-form-urlencoded", 0) == 0;
+  if (!request.body.empty() && !form) {
+    json body;
+    try {
+      body = json::parse(request.body);
+    } catch (const json::parse_error& error) {
+      throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+    }
+    if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+    for (const auto& [key, value] : body.items()) {
+      if (value.is_null()) {
+        values.erase(key);
+        continue;
+      }
+      if (!value.is_string()) throw HttpError(400, "parameter '" + key + "' must be a string");
+      values[key] = value.get<std::string>();
+    }
+  }
+
+  ReportOptions options;
+  for (const auto& [key, value] : values) {
+    if (key == "as_of") {
+      options.as_of = parse_timestamp(value);
+      if (!options.as_of) {
+        throw HttpError(400, "parameter 'as_of' must be a UTC timestamp such as "
+                             "'2023-01-25 18:00:00 UTC', got '" + value + "'");
+      }
+    } else if (key == "interpolation") {
+      auto mode = parse_interpolation(value);
+      if (!mode) {
+        throw HttpError(400, "parameter 'interpolation' must be 'nearest' or 'previous', got '" +
+                                 value + "'");
+      }
+      options.interpolation = *mode;
+    } else {
+      throw HttpError(400, "unknown parameter '" + key + "' (known: as_of, interpolation)");
+    }
+  }
+  return options;
+}
+
+bool wants_json(const httplib::Request& request) {
+  if (request.has_param("format")) {
+    const std::string format = request.get_param_value("format");
+    if (format == "json") return true;
+    if (format == "csv") return false;
+    throw HttpError(400, "parameter 'format' must be 'csv' or 'json', got '" + format + "'");
+  }
+  return request.get_header_value("Accept").find("application/json") != std::string::npos;
+}
+
+// Start times of requests, for the log line (a request runs on one thread).
+thread_local std::chrono::steady_clock::time_point request_started;
+
+}  // namespace
+
+HttpApi::HttpApi(Database& db, ReportJobs& jobs, const HttpSettings& settings)
+    : db_(db), jobs_(jobs), settings_(settings) {}
+
+void HttpApi::trigger_report(const httplib::Request& request, httplib::Response& response) {
+  const ReportOptions options = read_report_options(request);
+  auto id = jobs_.submit(options);
+  if (!id) {
+    response.set_header("Retry-After", "5");
+    throw HttpError(429, "too many reports waiting to run; try again shortly");
+  }
+  send_json(response, 200, json{{"report_id", *id}});
+}
+
+void HttpApi::get_report(const std::string& id, const httplib::Request& request,
+                         httplib::Response& response) {
+  const bool as_json = wants_json(request);
+  auto state = jobs_.find(id, true);
+  if (!state) throw HttpError(404, "no report with id '" + id + "'");
+  if (state->status == "Queued" || state->status == "Running") {
+    json body = {{"status", "Running"},
+                 {"report_id", state->id},
+                 {"stage", state->status},
+                 {"created", format_timestamp(state->created)},
+                 {"started", optional_time(state->started)},
+                 {"stores_done", state->stores_done},
+                 {"stores_total", state->stores_total}};
+    send_json(response, 200, body);
+    return;
+  }
+  if (state->status == "Failed") {
+    send_json(response, 500, json{{"status", "Failed"}, {"report_id", id}, {"error", state->error}});
+    return;
+  }
+  const std::string& csv = state->csv.value();
+  if (as_json) {
+    json body = state_json(*state);
+    body["generated_at"] = optional_time(state->finished);
+    body["duration_seconds"] =
+        std::chrono::duration<double>(*state->finished - *state->started).count();
+    body["rows"] = csv_rows_json(csv);
+    send_json(response, 200, body);
+    return;
+  }
+  response.status = 200;
+  response.set_header("Content-Disposition", "attachment; filename=\"report-" + id + ".csv\"");
+  response.set_content(csv, "text/csv");
+}
+
+void HttpApi::list_reports(const httplib::Request& request, httplib::Response& response) {
+  std::size_t limit = 50;
+  if (request.has_param("limit")) {
+    const std::string text = request.get_param_value("limit");
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < 1 || value > 1000) {
+      throw HttpError(400, "parameter 'limit' must be a whole number from 1 to 1000");
+    }
+    limit = static_cast<std::size_t>(value);
+  }
+  std::optional<Instant> before;
+  if (request.has_param("before")) {
+    before = parse_timestamp(request.get_param_value("before"));
+    if (!before) throw HttpError(400, "parameter 'before' must be a UTC timestamp");
+  }
+  json reports = json::array();
+  const auto states = jobs_.list(limit, before);
+  for (const auto& state : states) reports.push_back(state_json(state));
+  json body = {{"reports", reports}};
+  // The next page: reports created before the last one listed.
+  if (states.size() == limit) body["next_before"] = format_timestamp(states.back().created);
+  send_json(response, 200, body);
+}
+
+void HttpApi::health(httplib::Response& response) {
+  try {
+    std::lock_guard<std::mutex> lock(db_mutex_);
+    send_json(response, 200,
+              json{{"status", "ok"},
+                   {"database", "ok"},
+                   {"polls", count_polls(db_)},
+                   {"schema_version", db_.schema_version()},
+                   {"reports_queued", jobs_.queued()}});
+  } catch (const std::exception& error) {
+    send_json(response, 503, json{{"status", "error"}, {"database", error.what()}});
+  }
+}
+
+void HttpApi::install(httplib::Server& server) {
+  server.set_payload_max_length(settings_.max_body);
+  server.set_read_timeout(std::chrono::seconds{30});
+  server.set_write_timeout(std::chrono::seconds{30});
+  server.set_keep_alive_timeout(5);
+  const unsigned threads = settings_.http_threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+
+  // A route that exists but not for this method: 405 with Allow.
+  auto wrong_method = [](const char* allow) {
+    return [allow](const httplib::Request&, httplib::Response&) {
+      HttpError error(405, std::string("method not allowed; use ") + allow);
+      error.allow = allow;
+      throw error;
+    };
+  };
+  auto only = [&](const std::string& pattern, const char* allowed) {
+    const std::string allow = allowed;
+    if (allow != "GET") server.Get(pattern, wrong_method(allowed));
+    if (allow != "POST") server.Post(pattern, wrong_method(allowed));
+    server.Put(pattern, wrong_method(allowed));
+    server.Delete(pattern, wrong_method(allowed));
+    server.Patch(pattern, wrong_method(allowed));
+  };
+
+  server.Post("/trigger_report", [this](const auto& request, auto& response) {
+    trigger_report(request, response);
+  });
+  only("/trigger_report", "POST");
+
+  server.Get(R"(/get_report/([^/]+))", [this](const auto& request, auto& response) {
+    get_report(request.matches[1], request, response);
+  });
+  only(R"(/get_report/([^/]+))", "GET");
+  server.Get("/get_report", [this](const auto& request, auto& response) {
+    if (!request.has_param("report_id")) throw HttpError(400, "parameter 'report_id' is missing");
+    get_report(request.get_param_value("report_id"), request, response);
+  });
+  only("/get_report", "GET");
+
+  server.Get("/reports", [this](const auto& request, auto& response) {
+    list_reports(request, response);
+  });
+  only("/reports", "GET");
+
+  server.Get("/healthz", [this](const auto&, auto& response) { health(response); });
+  only("/healthz", "GET");
+
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& response, std::exception_ptr thrown) {
+        try {
+          std::rethrow_exception(thrown);
+        } catch (const HttpError& error) {
+          if (!error.allow.empty()) response.set_header("Allow", error.allow);
+          send_error(response, error.status, error.what());
+        } catch (const std::exception& error) {
+          send_error(response, 500, std::string("internal error: ") + error.what());
+        } catch (...) {
+          send_error(response, 500, "internal error");
+        }
+      });
+
+  // Answers no handler wrote a body for: unknown paths, 413 and the like.
+  server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    switch (response.status) {
+      case 404:
+        send_error(response, 404, "no such path: " + request.path);
+        break;
+      case 413:
+        send_error(response, 413, "request body too large");
+        break;
+      default:
+        send_error(response, response.status, "HTTP status " + std::to_string(response.status));
+    }
+  });
+
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                request_started)
+                          .count();
+    std::fprintf(stderr, "%s %s %d %.1f ms\n", request.method.c_str(), request.path.c_str(),
+                 response.status, ms);
+  });
+}

@@ -1,0 +1,37 @@
+// The HTTP API of SPEC §6: routes, parameter checking, JSON and CSV answers,
+// and the one place where errors become JSON {"error": ...} responses.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "database.hpp"
+#include "report_jobs.hpp"
+
+struct HttpSettings {
+  std::size_t max_body = 64 << 20;  // bytes; larger bodies get 413
+  unsigned http_threads = 8;
+};
+
+// Registers every route on `server`. `db` is the connection the API reads
+// health from; `jobs` runs the reports.
+class HttpApi {
+ public:
+  HttpApi(Database& db, ReportJobs& jobs, const HttpSettings& settings);
+  void install(httplib::Server& server);
+
+ private:
+  void trigger_report(const httplib::Request& request, httplib::Response& response);
+  void get_report(const std::string& id, const httplib::Request& request,
+                  httplib::Response& response);
+  void list_reports(const httplib::Request& request, httplib::Response& response);
+  void health(httplib::Response& response);
+
+  Database& db_;
+  std::mutex db_mutex_;
+  ReportJobs& jobs_;
+  HttpSettings settings_;
+};

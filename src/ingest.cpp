@@ -1,0 +1,309 @@
+#include "ingest.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "csv.hpp"
+#include "embedded_sql.hpp"
+
+namespace {
+
+// Store ids to integer keys, adding stores on first sight (inside the
+// caller's transaction, so a rolled-back import adds none).
+class StoreKeys {
+ public:
+  explicit StoreKeys(SQLite::Database& db) : db_(db), insert_(db, sql::query("insert_store")) {
+    SQLite::Statement all(db, sql::query("store_keys"));
+    while (all.executeStep()) keys_.emplace(all.getColumn(1).getString(), all.getColumn(0).getInt64());
+  }
+
+  std::int64_t key_of(const std::string& store_id) {
+    auto it = keys_.find(store_id);
+    if (it != keys_.end()) return it->second;
+    insert_.bind(1, store_id);
+    insert_.exec();
+    insert_.reset();
+    const std::int64_t key = db_.getLastInsertRowid();
+    keys_.emplace(store_id, key);
+    return key;
+  }
+
+ private:
+  SQLite::Database& db_;
+  SQLite::Statement insert_;
+  std::unordered_map<std::string, std::int64_t> keys_;
+};
+
+// Polls are buffered, sorted by (store, instant) and written in that order:
+// B-tree inserts in key order are several times faster than in file order.
+// The buffer is bounded, so memory does not grow with the file.
+class PollWriter {
+ public:
+  explicit PollWriter(SQLite::Database& db, ImportSummary& summary)
+      : db_(db),
+        summary_(summary),
+        insert_(db, sql::query("insert_poll")),
+        existing_(db, sql::query("poll_status")),
+        raise_latest_(db, sql::query("raise_latest_poll")) {}
+
+  void add(std::int64_t store, Instant at, bool active) {
+    pending_.push_back({store, to_micros(at), active});
+    if (pending_.size() >= kBufferRows) flush();
+  }
+
+  void finish() {
+    flush();
+    for (const auto& [store, latest] : latest_) {
+      raise_latest_.bind(1, store);
+      raise_latest_.bind(2, latest);
+      raise_latest_.exec();
+      raise_latest_.reset();
+    }
+  }
+
+ private:
+  static constexpr std::size_t kBufferRows = 1 << 20;
+
+  struct PendingPoll {
+    std::int64_t store;
+    std::int64_t at_us;
+    bool active;
+  };
+
+  void count_duplicate(bool kept_active, bool new_active) {
+    if (kept_active == new_active) {
+      ++summary_.duplicates;
+    } else {
+      ++summary_.conflicts;
+    }
+  }
+
+  void flush() {
+    // Stable: among polls with the same identity the first in the file stays first, and wins.
+    std::stable_sort(pending_.begin(), pending_.end(), [](const PendingPoll& a, const PendingPoll& b) {
+      return a.store != b.store ? a.store < b.store : a.at_us < b.at_us;
+    });
+    const PendingPoll* previous = nullptr;
+    for (const PendingPoll& poll : pending_) {
+      if (previous && previous->store == poll.store && previous->at_us == poll.at_us) {
+        count_duplicate(previous->active, poll.active);
+        continue;
+      }
+      previous = &poll;
+      insert_.bind(1, poll.store);
+      insert_.bind(2, poll.at_us);
+      insert_.bind(3, poll.active ? 1 : 0);
+      const int changed = insert_.exec();
+      insert_.reset();
+      if (changed == 0) {
+        existing_.bind(1, poll.store);
+        existing_.bind(2, poll.at_us);
+        existing_.executeStep();
+        count_duplicate(existing_.getColumn(0).getInt() != 0, poll.active);
+        existing_.reset();
+        continue;
+      }
+      ++summary_.loaded;
+      auto [it, inserted] = latest_.emplace(poll.store, poll.at_us);
+      if (!inserted) it->second = std::max(it->second, poll.at_us);
+    }
+    pending_.clear();
+  }
+
+  SQLite::Database& db_;
+  ImportSummary& summary_;
+  SQLite::Statement insert_;
+  SQLite::Statement existing_;
+  SQLite::Statement raise_latest_;
+  std::vector<PendingPoll> pending_;
+  std::unordered_map<std::int64_t, std::int64_t> latest_;  // store -> newest poll loaded
+};
+
+// A store's hours rows in this input replace all it had before (SPEC §1).
+class HoursWriter {
+ public:
+  explicit HoursWriter(SQLite::Database& db)
+      : remove_(db, sql::query("delete_store_hours")), insert_(db, sql::query("insert_hours")) {}
+
+  void add(std::int64_t store, const HoursRecord& row) {
+    if (replaced_.insert(store).second) {
+      remove_.bind(1, store);
+      remove_.exec();
+      remove_.reset();
+    }
+    insert_.bind(1, store);
+    insert_.bind(2, row.day);
+    insert_.bind(3, static_cast<std::int64_t>(row.start.count()));
+    insert_.bind(4, static_cast<std::int64_t>(row.end.count()));
+    insert_.exec();
+    insert_.reset();
+  }
+
+ private:
+  SQLite::Statement remove_;
+  SQLite::Statement insert_;
+  std::unordered_set<std::int64_t> replaced_;
+};
+
+class ZoneWriter {
+ public:
+  explicit ZoneWriter(SQLite::Database& db) : update_(db, sql::query("set_store_zone")) {}
+
+  void add(std::int64_t store, const ZoneRecord& row) {
+    update_.bind(1, store);
+    update_.bind(2, row.zone);
+    update_.exec();
+    update_.reset();
+  }
+
+ private:
+  SQLite::Statement update_;
+};
+
+void reject(ImportSummary& summary, std::size_t line, const std::string& reason) {
+  ++summary.rejected;
+  if (summary.first_rejections.size() < kRejectionsListed) {
+    summary.first_rejections.push_back(summary.source + ":" + std::to_string(line) + ": " + reason);
+  }
+}
+
+}  // namespace
+
+std::string ImportSummary::text() const {
+  if (!ok()) return source + ": rejected whole: " + error;
+  std::string line = source + ": " + std::to_string(rows_read) + " rows read, " +
+                     std::to_string(loaded) + " loaded, " + std::to_string(duplicates) +
+                     " duplicates, " + std::to_string(conflicts) + " conflicts, " +
+                     std::to_string(rejected) + " rejected";
+  if (seconds > 0) {
+    char rate[64];
+    std::snprintf(rate, sizeof rate, " in %.2f s (%.0f rows/s)", seconds, rows_read / seconds);
+    line += rate;
+  }
+  return line;
+}
+
+ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
+                          const RowSource& rows, const Progress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  ImportSummary summary;
+  summary.source = source;
+  summary.dataset = dataset;
+
+  std::vector<std::string> fields;
+  std::size_t line = 0;
+  bool malformed = false;
+  ColumnMap columns;
+  if (!rows(fields, line, malformed)) {
+    summary.error = "empty input: no header line";
+    return summary;
+  }
+  if (malformed || !map_columns(dataset, fields, columns, summary.error)) {
+    if (summary.error.empty()) summary.error = "malformed header line";
+    summary.error = source + ":" + std::to_string(line) + ": " + summary.error;
+    return summary;
+  }
+
+  // BEGIN IMMEDIATE takes the write lock now, so a concurrent writer makes us
+  // wait (busy timeout) instead of failing half-way.
+  SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  StoreKeys stores(db.sql());
+  PollWriter polls(db.sql(), summary);
+  HoursWriter hours(db.sql());
+  ZoneWriter zones(db.sql());
+  PollRecord poll;
+  HoursRecord hours_row;
+  ZoneRecord zone_row;
+
+  while (rows(fields, line, malformed)) {
+    ++summary.rows_read;
+    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
+    if (malformed) {
+      reject(summary, line, "unterminated quoted field");
+      continue;
+    }
+    RowError error;
+    switch (dataset) {
+      case Dataset::polls:
+        error = parse_poll(fields, columns, poll);
+        if (error.empty()) polls.add(stores.key_of(poll.store_id), poll.at, poll.active);
+        break;
+      case Dataset::hours:
+        error = parse_hours(fields, columns, hours_row);
+        if (error.empty()) {
+          hours.add(stores.key_of(hours_row.store_id), hours_row);
+          ++summary.loaded;
+        }
+        break;
+      case Dataset::zones:
+        error = parse_zone(fields, columns, zone_row);
+        if (error.empty()) {
+          zones.add(stores.key_of(zone_row.store_id), zone_row);
+          ++summary.loaded;
+        }
+        break;
+    }
+    if (!error.empty()) reject(summary, line, error);
+  }
+  polls.finish();
+  SQLite::Statement record_change(db.sql(), sql::query("record_change"));
+  record_change.bind(1, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
+  record_change.exec();
+  transaction.commit();
+
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,
+                         std::istream& csv, const Progress& progress) {
+  CsvReader reader(csv);
+  RowSource rows = [&reader](std::vector<std::string>& fields, std::size_t& line,
+                             bool& malformed) {
+    if (!reader.next(fields)) return false;
+    line = reader.line();
+    malformed = reader.malformed();
+    return true;
+  };
+  return ingest_rows(db, dataset, source, rows, progress);
+}
+
+std::vector<ImportSummary> import_directory(
+    Database& db, const std::string& directory,
+    const std::function<void(const ImportSummary&)>& on_file,
+    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(directory)) {
+    throw std::runtime_error("data folder '" + directory + "' does not exist");
+  }
+  std::vector<ImportSummary> summaries;
+  for (Dataset dataset : {Dataset::zones, Dataset::hours, Dataset::polls}) {
+    const fs::path path = fs::path(directory) / dataset_file_name(dataset);
+    if (!fs::exists(path)) continue;
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot read '" + path.string() + "'");
+    const auto bytes = static_cast<std::size_t>(fs::file_size(path));
+    Progress progress = progress_for ? progress_for(path.filename().string(), bytes) : Progress{};
+    summaries.push_back(ingest_csv(db, dataset, path.filename().string(), file, progress));
+    if (on_file) on_file(summaries.back());
+  }
+  if (summaries.empty()) {
+    throw std::runtime_error("data folder '" + directory + "' holds none of store_status.csv, " +
+                             "menu_hours.csv, timezones.csv");
+  }
+  return summaries;
+}
+
+std::int64_t count_polls(Database& db) {
+  return db.sql().execAndGet(sql::query("count_polls")).getInt64();
+}

@@ -1,0 +1,62 @@
+// The three input data sets of SPEC §1 and what a valid row of each is: finding
+// the columns in a header, and turning one row's fields into a typed record or
+// a reason it is bad. Pure: no database, no I/O.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "timestamps.hpp"
+
+enum class Dataset { polls, hours, zones };
+
+// "polls", "hours", "zones"; and the default CSV file name of each data set.
+const char* dataset_name(Dataset dataset);
+const char* dataset_file_name(Dataset dataset);
+
+// Where the required columns of a data set sit in a row: index[i] is the
+// position of the data set's i-th required column.
+struct ColumnMap {
+  std::vector<std::size_t> index;
+};
+
+// Matches header names case-insensitively (a UTF-8 BOM is already gone). On a
+// missing column returns false and says which in `error`.
+bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,
+                 std::string& error);
+
+struct PollRecord {
+  std::string store_id;
+  Instant at;
+  bool active;
+};
+
+struct HoursRecord {
+  std::string store_id;
+  int day;                     // 0 = Monday ... 6 = Sunday, local calendar
+  std::chrono::seconds start;  // after local midnight, [0, 86399]
+  std::chrono::seconds end;
+};
+
+struct ZoneRecord {
+  std::string store_id;
+  std::string zone;  // a name the system's tz database knows
+};
+
+// Each parses one row. An empty result means the row is valid and `out` holds
+// it; otherwise the result is the reason the row is bad.
+using RowError = std::string;
+RowError parse_poll(const std::vector<std::string>& fields, const ColumnMap& columns,
+                    PollRecord& out);
+RowError parse_hours(const std::vector<std::string>& fields, const ColumnMap& columns,
+                     HoursRecord& out);
+RowError parse_zone(const std::vector<std::string>& fields, const ColumnMap& columns,
+                    ZoneRecord& out);
+
+// Store ids are 1-64 bytes with no control characters; empty result when valid.
+RowError check_store_id(std::string_view store_id);
+
+// True when the system's tz database knows the zone name (case-sensitive, links included).
+bool is_known_zone(const std::string& name);

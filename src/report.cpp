@@ -1,0 +1,100 @@
+#include "report.hpp"
+
+#include <algorithm>
+
+#include "csv.hpp"
+
+const char* const kReportCsvHeader =
+    "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,"
+    "downtime_last_hour,downtime_last_day,downtime_last_week";
+
+std::chrono::hours window_length(Window window) {
+  switch (window) {
+    case last_hour:
+      return std::chrono::hours{1};
+    case last_day:
+      return std::chrono::hours{24};
+    case last_week:
+      return std::chrono::hours{168};
+  }
+  return std::chrono::hours{0};
+}
+
+std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
+                                                  Interpolation interpolation) {
+  // Only polls at or before `now` count; they are sorted, so that is a prefix.
+  const auto polls_end = std::upper_bound(
+      store.polls.begin(), store.polls.end(), now,
+      [](Instant instant, const Poll& poll) { return instant < poll.at; });
+  if (polls_end == store.polls.begin()) return std::nullopt;
+  const std::vector<Poll> polls(store.polls.begin(), polls_end);
+
+  const FineInstant end = now;
+  const FineInstant week_begin = end - window_length(last_week);
+  const auto business = business_intervals(store.hours, store.zone ? store.zone : default_zone(),
+                                           week_begin, end);
+  const auto spans = status_timeline(polls, interpolation, week_begin, end);
+
+  StoreFigures figures;
+  figures.store_id = store.store_id;
+  // Walk business intervals and status spans together (both sorted); every
+  // piece of business time lies in exactly one span, so up + down = business.
+  std::size_t span = 0;
+  for (const Interval& open : business) {
+    while (span < spans.size() && spans[span].end <= open.begin) ++span;
+    for (std::size_t s = span; s < spans.size() && spans[s].begin < open.end; ++s) {
+      const FineInstant piece_begin = std::max(open.begin, spans[s].begin);
+      const FineInstant piece_end = std::min(open.end, spans[s].end);
+      for (std::size_t w = 0; w < kWindowCount; ++w) {
+        const FineInstant window_begin = end - window_length(static_cast<Window>(w));
+        const FineInstant clipped_begin = std::max(piece_begin, window_begin);
+        if (clipped_begin >= piece_end) continue;
+        auto& total = spans[s].active ? figures.uptime[w] : figures.downtime[w];
+        total += piece_end - clipped_begin;
+      }
+    }
+  }
+  return figures;
+}
+
+void sort_rows(std::vector<StoreFigures>& rows) {
+  // std::string compares with char_traits<char>::compare, i.e. memcmp: byte-wise, unsigned.
+  std::sort(rows.begin(), rows.end(), [](const StoreFigures& a, const StoreFigures& b) {
+    return a.store_id < b.store_id;
+  });
+}
+
+std::string format_figure(HalfMicroseconds length, Window window) {
+  // One hundredth of the unit, in half microseconds: 0.01 min = 1.2e6, 0.01 h = 7.2e7.
+  const std::int64_t unit_ticks = HalfMicroseconds{window == last_hour ? std::chrono::minutes{1}
+                                                                       : std::chrono::hours{1}}
+                                      .count();
+  const std::int64_t hundredth = unit_ticks / 100;
+  const std::int64_t ticks = length.count();
+  const std::int64_t magnitude = ticks < 0 ? -ticks : ticks;
+  // Half away from zero, in integers: no binary floating point involved.
+  const std::int64_t rounded = (magnitude + hundredth / 2) / hundredth;
+  std::string text = (ticks < 0 && rounded != 0) ? "-" : "";
+  text += std::to_string(rounded / 100);
+  text += '.';
+  const std::int64_t cents = rounded % 100;
+  if (cents < 10) text += '0';
+  text += std::to_string(cents);
+  return text;
+}
+
+std::string report_csv(const Report& report) {
+  std::string csv = kReportCsvHeader;
+  csv += '\n';
+  for (const StoreFigures& row : report.rows) {
+    csv += csv_field(row.store_id);
+    for (const auto* figures : {&row.uptime, &row.downtime}) {
+      for (std::size_t w = 0; w < kWindowCount; ++w) {
+        csv += ',';
+        csv += format_figure((*figures)[w], static_cast<Window>(w));
+      }
+    }
+    csv += '\n';
+  }
+  return csv;
+}

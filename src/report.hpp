@@ -1,0 +1,53 @@
+// The report of SPEC §5: per store, uptime and downtime inside business hours
+// over the last hour, day and week before `now`, and its CSV form. Pure.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "business_hours.hpp"
+#include "timeline.hpp"
+
+// What the report needs to know of one store.
+struct StoreInput {
+  std::string store_id;
+  std::vector<Poll> polls;  // sorted by time, distinct instants; any range
+  std::vector<WeeklyHoursRow> hours;
+  const date::time_zone* zone = nullptr;  // nullptr: the default zone
+};
+
+// The three windows, each [now - length, now) in elapsed UTC time.
+enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };
+constexpr std::size_t kWindowCount = 3;
+std::chrono::hours window_length(Window window);
+
+struct StoreFigures {
+  std::string store_id;
+  std::array<HalfMicroseconds, kWindowCount> uptime{};
+  std::array<HalfMicroseconds, kWindowCount> downtime{};
+};
+
+// The store's figures as of `now`, or nullopt when it has no poll at or before
+// `now` (it is then not a row of the report). Polls after `now` are ignored.
+std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
+                                                  Interpolation interpolation);
+
+struct Report {
+  Instant as_of;
+  Interpolation interpolation = Interpolation::nearest;
+  std::vector<StoreFigures> rows;  // sorted by store_id, byte-wise
+  std::size_t stores_without_data = 0;
+};
+
+// Sorts rows by store_id, byte-wise ascending.
+void sort_rows(std::vector<StoreFigures>& rows);
+
+// A length as minutes (last hour) or hours (day, week) with exactly two
+// decimals, rounded half away from zero: "60.00", "23.50".
+std::string format_figure(HalfMicroseconds length, Window window);
+
+// The report as CSV: the header line, then one line per row, "\n" line ends.
+std::string report_csv(const Report& report);
+extern const char* const kReportCsvHeader;

@@ -1,0 +1,177 @@
+#include "report_builder.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "database.hpp"
+#include "embedded_sql.hpp"
+
+namespace {
+
+struct StoreRef {
+  std::int64_t key;
+  std::string store_id;
+  std::string zone;  // empty: the default zone
+};
+
+// One worker's connection, holding a read transaction (its snapshot) open.
+class SnapshotReader {
+ public:
+  explicit SnapshotReader(const std::string& path)
+      : db_(path, Database::Access::read_only),
+        hours_(db_.sql(), sql::query("store_hours")),
+        polls_(db_.sql(), sql::query("store_polls")) {}
+
+  // Starts a read transaction; its snapshot is fixed by the first read, here.
+  std::int64_t begin() {
+    db_.sql().exec("BEGIN");
+    return db_.sql().execAndGet(sql::query("data_generation")).getInt64();
+  }
+  void end() { db_.sql().exec("ROLLBACK"); }
+
+  SQLite::Database& sql() { return db_.sql(); }
+
+  StoreInput read_store(const StoreRef& store, const date::time_zone* zone,
+                        std::int64_t week_begin_us, std::int64_t now_us) {
+    StoreInput input;
+    input.store_id = store.store_id;
+    input.zone = zone;
+    hours_.bind(1, store.key);
+    while (hours_.executeStep()) {
+      input.hours.push_back({hours_.getColumn(0).getInt(),
+                             std::chrono::seconds{hours_.getColumn(1).getInt64()},
+                             std::chrono::seconds{hours_.getColumn(2).getInt64()}});
+    }
+    hours_.reset();
+    polls_.bind(1, store.key);
+    polls_.bind(2, week_begin_us);
+    polls_.bind(3, now_us);
+    while (polls_.executeStep()) {
+      input.polls.push_back(
+          {from_micros(polls_.getColumn(0).getInt64()), polls_.getColumn(1).getInt() != 0});
+    }
+    polls_.reset();
+    return input;
+  }
+
+ private:
+  Database db_;
+  SQLite::Statement hours_;
+  SQLite::Statement polls_;
+};
+
+// Opens one reader per worker and starts their transactions on the same
+// snapshot: every data change bumps data_state.generation, so equal generations
+// mean equal data. A writer committing in between makes us try again.
+std::vector<std::unique_ptr<SnapshotReader>> open_same_snapshot(const std::string& path,
+                                                                unsigned count) {
+  std::vector<std::unique_ptr<SnapshotReader>> readers;
+  for (unsigned i = 0; i < count; ++i) readers.push_back(std::make_unique<SnapshotReader>(path));
+  constexpr int kAttempts = 50;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::vector<std::int64_t> generations;
+    for (auto& reader : readers) generations.push_back(reader->begin());
+    if (std::adjacent_find(generations.begin(), generations.end(), std::not_equal_to<>()) ==
+        generations.end()) {
+      return readers;
+    }
+    for (auto& reader : readers) reader->end();
+  }
+  throw std::runtime_error("could not get a consistent snapshot: data kept changing");
+}
+
+const date::time_zone* zone_of(const StoreRef& store) {
+  if (store.zone.empty()) return default_zone();
+  try {
+    return date::locate_zone(store.zone);
+  } catch (const std::exception&) {
+    throw std::runtime_error("store " + store.store_id + " has time zone '" + store.zone +
+                             "', which this system's tz database does not know");
+  }
+}
+
+}  // namespace
+
+Report build_report(const std::string& db_path, const ReportOptions& options,
+                    ReportProgress* progress) {
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  auto readers = open_same_snapshot(db_path, threads);
+  SQLite::Database& first = readers.front()->sql();
+
+  Report report;
+  report.interpolation = options.interpolation;
+  if (options.as_of) {
+    report.as_of = *options.as_of;
+  } else {
+    SQLite::Column latest = first.execAndGet(sql::query("latest_poll"));
+    if (latest.isNull()) throw std::runtime_error("the database holds no polls: nothing to report");
+    report.as_of = from_micros(latest.getInt64());
+  }
+  const std::int64_t now_us = to_micros(report.as_of);
+  const std::int64_t week_begin_us =
+      to_micros(report.as_of - std::chrono::hours{window_length(last_week)});
+
+  std::vector<StoreRef> stores;
+  {
+    SQLite::Statement query(first, sql::query("report_stores"));
+    while (query.executeStep()) {
+      stores.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                        query.getColumn(2).isNull() ? "" : query.getColumn(2).getString()});
+    }
+  }
+  if (progress) progress->stores_total = stores.size();
+
+  // Workers take chunks of stores in key order; each has its own connection.
+  constexpr std::size_t kChunk = 256;
+  std::atomic<std::size_t> next_chunk{0};
+  std::vector<std::vector<StoreFigures>> rows(threads);
+  std::vector<std::size_t> without_data(threads, 0);
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](unsigned worker) {
+    try {
+      for (;;) {
+        if (progress && progress->cancel) throw std::runtime_error("report cancelled");
+        const std::size_t begin = next_chunk.fetch_add(1) * kChunk;
+        if (begin >= stores.size()) break;
+        const std::size_t end = std::min(stores.size(), begin + kChunk);
+        for (std::size_t i = begin; i < end; ++i) {
+          const StoreInput input =
+              readers[worker]->read_store(stores[i], zone_of(stores[i]), week_begin_us, now_us);
+          auto figures = compute_store_figures(input, report.as_of, options.interpolation);
+          if (figures) {
+            rows[worker].push_back(std::move(*figures));
+          } else {
+            ++without_data[worker];
+          }
+        }
+        if (progress) progress->stores_done += end - begin;
+      }
+    } catch (...) {
+      errors[worker] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned worker = 1; worker < threads; ++worker) pool.emplace_back(work, worker);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  for (auto& reader : readers) reader->end();
+  for (auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+
+  for (unsigned worker = 0; worker < threads; ++worker) {
+    report.stores_without_data += without_data[worker];
+    std::move(rows[worker].begin(), rows[worker].end(), std::back_inserter(report.rows));
+  }
+  sort_rows(report.rows);
+  return report;
+}

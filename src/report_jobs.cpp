@@ -1,0 +1,233 @@
+#include "report_jobs.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <sys/random.h>
+
+#include <stdexcept>
+
+#include "embedded_sql.hpp"
+
+namespace {
+
+void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
+  if (instant) {
+    statement.bind(index, to_micros(*instant));
+  } else {
+    statement.bind(index);
+  }
+}
+
+std::optional<Instant> optional_instant(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return from_micros(column.getInt64());
+}
+
+std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
+
+// Columns as find_report and list_reports select them.
+ReportState read_state(SQLite::Statement& row) {
+  ReportState state;
+  state.id = row.getColumn(0).getString();
+  state.status = row.getColumn(1).getString();
+  state.requested_as_of = optional_instant(row.getColumn(2));
+  state.interpolation = row.getColumn(3).getString();
+  state.created = from_micros(row.getColumn(4).getInt64());
+  state.started = optional_instant(row.getColumn(5));
+  state.finished = optional_instant(row.getColumn(6));
+  state.as_of = optional_instant(row.getColumn(7));
+  state.stores_reported = optional_int(row.getColumn(8));
+  state.stores_without_data = optional_int(row.getColumn(9));
+  state.error = row.getColumn(10).isNull() ? "" : row.getColumn(10).getString();
+  if (!row.getColumn(11).isNull()) {
+    const SQLite::Column csv = row.getColumn(11);
+    state.csv = std::string(static_cast<const char*>(csv.getBlob()),
+                            static_cast<std::size_t>(csv.getBytes()));
+  }
+  return state;
+}
+
+}  // namespace
+
+Instant wall_clock_now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+std::string new_report_id() {
+  unsigned char bytes[18];
+  std::size_t filled = 0;
+  while (filled < sizeof bytes) {
+    const ssize_t got = getrandom(bytes + filled, sizeof bytes - filled, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("getrandom failed: no random source for report ids");
+    }
+    filled += static_cast<std::size_t>(got);
+  }
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string id;
+  // 18 bytes = six groups of 3 bytes = 24 characters of 6 bits each.
+  for (std::size_t i = 0; i < sizeof bytes; i += 3) {
+    const unsigned group = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    for (int shift = 18; shift >= 0; shift -= 6) id += alphabet[(group >> shift) & 63];
+  }
+  return id;
+}
+
+ReportJobs::ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit)
+    : db_path_(std::move(db_path)), threads_(threads), queue_limit_(queue_limit), db_(db_path_) {
+  SQLite::Statement fail(db_.sql(), sql::query("fail_unfinished_reports"));
+  fail.bind(1, to_micros(wall_clock_now()));
+  fail.bind(2, "interrupted by restart");
+  fail.exec();
+  worker_ = std::thread([this] { run_worker(); });
+}
+
+ReportJobs::~ReportJobs() { shutdown(std::chrono::milliseconds{0}); }
+
+std::optional<std::string> ReportJobs::submit(const ReportOptions& options) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stopping_ || queue_.size() >= queue_limit_) return std::nullopt;
+  Job job{new_report_id(), options};
+  job.options.threads = threads_;
+  {
+    std::lock_guard<std::mutex> db_lock(db_mutex_);
+    SQLite::Statement insert(db_.sql(), sql::query("insert_report"));
+    insert.bind(1, job.id);
+    bind_optional(insert, 2, options.as_of);
+    insert.bind(3, interpolation_name(options.interpolation));
+    insert.bind(4, to_micros(wall_clock_now()));
+    insert.exec();
+  }
+  queue_.push_back(job);
+  wake_.notify_one();
+  return job.id;
+}
+
+std::optional<ReportState> ReportJobs::find(const std::string& id, bool with_csv) {
+  std::optional<ReportState> state;
+  {
+    std::lock_guard<std::mutex> db_lock(db_mutex_);
+    SQLite::Statement query(db_.sql(), sql::query("find_report"));
+    query.bind(1, id);
+    query.bind(2, with_csv ? 1 : 0);
+    if (query.executeStep()) state = read_state(query);
+  }
+  if (state && state->status == "Running") {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (running_id_ == id && running_progress_) {
+      state->stores_done = running_progress_->stores_done;
+      state->stores_total = running_progress_->stores_total;
+    }
+  }
+  return state;
+}
+
+std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Instant> before) {
+  std::lock_guard<std::mutex> db_lock(db_mutex_);
+  SQLite::Statement query(db_.sql(), sql::query("list_reports"));
+  query.bind(1, static_cast<std::int64_t>(limit));
+  bind_optional(query, 2, before);
+  std::vector<ReportState> states;
+  while (query.executeStep()) states.push_back(read_state(query));
+  return states;
+}
+
+std::size_t ReportJobs::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+void ReportJobs::mark_failed(const std::string& id, const std::string& error) {
+  std::lock_guard<std::mutex> db_lock(db_mutex_);
+  SQLite::Statement fail(db_.sql(), sql::query("fail_report"));
+  fail.bind(1, id);
+  fail.bind(2, to_micros(wall_clock_now()));
+  fail.bind(3, error);
+  fail.exec();
+}
+
+void ReportJobs::run_worker() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      running_id_ = job.id;
+      running_progress_ = std::make_shared<ReportProgress>();
+    }
+    run_job(job);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_id_.clear();
+      running_progress_.reset();
+    }
+    idle_.notify_all();
+  }
+}
+
+void ReportJobs::run_job(const Job& job) {
+  std::shared_ptr<ReportProgress> progress;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress = running_progress_;
+  }
+  const Instant started = wall_clock_now();
+  try {
+    {
+      std::lock_guard<std::mutex> db_lock(db_mutex_);
+      SQLite::Statement start(db_.sql(), sql::query("start_report"));
+      start.bind(1, job.id);
+      start.bind(2, to_micros(started));
+      start.exec();
+    }
+    const Report report = build_report(db_path_, job.options, progress.get());
+    const std::string csv = report_csv(report);
+    const Instant finished = wall_clock_now();
+    {
+      std::lock_guard<std::mutex> db_lock(db_mutex_);
+      SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
+      complete.bind(1, job.id);
+      complete.bind(2, to_micros(finished));
+      complete.bind(3, to_micros(report.as_of));
+      complete.bind(4, static_cast<std::int64_t>(report.rows.size()));
+      complete.bind(5, static_cast<std::int64_t>(report.stores_without_data));
+      complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
+      complete.exec();
+    }
+    std::fprintf(stderr, "report %s: Complete, %zu stores (%zu without data), as_of %s, %.3f s\n",
+                 job.id.c_str(), report.rows.size(), report.stores_without_data,
+                 format_timestamp(report.as_of).c_str(),
+                 std::chrono::duration<double>(finished - started).count());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "report %s: Failed: %s\n", job.id.c_str(), error.what());
+    try {
+      mark_failed(job.id, error.what());
+    } catch (const std::exception& also) {
+      std::fprintf(stderr, "report %s: could not record the failure: %s\n", job.id.c_str(),
+                   also.what());
+    }
+  }
+}
+
+void ReportJobs::shutdown(std::chrono::milliseconds grace) {
+  std::deque<Job> abandoned;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stopping_ && !worker_.joinable()) return;
+    stopping_ = true;
+    abandoned.swap(queue_);
+    wake_.notify_all();
+    if (!idle_.wait_for(lock, grace, [this] { return running_id_.empty(); })) {
+      running_progress_->cancel = true;  // the build stops at its next chunk
+    }
+  }
+  if (worker_.joinable()) worker_.join();
+  for (const Job& job : abandoned) mark_failed(job.id, "server stopped before the report ran");
+}

@@ -1,0 +1,95 @@
+// The life of a triggered report: queued, run on a worker thread apart from
+// the HTTP threads, and kept with its options, timings, status and CSV in the
+// reports table, so finished reports outlive the process.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "database.hpp"
+#include "report_builder.hpp"
+
+struct ReportState {
+  std::string id;
+  std::string status;  // Queued, Running, Complete, Failed
+  std::optional<Instant> requested_as_of;
+  std::string interpolation;
+  Instant created;  // wall clock
+  std::optional<Instant> started;
+  std::optional<Instant> finished;
+  std::optional<Instant> as_of;  // the `now` it was computed for
+  std::optional<std::int64_t> stores_reported;
+  std::optional<std::int64_t> stores_without_data;
+  std::string error;
+  std::optional<std::string> csv;  // only when asked for and Complete
+  // While running: stores done out of total.
+  std::size_t stores_done = 0;
+  std::size_t stores_total = 0;
+};
+
+class ReportJobs {
+ public:
+  // Marks reports a previous process left Queued or Running as Failed, then
+  // starts the worker. `threads` is per report; `queue_limit` bounds waiting reports.
+  ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit);
+  ~ReportJobs();
+
+  ReportJobs(const ReportJobs&) = delete;
+  ReportJobs& operator=(const ReportJobs&) = delete;
+
+  // Queues a report and returns its new id, or nullopt when the queue is full.
+  std::optional<std::string> submit(const ReportOptions& options);
+
+  // nullopt for an unknown id. The CSV is read only when `with_csv`.
+  std::optional<ReportState> find(const std::string& id, bool with_csv);
+
+  // Newest first: at most `limit`, created before `before` when given.
+  std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
+
+  // Stops taking work; lets the running report finish within `grace`, then
+  // cancels it. Everything left is marked Failed. Idempotent.
+  void shutdown(std::chrono::milliseconds grace);
+
+  // Reports waiting, and whether one is running (for health and tests).
+  std::size_t queued() const;
+
+ private:
+  struct Job {
+    std::string id;
+    ReportOptions options;
+  };
+
+  void run_worker();
+  void run_job(const Job& job);
+  void mark_failed(const std::string& id, const std::string& error);
+
+  std::string db_path_;
+  unsigned threads_;
+  std::size_t queue_limit_;
+  Database db_;  // guarded by db_mutex_
+
+  mutable std::mutex mutex_;  // guards the fields below
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<Job> queue_;
+  std::string running_id_;
+  std::shared_ptr<ReportProgress> running_progress_;
+  bool stopping_ = false;
+
+  std::mutex db_mutex_;
+  std::thread worker_;
+};
+
+// A new report id: 144 random bits from the kernel, base64url (24 characters).
+std::string new_report_id();
+
+// Wall-clock now, for report timings only (never for report contents).
+Instant wall_clock_now();
