@@ -27,6 +27,7 @@ struct StatusSpan {
   FineInstant begin;
   FineInstant end;
   bool active;
+  HalfMicroseconds length() const { return end - begin; }
 };
 
 // Spans covering [from, to) exactly, in order, adjacent spans of the same

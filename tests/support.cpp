@@ -1,0 +1,49 @@
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <random>
+#include <unistd.h>
+
+namespace test {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("uptime-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void TempDir::write(const std::string& name, const std::string& content) const {
+  std::ofstream out(path_ / name, std::ios::binary);
+  out << content;
+}
+
+Instant at(const std::string& text) {
+  auto instant = parse_timestamp(text);
+  INFO("timestamp " << text);
+  REQUIRE(instant.has_value());
+  return *instant;
+}
+
+std::chrono::seconds tod(const std::string& text) {
+  auto seconds = parse_time_of_day(text);
+  INFO("time of day " << text);
+  REQUIRE(seconds.has_value());
+  return *seconds;
+}
+
+ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
+                          const std::string& source) {
+  std::istringstream in(csv);
+  return ingest_csv(db, dataset, source, in);
+}
+
+}  // namespace test

@@ -1,0 +1,52 @@
+// Helpers shared by the tests: temporary folders and databases, fixtures,
+// and building instants and hours from readable text.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "business_hours.hpp"
+#include "database.hpp"
+#include "ingest.hpp"
+#include "timestamps.hpp"
+
+namespace test {
+
+// A fresh folder, removed with everything in it when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  void write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string fixtures() { return FIXTURES_DIR; }
+
+// "2023-03-12 10:00:00" -> Instant; fails the test on bad text.
+Instant at(const std::string& text);
+
+// Half-microsecond lengths from readable units.
+inline HalfMicroseconds minutes(double m) {
+  return HalfMicroseconds{static_cast<std::int64_t>(m * 60 * 2'000'000)};
+}
+inline HalfMicroseconds hours(double h) {
+  return HalfMicroseconds{static_cast<std::int64_t>(h * 3600 * 2'000'000)};
+}
+
+// "09:00" -> seconds after midnight.
+std::chrono::seconds tod(const std::string& text);
+
+// Imports CSV text as a data set and returns the summary.
+ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
+                          const std::string& source = "input.csv");
+
+}  // namespace test
