@@ -86,7 +86,7 @@ const std::vector<Flag>& flags() {
          if (!mode) throw UsageError("--interpolation wants nearest or previous, got '" + v + "'");
          o.interpolation = *mode;
        }},
-      {"--out", nullptr, "FILE", "write the report CSV here [standard output]",
+      {"--out", nullptr, "PATH", "report: the CSV file to write [standard output]; generate: the folder",
        {C::report, C::generate},
        [](Options& o, const std::string& v) { o.out_path = v; }},
       {"--stores", nullptr, "N", "stores to generate [100]", {C::generate},
@@ -213,7 +213,7 @@ std::string help_text() {
     text += info.summary;
     text += "\n";
   }
-  text += "  --help      this text\n  --version   the version\n\nOptions (environment variable in brackets):\n";
+  text += "  --help      this text\n  --version   the version\n\nOptions:\n";
   for (const Flag& flag : flags()) {
     std::string left = std::string("  ") + flag.name + " " + flag.value_name;
     if (left.size() < 24) left.append(24 - left.size(), ' ');

@@ -35,7 +35,7 @@ TEST_CASE("a day shift in Chicago (UTC-6 in January)", "[business_hours]") {
   CHECK(open[0] == interval("2023-01-23 15:00:00", "2023-01-23 23:00:00"));
 }
 
-TEST_CASE("every week has the row again; other days are closed", "[business_hours]") {
+TEST_CASE("every week has the row again, other days are closed", "[business_hours]") {
   // Monday only, over two weeks: Mondays 23 and 30 January.
   auto open = expand({{0, tod("09:00"), tod("17:00")}}, "UTC", "2023-01-22 00:00:00",
                      "2023-02-05 00:00:00");

@@ -70,7 +70,7 @@ TEST_CASE("a bad timestamp makes a bad poll row", "[records]") {
   CHECK(error.find("timestamp_utc") != std::string::npos);
 }
 
-TEST_CASE("rows with fewer fields than the header are bad; extra fields are ignored", "[records]") {
+TEST_CASE("rows with fewer fields than the header are bad, extra fields are ignored", "[records]") {
   const auto columns = columns_for(Dataset::polls, {"store_id", "status", "timestamp_utc"});
   PollRecord poll;
   CHECK_FALSE(parse_poll({"s", "active"}, columns, poll).empty());
@@ -94,7 +94,7 @@ TEST_CASE("store ids: 1-64 bytes, no control characters, kept exactly", "[record
   CHECK(zone.store_id == " padded ");
 }
 
-TEST_CASE("dayOfWeek is one digit 0-6; times have two-digit fields", "[records]") {
+TEST_CASE("dayOfWeek is one digit 0-6, times have two-digit fields", "[records]") {
   const auto columns = columns_for(Dataset::hours, {"store_id", "dayOfWeek", "start_time_local", "end_time_local"});
   HoursRecord row;
   CHECK(parse_hours({"s", "0", "00:00", "23:59:59"}, columns, row).empty());

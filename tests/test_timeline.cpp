@@ -69,7 +69,7 @@ TEST_CASE("previous: status changes at the later poll", "[timeline]") {
   CHECK_FALSE(spans[2].active);
 }
 
-TEST_CASE("adjacent spans of the same status merge; spans cover the range exactly",
+TEST_CASE("adjacent spans of the same status merge, spans cover the range exactly",
           "[timeline]") {
   const std::vector<Poll> polls = {poll("2023-01-23 01:00:00", true),
                                    poll("2023-01-23 02:00:00", true),
