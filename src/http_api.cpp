@@ -301,8 +301,20 @@ void HttpApi::install(httplib::Server& server) {
     }
   });
 
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     request_started = std::chrono::steady_clock::now();
+    // `curl -X POST .../trigger_report` sends no Content-Length, which
+    // httplib would answer with 400 while reading the body: a POST without
+    // a length or chunked encoding has no body, so answer it here.
+    if (request.method == "POST" && request.path == "/trigger_report" &&
+        !request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
+      try {
+        trigger_report(request, response);
+      } catch (const HttpError& error) {
+        send_error(response, error.status, error.what());
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
