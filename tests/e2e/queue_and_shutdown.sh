@@ -1,0 +1,41 @@
+# A bounded report queue (429 with Retry-After beyond it), and a clean stop:
+# SIGTERM lets the running report finish, the process exits 0, and the
+# report is Complete after the restart.
+source "$(dirname "$0")/lib.sh" "$@"
+
+"$BIN" generate --stores 8000 --days 8 --seed 4 --out "$WORK/data" 2>/dev/null
+"$BIN" import --db "$WORK/u.db" --data "$WORK/data" 2>/dev/null
+
+# One report runs at a time on one thread; one more may wait.
+start_server --db "$WORK/u.db" --threads 1 --queue 1
+trigger
+FIRST=$REPORT_ID
+trigger
+SECOND=$REPORT_ID
+request POST /trigger_report
+expect_json_error 429 "third report with a queue of one"
+grep -qi '^retry-after: [0-9]' <<< "$HEADERS" || fail "429 without Retry-After"
+request GET "/get_report/$SECOND"
+grep -q '"stage":"Queued"' <<< "$BODY" || grep -q '"stage":"Running"' <<< "$BODY" || fail "second report: $BODY"
+wait_report "$FIRST"
+expect_status 200 "first report"
+wait_report "$SECOND"
+expect_status 200 "second report"
+
+# SIGTERM while a report runs: it finishes, then the process exits 0.
+trigger
+RUNNING=$REPORT_ID
+for _ in $(seq 1 400); do
+  request GET "/get_report/$RUNNING"
+  grep -q '"stage":"Running"' <<< "$BODY" && break
+  sleep 0.01
+done
+grep -q '"stage":"Running"' <<< "$BODY" || fail "never saw the report running: $BODY"
+stop_server
+grep -q "report $RUNNING: Complete" "$WORK/server.err" || fail "running report did not finish before exit"
+
+start_server --db "$WORK/u.db" --threads 1
+request GET "/get_report/$RUNNING"
+expect_status 200 "report finished during shutdown"
+stop_server
+echo "queue_and_shutdown: ok"
