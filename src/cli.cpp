@@ -12,7 +12,7 @@ using Setter = std::function<void(Options&, const std::string& value)>;
 struct Flag {
   const char* name;        // "--db"
   const char* env;         // "UPTIME_DB", or nullptr
-  const char* value_name;  // "PATH"
+  const char* value_name;  // "PATH", or nullptr for a switch that takes no value"
   const char* help;
   std::vector<Command> commands;  // the commands it applies to
   Setter set;
@@ -74,6 +74,20 @@ const std::vector<Flag>& flags() {
        {C::serve},
        [](Options& o, const std::string& v) {
          o.max_body = parse_number("--max-body", v, 1024, std::numeric_limits<std::uint32_t>::max());
+       }},
+      {"--token", "UPTIME_TOKEN", "TOKEN",
+       "require 'Authorization: Bearer TOKEN' for requests that change data",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         if (v.empty()) throw UsageError("--token must not be empty");
+         o.token = v;
+       }},
+      {"--token-read", "UPTIME_TOKEN_READ", nullptr,
+       "require the token for reading reports too (not for /healthz)",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         if (v != "1" && v != "true") throw UsageError("UPTIME_TOKEN_READ wants 1 or true");
+         o.token_read = true;
        }},
       {"--as-of", "UPTIME_AS_OF", "TS", "compute the report as of this UTC instant [latest poll]",
        {C::report},
@@ -173,7 +187,10 @@ Options parse_command_line(int argc, const char* const argv[]) {
     if (!applies(*flag, options.command)) {
       throw UsageError("option " + name + " does not apply to '" + first + "'");
     }
-    if (!value) {
+    if (!flag->value_name) {
+      if (value) throw UsageError("option " + name + " takes no value");
+      value = "true";
+    } else if (!value) {
       if (i + 1 >= args.size()) throw UsageError("option " + name + " needs a value");
       value = args[++i];
     }
@@ -199,6 +216,9 @@ Options parse_command_line(int argc, const char* const argv[]) {
   if (options.command == Command::generate && options.out_path.empty()) {
     throw UsageError("generate needs --out DIR");
   }
+  if (options.token_read && options.token.empty()) {
+    throw UsageError("--token-read needs --token (or UPTIME_TOKEN)");
+  }
   return options;
 }
 
@@ -215,7 +235,8 @@ std::string help_text() {
   }
   text += "  --help      this text\n  --version   the version\n\nOptions:\n";
   for (const Flag& flag : flags()) {
-    std::string left = std::string("  ") + flag.name + " " + flag.value_name;
+    std::string left = std::string("  ") + flag.name + (flag.value_name ? " " : "") +
+                       (flag.value_name ? flag.value_name : "");
     if (left.size() < 24) left.append(24 - left.size(), ' ');
     text += left + flag.help;
     text += " (for:";

@@ -93,7 +93,9 @@ int run_serve(const Options& options) {
 
   const unsigned threads = default_threads(options.threads);
   ReportJobs jobs(options.db_path, threads, options.queue_limit);
-  HttpApi api(db, jobs, HttpSettings{options.max_body, std::max(4u, threads * 2)});
+  HttpApi api(db, jobs,
+              HttpSettings{options.max_body, std::max(4u, threads * 2), options.token,
+                           options.token_read});
   httplib::Server server;
   api.install(server);
 

@@ -9,7 +9,8 @@
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
+// How long a writer waits for another (a large import holds the lock for seconds).
+constexpr int kBusyTimeoutMs = 30000;
 
 int open_flags(Database::Access access) {
   return access == Database::Access::read_only ? SQLite::OPEN_READONLY

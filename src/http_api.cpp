@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <sstream>
 
@@ -132,6 +134,39 @@ bool wants_json(const httplib::Request& request) {
   return request.get_header_value("Accept").find("application/json") != std::string::npos;
 }
 
+json summary_json(const ImportSummary& summary) {
+  json body = {{"source", summary.source},
+               {"dataset", dataset_name(summary.dataset)},
+               {"rows_read", summary.rows_read},
+               {"loaded", summary.loaded},
+               {"duplicates", summary.duplicates},
+               {"conflicts", summary.conflicts},
+               {"rejected", summary.rejected},
+               {"rejections", summary.first_rejections},
+               {"seconds", summary.seconds}};
+  if (!summary.ok()) body["error"] = summary.error;
+  return body;
+}
+
+// The media type of a Content-Type header, lower case, without parameters.
+std::string media_type(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  type.erase(type.find_last_not_of(" \t") + 1);
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type;
+}
+
+// Compares in time that depends only on the length of `secret`.
+bool constant_time_equals(const std::string& given, const std::string& secret) {
+  unsigned char difference = given.size() == secret.size() ? 0 : 1;
+  for (std::size_t i = 0; i < secret.size(); ++i) {
+    const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    difference |= static_cast<unsigned char>(g ^ static_cast<unsigned char>(secret[i]));
+  }
+  return difference == 0;
+}
+
 // Start times of requests, for the log line (a request runs on one thread).
 thread_local std::chrono::steady_clock::time_point request_started;
 
@@ -224,6 +259,48 @@ void HttpApi::health(httplib::Response& response) {
   }
 }
 
+void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
+                     httplib::Response& response) {
+  const std::string type = media_type(request.get_header_value("Content-Type"));
+  if (type != "text/csv" && type != "application/json") {
+    throw HttpError(415, "Content-Type must be text/csv or application/json, got '" +
+                             request.get_header_value("Content-Type") + "'");
+  }
+  ImportSummary summary;
+  {
+    std::lock_guard<std::mutex> lock(db_mutex_);
+    if (type == "text/csv") {
+      std::istringstream body(request.body);
+      summary = ingest_csv(db_, dataset, "body", body);
+    } else {
+      summary = ingest_json(db_, dataset, "body", request.body);
+    }
+  }
+  if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
+  if (summary.ok() && summary.rejected == summary.rows_read) summary.error = "every row was rejected";
+  std::fprintf(stderr, "ingest %s: %s\n", dataset_name(dataset), summary.text().c_str());
+  send_json(response, summary.ok() ? 200 : 400, summary_json(summary));
+}
+
+bool HttpApi::authorized(const httplib::Request& request, httplib::Response& response) const {
+  if (settings_.token.empty()) return true;
+  const bool changes_data = request.method == "POST" && (request.path == "/trigger_report" ||
+                                                          request.path.rfind("/ingest/", 0) == 0);
+  const bool reads_reports =
+      request.path.rfind("/get_report", 0) == 0 || request.path == "/reports";
+  if (!changes_data && !(settings_.token_read && reads_reports)) return true;
+  const std::string header = request.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (header.rfind(prefix, 0) == 0 && constant_time_equals(header.substr(prefix.size()), settings_.token)) {
+    return true;
+  }
+  response.set_header("WWW-Authenticate", "Bearer");
+  // The body of a refused request is not read: the connection cannot be reused.
+  response.set_header("Connection", "close");
+  send_error(response, 401, "missing or wrong 'Authorization: Bearer <token>'");
+  return false;
+}
+
 void HttpApi::install(httplib::Server& server) {
   server.set_payload_max_length(settings_.max_body);
   server.set_read_timeout(std::chrono::seconds{30});
@@ -272,6 +349,17 @@ void HttpApi::install(httplib::Server& server) {
   server.Get("/healthz", [this](const auto&, auto& response) { health(response); });
   only("/healthz", "GET");
 
+  for (Dataset dataset : {Dataset::polls, Dataset::hours, Dataset::zones}) {
+    static const std::map<Dataset, std::string> paths = {{Dataset::polls, "/ingest/status"},
+                                                         {Dataset::hours, "/ingest/hours"},
+                                                         {Dataset::zones, "/ingest/timezones"}};
+    const std::string& path = paths.at(dataset);
+    server.Post(path, [this, dataset](const auto& request, auto& response) {
+      ingest(dataset, request, response);
+    });
+    only(path, "POST");
+  }
+
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr thrown) {
         try {
@@ -296,6 +384,11 @@ void HttpApi::install(httplib::Server& server) {
       case 413:
         send_error(response, 413, "request body too large");
         break;
+      case 400:
+        send_error(response, 400,
+                   "bad request: the request could not be read (a body needs Content-Length "
+                   "or chunked encoding)");
+        break;
       default:
         send_error(response, response.status, "HTTP status " + std::to_string(response.status));
     }
@@ -303,12 +396,17 @@ void HttpApi::install(httplib::Server& server) {
 
   server.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     request_started = std::chrono::steady_clock::now();
-    // `curl -X POST .../trigger_report` sends no Content-Length, which
-    // httplib would answer with 400 while reading the body: a POST without
-    // a length or chunked encoding has no body, so answer it here.
-    if (request.method == "POST" && request.path == "/trigger_report" &&
-        !request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
+    if (!authorized(request, response)) return httplib::Server::HandlerResponse::Handled;
+    // A POST without Content-Length or chunked encoding has no body we could
+    // read (httplib would wait for the connection to close). `curl -X POST
+    // .../trigger_report` sends exactly that, and needs no body: answer it
+    // here. Elsewhere the body is required: 411.
+    if (request.method == "POST" && !request.has_header("Content-Length") &&
+        !request.has_header("Transfer-Encoding")) {
       try {
+        if (request.path != "/trigger_report") {
+          throw HttpError(411, "a request body with Content-Length (or chunked) is required");
+        }
         trigger_report(request, response);
       } catch (const HttpError& error) {
         send_error(response, error.status, error.what());

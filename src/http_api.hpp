@@ -9,15 +9,18 @@
 #include <string>
 
 #include "database.hpp"
+#include "records.hpp"
 #include "report_jobs.hpp"
 
 struct HttpSettings {
   std::size_t max_body = 64 << 20;  // bytes; larger bodies get 413
   unsigned http_threads = 8;
+  std::string token;        // empty: no access control
+  bool token_read = false;  // the token guards reading reports too
 };
 
-// Registers every route on `server`. `db` is the connection the API reads
-// health from; `jobs` runs the reports.
+// Registers every route on `server`. `db` is the connection the API writes
+// ingested rows through and reads health from; `jobs` runs the reports.
 class HttpApi {
  public:
   HttpApi(Database& db, ReportJobs& jobs, const HttpSettings& settings);
@@ -29,6 +32,9 @@ class HttpApi {
                   httplib::Response& response);
   void list_reports(const httplib::Request& request, httplib::Response& response);
   void health(httplib::Response& response);
+  void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
+  // False (and a 401 written) when the request needs the token and lacks it.
+  bool authorized(const httplib::Request& request, httplib::Response& response) const;
 
   Database& db_;
   std::mutex db_mutex_;

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -201,15 +202,20 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
 
   std::vector<std::string> fields;
   std::size_t line = 0;
-  bool malformed = false;
+  std::string malformed;
   ColumnMap columns;
   if (!rows(fields, line, malformed)) {
     summary.error = "empty input: no header line";
     return summary;
   }
-  if (malformed || !map_columns(dataset, fields, columns, summary.error)) {
-    if (summary.error.empty()) summary.error = "malformed header line";
-    summary.error = source + ":" + std::to_string(line) + ": " + summary.error;
+  std::string missing;
+  if (!malformed.empty()) {
+    summary.error = source + ":" + std::to_string(line) + ": malformed header: " + malformed;
+    return summary;
+  }
+  if (!map_columns(dataset, fields, columns, missing)) {
+    summary.error = source + ":" + std::to_string(line) + ": header lacks the required column '" +
+                    missing + "'";
     return summary;
   }
 
@@ -227,8 +233,8 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   while (rows(fields, line, malformed)) {
     ++summary.rows_read;
     if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
-    if (malformed) {
-      reject(summary, line, "unterminated quoted field");
+    if (!malformed.empty()) {
+      reject(summary, line, malformed);
       continue;
     }
     RowError error;
@@ -269,13 +275,95 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
                          std::istream& csv, const Progress& progress) {
   CsvReader reader(csv);
   RowSource rows = [&reader](std::vector<std::string>& fields, std::size_t& line,
-                             bool& malformed) {
+                             std::string& malformed) {
     if (!reader.next(fields)) return false;
     line = reader.line();
-    malformed = reader.malformed();
+    malformed = reader.malformed() ? "unterminated quoted field" : "";
     return true;
   };
   return ingest_rows(db, dataset, source, rows, progress);
+}
+
+ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,
+                          const std::string& json_text) {
+  ImportSummary rejected_whole;
+  rejected_whole.source = source;
+  rejected_whole.dataset = dataset;
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::parse_error& error) {
+    rejected_whole.error = std::string("not valid JSON: ") + error.what();
+    return rejected_whole;
+  }
+  if (!body.is_array() || body.empty()) {
+    rejected_whole.error = "the body must be a non-empty JSON array of objects";
+    return rejected_whole;
+  }
+
+  // The header is every key seen (lower case, as names match case-insensitively),
+  // in order of first appearance.
+  auto lower = [](std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+  };
+  std::vector<std::string> header;
+  for (const auto& item : body) {
+    if (!item.is_object()) continue;
+    for (const auto& [key, value] : item.items()) {
+      if (std::find(header.begin(), header.end(), lower(key)) == header.end()) {
+        header.push_back(lower(key));
+      }
+    }
+  }
+  ColumnMap columns;
+  std::string missing;
+  if (!map_columns(dataset, header, columns, missing)) {
+    rejected_whole.error = "no object has the required field '" + missing + "'";
+    return rejected_whole;
+  }
+
+  std::size_t next = 0;  // 0: the header; then element next-1 of the array
+  RowSource rows = [&](std::vector<std::string>& fields, std::size_t& line,
+                       std::string& malformed) {
+    malformed.clear();
+    if (next == 0) {
+      fields = header;
+      line = 0;
+      ++next;
+      return true;
+    }
+    if (next > body.size()) return false;
+    const auto& item = body[next - 1];
+    line = next++;
+    fields.assign(header.size(), "");
+    if (!item.is_object()) {
+      malformed = "not a JSON object";
+      return true;
+    }
+    std::vector<bool> present(header.size(), false);
+    for (const auto& [key, value] : item.items()) {
+      const auto position = static_cast<std::size_t>(
+          std::find(header.begin(), header.end(), lower(key)) - header.begin());
+      if (present[position]) continue;  // the same name in another case: the first counts
+      present[position] = true;
+      if (value.is_string()) {
+        fields[position] = value.get<std::string>();
+      } else if (value.is_number_integer()) {
+        fields[position] = value.dump();  // exact digits, even beyond 2^53
+      } else if (std::find(columns.index.begin(), columns.index.end(), position) !=
+                 columns.index.end()) {
+        malformed = "field '" + key + "' must be a string or an integer";
+        return true;
+      }
+    }
+    for (std::size_t position : columns.index) {
+      if (!present[position]) malformed = "missing field '" + header[position] + "'";
+    }
+    return true;
+  };
+  return ingest_rows(db, dataset, source, rows);
 }
 
 std::vector<ImportSummary> import_directory(

@@ -33,9 +33,9 @@ constexpr std::size_t kRejectionsListed = 10;
 
 // One row for the loader: the first call must yield the header. Returns false
 // at the end of the input. `line` numbers the row for messages; `malformed`
-// marks a row that could not even be split into fields.
-using RowSource =
-    std::function<bool(std::vector<std::string>& fields, std::size_t& line, bool& malformed)>;
+// is set (to the reason) for a row that could not even be split into fields.
+using RowSource = std::function<bool(std::vector<std::string>& fields, std::size_t& line,
+                                     std::string& malformed)>;
 
 // Called now and then while loading: bytes or rows consumed so far.
 using Progress = std::function<void(std::size_t rows_read)>;
@@ -48,6 +48,13 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
 // The same for CSV text (header first) read from a stream.
 ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,
                          std::istream& csv, const Progress& progress = {});
+
+// The same for a JSON array of objects whose keys are the CSV column names
+// (matched the same way); values are strings or integers. Row numbers are
+// 1-based positions in the array. Text that is not such an array is
+// rejected whole (summary.error), with nothing written.
+ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,
+                          const std::string& json_text);
 
 // Imports the CSV files of a folder that exist under their default names
 // (store_status.csv, menu_hours.csv, timezones.csv), one transaction each.

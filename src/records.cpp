@@ -94,7 +94,7 @@ const char* dataset_file_name(Dataset dataset) {
 }
 
 bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,
-                 std::string& error) {
+                 std::string& missing) {
   std::vector<std::string> lower_header;
   for (const auto& name : header) lower_header.push_back(ascii_lower(name));
 
@@ -106,8 +106,7 @@ bool map_columns(Dataset dataset, const std::vector<std::string>& header, Column
       if (position != lower_header.end()) break;
     }
     if (position == lower_header.end()) {
-      error = std::string("header lacks the required column '") + display_name(column.names[0]) +
-              "'";
+      missing = display_name(column.names[0]);
       return false;
     }
     columns.index.push_back(static_cast<std::size_t>(position - lower_header.begin()));

@@ -23,9 +23,9 @@ struct ColumnMap {
 };
 
 // Matches header names case-insensitively (a UTF-8 BOM is already gone). On a
-// missing column returns false and says which in `error`.
+// missing column returns false and names it in `missing` ("dayOfWeek").
 bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,
-                 std::string& error);
+                 std::string& missing);
 
 struct PollRecord {
   std::string store_id;

@@ -163,8 +163,9 @@ TEST_CASE("an input that fails half-way leaves the database as it was", "[ingest
   // A source that yields a header and two good rows, then fails (as a broken
   // stream or a full disk would): none of its rows may remain.
   int calls = 0;
-  RowSource failing = [&](std::vector<std::string>& fields, std::size_t& line, bool& malformed) {
-    malformed = false;
+  RowSource failing = [&](std::vector<std::string>& fields, std::size_t& line,
+                          std::string& malformed) {
+    malformed.clear();
     line = static_cast<std::size_t>(++calls);
     if (calls == 1) fields = {"store_id", "status", "timestamp_utc"};
     if (calls == 2) fields = {"new_store", "active", "2023-01-23 12:00:00"};
@@ -268,4 +269,54 @@ TEST_CASE("the real loop sample loads every row with no rejection", "[ingest][fi
   CHECK(summaries[0].rows_read == 13559);  // timezones.csv
   CHECK(summaries[1].rows_read == 86198);  // menu_hours.csv, with a `day` header
   CHECK(count(db, "SELECT count(*) FROM business_hours") == 86198);
+}
+
+TEST_CASE("JSON rows: same fields and rules as CSV, numbered by position", "[ingest][json]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  auto summary = ingest_json(db, Dataset::polls, "body",
+                             R"([{"store_id": 8419537941919820732, "STATUS": "Active",
+                                  "timestamp_utc": "2023-01-22 12:00:00 UTC", "extra": [1]},
+                                 {"store_id": "s2", "timestamp_utc": "2023-01-22 12:00:00"},
+                                 "not an object",
+                                 {"store_id": "s3", "status": true, "timestamp_utc": "2023-01-22 12:00:00"},
+                                 {"store_id": "s4", "status": "maybe", "timestamp_utc": "2023-01-22 12:00:00"}])");
+  CHECK(summary.ok());
+  CHECK(summary.rows_read == 5);
+  CHECK(summary.loaded == 1);
+  CHECK(summary.rejected == 4);
+  REQUIRE(summary.first_rejections.size() == 4);
+  CHECK(summary.first_rejections[0] == "body:2: missing field 'status'");
+  CHECK(summary.first_rejections[1] == "body:3: not a JSON object");
+  CHECK_THAT(summary.first_rejections[2], Catch::StartsWith("body:4: field 'status' must be"));
+  CHECK_THAT(summary.first_rejections[3], Catch::StartsWith("body:5: status must be"));
+  // Integer store ids keep every digit.
+  CHECK(count(db, "SELECT count(*) FROM stores WHERE store_id = '8419537941919820732'") == 1);
+}
+
+TEST_CASE("JSON hours and zones load and replace like CSV", "[ingest][json]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  auto hours = ingest_json(db, Dataset::hours, "body",
+                           R"([{"store_id": "a", "day": 1, "start_time_local": "09:00",
+                                "end_time_local": "17:00"}])");
+  CHECK(hours.loaded == 1);
+  CHECK(hours_rows(db, "a") == 1);
+  auto zones = ingest_json(db, Dataset::zones, "body",
+                           R"([{"store_id": "a", "timezone_str": "Asia/Beirut"}])");
+  CHECK(zones.loaded == 1);
+  CHECK(zone_of(db, "a") == "Asia/Beirut");
+}
+
+TEST_CASE("JSON that is not a non-empty array of rows is rejected whole", "[ingest][json]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  for (const char* body : {"", "{", "{\"store_id\": \"a\"}", "[]", "42"}) {
+    INFO(body);
+    auto summary = ingest_json(db, Dataset::polls, "body", body);
+    CHECK_FALSE(summary.ok());
+  }
+  auto missing = ingest_json(db, Dataset::polls, "body", R"([{"store_id": "a", "status": "active"}])");
+  CHECK(missing.error == "no object has the required field 'timestamp_utc'");
+  CHECK(count(db, "SELECT count(*) FROM stores") == 0);
 }
