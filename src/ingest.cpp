@@ -5,6 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,51 +23,78 @@
 
 namespace {
 
-// Store ids to integer keys, adding stores on first sight (inside the
-// caller's transaction, so a rolled-back import adds none).
+// Store ids to integer keys. A store seen for the first time gets the next
+// key at once and waits in `pending` until write_pending() inserts it (in the
+// caller's transaction, which holds the write lock, so no one else adds
+// stores meanwhile; a rolled-back import adds none).
 class StoreKeys {
  public:
-  explicit StoreKeys(SQLite::Database& db) : db_(db), insert_(db, sql::query("insert_store")) {
+  struct NewStore {
+    std::int64_t key;
+    std::string store_id;
+  };
+
+  explicit StoreKeys(SQLite::Database& db) {
     SQLite::Statement all(db, sql::query("store_keys"));
-    while (all.executeStep()) keys_.emplace(all.getColumn(1).getString(), all.getColumn(0).getInt64());
+    while (all.executeStep()) {
+      const std::int64_t key = all.getColumn(0).getInt64();
+      keys_.emplace(all.getColumn(1).getString(), key);
+      next_key_ = std::max(next_key_, key + 1);
+    }
   }
 
   std::int64_t key_of(const std::string& store_id) {
-    auto it = keys_.find(store_id);
-    if (it != keys_.end()) return it->second;
-    insert_.bind(1, store_id);
-    insert_.exec();
-    insert_.reset();
-    const std::int64_t key = db_.getLastInsertRowid();
-    keys_.emplace(store_id, key);
-    return key;
+    // find before emplace: emplace would build (allocate) a node for every row.
+    if (auto it = keys_.find(store_id); it != keys_.end()) return it->second;
+    keys_.emplace(store_id, next_key_);
+    pending_.push_back({next_key_, store_id});
+    return next_key_++;
   }
+
+  // The stores added since the last call, for the writer to insert.
+  std::vector<NewStore> take_pending() { return std::exchange(pending_, {}); }
 
  private:
-  SQLite::Database& db_;
-  SQLite::Statement insert_;
   std::unordered_map<std::string, std::int64_t> keys_;
+  std::int64_t next_key_ = 1;
+  std::vector<NewStore> pending_;
 };
 
-// Polls are buffered, sorted by (store, instant) and written in that order:
-// B-tree inserts in key order are several times faster than in file order.
-// The buffer is bounded, so memory does not grow with the file.
+void write_stores(SQLite::Statement& insert, const std::vector<StoreKeys::NewStore>& stores) {
+  for (const auto& store : stores) {
+    insert.bind(1, store.key);
+    insert.bind(2, store.store_id);
+    insert.exec();
+    insert.reset();
+  }
+}
+
+// Polls go to the database in batches, each sorted by (store, instant):
+// B-tree inserts in key order are several times faster than in file order,
+// and memory stays bounded whatever the file's size. A writer thread sorts
+// and inserts one batch while the caller parses the next.
 class PollWriter {
  public:
-  explicit PollWriter(SQLite::Database& db, ImportSummary& summary)
-      : db_(db),
-        summary_(summary),
+  PollWriter(SQLite::Database& db, ImportSummary& summary)
+      : summary_(summary),
+        insert_store_(db, sql::query("insert_store")),
         insert_(db, sql::query("insert_poll")),
         existing_(db, sql::query("poll_status")),
-        raise_latest_(db, sql::query("raise_latest_poll")) {}
+        raise_latest_(db, sql::query("raise_latest_poll")),
+        writer_([this] { run_writer(); }) {}
 
-  void add(std::int64_t store, Instant at, bool active) {
-    pending_.push_back({store, to_micros(at), active});
-    if (pending_.size() >= kBufferRows) flush();
+  ~PollWriter() { stop_writer(); }
+
+  void add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
+    filling_.polls.push_back({stores.key_of(store_id), to_micros(at), active});
+    if (filling_.polls.size() >= kBatchRows) hand_over(stores);
   }
 
-  void finish() {
-    flush();
+  // Writes what is left and the stores' latest polls; rethrows a writer failure.
+  void finish(StoreKeys& stores) {
+    hand_over(stores);
+    stop_writer();
+    if (failure_) std::rethrow_exception(failure_);
     for (const auto& [store, latest] : latest_) {
       raise_latest_.bind(1, store);
       raise_latest_.bind(2, latest);
@@ -72,13 +104,60 @@ class PollWriter {
   }
 
  private:
-  static constexpr std::size_t kBufferRows = 1 << 20;
+  static constexpr std::size_t kBatchRows = 1 << 18;
 
   struct PendingPoll {
     std::int64_t store;
     std::int64_t at_us;
     bool active;
   };
+  struct Batch {
+    std::vector<StoreKeys::NewStore> stores;
+    std::vector<PendingPoll> polls;
+  };
+
+  // Passes the filled batch to the writer, waiting while it still writes the previous one.
+  void hand_over(StoreKeys& stores) {
+    filling_.stores = stores.take_pending();
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return !has_batch_ || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    std::swap(writing_, filling_);
+    has_batch_ = true;
+    changed_.notify_all();
+    filling_.polls.clear();
+    filling_.stores.clear();
+  }
+
+  void stop_writer() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  void run_writer() {
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return has_batch_ || stopping_; });
+      if (!has_batch_) return;
+      lock.unlock();
+      try {
+        write(writing_);
+      } catch (...) {
+        lock.lock();
+        failure_ = std::current_exception();
+        has_batch_ = false;
+        changed_.notify_all();
+        return;
+      }
+      lock.lock();
+      has_batch_ = false;
+      changed_.notify_all();
+    }
+  }
 
   void count_duplicate(bool kept_active, bool new_active) {
     if (kept_active == new_active) {
@@ -88,24 +167,31 @@ class PollWriter {
     }
   }
 
-  void flush() {
+  // False when the poll was already there.
+  bool insert_poll(const PendingPoll& poll) {
+    insert_.bind(1, poll.store);
+    insert_.bind(2, poll.at_us);
+    insert_.bind(3, poll.active ? 1 : 0);
+    const int changed = insert_.exec();
+    insert_.reset();
+    return changed > 0;
+  }
+
+  void write(Batch& batch) {
+    write_stores(insert_store_, batch.stores);
+    auto& polls = batch.polls;
     // Stable: among polls with the same identity the first in the file stays first, and wins.
-    std::stable_sort(pending_.begin(), pending_.end(), [](const PendingPoll& a, const PendingPoll& b) {
+    std::stable_sort(polls.begin(), polls.end(), [](const PendingPoll& a, const PendingPoll& b) {
       return a.store != b.store ? a.store < b.store : a.at_us < b.at_us;
     });
     const PendingPoll* previous = nullptr;
-    for (const PendingPoll& poll : pending_) {
+    for (const PendingPoll& poll : polls) {
       if (previous && previous->store == poll.store && previous->at_us == poll.at_us) {
         count_duplicate(previous->active, poll.active);
         continue;
       }
       previous = &poll;
-      insert_.bind(1, poll.store);
-      insert_.bind(2, poll.at_us);
-      insert_.bind(3, poll.active ? 1 : 0);
-      const int changed = insert_.exec();
-      insert_.reset();
-      if (changed == 0) {
+      if (!insert_poll(poll)) {
         existing_.bind(1, poll.store);
         existing_.bind(2, poll.at_us);
         existing_.executeStep();
@@ -117,16 +203,23 @@ class PollWriter {
       auto [it, inserted] = latest_.emplace(poll.store, poll.at_us);
       if (!inserted) it->second = std::max(it->second, poll.at_us);
     }
-    pending_.clear();
   }
 
-  SQLite::Database& db_;
-  ImportSummary& summary_;
+  ImportSummary& summary_;  // the writer owns loaded/duplicates/conflicts until finish()
+  SQLite::Statement insert_store_;
   SQLite::Statement insert_;
   SQLite::Statement existing_;
   SQLite::Statement raise_latest_;
-  std::vector<PendingPoll> pending_;
   std::unordered_map<std::int64_t, std::int64_t> latest_;  // store -> newest poll loaded
+
+  Batch filling_;  // the caller's
+  Batch writing_;  // the writer's while has_batch_
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool has_batch_ = false;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
+  std::thread writer_;  // last: starts once everything above exists
 };
 
 // A store's hours rows in this input replace all it had before (SPEC §1).
@@ -223,7 +316,9 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   // wait (busy timeout) instead of failing half-way.
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   StoreKeys stores(db.sql());
-  PollWriter polls(db.sql(), summary);
+  SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
+  std::optional<PollWriter> polls;
+  if (dataset == Dataset::polls) polls.emplace(db.sql(), summary);
   HoursWriter hours(db.sql());
   ZoneWriter zones(db.sql());
   PollRecord poll;
@@ -241,26 +336,30 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     switch (dataset) {
       case Dataset::polls:
         error = parse_poll(fields, columns, poll);
-        if (error.empty()) polls.add(stores.key_of(poll.store_id), poll.at, poll.active);
+        if (error.empty()) polls->add(stores, poll.store_id, poll.at, poll.active);
         break;
       case Dataset::hours:
         error = parse_hours(fields, columns, hours_row);
         if (error.empty()) {
-          hours.add(stores.key_of(hours_row.store_id), hours_row);
+          const std::int64_t store = stores.key_of(hours_row.store_id);
+          write_stores(insert_store, stores.take_pending());
+          hours.add(store, hours_row);
           ++summary.loaded;
         }
         break;
       case Dataset::zones:
         error = parse_zone(fields, columns, zone_row);
         if (error.empty()) {
-          zones.add(stores.key_of(zone_row.store_id), zone_row);
+          const std::int64_t store = stores.key_of(zone_row.store_id);
+          write_stores(insert_store, stores.take_pending());
+          zones.add(store, zone_row);
           ++summary.loaded;
         }
         break;
     }
     if (!error.empty()) reject(summary, line, error);
   }
-  polls.finish();
+  if (polls) polls->finish(stores);
   SQLite::Statement record_change(db.sql(), sql::query("record_change"));
   record_change.bind(1, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
   record_change.exec();

@@ -4,7 +4,7 @@
 SELECT id, store_id FROM stores;
 
 -- name: insert_store
-INSERT INTO stores (store_id) VALUES (?1);
+INSERT INTO stores (id, store_id) VALUES (?1, ?2);
 
 -- name: insert_poll
 INSERT INTO polls (store, at_us, active) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;

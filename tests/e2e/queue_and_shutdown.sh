@@ -8,13 +8,16 @@ source "$(dirname "$0")/lib.sh" "$@"
 
 # One report runs at a time on one thread; one more may wait.
 start_server --db "$WORK/u.db" --threads 1 --queue 1
-trigger
-FIRST=$REPORT_ID
-trigger
-SECOND=$REPORT_ID
-request POST /trigger_report
-expect_json_error 429 "third report with a queue of one"
-grep -qi '^retry-after: [0-9]' <<< "$HEADERS" || fail "429 without Retry-After"
+# Three triggers back to back (milliseconds, while one report takes ~0.3 s):
+# the first runs, the second waits, the third finds the queue full.
+for n in 1 2 3; do
+  curl -s -o "$WORK/trigger$n" -D "$WORK/trigger$n.headers" -w '%{http_code}\n' -X POST "$BASE/trigger_report" >> "$WORK/codes"
+done
+[ "$(tr '\n' ' ' < "$WORK/codes")" = "200 200 429 " ] || fail "trigger codes: $(tr '\n' ' ' < "$WORK/codes")"
+grep -qi '^retry-after: [0-9]' "$WORK/trigger3.headers" || fail "429 without Retry-After"
+grep -q '"error"' "$WORK/trigger3" || fail "429 without a JSON error"
+BODY=$(cat "$WORK/trigger1"); FIRST=$(json_field report_id)
+BODY=$(cat "$WORK/trigger2"); SECOND=$(json_field report_id)
 request GET "/get_report/$SECOND"
 grep -q '"stage":"Queued"' <<< "$BODY" || grep -q '"stage":"Running"' <<< "$BODY" || fail "second report: $BODY"
 wait_report "$FIRST"
