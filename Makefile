@@ -13,7 +13,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2
 
-.PHONY: all deps build run test fmt clean demo-fixtures
+.PHONY: all deps build run test bench fmt clean demo-fixtures
 
 all: build
 
@@ -39,6 +39,12 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Speed at scale: data sets cached in $BENCH_CACHE (default /var/tmp/uptime-monitor-bench),
+# results in BENCHMARKS.md.
+bench: build
+	@$(MAKE) --no-print-directory deps PACKAGES="wrk time bc"
+	bench/run.sh
 
 # Rebuilds the demo data set from the generator (deterministic).
 demo-fixtures: build

@@ -42,7 +42,12 @@ Database::Database(const std::string& path, Access access)
       db_.exec("PRAGMA synchronous=NORMAL");
     }
     db_.exec("PRAGMA temp_store=MEMORY");
-    db_.exec("PRAGMA cache_size=-65536");  // 64 MiB of page cache per connection
+    // Reads map (up to 256 MiB of) the file instead of copying each page through
+    // read(2); the mapped pages count in the RSS, hence the bound.
+    db_.exec("PRAGMA mmap_size=268435456");
+    // Page cache per connection: writers revisit pages (64 MiB), report
+    // readers touch each page about once and read through the map (8 MiB).
+    db_.exec(access == Access::read_write ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192");
     if (access == Access::read_write) migrate();
     const int version = schema_version();
     if (version > latest_schema_version()) {

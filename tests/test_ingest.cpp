@@ -320,3 +320,21 @@ TEST_CASE("JSON that is not a non-empty array of rows is rejected whole", "[inge
   CHECK(missing.error == "no object has the required field 'timestamp_utc'");
   CHECK(count(db, "SELECT count(*) FROM stores") == 0);
 }
+
+TEST_CASE("an older schema is upgraded in place on open", "[ingest]") {
+  TempDir dir;
+  {
+    // A database as version 2 of the schema left it: hours indexed by store only.
+    Database db(dir.file("u.db"));
+    import_text(db, Dataset::hours,
+                "store_id,dayOfWeek,start_time_local,end_time_local\na,0,09:00,17:00\n");
+    db.sql().exec("DROP INDEX business_hours_covering");
+    db.sql().exec("CREATE INDEX business_hours_by_store ON business_hours (store)");
+    db.sql().exec("PRAGMA user_version = 2");
+  }
+  Database upgraded(dir.file("u.db"));
+  CHECK(upgraded.schema_version() == 3);
+  CHECK(count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_covering'") == 1);
+  CHECK(count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_by_store'") == 0);
+  CHECK(hours_rows(upgraded, "a") == 1);
+}

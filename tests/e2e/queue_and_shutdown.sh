@@ -3,12 +3,12 @@
 # report is Complete after the restart.
 source "$(dirname "$0")/lib.sh" "$@"
 
-"$BIN" generate --stores 8000 --days 8 --seed 4 --out "$WORK/data" 2>/dev/null
+"$BIN" generate --stores 20000 --days 8 --seed 4 --out "$WORK/data" 2>/dev/null
 "$BIN" import --db "$WORK/u.db" --data "$WORK/data" 2>/dev/null
 
 # One report runs at a time on one thread; one more may wait.
 start_server --db "$WORK/u.db" --threads 1 --queue 1
-# Three triggers back to back (milliseconds, while one report takes ~0.3 s):
+# Three triggers back to back (milliseconds, while one report takes ~0.4 s):
 # the first runs, the second waits, the third finds the queue full.
 for n in 1 2 3; do
   curl -s -o "$WORK/trigger$n" -D "$WORK/trigger$n.headers" -w '%{http_code}\n' -X POST "$BASE/trigger_report" >> "$WORK/codes"

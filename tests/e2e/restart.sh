@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh" "$@"
 
 # Enough stores that one report on one thread takes a while to catch it running.
-"$BIN" generate --stores 8000 --days 8 --seed 3 --out "$WORK/data" 2>/dev/null
+"$BIN" generate --stores 20000 --days 8 --seed 3 --out "$WORK/data" 2>/dev/null
 "$BIN" import --db "$WORK/u.db" --data "$WORK/data" 2>/dev/null
 
 start_server --db "$WORK/u.db" --threads 1

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# make bench: generates the benchmark data sets once (cached outside the
+# repo), then measures import, report (CLI and server), memory, long history,
+# scaling with the number of stores and HTTP overhead, with the release
+# build. Prints one table and writes it to BENCHMARKS.md. Medians of RUNS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/uptime-monitor}
+CACHE=${BENCH_CACHE:-/var/tmp/uptime-monitor-bench}
+RUNS=${RUNS:-5}
+SCALING=${SCALING:-"1400 14000 140000"}
+mkdir -p "$CACHE"
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# data_set NAME STORES DAYS: generated once, kept in the cache.
+data_set() {
+  local dir="$CACHE/$1"
+  if [ ! -f "$dir/.done" ]; then
+    echo "generating $1 ($2 stores, $3 days)..." >&2
+    rm -rf "$dir"
+    "$BIN" generate --stores "$2" --days "$3" --seed 1 --out "$dir" >&2
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}
+
+# A database of a data set, imported once.
+database() {
+  local db="$CACHE/$1.db"
+  if [ ! -f "$db.done" ]; then
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$BIN" import --db "$db" --data "$2" 2>/dev/null
+    touch "$db.done"
+  fi
+  echo "$db"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# timed CMD...: "seconds peak_rss_kb" of one run.
+timed() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+
+LOOP=$(data_set loop 14000 8)
+LONG=$(data_set long 14000 70)
+POLLS=$(($(wc -l < "$LOOP/store_status.csv") - 1))
+
+echo "import: $RUNS runs of $POLLS polls..." >&2
+: > "$WORK/import"
+for _ in $(seq "$RUNS"); do
+  rm -f "$WORK/i.db"*
+  timed "$BIN" import --db "$WORK/i.db" --data "$LOOP" >> "$WORK/import"
+done
+IMPORT_S=$(cut -d' ' -f1 "$WORK/import" | median)
+IMPORT_RSS=$(cut -d' ' -f2 "$WORK/import" | sort -n | tail -1)
+
+LOOP_DB=$(database loop "$LOOP")
+LONG_DB=$(database long "$LONG")
+
+report_time() {  # DB -> median seconds; the runs stay in $WORK/report
+  : > "$WORK/report"
+  for _ in $(seq "$RUNS"); do timed "$BIN" report --db "$1" --out /dev/null >> "$WORK/report"; done
+  cut -d' ' -f1 "$WORK/report" | median
+}
+echo "report (CLI)..." >&2
+REPORT_S=$(report_time "$LOOP_DB")
+LOOP_RSS=$(cut -d' ' -f2 "$WORK/report" | sort -n | tail -1)
+echo "report on ten weeks of history..." >&2
+LONG_S=$(report_time "$LONG_DB")
+
+declare -A SCALE
+for stores in $SCALING; do
+  echo "report with $stores stores..." >&2
+  if [ "$stores" = 14000 ]; then SCALE[$stores]=$REPORT_S; continue; fi
+  dir=$(data_set "scale-$stores" "$stores" 8)
+  SCALE[$stores]=$(report_time "$(database "scale-$stores" "$dir")")
+done
+
+echo "server..." >&2
+"$BIN" serve --db "$LOOP_DB" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
+SERVER_PID=$!
+for _ in $(seq 100); do
+  PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$WORK/serve.out")
+  [ -n "$PORT" ] && break
+  sleep 0.05
+done
+BASE="http://127.0.0.1:$PORT"
+: > "$WORK/server"
+for _ in $(seq "$RUNS"); do
+  start=$(date +%s.%N)
+  id=$(curl -s -X POST "$BASE/trigger_report" | sed 's/.*"report_id":"\([^"]*\)".*/\1/')
+  while curl -s "$BASE/get_report/$id" | head -c 200 | grep -q '"status":"Running"'; do sleep 0.005; done
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l >> "$WORK/server"
+done
+SERVER_S=$(median < "$WORK/server")
+SERVER_RSS=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+if command -v wrk > /dev/null; then
+  HTTP_RPS=$(wrk -t2 -c16 -d5s "$BASE/get_report/$id" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  HTTP_WHAT="wrk -t2 -c16 -d5s GET /get_report/<id> (CSV of 14,000 rows)"
+else
+  HTTP_RPS="n/a"; HTTP_WHAT="wrk not installed"
+fi
+kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
+
+fmt() { printf '%.3f' "$1"; }
+MB() { echo "$(( $1 / 1024 )) MB"; }
+RATE=$(echo "$POLLS / $IMPORT_S" | bc)
+RATIO=$(echo "scale=2; $LONG_S / $REPORT_S" | bc)
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+{
+  echo "# Benchmarks"
+  echo
+  echo "\`make bench\` on $(date -u +%Y-%m-%d), $(nproc) cores ($CPU), $(free -g | awk '/Mem:/ {print $2}') GiB."
+  echo "Data from \`uptime-monitor generate --seed 1\`: $POLLS polls of 14,000 stores over 8 days"
+  echo "(\"loop\"), and the same stores over 70 days (\"long\"). Medians of $RUNS runs; RSS is the peak."
+  echo
+  echo "| measure | result | target |"
+  echo "|---|---|---|"
+  echo "| import, CSV on disk → committed database | $(fmt "$IMPORT_S") s, $RATE polls/s | ≥ 1,000,000 polls/s |"
+  echo "| import peak RSS | $(MB "$IMPORT_RSS") | ≤ 300 MB |"
+  echo "| report, CLI (loop) | $(fmt "$REPORT_S") s | ≤ 0.5 s |"
+  echo "| report, CLI peak RSS | $(MB "$LOOP_RSS") | ≤ 300 MB |"
+  echo "| report, server trigger → Complete | $(fmt "$SERVER_S") s | ≤ 0.7 s |"
+  echo "| server peak RSS (after $RUNS reports) | $(MB "$SERVER_RSS") | ≤ 300 MB |"
+  echo "| report on 70 days of history | $(fmt "$LONG_S") s ($RATIO × loop) | ≤ 1.3 × loop |"
+  for stores in $SCALING; do
+    echo "| report, $stores stores × 8 days | $(fmt "${SCALE[$stores]}") s | near-linear |"
+  done
+  echo "| HTTP: $HTTP_WHAT | $HTTP_RPS requests/s | |"
+} > "$WORK/table.md"
+cat "$WORK/table.md"
+cp "$WORK/table.md" BENCHMARKS.md
