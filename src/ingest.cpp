@@ -73,15 +73,25 @@ void write_stores(SQLite::Statement& insert, const std::vector<StoreKeys::NewSto
 // B-tree inserts in key order are several times faster than in file order,
 // and memory stays bounded whatever the file's size. A writer thread sorts
 // and inserts one batch while the caller parses the next.
+//
+// A poll newer than every poll its store has cannot be a duplicate: such
+// polls (nearly all, as data arrives in time order) go in many rows per
+// statement. Older ones go one by one, to tell duplicates from conflicts.
 class PollWriter {
  public:
   PollWriter(SQLite::Database& db, ImportSummary& summary)
       : summary_(summary),
         insert_store_(db, sql::query("insert_store")),
         insert_(db, sql::query("insert_poll")),
+        insert_new_(db, insert_new_polls_sql()),
         existing_(db, sql::query("poll_status")),
-        raise_latest_(db, sql::query("raise_latest_poll")),
-        writer_([this] { run_writer(); }) {}
+        raise_latest_(db, sql::query("raise_latest_poll")) {
+    SQLite::Statement latest(db, sql::query("store_latest_polls"));
+    while (latest.executeStep()) {
+      newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
+    }
+    writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
+  }
 
   ~PollWriter() { stop_writer(); }
 
@@ -95,9 +105,9 @@ class PollWriter {
     hand_over(stores);
     stop_writer();
     if (failure_) std::rethrow_exception(failure_);
-    for (const auto& [store, latest] : latest_) {
+    for (std::int64_t store : loaded_stores_) {
       raise_latest_.bind(1, store);
-      raise_latest_.bind(2, latest);
+      raise_latest_.bind(2, newest_.at(store));
       raise_latest_.exec();
       raise_latest_.reset();
     }
@@ -105,6 +115,7 @@ class PollWriter {
 
  private:
   static constexpr std::size_t kBatchRows = 1 << 18;
+  static constexpr std::size_t kRowsPerInsert = 100;
 
   struct PendingPoll {
     std::int64_t store;
@@ -167,6 +178,34 @@ class PollWriter {
     }
   }
 
+  // insert_new_polls with its row repeated kRowsPerInsert times.
+  static std::string insert_new_polls_sql() {
+    std::string text = sql::query("insert_new_polls");
+    const std::string row = sql::query("new_poll_values");
+    for (std::size_t i = 0; i < kRowsPerInsert; ++i) text += (i ? "," : "") + row;
+    return text;
+  }
+
+  // Writes the polls known to be new, kRowsPerInsert per statement while
+  // there are that many (or all, with `all`), the rest one by one.
+  void write_new(bool all) {
+    std::size_t done = 0;
+    for (; new_.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
+      int index = 1;
+      for (std::size_t i = done; i < done + kRowsPerInsert; ++i) {
+        insert_new_.bind(index++, new_[i].store);
+        insert_new_.bind(index++, new_[i].at_us);
+        insert_new_.bind(index++, new_[i].active ? 1 : 0);
+      }
+      insert_new_.exec();
+      insert_new_.reset();
+    }
+    if (all) {
+      for (; done < new_.size(); ++done) insert_poll(new_[done]);
+    }
+    new_.erase(new_.begin(), new_.begin() + static_cast<std::ptrdiff_t>(done));
+  }
+
   // False when the poll was already there.
   bool insert_poll(const PendingPoll& poll) {
     insert_.bind(1, poll.store);
@@ -175,6 +214,13 @@ class PollWriter {
     const int changed = insert_.exec();
     insert_.reset();
     return changed > 0;
+  }
+
+  void loaded(const PendingPoll& poll) {
+    ++summary_.loaded;
+    loaded_stores_.insert(poll.store);
+    auto [newest, added] = newest_.emplace(poll.store, poll.at_us);
+    if (!added) newest->second = std::max(newest->second, poll.at_us);
   }
 
   void write(Batch& batch) {
@@ -191,26 +237,35 @@ class PollWriter {
         continue;
       }
       previous = &poll;
-      if (!insert_poll(poll)) {
+      const auto newest = newest_.find(poll.store);
+      if (newest == newest_.end() || poll.at_us > newest->second) {
+        new_.push_back(poll);
+        if (new_.size() == kRowsPerInsert) write_new(false);
+        loaded(poll);
+      } else if (insert_poll(poll)) {
+        loaded(poll);
+      } else {
         existing_.bind(1, poll.store);
         existing_.bind(2, poll.at_us);
         existing_.executeStep();
         count_duplicate(existing_.getColumn(0).getInt() != 0, poll.active);
         existing_.reset();
-        continue;
       }
-      ++summary_.loaded;
-      auto [it, inserted] = latest_.emplace(poll.store, poll.at_us);
-      if (!inserted) it->second = std::max(it->second, poll.at_us);
     }
+    // Before the next batch, whose older polls may equal some of these.
+    write_new(true);
   }
 
   ImportSummary& summary_;  // the writer owns loaded/duplicates/conflicts until finish()
   SQLite::Statement insert_store_;
   SQLite::Statement insert_;
+  SQLite::Statement insert_new_;
   SQLite::Statement existing_;
   SQLite::Statement raise_latest_;
-  std::unordered_map<std::int64_t, std::int64_t> latest_;  // store -> newest poll loaded
+  // Store -> its newest poll, in the database or loaded by this import (µs).
+  std::unordered_map<std::int64_t, std::int64_t> newest_;
+  std::unordered_set<std::int64_t> loaded_stores_;
+  std::vector<PendingPoll> new_;  // polls known to be new, not yet written
 
   Batch filling_;  // the caller's
   Batch writing_;  // the writer's while has_batch_
@@ -219,33 +274,54 @@ class PollWriter {
   bool has_batch_ = false;
   bool stopping_ = false;
   std::exception_ptr failure_;
-  std::thread writer_;  // last: starts once everything above exists
+  std::thread writer_;
 };
 
 // A store's hours rows in this input replace all it had before (SPEC §1).
+// Rows are buffered and written sorted by store, so the index takes them in
+// order rather than at random places.
 class HoursWriter {
  public:
   explicit HoursWriter(SQLite::Database& db)
       : remove_(db, sql::query("delete_store_hours")), insert_(db, sql::query("insert_hours")) {}
 
   void add(std::int64_t store, const HoursRecord& row) {
-    if (replaced_.insert(store).second) {
-      remove_.bind(1, store);
-      remove_.exec();
-      remove_.reset();
+    pending_.push_back({store, row.day, row.start.count(), row.end.count()});
+    if (pending_.size() >= kBufferRows) flush();
+  }
+
+  void flush() {
+    std::sort(pending_.begin(), pending_.end(),
+              [](const Row& a, const Row& b) { return a.store < b.store; });
+    for (const Row& row : pending_) {
+      if (replaced_.insert(row.store).second) {
+        remove_.bind(1, row.store);
+        remove_.exec();
+        remove_.reset();
+      }
+      insert_.bind(1, row.store);
+      insert_.bind(2, row.day);
+      insert_.bind(3, row.start_s);
+      insert_.bind(4, row.end_s);
+      insert_.exec();
+      insert_.reset();
     }
-    insert_.bind(1, store);
-    insert_.bind(2, row.day);
-    insert_.bind(3, static_cast<std::int64_t>(row.start.count()));
-    insert_.bind(4, static_cast<std::int64_t>(row.end.count()));
-    insert_.exec();
-    insert_.reset();
+    pending_.clear();
   }
 
  private:
+  static constexpr std::size_t kBufferRows = 1 << 16;
+  struct Row {
+    std::int64_t store;
+    int day;
+    std::int64_t start_s;
+    std::int64_t end_s;
+  };
+
   SQLite::Statement remove_;
   SQLite::Statement insert_;
-  std::unordered_set<std::int64_t> replaced_;
+  std::vector<Row> pending_;
+  std::unordered_set<std::int64_t> replaced_;  // stores whose old rows are gone
 };
 
 class ZoneWriter {
@@ -360,6 +436,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     if (!error.empty()) reject(summary, line, error);
   }
   if (polls) polls->finish(stores);
+  hours.flush();
   SQLite::Statement record_change(db.sql(), sql::query("record_change"));
   record_change.bind(1, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
   record_change.exec();

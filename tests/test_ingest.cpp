@@ -338,3 +338,54 @@ TEST_CASE("an older schema is upgraded in place on open", "[ingest]") {
   CHECK(count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_by_store'") == 0);
   CHECK(hours_rows(upgraded, "a") == 1);
 }
+
+TEST_CASE("polls older and newer than a store's latest mix correctly", "[ingest]") {
+  // New polls (after the store's latest) take the many-rows path; older ones
+  // are checked one by one. Both must count and land right.
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  import_text(db, Dataset::polls,
+              "store_id,status,timestamp_utc\n"
+              "s,active,2023-01-22 10:00:00\n"
+              "s,active,2023-01-22 12:00:00\n");
+  auto summary = import_text(db, Dataset::polls,
+                             "store_id,status,timestamp_utc\n"
+                             "s,active,2023-01-22 13:00:00\n"     // new
+                             "s,inactive,2023-01-22 11:00:00\n"   // older, fills a gap
+                             "s,active,2023-01-22 10:00:00\n"     // duplicate
+                             "s,inactive,2023-01-22 12:00:00\n"   // conflict
+                             "t,active,2023-01-22 09:00:00\n");   // a new store
+  CHECK(summary.loaded == 3);
+  CHECK(summary.duplicates == 1);
+  CHECK(summary.conflicts == 1);
+  CHECK(count(db, "SELECT count(*) FROM polls") == 5);
+  CHECK(count_polls(db) == 5);
+  CHECK(count(db, "SELECT latest_poll_us FROM stores WHERE store_id = 's'") ==
+        to_micros(test::at("2023-01-22 13:00:00")));
+  CHECK(count(db, "SELECT latest_poll_us FROM stores WHERE store_id = 't'") ==
+        to_micros(test::at("2023-01-22 09:00:00")));
+}
+
+TEST_CASE("duplicates and conflicts across write batches of one large file", "[ingest]") {
+  // 300,000 distinct polls (more than one write batch), then the first 1,000
+  // again with the same status and the next 1,000 with the other status.
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  std::string csv = "store_id,status,timestamp_utc\n";
+  auto row = [](int i, bool active) {
+    const Instant at = test::at("2023-01-01 00:00:00") + std::chrono::seconds{i};
+    return "store_" + std::to_string(i % 97) + (active ? ",active," : ",inactive,") +
+           format_timestamp(at) + "\n";
+  };
+  for (int i = 0; i < 300000; ++i) csv += row(i, i % 3 != 0);
+  for (int i = 0; i < 1000; ++i) csv += row(i, i % 3 != 0);
+  for (int i = 1000; i < 2000; ++i) csv += row(i, i % 3 == 0);
+  auto summary = import_text(db, Dataset::polls, csv);
+  CHECK(summary.rows_read == 302000);
+  CHECK(summary.loaded == 300000);
+  CHECK(summary.duplicates == 1000);
+  CHECK(summary.conflicts == 1000);
+  CHECK(count(db, "SELECT count(*) FROM polls") == 300000);
+  // The first status stayed.
+  CHECK(count(db, "SELECT sum(active) FROM polls") == 200000);
+}

@@ -9,6 +9,18 @@ INSERT INTO stores (id, store_id) VALUES (?1, ?2);
 -- name: insert_poll
 INSERT INTO polls (store, at_us, active) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING;
 
+-- name: insert_new_polls
+-- Polls newer than anything their store has, many per statement: the writer
+-- appends new_poll_values, comma-separated, once per poll. A plain INSERT: a
+-- clash would be a bug, and fails the import loudly.
+INSERT INTO polls (store, at_us, active) VALUES
+
+-- name: new_poll_values
+(?, ?, ?)
+
+-- name: store_latest_polls
+SELECT id, latest_poll_us FROM stores WHERE latest_poll_us IS NOT NULL;
+
 -- name: poll_status
 SELECT active FROM polls WHERE store = ?1 AND at_us = ?2;
 
