@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/uptime-monitor}
 CACHE=${BENCH_CACHE:-/var/tmp/uptime-monitor-bench}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 SCALING=${SCALING:-"1400 14000 140000"}
 mkdir -p "$CACHE"
 WORK=$(mktemp -d)
@@ -30,10 +30,10 @@ data_set() {
   echo "$dir"
 }
 
-# A database of a data set, imported once.
+# A database of a data set, imported again whenever the binary changed.
 database() {
   local db="$CACHE/$1.db"
-  if [ ! -f "$db.done" ]; then
+  if [ ! -f "$db.done" ] || [ "$BIN" -nt "$db.done" ]; then
     rm -f "$db" "$db-wal" "$db-shm"
     "$BIN" import --db "$db" --data "$2" 2>/dev/null
     touch "$db.done"
@@ -63,6 +63,7 @@ LOOP_DB=$(database loop "$LOOP")
 LONG_DB=$(database long "$LONG")
 
 report_time() {  # DB -> median seconds; the runs stay in $WORK/report
+  "$BIN" report --db "$1" --out /dev/null 2>/dev/null  # warm-up: file cache
   : > "$WORK/report"
   for _ in $(seq "$RUNS"); do timed "$BIN" report --db "$1" --out /dev/null >> "$WORK/report"; done
   cut -d' ' -f1 "$WORK/report" | median

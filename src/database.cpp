@@ -35,9 +35,6 @@ Database::Database(const std::string& path, Access access)
     : path_(path), db_(open(path, access)) {
   try {
     if (access == Access::read_write) {
-      // Larger pages make the B-trees of millions of polls shallower; the page
-      // size can only be chosen before the first table exists.
-      if (schema_version() == 0) db_.exec("PRAGMA page_size=16384");
       db_.exec("PRAGMA journal_mode=WAL");
       db_.exec("PRAGMA synchronous=NORMAL");
     }

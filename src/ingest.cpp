@@ -5,60 +5,23 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <utility>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "csv.hpp"
 #include "embedded_sql.hpp"
+#include "store_keys.hpp"
 
 namespace {
-
-// Store ids to integer keys. A store seen for the first time gets the next
-// key at once and waits in `pending` until write_pending() inserts it (in the
-// caller's transaction, which holds the write lock, so no one else adds
-// stores meanwhile; a rolled-back import adds none).
-class StoreKeys {
- public:
-  struct NewStore {
-    std::int64_t key;
-    std::string store_id;
-  };
-
-  explicit StoreKeys(SQLite::Database& db) {
-    SQLite::Statement all(db, sql::query("store_keys"));
-    while (all.executeStep()) {
-      const std::int64_t key = all.getColumn(0).getInt64();
-      keys_.emplace(all.getColumn(1).getString(), key);
-      next_key_ = std::max(next_key_, key + 1);
-    }
-  }
-
-  std::int64_t key_of(const std::string& store_id) {
-    // find before emplace: emplace would build (allocate) a node for every row.
-    if (auto it = keys_.find(store_id); it != keys_.end()) return it->second;
-    keys_.emplace(store_id, next_key_);
-    pending_.push_back({next_key_, store_id});
-    return next_key_++;
-  }
-
-  // The stores added since the last call, for the writer to insert.
-  std::vector<NewStore> take_pending() { return std::exchange(pending_, {}); }
-
- private:
-  std::unordered_map<std::string, std::int64_t> keys_;
-  std::int64_t next_key_ = 1;
-  std::vector<NewStore> pending_;
-};
 
 void write_stores(SQLite::Statement& insert, const std::vector<StoreKeys::NewStore>& stores) {
   for (const auto& store : stores) {
