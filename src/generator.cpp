@@ -104,6 +104,15 @@ void finish(File& file, const std::filesystem::path& path) {
   }
 }
 
+// A CSV file: the header line, then the lines as given.
+void write_lines(const std::filesystem::path& path, const char* header,
+                 const std::vector<std::string>& lines) {
+  File file = open_for_writing(path);
+  std::fprintf(file.get(), "%s\n", header);
+  for (const auto& line : lines) std::fprintf(file.get(), "%s\n", line.c_str());
+  finish(file, path);
+}
+
 std::string time_text(int seconds) {
   char text[16];
   std::snprintf(text, sizeof text, "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
@@ -143,18 +152,10 @@ GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::
   random.shuffle(zone_lines);
   random.shuffle(hours_lines);
 
-  const fs::path zones_path = fs::path(directory) / "timezones.csv";
-  File zones = open_for_writing(zones_path);
-  std::fputs("store_id,timezone_str\n", zones.get());
-  for (const auto& line : zone_lines) std::fprintf(zones.get(), "%s\n", line.c_str());
-  finish(zones, zones_path);
+  write_lines(fs::path(directory) / "timezones.csv", "store_id,timezone_str", zone_lines);
   counts.zone_rows = zone_lines.size();
-
-  const fs::path hours_path = fs::path(directory) / "menu_hours.csv";
-  File hours = open_for_writing(hours_path);
-  std::fputs("store_id,dayOfWeek,start_time_local,end_time_local\n", hours.get());
-  for (const auto& line : hours_lines) std::fprintf(hours.get(), "%s\n", line.c_str());
-  finish(hours, hours_path);
+  write_lines(fs::path(directory) / "menu_hours.csv",
+              "store_id,dayOfWeek,start_time_local,end_time_local", hours_lines);
   counts.hours_rows = hours_lines.size();
 
   // Polls hour by hour, stores in a new random order each hour, each poll

@@ -59,7 +59,8 @@ class PollWriter {
   ~PollWriter() { stop_writer(); }
 
   void add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
-    filling_.polls.push_back({stores.key_of(store_id), to_micros(at), active});
+    const auto order = static_cast<std::uint32_t>(filling_.polls.size());
+    filling_.polls.push_back({stores.key_of(store_id), to_micros(at), order, active});
     if (filling_.polls.size() >= kBatchRows) hand_over(stores);
   }
 
@@ -83,6 +84,7 @@ class PollWriter {
   struct PendingPoll {
     std::int64_t store;
     std::int64_t at_us;
+    std::uint32_t order;  // position in the batch: the first of equal polls wins
     bool active;
   };
   struct Batch {
@@ -189,9 +191,10 @@ class PollWriter {
   void write(Batch& batch) {
     write_stores(insert_store_, batch.stores);
     auto& polls = batch.polls;
-    // Stable: among polls with the same identity the first in the file stays first, and wins.
-    std::stable_sort(polls.begin(), polls.end(), [](const PendingPoll& a, const PendingPoll& b) {
-      return a.store != b.store ? a.store < b.store : a.at_us < b.at_us;
+    // Among polls with the same identity the first in the file sorts first, and wins.
+    std::sort(polls.begin(), polls.end(), [](const PendingPoll& a, const PendingPoll& b) {
+      if (a.store != b.store) return a.store < b.store;
+      return a.at_us != b.at_us ? a.at_us < b.at_us : a.order < b.order;
     });
     const PendingPoll* previous = nullptr;
     for (const PendingPoll& poll : polls) {
@@ -363,6 +366,12 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   PollRecord poll;
   HoursRecord hours_row;
   ZoneRecord zone_row;
+  // Hours and zone rows are few: a new store of theirs is written at once.
+  auto stored_key = [&](const std::string& store_id) {
+    const std::int64_t key = stores.key_of(store_id);
+    write_stores(insert_store, stores.take_pending());
+    return key;
+  };
 
   while (rows(fields, line, malformed)) {
     ++summary.rows_read;
@@ -380,18 +389,14 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
       case Dataset::hours:
         error = parse_hours(fields, columns, hours_row);
         if (error.empty()) {
-          const std::int64_t store = stores.key_of(hours_row.store_id);
-          write_stores(insert_store, stores.take_pending());
-          hours.add(store, hours_row);
+          hours.add(stored_key(hours_row.store_id), hours_row);
           ++summary.loaded;
         }
         break;
       case Dataset::zones:
         error = parse_zone(fields, columns, zone_row);
         if (error.empty()) {
-          const std::int64_t store = stores.key_of(zone_row.store_id);
-          write_stores(insert_store, stores.take_pending());
-          zones.add(store, zone_row);
+          zones.add(stored_key(zone_row.store_id), zone_row);
           ++summary.loaded;
         }
         break;

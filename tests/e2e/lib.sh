@@ -96,3 +96,13 @@ wait_report() {
   done
   fail "report $1 still running"
 }
+
+# wait_running ID: polls get_report until the report is seen running (not queued).
+wait_running() {
+  for _ in $(seq 1 400); do
+    request GET "/get_report/$1"
+    grep -q '"stage":"Running"' <<< "$BODY" && return 0
+    sleep 0.01
+  done
+  fail "never saw report $1 running: $BODY"
+}

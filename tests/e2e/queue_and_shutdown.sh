@@ -28,12 +28,7 @@ expect_status 200 "second report"
 # SIGTERM while a report runs: it finishes, then the process exits 0.
 trigger
 RUNNING=$REPORT_ID
-for _ in $(seq 1 400); do
-  request GET "/get_report/$RUNNING"
-  grep -q '"stage":"Running"' <<< "$BODY" && break
-  sleep 0.01
-done
-grep -q '"stage":"Running"' <<< "$BODY" || fail "never saw the report running: $BODY"
+wait_running "$RUNNING"
 stop_server
 grep -q "report $RUNNING: Complete" "$WORK/server.err" || fail "running report did not finish before exit"
 

@@ -24,12 +24,7 @@ cmp "$WORK/first.csv" "$WORK/again.csv" || fail "report changed across restart"
 # kill -9 while a report runs.
 trigger
 INTERRUPTED=$REPORT_ID
-for _ in $(seq 1 400); do
-  request GET "/get_report/$INTERRUPTED"
-  grep -q '"stage":"Running"' <<< "$BODY" && break
-  sleep 0.01
-done
-grep -q '"stage":"Running"' <<< "$BODY" || fail "never saw the report running: $BODY"
+wait_running "$INTERRUPTED"
 kill_server
 
 start_server --db "$WORK/u.db" --threads 1
