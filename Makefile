@@ -51,6 +51,7 @@ demo-fixtures: build
 	./$(BUILD)/uptime-monitor generate --stores 100 --days 8 --seed 7 --out $(DEMO_DATA)
 
 fmt:
+	@$(MAKE) --no-print-directory deps PACKAGES=clang-format
 	clang-format -i main.cpp src/*.cpp src/*.hpp tests/*.cpp
 
 clean:

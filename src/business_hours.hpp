@@ -19,9 +19,7 @@ struct Interval {
   FineInstant begin;
   FineInstant end;
   HalfMicroseconds length() const { return end - begin; }
-  bool operator==(const Interval& other) const {
-    return begin == other.begin && end == other.end;
-  }
+  bool operator==(const Interval& other) const { return begin == other.begin && end == other.end; }
 };
 
 // One row of weekly hours, in the store's local time.

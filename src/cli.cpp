@@ -47,52 +47,85 @@ Instant parse_instant(const std::string& flag, const std::string& value) {
 const std::vector<Flag>& flags() {
   using C = Command;
   static const std::vector<Flag> all = {
-      {"--db", "UPTIME_DB", "PATH", "SQLite database file (created if missing) [uptime.db]",
+      {"--db",
+       "UPTIME_DB",
+       "PATH",
+       "SQLite database file (created if missing) [uptime.db]",
        {C::serve, C::import, C::report},
        [](Options& o, const std::string& v) { o.db_path = v; }},
-      {"--data", "UPTIME_DATA", "DIR",
+      {"--data",
+       "UPTIME_DATA",
+       "DIR",
        "folder with store_status.csv, menu_hours.csv, timezones.csv: what import loads, and "
        "what serve loads when the database holds no polls yet",
        {C::serve, C::import},
        [](Options& o, const std::string& v) { o.data_dir = v; }},
-      {"--host", "UPTIME_HOST", "ADDR", "address to listen on [127.0.0.1]", {C::serve},
+      {"--host",
+       "UPTIME_HOST",
+       "ADDR",
+       "address to listen on [127.0.0.1]",
+       {C::serve},
        [](Options& o, const std::string& v) { o.host = v; }},
-      {"--port", "UPTIME_PORT", "N", "port to listen on; 0 picks a free one and prints it [8080]",
+      {"--port",
+       "UPTIME_PORT",
+       "N",
+       "port to listen on; 0 picks a free one and prints it [8080]",
        {C::serve},
        [](Options& o, const std::string& v) {
          o.port = static_cast<int>(parse_number("--port", v, 0, 65535));
        }},
-      {"--threads", "UPTIME_THREADS", "N", "report workers (and HTTP threads) [one per core]",
+      {"--threads",
+       "UPTIME_THREADS",
+       "N",
+       "report workers (and HTTP threads) [one per core]",
        {C::serve, C::report},
        [](Options& o, const std::string& v) {
          o.threads = static_cast<unsigned>(parse_number("--threads", v, 1, 256));
        }},
-      {"--queue", "UPTIME_QUEUE", "N", "reports that may wait to run; beyond it 429 [16]",
-       {C::serve},
-       [](Options& o, const std::string& v) { o.queue_limit = parse_number("--queue", v, 1, 10000); }},
-      {"--max-body", "UPTIME_MAX_BODY", "BYTES", "largest request body accepted; beyond it 413 [67108864]",
+      {"--queue",
+       "UPTIME_QUEUE",
+       "N",
+       "reports that may wait to run; beyond it 429 [16]",
        {C::serve},
        [](Options& o, const std::string& v) {
-         o.max_body = parse_number("--max-body", v, 1024, std::numeric_limits<std::uint32_t>::max());
+         o.queue_limit = parse_number("--queue", v, 1, 10000);
        }},
-      {"--token", "UPTIME_TOKEN", "TOKEN",
+      {"--max-body",
+       "UPTIME_MAX_BODY",
+       "BYTES",
+       "largest request body accepted; beyond it 413 [67108864]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.max_body =
+             parse_number("--max-body", v, 1024, std::numeric_limits<std::uint32_t>::max());
+       }},
+      {"--token",
+       "UPTIME_TOKEN",
+       "TOKEN",
        "require 'Authorization: Bearer TOKEN' for requests that change data",
        {C::serve},
        [](Options& o, const std::string& v) {
          if (v.empty()) throw UsageError("--token must not be empty");
          o.token = v;
        }},
-      {"--token-read", "UPTIME_TOKEN_READ", nullptr,
+      {"--token-read",
+       "UPTIME_TOKEN_READ",
+       nullptr,
        "require the token for reading reports too (not for /healthz)",
        {C::serve},
        [](Options& o, const std::string& v) {
          if (v != "1" && v != "true") throw UsageError("UPTIME_TOKEN_READ wants 1 or true");
          o.token_read = true;
        }},
-      {"--as-of", "UPTIME_AS_OF", "TS", "compute the report as of this UTC instant [latest poll]",
+      {"--as-of",
+       "UPTIME_AS_OF",
+       "TS",
+       "compute the report as of this UTC instant [latest poll]",
        {C::report},
        [](Options& o, const std::string& v) { o.as_of = parse_instant("--as-of", v); }},
-      {"--interpolation", "UPTIME_INTERPOLATION", "MODE",
+      {"--interpolation",
+       "UPTIME_INTERPOLATION",
+       "MODE",
        "status between polls: nearest or previous [nearest]",
        {C::report},
        [](Options& o, const std::string& v) {
@@ -100,20 +133,41 @@ const std::vector<Flag>& flags() {
          if (!mode) throw UsageError("--interpolation wants nearest or previous, got '" + v + "'");
          o.interpolation = *mode;
        }},
-      {"--out", nullptr, "PATH", "report: the CSV file to write [standard output]; generate: the folder",
+      {"--out",
+       nullptr,
+       "PATH",
+       "report: the CSV file to write [standard output]; generate: the folder",
        {C::report, C::generate},
        [](Options& o, const std::string& v) { o.out_path = v; }},
-      {"--stores", nullptr, "N", "stores to generate [100]", {C::generate},
-       [](Options& o, const std::string& v) { o.stores = parse_number("--stores", v, 1, 10000000); }},
-      {"--days", nullptr, "N", "days of polls to generate [8]", {C::generate},
+      {"--stores",
+       nullptr,
+       "N",
+       "stores to generate [100]",
+       {C::generate},
+       [](Options& o, const std::string& v) {
+         o.stores = parse_number("--stores", v, 1, 10000000);
+       }},
+      {"--days",
+       nullptr,
+       "N",
+       "days of polls to generate [8]",
+       {C::generate},
        [](Options& o, const std::string& v) {
          o.days = static_cast<unsigned>(parse_number("--days", v, 1, 3660));
        }},
-      {"--seed", nullptr, "N", "random seed; the same seed gives the same files [1]", {C::generate},
+      {"--seed",
+       nullptr,
+       "N",
+       "random seed; the same seed gives the same files [1]",
+       {C::generate},
        [](Options& o, const std::string& v) {
          o.seed = parse_number("--seed", v, 0, std::numeric_limits<std::uint64_t>::max());
        }},
-      {"--end", nullptr, "TS", "last instant polled [2023-01-25 18:00:00 UTC]", {C::generate},
+      {"--end",
+       nullptr,
+       "TS",
+       "last instant polled [2023-01-25 18:00:00 UTC]",
+       {C::generate},
        [](Options& o, const std::string& v) { o.end = parse_instant("--end", v); }},
   };
   return all;
@@ -127,7 +181,8 @@ struct CommandInfo {
 
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> all = {
-      {"serve", Command::serve, "run the HTTP server (imports --data first if the database has no polls)"},
+      {"serve", Command::serve,
+       "run the HTTP server (imports --data first if the database has no polls)"},
       {"import", Command::import, "load the CSV files of --data into the database"},
       {"report", Command::report, "write the uptime/downtime report as CSV"},
       {"generate", Command::generate, "write a realistic synthetic data set to --out DIR"},

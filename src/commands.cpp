@@ -39,7 +39,8 @@ bool import_and_print(Database& db, const std::string& directory) {
       [](const std::string& file, std::size_t bytes) -> Progress {
         if (bytes < kProgressBytes) return {};
         return [file](std::size_t rows) {
-          if (rows % 500000 == 0) std::fprintf(stderr, "%s: %zu rows read...\n", file.c_str(), rows);
+          if (rows % 500000 == 0)
+            std::fprintf(stderr, "%s: %zu rows read...\n", file.c_str(), rows);
         };
       });
   return all_ok;
@@ -93,9 +94,9 @@ int run_serve(const Options& options) {
 
   const unsigned threads = default_threads(options.threads);
   ReportJobs jobs(options.db_path, threads, options.queue_limit);
-  HttpApi api(db, jobs,
-              HttpSettings{options.max_body, std::max(4u, threads * 2), options.token,
-                           options.token_read});
+  HttpApi api(
+      db, jobs,
+      HttpSettings{options.max_body, std::max(4u, threads * 2), options.token, options.token_read});
   httplib::Server server;
   api.install(server);
 

@@ -27,12 +27,13 @@ SQLite::Database open(const std::string& path, Database::Access access) {
 }
 
 // Migration files are named NNN_description.sql; NNN is the version they bring.
-int migration_number(const char* file_name) { return std::atoi(file_name); }
+int migration_number(const char* file_name) {
+  return std::atoi(file_name);
+}
 
 }  // namespace
 
-Database::Database(const std::string& path, Access access)
-    : path_(path), db_(open(path, access)) {
+Database::Database(const std::string& path, Access access) : path_(path), db_(open(path, access)) {
   try {
     if (access == Access::read_write) {
       db_.exec("PRAGMA journal_mode=WAL");

@@ -38,10 +38,18 @@ struct WeightedZone {
 
 // Skewed as in the real data: mostly US zones, a few others, ~10% missing.
 const std::vector<WeightedZone> kZones = {
-    {"America/New_York", 0.28}, {"America/Chicago", 0.22},   {"America/Los_Angeles", 0.18},
-    {"America/Denver", 0.08},   {"America/Phoenix", 0.05},   {"America/Boise", 0.02},
-    {"America/Detroit", 0.02},  {"Pacific/Honolulu", 0.01},  {"Asia/Beirut", 0.01},
-    {"Asia/Kolkata", 0.01},     {"America/Indiana/Indianapolis", 0.02}, {nullptr, 0.10},
+    {"America/New_York", 0.28},
+    {"America/Chicago", 0.22},
+    {"America/Los_Angeles", 0.18},
+    {"America/Denver", 0.08},
+    {"America/Phoenix", 0.05},
+    {"America/Boise", 0.02},
+    {"America/Detroit", 0.02},
+    {"Pacific/Honolulu", 0.01},
+    {"Asia/Beirut", 0.01},
+    {"Asia/Kolkata", 0.01},
+    {"America/Indiana/Indianapolis", 0.02},
+    {nullptr, 0.10},
 };
 
 const char* pick_zone(Random& random) {
@@ -59,7 +67,9 @@ struct HoursRow {
   int end;
 };
 
-int hm(int hours, int minutes) { return hours * 3600 + minutes * 60; }
+int hm(int hours, int minutes) {
+  return hours * 3600 + minutes * 60;
+}
 
 // The week of one store, in one of the shapes the real data shows.
 std::vector<HoursRow> pick_hours(Random& random) {
@@ -70,8 +80,9 @@ std::vector<HoursRow> pick_hours(Random& random) {
   for (int day = 0; day < 7; ++day) {
     if (day == closed_day) continue;
     if (shape < 0.50) {  // one shift, e.g. 10:30-22:00
-      rows.push_back({day, hm(9 + static_cast<int>(random.below(4)), 30 * static_cast<int>(random.below(2))),
-                      hm(20 + static_cast<int>(random.below(4)), 0)});
+      rows.push_back(
+          {day, hm(9 + static_cast<int>(random.below(4)), 30 * static_cast<int>(random.below(2))),
+           hm(20 + static_cast<int>(random.below(4)), 0)});
     } else if (shape < 0.70) {  // split shift
       rows.push_back({day, hm(11, 0), hm(14, 30)});
       rows.push_back({day, hm(17, 0), hm(22, 0)});
@@ -115,7 +126,8 @@ void write_lines(const std::filesystem::path& path, const char* header,
 
 std::string time_text(int seconds) {
   char text[16];
-  std::snprintf(text, sizeof text, "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  std::snprintf(text, sizeof text, "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
+                seconds % 60);
   return text;
 }
 
@@ -133,7 +145,7 @@ GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::
 
   struct Store {
     std::string id;
-    double keep;        // share of hourly polls that arrive
+    double keep;         // share of hourly polls that arrive
     bool active = true;  // current state of the outage chain
   };
   std::vector<Store> stores(settings.stores);

@@ -1,11 +1,10 @@
 #include "http_api.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "csv.hpp"
@@ -107,14 +106,16 @@ ReportOptions read_report_options(const httplib::Request& request) {
     if (key == "as_of") {
       options.as_of = parse_timestamp(value);
       if (!options.as_of) {
-        throw HttpError(400, "parameter 'as_of' must be a UTC timestamp such as "
-                             "'2023-01-25 18:00:00 UTC', got '" + value + "'");
+        throw HttpError(400,
+                        "parameter 'as_of' must be a UTC timestamp such as "
+                        "'2023-01-25 18:00:00 UTC', got '" +
+                            value + "'");
       }
     } else if (key == "interpolation") {
       auto mode = parse_interpolation(value);
       if (!mode) {
-        throw HttpError(400, "parameter 'interpolation' must be 'nearest' or 'previous', got '" +
-                                 value + "'");
+        throw HttpError(
+            400, "parameter 'interpolation' must be 'nearest' or 'previous', got '" + value + "'");
       }
       options.interpolation = *mode;
     } else {
@@ -135,14 +136,10 @@ bool wants_json(const httplib::Request& request) {
 }
 
 json summary_json(const ImportSummary& summary) {
-  json body = {{"source", summary.source},
-               {"dataset", dataset_name(summary.dataset)},
-               {"rows_read", summary.rows_read},
-               {"loaded", summary.loaded},
-               {"duplicates", summary.duplicates},
-               {"conflicts", summary.conflicts},
-               {"rejected", summary.rejected},
-               {"rejections", summary.first_rejections},
+  json body = {{"source", summary.source},         {"dataset", dataset_name(summary.dataset)},
+               {"rows_read", summary.rows_read},   {"loaded", summary.loaded},
+               {"duplicates", summary.duplicates}, {"conflicts", summary.conflicts},
+               {"rejected", summary.rejected},     {"rejections", summary.first_rejections},
                {"seconds", summary.seconds}};
   if (!summary.ok()) body["error"] = summary.error;
   return body;
@@ -202,7 +199,8 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
     return;
   }
   if (state->status == "Failed") {
-    send_json(response, 500, json{{"status", "Failed"}, {"report_id", id}, {"error", state->error}});
+    send_json(response, 500,
+              json{{"status", "Failed"}, {"report_id", id}, {"error", state->error}});
     return;
   }
   const std::string& csv = state->csv.value();
@@ -277,7 +275,8 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
     }
   }
   if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
-  if (summary.ok() && summary.rejected == summary.rows_read) summary.error = "every row was rejected";
+  if (summary.ok() && summary.rejected == summary.rows_read)
+    summary.error = "every row was rejected";
   std::fprintf(stderr, "ingest %s: %s\n", dataset_name(dataset), summary.text().c_str());
   send_json(response, summary.ok() ? 200 : 400, summary_json(summary));
 }
@@ -285,13 +284,14 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
 bool HttpApi::authorized(const httplib::Request& request, httplib::Response& response) const {
   if (settings_.token.empty()) return true;
   const bool changes_data = request.method == "POST" && (request.path == "/trigger_report" ||
-                                                          request.path.rfind("/ingest/", 0) == 0);
+                                                         request.path.rfind("/ingest/", 0) == 0);
   const bool reads_reports =
       request.path.rfind("/get_report", 0) == 0 || request.path == "/reports";
   if (!changes_data && !(settings_.token_read && reads_reports)) return true;
   const std::string header = request.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
-  if (header.rfind(prefix, 0) == 0 && constant_time_equals(header.substr(prefix.size()), settings_.token)) {
+  if (header.rfind(prefix, 0) == 0 &&
+      constant_time_equals(header.substr(prefix.size()), settings_.token)) {
     return true;
   }
   response.set_header("WWW-Authenticate", "Bearer");
@@ -326,9 +326,8 @@ void HttpApi::install(httplib::Server& server) {
     server.Patch(pattern, wrong_method(allowed));
   };
 
-  server.Post("/trigger_report", [this](const auto& request, auto& response) {
-    trigger_report(request, response);
-  });
+  server.Post("/trigger_report",
+              [this](const auto& request, auto& response) { trigger_report(request, response); });
   only("/trigger_report", "POST");
 
   server.Get(R"(/get_report/([^/]+))", [this](const auto& request, auto& response) {
@@ -341,9 +340,8 @@ void HttpApi::install(httplib::Server& server) {
   });
   only("/get_report", "GET");
 
-  server.Get("/reports", [this](const auto& request, auto& response) {
-    list_reports(request, response);
-  });
+  server.Get("/reports",
+             [this](const auto& request, auto& response) { list_reports(request, response); });
   only("/reports", "GET");
 
   server.Get("/healthz", [this](const auto&, auto& response) { health(response); });
@@ -394,27 +392,28 @@ void HttpApi::install(httplib::Server& server) {
     }
   });
 
-  server.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
-    request_started = std::chrono::steady_clock::now();
-    if (!authorized(request, response)) return httplib::Server::HandlerResponse::Handled;
-    // A POST without Content-Length or chunked encoding has no body we could
-    // read (httplib would wait for the connection to close). `curl -X POST
-    // .../trigger_report` sends exactly that, and needs no body: answer it
-    // here. Elsewhere the body is required: 411.
-    if (request.method == "POST" && !request.has_header("Content-Length") &&
-        !request.has_header("Transfer-Encoding")) {
-      try {
-        if (request.path != "/trigger_report") {
-          throw HttpError(411, "a request body with Content-Length (or chunked) is required");
+  server.set_pre_routing_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        request_started = std::chrono::steady_clock::now();
+        if (!authorized(request, response)) return httplib::Server::HandlerResponse::Handled;
+        // A POST without Content-Length or chunked encoding has no body we could
+        // read (httplib would wait for the connection to close). `curl -X POST
+        // .../trigger_report` sends exactly that, and needs no body: answer it
+        // here. Elsewhere the body is required: 411.
+        if (request.method == "POST" && !request.has_header("Content-Length") &&
+            !request.has_header("Transfer-Encoding")) {
+          try {
+            if (request.path != "/trigger_report") {
+              throw HttpError(411, "a request body with Content-Length (or chunked) is required");
+            }
+            trigger_report(request, response);
+          } catch (const HttpError& error) {
+            send_error(response, error.status, error.what());
+          }
+          return httplib::Server::HandlerResponse::Handled;
         }
-        trigger_report(request, response);
-      } catch (const HttpError& error) {
-        send_error(response, error.status, error.what());
-      }
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 request_started)

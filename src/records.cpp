@@ -15,10 +15,8 @@ struct Column {
 
 const std::vector<Column>& required_columns(Dataset dataset) {
   static const std::vector<Column> polls = {{{"store_id"}}, {{"status"}}, {{"timestamp_utc"}}};
-  static const std::vector<Column> hours = {{{"store_id"}},
-                                            {{"dayofweek", "day"}},
-                                            {{"start_time_local"}},
-                                            {{"end_time_local"}}};
+  static const std::vector<Column> hours = {
+      {{"store_id"}}, {{"dayofweek", "day"}}, {{"start_time_local"}}, {{"end_time_local"}}};
   static const std::vector<Column> zones = {{{"store_id"}}, {{"timezone_str"}}};
   switch (dataset) {
     case Dataset::polls:
@@ -33,8 +31,7 @@ const std::vector<Column>& required_columns(Dataset dataset) {
 
 // The name a missing column is reported by (as SPEC §1 writes it).
 const char* display_name(const std::string& lower_name) {
-  static const std::unordered_map<std::string, const char*> names = {
-      {"dayofweek", "dayOfWeek"}};
+  static const std::unordered_map<std::string, const char*> names = {{"dayofweek", "dayOfWeek"}};
   auto it = names.find(lower_name);
   return it == names.end() ? lower_name.c_str() : it->second;
 }

@@ -23,16 +23,16 @@ std::chrono::hours window_length(Window window) {
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
                                                   Interpolation interpolation) {
   // Only polls at or before `now` count; they are sorted, so that is a prefix.
-  const auto polls_end = std::upper_bound(
-      store.polls.begin(), store.polls.end(), now,
-      [](Instant instant, const Poll& poll) { return instant < poll.at; });
+  const auto polls_end =
+      std::upper_bound(store.polls.begin(), store.polls.end(), now,
+                       [](Instant instant, const Poll& poll) { return instant < poll.at; });
   if (polls_end == store.polls.begin()) return std::nullopt;
   const std::vector<Poll> polls(store.polls.begin(), polls_end);
 
   const FineInstant end = now;
   const FineInstant week_begin = end - window_length(last_week);
-  const auto business = business_intervals(store.hours, store.zone ? store.zone : default_zone(),
-                                           week_begin, end);
+  const auto business =
+      business_intervals(store.hours, store.zone ? store.zone : default_zone(), week_begin, end);
   const auto spans = status_timeline(polls, interpolation, week_begin, end);
 
   StoreFigures figures;
@@ -59,16 +59,16 @@ std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Insta
 
 void sort_rows(std::vector<StoreFigures>& rows) {
   // std::string compares with char_traits<char>::compare, i.e. memcmp: byte-wise, unsigned.
-  std::sort(rows.begin(), rows.end(), [](const StoreFigures& a, const StoreFigures& b) {
-    return a.store_id < b.store_id;
-  });
+  std::sort(rows.begin(), rows.end(),
+            [](const StoreFigures& a, const StoreFigures& b) { return a.store_id < b.store_id; });
 }
 
 std::string format_figure(HalfMicroseconds length, Window window) {
   // One hundredth of the unit, in half microseconds: 0.01 min = 1.2e6, 0.01 h = 7.2e7.
-  const std::int64_t unit_ticks = HalfMicroseconds{window == last_hour ? std::chrono::minutes{1}
-                                                                       : std::chrono::hours{1}}
-                                      .count();
+  const std::int64_t unit_ticks = HalfMicroseconds{
+      window == last_hour
+          ? std::chrono::minutes{1}
+          : std::chrono::hours{1}}.count();
   const std::int64_t hundredth = unit_ticks / 100;
   const std::int64_t ticks = length.count();
   const std::int64_t magnitude = ticks < 0 ? -ticks : ticks;

@@ -66,8 +66,7 @@ std::string new_report_id() {
     }
     filled += static_cast<std::size_t>(got);
   }
-  static const char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string id;
   // 18 bytes = six groups of 3 bytes = 24 characters of 6 bits each.
   for (std::size_t i = 0; i < sizeof bytes; i += 3) {
@@ -86,7 +85,9 @@ ReportJobs::ReportJobs(std::string db_path, unsigned threads, std::size_t queue_
   worker_ = std::thread([this] { run_worker(); });
 }
 
-ReportJobs::~ReportJobs() { shutdown(std::chrono::milliseconds{0}); }
+ReportJobs::~ReportJobs() {
+  shutdown(std::chrono::milliseconds{0});
+}
 
 std::optional<std::string> ReportJobs::submit(const ReportOptions& options) {
   std::lock_guard<std::mutex> lock(mutex_);

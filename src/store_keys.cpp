@@ -10,7 +10,9 @@
 #include "embedded_sql.hpp"
 
 namespace {
-std::uint64_t hash_of(std::string_view text) { return std::hash<std::string_view>{}(text); }
+std::uint64_t hash_of(std::string_view text) {
+  return std::hash<std::string_view>{}(text);
+}
 }  // namespace
 
 StoreKeys::StoreKeys(SQLite::Database& db) : slots_(1024) {
@@ -63,4 +65,6 @@ std::int64_t StoreKeys::key_of(std::string_view store_id) {
   return next_key_++;
 }
 
-std::vector<StoreKeys::NewStore> StoreKeys::take_pending() { return std::exchange(pending_, {}); }
+std::vector<StoreKeys::NewStore> StoreKeys::take_pending() {
+  return std::exchange(pending_, {});
+}

@@ -12,9 +12,8 @@ std::optional<Interpolation> parse_interpolation(const std::string& name) {
   return std::nullopt;
 }
 
-std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls,
-                                        Interpolation interpolation, FineInstant from,
-                                        FineInstant to) {
+std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, Interpolation interpolation,
+                                        FineInstant from, FineInstant to) {
   std::vector<StatusSpan> spans;
   if (polls.empty() || from >= to) return spans;
 

@@ -34,6 +34,5 @@ struct StatusSpan {
 // status merged. `polls` must be sorted by time with distinct instants and
 // not empty; polls after `to` should already be dropped by the caller (they
 // would otherwise shape the spans near `to`).
-std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls,
-                                        Interpolation interpolation, FineInstant from,
-                                        FineInstant to);
+std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, Interpolation interpolation,
+                                        FineInstant from, FineInstant to);

@@ -29,5 +29,9 @@ std::string format_timestamp(Instant instant);
 std::string format_time_of_day(std::chrono::seconds since_midnight);
 
 // Microseconds since 1970-01-01 UTC, as stored in the database.
-inline std::int64_t to_micros(Instant instant) { return instant.time_since_epoch().count(); }
-inline Instant from_micros(std::int64_t micros) { return Instant{std::chrono::microseconds{micros}}; }
+inline std::int64_t to_micros(Instant instant) {
+  return instant.time_since_epoch().count();
+}
+inline Instant from_micros(std::int64_t micros) {
+  return Instant{std::chrono::microseconds{micros}};
+}

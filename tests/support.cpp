@@ -1,10 +1,10 @@
 #include "support.hpp"
 
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <random>
-#include <unistd.h>
 
 namespace test {
 

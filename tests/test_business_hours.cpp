@@ -10,14 +10,18 @@ using test::tod;
 
 namespace {
 
-const date::time_zone* zone(const char* name) { return date::locate_zone(name); }
+const date::time_zone* zone(const char* name) {
+  return date::locate_zone(name);
+}
 
 std::vector<Interval> expand(const std::vector<WeeklyHoursRow>& hours, const char* zone_name,
                              const std::string& from, const std::string& to) {
   return business_intervals(hours, zone(zone_name), at(from), at(to));
 }
 
-Interval interval(const std::string& begin, const std::string& end) { return {at(begin), at(end)}; }
+Interval interval(const std::string& begin, const std::string& end) {
+  return {at(begin), at(end)};
+}
 
 }  // namespace
 
@@ -178,9 +182,9 @@ TEST_CASE("intervals are clipped to the range", "[business_hours]") {
                      "2023-01-23 12:30:00");
   REQUIRE(open.size() == 1);
   CHECK(open[0] == interval("2023-01-23 10:00:00", "2023-01-23 12:30:00"));
-  CHECK(expand({{0, tod("09:00"), tod("17:00")}}, "UTC", "2023-01-23 17:00:00",
-               "2023-01-23 18:00:00")
-            .empty());
+  CHECK(
+      expand({{0, tod("09:00"), tod("17:00")}}, "UTC", "2023-01-23 17:00:00", "2023-01-23 18:00:00")
+          .empty());
 }
 
 TEST_CASE("the default zone is America/Chicago", "[business_hours]") {

@@ -1,6 +1,5 @@
 // The command line: commands, flags, environment variables, usage errors.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 
 #include "cli.hpp"
@@ -33,14 +32,15 @@ TEST_CASE("commands and defaults", "[cli]") {
 }
 
 TEST_CASE("flags take values as `--flag value` or `--flag=value`", "[cli]") {
-  auto options = parse({"serve", "--db", "/tmp/x.db", "--port=0", "--host", "::1", "--threads", "3"});
+  auto options =
+      parse({"serve", "--db", "/tmp/x.db", "--port=0", "--host", "::1", "--threads", "3"});
   CHECK(options.db_path == "/tmp/x.db");
   CHECK(options.port == 0);
   CHECK(options.host == "::1");
   CHECK(options.threads == 3);
 
-  auto report = parse({"report", "--as-of", "2023-01-25 18:00:00 UTC", "--interpolation", "previous",
-                       "--out", "r.csv"});
+  auto report = parse({"report", "--as-of", "2023-01-25 18:00:00 UTC", "--interpolation",
+                       "previous", "--out", "r.csv"});
   CHECK(report.as_of == parse_timestamp("2023-01-25 18:00:00"));
   CHECK(report.interpolation == Interpolation::previous);
   CHECK(report.out_path == "r.csv");
@@ -65,7 +65,8 @@ TEST_CASE("usage errors name what is wrong", "[cli]") {
   CHECK_THROWS_WITH(parse({"serve", "--port", "-1"}), Catch::Contains("--port"));
   CHECK_THROWS_WITH(parse({"serve", "--port", "80x"}), Catch::Contains("--port"));
   CHECK_THROWS_WITH(parse({"serve", "--threads", "0"}), Catch::Contains("--threads"));
-  CHECK_THROWS_WITH(parse({"report", "--interpolation", "linear"}), Catch::Contains("nearest or previous"));
+  CHECK_THROWS_WITH(parse({"report", "--interpolation", "linear"}),
+                    Catch::Contains("nearest or previous"));
   CHECK_THROWS_WITH(parse({"report", "--as-of", "yesterday"}), Catch::Contains("--as-of"));
   CHECK_THROWS_WITH(parse({"serve", "--out", "x"}), Catch::Contains("does not apply to 'serve'"));
   CHECK_THROWS_WITH(parse({"import"}), Catch::Contains("needs --data"));
@@ -74,9 +75,9 @@ TEST_CASE("usage errors name what is wrong", "[cli]") {
 
 TEST_CASE("--help lists every command and option", "[cli]") {
   const std::string help = help_text();
-  for (const char* word : {"serve", "import", "report", "generate", "--db", "--data", "--host",
-                           "--port", "--threads", "--as-of", "--interpolation", "--out",
-                           "UPTIME_DB", "UPTIME_PORT"}) {
+  for (const char* word :
+       {"serve", "import", "report", "generate", "--db", "--data", "--host", "--port", "--threads",
+        "--as-of", "--interpolation", "--out", "UPTIME_DB", "UPTIME_PORT"}) {
     INFO(word);
     CHECK(help.find(word) != std::string::npos);
   }

@@ -1,6 +1,5 @@
 // The streaming CSV reader (RFC 4180) and the output quoting rule.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "csv.hpp"

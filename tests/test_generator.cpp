@@ -1,7 +1,6 @@
 // The synthetic data generator: deterministic for a seed, in the shapes of
 // the real data, and importable with no rejection.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <set>
 #include <sstream>

@@ -3,11 +3,9 @@
 // fresh database and reported through the same path as the server. Adding a
 // case means adding a folder.
 #include <catch2/catch.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "csv.hpp"

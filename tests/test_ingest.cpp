@@ -1,8 +1,8 @@
 // Import into the database (SPEC §1): counts, bad rows by line, whole-file
 // rejection, one transaction per input, idempotency, replace semantics.
-#include <catch2/catch.hpp>
-
 #include <SQLiteCpp/Statement.h>
+
+#include <catch2/catch.hpp>
 
 #include "embedded_sql.hpp"
 #include "support.hpp"
@@ -91,9 +91,9 @@ TEST_CASE("the same instant in another form is the same poll, a status clash is 
   auto summary = import_text(db, Dataset::polls,
                              "store_id,status,timestamp_utc\n"
                              "s1,active,2023-01-22 12:00:00 UTC\n"
-                             "s1,active,2023-01-22T12:00:00.000000+00:00\n"   // duplicate
-                             "s1,inactive,2023-01-22T12:00:00Z\n"             // conflict: first wins
-                             "s1,active,2023-01-22 12:00:00.000001\n");       // another instant
+                             "s1,active,2023-01-22T12:00:00.000000+00:00\n"  // duplicate
+                             "s1,inactive,2023-01-22T12:00:00Z\n"            // conflict: first wins
+                             "s1,active,2023-01-22 12:00:00.000001\n");      // another instant
   CHECK(summary.loaded == 2);
   CHECK(summary.duplicates == 1);
   CHECK(summary.conflicts == 1);
@@ -125,9 +125,11 @@ TEST_CASE("bad rows are rejected with file, line and reason, good rows load", "[
   CHECK(summary.rejected == 4);
   REQUIRE(summary.first_rejections.size() == 4);
   CHECK_THAT(summary.first_rejections[0], Catch::StartsWith("store_status.csv:3: status"));
-  CHECK_THAT(summary.first_rejections[1], Catch::StartsWith("store_status.csv:5: bad timestamp_utc"));
+  CHECK_THAT(summary.first_rejections[1],
+             Catch::StartsWith("store_status.csv:5: bad timestamp_utc"));
   CHECK_THAT(summary.first_rejections[2], Catch::StartsWith("store_status.csv:6: empty store_id"));
-  CHECK_THAT(summary.first_rejections[3], Catch::StartsWith("store_status.csv:7: expected at least 3 fields"));
+  CHECK_THAT(summary.first_rejections[3],
+             Catch::StartsWith("store_status.csv:7: expected at least 3 fields"));
   CHECK(count_polls(db) == 2);
 }
 
@@ -192,16 +194,18 @@ TEST_CASE("hours: a later import replaces a store's rows, other stores keep thei
   CHECK(summary.loaded == 1);
   CHECK(hours_rows(db, "a") == 1);
   CHECK(hours_rows(db, "b") == 1);
-  CHECK(count(db, "SELECT day FROM business_hours h JOIN stores s ON s.id = h.store "
-                  "WHERE s.store_id = 'a'") == 3);
+  CHECK(count(db,
+              "SELECT day FROM business_hours h JOIN stores s ON s.id = h.store "
+              "WHERE s.store_id = 'a'") == 3);
 }
 
 TEST_CASE("hours: within one file all valid rows of a store form its hours", "[ingest]") {
   TempDir dir;
   Database db(dir.file("u.db"));
-  auto summary = import_text(db, Dataset::hours,
-                             "store_id,dayOfWeek,start_time_local,end_time_local\n"
-                             "a,0,09:00,12:00\nb,0,09:00,12:00\na,0,13:00,17:00\na,9,13:00,17:00\n");
+  auto summary =
+      import_text(db, Dataset::hours,
+                  "store_id,dayOfWeek,start_time_local,end_time_local\n"
+                  "a,0,09:00,12:00\nb,0,09:00,12:00\na,0,13:00,17:00\na,9,13:00,17:00\n");
   CHECK(summary.loaded == 3);
   CHECK(summary.rejected == 1);
   CHECK(hours_rows(db, "a") == 2);
@@ -316,7 +320,8 @@ TEST_CASE("JSON that is not a non-empty array of rows is rejected whole", "[inge
     auto summary = ingest_json(db, Dataset::polls, "body", body);
     CHECK_FALSE(summary.ok());
   }
-  auto missing = ingest_json(db, Dataset::polls, "body", R"([{"store_id": "a", "status": "active"}])");
+  auto missing =
+      ingest_json(db, Dataset::polls, "body", R"([{"store_id": "a", "status": "active"}])");
   CHECK(missing.error == "no object has the required field 'timestamp_utc'");
   CHECK(count(db, "SELECT count(*) FROM stores") == 0);
 }
@@ -334,8 +339,10 @@ TEST_CASE("an older schema is upgraded in place on open", "[ingest]") {
   }
   Database upgraded(dir.file("u.db"));
   CHECK(upgraded.schema_version() == 3);
-  CHECK(count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_covering'") == 1);
-  CHECK(count(upgraded, "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_by_store'") == 0);
+  CHECK(count(upgraded,
+              "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_covering'") == 1);
+  CHECK(count(upgraded,
+              "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_by_store'") == 0);
   CHECK(hours_rows(upgraded, "a") == 1);
 }
 
@@ -350,11 +357,11 @@ TEST_CASE("polls older and newer than a store's latest mix correctly", "[ingest]
               "s,active,2023-01-22 12:00:00\n");
   auto summary = import_text(db, Dataset::polls,
                              "store_id,status,timestamp_utc\n"
-                             "s,active,2023-01-22 13:00:00\n"     // new
-                             "s,inactive,2023-01-22 11:00:00\n"   // older, fills a gap
-                             "s,active,2023-01-22 10:00:00\n"     // duplicate
-                             "s,inactive,2023-01-22 12:00:00\n"   // conflict
-                             "t,active,2023-01-22 09:00:00\n");   // a new store
+                             "s,active,2023-01-22 13:00:00\n"    // new
+                             "s,inactive,2023-01-22 11:00:00\n"  // older, fills a gap
+                             "s,active,2023-01-22 10:00:00\n"    // duplicate
+                             "s,inactive,2023-01-22 12:00:00\n"  // conflict
+                             "t,active,2023-01-22 09:00:00\n");  // a new store
   CHECK(summary.loaded == 3);
   CHECK(summary.duplicates == 1);
   CHECK(summary.conflicts == 1);

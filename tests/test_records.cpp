@@ -36,12 +36,13 @@ TEST_CASE("a missing column is named in the error", "[records]") {
 
 TEST_CASE("hours accept `day` for dayOfWeek, and prefer dayOfWeek when both exist", "[records]") {
   HoursRecord row;
-  const auto with_day = columns_for(Dataset::hours, {"store_id", "day", "start_time_local", "end_time_local"});
+  const auto with_day =
+      columns_for(Dataset::hours, {"store_id", "day", "start_time_local", "end_time_local"});
   CHECK(parse_hours({"s", "3", "09:00", "17:00"}, with_day, row).empty());
   CHECK(row.day == 3);
 
-  const auto both = columns_for(Dataset::hours,
-                                {"day", "store_id", "DayOfWeek", "start_time_local", "end_time_local"});
+  const auto both = columns_for(
+      Dataset::hours, {"day", "store_id", "DayOfWeek", "start_time_local", "end_time_local"});
   CHECK(parse_hours({"5", "s", "1", "09:00", "17:00"}, both, row).empty());
   CHECK(row.day == 1);
 }
@@ -95,7 +96,8 @@ TEST_CASE("store ids: 1-64 bytes, no control characters, kept exactly", "[record
 }
 
 TEST_CASE("dayOfWeek is one digit 0-6, times have two-digit fields", "[records]") {
-  const auto columns = columns_for(Dataset::hours, {"store_id", "dayOfWeek", "start_time_local", "end_time_local"});
+  const auto columns =
+      columns_for(Dataset::hours, {"store_id", "dayOfWeek", "start_time_local", "end_time_local"});
   HoursRecord row;
   CHECK(parse_hours({"s", "0", "00:00", "23:59:59"}, columns, row).empty());
   CHECK(row.start.count() == 0);
@@ -116,7 +118,8 @@ TEST_CASE("zone names are case-sensitive tz database names, links included", "[r
   CHECK(parse_zone({"s", "US/Eastern"}, columns, zone).empty());
   CHECK(parse_zone({"s", "Asia/Kathmandu"}, columns, zone).empty());
   CHECK(parse_zone({"s", "UTC"}, columns, zone).empty());
-  for (const char* bad : {"america/new_york", "Nowhere/Special", "", " America/Denver", "EST5EDT "}) {
+  for (const char* bad :
+       {"america/new_york", "Nowhere/Special", "", " America/Denver", "EST5EDT "}) {
     INFO("'" << bad << "'");
     const auto error = parse_zone({"s", bad}, columns, zone);
     CHECK(error.find("unknown time zone") != std::string::npos);

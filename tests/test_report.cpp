@@ -1,7 +1,6 @@
 // SPEC §5: windows, figures, rounding and the CSV. Each case states its
 // arithmetic. 2023-01-23 is a Monday.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "report.hpp"
@@ -14,7 +13,9 @@ using test::tod;
 
 namespace {
 
-const date::time_zone* utc() { return date::locate_zone("UTC"); }
+const date::time_zone* utc() {
+  return date::locate_zone("UTC");
+}
 
 // Polls every hour at :30 from `first` up to (not including) `end`, all with one status.
 std::vector<Poll> hourly(const std::string& first, const std::string& end, bool active) {
@@ -70,10 +71,8 @@ TEST_CASE("outside business hours nothing counts", "[report]") {
 
 TEST_CASE("nearest and previous split the hour differently", "[report]") {
   // 24x7, active at 10:00, inactive at 10:40, now 11:00; hour = [10:00, 11:00).
-  StoreInput store{"s",
-                   {{at("2023-01-23 10:00:00"), true}, {at("2023-01-23 10:40:00"), false}},
-                   {},
-                   utc()};
+  StoreInput store{
+      "s", {{at("2023-01-23 10:00:00"), true}, {at("2023-01-23 10:40:00"), false}}, {}, utc()};
   // nearest: midpoint 10:20 -> up 10:00-10:20 (20 min), down 10:20-11:00 (40 min).
   auto nearest = figures(store, "2023-01-23 11:00:00", Interpolation::nearest);
   CHECK(nearest.uptime[last_hour] == minutes(20));
@@ -90,10 +89,8 @@ TEST_CASE("nearest and previous split the hour differently", "[report]") {
 TEST_CASE("polls after now are ignored", "[report]") {
   // Active at 09:00; inactive at 09:40 comes after now (09:30) and must not count.
   // Were it counted, nearest would switch at 09:20 and give 10 min down.
-  StoreInput store{"s",
-                   {{at("2023-01-23 09:00:00"), true}, {at("2023-01-23 09:40:00"), false}},
-                   {},
-                   utc()};
+  StoreInput store{
+      "s", {{at("2023-01-23 09:00:00"), true}, {at("2023-01-23 09:40:00"), false}}, {}, utc()};
   auto f = figures(store, "2023-01-23 09:30:00");
   CHECK(f.uptime[last_hour] == minutes(60));
   CHECK(f.downtime[last_hour] == HalfMicroseconds{0});
@@ -119,8 +116,10 @@ TEST_CASE("a store whose only poll is before the week: that status all week", "[
 TEST_CASE("overnight hours crossing the day window's start", "[report]") {
   // Monday 22:00 - Tuesday 02:00 only. Now Wed 2023-01-25 01:00: the day window
   // [Tue 01:00, Wed 01:00) holds Tue 01:00-02:00 = 1 h; the last hour is closed.
-  StoreInput store{"s", hourly("2023-01-18 00:30:00", "2023-01-25 01:00:00", true),
-                   {{0, tod("22:00"), tod("02:00")}}, utc()};
+  StoreInput store{"s",
+                   hourly("2023-01-18 00:30:00", "2023-01-25 01:00:00", true),
+                   {{0, tod("22:00"), tod("02:00")}},
+                   utc()};
   auto f = figures(store, "2023-01-25 01:00:00");
   CHECK(f.uptime[last_hour] == HalfMicroseconds{0});
   CHECK(f.uptime[last_day] == hours(1));
@@ -129,8 +128,10 @@ TEST_CASE("overnight hours crossing the day window's start", "[report]") {
 
 TEST_CASE("end == start and a day without rows", "[report]") {
   // Wednesday 06:00-06:00 is Wed 06:00 - Thu 06:00; no other day has rows.
-  StoreInput store{"s", hourly("2023-01-16 00:30:00", "2023-01-29 00:00:00", true),
-                   {{2, tod("06:00"), tod("06:00")}}, utc()};
+  StoreInput store{"s",
+                   hourly("2023-01-16 00:30:00", "2023-01-29 00:00:00", true),
+                   {{2, tod("06:00"), tod("06:00")}},
+                   utc()};
   auto f = figures(store, "2023-01-29 00:00:00");  // Sunday midnight
   CHECK(f.uptime[last_week] == hours(24));
   CHECK(f.uptime[last_day] == HalfMicroseconds{0});
@@ -138,8 +139,10 @@ TEST_CASE("end == start and a day without rows", "[report]") {
 
 TEST_CASE("overlapping shifts count once", "[report]") {
   // 09-13 and 11-17 on Monday: 8 h of business, not 10.
-  StoreInput store{"s", hourly("2023-01-20 00:30:00", "2023-01-24 00:00:00", true),
-                   {{0, tod("09:00"), tod("13:00")}, {0, tod("11:00"), tod("17:00")}}, utc()};
+  StoreInput store{"s",
+                   hourly("2023-01-20 00:30:00", "2023-01-24 00:00:00", true),
+                   {{0, tod("09:00"), tod("13:00")}, {0, tod("11:00"), tod("17:00")}},
+                   utc()};
   auto f = figures(store, "2023-01-24 00:00:00");
   CHECK(f.uptime[last_day] == hours(8));
 }
@@ -148,8 +151,10 @@ TEST_CASE("a week holding the US spring forward (New York)", "[report]") {
   // Sundays 00:00-04:00. On 2023-03-12, 00:00 EST = 05:00Z and 04:00 EDT = 08:00Z: 3 h.
   // The week window is 168 elapsed hours; a 24x7 store gets all of them.
   const auto* ny = date::locate_zone("America/New_York");
-  StoreInput sunday{"s", hourly("2023-03-01 00:30:00", "2023-03-15 00:00:00", true),
-                    {{6, tod("00:00"), tod("04:00")}}, ny};
+  StoreInput sunday{"s",
+                    hourly("2023-03-01 00:30:00", "2023-03-15 00:00:00", true),
+                    {{6, tod("00:00"), tod("04:00")}},
+                    ny};
   CHECK(figures(sunday, "2023-03-15 00:00:00").uptime[last_week] == hours(3));
   StoreInput always{"a", sunday.polls, {}, ny};
   CHECK(figures(always, "2023-03-15 00:00:00").uptime[last_week] == hours(168));
@@ -158,15 +163,19 @@ TEST_CASE("a week holding the US spring forward (New York)", "[report]") {
 TEST_CASE("a week holding the US fall back (New York)", "[report]") {
   // Sundays 00:00-04:00. On 2023-11-05, 00:00 EDT = 04:00Z and 04:00 EST = 09:00Z: 5 h.
   const auto* ny = date::locate_zone("America/New_York");
-  StoreInput sunday{"s", hourly("2023-10-25 00:30:00", "2023-11-08 00:00:00", false),
-                    {{6, tod("00:00"), tod("04:00")}}, ny};
+  StoreInput sunday{"s",
+                    hourly("2023-10-25 00:30:00", "2023-11-08 00:00:00", false),
+                    {{6, tod("00:00"), tod("04:00")}},
+                    ny};
   CHECK(figures(sunday, "2023-11-08 00:00:00").downtime[last_week] == hours(5));
 }
 
 TEST_CASE("Lord Howe's half-hour shift inside the week", "[report]") {
   // Sunday 2023-10-01 00:00-04:00: 00:00 +10:30 = Sep 30 13:30Z, 04:00 +11:00 = 17:00Z: 3.5 h.
-  StoreInput store{"s", hourly("2023-09-20 00:30:00", "2023-10-04 00:00:00", true),
-                   {{6, tod("00:00"), tod("04:00")}}, date::locate_zone("Australia/Lord_Howe")};
+  StoreInput store{"s",
+                   hourly("2023-09-20 00:30:00", "2023-10-04 00:00:00", true),
+                   {{6, tod("00:00"), tod("04:00")}},
+                   date::locate_zone("Australia/Lord_Howe")};
   CHECK(figures(store, "2023-10-04 00:00:00").uptime[last_week] == hours(3.5));
 }
 
@@ -183,7 +192,8 @@ TEST_CASE("Kathmandu (+05:45) windows", "[report]") {
 
 TEST_CASE("a store without a zone uses America/Chicago", "[report]") {
   // Monday 09:00-10:00 Chicago = 15:00-16:00Z.
-  StoreInput store{"s", {{at("2023-01-23 12:00:00"), true}}, {{0, tod("09:00"), tod("10:00")}}, nullptr};
+  StoreInput store{
+      "s", {{at("2023-01-23 12:00:00"), true}}, {{0, tod("09:00"), tod("10:00")}}, nullptr};
   auto f = figures(store, "2023-01-23 16:00:00");
   CHECK(f.uptime[last_hour] == minutes(60));
 }
@@ -194,7 +204,8 @@ TEST_CASE("figures round half away from zero to two decimals", "[report]") {
   CHECK(format_figure(minutes(0.005) - HalfMicroseconds{1}, last_hour) == "0.00");
   // 0.015 h = 54 s: 0.02 (binary floating point would give 0.01).
   CHECK(format_figure(HalfMicroseconds{54LL * 2000000}, last_day) == "0.02");
-  CHECK(format_figure(HalfMicroseconds{1005LL * 36 * 2000000 / 10}, last_day) == "1.01");  // 1.005 h
+  CHECK(format_figure(HalfMicroseconds{1005LL * 36 * 2000000 / 10}, last_day) ==
+        "1.01");  // 1.005 h
   CHECK(format_figure(hours(23.5), last_day) == "23.50");
   CHECK(format_figure(minutes(60), last_hour) == "60.00");
   CHECK(format_figure(hours(168), last_week) == "168.00");
@@ -224,9 +235,10 @@ TEST_CASE("the CSV: header, byte-wise order, quoting, LF line ends", "[report]")
   CHECK(report_csv(report) == expected);
 }
 
-TEST_CASE("property: up + down equals business time in every window, exactly", "[report][property]") {
-  const char* zones[] = {"America/New_York", "America/Chicago", "Australia/Lord_Howe",
-                         "Asia/Kathmandu",   "America/Havana",  "Europe/London",
+TEST_CASE("property: up + down equals business time in every window, exactly",
+          "[report][property]") {
+  const char* zones[] = {"America/New_York", "America/Chicago",  "Australia/Lord_Howe",
+                         "Asia/Kathmandu",   "America/Havana",   "Europe/London",
                          "Pacific/Chatham",  "America/Santiago", "UTC"};
   std::mt19937_64 random(20231105);
   auto below = [&](std::uint64_t n) { return static_cast<std::int64_t>(random() % n); };

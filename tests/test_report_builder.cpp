@@ -1,10 +1,9 @@
 // The database side of a report: selection by SQL matches the pure
 // computation over all polls, history older than the week changes nothing,
 // and the workers read one snapshot.
-#include <catch2/catch.hpp>
-
 #include <SQLiteCpp/Statement.h>
 
+#include <catch2/catch.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -144,7 +143,8 @@ TEST_CASE("workers see one snapshot while polls keep arriving", "[report_builder
   {
     Database db(dir.file("u.db"));
     std::string csv = "store_id,status,timestamp_utc\n";
-    for (int s = 0; s < kStores; ++s) csv += "s" + std::to_string(s) + ",inactive,2023-01-25 12:00:00\n";
+    for (int s = 0; s < kStores; ++s)
+      csv += "s" + std::to_string(s) + ",inactive,2023-01-25 12:00:00\n";
     test::import_text(db, Dataset::polls, csv);
   }
   std::atomic<bool> done{false};
@@ -152,7 +152,8 @@ TEST_CASE("workers see one snapshot while polls keep arriving", "[report_builder
     Database db(dir.file("u.db"));
     for (int i = 1; i <= kTransactions; ++i) {
       std::string csv = "store_id,status,timestamp_utc\n";
-      const std::string when = format_timestamp(at("2023-01-25 13:00:00") - std::chrono::minutes{i});
+      const std::string when =
+          format_timestamp(at("2023-01-25 13:00:00") - std::chrono::minutes{i});
       for (int s = 0; s < kStores; ++s) csv += "s" + std::to_string(s) + ",active," + when + "\n";
       test::import_text(db, Dataset::polls, csv);
       std::this_thread::sleep_for(std::chrono::milliseconds{2});

@@ -8,7 +8,9 @@ using test::at;
 
 namespace {
 
-Poll poll(const std::string& when, bool active) { return {at(when), active}; }
+Poll poll(const std::string& when, bool active) {
+  return {at(when), active};
+}
 
 // The status at instant `t` according to the spans (which must cover it).
 bool status_at(const std::vector<StatusSpan>& spans, FineInstant t) {
@@ -69,8 +71,7 @@ TEST_CASE("previous: status changes at the later poll", "[timeline]") {
   CHECK_FALSE(spans[2].active);
 }
 
-TEST_CASE("adjacent spans of the same status merge, spans cover the range exactly",
-          "[timeline]") {
+TEST_CASE("adjacent spans of the same status merge, spans cover the range exactly", "[timeline]") {
   const std::vector<Poll> polls = {poll("2023-01-23 01:00:00", true),
                                    poll("2023-01-23 02:00:00", true),
                                    poll("2023-01-23 03:00:00", true)};
@@ -94,7 +95,8 @@ TEST_CASE("polls long before the range: the last one decides", "[timeline]") {
 }
 
 TEST_CASE("a single poll holds everywhere", "[timeline]") {
-  auto spans = status_timeline({poll("2023-01-23 05:00:00", false)}, Interpolation::nearest, kFrom, kTo);
+  auto spans =
+      status_timeline({poll("2023-01-23 05:00:00", false)}, Interpolation::nearest, kFrom, kTo);
   REQUIRE(spans.size() == 1);
   CHECK(spans[0].begin == kFrom);
   CHECK(spans[0].end == kTo);
