@@ -243,13 +243,15 @@ class PollWriter {
   std::thread writer_;
 };
 
-// A store's hours rows in this input replace all it had before (SPEC §1).
-// Rows are buffered and written sorted by store, so the index takes them in
-// order rather than at random places.
+// A store's hours rows in this input replace all it had before (SPEC §1);
+// stores this import added had none. Rows are buffered and written sorted by
+// store, so the index takes them in order rather than at random places.
 class HoursWriter {
  public:
-  explicit HoursWriter(SQLite::Database& db)
-      : remove_(db, sql::query("delete_store_hours")), insert_(db, sql::query("insert_hours")) {}
+  HoursWriter(SQLite::Database& db, std::int64_t first_new_store)
+      : first_new_store_(first_new_store),
+        remove_(db, sql::query("delete_store_hours")),
+        insert_(db, sql::query("insert_hours")) {}
 
   void add(std::int64_t store, const HoursRecord& row) {
     pending_.push_back({store, row.day, row.start.count(), row.end.count()});
@@ -260,7 +262,7 @@ class HoursWriter {
     std::sort(pending_.begin(), pending_.end(),
               [](const Row& a, const Row& b) { return a.store < b.store; });
     for (const Row& row : pending_) {
-      if (replaced_.insert(row.store).second) {
+      if (row.store < first_new_store_ && replaced_.insert(row.store).second) {
         remove_.bind(1, row.store);
         remove_.exec();
         remove_.reset();
@@ -284,6 +286,7 @@ class HoursWriter {
     std::int64_t end_s;
   };
 
+  std::int64_t first_new_store_;
   SQLite::Statement remove_;
   SQLite::Statement insert_;
   std::vector<Row> pending_;
@@ -361,7 +364,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
   std::optional<PollWriter> polls;
   if (dataset == Dataset::polls) polls.emplace(db.sql(), summary);
-  HoursWriter hours(db.sql());
+  HoursWriter hours(db.sql(), stores.first_new_key());
   ZoneWriter zones(db.sql());
   PollRecord poll;
   HoursRecord hours_row;

@@ -23,6 +23,7 @@ StoreKeys::StoreKeys(SQLite::Database& db) : slots_(1024) {
     add(store_id, hash_of(store_id), key);
     next_key_ = std::max(next_key_, key + 1);
   }
+  first_new_key_ = next_key_;
 }
 
 StoreKeys::Slot& StoreKeys::find_slot(std::string_view store_id, std::uint64_t hash) {

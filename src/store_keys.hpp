@@ -27,6 +27,9 @@ class StoreKeys {
   // The stores numbered since the last call, for the writer to insert.
   std::vector<NewStore> take_pending();
 
+  // Keys from this one on belong to stores this import added.
+  std::int64_t first_new_key() const { return first_new_key_; }
+
  private:
   static constexpr std::size_t kMaxIdBytes = 64;
   // Open addressing with linear probing; key 0 marks an empty slot. Each slot
@@ -44,5 +47,6 @@ class StoreKeys {
   std::vector<Slot> slots_;  // size: a power of two, at most half full
   std::size_t used_ = 0;
   std::int64_t next_key_ = 1;
+  std::int64_t first_new_key_ = 1;
   std::vector<NewStore> pending_;
 };
