@@ -150,4 +150,4 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "| HTTP: $HTTP_WHAT | $HTTP_RPS requests/s | |"
 } > "$WORK/table.md"
 cat "$WORK/table.md"
-cp "$WORK/table.md" BENCHMARKS.md
+cat "$WORK/table.md" bench/notes.md > BENCHMARKS.md
