@@ -5,243 +5,20 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
-#include <thread>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "csv.hpp"
 #include "embedded_sql.hpp"
+#include "poll_writer.hpp"
 #include "store_keys.hpp"
 
 namespace {
-
-void write_stores(SQLite::Statement& insert, const std::vector<StoreKeys::NewStore>& stores) {
-  for (const auto& store : stores) {
-    insert.bind(1, store.key);
-    insert.bind(2, store.store_id);
-    insert.exec();
-    insert.reset();
-  }
-}
-
-// Polls go to the database in batches, each sorted by (store, instant):
-// B-tree inserts in key order are several times faster than in file order,
-// and memory stays bounded whatever the file's size. A writer thread sorts
-// and inserts one batch while the caller parses the next.
-//
-// A poll newer than every poll its store has cannot be a duplicate: such
-// polls (nearly all, as data arrives in time order) go in many rows per
-// statement. Older ones go one by one, to tell duplicates from conflicts.
-class PollWriter {
- public:
-  PollWriter(SQLite::Database& db, ImportSummary& summary)
-      : summary_(summary),
-        insert_store_(db, sql::query("insert_store")),
-        insert_(db, sql::query("insert_poll")),
-        insert_new_(db, insert_new_polls_sql()),
-        existing_(db, sql::query("poll_status")),
-        raise_latest_(db, sql::query("raise_latest_poll")) {
-    SQLite::Statement latest(db, sql::query("store_latest_polls"));
-    while (latest.executeStep()) {
-      newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
-    }
-    writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
-  }
-
-  ~PollWriter() { stop_writer(); }
-
-  void add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
-    const auto order = static_cast<std::uint32_t>(filling_.polls.size());
-    filling_.polls.push_back({stores.key_of(store_id), to_micros(at), order, active});
-    if (filling_.polls.size() >= kBatchRows) hand_over(stores);
-  }
-
-  // Writes what is left and the stores' latest polls; rethrows a writer failure.
-  void finish(StoreKeys& stores) {
-    hand_over(stores);
-    stop_writer();
-    if (failure_) std::rethrow_exception(failure_);
-    for (std::int64_t store : loaded_stores_) {
-      raise_latest_.bind(1, store);
-      raise_latest_.bind(2, newest_.at(store));
-      raise_latest_.exec();
-      raise_latest_.reset();
-    }
-  }
-
- private:
-  static constexpr std::size_t kBatchRows = 1 << 18;
-  static constexpr std::size_t kRowsPerInsert = 100;
-
-  struct PendingPoll {
-    std::int64_t store;
-    std::int64_t at_us;
-    std::uint32_t order;  // position in the batch: the first of equal polls wins
-    bool active;
-  };
-  struct Batch {
-    std::vector<StoreKeys::NewStore> stores;
-    std::vector<PendingPoll> polls;
-  };
-
-  // Passes the filled batch to the writer, waiting while it still writes the previous one.
-  void hand_over(StoreKeys& stores) {
-    filling_.stores = stores.take_pending();
-    std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [this] { return !has_batch_ || failure_; });
-    if (failure_) std::rethrow_exception(failure_);
-    std::swap(writing_, filling_);
-    has_batch_ = true;
-    changed_.notify_all();
-    filling_.polls.clear();
-    filling_.stores.clear();
-  }
-
-  void stop_writer() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    changed_.notify_all();
-    if (writer_.joinable()) writer_.join();
-  }
-
-  void run_writer() {
-    for (;;) {
-      std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait(lock, [this] { return has_batch_ || stopping_; });
-      if (!has_batch_) return;
-      lock.unlock();
-      try {
-        write(writing_);
-      } catch (...) {
-        lock.lock();
-        failure_ = std::current_exception();
-        has_batch_ = false;
-        changed_.notify_all();
-        return;
-      }
-      lock.lock();
-      has_batch_ = false;
-      changed_.notify_all();
-    }
-  }
-
-  void count_duplicate(bool kept_active, bool new_active) {
-    if (kept_active == new_active) {
-      ++summary_.duplicates;
-    } else {
-      ++summary_.conflicts;
-    }
-  }
-
-  // insert_new_polls with its row repeated kRowsPerInsert times.
-  static std::string insert_new_polls_sql() {
-    std::string text = sql::query("insert_new_polls");
-    const std::string row = sql::query("new_poll_values");
-    for (std::size_t i = 0; i < kRowsPerInsert; ++i) text += (i ? "," : "") + row;
-    return text;
-  }
-
-  // Writes the polls known to be new, kRowsPerInsert per statement while
-  // there are that many (or all, with `all`), the rest one by one.
-  void write_new(bool all) {
-    std::size_t done = 0;
-    for (; new_.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
-      int index = 1;
-      for (std::size_t i = done; i < done + kRowsPerInsert; ++i) {
-        insert_new_.bind(index++, new_[i].store);
-        insert_new_.bind(index++, new_[i].at_us);
-        insert_new_.bind(index++, new_[i].active ? 1 : 0);
-      }
-      insert_new_.exec();
-      insert_new_.reset();
-    }
-    if (all) {
-      for (; done < new_.size(); ++done) insert_poll(new_[done]);
-    }
-    new_.erase(new_.begin(), new_.begin() + static_cast<std::ptrdiff_t>(done));
-  }
-
-  // False when the poll was already there.
-  bool insert_poll(const PendingPoll& poll) {
-    insert_.bind(1, poll.store);
-    insert_.bind(2, poll.at_us);
-    insert_.bind(3, poll.active ? 1 : 0);
-    const int changed = insert_.exec();
-    insert_.reset();
-    return changed > 0;
-  }
-
-  void loaded(const PendingPoll& poll) {
-    ++summary_.loaded;
-    loaded_stores_.insert(poll.store);
-    auto [newest, added] = newest_.emplace(poll.store, poll.at_us);
-    if (!added) newest->second = std::max(newest->second, poll.at_us);
-  }
-
-  void write(Batch& batch) {
-    write_stores(insert_store_, batch.stores);
-    auto& polls = batch.polls;
-    // Among polls with the same identity the first in the file sorts first, and wins.
-    std::sort(polls.begin(), polls.end(), [](const PendingPoll& a, const PendingPoll& b) {
-      if (a.store != b.store) return a.store < b.store;
-      return a.at_us != b.at_us ? a.at_us < b.at_us : a.order < b.order;
-    });
-    const PendingPoll* previous = nullptr;
-    for (const PendingPoll& poll : polls) {
-      if (previous && previous->store == poll.store && previous->at_us == poll.at_us) {
-        count_duplicate(previous->active, poll.active);
-        continue;
-      }
-      previous = &poll;
-      const auto newest = newest_.find(poll.store);
-      if (newest == newest_.end() || poll.at_us > newest->second) {
-        new_.push_back(poll);
-        if (new_.size() == kRowsPerInsert) write_new(false);
-        loaded(poll);
-      } else if (insert_poll(poll)) {
-        loaded(poll);
-      } else {
-        existing_.bind(1, poll.store);
-        existing_.bind(2, poll.at_us);
-        existing_.executeStep();
-        count_duplicate(existing_.getColumn(0).getInt() != 0, poll.active);
-        existing_.reset();
-      }
-    }
-    // Before the next batch, whose older polls may equal some of these.
-    write_new(true);
-  }
-
-  ImportSummary& summary_;  // the writer owns loaded/duplicates/conflicts until finish()
-  SQLite::Statement insert_store_;
-  SQLite::Statement insert_;
-  SQLite::Statement insert_new_;
-  SQLite::Statement existing_;
-  SQLite::Statement raise_latest_;
-  // Store -> its newest poll, in the database or loaded by this import (µs).
-  std::unordered_map<std::int64_t, std::int64_t> newest_;
-  std::unordered_set<std::int64_t> loaded_stores_;
-  std::vector<PendingPoll> new_;  // polls known to be new, not yet written
-
-  Batch filling_;  // the caller's
-  Batch writing_;  // the writer's while has_batch_
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool has_batch_ = false;
-  bool stopping_ = false;
-  std::exception_ptr failure_;
-  std::thread writer_;
-};
 
 // A store's hours rows in this input replace all it had before (SPEC §1);
 // stores this import added had none. Rows are buffered and written sorted by
@@ -372,7 +149,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   // Hours and zone rows are few: a new store of theirs is written at once.
   auto stored_key = [&](const std::string& store_id) {
     const std::int64_t key = stores.key_of(store_id);
-    write_stores(insert_store, stores.take_pending());
+    insert_stores(insert_store, stores.take_pending());
     return key;
   };
 

@@ -69,3 +69,12 @@ std::int64_t StoreKeys::key_of(std::string_view store_id) {
 std::vector<StoreKeys::NewStore> StoreKeys::take_pending() {
   return std::exchange(pending_, {});
 }
+
+void insert_stores(SQLite::Statement& insert, const std::vector<StoreKeys::NewStore>& stores) {
+  for (const auto& store : stores) {
+    insert.bind(1, store.key);
+    insert.bind(2, store.store_id);
+    insert.exec();
+    insert.reset();
+  }
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <string>
@@ -50,3 +51,6 @@ class StoreKeys {
   std::int64_t first_new_key_ = 1;
   std::vector<NewStore> pending_;
 };
+
+// Inserts new stores with `insert` (sql query insert_store: ?1 key, ?2 store id).
+void insert_stores(SQLite::Statement& insert, const std::vector<StoreKeys::NewStore>& stores);

@@ -1,0 +1,88 @@
+// Writing the polls of one import: batches sorted by (store, instant), a
+// writer thread that inserts one batch while the caller parses the next, and
+// the duplicate/conflict counts of SPEC §1.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "ingest.hpp"
+#include "store_keys.hpp"
+#include "timestamps.hpp"
+
+// B-tree inserts in key order are several times faster than in file order,
+// and memory stays bounded whatever the file's size.
+//
+// A poll newer than every poll its store has cannot be a duplicate: such
+// polls (nearly all, as data arrives in time order) go in many rows per
+// statement. Older ones go one by one, to tell duplicates from conflicts.
+// Among polls with the same identity the first one kept wins.
+class PollWriter {
+ public:
+  // `summary` gets loaded/duplicates/conflicts; it is the writer's until finish().
+  PollWriter(SQLite::Database& db, ImportSummary& summary);
+  ~PollWriter();
+
+  PollWriter(const PollWriter&) = delete;
+  PollWriter& operator=(const PollWriter&) = delete;
+
+  void add(StoreKeys& stores, const std::string& store_id, Instant at, bool active);
+
+  // Writes what is left and the stores' latest polls; rethrows a writer failure.
+  void finish(StoreKeys& stores);
+
+ private:
+  static constexpr std::size_t kBatchRows = 1 << 18;
+  static constexpr std::size_t kRowsPerInsert = 100;
+
+  struct PendingPoll {
+    std::int64_t store;
+    std::int64_t at_us;
+    std::uint32_t order;  // position in the batch: the first of equal polls wins
+    bool active;
+  };
+  struct Batch {
+    std::vector<StoreKeys::NewStore> stores;
+    std::vector<PendingPoll> polls;
+  };
+
+  void hand_over(StoreKeys& stores);
+  void stop_writer();
+  void run_writer();
+  void write(Batch& batch);
+  void write_new(bool all);
+  bool insert_poll(const PendingPoll& poll);
+  void loaded(const PendingPoll& poll);
+  void count_duplicate(bool kept_active, bool new_active);
+  static std::string insert_new_polls_sql();
+
+  ImportSummary& summary_;
+  SQLite::Statement insert_store_;
+  SQLite::Statement insert_;
+  SQLite::Statement insert_new_;
+  SQLite::Statement existing_;
+  SQLite::Statement raise_latest_;
+  // Store -> its newest poll, in the database or loaded by this import (µs).
+  std::unordered_map<std::int64_t, std::int64_t> newest_;
+  std::unordered_set<std::int64_t> loaded_stores_;
+  std::vector<PendingPoll> new_;  // polls known to be new, not yet written
+
+  Batch filling_;  // the caller's
+  Batch writing_;  // the writer's while has_batch_
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool has_batch_ = false;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
+  std::thread writer_;
+};
