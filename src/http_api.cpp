@@ -281,24 +281,23 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
   send_json(response, summary.ok() ? 200 : 400, summary_json(summary));
 }
 
-bool HttpApi::authorized(const httplib::Request& request, httplib::Response& response) const {
-  if (settings_.token.empty()) return true;
+void HttpApi::require_token(const httplib::Request& request, httplib::Response& response) const {
+  if (settings_.token.empty()) return;
   const bool changes_data = request.method == "POST" && (request.path == "/trigger_report" ||
                                                          request.path.rfind("/ingest/", 0) == 0);
   const bool reads_reports =
       request.path.rfind("/get_report", 0) == 0 || request.path == "/reports";
-  if (!changes_data && !(settings_.token_read && reads_reports)) return true;
+  if (!changes_data && !(settings_.token_read && reads_reports)) return;
   const std::string header = request.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   if (header.rfind(prefix, 0) == 0 &&
       constant_time_equals(header.substr(prefix.size()), settings_.token)) {
-    return true;
+    return;
   }
   response.set_header("WWW-Authenticate", "Bearer");
   // The body of a refused request is not read: the connection cannot be reused.
   response.set_header("Connection", "close");
-  send_error(response, 401, "missing or wrong 'Authorization: Bearer <token>'");
-  return false;
+  throw HttpError(401, "missing or wrong 'Authorization: Bearer <token>'");
 }
 
 void HttpApi::install(httplib::Server& server) {
@@ -395,21 +394,18 @@ void HttpApi::install(httplib::Server& server) {
   server.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
         request_started = std::chrono::steady_clock::now();
-        if (!authorized(request, response)) return httplib::Server::HandlerResponse::Handled;
+        require_token(request, response);
         // A POST without Content-Length or chunked encoding has no body we could
         // read (httplib would wait for the connection to close). `curl -X POST
         // .../trigger_report` sends exactly that, and needs no body: answer it
         // here. Elsewhere the body is required: 411.
+        // Errors thrown here reach the exception handler like a route's.
         if (request.method == "POST" && !request.has_header("Content-Length") &&
             !request.has_header("Transfer-Encoding")) {
-          try {
-            if (request.path != "/trigger_report") {
-              throw HttpError(411, "a request body with Content-Length (or chunked) is required");
-            }
-            trigger_report(request, response);
-          } catch (const HttpError& error) {
-            send_error(response, error.status, error.what());
+          if (request.path != "/trigger_report") {
+            throw HttpError(411, "a request body with Content-Length (or chunked) is required");
           }
+          trigger_report(request, response);
           return httplib::Server::HandlerResponse::Handled;
         }
         return httplib::Server::HandlerResponse::Unhandled;

@@ -33,8 +33,8 @@ class HttpApi {
   void list_reports(const httplib::Request& request, httplib::Response& response);
   void health(httplib::Response& response);
   void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
-  // False (and a 401 written) when the request needs the token and lacks it.
-  bool authorized(const httplib::Request& request, httplib::Response& response) const;
+  // Throws a 401 when the request needs the token and lacks it.
+  void require_token(const httplib::Request& request, httplib::Response& response) const;
 
   Database& db_;
   std::mutex db_mutex_;
