@@ -13,7 +13,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2
 
-.PHONY: all deps build run test bench fmt clean demo-fixtures
+.PHONY: all deps build run test test-asan fuzz bench load fmt clean demo-fixtures
 
 all: build
 
@@ -40,11 +40,34 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer:
+# any finding fails the test that hit it.
+ASAN_BUILD ?= build-asan
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DUPTIME_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (tests/fuzz), built with clang, each run FUZZ_SECONDS.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev"
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPTIME_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv_rows fuzz_timestamp fuzz_json_ingest fuzz_business_hours
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 # Speed at scale: data sets cached in $BENCH_CACHE (default /var/tmp/uptime-monitor-bench),
 # results in BENCHMARKS.md.
 bench: build
 	@$(MAKE) --no-print-directory deps PACKAGES="wrk time bc"
 	bench/run.sh
+
+# Everything at once against one server for LOAD_SECONDS (60); results in BENCHMARKS.md.
+load: build
+	@$(MAKE) --no-print-directory deps PACKAGES="wrk"
+	bench/load.sh
 
 # Rebuilds the demo data set from the generator (deterministic).
 demo-fixtures: build

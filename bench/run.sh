@@ -150,4 +150,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "| HTTP: $HTTP_WHAT | $HTTP_RPS requests/s | |"
 } > "$WORK/table.md"
 cat "$WORK/table.md"
-cat "$WORK/table.md" bench/notes.md > BENCHMARKS.md
+# Keep the load section `make load` wrote, if any.
+LOAD_SECTION=""
+[ -f BENCHMARKS.md ] && LOAD_SECTION=$(awk '/^## Load/ {keep=1} keep' BENCHMARKS.md)
+{ cat "$WORK/table.md" bench/notes.md; [ -n "$LOAD_SECTION" ] && printf '\n%s\n' "$LOAD_SECTION"; } > BENCHMARKS.md

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cstdio>
@@ -44,6 +46,22 @@ bool import_and_print(Database& db, const std::string& directory) {
         };
       });
   return all_ok;
+}
+
+// Each connection is a file descriptor: allow as many as may be served at
+// once, plus the database's and some spare, within the hard limit.
+void raise_open_file_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, max_connections + 256);
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = wanted;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < max_connections + 64) {
+    std::fprintf(stderr, "warning: only %llu open files allowed; --max-connections %zu may not be reached\n",
+                 static_cast<unsigned long long>(limit.rlim_cur), max_connections);
+  }
 }
 
 unsigned default_threads(unsigned threads) {
@@ -94,11 +112,25 @@ int run_serve(const Options& options) {
 
   const unsigned threads = default_threads(options.threads);
   ReportJobs jobs(options.db_path, threads, options.queue_limit);
-  HttpApi api(
-      db, jobs,
-      HttpSettings{options.max_body, std::max(4u, threads * 2), options.token, options.token_read});
+  raise_open_file_limit(options.max_connections);
+  HttpSettings http;
+  http.max_body = options.max_body;
+  http.http_threads = std::max(4u, threads * 2);
+  http.max_connections = options.max_connections;
+  http.timeout_seconds = options.timeout;
+  http.token = options.token;
+  http.token_read = options.token_read;
+  HttpApi api(db, jobs, http);
   httplib::Server server;
   api.install(server);
+  // httplib listens with a backlog of 5, so a burst of new connections
+  // overflows it and each waits a second for a SYN retry. Note the socket,
+  // and listen on it again with the system's maximum once it is bound.
+  int listen_socket = -1;
+  server.set_socket_options([&listen_socket](socket_t socket) {
+    httplib::default_socket_options(socket);
+    listen_socket = socket;
+  });
 
   int port = options.port;
   if (port == 0) {
@@ -110,6 +142,7 @@ int run_serve(const Options& options) {
     std::fprintf(stderr, "cannot listen on %s:%d\n", options.host.c_str(), options.port);
     return 1;
   }
+  if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
   std::fprintf(stderr, "listening on http://%s:%d/ (database %s, %lld polls)\n",
                options.host.c_str(), port, options.db_path.c_str(),
                static_cast<long long>(count_polls(db)));

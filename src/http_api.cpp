@@ -9,6 +9,7 @@
 
 #include "csv.hpp"
 #include "ingest.hpp"
+#include "thread_pool.hpp"
 
 using nlohmann::json;
 
@@ -302,11 +303,14 @@ void HttpApi::require_token(const httplib::Request& request, httplib::Response& 
 
 void HttpApi::install(httplib::Server& server) {
   server.set_payload_max_length(settings_.max_body);
-  server.set_read_timeout(std::chrono::seconds{30});
-  server.set_write_timeout(std::chrono::seconds{30});
+  server.set_read_timeout(std::chrono::seconds{settings_.timeout_seconds});
+  server.set_write_timeout(std::chrono::seconds{settings_.timeout_seconds});
   server.set_keep_alive_timeout(5);
   const unsigned threads = settings_.http_threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const std::size_t max_connections = settings_.max_connections;
+  server.new_task_queue = [threads, max_connections] {
+    return new ElasticThreadPool(threads, max_connections);
+  };
 
   // A route that exists but not for this method: 405 with Allow.
   auto wrong_method = [](const char* allow) {
@@ -383,8 +387,7 @@ void HttpApi::install(httplib::Server& server) {
         break;
       case 400:
         send_error(response, 400,
-                   "bad request: the request could not be read (a body needs Content-Length "
-                   "or chunked encoding)");
+                   "bad request: the request could not be read");
         break;
       default:
         send_error(response, response.status, "HTTP status " + std::to_string(response.status));
@@ -395,15 +398,20 @@ void HttpApi::install(httplib::Server& server) {
       [this](const httplib::Request& request, httplib::Response& response) {
         request_started = std::chrono::steady_clock::now();
         require_token(request, response);
-        // A POST without Content-Length or chunked encoding has no body we could
-        // read (httplib would wait for the connection to close). `curl -X POST
+        // A POST without Content-Length has no body we could read (httplib
+        // would wait for the connection to close). `curl -X POST
         // .../trigger_report` sends exactly that, and needs no body: answer it
         // here. Elsewhere the body is required: 411.
         // Errors thrown here reach the exception handler like a route's.
-        if (request.method == "POST" && !request.has_header("Content-Length") &&
-            !request.has_header("Transfer-Encoding")) {
+        if (request.has_header("Transfer-Encoding")) {
+          // httplib reads a chunked body whole, whatever --max-body says: refuse
+          // it before it is read, and drop the connection it is still on.
+          response.set_header("Connection", "close");
+          throw HttpError(411, "send the body with Content-Length, not chunked");
+        }
+        if (request.method == "POST" && !request.has_header("Content-Length")) {
           if (request.path != "/trigger_report") {
-            throw HttpError(411, "a request body with Content-Length (or chunked) is required");
+            throw HttpError(411, "a request body with Content-Length is required");
           }
           trigger_report(request, response);
           return httplib::Server::HandlerResponse::Handled;
