@@ -9,28 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/uptime-monitor}
 SECONDS_LOAD=${LOAD_SECONDS:-60}
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source bench/common.sh
 
 "$BIN" generate --stores 2000 --days 8 --seed 2 --out "$WORK/data" 2>/dev/null
-"$BIN" serve --db "$WORK/u.db" --data "$WORK/data" --port 0 --queue 4 > "$WORK/serve.out" 2> "$WORK/serve.err" &
-SERVER_PID=$!
-for _ in $(seq 200); do
-  PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$WORK/serve.out")
-  [ -n "$PORT" ] && break
-  sleep 0.05
-done
-[ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+start_server --db "$WORK/u.db" --data "$WORK/data" --queue 4
 polls() { curl -s "$BASE/healthz" | sed 's/.*"polls":\([0-9]*\).*/\1/'; }
 POLLS_BEFORE=$(polls)
 ID=$(curl -s -X POST "$BASE/trigger_report" | sed 's/.*"report_id":"\([^"]*\)".*/\1/')
-while curl -s "$BASE/get_report/$ID" | head -c 100 | grep -q Running; do sleep 0.05; done
+wait_report "$ID"
 
 echo "load: $SECONDS_LOAD s against $BASE ..." >&2
 D="${SECONDS_LOAD}s"

@@ -10,13 +10,7 @@ CACHE=${BENCH_CACHE:-/var/tmp/uptime-monitor-bench}
 RUNS=${RUNS:-7}
 SCALING=${SCALING:-"1400 14000 140000"}
 mkdir -p "$CACHE"
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source bench/common.sh
 
 # data_set NAME STORES DAYS: generated once, kept in the cache.
 data_set() {
@@ -97,19 +91,12 @@ for stores in $SCALING; do
 done
 
 echo "server..." >&2
-"$BIN" serve --db "$LOOP_DB" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
-SERVER_PID=$!
-for _ in $(seq 100); do
-  PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$WORK/serve.out")
-  [ -n "$PORT" ] && break
-  sleep 0.05
-done
-BASE="http://127.0.0.1:$PORT"
+start_server --db "$LOOP_DB"
 : > "$WORK/server"
 for _ in $(seq "$RUNS"); do
   start=$(date +%s.%N)
   id=$(curl -s -X POST "$BASE/trigger_report" | sed 's/.*"report_id":"\([^"]*\)".*/\1/')
-  while curl -s "$BASE/get_report/$id" | head -c 200 | grep -q '"status":"Running"'; do sleep 0.005; done
+  wait_report "$id"
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l >> "$WORK/server"
 done
