@@ -99,13 +99,17 @@ const std::vector<Flag>& flags() {
          o.max_body =
              parse_number("--max-body", v, 1024, std::numeric_limits<std::uint32_t>::max());
        }},
-      {"--max-connections", "UPTIME_MAX_CONNECTIONS", "N",
-       "connections served at once; more wait their turn [2048]",
+      {"--max-connections",
+       "UPTIME_MAX_CONNECTIONS",
+       "N",
+       "connections served at once (a thread each); more wait, newest first [256]",
        {C::serve},
        [](Options& o, const std::string& v) {
          o.max_connections = parse_number("--max-connections", v, 4, 100000);
        }},
-      {"--timeout", "UPTIME_TIMEOUT", "SECONDS",
+      {"--timeout",
+       "UPTIME_TIMEOUT",
+       "SECONDS",
        "a client that takes longer to send its request or read the answer is cut off [30]",
        {C::serve},
        [](Options& o, const std::string& v) {

@@ -21,12 +21,12 @@ struct Options {
   Interpolation interpolation = Interpolation::nearest;
   std::string out_path;  // empty: stdout
   // serve
-  std::size_t queue_limit = 16;     // reports waiting to run
-  std::size_t max_body = 64 << 20;  // bytes of one request body
-  std::size_t max_connections = 2048;  // connections served at once (one thread each)
-  unsigned timeout = 30;               // seconds a client may take to send or receive
-  std::string token;                // when set, writes need "Authorization: Bearer <token>"
-  bool token_read = false;          // ... and so do reads
+  std::size_t queue_limit = 16;       // reports waiting to run
+  std::size_t max_body = 64 << 20;    // bytes of one request body
+  std::size_t max_connections = 256;  // connections served at once (one thread each)
+  unsigned timeout = 30;              // seconds a client may take to send or receive
+  std::string token;                  // when set, writes need "Authorization: Bearer <token>"
+  bool token_read = false;            // ... and so do reads
   // generate
   std::size_t stores = 100;
   unsigned days = 8;

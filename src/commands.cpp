@@ -59,8 +59,9 @@ void raise_open_file_limit(std::size_t max_connections) {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   if (limit.rlim_cur < max_connections + 64) {
-    std::fprintf(stderr, "warning: only %llu open files allowed; --max-connections %zu may not be reached\n",
-                 static_cast<unsigned long long>(limit.rlim_cur), max_connections);
+    std::fprintf(
+        stderr, "warning: only %llu open files allowed; --max-connections %zu may not be reached\n",
+        static_cast<unsigned long long>(limit.rlim_cur), max_connections);
   }
 }
 

@@ -305,7 +305,8 @@ void HttpApi::install(httplib::Server& server) {
   server.set_payload_max_length(settings_.max_body);
   server.set_read_timeout(std::chrono::seconds{settings_.timeout_seconds});
   server.set_write_timeout(std::chrono::seconds{settings_.timeout_seconds});
-  server.set_keep_alive_timeout(5);
+  // An idle connection holds a thread (see thread_pool.hpp): keep it short.
+  server.set_keep_alive_timeout(2);
   const unsigned threads = settings_.http_threads;
   const std::size_t max_connections = settings_.max_connections;
   server.new_task_queue = [threads, max_connections] {
@@ -386,8 +387,7 @@ void HttpApi::install(httplib::Server& server) {
         send_error(response, 413, "request body too large");
         break;
       case 400:
-        send_error(response, 400,
-                   "bad request: the request could not be read");
+        send_error(response, 400, "bad request: the request could not be read");
         break;
       default:
         send_error(response, response.status, "HTTP status " + std::to_string(response.status));

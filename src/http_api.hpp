@@ -15,10 +15,10 @@
 struct HttpSettings {
   std::size_t max_body = 64 << 20;  // bytes; larger bodies get 413
   unsigned http_threads = 8;        // started at once; more on demand
-  std::size_t max_connections = 2048;
+  std::size_t max_connections = 256;
   unsigned timeout_seconds = 30;  // read and write timeout of a connection
-  std::string token;        // empty: no access control
-  bool token_read = false;  // the token guards reading reports too
+  std::string token;              // empty: no access control
+  bool token_read = false;        // the token guards reading reports too
 };
 
 // Registers every route on `server`. `db` is the connection the API writes

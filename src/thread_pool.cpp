@@ -6,7 +6,9 @@ ElasticThreadPool::ElasticThreadPool(std::size_t min_threads, std::size_t max_th
   for (std::size_t i = 0; i < min_threads; ++i) start_thread();
 }
 
-ElasticThreadPool::~ElasticThreadPool() { shutdown(); }
+ElasticThreadPool::~ElasticThreadPool() {
+  shutdown();
+}
 
 void ElasticThreadPool::start_thread() {
   threads_.emplace_back([this] { run(); });
@@ -48,8 +50,8 @@ void ElasticThreadPool::run() {
       wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
       --idle_;
       if (jobs_.empty()) return;  // stopping, and nothing left to do
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      job = std::move(jobs_.back());
+      jobs_.pop_back();
     }
     job();
   }

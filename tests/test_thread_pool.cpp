@@ -1,7 +1,6 @@
 // The HTTP worker pool grows while every thread is busy, up to its bound.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
