@@ -26,6 +26,10 @@ trigger
 INTERRUPTED=$REPORT_ID
 wait_running "$INTERRUPTED"
 kill_server
+python3 - "$WORK/u.db" <<'PY' || fail "database damaged by kill -9 during a report"
+import sqlite3, sys
+assert sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+PY
 
 start_server --db "$WORK/u.db" --threads 1
 request GET "/get_report/$INTERRUPTED"
