@@ -88,7 +88,7 @@ ReportOptions read_report_options(const httplib::Request& request) {
     json body;
     try {
       body = json::parse(request.body);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {  // parse_error, and out_of_range for 1e99999
       throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
     }
     if (!body.is_object()) throw HttpError(400, "body must be a JSON object");

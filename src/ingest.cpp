@@ -216,7 +216,7 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for 1e99999
     rejected_whole.error = std::string("not valid JSON: ") + error.what();
     return rejected_whole;
   }

@@ -85,6 +85,8 @@ expect_json_error 400 "bad interpolation"
 grep -q "interpolation" <<< "$BODY" || fail "400 does not name interpolation: $BODY"
 request POST /trigger_report -H 'Content-Type: application/json' -d '{"as_of": '
 expect_json_error 400 "malformed JSON"
+request POST /trigger_report -H 'Content-Type: application/json' -d '{"as_of": 1e99999}'
+expect_json_error 400 "number out of range"
 request POST /trigger_report -H 'Content-Type: application/json' -d '{"asof": "2023-01-24 12:00:00"}'
 expect_json_error 400 "unknown parameter"
 request GET "/reports?limit=0"
