@@ -49,14 +49,16 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
-# libFuzzer targets (tests/fuzz), built with clang, each run FUZZ_SECONDS.
+# libFuzzer targets (tests/fuzz), built with clang, each run FUZZ_SECONDS;
+# FUZZ_SEED=N repeats a run (0: random).
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?= 0
 fuzz: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev"
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPTIME_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv_rows fuzz_timestamp fuzz_json_ingest fuzz_business_hours
-	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 # Speed at scale: data sets cached in $BENCH_CACHE (default /var/tmp/uptime-monitor-bench),
 # results in BENCHMARKS.md.
