@@ -124,13 +124,6 @@ void write_lines(const std::filesystem::path& path, const char* header,
   finish(file, path);
 }
 
-std::string time_text(int seconds) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
-                seconds % 60);
-  return text;
-}
-
 }  // namespace
 
 Instant default_generator_end() {
@@ -157,8 +150,9 @@ GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::
     store.keep = random.chance(0.7) ? 0.9 + 0.1 * random.unit() : 0.2 + 0.6 * random.unit();
     if (const char* zone = pick_zone(random)) zone_lines.push_back(store.id + "," + zone);
     for (const HoursRow& row : pick_hours(random)) {
-      hours_lines.push_back(store.id + "," + std::to_string(row.day) + "," + time_text(row.start) +
-                            "," + time_text(row.end));
+      hours_lines.push_back(store.id + "," + std::to_string(row.day) + "," +
+                            format_time_of_day(std::chrono::seconds{row.start}) + "," +
+                            format_time_of_day(std::chrono::seconds{row.end}));
     }
   }
   random.shuffle(zone_lines);

@@ -150,9 +150,7 @@ json summary_json(const ImportSummary& summary) {
 std::string media_type(const std::string& content_type) {
   std::string type = content_type.substr(0, content_type.find(';'));
   type.erase(type.find_last_not_of(" \t") + 1);
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return type;
+  return ascii_lower(type);
 }
 
 // Compares in time that depends only on the length of `secret`.

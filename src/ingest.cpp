@@ -227,17 +227,12 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
 
   // The header is every key seen (lower case, as names match case-insensitively),
   // in order of first appearance.
-  auto lower = [](std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-  };
   std::vector<std::string> header;
   for (const auto& item : body) {
     if (!item.is_object()) continue;
     for (const auto& [key, value] : item.items()) {
-      if (std::find(header.begin(), header.end(), lower(key)) == header.end()) {
-        header.push_back(lower(key));
+      if (std::find(header.begin(), header.end(), ascii_lower(key)) == header.end()) {
+        header.push_back(ascii_lower(key));
       }
     }
   }
@@ -269,7 +264,7 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
     std::vector<bool> present(header.size(), false);
     for (const auto& [key, value] : item.items()) {
       const auto position = static_cast<std::size_t>(
-          std::find(header.begin(), header.end(), lower(key)) - header.begin());
+          std::find(header.begin(), header.end(), ascii_lower(key)) - header.begin());
       if (present[position]) continue;  // the same name in another case: the first counts
       present[position] = true;
       if (value.is_string()) {

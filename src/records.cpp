@@ -36,13 +36,6 @@ const char* display_name(const std::string& lower_name) {
   return it == names.end() ? lower_name.c_str() : it->second;
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
 // `lower` must be lower case already; runs once per poll row, so no copies.
 bool equals_ignoring_case(std::string_view text, std::string_view lower) {
   if (text.size() != lower.size()) return false;
@@ -94,6 +87,13 @@ const char* dataset_file_name(Dataset dataset) {
       return "timezones.csv";
   }
   return "?";
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
 }
 
 bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,

@@ -22,6 +22,9 @@ struct ColumnMap {
   std::vector<std::size_t> index;
 };
 
+// `text` with ASCII letters in lower case: how names are compared.
+std::string ascii_lower(std::string_view text);
+
 // Matches header names case-insensitively (a UTF-8 BOM is already gone). On a
 // missing column returns false and names it in `missing` ("dayOfWeek").
 bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,
