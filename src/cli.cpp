@@ -127,7 +127,7 @@ const std::vector<Flag>& flags() {
       {"--token-read",
        "UPTIME_TOKEN_READ",
        nullptr,
-       "require the token for reading reports too (not for /healthz)",
+       "require the token for reading reports and stores too (not for / or /healthz)",
        {C::serve},
        [](Options& o, const std::string& v) {
          if (v != "1" && v != "true") throw UsageError("UPTIME_TOKEN_READ wants 1 or true");

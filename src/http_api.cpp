@@ -9,7 +9,9 @@
 
 #include "csv.hpp"
 #include "ingest.hpp"
+#include "store_detail.hpp"
 #include "thread_pool.hpp"
+#include "web_page.hpp"
 
 using nlohmann::json;
 
@@ -242,6 +244,14 @@ void HttpApi::list_reports(const httplib::Request& request, httplib::Response& r
   send_json(response, 200, body);
 }
 
+void HttpApi::store_detail(const std::string& store_id, const httplib::Request& request,
+                           httplib::Response& response) {
+  const ReportOptions options = read_report_options(request);
+  const auto snapshot = read_store_snapshot(db_.path(), store_id, options.as_of);
+  if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
+  send_json(response, 200, store_detail_json(*snapshot, options.interpolation));
+}
+
 void HttpApi::health(httplib::Response& response) {
   try {
     std::lock_guard<std::mutex> lock(db_mutex_);
@@ -284,8 +294,8 @@ void HttpApi::require_token(const httplib::Request& request, httplib::Response& 
   if (settings_.token.empty()) return;
   const bool changes_data = request.method == "POST" && (request.path == "/trigger_report" ||
                                                          request.path.rfind("/ingest/", 0) == 0);
-  const bool reads_reports =
-      request.path.rfind("/get_report", 0) == 0 || request.path == "/reports";
+  const bool reads_reports = request.path.rfind("/get_report", 0) == 0 ||
+                             request.path == "/reports" || request.path.rfind("/stores/", 0) == 0;
   if (!changes_data && !(settings_.token_read && reads_reports)) return;
   const std::string header = request.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
@@ -345,6 +355,16 @@ void HttpApi::install(httplib::Server& server) {
   server.Get("/reports",
              [this](const auto& request, auto& response) { list_reports(request, response); });
   only("/reports", "GET");
+
+  server.Get(R"(/stores/(.+))", [this](const auto& request, auto& response) {
+    store_detail(request.matches[1], request, response);
+  });
+  only(R"(/stores/(.+))", "GET");
+
+  server.Get("/", [](const auto&, auto& response) {
+    response.set_content(std::string(index_html()), "text/html; charset=utf-8");
+  });
+  only("/", "GET");
 
   server.Get("/healthz", [this](const auto&, auto& response) { health(response); });
   only("/healthz", "GET");

@@ -33,6 +33,8 @@ class HttpApi {
   void get_report(const std::string& id, const httplib::Request& request,
                   httplib::Response& response);
   void list_reports(const httplib::Request& request, httplib::Response& response);
+  void store_detail(const std::string& store_id, const httplib::Request& request,
+                    httplib::Response& response);
   void health(httplib::Response& response);
   void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
   // Throws a 401 when the request needs the token and lacks it.

@@ -20,8 +20,8 @@ std::chrono::hours window_length(Window window) {
   return std::chrono::hours{0};
 }
 
-std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
-                                                  Interpolation interpolation) {
+std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
+                                    Interpolation interpolation) {
   // Only polls at or before `now` count; they are sorted, so that is a prefix.
   const auto polls_end =
       std::upper_bound(store.polls.begin(), store.polls.end(), now,
@@ -29,11 +29,22 @@ std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Insta
   if (polls_end == store.polls.begin()) return std::nullopt;
   const std::vector<Poll> polls(store.polls.begin(), polls_end);
 
-  const FineInstant end = now;
-  const FineInstant week_begin = end - window_length(last_week);
-  const auto business =
-      business_intervals(store.hours, store.zone ? store.zone : default_zone(), week_begin, end);
-  const auto spans = status_timeline(polls, interpolation, week_begin, end);
+  StoreWeek week;
+  week.end = now;
+  week.begin = week.end - window_length(last_week);
+  week.business = business_intervals(store.hours, store.zone ? store.zone : default_zone(),
+                                     week.begin, week.end);
+  week.spans = status_timeline(polls, interpolation, week.begin, week.end);
+  return week;
+}
+
+std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
+                                                  Interpolation interpolation) {
+  const auto week = store_week(store, now, interpolation);
+  if (!week) return std::nullopt;
+  const FineInstant end = week->end;
+  const auto& business = week->business;
+  const auto& spans = week->spans;
 
   StoreFigures figures;
   figures.store_id = store.store_id;

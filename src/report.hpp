@@ -29,6 +29,19 @@ struct StoreFigures {
   std::array<HalfMicroseconds, kWindowCount> downtime{};
 };
 
+// A store's last week before `now`: when it is open, and its status spans.
+struct StoreWeek {
+  FineInstant begin;               // now - 1 week
+  FineInstant end;                 // now
+  std::vector<Interval> business;  // UTC, sorted, disjoint, inside [begin, end)
+  std::vector<StatusSpan> spans;   // cover [begin, end) exactly
+};
+
+// The week as of `now`, or nullopt when the store has no poll at or before
+// `now`. Polls after `now` are ignored.
+std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
+                                    Interpolation interpolation);
+
 // The store's figures as of `now`, or nullopt when it has no poll at or before
 // `now` (it is then not a row of the report). Polls after `now` are ignored.
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,

@@ -98,7 +98,45 @@ const date::time_zone* zone_of(const StoreRef& store) {
   }
 }
 
+// The given as_of, or else the latest poll in the database.
+Instant resolve_as_of(SQLite::Database& db, std::optional<Instant> as_of) {
+  if (as_of) return *as_of;
+  SQLite::Column latest = db.execAndGet(sql::query("latest_poll"));
+  if (latest.isNull()) throw std::runtime_error("the database holds no polls: nothing to report");
+  return from_micros(latest.getInt64());
+}
+
 }  // namespace
+
+std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
+                                                 const std::string& store_id,
+                                                 std::optional<Instant> as_of) {
+  SnapshotReader reader(db_path);
+  reader.begin();
+  // Rolls the read transaction back however this ends.
+  struct EndRead {
+    SnapshotReader& reader;
+    ~EndRead() { reader.end(); }
+  } end_read{reader};
+
+  SQLite::Statement query(reader.sql(), sql::query("store_by_id"));
+  query.bind(1, store_id);
+  if (!query.executeStep()) return std::nullopt;
+  const StoreRef store{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                       query.getColumn(2).isNull() ? "" : query.getColumn(2).getString()};
+  StoreSnapshot snapshot;
+  snapshot.zone_name = store.zone;
+  snapshot.as_of = as_of;
+  if (!as_of) {
+    SQLite::Column latest = reader.sql().execAndGet(sql::query("latest_poll"));
+    if (!latest.isNull()) snapshot.as_of = from_micros(latest.getInt64());
+  }
+  // With no as_of, an end before every poll selects the hours and no polls.
+  const Instant now = snapshot.as_of.value_or(Instant::min());
+  const std::int64_t week_begin_us = snapshot.as_of ? to_micros(now - window_length(last_week)) : 0;
+  snapshot.input = reader.read_store(store, zone_of(store), week_begin_us, to_micros(now));
+  return snapshot;
+}
 
 Report build_report(const std::string& db_path, const ReportOptions& options,
                     ReportProgress* progress) {
@@ -109,16 +147,9 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
 
   Report report;
   report.interpolation = options.interpolation;
-  if (options.as_of) {
-    report.as_of = *options.as_of;
-  } else {
-    SQLite::Column latest = first.execAndGet(sql::query("latest_poll"));
-    if (latest.isNull()) throw std::runtime_error("the database holds no polls: nothing to report");
-    report.as_of = from_micros(latest.getInt64());
-  }
+  report.as_of = resolve_as_of(first, options.as_of);
   const std::int64_t now_us = to_micros(report.as_of);
-  const std::int64_t week_begin_us =
-      to_micros(report.as_of - std::chrono::hours{window_length(last_week)});
+  const std::int64_t week_begin_us = to_micros(report.as_of - window_length(last_week));
 
   std::vector<StoreRef> stores;
   {

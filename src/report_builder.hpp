@@ -23,6 +23,21 @@ struct ReportProgress {
   std::atomic<bool> cancel{false};
 };
 
+// One store's data exactly as a report as of `as_of` reads it.
+struct StoreSnapshot {
+  StoreInput input;
+  std::string zone_name;  // as stored; empty: none given (the default zone)
+  // The given as_of, else the latest poll in the database; nullopt when
+  // there is none (and then no polls are read).
+  std::optional<Instant> as_of;
+};
+
+// Reads the store with this id (nullopt when there is none) in one snapshot.
+// Throws std::runtime_error when the database cannot be read.
+std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
+                                                 const std::string& store_id,
+                                                 std::optional<Instant> as_of);
+
 // Throws std::runtime_error when the database cannot be read, when no as_of
 // is given and the database holds no poll to take `now` from, or when cancelled.
 Report build_report(const std::string& db_path, const ReportOptions& options,

@@ -21,3 +21,6 @@ WHERE store = ?1
   AND at_us <= ?3
   AND at_us >= coalesce((SELECT max(at_us) FROM polls WHERE store = ?1 AND at_us < ?2), ?2)
 ORDER BY at_us;
+
+-- name: store_by_id
+SELECT id, store_id, timezone FROM stores WHERE store_id = ?1;

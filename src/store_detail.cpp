@@ -1,0 +1,105 @@
+#include "store_detail.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "store_timeline.hpp"
+
+using nlohmann::json;
+
+namespace {
+
+const char* const kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                 "Friday", "Saturday", "Sunday"};
+const char* const kWindowNames[] = {"last_hour", "last_day", "last_week"};
+
+std::string utc_text(FineInstant instant) {
+  return format_timestamp(date::floor<std::chrono::microseconds>(instant));
+}
+
+json hours_json(std::vector<WeeklyHoursRow> hours) {
+  std::sort(hours.begin(), hours.end(), [](const WeeklyHoursRow& a, const WeeklyHoursRow& b) {
+    return a.day != b.day ? a.day < b.day : a.start < b.start;
+  });
+  json rows = json::array();
+  for (const WeeklyHoursRow& row : hours) {
+    rows.push_back({{"day", row.day},
+                    {"day_name", kDayNames[row.day]},
+                    {"start", format_time_of_day(row.start)},
+                    {"end", format_time_of_day(row.end)}});
+  }
+  return rows;
+}
+
+// The figures exactly as the report row writes them, plus business time and
+// the uptime share of it (null without business time).
+json windows_json(const StoreFigures& figures) {
+  json windows = json::object();
+  for (std::size_t w = 0; w < kWindowCount; ++w) {
+    const auto window = static_cast<Window>(w);
+    const HalfMicroseconds business = figures.uptime[w] + figures.downtime[w];
+    json percent = nullptr;
+    if (business.count() > 0) {
+      const double share =
+          static_cast<double>(figures.uptime[w].count()) / static_cast<double>(business.count());
+      percent = std::round(share * 10000.0) / 100.0;
+    }
+    windows[kWindowNames[w]] = {{"unit", window == last_hour ? "minutes" : "hours"},
+                                {"uptime", std::stod(format_figure(figures.uptime[w], window))},
+                                {"downtime", std::stod(format_figure(figures.downtime[w], window))},
+                                {"business", std::stod(format_figure(business, window))},
+                                {"uptime_percent", percent}};
+  }
+  return windows;
+}
+
+json span_json(const date::time_zone* zone, FineInstant begin, FineInstant end) {
+  return {{"start", utc_text(begin)},
+          {"end", utc_text(end)},
+          {"start_local", format_local(zone, begin)},
+          {"end_local", format_local(zone, end)}};
+}
+
+}  // namespace
+
+json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolation) {
+  const StoreInput& store = snapshot.input;
+  const date::time_zone* zone = store.zone ? store.zone : default_zone();
+  json body = {{"store_id", store.store_id},
+               {"timezone", zone->name()},
+               {"timezone_given", !snapshot.zone_name.empty()},
+               {"hours", hours_json(store.hours)},
+               {"open_24x7", store.hours.empty()},
+               {"interpolation", interpolation_name(interpolation)},
+               {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
+               {"has_data", false},
+               {"windows", nullptr},
+               {"timeline", json::array()},
+               {"outages", json::array()},
+               {"days", json::array()}};
+  if (!snapshot.as_of) return body;
+  const auto figures = compute_store_figures(store, *snapshot.as_of, interpolation);
+  const auto week = store_week(store, *snapshot.as_of, interpolation);
+  if (!figures || !week) return body;
+
+  body["has_data"] = true;
+  body["windows"] = windows_json(*figures);
+  body["week"] = {{"start", utc_text(week->begin)}, {"end", utc_text(week->end)}};
+  const auto segments = week_segments(*week);
+  for (const Segment& segment : segments) {
+    json item = span_json(zone, segment.begin, segment.end);
+    item["state"] = segment_state_name(segment.state);
+    body["timeline"].push_back(std::move(item));
+  }
+  for (const Interval& outage : outages(segments)) {
+    json item = span_json(zone, outage.begin, outage.end);
+    item["duration_seconds"] = std::chrono::duration<double>(outage.length()).count();
+    body["outages"].push_back(std::move(item));
+  }
+  for (const LocalDayStart& day : local_day_starts(zone, week->begin, week->end)) {
+    body["days"].push_back({{"date", date::format("%F", day.date)},
+                            {"weekday", date::format("%a", day.date)},
+                            {"start", utc_text(day.begins)}});
+  }
+  return body;
+}

@@ -1,0 +1,76 @@
+#include "store_timeline.hpp"
+
+#include <cstdio>
+
+const char* segment_state_name(SegmentState state) {
+  switch (state) {
+    case SegmentState::closed:
+      return "closed";
+    case SegmentState::up:
+      return "up";
+    case SegmentState::down:
+      return "down";
+  }
+  return "";
+}
+
+std::vector<Segment> week_segments(const StoreWeek& week) {
+  std::vector<Segment> segments;
+  auto append = [&segments](FineInstant begin, FineInstant end, SegmentState state) {
+    if (begin >= end) return;
+    if (!segments.empty() && segments.back().state == state && segments.back().end == begin) {
+      segments.back().end = end;
+    } else {
+      segments.push_back({begin, end, state});
+    }
+  };
+  // Both lists are sorted; the spans cover the whole week, so every piece of
+  // an open interval lies in exactly one span.
+  FineInstant covered = week.begin;
+  std::size_t span = 0;
+  for (const Interval& open : week.business) {
+    append(covered, open.begin, SegmentState::closed);
+    while (span < week.spans.size() && week.spans[span].end <= open.begin) ++span;
+    for (std::size_t s = span; s < week.spans.size() && week.spans[s].begin < open.end; ++s) {
+      append(std::max(open.begin, week.spans[s].begin), std::min(open.end, week.spans[s].end),
+             week.spans[s].active ? SegmentState::up : SegmentState::down);
+    }
+    covered = open.end;
+  }
+  append(covered, week.end, SegmentState::closed);
+  return segments;
+}
+
+std::vector<Interval> outages(const std::vector<Segment>& segments) {
+  std::vector<Interval> result;
+  for (const Segment& segment : segments) {
+    if (segment.state == SegmentState::down) result.push_back({segment.begin, segment.end});
+  }
+  return result;
+}
+
+std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineInstant from,
+                                            FineInstant to) {
+  std::vector<LocalDayStart> result;
+  if (from >= to) return result;
+  const auto first = date::floor<date::days>(zone->to_local(from));
+  const auto last = date::floor<date::days>(zone->to_local(to));
+  for (date::local_days day = first; day <= last; day += date::days{1}) {
+    // choose::earliest: a skipped midnight maps to the jump, as in SPEC §3.
+    const FineInstant begins = zone->to_sys(day, date::choose::earliest);
+    if (begins >= from && begins < to) result.push_back({day, begins});
+  }
+  return result;
+}
+
+std::string format_local(const date::time_zone* zone, FineInstant instant) {
+  const date::zoned_time<std::chrono::seconds> local(zone,
+                                                     date::floor<std::chrono::seconds>(instant));
+  const auto offset = local.get_info().offset;
+  const auto minutes =
+      std::chrono::duration_cast<std::chrono::minutes>(offset < offset.zero() ? -offset : offset);
+  char zone_suffix[8];
+  std::snprintf(zone_suffix, sizeof zone_suffix, "%c%02d:%02d", offset < offset.zero() ? '-' : '+',
+                static_cast<int>(minutes.count() / 60), static_cast<int>(minutes.count() % 60));
+  return date::format("%Y-%m-%dT%H:%M:%S", local.get_local_time()) + zone_suffix;
+}

@@ -1,0 +1,40 @@
+// One store's last week as a timeline (behind GET /stores/<id>): UTC segments
+// that are closed, up or down, its outages, and the local midnights for an
+// axis. Pure: built from a StoreWeek (report.hpp) and the store's zone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report.hpp"
+
+enum class SegmentState { closed, up, down };
+const char* segment_state_name(SegmentState state);
+
+// A half-open UTC span [begin, end) of one state.
+struct Segment {
+  FineInstant begin;
+  FineInstant end;
+  SegmentState state;
+};
+
+// Segments covering [week.begin, week.end) exactly, in order, adjacent
+// segments of one state merged: business time takes its status span's state,
+// the rest is closed.
+std::vector<Segment> week_segments(const StoreWeek& week);
+
+// The outages: maximal down intervals inside business hours, in order. Down
+// time only exists inside business hours, so these are the down segments.
+std::vector<Interval> outages(const std::vector<Segment>& segments);
+
+// A local midnight inside [from, to): its date and the UTC instant it starts.
+struct LocalDayStart {
+  date::local_days date;
+  FineInstant begins;  // a skipped midnight starts at the jump (SPEC §3)
+};
+std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineInstant from,
+                                            FineInstant to);
+
+// "2023-01-24T09:00:00-05:00": local wall-clock time to the second (rounded
+// down) with its UTC offset, so repeated hours stay unambiguous.
+std::string format_local(const date::time_zone* zone, FineInstant instant);

@@ -1,0 +1,99 @@
+// Drives the page (GET /) in Debian's chromium through playwright-core, as a
+// store owner would: trigger a report, sort, filter, open a store's week.
+// Usage: node page_test.cjs BASE_URL NODE_MODULES_DIR SCREENSHOT_DIR
+// Expects the server to hold fixtures/browser (see its README).
+"use strict";
+const path = require("path");
+const assert = require("assert");
+
+const [baseUrl, nodeModules, screenshotDir] = process.argv.slice(2);
+const { chromium } = require(path.join(nodeModules, "playwright-core"));
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-background-networking"],
+  });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems = [];
+  page.on("pageerror", (error) => problems.push("page error: " + error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push("console error: " + message.text());
+  });
+  // Nothing but this server: the page must be self-contained.
+  page.on("request", (request) => {
+    if (!request.url().startsWith(baseUrl)) problems.push("request outside the server: " + request.url());
+  });
+
+  await page.goto(baseUrl + "/");
+  await page.waitForSelector("#reports tbody tr");
+  assert.match(await page.textContent("#health"), /^576 polls/);
+
+  // Trigger a report from the page and wait for its table.
+  await page.click("#trigger");
+  await page.waitForSelector("#report-table tbody tr");
+  const rows = () => page.$$eval("#report-table tbody tr", (trs) =>
+    trs.map((tr) => Array.from(tr.cells, (td) => td.textContent.trim())));
+  let table = await rows();
+  assert.deepStrictEqual(table.map((row) => row[0]), ["night-store", "outage-store", "steady-store"]);
+  // The new report is in the list, and can be opened from it.
+  await page.waitForSelector("#reports tbody tr button:not([disabled])");
+  assert.match(await page.textContent("#reports tbody tr"), /Complete/);
+
+  // Sort by downtime over the week: worst first, then the other way.
+  await page.click('th[data-key="downtime_last_week"]');
+  table = await rows();
+  assert.strictEqual(await page.getAttribute('th[data-key="downtime_last_week"]', "aria-sort"), "descending");
+  assert.deepStrictEqual(table.map((row) => row[4]), ["4.00", "1.00", "0.00"]);
+  assert.deepStrictEqual(table[0], ["outage-store", "92.9", "0.00", "0.00", "4.00"]);
+  await page.click('th[data-key="downtime_last_week"]');
+  assert.deepStrictEqual((await rows()).map((row) => row[4]), ["0.00", "1.00", "4.00"]);
+
+  // Filter by store id.
+  await page.fill("#filter", "night");
+  assert.deepStrictEqual((await rows()).map((row) => row[0]), ["night-store"]);
+  await page.fill("#filter", "");
+
+  // The CSV link downloads the same report.
+  const href = await page.getAttribute("#download", "href");
+  const csv = await (await page.request.get(baseUrl + href)).text();
+  assert.strictEqual(csv.trim().split("\n").length, 4, csv);
+  assert.match(csv, /^outage-store,0\.00,8\.00,52\.00,0\.00,0\.00,4\.00$/m);
+
+  // Open the store with known outages: three down segments on its timeline.
+  await page.click("text=outage-store");
+  await page.waitForSelector("#store-section:not([hidden]) #timeline .segment");
+  assert.strictEqual(await page.textContent("#store-id"), "outage-store");
+  assert.strictEqual(await page.locator("#timeline .segment.down").count(), 3);
+  assert.strictEqual(await page.locator("#timeline .segment.up").count(), 10);
+  assert.strictEqual(await page.locator("#outages tbody tr").count(), 3);
+  assert.deepStrictEqual(await page.$$eval("#outages tbody tr td:last-child", (tds) => tds.map((td) => td.textContent)),
+    ["1 h 00 min", "1 h 00 min", "2 h 00 min"]);
+  assert.match(await page.textContent("#outages tbody tr"), /2023-01-20 11:30/);  // local time, New York
+  assert.deepStrictEqual(await page.$$eval("#axis .tick", (ticks) => ticks.map((t) => t.textContent)),
+    ["Thu 19", "Fri 20", "Sat 21", "Sun 22", "Mon 23", "Tue 24", "Wed 25"]);
+  assert.deepStrictEqual(await page.$$eval("#figures tbody tr", (trs) => trs.map((tr) => tr.textContent)),
+    ["Last hour0.00 min0.00 min0.00 min–", "Last day8.00 h0.00 h8.00 h100.00", "Last week52.00 h4.00 h56.00 h92.86"]);
+  // A segment's width follows its length: the 2-hour outage is 2/168 of the week.
+  const widths = await page.$$eval("#timeline .segment.down", (divs) =>
+    divs.map((div) => div.getBoundingClientRect().width / div.parentElement.getBoundingClientRect().width));
+  assert.ok(Math.abs(widths[2] - 2 / 168) < 1e-3, "outage width " + widths[2]);
+  await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
+
+  // Readable at phone width: nothing wider than the screen but the scrolling tables.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, "page is " + overflow + " px wider than a phone screen");
+  await page.screenshot({ path: path.join(screenshotDir, "page-phone.png"), fullPage: true });
+
+  assert.deepStrictEqual(problems, []);
+  await browser.close();
+}
+
+main().then(
+  () => console.log("browser test passed; screenshots in " + screenshotDir),
+  (error) => {
+    console.error("FAIL: " + (error.stack || error));
+    process.exit(1);
+  });

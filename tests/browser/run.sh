@@ -1,0 +1,18 @@
+#!/bin/bash
+# The page in a real browser: starts the binary on fixtures/browser and runs
+# page_test.cjs in Debian's chromium. Exits 77 (CTest: skipped) with the reason
+# when chromium, node or playwright-core is missing; `make test` installs them.
+# Usage: run.sh BINARY FIXTURES_DIR NODE_MODULES_PARENT SCREENSHOT_DIR
+source "$(dirname "$0")/../e2e/lib.sh" "$1" "$2"
+MODULES=$(realpath "$3")/node_modules
+SHOTS=$(realpath -m "$4")
+
+skip() { echo "SKIPPED: $* (make test installs it)"; exit 77; }
+[ -x /usr/bin/chromium ] || skip "no /usr/bin/chromium"
+command -v node > /dev/null || skip "no node"
+[ -d "$MODULES/playwright-core" ] || skip "no playwright-core in $MODULES"
+
+mkdir -p "$SHOTS"
+start_server --db "$WORK/u.db" --data "$FIXTURES/browser"
+node "$(dirname "$0")/page_test.cjs" "$BASE" "$MODULES" "$SHOTS" || fail "browser test"
+stop_server
