@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "log.hpp"
 
 int main(int argc, char** argv) {
   Options options;
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "uptime-monitor: %s\n", error.what());
     return 2;
   }
+  set_log_format(options.log_format);
   try {
     switch (options.command) {
       case Command::help:
@@ -27,11 +29,13 @@ int main(int argc, char** argv) {
         return run_import(options);
       case Command::report:
         return run_report(options);
+      case Command::backup:
+        return run_backup(options);
       case Command::generate:
         return run_generate(options);
     }
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "uptime-monitor: %s\n", error.what());
+    log_error(std::string("uptime-monitor: ") + error.what());
     return 1;
   }
   return 1;

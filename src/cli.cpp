@@ -51,7 +51,7 @@ const std::vector<Flag>& flags() {
        "UPTIME_DB",
        "PATH",
        "SQLite database file (created if missing) [uptime.db]",
-       {C::serve, C::import, C::report},
+       {C::serve, C::import, C::report, C::backup},
        [](Options& o, const std::string& v) { o.db_path = v; }},
       {"--data",
        "UPTIME_DATA",
@@ -133,6 +133,40 @@ const std::vector<Flag>& flags() {
          if (v != "1" && v != "true") throw UsageError("UPTIME_TOKEN_READ wants 1 or true");
          o.token_read = true;
        }},
+      {"--backup-dir",
+       "UPTIME_BACKUP_DIR",
+       "DIR",
+       "where POST /admin/backup writes its copies [<db>.backups]",
+       {C::serve},
+       [](Options& o, const std::string& v) { o.backup_dir = v; }},
+      {"--keep-reports",
+       "UPTIME_KEEP_REPORTS",
+       "N",
+       "keep the newest N finished reports, delete older ones in the background [all]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.keep_reports = parse_number("--keep-reports", v, 1, 100000000);
+       }},
+      {"--keep-polls-days",
+       "UPTIME_KEEP_POLLS_DAYS",
+       "D",
+       "delete, in the background, polls more than D days (at least 8) older than the latest "
+       "poll, keeping each store's newest one before that line [all]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.keep_polls_days = static_cast<unsigned>(parse_number("--keep-polls-days", v, 8, 36500));
+       }},
+      {"--log-format",
+       "UPTIME_LOG_FORMAT",
+       "FORMAT",
+       "log lines on stderr: text, or json (one object per line: time, level, message, "
+       "fields) [text]",
+       {C::serve, C::import, C::backup},
+       [](Options& o, const std::string& v) {
+         auto format = parse_log_format(v);
+         if (!format) throw UsageError("--log-format wants text or json, got '" + v + "'");
+         o.log_format = *format;
+       }},
       {"--as-of",
        "UPTIME_AS_OF",
        "TS",
@@ -152,8 +186,9 @@ const std::vector<Flag>& flags() {
       {"--out",
        nullptr,
        "PATH",
-       "report: the CSV file to write [standard output]; generate: the folder",
-       {C::report, C::generate},
+       "report: the CSV file to write [standard output]; generate: the folder; backup: the "
+       "copy to write (must not exist)",
+       {C::report, C::generate, C::backup},
        [](Options& o, const std::string& v) { o.out_path = v; }},
       {"--stores",
        nullptr,
@@ -201,6 +236,8 @@ const std::vector<CommandInfo>& commands() {
        "run the HTTP server (imports --data first if the database has no polls)"},
       {"import", Command::import, "load the CSV files of --data into the database"},
       {"report", Command::report, "write the uptime/downtime report as CSV"},
+      {"backup", Command::backup,
+       "write a consistent copy of the database to --out FILE (safe while serving)"},
       {"generate", Command::generate, "write a realistic synthetic data set to --out DIR"},
   };
   return all;
@@ -286,6 +323,9 @@ Options parse_command_line(int argc, const char* const argv[]) {
   }
   if (options.command == Command::generate && options.out_path.empty()) {
     throw UsageError("generate needs --out DIR");
+  }
+  if (options.command == Command::backup && options.out_path.empty()) {
+    throw UsageError("backup needs --out FILE");
   }
   if (options.token_read && options.token.empty()) {
     throw UsageError("--token-read needs --token (or UPTIME_TOKEN)");

@@ -5,9 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "log.hpp"
 #include "report_builder.hpp"
 
-enum class Command { serve, import, report, generate, help, version };
+enum class Command { serve, import, report, backup, generate, help, version };
 
 struct Options {
   Command command = Command::help;
@@ -19,7 +20,8 @@ struct Options {
   // report
   std::optional<Instant> as_of;
   Interpolation interpolation = Interpolation::nearest;
-  std::string out_path;  // empty: stdout
+  std::string out_path;  // empty: stdout (report); the copy to write (backup)
+  LogFormat log_format = LogFormat::text;
   // serve
   std::size_t queue_limit = 16;       // reports waiting to run
   std::size_t max_body = 64 << 20;    // bytes of one request body
@@ -27,6 +29,9 @@ struct Options {
   unsigned timeout = 30;              // seconds a client may take to send or receive
   std::string token;                  // when set, writes need "Authorization: Bearer <token>"
   bool token_read = false;            // ... and so do reads
+  std::string backup_dir;             // POST /admin/backup writes here; empty: <db>.backups
+  std::size_t keep_reports = 0;       // finished reports kept; 0: all
+  unsigned keep_polls_days = 0;       // days of polls kept before the latest; 0: all
   // generate
   std::size_t stores = 100;
   unsigned days = 8;

@@ -9,40 +9,55 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
+#include "backup.hpp"
 #include "database.hpp"
 #include "generator.hpp"
 #include "http_api.hpp"
 #include "ingest.hpp"
+#include "log.hpp"
+#include "metrics.hpp"
 #include "report_builder.hpp"
 #include "report_jobs.hpp"
+#include "retention.hpp"
 
 namespace {
 
 constexpr std::size_t kProgressBytes = 8 << 20;  // files above this get progress lines
 
 // Imports a folder, printing each file's summary (and progress for big files) to stderr.
-bool import_and_print(Database& db, const std::string& directory) {
+bool import_and_print(Database& db, const std::string& directory, Metrics* metrics = nullptr) {
   bool all_ok = true;
   import_directory(
       db, directory,
       [&](const ImportSummary& summary) {
-        std::fprintf(stderr, "%s\n", summary.text().c_str());
+        nlohmann::json fields = summary.json();
+        fields.erase("rejections");
+        log_line(summary.ok() ? LogLevel::info : LogLevel::error, summary.text(), fields);
         for (const auto& rejection : summary.first_rejections) {
-          std::fprintf(stderr, "  rejected %s\n", rejection.c_str());
+          log_warning("  rejected " + rejection,
+                      {{"source", summary.source}, {"rejected", rejection}});
         }
         if (summary.rejected > summary.first_rejections.size()) {
-          std::fprintf(stderr, "  ... and %zu more rejected rows\n",
-                       summary.rejected - summary.first_rejections.size());
+          const std::size_t more = summary.rejected - summary.first_rejections.size();
+          log_warning("  ... and " + std::to_string(more) + " more rejected rows",
+                      {{"source", summary.source}, {"more_rejected", more}});
         }
         all_ok = all_ok && summary.ok();
+        if (metrics) {
+          metrics->count_ingest(dataset_name(summary.dataset), summary.loaded, summary.duplicates,
+                                summary.conflicts, summary.rejected);
+        }
       },
       [](const std::string& file, std::size_t bytes) -> Progress {
         if (bytes < kProgressBytes) return {};
         return [file](std::size_t rows) {
-          if (rows % 500000 == 0)
-            std::fprintf(stderr, "%s: %zu rows read...\n", file.c_str(), rows);
+          if (rows % 500000 == 0) {
+            log_info(file + ": " + std::to_string(rows) + " rows read...",
+                     {{"source", file}, {"rows_read", rows}});
+          }
         };
       });
   return all_ok;
@@ -59,9 +74,9 @@ void raise_open_file_limit(std::size_t max_connections) {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   if (limit.rlim_cur < max_connections + 64) {
-    std::fprintf(
-        stderr, "warning: only %llu open files allowed; --max-connections %zu may not be reached\n",
-        static_cast<unsigned long long>(limit.rlim_cur), max_connections);
+    log_warning("warning: only " + std::to_string(limit.rlim_cur) +
+                " open files allowed; --max-connections " + std::to_string(max_connections) +
+                " may not be reached");
   }
 }
 
@@ -105,14 +120,21 @@ int run_serve(const Options& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   Database db(options.db_path);
+  Metrics metrics;
   if (!options.data_dir.empty() && count_polls(db) == 0) {
-    std::fprintf(stderr, "database %s holds no polls: importing %s\n", options.db_path.c_str(),
-                 options.data_dir.c_str());
-    import_and_print(db, options.data_dir);
+    log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
+             {{"database", options.db_path}, {"data", options.data_dir}});
+    import_and_print(db, options.data_dir, &metrics);
   }
 
   const unsigned threads = default_threads(options.threads);
-  ReportJobs jobs(options.db_path, threads, options.queue_limit);
+  ReportJobs jobs(options.db_path, threads, options.queue_limit,
+                  [&metrics](const std::string& status, double seconds) {
+                    metrics.observe_report(status, seconds);
+                  });
+  std::optional<RetentionWorker> retention;
+  const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days};
+  if (retention_settings.enabled()) retention.emplace(options.db_path, retention_settings);
   raise_open_file_limit(options.max_connections);
   HttpSettings http;
   http.max_body = options.max_body;
@@ -121,7 +143,8 @@ int run_serve(const Options& options) {
   http.timeout_seconds = options.timeout;
   http.token = options.token;
   http.token_read = options.token_read;
-  HttpApi api(db, jobs, http);
+  http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
+  HttpApi api(db, jobs, metrics, http);
   httplib::Server server;
   api.install(server);
   // httplib listens with a backlog of 5, so a burst of new connections
@@ -140,13 +163,16 @@ int run_serve(const Options& options) {
     port = -1;
   }
   if (port < 0) {
-    std::fprintf(stderr, "cannot listen on %s:%d\n", options.host.c_str(), options.port);
+    log_error("cannot listen on " + options.host + ":" + std::to_string(options.port),
+              {{"host", options.host}, {"port", options.port}});
     return 1;
   }
   if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
-  std::fprintf(stderr, "listening on http://%s:%d/ (database %s, %lld polls)\n",
-               options.host.c_str(), port, options.db_path.c_str(),
-               static_cast<long long>(count_polls(db)));
+  const std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
+  const std::int64_t polls = count_polls(db);
+  log_info("listening on " + url + " (database " + options.db_path + ", " + std::to_string(polls) +
+               " polls)",
+           {{"url", url}, {"database", options.db_path}, {"polls", polls}});
   std::printf("listening on http://%s:%d/\n", options.host.c_str(), port);
   std::fflush(stdout);
 
@@ -155,7 +181,7 @@ int run_serve(const Options& options) {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     signalled = true;
-    std::fprintf(stderr, "signal %d: stopping\n", signal);
+    log_info("signal " + std::to_string(signal) + ": stopping", {{"signal", signal}});
     server.stop();
   });
   server.listen_after_bind();
@@ -163,7 +189,20 @@ int run_serve(const Options& options) {
   if (!signalled) pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   jobs.shutdown(std::chrono::seconds{10});
-  std::fprintf(stderr, "stopped\n");
+  log_info("stopped");
+  return 0;
+}
+
+int run_backup(const Options& options) {
+  const BackupResult result = backup_database(options.db_path, options.out_path);
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f s", result.seconds);
+  log_info("backup of " + options.db_path + " written to " + result.path + ": " +
+               std::to_string(result.bytes) + " bytes in " + seconds,
+           {{"database", options.db_path},
+            {"path", result.path},
+            {"bytes", result.bytes},
+            {"seconds", result.seconds}});
   return 0;
 }
 

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "backup.hpp"
 #include "csv.hpp"
 #include "ingest.hpp"
+#include "log.hpp"
 #include "store_detail.hpp"
 #include "thread_pool.hpp"
 #include "web_page.hpp"
@@ -138,16 +141,6 @@ bool wants_json(const httplib::Request& request) {
   return request.get_header_value("Accept").find("application/json") != std::string::npos;
 }
 
-json summary_json(const ImportSummary& summary) {
-  json body = {{"source", summary.source},         {"dataset", dataset_name(summary.dataset)},
-               {"rows_read", summary.rows_read},   {"loaded", summary.loaded},
-               {"duplicates", summary.duplicates}, {"conflicts", summary.conflicts},
-               {"rejected", summary.rejected},     {"rejections", summary.first_rejections},
-               {"seconds", summary.seconds}};
-  if (!summary.ok()) body["error"] = summary.error;
-  return body;
-}
-
 // The media type of a Content-Type header, lower case, without parameters.
 std::string media_type(const std::string& content_type) {
   std::string type = content_type.substr(0, content_type.find(';'));
@@ -165,13 +158,26 @@ bool constant_time_equals(const std::string& given, const std::string& secret) {
   return difference == 0;
 }
 
+// The route a path belongs to, for metrics labels: ids are not labels.
+std::string route_of(const std::string& path) {
+  static const char* const fixed[] = {
+      "/",           "/healthz",      "/metrics",       "/reports",      "/trigger_report",
+      "/get_report", "/admin/backup", "/ingest/status", "/ingest/hours", "/ingest/timezones"};
+  for (const char* route : fixed) {
+    if (path == route) return path;
+  }
+  if (path.rfind("/get_report/", 0) == 0) return "/get_report/{id}";
+  if (path.rfind("/stores/", 0) == 0) return "/stores/{id}";
+  return "other";
+}
+
 // Start times of requests, for the log line (a request runs on one thread).
 thread_local std::chrono::steady_clock::time_point request_started;
 
 }  // namespace
 
-HttpApi::HttpApi(Database& db, ReportJobs& jobs, const HttpSettings& settings)
-    : db_(db), jobs_(jobs), settings_(settings) {}
+HttpApi::HttpApi(Database& db, ReportJobs& jobs, Metrics& metrics, const HttpSettings& settings)
+    : db_(db), jobs_(jobs), metrics_(metrics), settings_(settings) {}
 
 void HttpApi::trigger_report(const httplib::Request& request, httplib::Response& response) {
   const ReportOptions options = read_report_options(request);
@@ -252,6 +258,32 @@ void HttpApi::store_detail(const std::string& store_id, const httplib::Request& 
   send_json(response, 200, store_detail_json(*snapshot, options.interpolation));
 }
 
+void HttpApi::backup(httplib::Response& response) {
+  std::lock_guard<std::mutex> lock(backup_mutex_);
+  const std::filesystem::path folder = settings_.backup_dir;
+  std::filesystem::create_directories(folder);
+  // Two backups in one second get "-2", "-3", ... before ".db".
+  const std::string first = backup_file_name(wall_clock_now());
+  std::string name = first;
+  for (int n = 2; std::filesystem::exists(folder / name); ++n) {
+    name = first.substr(0, first.size() - 3) + "-" + std::to_string(n) + ".db";
+  }
+  const BackupResult result = backup_database(db_.path(), (folder / name).string());
+  log_info("backup written to " + result.path + ": " + std::to_string(result.bytes) + " bytes",
+           {{"path", result.path}, {"bytes", result.bytes}, {"seconds", result.seconds}});
+  send_json(response, 200,
+            json{{"path", result.path}, {"bytes", result.bytes}, {"seconds", result.seconds}});
+}
+
+void HttpApi::metrics(httplib::Response& response) {
+  DatabaseFigures figures;
+  {
+    std::lock_guard<std::mutex> lock(db_mutex_);
+    figures = read_database_figures(db_);
+  }
+  response.set_content(metrics_.render(figures), "text/plain; version=0.0.4; charset=utf-8");
+}
+
 void HttpApi::health(httplib::Response& response) {
   try {
     std::lock_guard<std::mutex> lock(db_mutex_);
@@ -286,14 +318,19 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
   if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
   if (summary.ok() && summary.rejected == summary.rows_read)
     summary.error = "every row was rejected";
-  std::fprintf(stderr, "ingest %s: %s\n", dataset_name(dataset), summary.text().c_str());
-  send_json(response, summary.ok() ? 200 : 400, summary_json(summary));
+  metrics_.count_ingest(dataset_name(dataset), summary.loaded, summary.duplicates,
+                        summary.conflicts, summary.rejected);
+  json fields = summary.json();
+  fields.erase("rejections");
+  log_info(std::string("ingest ") + dataset_name(dataset) + ": " + summary.text(), fields);
+  send_json(response, summary.ok() ? 200 : 400, summary.json());
 }
 
 void HttpApi::require_token(const httplib::Request& request, httplib::Response& response) const {
   if (settings_.token.empty()) return;
   const bool changes_data = request.method == "POST" && (request.path == "/trigger_report" ||
-                                                         request.path.rfind("/ingest/", 0) == 0);
+                                                         request.path.rfind("/ingest/", 0) == 0 ||
+                                                         request.path.rfind("/admin/", 0) == 0);
   const bool reads_reports = request.path.rfind("/get_report", 0) == 0 ||
                              request.path == "/reports" || request.path.rfind("/stores/", 0) == 0;
   if (!changes_data && !(settings_.token_read && reads_reports)) return;
@@ -366,6 +403,12 @@ void HttpApi::install(httplib::Server& server) {
   });
   only("/", "GET");
 
+  server.Post("/admin/backup", [this](const auto&, auto& response) { backup(response); });
+  only("/admin/backup", "POST");
+
+  server.Get("/metrics", [this](const auto&, auto& response) { metrics(response); });
+  only("/metrics", "GET");
+
   server.Get("/healthz", [this](const auto&, auto& response) { health(response); });
   only("/healthz", "GET");
 
@@ -419,7 +462,7 @@ void HttpApi::install(httplib::Server& server) {
         // A POST without Content-Length has no body we could read (httplib
         // would wait for the connection to close). `curl -X POST
         // .../trigger_report` sends exactly that, and needs no body: answer it
-        // here. Elsewhere the body is required: 411.
+        // here, as /admin/backup. Elsewhere the body is required: 411.
         // Errors thrown here reach the exception handler like a route's.
         if (request.has_header("Transfer-Encoding")) {
           // httplib reads a chunked body whole, whatever --max-body says: refuse
@@ -428,6 +471,10 @@ void HttpApi::install(httplib::Server& server) {
           throw HttpError(411, "send the body with Content-Length, not chunked");
         }
         if (request.method == "POST" && !request.has_header("Content-Length")) {
+          if (request.path == "/admin/backup") {
+            backup(response);
+            return httplib::Server::HandlerResponse::Handled;
+          }
           if (request.path != "/trigger_report") {
             throw HttpError(411, "a request body with Content-Length is required");
           }
@@ -436,11 +483,19 @@ void HttpApi::install(httplib::Server& server) {
         }
         return httplib::Server::HandlerResponse::Unhandled;
       });
-  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+  server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 request_started)
                           .count();
-    std::fprintf(stderr, "%s %s %d %.1f ms\n", request.method.c_str(), request.path.c_str(),
-                 response.status, ms);
+    metrics_.observe_request(route_of(request.path), request.method, response.status, ms / 1000);
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.1f ms", ms);
+    log_info(request.method + " " + request.path + " " + std::to_string(response.status) + " " +
+                 duration,
+             {{"method", request.method},
+              {"path", request.path},
+              {"status", response.status},
+              {"duration_ms", ms},
+              {"remote_addr", request.remote_addr}});
   });
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "database.hpp"
+#include "metrics.hpp"
 #include "records.hpp"
 #include "report_jobs.hpp"
 
@@ -19,13 +20,14 @@ struct HttpSettings {
   unsigned timeout_seconds = 30;  // read and write timeout of a connection
   std::string token;              // empty: no access control
   bool token_read = false;        // the token guards reading reports too
+  std::string backup_dir;         // where POST /admin/backup writes
 };
 
 // Registers every route on `server`. `db` is the connection the API writes
 // ingested rows through and reads health from; `jobs` runs the reports.
 class HttpApi {
  public:
-  HttpApi(Database& db, ReportJobs& jobs, const HttpSettings& settings);
+  HttpApi(Database& db, ReportJobs& jobs, Metrics& metrics, const HttpSettings& settings);
   void install(httplib::Server& server);
 
  private:
@@ -36,12 +38,16 @@ class HttpApi {
   void store_detail(const std::string& store_id, const httplib::Request& request,
                     httplib::Response& response);
   void health(httplib::Response& response);
+  void backup(httplib::Response& response);
+  void metrics(httplib::Response& response);
   void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
   // Throws a 401 when the request needs the token and lacks it.
   void require_token(const httplib::Request& request, httplib::Response& response) const;
 
   Database& db_;
   std::mutex db_mutex_;
+  std::mutex backup_mutex_;  // one backup at a time
   ReportJobs& jobs_;
+  Metrics& metrics_;
   HttpSettings settings_;
 };

@@ -94,6 +94,15 @@ void reject(ImportSummary& summary, std::size_t line, const std::string& reason)
 
 }  // namespace
 
+nlohmann::json ImportSummary::json() const {
+  nlohmann::json body = {
+      {"source", source},     {"dataset", dataset_name(dataset)}, {"rows_read", rows_read},
+      {"loaded", loaded},     {"duplicates", duplicates},         {"conflicts", conflicts},
+      {"rejected", rejected}, {"rejections", first_rejections},   {"seconds", seconds}};
+  if (!ok()) body["error"] = error;
+  return body;
+}
+
 std::string ImportSummary::text() const {
   if (!ok()) return source + ": rejected whole: " + error;
   std::string line = source + ": " + std::to_string(rows_read) + " rows read, " +

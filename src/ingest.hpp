@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct ImportSummary {
   bool ok() const { return error.empty(); }
   // One line for people: "store_status.csv: 1000 rows read, 998 loaded, ..."
   std::string text() const;
+  // The same as a JSON object (API answers and JSON logs).
+  nlohmann::json json() const;
 };
 
 constexpr std::size_t kRejectionsListed = 10;

@@ -3,9 +3,11 @@
 #include <SQLiteCpp/Statement.h>
 #include <sys/random.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "embedded_sql.hpp"
+#include "log.hpp"
 
 namespace {
 
@@ -76,8 +78,13 @@ std::string new_report_id() {
   return id;
 }
 
-ReportJobs::ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit)
-    : db_path_(std::move(db_path)), threads_(threads), queue_limit_(queue_limit), db_(db_path_) {
+ReportJobs::ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit,
+                       FinishedCallback on_finished)
+    : db_path_(std::move(db_path)),
+      threads_(threads),
+      queue_limit_(queue_limit),
+      on_finished_(std::move(on_finished)),
+      db_(db_path_) {
   SQLite::Statement fail(db_.sql(), sql::query("fail_unfinished_reports"));
   fail.bind(1, to_micros(wall_clock_now()));
   fail.bind(2, "interrupted by restart");
@@ -202,17 +209,31 @@ void ReportJobs::run_job(const Job& job) {
       complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
       complete.exec();
     }
-    std::fprintf(stderr, "report %s: Complete, %zu stores (%zu without data), as_of %s, %.3f s\n",
-                 job.id.c_str(), report.rows.size(), report.stores_without_data,
-                 format_timestamp(report.as_of).c_str(),
-                 std::chrono::duration<double>(finished - started).count());
+    const double seconds = std::chrono::duration<double>(finished - started).count();
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3f s", seconds);
+    log_info("report " + job.id + ": Complete, " + std::to_string(report.rows.size()) +
+                 " stores (" + std::to_string(report.stores_without_data) +
+                 " without data), as_of " + format_timestamp(report.as_of) + ", " + text,
+             {{"report_id", job.id},
+              {"status", "Complete"},
+              {"stores", report.rows.size()},
+              {"stores_without_data", report.stores_without_data},
+              {"as_of", format_timestamp(report.as_of)},
+              {"interpolation", interpolation_name(report.interpolation)},
+              {"seconds", seconds}});
+    if (on_finished_) on_finished_("Complete", seconds);
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "report %s: Failed: %s\n", job.id.c_str(), error.what());
+    log_error("report " + job.id + ": Failed: " + error.what(),
+              {{"report_id", job.id}, {"status", "Failed"}, {"error", error.what()}});
+    if (on_finished_) {
+      on_finished_("Failed", std::chrono::duration<double>(wall_clock_now() - started).count());
+    }
     try {
       mark_failed(job.id, error.what());
     } catch (const std::exception& also) {
-      std::fprintf(stderr, "report %s: could not record the failure: %s\n", job.id.c_str(),
-                   also.what());
+      log_error("report " + job.id + ": could not record the failure: " + also.what(),
+                {{"report_id", job.id}, {"error", also.what()}});
     }
   }
 }

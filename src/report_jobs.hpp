@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,9 +38,14 @@ struct ReportState {
 
 class ReportJobs {
  public:
+  // Called on the worker thread when a report ends: "Complete" or "Failed",
+  // and the seconds it ran.
+  using FinishedCallback = std::function<void(const std::string& status, double seconds)>;
+
   // Marks reports a previous process left Queued or Running as Failed, then
   // starts the worker. `threads` is per report; `queue_limit` bounds waiting reports.
-  ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit);
+  ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit,
+             FinishedCallback on_finished = {});
   ~ReportJobs();
 
   ReportJobs(const ReportJobs&) = delete;
@@ -74,6 +80,7 @@ class ReportJobs {
   std::string db_path_;
   unsigned threads_;
   std::size_t queue_limit_;
+  FinishedCallback on_finished_;
   Database db_;  // guarded by db_mutex_
 
   mutable std::mutex mutex_;  // guards the fields below

@@ -1,0 +1,24 @@
+-- Retention (--keep-reports, --keep-polls-days): what may be deleted.
+
+-- name: finished_report_count
+SELECT count(*) FROM reports WHERE status IN ('Complete', 'Failed');
+
+-- name: delete_old_reports
+-- Finished reports beyond the newest ?1; queued and running ones are never touched.
+DELETE FROM reports
+WHERE status IN ('Complete', 'Failed')
+  AND id NOT IN (SELECT id FROM reports WHERE status IN ('Complete', 'Failed')
+                 ORDER BY created_us DESC, id LIMIT ?1);
+
+-- name: store_key_range
+-- The store keys in [?1, ...): the upper end of the next batch of ?2 stores.
+SELECT max(id) FROM (SELECT id FROM stores WHERE id >= ?1 ORDER BY id LIMIT ?2);
+
+-- name: delete_old_polls
+-- Polls of stores ?1..?2 before ?3 (UTC microseconds), except each store's
+-- newest one before ?3: it holds until the store's next poll, so every report
+-- whose week starts at or after ?3 reads exactly what it read before.
+DELETE FROM polls
+WHERE store BETWEEN ?1 AND ?2
+  AND at_us < ?3
+  AND at_us < (SELECT max(p.at_us) FROM polls AS p WHERE p.store = polls.store AND p.at_us < ?3);

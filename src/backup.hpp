@@ -1,0 +1,23 @@
+// Consistent copies of the live database (SQLite's VACUUM INTO inside one read
+// transaction), safe while the server ingests and reports: `backup` command
+// and POST /admin/backup.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "timestamps.hpp"
+
+struct BackupResult {
+  std::string path;
+  std::uintmax_t bytes = 0;
+  double seconds = 0;
+};
+
+// Writes a copy of the database at `db_path` to `out_path`, which must not
+// exist. The copy appears whole or not at all: it is written beside
+// `out_path`, synced, then renamed. Throws std::runtime_error naming the problem.
+BackupResult backup_database(const std::string& db_path, const std::string& out_path);
+
+// "uptime-monitor-20230125T180000Z.db": a backup file name for `now` (UTC).
+std::string backup_file_name(Instant now);

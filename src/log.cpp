@@ -1,0 +1,55 @@
+#include "log.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+
+#include "timestamps.hpp"
+
+namespace {
+
+std::atomic<LogFormat> current_format{LogFormat::text};
+
+const char* level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warning:
+      return "warning";
+    case LogLevel::error:
+      return "error";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<LogFormat> parse_log_format(const std::string& name) {
+  if (name == "text") return LogFormat::text;
+  if (name == "json") return LogFormat::json;
+  return std::nullopt;
+}
+
+void set_log_format(LogFormat format) {
+  current_format = format;
+}
+
+void log_line(LogLevel level, const std::string& message, const nlohmann::json& fields) {
+  std::string line;
+  if (current_format == LogFormat::json) {
+    // Ordered: time, level and message lead every line.
+    nlohmann::ordered_json object = {
+        {"time", format_timestamp(
+                     date::floor<std::chrono::microseconds>(std::chrono::system_clock::now()))},
+        {"level", level_name(level)},
+        {"message", message}};
+    for (const auto& [key, value] : fields.items()) object[key] = value;
+    // Invalid UTF-8 (a store id, a path) is replaced, not thrown on.
+    line = object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  } else {
+    line = message;
+  }
+  line += '\n';
+  // One write per line: stdio locks the stream for the call.
+  std::fputs(line.c_str(), stderr);
+}

@@ -1,0 +1,205 @@
+#include "metrics.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <tuple>
+
+#include "database.hpp"
+#include "embedded_sql.hpp"
+#include "ingest.hpp"
+
+namespace {
+
+// Request latencies: 1 ms to 10 s; report durations: 10 ms to 5 min.
+const std::vector<double> kRequestBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                            0.25,  0.5,    1,     2.5,  5,     10};
+const std::vector<double> kReportBounds = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
+
+std::string number(double value) {
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+void sample(std::string& out, const std::string& name, const std::string& labels, double value) {
+  out += name;
+  if (!labels.empty()) out += "{" + labels + "}";
+  out += " " + number(value) + "\n";
+}
+
+}  // namespace
+
+DatabaseFigures read_database_figures(Database& db) {
+  DatabaseFigures figures;
+  figures.polls = count_polls(db);
+  figures.stores = db.sql().execAndGet(sql::query("store_count")).getInt64();
+  SQLite::Statement statuses(db.sql(), sql::query("reports_by_status"));
+  while (statuses.executeStep()) {
+    figures.reports_by_status[statuses.getColumn(0).getString()] = statuses.getColumn(1).getInt64();
+  }
+  SQLite::Statement last(db.sql(), sql::query("last_complete_report"));
+  if (last.executeStep()) {
+    if (!last.getColumn(0).isNull()) figures.last_report_stores = last.getColumn(0).getInt64();
+    if (!last.getColumn(1).isNull()) {
+      figures.last_report_as_of_seconds = static_cast<double>(last.getColumn(1).getInt64()) / 1e6;
+    }
+  }
+  for (const std::string& file : {db.path(), db.path() + "-wal"}) {
+    std::error_code missing;
+    const auto bytes = std::filesystem::file_size(file, missing);
+    if (!missing) figures.database_bytes += bytes;
+  }
+  return figures;
+}
+
+std::string label_value(const std::string& value) {
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '\\') {
+      quoted += "\\\\";
+    } else if (c == '"') {
+      quoted += "\\\"";
+    } else if (c == '\n') {
+      quoted += "\\n";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "\"";
+}
+
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}
+
+void Histogram::observe(double value) {
+  std::size_t i = 0;
+  while (i < bounds_.size() && value > bounds_[i]) ++i;
+  ++counts_[i];
+  sum_ += value;
+  ++count_;
+}
+
+void Histogram::render(std::string& out, const std::string& name, const std::string& labels) const {
+  const std::string prefix = labels.empty() ? "" : labels + ",";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    cumulative += counts_[i];
+    sample(out, name + "_bucket", prefix + "le=" + label_value(number(bounds_[i])),
+           static_cast<double>(cumulative));
+  }
+  sample(out, name + "_bucket", prefix + "le=\"+Inf\"", static_cast<double>(count_));
+  sample(out, name + "_sum", labels, sum_);
+  sample(out, name + "_count", labels, static_cast<double>(count_));
+}
+
+Metrics::Metrics()
+    : report_seconds_(kReportBounds),
+      started_seconds_(
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count()) {}
+
+void Metrics::observe_request(const std::string& route, const std::string& method, int status,
+                              double seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++requests_[{route, method, status}];
+  request_seconds_.try_emplace(route, kRequestBounds).first->second.observe(seconds);
+}
+
+void Metrics::observe_report(const std::string& status, double seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++reports_finished_[status];
+  if (status == "Complete") report_seconds_.observe(seconds);
+}
+
+void Metrics::count_ingest(const std::string& dataset, std::size_t loaded, std::size_t duplicates,
+                           std::size_t conflicts, std::size_t rejected) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ingest_rows_[{dataset, "loaded"}] += loaded;
+  ingest_rows_[{dataset, "duplicate"}] += duplicates;
+  ingest_rows_[{dataset, "conflict"}] += conflicts;
+  ingest_rows_[{dataset, "rejected"}] += rejected;
+}
+
+std::string Metrics::render(const DatabaseFigures& database) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+
+  header(out, "uptime_monitor_build_info", "gauge", "The running version (value 1).");
+  sample(out, "uptime_monitor_build_info", "version=" + label_value(UPTIME_VERSION), 1);
+  header(out, "uptime_monitor_start_time_seconds", "gauge",
+         "When the server started, Unix time in seconds.");
+  sample(out, "uptime_monitor_start_time_seconds", "", started_seconds_);
+
+  header(out, "uptime_monitor_http_requests_total", "counter",
+         "HTTP requests answered, by route, method and status.");
+  for (const auto& [key, count] : requests_) {
+    const auto& [route, method, status] = key;
+    sample(out, "uptime_monitor_http_requests_total",
+           "route=" + label_value(route) + ",method=" + label_value(method) +
+               ",status=" + label_value(std::to_string(status)),
+           static_cast<double>(count));
+  }
+  header(out, "uptime_monitor_http_request_duration_seconds", "histogram",
+         "Time from reading a request to its answer, by route.");
+  for (const auto& [route, histogram] : request_seconds_) {
+    histogram.render(out, "uptime_monitor_http_request_duration_seconds",
+                     "route=" + label_value(route));
+  }
+
+  header(out, "uptime_monitor_reports", "gauge", "Reports in the database, by status.");
+  for (const char* status : {"Queued", "Running", "Complete", "Failed"}) {
+    const auto found = database.reports_by_status.find(status);
+    sample(out, "uptime_monitor_reports", "status=" + label_value(status),
+           found == database.reports_by_status.end() ? 0 : static_cast<double>(found->second));
+  }
+  header(out, "uptime_monitor_reports_finished_total", "counter",
+         "Reports this process finished, by outcome.");
+  for (const char* status : {"Complete", "Failed"}) {
+    const auto found = reports_finished_.find(status);
+    sample(out, "uptime_monitor_reports_finished_total", "status=" + label_value(status),
+           found == reports_finished_.end() ? 0 : static_cast<double>(found->second));
+  }
+  header(out, "uptime_monitor_report_duration_seconds", "histogram",
+         "Time to compute a report, from start to Complete.");
+  report_seconds_.render(out, "uptime_monitor_report_duration_seconds", "");
+  if (database.last_report_stores) {
+    header(out, "uptime_monitor_last_report_stores", "gauge",
+           "Stores in the newest complete report.");
+    sample(out, "uptime_monitor_last_report_stores", "",
+           static_cast<double>(*database.last_report_stores));
+  }
+  if (database.last_report_as_of_seconds) {
+    header(out, "uptime_monitor_last_report_as_of_timestamp_seconds", "gauge",
+           "The as_of of the newest complete report, Unix time in seconds.");
+    sample(out, "uptime_monitor_last_report_as_of_timestamp_seconds", "",
+           *database.last_report_as_of_seconds);
+  }
+
+  header(out, "uptime_monitor_ingest_rows_total", "counter",
+         "Rows this process ingested (API bodies and the first-start import), by data set "
+         "and outcome.");
+  for (const auto& [key, count] : ingest_rows_) {
+    sample(out, "uptime_monitor_ingest_rows_total",
+           "dataset=" + label_value(key.first) + ",outcome=" + label_value(key.second),
+           static_cast<double>(count));
+  }
+
+  header(out, "uptime_monitor_polls", "gauge", "Polls in the database.");
+  sample(out, "uptime_monitor_polls", "", static_cast<double>(database.polls));
+  header(out, "uptime_monitor_stores", "gauge", "Stores in the database.");
+  sample(out, "uptime_monitor_stores", "", static_cast<double>(database.stores));
+  header(out, "uptime_monitor_database_size_bytes", "gauge",
+         "Size of the database file and its write-ahead log.");
+  sample(out, "uptime_monitor_database_size_bytes", "",
+         static_cast<double>(database.database_bytes));
+  return out;
+}

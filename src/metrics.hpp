@@ -1,0 +1,67 @@
+// What GET /metrics shows, in the Prometheus text format: counters and
+// histograms the server records as it works, plus figures read from the
+// database at scrape time (DatabaseFigures).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Counts of observations at or below each bound (seconds), cumulative on output.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double value);
+  // Appends the _bucket, _sum and _count lines of `name` with `labels`
+  // ("" or `route="/x"`).
+  void render(std::string& out, const std::string& name, const std::string& labels) const;
+
+ private:
+  std::vector<double> bounds_;
+  std::vector<std::uint64_t> counts_;  // per bound, not cumulative; last: above all
+  double sum_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+// Read from the database when scraped.
+struct DatabaseFigures {
+  std::int64_t polls = 0;
+  std::int64_t stores = 0;
+  std::map<std::string, std::int64_t> reports_by_status;  // Queued, Running, Complete, Failed
+  std::optional<std::int64_t> last_report_stores;         // the newest Complete report
+  std::optional<double> last_report_as_of_seconds;        // its as_of, Unix seconds
+  std::uintmax_t database_bytes = 0;                      // the file and its WAL
+};
+
+// Thread-safe. One per server.
+class Metrics {
+ public:
+  Metrics();
+  // `route` is the route's pattern ("/get_report/{id}"), never a raw path.
+  void observe_request(const std::string& route, const std::string& method, int status,
+                       double seconds);
+  void observe_report(const std::string& status, double seconds);
+  void count_ingest(const std::string& dataset, std::size_t loaded, std::size_t duplicates,
+                    std::size_t conflicts, std::size_t rejected);
+
+  std::string render(const DatabaseFigures& database) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> request_seconds_;  // by route
+  std::map<std::string, std::uint64_t> reports_finished_;
+  Histogram report_seconds_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> ingest_rows_;  // dataset, outcome
+  double started_seconds_;
+};
+
+class Database;
+// Reads the figures; the caller serializes use of `db`.
+DatabaseFigures read_database_figures(Database& db);
+
+// A label value with \, " and newline escaped, in quotes.
+std::string label_value(const std::string& value);

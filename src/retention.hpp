@@ -1,0 +1,52 @@
+// Retention: deletes finished reports beyond the newest N and polls more than
+// D days older than the latest poll, in small transactions, on a background
+// thread. Reports read in their own snapshot, so a deletion never changes
+// what a running report reads.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "database.hpp"
+
+struct RetentionSettings {
+  std::size_t keep_reports = 0;  // finished reports kept, newest first; 0: all
+  unsigned keep_polls_days = 0;  // 0: all; else >= 8, so that a report as of the
+                                 // latest poll never reaches deleted data
+  bool enabled() const { return keep_reports > 0 || keep_polls_days > 0; }
+};
+
+struct RetentionResult {
+  std::size_t reports_deleted = 0;
+  std::size_t polls_deleted = 0;
+};
+
+// Deletes once, now. Polls: those before (latest poll - D days) except each
+// store's newest one before that line; data_state is updated in the same
+// transactions. Throws std::runtime_error when the database fails.
+RetentionResult apply_retention(Database& db, const RetentionSettings& settings);
+
+// Runs apply_retention on its own connection once at start and then whenever
+// the data or the reports changed, checking every `check_every`. Stops (and
+// joins) when destroyed.
+class RetentionWorker {
+ public:
+  RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
+                  std::chrono::milliseconds check_every = std::chrono::seconds{1});
+  ~RetentionWorker();
+  RetentionWorker(const RetentionWorker&) = delete;
+  RetentionWorker& operator=(const RetentionWorker&) = delete;
+
+ private:
+  void run(std::chrono::milliseconds check_every);
+
+  Database db_;
+  RetentionSettings settings_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
