@@ -13,7 +13,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2
 
-.PHONY: all deps build browser-deps run test test-asan fuzz bench load fmt clean demo-fixtures
+.PHONY: all deps build test-deps package run test test-asan fuzz bench load fmt clean demo-fixtures
 
 all: build
 
@@ -37,29 +37,34 @@ build: deps $(BUILD)/CMakeCache.txt
 run: build
 	./$(BUILD)/uptime-monitor serve --db $(DB) --data $(DEMO_DATA) --port $(PORT)
 
-test: build browser-deps
+test: build test-deps package
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The browser test's needs: Debian's chromium, node and npm (unless a node with
-# its own npm is there already), and playwright-core (pinned in
-# tests/browser/package-lock.json) from the npm registry into $(BUILD)/browser.
-browser-deps: deps
-	@$(MAKE) --no-print-directory deps PACKAGES="chromium"
+# What the tests need beyond the build: Debian's chromium and prometheus (for
+# promtool), node and npm (unless a node with its own npm is there already),
+# and playwright-core (pinned in tests/browser/package-lock.json) from the npm
+# registry into $(BUILD)/browser.
+test-deps: deps
+	@$(MAKE) --no-print-directory deps PACKAGES="chromium prometheus"
 	@command -v npm > /dev/null || $(MAKE) --no-print-directory deps PACKAGES="nodejs npm"
 	@mkdir -p $(BUILD)/browser
 	@cp tests/browser/package.json tests/browser/package-lock.json $(BUILD)/browser/
 	cd $(BUILD)/browser && npm ci --no-audit --no-fund --loglevel=error
 
+# The Debian package: $(BUILD)/uptime-monitor_<version>_<arch>.deb (CPack).
+package: build
+	cd $(BUILD) && cpack -G DEB
+
 # The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer:
-# any finding fails the test that hit it. The browser test is left out: what it
-# adds (the page's script) is not what the sanitizers check; e2e.stores drives
-# the same routes.
+# any finding fails the test that hit it. The browser and package tests are
+# left out: what they add (the page's script, the installed release binary) is
+# not what the sanitizers check; e2e.stores drives the same routes.
 ASAN_BUILD ?= build-asan
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DUPTIME_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -E '^browser'
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -E '^(browser|package)\.'
 
 # libFuzzer targets (tests/fuzz), built with clang, each run FUZZ_SECONDS;
 # FUZZ_SEED=N repeats a run (0: random).
