@@ -3,15 +3,33 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
+
 #include "embedded_sql.hpp"
 #include "log.hpp"
 #include "timestamps.hpp"
 
 namespace {
 
-// Stores per delete transaction: keeps each write lock short, so ingest and
-// the report queue never wait long behind retention.
-constexpr std::int64_t kStoresPerBatch = 500;
+// Stores per delete transaction: keeps each write lock short (about 0.1 s
+// when deleting weeks of hourly polls), so ingest and reports wait little.
+constexpr std::int64_t kStoresPerBatch = 50;
+
+// The least time the worker leaves the write lock free after a delete:
+// SQLite's busy handler retries a waiting writer every 100 ms at most.
+constexpr std::chrono::milliseconds kMinPause{50};
+
+// Polls become old only as the latest poll moves on: the worker looks again
+// when it moved this far.
+constexpr std::chrono::hours kPollsStep{1};
+
+// One value of a named query, -1 for NULL. The statement is done when this
+// returns: a statement left open would hold a read snapshot, and turning a
+// stale snapshot into a write fails at once with "database is locked".
+std::int64_t scalar(Database& db, const char* query_name) {
+  SQLite::Column value = db.sql().execAndGet(sql::query(query_name));
+  return value.isNull() ? -1 : value.getInt64();
+}
 
 std::size_t delete_old_reports(Database& db, std::size_t keep) {
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
@@ -22,12 +40,13 @@ std::size_t delete_old_reports(Database& db, std::size_t keep) {
   return static_cast<std::size_t>(deleted);
 }
 
-std::size_t delete_old_polls(Database& db, unsigned keep_days) {
-  SQLite::Column latest = db.sql().execAndGet(sql::query("latest_poll"));
-  if (latest.isNull()) return 0;
-  const Instant cutoff = from_micros(latest.getInt64()) - date::days{keep_days};
+std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPause& pause) {
+  const std::int64_t latest_us = scalar(db, "latest_poll");
+  if (latest_us < 0) return 0;
+  const Instant cutoff = from_micros(latest_us) - date::days{keep_days};
   std::size_t deleted = 0;
   for (std::int64_t first = 0;;) {
+    const auto started = std::chrono::steady_clock::now();
     SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement range(db.sql(), sql::query("store_key_range"));
     range.bind(1, first);
@@ -47,18 +66,22 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days) {
     transaction.commit();
     deleted += static_cast<std::size_t>(removed);
     first = last + 1;
+    if (removed > 0 && pause && !pause(std::chrono::steady_clock::now() - started)) break;
   }
   return deleted;
 }
 
 }  // namespace
 
-RetentionResult apply_retention(Database& db, const RetentionSettings& settings) {
+RetentionResult apply_retention(Database& db, const RetentionSettings& settings, RetentionPart part,
+                                const RetentionPause& pause) {
   RetentionResult result;
-  if (settings.keep_reports > 0)
+  if (settings.keep_reports > 0 && part != RetentionPart::polls) {
     result.reports_deleted = delete_old_reports(db, settings.keep_reports);
-  if (settings.keep_polls_days > 0)
-    result.polls_deleted = delete_old_polls(db, settings.keep_polls_days);
+  }
+  if (settings.keep_polls_days > 0 && part != RetentionPart::reports) {
+    result.polls_deleted = delete_old_polls(db, settings.keep_polls_days, pause);
+  }
   return result;
 }
 
@@ -75,32 +98,44 @@ RetentionWorker::~RetentionWorker() {
   thread_.join();
 }
 
+bool RetentionWorker::pause(std::chrono::steady_clock::duration length) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return !wake_.wait_for(lock, length, [this] { return stopping_; });
+}
+
 void RetentionWorker::run(std::chrono::milliseconds check_every) {
-  // What was seen at the last run: nothing to do until one of them moves.
-  std::int64_t seen_generation = -1;
+  // What the last run saw: nothing to do until it moves.
   std::int64_t seen_finished = -1;
-  for (;;) {
+  std::optional<std::int64_t> seen_latest_us;
+  const auto between_batches = [this](std::chrono::steady_clock::duration held) {
+    return pause(std::max<std::chrono::steady_clock::duration>(held, kMinPause));
+  };
+  do {
     try {
-      const std::int64_t generation =
-          db_.sql().execAndGet(sql::query("data_generation")).getInt64();
-      const std::int64_t finished =
-          db_.sql().execAndGet(sql::query("finished_report_count")).getInt64();
-      if (generation != seen_generation || finished != seen_finished) {
-        const RetentionResult result = apply_retention(db_, settings_);
-        if (result.reports_deleted + result.polls_deleted > 0) {
-          log_info("retention: deleted " + std::to_string(result.reports_deleted) +
-                       " reports and " + std::to_string(result.polls_deleted) + " polls",
-                   {{"reports_deleted", result.reports_deleted},
-                    {"polls_deleted", result.polls_deleted}});
-        }
-        seen_generation = db_.sql().execAndGet(sql::query("data_generation")).getInt64();
-        seen_finished = db_.sql().execAndGet(sql::query("finished_report_count")).getInt64();
+      RetentionResult result;
+      const std::int64_t finished = scalar(db_, "finished_report_count");
+      if (settings_.keep_reports > 0 && finished != seen_finished) {
+        result.reports_deleted =
+            apply_retention(db_, settings_, RetentionPart::reports).reports_deleted;
+        seen_finished = scalar(db_, "finished_report_count");
+      }
+      const std::int64_t latest_us = scalar(db_, "latest_poll");
+      const std::int64_t step_us = std::chrono::microseconds{kPollsStep}.count();
+      if (settings_.keep_polls_days > 0 && latest_us >= 0 &&
+          (!seen_latest_us || latest_us - *seen_latest_us >= step_us)) {
+        result.polls_deleted =
+            apply_retention(db_, settings_, RetentionPart::polls, between_batches).polls_deleted;
+        seen_latest_us = latest_us;
+      }
+      if (result.reports_deleted + result.polls_deleted > 0) {
+        log_info(
+            "retention: deleted " + std::to_string(result.reports_deleted) + " reports and " +
+                std::to_string(result.polls_deleted) + " polls",
+            {{"reports_deleted", result.reports_deleted}, {"polls_deleted", result.polls_deleted}});
       }
     } catch (const std::exception& error) {
-      // Tried again at the next check; the data is never half-deleted.
+      // Tried again at the next check; each transaction commits whole or not at all.
       log_error(std::string("retention failed: ") + error.what(), {{"error", error.what()}});
     }
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (wake_.wait_for(lock, check_every, [this] { return stopping_; })) return;
-  }
+  } while (pause(check_every));
 }

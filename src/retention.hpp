@@ -4,8 +4,10 @@
 // what a running report reads.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -24,14 +26,26 @@ struct RetentionResult {
   std::size_t polls_deleted = 0;
 };
 
-// Deletes once, now. Polls: those before (latest poll - D days) except each
-// store's newest one before that line; data_state is updated in the same
-// transactions. Throws std::runtime_error when the database fails.
-RetentionResult apply_retention(Database& db, const RetentionSettings& settings);
+enum class RetentionPart { all, reports, polls };
 
-// Runs apply_retention on its own connection once at start and then whenever
-// the data or the reports changed, checking every `check_every`. Stops (and
-// joins) when destroyed.
+// Called after each transaction that deleted polls with how long it held the
+// write lock; returns false to stop early (the rest goes next time).
+using RetentionPause = std::function<bool(std::chrono::steady_clock::duration held)>;
+
+// Deletes once, now. Polls: those before (latest poll - D days) except each
+// store's newest one before that line, 50 stores per transaction; data_state is
+// updated in the same transactions. Throws std::runtime_error when the
+// database fails.
+RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
+                                RetentionPart part = RetentionPart::all,
+                                const RetentionPause& pause = {});
+
+// Runs apply_retention on its own connection: reports whenever the number of
+// finished ones changed, polls at start and whenever the latest poll moved an
+// hour on (nothing else makes more of them old); checks every `check_every`.
+// Between delete transactions it leaves the write lock free for as long as it
+// held it (at least 50 ms), so ingest and reports never starve behind a large
+// first clean-up. Stops (and joins) when destroyed.
 class RetentionWorker {
  public:
   RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
@@ -42,6 +56,8 @@ class RetentionWorker {
 
  private:
   void run(std::chrono::milliseconds check_every);
+  // Waits `length` unless stopping; false when stopping.
+  bool pause(std::chrono::steady_clock::duration length);
 
   Database db_;
   RetentionSettings settings_;

@@ -88,6 +88,45 @@ TEST_CASE("retention deletes polls before the line but keeps each store's last o
   CHECK(apply_retention(db, RetentionSettings{0, 10}).polls_deleted == 0);
 }
 
+TEST_CASE("retention pauses between delete transactions and can stop early", "[retention]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  // 120 stores: three transactions of 50 stores.
+  std::string csv = "store_id,status,timestamp_utc\n";
+  for (int store = 0; store < 120; ++store) {
+    for (int day = 1; day <= 20; ++day) {
+      csv += "s" + std::to_string(store) + ",active,2023-01-" + (day < 10 ? "0" : "") +
+             std::to_string(day) + " 12:00:00\n";
+    }
+  }
+  test::import_text(db, Dataset::polls, csv);
+  int pauses = 0;
+  const auto stop_at_once = [&pauses](std::chrono::steady_clock::duration) {
+    ++pauses;
+    return false;
+  };
+  // The line: 2023-01-12 12:00; days 1-10 go, day 11 stays as the last before it.
+  const auto first =
+      apply_retention(db, RetentionSettings{0, 8}, RetentionPart::polls, stop_at_once);
+  CHECK(pauses == 1);
+  CHECK(first.polls_deleted == 50 * 10);
+  // Another connection writes during each pause, as ingest would: the next
+  // delete transaction must still start (no stale read snapshot left open).
+  Database other(dir.file("u.db"));
+  const auto rest = apply_retention(db, RetentionSettings{0, 8}, RetentionPart::polls,
+                                    [&](std::chrono::steady_clock::duration) {
+                                      ++pauses;
+                                      test::import_text(other, Dataset::polls,
+                                                        "store_id,status,timestamp_utc\n"
+                                                        "s0,active,2023-01-20 13:0" +
+                                                            std::to_string(pauses) + ":00\n");
+                                      return true;
+                                    });
+  CHECK(pauses == 3);  // after each of the two remaining transactions
+  CHECK(rest.polls_deleted == 70 * 10);
+  CHECK(count_polls(db) == 120 * 10 + 2);
+}
+
 TEST_CASE("retention never changes what an open snapshot reads", "[retention]") {
   TempDir dir;
   const std::string path = dir.file("u.db");

@@ -54,15 +54,16 @@ reports = [l for l in lines if l.get("report_id") and l.get("status") == "Comple
 assert reports and reports[0]["stores"] == 140 and "as_of" in reports[0], reports
 assert not any("s3cret" in json.dumps(l) for l in lines), "token logged"
 PY
+# Old polls for retention below.
+request POST /ingest/status "${AUTH[@]}" -H 'Content-Type: text/csv' --data-binary \
+  $'store_id,status,timestamp_utc\nold-store,active,2022-12-01 00:00:00 UTC\nold-store,inactive,2022-12-02 00:00:00 UTC\n'
+expect_status 200 "ingest old polls"
 stop_server
 
 # Retention: keep 2 reports; polls beyond 8 days of the latest go, each store's
 # last one before the line stays, and the report as of the latest is unchanged.
 "$BIN" report --db "$WORK/u.db" --out "$WORK/before.csv" 2> /dev/null
 start_server --db "$WORK/u.db" --keep-reports 2 --keep-polls-days 8
-request POST /ingest/status -H 'Content-Type: text/csv' --data-binary \
-  $'store_id,status,timestamp_utc\nold-store,active,2022-12-01 00:00:00 UTC\nold-store,inactive,2022-12-02 00:00:00 UTC\n'
-expect_status 200 "ingest old polls"
 for i in 1 2 3; do trigger; wait_report "$REPORT_ID"; done
 for _ in $(seq 1 100); do
   request GET /reports
