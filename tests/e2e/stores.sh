@@ -42,6 +42,15 @@ request GET "/stores/night-store?as_of=2023-01-01%2000:00:00" "${AUTH[@]}"
 expect_status 200 "store before its polls"
 [ "$(json_field has_data)" = False ] || fail "has_data: $BODY"
 
+# A browser accepts brotli, which Debian's httplib would use at its slowest
+# setting: it gets gzip instead (decoded here by --compressed).
+request GET /stores/outage-store "${AUTH[@]}" -H 'Accept-Encoding: gzip, deflate, br' --compressed
+expect_status 200 "store detail, compressed"
+grep -qi '^content-encoding: gzip' <<< "$HEADERS" || fail "not gzip: $HEADERS"
+[ "$(json_field store_id)" = outage-store ] || fail "compressed body: $BODY"
+request GET /stores/outage-store "${AUTH[@]}" -H 'Accept-Encoding: br'
+if grep -qi '^content-encoding' <<< "$HEADERS"; then fail "answered a br-only client with $(grep -i '^content-encoding' <<< "$HEADERS")"; fi
+
 # Errors.
 request GET /stores/no-such-store "${AUTH[@]}"
 expect_json_error 404 "unknown store"
