@@ -66,7 +66,8 @@ cat "$WORK/load.md"
 # Keep BENCHMARKS.md's other sections; replace the load section.
 if [ -f BENCHMARKS.md ]; then
   awk '/^## Load/ {skip=1; next} /^## / {skip=0} !skip' BENCHMARKS.md > "$WORK/bench.md"
-  { cat "$WORK/bench.md"; echo; cat "$WORK/load.md"; } > BENCHMARKS.md
+  # Trailing blank lines of the rest go, so that runs do not pile them up.
+  { sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$WORK/bench.md"; echo; cat "$WORK/load.md"; } > BENCHMARKS.md
 else
   cp "$WORK/load.md" BENCHMARKS.md
 fi

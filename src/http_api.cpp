@@ -512,12 +512,16 @@ void HttpApi::install(httplib::Server& server) {
     metrics_.observe_request(route_of(request.path), request.method, response.status, ms / 1000);
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f ms", ms);
+    json fields = json::object();
+    if (log_writes_fields()) {
+      fields = {{"method", request.method},
+                {"path", request.path},
+                {"status", response.status},
+                {"duration_ms", ms},
+                {"remote_addr", request.remote_addr}};
+    }
     log_info(request.method + " " + request.path + " " + std::to_string(response.status) + " " +
                  duration,
-             {{"method", request.method},
-              {"path", request.path},
-              {"status", response.status},
-              {"duration_ms", ms},
-              {"remote_addr", request.remote_addr}});
+             fields);
   });
 }

@@ -34,6 +34,10 @@ void set_log_format(LogFormat format) {
   current_format = format;
 }
 
+bool log_writes_fields() {
+  return current_format == LogFormat::json;
+}
+
 void log_line(LogLevel level, const std::string& message, const nlohmann::json& fields) {
   std::string line;
   if (current_format == LogFormat::json) {

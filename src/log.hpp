@@ -11,6 +11,8 @@ std::optional<LogFormat> parse_log_format(const std::string& name);
 
 // For the whole process; text unless set. Set it before threads start.
 void set_log_format(LogFormat format);
+// Whether fields are written: callers on hot paths build them only then.
+bool log_writes_fields();
 
 enum class LogLevel { info, warning, error };
 
