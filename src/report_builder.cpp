@@ -113,10 +113,16 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  std::optional<Instant> as_of) {
   SnapshotReader reader(db_path);
   reader.begin();
-  // Rolls the read transaction back however this ends.
+  // Rolls the read transaction back however this ends (a read-only
+  // transaction has nothing to lose, and a destructor must not throw).
   struct EndRead {
     SnapshotReader& reader;
-    ~EndRead() { reader.end(); }
+    ~EndRead() {
+      try {
+        reader.end();
+      } catch (const std::exception&) {
+      }
+    }
   } end_read{reader};
 
   SQLite::Statement query(reader.sql(), sql::query("store_by_id"));
