@@ -38,16 +38,13 @@ std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
   return week;
 }
 
-std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
-                                                  Interpolation interpolation) {
-  const auto week = store_week(store, now, interpolation);
-  if (!week) return std::nullopt;
-  const FineInstant end = week->end;
-  const auto& business = week->business;
-  const auto& spans = week->spans;
+StoreFigures week_figures(const std::string& store_id, const StoreWeek& week) {
+  const FineInstant end = week.end;
+  const auto& business = week.business;
+  const auto& spans = week.spans;
 
   StoreFigures figures;
-  figures.store_id = store.store_id;
+  figures.store_id = store_id;
   // Walk business intervals and status spans together (both sorted); every
   // piece of business time lies in exactly one span, so up + down = business.
   std::size_t span = 0;
@@ -66,6 +63,13 @@ std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Insta
     }
   }
   return figures;
+}
+
+std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
+                                                  Interpolation interpolation) {
+  const auto week = store_week(store, now, interpolation);
+  if (!week) return std::nullopt;
+  return week_figures(store.store_id, *week);
 }
 
 void sort_rows(std::vector<StoreFigures>& rows) {

@@ -42,6 +42,10 @@ struct StoreWeek {
 std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
                                     Interpolation interpolation);
 
+// The figures of a store's week: up and down time inside business hours in
+// each window, all three ending at week.end.
+StoreFigures week_figures(const std::string& store_id, const StoreWeek& week);
+
 // The store's figures as of `now`, or nullopt when it has no poll at or before
 // `now` (it is then not a row of the report). Polls after `now` are ignored.
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,

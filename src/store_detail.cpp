@@ -78,12 +78,11 @@ json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolatio
                {"outages", json::array()},
                {"days", json::array()}};
   if (!snapshot.as_of) return body;
-  const auto figures = compute_store_figures(store, *snapshot.as_of, interpolation);
   const auto week = store_week(store, *snapshot.as_of, interpolation);
-  if (!figures || !week) return body;
+  if (!week) return body;
 
   body["has_data"] = true;
-  body["windows"] = windows_json(*figures);
+  body["windows"] = windows_json(week_figures(store.store_id, *week));
   body["week"] = {{"start", utc_text(week->begin)}, {"end", utc_text(week->end)}};
   const auto segments = week_segments(*week);
   for (const Segment& segment : segments) {
