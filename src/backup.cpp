@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <vector>
 #include <filesystem>
 #include <stdexcept>
 
@@ -58,6 +61,37 @@ BackupResult backup_database(const std::string& db_path, const std::string& out_
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
+}
+
+std::size_t remove_old_backups(const std::string& folder, std::size_t keep) {
+  // Newest first by the time in the name, then by the "-N" of the same second.
+  struct Backup {
+    std::string stamp;  // "20230125T180000Z"
+    int number;         // 1, or N of "-N"
+    fs::path path;
+  };
+  std::vector<Backup> backups;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    const std::string prefix = "uptime-monitor-";
+    if (!entry.is_regular_file() || name.rfind(prefix, 0) != 0 || name.size() < prefix.size() + 19 ||
+        name.compare(name.size() - 3, 3, ".db") != 0) {
+      continue;
+    }
+    const std::string stamp = name.substr(prefix.size(), 16);
+    const std::string rest = name.substr(prefix.size() + 16, name.size() - prefix.size() - 19);
+    const int number = rest.empty() ? 1 : std::atoi(rest.c_str() + 1);
+    backups.push_back({stamp, number, entry.path()});
+  }
+  std::sort(backups.begin(), backups.end(), [](const Backup& a, const Backup& b) {
+    return a.stamp != b.stamp ? a.stamp > b.stamp : a.number > b.number;
+  });
+  std::size_t removed = 0;
+  for (std::size_t i = keep; i < backups.size(); ++i) {
+    std::error_code ignored;
+    if (fs::remove(backups[i].path, ignored)) ++removed;
+  }
+  return removed;
 }
 
 std::string backup_file_name(Instant now) {

@@ -19,5 +19,9 @@ struct BackupResult {
 // `out_path`, synced, then renamed. Throws std::runtime_error naming the problem.
 BackupResult backup_database(const std::string& db_path, const std::string& out_path);
 
+// Deletes the oldest backups (files named as backup_file_name makes them) in
+// `folder` beyond the newest `keep`. Returns how many it deleted.
+std::size_t remove_old_backups(const std::string& folder, std::size_t keep);
+
 // "uptime-monitor-20230125T180000Z.db": a backup file name for `now` (UTC).
 std::string backup_file_name(Instant now);

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -35,6 +36,17 @@ unsigned long long parse_number(const std::string& flag, const std::string& valu
   return number;
 }
 
+std::string read_token_file(const std::string& path) {
+  std::ifstream file(path);
+  std::string token;
+  if (!file || !std::getline(file, token)) {
+    throw UsageError("--token-file: cannot read a line from '" + path + "'");
+  }
+  token.erase(token.find_last_not_of(" \t\r") + 1);
+  if (token.empty()) throw UsageError("--token-file: the first line of '" + path + "' is empty");
+  return token;
+}
+
 Instant parse_instant(const std::string& flag, const std::string& value) {
   auto instant = parse_timestamp(value);
   if (!instant) {
@@ -52,7 +64,15 @@ const std::vector<Flag>& flags() {
        "PATH",
        "SQLite database file (created if missing) [uptime.db]",
        {C::serve, C::import, C::report, C::backup},
-       [](Options& o, const std::string& v) { o.db_path = v; }},
+       [](Options& o, const std::string& v) {
+         // SQLite takes "" and ":memory:" as a database that vanishes with
+         // the process: everything ingested would be lost.
+         if (v.empty() || v == ":memory:" || v.rfind("file:", 0) == 0) {
+           throw UsageError("--db wants the path of a database file, got '" + v +
+                            "' (a temporary or in-memory database would lose every write)");
+         }
+         o.db_path = v;
+       }},
       {"--data",
        "UPTIME_DATA",
        "DIR",
@@ -102,7 +122,8 @@ const std::vector<Flag>& flags() {
       {"--max-connections",
        "UPTIME_MAX_CONNECTIONS",
        "N",
-       "connections served at once (a thread each); more wait, newest first [256]",
+       "open connections; at the limit a new one closes the oldest that has not sent a whole "
+       "request [1024]",
        {C::serve},
        [](Options& o, const std::string& v) {
          o.max_connections = parse_number("--max-connections", v, 4, 100000);
@@ -110,7 +131,8 @@ const std::vector<Flag>& flags() {
       {"--timeout",
        "UPTIME_TIMEOUT",
        "SECONDS",
-       "a client that takes longer to send its request or read the answer is cut off [30]",
+       "a request (headers and body) must arrive whole within this many seconds of its first "
+       "byte (else 408), and an answer be taken within it [30]",
        {C::serve},
        [](Options& o, const std::string& v) {
          o.timeout = static_cast<unsigned>(parse_number("--timeout", v, 1, 3600));
@@ -124,6 +146,12 @@ const std::vector<Flag>& flags() {
          if (v.empty()) throw UsageError("--token must not be empty");
          o.token = v;
        }},
+      {"--token-file",
+       "UPTIME_TOKEN_FILE",
+       "PATH",
+       "read the token from the first line of this file (keeps it out of the process list)",
+       {C::serve},
+       [](Options& o, const std::string& v) { o.token = read_token_file(v); }},
       {"--token-read",
        "UPTIME_TOKEN_READ",
        nullptr,
@@ -139,13 +167,32 @@ const std::vector<Flag>& flags() {
        "where POST /admin/backup writes its copies [<db>.backups]",
        {C::serve},
        [](Options& o, const std::string& v) { o.backup_dir = v; }},
+      {"--keep-backups",
+       "UPTIME_KEEP_BACKUPS",
+       "N",
+       "POST /admin/backup keeps the newest N backups in --backup-dir, deleting older ones [7]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.keep_backups = parse_number("--keep-backups", v, 1, 100000);
+       }},
       {"--keep-reports",
        "UPTIME_KEEP_REPORTS",
        "N",
-       "keep the newest N finished reports, delete older ones in the background [all]",
+       "keep the newest N finished reports, delete older ones in the background; 0 keeps all "
+       "[500]",
        {C::serve},
        [](Options& o, const std::string& v) {
-         o.keep_reports = parse_number("--keep-reports", v, 1, 100000000);
+         o.keep_reports = parse_number("--keep-reports", v, 0, 100000000);
+       }},
+      {"--max-future",
+       "UPTIME_MAX_FUTURE",
+       "LEN",
+       "polls later than the machine's clock by more than LEN (90s, 15m, 2h) are bad rows [1h]",
+       {C::serve, C::import},
+       [](Options& o, const std::string& v) {
+         auto length = parse_length(v);
+         if (!length) throw UsageError("--max-future wants a length such as 90s, 15m or 1h, got '" + v + "'");
+         o.max_future = *length;
        }},
       {"--keep-polls-days",
        "UPTIME_KEEP_POLLS_DAYS",

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,22 +24,26 @@
 #include "report_builder.hpp"
 #include "report_jobs.hpp"
 #include "retention.hpp"
+#include "text.hpp"
+#include "wal_keeper.hpp"
 
 namespace {
 
 constexpr std::size_t kProgressBytes = 8 << 20;  // files above this get progress lines
 
 // Imports a folder, printing each file's summary (and progress for big files) to stderr.
-bool import_and_print(Database& db, const std::string& directory, Metrics* metrics = nullptr) {
+bool import_and_print(Database& db, const std::string& directory, const IngestRules& rules,
+                      Metrics* metrics = nullptr) {
   bool all_ok = true;
   import_directory(
       db, directory,
       [&](const ImportSummary& summary) {
         nlohmann::json fields = summary.json();
         fields.erase("rejections");
-        log_line(summary.ok() ? LogLevel::info : LogLevel::error, summary.text(), fields);
+        log_line(summary.ok() ? LogLevel::info : LogLevel::error, printable(summary.text()),
+                 fields);
         for (const auto& rejection : summary.first_rejections) {
-          log_warning("  rejected " + rejection,
+          log_warning("  rejected " + printable(rejection),
                       {{"source", summary.source}, {"rejected", rejection}});
         }
         if (summary.rejected > summary.first_rejections.size()) {
@@ -59,7 +65,8 @@ bool import_and_print(Database& db, const std::string& directory, Metrics* metri
                      {{"source", file}, {"rows_read", rows}});
           }
         };
-      });
+      },
+      rules);
   return all_ok;
 }
 
@@ -88,7 +95,8 @@ unsigned default_threads(unsigned threads) {
 
 int run_import(const Options& options) {
   Database db(options.db_path);
-  return import_and_print(db, options.data_dir) ? 0 : 1;
+  return import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future)) ? 0
+                                                                                             : 1;
 }
 
 int run_report(const Options& options) {
@@ -124,7 +132,7 @@ int run_serve(const Options& options) {
   if (!options.data_dir.empty() && count_polls(db) == 0) {
     log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
              {{"database", options.db_path}, {"data", options.data_dir}});
-    import_and_print(db, options.data_dir, &metrics);
+    import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future), &metrics);
   }
 
   const unsigned threads = default_threads(options.threads);
@@ -135,27 +143,43 @@ int run_serve(const Options& options) {
   std::optional<RetentionWorker> retention;
   const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days};
   if (retention_settings.enabled()) retention.emplace(options.db_path, retention_settings);
+  WalKeeper wal_keeper(options.db_path);
   raise_open_file_limit(options.max_connections);
   HttpSettings http;
   http.max_body = options.max_body;
-  http.http_threads = std::max(4u, threads * 2);
-  http.max_connections = options.max_connections;
-  http.timeout_seconds = options.timeout;
   http.token = options.token;
   http.token_read = options.token_read;
   http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
+  http.keep_backups = options.keep_backups;
+  http.max_future = options.max_future;
   HttpApi api(db, jobs, metrics, http);
-  httplib::Server server;
+
+  ConnectionSettings connections;
+  connections.max_body = options.max_body;
+  connections.max_buffered = std::max<std::size_t>(256 << 20, 2 * options.max_body);
+  connections.max_connections = options.max_connections;
+  connections.timeout = std::chrono::seconds{options.timeout};
+  connections.max_workers = std::max<std::size_t>(16, threads * 4);
+  GuardedServer server(
+      connections,
+      [&api](const std::string& method, const std::string& path) {
+        return api.takes_body(method, path);
+      },
+      [&api](const RefusedRequest& refused) { return api.refused(refused); });
   api.install(server);
   // httplib listens with a backlog of 5, so a burst of new connections
   // overflows it and each waits a second for a SYN retry. Note the socket,
   // and listen on it again with the system's maximum once it is bound.
+  // No SO_REUSEPORT (httplib's default sets it): a second server on the same
+  // port must fail, not share the port with the first.
   int listen_socket = -1;
   server.set_socket_options([&listen_socket](socket_t socket) {
-    httplib::default_socket_options(socket);
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_socket = socket;
   });
 
+  errno = 0;
   int port = options.port;
   if (port == 0) {
     port = server.bind_to_any_port(options.host);
@@ -163,17 +187,17 @@ int run_serve(const Options& options) {
     port = -1;
   }
   if (port < 0) {
-    log_error("cannot listen on " + options.host + ":" + std::to_string(options.port),
-              {{"host", options.host}, {"port", options.port}});
+    const std::string why = errno ? std::strerror(errno) : "cannot bind";
+    log_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + why,
+              {{"host", options.host}, {"port", options.port}, {"error", why}});
     return 1;
   }
   if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
   const std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
   const std::int64_t polls = count_polls(db);
-  log_info("listening on " + url + " (database " + options.db_path + ", " + std::to_string(polls) +
-               " polls)",
+  log_info("serving database " + options.db_path + " (" + std::to_string(polls) + " polls)",
            {{"url", url}, {"database", options.db_path}, {"polls", polls}});
-  std::printf("listening on http://%s:%d/\n", options.host.c_str(), port);
+  std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
 
   std::atomic<bool> signalled{false};
@@ -188,6 +212,8 @@ int run_serve(const Options& options) {
   // If listening ended without a signal (it failed), release the waiting thread.
   if (!signalled) pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  // Idle and unfinished connections go at once; answers in progress finish.
+  server.close_connections();
   jobs.shutdown(std::chrono::seconds{10});
   log_info("stopped");
   return 0;

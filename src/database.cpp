@@ -38,6 +38,8 @@ Database::Database(const std::string& path, Access access) : path_(path), db_(op
     if (access == Access::read_write) {
       db_.exec("PRAGMA journal_mode=WAL");
       db_.exec("PRAGMA synchronous=NORMAL");
+      // After a checkpoint starts the log over, its file is cut to this size.
+      db_.exec("PRAGMA journal_size_limit=67108864");
     }
     db_.exec("PRAGMA temp_store=MEMORY");
     // Reads map (up to 256 MiB of) the file instead of copying each page through

@@ -13,7 +13,7 @@
 #include "ingest.hpp"
 #include "log.hpp"
 #include "store_detail.hpp"
-#include "thread_pool.hpp"
+#include "text.hpp"
 #include "web_page.hpp"
 
 using nlohmann::json;
@@ -28,13 +28,20 @@ struct HttpError : std::runtime_error {
   std::string allow;  // for 405
 };
 
+// Every JSON answer goes out through here: valid JSON whatever bytes a
+// client put into an id or a path (invalid UTF-8 becomes U+FFFD).
 void send_json(httplib::Response& response, int status, const json& body) {
   response.status = status;
-  response.set_content(body.dump() + "\n", "application/json");
+  response.set_content(json_text(body) + "\n", "application/json");
+}
+
+std::string error_json(const std::string& message) {
+  return json_text(json{{"error", message}}) + "\n";
 }
 
 void send_error(httplib::Response& response, int status, const std::string& message) {
-  send_json(response, status, json{{"error", message}});
+  response.status = status;
+  response.set_content(error_json(message), "application/json");
 }
 
 json optional_time(const std::optional<Instant>& instant) {
@@ -81,6 +88,22 @@ json csv_rows_json(const std::string& csv) {
   return rows;
 }
 
+// Options bodies are one flat object: anything nested deeper than this is
+// refused while parsing, before it can take memory (a body of 64 MB of '['
+// would otherwise build millions of nested arrays).
+constexpr std::size_t kMaxOptionsDepth = 4;
+
+json parse_flat_json(const std::string& text) {
+  const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
+    if (depth > static_cast<int>(kMaxOptionsDepth)) {
+      throw HttpError(400, "body is nested deeper than " + std::to_string(kMaxOptionsDepth) +
+                               " levels");
+    }
+    return true;
+  };
+  return json::parse(text, limit_depth);
+}
+
 // Report options from the query string and, if any, a JSON object body;
 // a key in the body overrides the same key in the query.
 ReportOptions read_report_options(const httplib::Request& request) {
@@ -92,7 +115,7 @@ ReportOptions read_report_options(const httplib::Request& request) {
   if (!request.body.empty() && !form) {
     json body;
     try {
-      body = json::parse(request.body);
+      body = parse_flat_json(request.body);
     } catch (const json::exception& error) {  // parse_error, and out_of_range for 1e99999
       throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
     }
@@ -158,19 +181,6 @@ bool constant_time_equals(const std::string& given, const std::string& secret) {
   return difference == 0;
 }
 
-// The route a path belongs to, for metrics labels: ids are not labels.
-std::string route_of(const std::string& path) {
-  static const char* const fixed[] = {
-      "/",           "/healthz",      "/metrics",       "/reports",      "/trigger_report",
-      "/get_report", "/admin/backup", "/ingest/status", "/ingest/hours", "/ingest/timezones"};
-  for (const char* route : fixed) {
-    if (path == route) return path;
-  }
-  if (path.rfind("/get_report/", 0) == 0) return "/get_report/{id}";
-  if (path.rfind("/stores/", 0) == 0) return "/stores/{id}";
-  return "other";
-}
-
 // An Accept-Encoding value without its "br" entry. Debian's httplib answers
 // a client that accepts brotli with brotli at its slowest quality: 6 s for a
 // 2.5 MB JSON report (a browser always accepts it). gzip takes ~40 ms and
@@ -188,13 +198,132 @@ std::string without_brotli(const std::string& accept_encoding) {
   return kept;
 }
 
-// Start times of requests, for the log line (a request runs on one thread).
-thread_local std::chrono::steady_clock::time_point request_started;
+// A UTC timestamp parameter, if given.
+std::optional<Instant> instant_param(const httplib::Request& request, const std::string& name) {
+  if (!request.has_param(name)) return std::nullopt;
+  const std::string value = request.get_param_value(name);
+  auto instant = parse_timestamp(value);
+  if (!instant) {
+    throw HttpError(400, "parameter '" + name + "' must be a UTC timestamp such as " +
+                             "'2023-01-25 18:00:00 UTC', got '" + value + "'");
+  }
+  return instant;
+}
+
+Route make_route(std::string method, std::string pattern, std::string label, Access access,
+                 BodyUse body, std::function<void(const httplib::Request&, httplib::Response&)> handler) {
+  Route route;
+  route.method = std::move(method);
+  route.regex = std::regex(pattern);
+  route.pattern = std::move(pattern);
+  route.label = std::move(label);
+  route.access = access;
+  route.body = body;
+  route.handler = std::move(handler);
+  return route;
+}
+
+const char* const kKnownMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 
 }  // namespace
 
+std::string method_label(const std::string& method) {
+  for (const char* known : kKnownMethods) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
 HttpApi::HttpApi(Database& db, ReportJobs& jobs, Metrics& metrics, const HttpSettings& settings)
-    : db_(db), jobs_(jobs), metrics_(metrics), settings_(settings) {}
+    : db_(db),
+      status_db_(db.path(), Database::Access::read_only),
+      jobs_(jobs),
+      metrics_(metrics),
+      settings_(settings) {
+  using Request = httplib::Request;
+  using Response = httplib::Response;
+  const auto ingest_route = [this](const char* path, Dataset dataset) {
+    return make_route("POST", path, path, Access::write, BodyUse::required,
+                      [this, dataset](const Request& q, Response& a) { ingest(dataset, q, a); });
+  };
+  routes_ = {
+      make_route("GET", "/", "/", Access::open, BodyUse::none,
+       [](const Request&, Response& a) {
+         a.set_content(std::string(index_html()), "text/html; charset=utf-8");
+       }),
+      make_route("GET", "/healthz", "/healthz", Access::open, BodyUse::none,
+       [this](const Request&, Response& a) { health(a); }),
+      make_route("GET", "/metrics", "/metrics", Access::open, BodyUse::none,
+       [this](const Request&, Response& a) { this->metrics(a); }),
+      make_route("POST", "/trigger_report", "/trigger_report", Access::write, BodyUse::optional,
+       [this](const Request& q, Response& a) { trigger_report(q, a); }),
+      make_route("GET", "/get_report", "/get_report", Access::read, BodyUse::none,
+       [this](const Request& q, Response& a) {
+         if (!q.has_param("report_id")) throw HttpError(400, "parameter 'report_id' is missing");
+         get_report(q.get_param_value("report_id"), q, a);
+       }),
+      make_route("GET", "/get_report/([^/]+)", "/get_report/{id}", Access::read, BodyUse::none,
+       [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
+      make_route("GET", "/reports", "/reports", Access::read, BodyUse::none,
+       [this](const Request& q, Response& a) { list_reports(q, a); }),
+      // Store ids may hold '/': the polls route is matched first.
+      make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::write, BodyUse::none,
+       [this](const Request& q, Response& a) { delete_polls(q, a); }),
+      make_route("GET", "/stores/(.+)", "/stores/{id}", Access::read, BodyUse::none,
+       [this](const Request& q, Response& a) { store_detail(q, a); }),
+      make_route("POST", "/admin/backup", "/admin/backup", Access::write, BodyUse::optional,
+       [this](const Request&, Response& a) { backup(a); }),
+      ingest_route("/ingest/status", Dataset::polls),
+      ingest_route("/ingest/hours", Dataset::hours),
+      ingest_route("/ingest/timezones", Dataset::zones),
+  };
+}
+
+const Route* HttpApi::find_route(const std::string& method, const std::string& path) const {
+  const std::string& wanted = method == "HEAD" ? std::string("GET") : method;
+  for (const Route& route : routes_) {
+    if (route.method == wanted && std::regex_match(path, route.regex)) return &route;
+  }
+  return nullptr;
+}
+
+std::string HttpApi::allowed_methods(const std::string& path) const {
+  std::vector<std::string> methods;
+  for (const Route& route : routes_) {
+    if (!std::regex_match(path, route.regex)) continue;
+    if (std::find(methods.begin(), methods.end(), route.method) != methods.end()) continue;
+    methods.push_back(route.method);
+    if (route.method == "GET") methods.push_back("HEAD");
+  }
+  if (methods.empty()) return "";
+  std::string allow;
+  for (const std::string& method : methods) allow += method + ", ";
+  return allow + "OPTIONS";
+}
+
+bool HttpApi::takes_body(const std::string& method, const std::string& path) const {
+  const Route* route = find_route(method, path);
+  return route && route->body != BodyUse::none;
+}
+
+std::string HttpApi::refused(const RefusedRequest& request) {
+  const Route* route = find_route(request.method, request.path);
+  metrics_.observe_request(route ? route->label : "other", method_label(request.method),
+                           request.status, request.seconds);
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.1f ms", request.seconds * 1000);
+  json fields = json::object();
+  if (log_writes_fields()) {
+    fields = {{"method", request.method},       {"path", request.path},
+              {"status", request.status},       {"duration_ms", request.seconds * 1000},
+              {"remote_addr", request.remote_addr}, {"error", request.reason}};
+  }
+  log_info(printable(request.method.empty() ? "-" : request.method) + " " +
+               printable(request.path.empty() ? "-" : request.path) + " " +
+               std::to_string(request.status) + " " + duration + " (" + request.reason + ")",
+           fields);
+  return error_json(request.reason);
+}
 
 void HttpApi::trigger_report(const httplib::Request& request, httplib::Response& response) {
   const ReportOptions options = read_report_options(request);
@@ -267,8 +396,8 @@ void HttpApi::list_reports(const httplib::Request& request, httplib::Response& r
   send_json(response, 200, body);
 }
 
-void HttpApi::store_detail(const std::string& store_id, const httplib::Request& request,
-                           httplib::Response& response) {
+void HttpApi::store_detail(const httplib::Request& request, httplib::Response& response) {
+  const std::string store_id = request.matches[1];
   const ReportOptions options = read_report_options(request);
   const auto snapshot = read_store_snapshot(db_.path(), store_id, options.as_of);
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
@@ -276,39 +405,48 @@ void HttpApi::store_detail(const std::string& store_id, const httplib::Request& 
 }
 
 void HttpApi::backup(httplib::Response& response) {
+  namespace fs = std::filesystem;
   std::lock_guard<std::mutex> lock(backup_mutex_);
-  const std::filesystem::path folder = settings_.backup_dir;
-  std::filesystem::create_directories(folder);
+  const fs::path folder = settings_.backup_dir;
+  fs::create_directories(folder);
   // Two backups in one second get "-2", "-3", ... before ".db".
   const std::string first = backup_file_name(wall_clock_now());
   std::string name = first;
-  for (int n = 2; std::filesystem::exists(folder / name); ++n) {
+  for (int n = 2; fs::exists(folder / name); ++n) {
     name = first.substr(0, first.size() - 3) + "-" + std::to_string(n) + ".db";
   }
   const BackupResult result = backup_database(db_.path(), (folder / name).string());
-  log_info("backup written to " + result.path + ": " + std::to_string(result.bytes) + " bytes",
-           {{"path", result.path}, {"bytes", result.bytes}, {"seconds", result.seconds}});
+  const std::size_t removed = remove_old_backups(folder.string(), settings_.keep_backups);
+  log_info("backup written to " + result.path + ": " + std::to_string(result.bytes) + " bytes" +
+               (removed ? ", " + std::to_string(removed) + " older removed" : ""),
+           {{"path", result.path},
+            {"bytes", result.bytes},
+            {"seconds", result.seconds},
+            {"removed", removed}});
   send_json(response, 200,
-            json{{"path", result.path}, {"bytes", result.bytes}, {"seconds", result.seconds}});
+            json{{"path", result.path},
+                 {"bytes", result.bytes},
+                 {"seconds", result.seconds},
+                 {"older_removed", removed}});
 }
 
 void HttpApi::metrics(httplib::Response& response) {
   DatabaseFigures figures;
   {
-    std::lock_guard<std::mutex> lock(db_mutex_);
-    figures = read_database_figures(db_);
+    std::lock_guard<std::mutex> lock(status_db_mutex_);
+    figures = read_database_figures(status_db_);
   }
   response.set_content(metrics_.render(figures), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void HttpApi::health(httplib::Response& response) {
   try {
-    std::lock_guard<std::mutex> lock(db_mutex_);
+    std::lock_guard<std::mutex> lock(status_db_mutex_);
     send_json(response, 200,
               json{{"status", "ok"},
                    {"database", "ok"},
-                   {"polls", count_polls(db_)},
-                   {"schema_version", db_.schema_version()},
+                   {"polls", count_polls(status_db_)},
+                   {"schema_version", status_db_.schema_version()},
                    {"reports_queued", jobs_.queued()}});
   } catch (const std::exception& error) {
     send_json(response, 503, json{{"status", "error"}, {"database", error.what()}});
@@ -322,15 +460,18 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
     throw HttpError(415, "Content-Type must be text/csv or application/json, got '" +
                              request.get_header_value("Content-Type") + "'");
   }
+  const IngestRules rules = IngestRules::for_clock(settings_.max_future);
   ImportSummary summary;
-  {
+  if (type == "text/csv") {
+    // CSV is read as it is written (linear, a field at a time).
+    std::istringstream body(request.body);
     std::lock_guard<std::mutex> lock(db_mutex_);
-    if (type == "text/csv") {
-      std::istringstream body(request.body);
-      summary = ingest_csv(db_, dataset, "body", body);
-    } else {
-      summary = ingest_json(db_, dataset, "body", request.body);
-    }
+    summary = ingest_csv(db_, dataset, "body", body, {}, rules);
+  } else {
+    // JSON is read whole first, without the lock.
+    const JsonRows rows = read_json_rows(dataset, request.body);
+    std::lock_guard<std::mutex> lock(db_mutex_);
+    summary = ingest_json_rows(db_, dataset, "body", rows, rules);
   }
   if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
   if (summary.ok() && summary.rejected == summary.rows_read)
@@ -339,18 +480,39 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
                         summary.conflicts, summary.rejected);
   json fields = summary.json();
   fields.erase("rejections");
-  log_info(std::string("ingest ") + dataset_name(dataset) + ": " + summary.text(), fields);
+  log_info(std::string("ingest ") + dataset_name(dataset) + ": " + printable(summary.text()),
+           fields);
   send_json(response, summary.ok() ? 200 : 400, summary.json());
 }
 
-void HttpApi::require_token(const httplib::Request& request, httplib::Response& response) const {
-  if (settings_.token.empty()) return;
-  const bool changes_data = request.method == "POST" && (request.path == "/trigger_report" ||
-                                                         request.path.rfind("/ingest/", 0) == 0 ||
-                                                         request.path.rfind("/admin/", 0) == 0);
-  const bool reads_reports = request.path.rfind("/get_report", 0) == 0 ||
-                             request.path == "/reports" || request.path.rfind("/stores/", 0) == 0;
-  if (!changes_data && !(settings_.token_read && reads_reports)) return;
+void HttpApi::delete_polls(const httplib::Request& request, httplib::Response& response) {
+  const std::string store_id = request.matches[1];
+  for (const auto& [key, value] : request.params) {
+    if (key != "from" && key != "to") {
+      throw HttpError(400, "unknown parameter '" + key + "' (known: from, to)");
+    }
+  }
+  const std::optional<Instant> from = instant_param(request, "from");
+  const std::optional<Instant> to = instant_param(request, "to");
+  if (!from && !to) {
+    throw HttpError(400, "give 'from', 'to' or both: the polls in [from, to) are deleted");
+  }
+  if (from && to && *from >= *to) throw HttpError(400, "'from' must be before 'to'");
+  std::optional<std::size_t> deleted;
+  {
+    std::lock_guard<std::mutex> lock(db_mutex_);
+    deleted = delete_store_polls(db_, store_id, from, to);
+  }
+  if (!deleted) throw HttpError(404, "no store with id '" + store_id + "'");
+  log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
+           {{"store_id", store_id}, {"deleted", *deleted}});
+  send_json(response, 200, json{{"store_id", store_id}, {"deleted", *deleted}});
+}
+
+void HttpApi::require_token(const Route& route, const httplib::Request& request,
+                            httplib::Response& response) const {
+  if (settings_.token.empty() || route.access == Access::open) return;
+  if (route.access == Access::read && !settings_.token_read) return;
   const std::string header = request.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   if (header.rfind(prefix, 0) == 0 &&
@@ -358,88 +520,21 @@ void HttpApi::require_token(const httplib::Request& request, httplib::Response& 
     return;
   }
   response.set_header("WWW-Authenticate", "Bearer");
-  // The body of a refused request is not read: the connection cannot be reused.
-  response.set_header("Connection", "close");
   throw HttpError(401, "missing or wrong 'Authorization: Bearer <token>'");
 }
 
 void HttpApi::install(httplib::Server& server) {
   server.set_payload_max_length(settings_.max_body);
-  server.set_read_timeout(std::chrono::seconds{settings_.timeout_seconds});
-  server.set_write_timeout(std::chrono::seconds{settings_.timeout_seconds});
-  // An idle connection holds a thread (see thread_pool.hpp): keep it short.
-  server.set_keep_alive_timeout(2);
-  const unsigned threads = settings_.http_threads;
-  const std::size_t max_connections = settings_.max_connections;
-  server.new_task_queue = [threads, max_connections] {
-    return new ElasticThreadPool(threads, max_connections);
-  };
 
-  // A route that exists but not for this method: 405 with Allow.
-  auto wrong_method = [](const char* allow) {
-    return [allow](const httplib::Request&, httplib::Response&) {
-      HttpError error(405, std::string("method not allowed; use ") + allow);
-      error.allow = allow;
-      throw error;
-    };
-  };
-  auto only = [&](const std::string& pattern, const char* allowed) {
-    const std::string allow = allowed;
-    if (allow != "GET") server.Get(pattern, wrong_method(allowed));
-    if (allow != "POST") server.Post(pattern, wrong_method(allowed));
-    server.Put(pattern, wrong_method(allowed));
-    server.Delete(pattern, wrong_method(allowed));
-    server.Patch(pattern, wrong_method(allowed));
-  };
-
-  server.Post("/trigger_report",
-              [this](const auto& request, auto& response) { trigger_report(request, response); });
-  only("/trigger_report", "POST");
-
-  server.Get(R"(/get_report/([^/]+))", [this](const auto& request, auto& response) {
-    get_report(request.matches[1], request, response);
-  });
-  only(R"(/get_report/([^/]+))", "GET");
-  server.Get("/get_report", [this](const auto& request, auto& response) {
-    if (!request.has_param("report_id")) throw HttpError(400, "parameter 'report_id' is missing");
-    get_report(request.get_param_value("report_id"), request, response);
-  });
-  only("/get_report", "GET");
-
-  server.Get("/reports",
-             [this](const auto& request, auto& response) { list_reports(request, response); });
-  only("/reports", "GET");
-
-  server.Get(R"(/stores/(.+))", [this](const auto& request, auto& response) {
-    store_detail(request.matches[1], request, response);
-  });
-  only(R"(/stores/(.+))", "GET");
-
-  server.Get("/", [](const auto&, auto& response) {
-    response.set_content(std::string(index_html()), "text/html; charset=utf-8");
-  });
-  only("/", "GET");
-
-  server.Post("/admin/backup", [this](const auto&, auto& response) { backup(response); });
-  only("/admin/backup", "POST");
-
-  server.Get("/metrics", [this](const auto&, auto& response) { metrics(response); });
-  only("/metrics", "GET");
-
-  server.Get("/healthz", [this](const auto&, auto& response) { health(response); });
-  only("/healthz", "GET");
-
-  for (Dataset dataset : {Dataset::polls, Dataset::hours, Dataset::zones}) {
-    static const std::map<Dataset, std::string> paths = {{Dataset::polls, "/ingest/status"},
-                                                         {Dataset::hours, "/ingest/hours"},
-                                                         {Dataset::zones, "/ingest/timezones"}};
-    const std::string& path = paths.at(dataset);
-    server.Post(path, [this, dataset](const auto& request, auto& response) {
-      ingest(dataset, request, response);
-    });
-    only(path, "POST");
+  for (const Route& route : routes_) {
+    const auto handler = route.handler;
+    if (route.method == "GET") server.Get(route.pattern, handler);
+    if (route.method == "POST") server.Post(route.pattern, handler);
+    if (route.method == "DELETE") server.Delete(route.pattern, handler);
   }
 
+  // The one place where errors become JSON answers. It must not throw: what
+  // escaped here would end the connection's thread, and the process.
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr thrown) {
         try {
@@ -454,62 +549,50 @@ void HttpApi::install(httplib::Server& server) {
         }
       });
 
-  // Answers no handler wrote a body for: unknown paths, 413 and the like.
-  server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+  // Answers no handler wrote a body for (httplib's own 400 and the like).
+  server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (!response.body.empty()) return;
-    switch (response.status) {
-      case 404:
-        send_error(response, 404, "no such path: " + request.path);
-        break;
-      case 413:
-        send_error(response, 413, "request body too large");
-        break;
-      case 400:
-        send_error(response, 400, "bad request: the request could not be read");
-        break;
-      default:
-        send_error(response, response.status, "HTTP status " + std::to_string(response.status));
-    }
+    send_error(response, response.status,
+               response.status == 400 ? "bad request: the request could not be read"
+                                      : "HTTP status " + std::to_string(response.status));
   });
 
+  // Before a handler: the route table decides 404, 405 (with Allow) and
+  // OPTIONS, then the token, then the body rules.
   server.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
-        request_started = std::chrono::steady_clock::now();
         // httplib hands us its own, non-const Request: changing it is sound.
         auto& headers = const_cast<httplib::Request&>(request).headers;
         for (auto [at, end] = headers.equal_range("Accept-Encoding"); at != end; ++at) {
           at->second = without_brotli(at->second);
         }
-        require_token(request, response);
-        // A POST without Content-Length has no body we could read (httplib
-        // would wait for the connection to close). `curl -X POST
-        // .../trigger_report` sends exactly that, and needs no body: answer it
-        // here, as /admin/backup. Elsewhere the body is required: 411.
-        // Errors thrown here reach the exception handler like a route's.
-        if (request.has_header("Transfer-Encoding")) {
-          // httplib reads a chunked body whole, whatever --max-body says: refuse
-          // it before it is read, and drop the connection it is still on.
-          response.set_header("Connection", "close");
-          throw HttpError(411, "send the body with Content-Length, not chunked");
-        }
-        if (request.method == "POST" && !request.has_header("Content-Length")) {
-          if (request.path == "/admin/backup") {
-            backup(response);
-            return httplib::Server::HandlerResponse::Handled;
-          }
-          if (request.path != "/trigger_report") {
-            throw HttpError(411, "a request body with Content-Length is required");
-          }
-          trigger_report(request, response);
+        const std::string allow = allowed_methods(request.path);
+        if (allow.empty()) throw HttpError(404, "no such path: " + request.path);
+        if (request.method == "OPTIONS") {
+          response.status = 204;
+          response.set_header("Allow", allow);
           return httplib::Server::HandlerResponse::Handled;
+        }
+        const Route* route = find_route(request.method, request.path);
+        if (!route) {
+          HttpError error(405, "method not allowed; use " + allow);
+          error.allow = allow;
+          throw error;
+        }
+        require_token(*route, request, response);
+        if (route->body == BodyUse::required && !request.has_header("Content-Length")) {
+          throw HttpError(411, "a request body with Content-Length is required");
         }
         return httplib::Server::HandlerResponse::Unhandled;
       });
+
   server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                request_started)
+    const double ms = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - GuardedServer::request_started())
                           .count();
-    metrics_.observe_request(route_of(request.path), request.method, response.status, ms / 1000);
+    const Route* route = find_route(request.method, request.path);
+    metrics_.observe_request(route ? route->label : "other", method_label(request.method),
+                             response.status, ms / 1000);
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f ms", ms);
     json fields = json::object();
@@ -520,8 +603,8 @@ void HttpApi::install(httplib::Server& server) {
                 {"duration_ms", ms},
                 {"remote_addr", request.remote_addr}};
     }
-    log_info(request.method + " " + request.path + " " + std::to_string(response.status) + " " +
-                 duration,
+    log_info(printable(request.method) + " " + printable(request.path) + " " +
+                 std::to_string(response.status) + " " + duration,
              fields);
   });
 }

@@ -1,53 +1,96 @@
-// The HTTP API of SPEC §6: routes, parameter checking, JSON and CSV answers,
-// and the one place where errors become JSON {"error": ...} responses.
+// The HTTP API of SPEC §6: one route table, parameter checking, JSON and CSV
+// answers, and the one place where errors become JSON {"error": ...} answers.
 #pragma once
 
 #include <httplib.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "database.hpp"
+#include "http_connections.hpp"
 #include "metrics.hpp"
 #include "records.hpp"
 #include "report_jobs.hpp"
 
 struct HttpSettings {
   std::size_t max_body = 64 << 20;  // bytes; larger bodies get 413
-  unsigned http_threads = 8;        // started at once; more on demand
-  std::size_t max_connections = 256;
-  unsigned timeout_seconds = 30;  // read and write timeout of a connection
-  std::string token;              // empty: no access control
-  bool token_read = false;        // the token guards reading reports too
-  std::string backup_dir;         // where POST /admin/backup writes
+  std::string token;                // empty: no access control
+  bool token_read = false;          // the token guards reading reports too
+  std::string backup_dir;           // where POST /admin/backup writes
+  std::size_t keep_backups = 7;     // backups kept in backup_dir, newest first
+  std::chrono::seconds max_future{3600};  // polls later than the clock by more are bad rows
 };
 
-// Registers every route on `server`. `db` is the connection the API writes
-// ingested rows through and reads health from; `jobs` runs the reports.
+// Who may use a route: anyone, or the holder of the token (for reading only
+// with --token-read; for writing whenever a token is set).
+enum class Access { open, read, write };
+// Whether a route reads a request body. A body sent to a route that takes
+// none is never read (see http_connections.hpp).
+enum class BodyUse { none, optional, required };
+
+// One entry of the route table: everything about a route lives here, and
+// registration, 404/405/Allow/OPTIONS, the token check, which bodies are read
+// and the metrics label are derived from it.
+struct Route {
+  std::string method;   // "GET" (also answers HEAD), "POST", "DELETE"
+  std::string pattern;  // an ECMAScript regex over the decoded path; groups are arguments
+  std::string label;    // metrics label: the pattern in readable form
+  Access access;
+  BodyUse body;
+  std::function<void(const httplib::Request&, httplib::Response&)> handler;
+  std::regex regex;  // compiled `pattern`
+};
+
 class HttpApi {
  public:
   HttpApi(Database& db, ReportJobs& jobs, Metrics& metrics, const HttpSettings& settings);
+
+  const std::vector<Route>& routes() const { return routes_; }
+  // The route for `method` on `path` (HEAD looks up GET), or nullptr.
+  const Route* find_route(const std::string& method, const std::string& path) const;
+  // "GET, HEAD, OPTIONS" ...: the methods some route answers on `path`; "" if none.
+  std::string allowed_methods(const std::string& path) const;
+
+  // Registers the routes and handlers on `server`.
   void install(httplib::Server& server);
+  // For GuardedServer: whether (method, path) reads a body, and the answer to
+  // a request refused before routing.
+  bool takes_body(const std::string& method, const std::string& path) const;
+  std::string refused(const RefusedRequest& request);
 
  private:
   void trigger_report(const httplib::Request& request, httplib::Response& response);
   void get_report(const std::string& id, const httplib::Request& request,
                   httplib::Response& response);
   void list_reports(const httplib::Request& request, httplib::Response& response);
-  void store_detail(const std::string& store_id, const httplib::Request& request,
-                    httplib::Response& response);
+  void store_detail(const httplib::Request& request, httplib::Response& response);
+  void delete_polls(const httplib::Request& request, httplib::Response& response);
   void health(httplib::Response& response);
   void backup(httplib::Response& response);
   void metrics(httplib::Response& response);
   void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
-  // Throws a 401 when the request needs the token and lacks it.
-  void require_token(const httplib::Request& request, httplib::Response& response) const;
+  // Throws a 401 when the route needs the token and the request lacks it.
+  void require_token(const Route& route, const httplib::Request& request,
+                     httplib::Response& response) const;
 
   Database& db_;
-  std::mutex db_mutex_;
+  std::mutex db_mutex_;  // one writer on db_ at a time
+  // /healthz and /metrics read here, never waiting behind a write on db_.
+  Database status_db_;
+  std::mutex status_db_mutex_;
   std::mutex backup_mutex_;  // one backup at a time
   ReportJobs& jobs_;
   Metrics& metrics_;
   HttpSettings settings_;
+  std::vector<Route> routes_;
 };
+
+// "GET" ... for a method of the known set, else "other": the metrics label,
+// so made-up methods cannot grow the metrics.
+std::string method_label(const std::string& method);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -117,8 +118,17 @@ std::string ImportSummary::text() const {
   return line;
 }
 
+IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
+  IngestRules rules;
+  rules.latest_poll = std::chrono::time_point_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now()) +
+                      max_future;
+  return rules;
+}
+
 ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
-                          const RowSource& rows, const Progress& progress) {
+                          const RowSource& rows, const Progress& progress,
+                          const IngestRules& rules) {
   const auto started = std::chrono::steady_clock::now();
   ImportSummary summary;
   summary.source = source;
@@ -173,6 +183,11 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     switch (dataset) {
       case Dataset::polls:
         error = parse_poll(fields, columns, poll);
+        if (error.empty() && rules.latest_poll && poll.at > *rules.latest_poll) {
+          error = "timestamp_utc " + format_timestamp(poll.at) +
+                  " is later than the server's clock allows (" +
+                  format_timestamp(*rules.latest_poll) + ", see --max-future)";
+        }
         if (error.empty()) polls->add(stores, poll.store_id, poll.at, poll.active);
         break;
       case Dataset::hours:
@@ -205,7 +220,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
 }
 
 ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,
-                         std::istream& csv, const Progress& progress) {
+                         std::istream& csv, const Progress& progress, const IngestRules& rules) {
   CsvReader reader(csv);
   RowSource rows = [&reader](std::vector<std::string>& fields, std::size_t& line,
                              std::string& malformed) {
@@ -214,37 +229,135 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
     malformed = reader.malformed() ? "unterminated quoted field" : "";
     return true;
   };
-  return ingest_rows(db, dataset, source, rows, progress);
+  return ingest_rows(db, dataset, source, rows, progress, rules);
 }
 
-ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,
-                          const std::string& json_text) {
+namespace {
+
+// Reads a JSON ingest body event by event (nlohmann's SAX interface): no
+// document tree is built, values of unknown keys are skipped, and nesting is
+// bounded, so time and memory stay linear in the body whatever it holds.
+class JsonRowReader : public nlohmann::json::json_sax_t {
+ public:
+  JsonRowReader(Dataset dataset, JsonRows& out) : known_(column_names(dataset)), out_(out) {}
+
+  bool null() override { return value(JsonValue::Kind::other, {}); }
+  bool boolean(bool) override { return value(JsonValue::Kind::other, {}); }
+  bool number_integer(number_integer_t number) override {
+    return value(JsonValue::Kind::text, std::to_string(number));  // exact digits, even beyond 2^53
+  }
+  bool number_unsigned(number_unsigned_t number) override {
+    return value(JsonValue::Kind::text, std::to_string(number));
+  }
+  bool number_float(number_float_t, const string_t&) override {
+    return value(JsonValue::Kind::other, {});
+  }
+  bool string(string_t& text) override { return value(JsonValue::Kind::text, std::move(text)); }
+  bool binary(binary_t&) override { return value(JsonValue::Kind::other, {}); }
+
+  bool start_object(std::size_t) override { return open(true); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+
+  bool key(string_t& name) override {
+    if (depth_ == 2) key_ = std::move(name);
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&,
+                   const nlohmann::detail::exception& error) override {
+    out_.error = std::string("not valid JSON: ") + error.what();
+    return false;
+  }
+
+ private:
+  // A value at the current depth: a row that is not an object (depth 1), or
+  // a field of a row (depth 2); deeper values belong to a skipped field.
+  bool value(JsonValue::Kind kind, std::string text) {
+    if (depth_ == 0) return top_level_not_array();
+    if (depth_ == 1) {
+      out_.rows.emplace_back();
+      out_.rows.back().is_object = false;
+    } else if (depth_ == 2 && out_.rows.back().is_object) {
+      field(kind, std::move(text));
+    }
+    return true;
+  }
+
+  bool open(bool object) {
+    if (depth_ == 0 && object) return top_level_not_array();
+    if (depth_ == 1) {
+      out_.rows.emplace_back();
+      out_.rows.back().is_object = object;
+    } else if (depth_ == 2 && out_.rows.back().is_object) {
+      field(JsonValue::Kind::other, {});
+    }
+    if (++depth_ > kMaxJsonDepth) {
+      out_.error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      return false;
+    }
+    return true;
+  }
+
+  bool close() {
+    --depth_;
+    return true;
+  }
+
+  bool top_level_not_array() {
+    out_.error = "the body must be a non-empty JSON array of objects";
+    return false;
+  }
+
+  // A field of the current row: kept when its key is a column name; the
+  // first of the names that differ only in case counts.
+  void field(JsonValue::Kind kind, std::string text) {
+    const std::string name = ascii_lower(key_);
+    if (std::find(known_.begin(), known_.end(), name) == known_.end()) return;
+    auto position = std::find(out_.header.begin(), out_.header.end(), name);
+    if (position == out_.header.end()) position = out_.header.insert(out_.header.end(), name);
+    const auto column = static_cast<std::size_t>(position - out_.header.begin());
+    auto& values = out_.rows.back().values;
+    for (const JsonValue& seen : values) {
+      if (seen.column == column) return;
+    }
+    values.push_back({column, kind, key_, std::move(text)});
+  }
+
+  static constexpr int kMaxJsonDepth = 64;
+  const std::vector<std::string> known_;  // at most five names: linear search is fine
+  JsonRows& out_;
+  int depth_ = 0;
+  std::string key_;
+};
+
+}  // namespace
+
+JsonRows read_json_rows(Dataset dataset, const std::string& json_text) {
+  JsonRows rows;
+  JsonRowReader reader(dataset, rows);
+  try {
+    nlohmann::json::sax_parse(json_text, &reader);
+  } catch (const nlohmann::json::exception& error) {
+    rows.error = std::string("not valid JSON: ") + error.what();
+  }
+  if (rows.error.empty() && rows.rows.empty()) {
+    rows.error = "the body must be a non-empty JSON array of objects";
+  }
+  return rows;
+}
+
+ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string& source,
+                               const JsonRows& json_rows, const IngestRules& rules) {
   ImportSummary rejected_whole;
   rejected_whole.source = source;
   rejected_whole.dataset = dataset;
-  nlohmann::json body;
-  try {
-    body = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for 1e99999
-    rejected_whole.error = std::string("not valid JSON: ") + error.what();
+  if (!json_rows.error.empty()) {
+    rejected_whole.error = json_rows.error;
     return rejected_whole;
   }
-  if (!body.is_array() || body.empty()) {
-    rejected_whole.error = "the body must be a non-empty JSON array of objects";
-    return rejected_whole;
-  }
-
-  // The header is every key seen (lower case, as names match case-insensitively),
-  // in order of first appearance.
-  std::vector<std::string> header;
-  for (const auto& item : body) {
-    if (!item.is_object()) continue;
-    for (const auto& [key, value] : item.items()) {
-      if (std::find(header.begin(), header.end(), ascii_lower(key)) == header.end()) {
-        header.push_back(ascii_lower(key));
-      }
-    }
-  }
+  const std::vector<std::string>& header = json_rows.header;
   ColumnMap columns;
   std::string missing;
   if (!map_columns(dataset, header, columns, missing)) {
@@ -252,7 +365,7 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
     return rejected_whole;
   }
 
-  std::size_t next = 0;  // 0: the header; then element next-1 of the array
+  std::size_t next = 0;  // 0: the header; then row next-1
   RowSource rows = [&](std::vector<std::string>& fields, std::size_t& line,
                        std::string& malformed) {
     malformed.clear();
@@ -262,27 +375,22 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
       ++next;
       return true;
     }
-    if (next > body.size()) return false;
-    const auto& item = body[next - 1];
+    if (next > json_rows.rows.size()) return false;
+    const JsonRow& row = json_rows.rows[next - 1];
     line = next++;
     fields.assign(header.size(), "");
-    if (!item.is_object()) {
+    if (!row.is_object) {
       malformed = "not a JSON object";
       return true;
     }
     std::vector<bool> present(header.size(), false);
-    for (const auto& [key, value] : item.items()) {
-      const auto position = static_cast<std::size_t>(
-          std::find(header.begin(), header.end(), ascii_lower(key)) - header.begin());
-      if (present[position]) continue;  // the same name in another case: the first counts
-      present[position] = true;
-      if (value.is_string()) {
-        fields[position] = value.get<std::string>();
-      } else if (value.is_number_integer()) {
-        fields[position] = value.dump();  // exact digits, even beyond 2^53
-      } else if (std::find(columns.index.begin(), columns.index.end(), position) !=
+    for (const JsonValue& value : row.values) {
+      present[value.column] = true;
+      if (value.kind == JsonValue::Kind::text) {
+        fields[value.column] = value.text;
+      } else if (std::find(columns.index.begin(), columns.index.end(), value.column) !=
                  columns.index.end()) {
-        malformed = "field '" + key + "' must be a string or an integer";
+        malformed = "field '" + value.key + "' must be a string or an integer";
         return true;
       }
     }
@@ -291,13 +399,19 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
     }
     return true;
   };
-  return ingest_rows(db, dataset, source, rows);
+  return ingest_rows(db, dataset, source, rows, {}, rules);
+}
+
+ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,
+                          const std::string& json_text, const IngestRules& rules) {
+  return ingest_json_rows(db, dataset, source, read_json_rows(dataset, json_text), rules);
 }
 
 std::vector<ImportSummary> import_directory(
     Database& db, const std::string& directory,
     const std::function<void(const ImportSummary&)>& on_file,
-    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for) {
+    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for,
+    const IngestRules& rules) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(directory)) {
     throw std::runtime_error("data folder '" + directory + "' does not exist");
@@ -310,7 +424,7 @@ std::vector<ImportSummary> import_directory(
     if (!file) throw std::runtime_error("cannot read '" + path.string() + "'");
     const auto bytes = static_cast<std::size_t>(fs::file_size(path));
     Progress progress = progress_for ? progress_for(path.filename().string(), bytes) : Progress{};
-    summaries.push_back(ingest_csv(db, dataset, path.filename().string(), file, progress));
+    summaries.push_back(ingest_csv(db, dataset, path.filename().string(), file, progress, rules));
     if (on_file) on_file(summaries.back());
   }
   if (summaries.empty()) {
@@ -318,6 +432,30 @@ std::vector<ImportSummary> import_directory(
                              "menu_hours.csv, timezones.csv");
   }
   return summaries;
+}
+
+std::optional<std::size_t> delete_store_polls(Database& db, const std::string& store_id,
+                                              std::optional<Instant> from,
+                                              std::optional<Instant> to) {
+  SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement find(db.sql(), sql::query("store_key"));
+  find.bind(1, store_id);
+  if (!find.executeStep()) return std::nullopt;
+  const std::int64_t store = find.getColumn(0).getInt64();
+  find.reset();
+  SQLite::Statement remove(db.sql(), sql::query("delete_store_polls"));
+  remove.bind(1, store);
+  remove.bind(2, from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min());
+  remove.bind(3, to ? to_micros(*to) : std::numeric_limits<std::int64_t>::max());
+  const int deleted = remove.exec();
+  SQLite::Statement refresh(db.sql(), sql::query("refresh_latest_poll"));
+  refresh.bind(1, store);
+  refresh.exec();
+  SQLite::Statement record_change(db.sql(), sql::query("record_change"));
+  record_change.bind(1, -static_cast<std::int64_t>(deleted));
+  record_change.exec();
+  transaction.commit();
+  return static_cast<std::size_t>(deleted);
 }
 
 std::int64_t count_polls(Database& db) {

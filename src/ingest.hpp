@@ -7,6 +7,7 @@
 #include <functional>
 #include <istream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,16 @@ struct ImportSummary {
 
 constexpr std::size_t kRejectionsListed = 10;
 
+// Rules that depend on the moment of loading, not on the row alone.
+struct IngestRules {
+  // A poll later than this is a bad row: a typo such as 9999-12-31 would
+  // otherwise become every report's default `now` and move retention's line.
+  std::optional<Instant> latest_poll;
+
+  // Polls may be at most `max_future` later than the wall clock.
+  static IngestRules for_clock(std::chrono::seconds max_future);
+};
+
 // One row for the loader: the first call must yield the header. Returns false
 // at the end of the input. `line` numbers the row for messages; `malformed`
 // is set (to the reason) for a row that could not even be split into fields.
@@ -46,18 +57,49 @@ using Progress = std::function<void(std::size_t rows_read)>;
 // Loads every row of `rows` as the given data set in one transaction.
 // Throws (after rolling back) when the database fails.
 ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
-                          const RowSource& rows, const Progress& progress = {});
+                          const RowSource& rows, const Progress& progress = {},
+                          const IngestRules& rules = {});
 
 // The same for CSV text (header first) read from a stream.
 ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,
-                         std::istream& csv, const Progress& progress = {});
+                         std::istream& csv, const Progress& progress = {},
+                         const IngestRules& rules = {});
 
-// The same for a JSON array of objects whose keys are the CSV column names
-// (matched the same way); values are strings or integers. Row numbers are
-// 1-based positions in the array. Text that is not such an array is
-// rejected whole (summary.error), with nothing written.
+// A field of a JSON row whose key is a column name of the data set.
+struct JsonValue {
+  enum class Kind { text, other };  // text: a string or an integer (its digits)
+  std::size_t column;               // position in JsonRows::header
+  Kind kind;
+  std::string key;  // as written, for messages
+  std::string text;
+};
+
+struct JsonRow {
+  bool is_object = true;
+  std::vector<JsonValue> values;
+};
+
+// The rows of a JSON body, read without the database (so without its lock).
+struct JsonRows {
+  std::string error;                // set: the body is rejected whole
+  std::vector<std::string> header;  // column names seen (lower case), in order of first appearance
+  std::vector<JsonRow> rows;
+};
+
+// Reads a JSON array of objects whose keys are the CSV column names (matched
+// the same way); values are strings or integers; other keys are ignored.
+// Linear in the body; nesting deeper than 64 levels, text that is not JSON or
+// not such an array reject the body whole (error).
+JsonRows read_json_rows(Dataset dataset, const std::string& json_text);
+
+// Loads rows read by read_json_rows like ingest_rows. Row numbers are 1-based
+// positions in the array. A body rejected whole writes nothing.
+ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string& source,
+                               const JsonRows& rows, const IngestRules& rules = {});
+
+// read_json_rows, then ingest_json_rows.
 ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,
-                          const std::string& json_text);
+                          const std::string& json_text, const IngestRules& rules = {});
 
 // Imports the CSV files of a folder that exist under their default names
 // (store_status.csv, menu_hours.csv, timezones.csv), one transaction each.
@@ -66,7 +108,15 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
 std::vector<ImportSummary> import_directory(
     Database& db, const std::string& directory,
     const std::function<void(const ImportSummary&)>& on_file = {},
-    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for = {});
+    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for = {},
+    const IngestRules& rules = {});
+
+// Deletes the polls of `store_id` in [from, to) (either end open when not
+// given) in one transaction, keeping the store's latest poll and the poll
+// count right. Returns how many went, or nullopt for an unknown store.
+std::optional<std::size_t> delete_store_polls(Database& db, const std::string& store_id,
+                                              std::optional<Instant> from,
+                                              std::optional<Instant> to);
 
 // Number of polls in the database.
 std::int64_t count_polls(Database& db);

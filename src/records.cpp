@@ -36,16 +36,6 @@ const char* display_name(const std::string& lower_name) {
   return it == names.end() ? lower_name.c_str() : it->second;
 }
 
-// `lower` must be lower case already; runs once per poll row, so no copies.
-bool equals_ignoring_case(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
-  }
-  return true;
-}
-
 // The fields of a row, checked to reach every mapped column.
 RowError check_width(const std::vector<std::string>& fields, const ColumnMap& columns) {
   const std::size_t needed = *std::max_element(columns.index.begin(), columns.index.end()) + 1;
@@ -89,13 +79,6 @@ const char* dataset_file_name(Dataset dataset) {
   return "?";
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
 bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,
                  std::string& missing) {
   std::vector<std::string> lower_header;
@@ -117,12 +100,21 @@ bool map_columns(Dataset dataset, const std::vector<std::string>& header, Column
   return true;
 }
 
+std::vector<std::string> column_names(Dataset dataset) {
+  std::vector<std::string> names;
+  for (const Column& column : required_columns(dataset)) {
+    names.insert(names.end(), column.names.begin(), column.names.end());
+  }
+  return names;
+}
+
 RowError check_store_id(std::string_view store_id) {
   if (store_id.empty()) return "empty store_id";
   if (store_id.size() > 64) return "store_id longer than 64 bytes";
   for (unsigned char c : store_id) {
     if (c < 0x20 || c == 0x7F) return "store_id contains a control character";
   }
+  if (!is_valid_utf8(store_id)) return "store_id is not valid UTF-8 text";
   return {};
 }
 

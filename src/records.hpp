@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "text.hpp"
 #include "timestamps.hpp"
 
 enum class Dataset { polls, hours, zones };
@@ -22,13 +23,13 @@ struct ColumnMap {
   std::vector<std::size_t> index;
 };
 
-// `text` with ASCII letters in lower case: how names are compared.
-std::string ascii_lower(std::string_view text);
-
 // Matches header names case-insensitively (a UTF-8 BOM is already gone). On a
 // missing column returns false and names it in `missing` ("dayOfWeek").
 bool map_columns(Dataset dataset, const std::vector<std::string>& header, ColumnMap& columns,
                  std::string& missing);
+
+// Every name (lower case) a column of the data set may go by ("dayofweek", "day", ...).
+std::vector<std::string> column_names(Dataset dataset);
 
 struct PollRecord {
   std::string store_id;
@@ -58,7 +59,8 @@ RowError parse_hours(const std::vector<std::string>& fields, const ColumnMap& co
 RowError parse_zone(const std::vector<std::string>& fields, const ColumnMap& columns,
                     ZoneRecord& out);
 
-// Store ids are 1-64 bytes with no control characters; empty result when valid.
+// Store ids are 1-64 bytes of UTF-8 text with no control characters (SPEC §1:
+// text); empty result when valid.
 RowError check_store_id(std::string_view store_id);
 
 // True when the system's tz database knows the zone name (case-sensitive, links included).

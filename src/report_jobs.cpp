@@ -11,6 +11,9 @@
 
 namespace {
 
+// How often outcomes the database refused are tried again.
+constexpr std::chrono::seconds kRetryEvery{2};
+
 void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
   if (instant) {
     statement.bind(index, to_micros(*instant));
@@ -124,24 +127,98 @@ std::optional<ReportState> ReportJobs::find(const std::string& id, bool with_csv
     query.bind(2, with_csv ? 1 : 0);
     if (query.executeStep()) state = read_state(query);
   }
-  if (state && state->status == "Running") {
+  if (state && (state->status == "Running" || state->status == "Queued")) {
     std::lock_guard<std::mutex> lock(mutex_);
+    overlay_unrecorded(*state);
     if (running_id_ == id && running_progress_) {
       state->stores_done = running_progress_->stores_done;
       state->stores_total = running_progress_->stores_total;
     }
+    if (!with_csv) state->csv.reset();
   }
   return state;
 }
 
 std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Instant> before) {
-  std::lock_guard<std::mutex> db_lock(db_mutex_);
-  SQLite::Statement query(db_.sql(), sql::query("list_reports"));
-  query.bind(1, static_cast<std::int64_t>(limit));
-  bind_optional(query, 2, before);
   std::vector<ReportState> states;
-  while (query.executeStep()) states.push_back(read_state(query));
+  {
+    std::lock_guard<std::mutex> db_lock(db_mutex_);
+    SQLite::Statement query(db_.sql(), sql::query("list_reports"));
+    query.bind(1, static_cast<std::int64_t>(limit));
+    bind_optional(query, 2, before);
+    while (query.executeStep()) states.push_back(read_state(query));
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (ReportState& state : states) {
+    overlay_unrecorded(state);
+    state.csv.reset();
+  }
   return states;
+}
+
+void ReportJobs::overlay_unrecorded(ReportState& state) const {
+  const auto found = unrecorded_.find(state.id);
+  if (found == unrecorded_.end()) return;
+  const Outcome& outcome = found->second;
+  state.status = outcome.status;
+  state.finished = outcome.finished;
+  state.as_of = outcome.as_of;
+  state.stores_reported = outcome.stores_reported;
+  state.stores_without_data = outcome.stores_without_data;
+  state.error = outcome.error;
+  if (outcome.status == "Complete") state.csv = outcome.csv;
+}
+
+void ReportJobs::write_outcome(const Outcome& outcome) {
+  std::lock_guard<std::mutex> db_lock(db_mutex_);
+  if (outcome.status == "Failed") {
+    SQLite::Statement fail(db_.sql(), sql::query("fail_report"));
+    fail.bind(1, outcome.id);
+    fail.bind(2, to_micros(outcome.finished));
+    fail.bind(3, outcome.error);
+    fail.exec();
+    return;
+  }
+  SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
+  complete.bind(1, outcome.id);
+  complete.bind(2, to_micros(outcome.finished));
+  bind_optional(complete, 3, outcome.as_of);
+  complete.bind(4, outcome.stores_reported.value_or(0));
+  complete.bind(5, outcome.stores_without_data.value_or(0));
+  complete.bindNoCopy(6, outcome.csv.data(), static_cast<int>(outcome.csv.size()));
+  complete.exec();
+}
+
+void ReportJobs::record(Outcome outcome) {
+  try {
+    write_outcome(outcome);
+  } catch (const std::exception& error) {
+    log_error("report " + outcome.id + ": could not record that it is " + outcome.status + " (" +
+                  error.what() + "); kept in memory and tried again",
+              {{"report_id", outcome.id}, {"status", outcome.status}, {"error", error.what()}});
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string id = outcome.id;
+    unrecorded_[id] = std::move(outcome);
+  }
+}
+
+void ReportJobs::retry_unrecorded() {
+  std::map<std::string, Outcome> pending;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending = unrecorded_;
+  }
+  for (const auto& [id, outcome] : pending) {
+    try {
+      write_outcome(outcome);
+    } catch (const std::exception&) {
+      continue;  // still refused: the next round tries again
+    }
+    log_info("report " + id + ": " + outcome.status + " recorded at last",
+             {{"report_id", id}, {"status", outcome.status}});
+    std::lock_guard<std::mutex> lock(mutex_);
+    unrecorded_.erase(id);
+  }
 }
 
 std::size_t ReportJobs::queued() const {
@@ -163,7 +240,13 @@ void ReportJobs::run_worker() {
     Job job;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // Outcomes the database refused are tried again every few seconds.
+      while (!wake_.wait_for(lock, kRetryEvery, [this] { return stopping_ || !queue_.empty(); })) {
+        if (unrecorded_.empty()) continue;
+        lock.unlock();
+        retry_unrecorded();
+        lock.lock();
+      }
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -187,6 +270,8 @@ void ReportJobs::run_job(const Job& job) {
     progress = running_progress_;
   }
   const Instant started = wall_clock_now();
+  Outcome outcome;
+  outcome.id = job.id;
   try {
     {
       std::lock_guard<std::mutex> db_lock(db_mutex_);
@@ -196,20 +281,13 @@ void ReportJobs::run_job(const Job& job) {
       start.exec();
     }
     const Report report = build_report(db_path_, job.options, progress.get());
-    const std::string csv = report_csv(report);
-    const Instant finished = wall_clock_now();
-    {
-      std::lock_guard<std::mutex> db_lock(db_mutex_);
-      SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
-      complete.bind(1, job.id);
-      complete.bind(2, to_micros(finished));
-      complete.bind(3, to_micros(report.as_of));
-      complete.bind(4, static_cast<std::int64_t>(report.rows.size()));
-      complete.bind(5, static_cast<std::int64_t>(report.stores_without_data));
-      complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
-      complete.exec();
-    }
-    const double seconds = std::chrono::duration<double>(finished - started).count();
+    outcome.status = "Complete";
+    outcome.csv = report_csv(report);
+    outcome.finished = wall_clock_now();
+    outcome.as_of = report.as_of;
+    outcome.stores_reported = static_cast<std::int64_t>(report.rows.size());
+    outcome.stores_without_data = static_cast<std::int64_t>(report.stores_without_data);
+    const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
     char text[64];
     std::snprintf(text, sizeof text, "%.3f s", seconds);
     log_info("report " + job.id + ": Complete, " + std::to_string(report.rows.size()) +
@@ -222,20 +300,18 @@ void ReportJobs::run_job(const Job& job) {
               {"as_of", format_timestamp(report.as_of)},
               {"interpolation", interpolation_name(report.interpolation)},
               {"seconds", seconds}});
-    if (on_finished_) on_finished_("Complete", seconds);
   } catch (const std::exception& error) {
     log_error("report " + job.id + ": Failed: " + error.what(),
               {{"report_id", job.id}, {"status", "Failed"}, {"error", error.what()}});
-    if (on_finished_) {
-      on_finished_("Failed", std::chrono::duration<double>(wall_clock_now() - started).count());
-    }
-    try {
-      mark_failed(job.id, error.what());
-    } catch (const std::exception& also) {
-      log_error("report " + job.id + ": could not record the failure: " + also.what(),
-                {{"report_id", job.id}, {"error", also.what()}});
-    }
+    outcome.status = "Failed";
+    outcome.error = error.what();
+    outcome.finished = wall_clock_now();
+    outcome.csv.clear();
   }
+  const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
+  const std::string status = outcome.status;
+  record(std::move(outcome));
+  if (on_finished_) on_finished_(status, seconds);
 }
 
 void ReportJobs::shutdown(std::chrono::milliseconds grace) {
@@ -251,5 +327,12 @@ void ReportJobs::shutdown(std::chrono::milliseconds grace) {
     }
   }
   if (worker_.joinable()) worker_.join();
-  for (const Job& job : abandoned) mark_failed(job.id, "server stopped before the report ran");
+  retry_unrecorded();  // a last try; what stays unwritten is failed at the next start
+  for (const Job& job : abandoned) {
+    try {
+      mark_failed(job.id, "server stopped before the report ran");
+    } catch (const std::exception& error) {
+      log_error("report " + job.id + ": could not record that it was abandoned: " + error.what());
+    }
+  }
 }

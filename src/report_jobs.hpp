@@ -73,8 +73,27 @@ class ReportJobs {
     ReportOptions options;
   };
 
+  // How a report ended, as it is written to the reports table.
+  struct Outcome {
+    std::string id;
+    std::string status;  // Complete or Failed
+    Instant finished;
+    std::optional<Instant> as_of;
+    std::optional<std::int64_t> stores_reported;
+    std::optional<std::int64_t> stores_without_data;
+    std::string error;
+    std::string csv;
+  };
+
   void run_worker();
   void run_job(const Job& job);
+  // Writes the outcome; if the database refuses (a full disk), keeps it in
+  // memory, answers from there, and tries again every few seconds: a report
+  // is never left Running because its end could not be written.
+  void record(Outcome outcome);
+  void write_outcome(const Outcome& outcome);
+  void retry_unrecorded();
+  void overlay_unrecorded(ReportState& state) const;  // with mutex_ held
   void mark_failed(const std::string& id, const std::string& error);
 
   std::string db_path_;
@@ -89,6 +108,7 @@ class ReportJobs {
   std::deque<Job> queue_;
   std::string running_id_;
   std::shared_ptr<ReportProgress> running_progress_;
+  std::map<std::string, Outcome> unrecorded_;  // outcomes the database refused so far
   bool stopping_ = false;
 
   std::mutex db_mutex_;

@@ -41,8 +41,13 @@ std::size_t delete_old_reports(Database& db, std::size_t keep) {
 }
 
 std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPause& pause) {
-  const std::int64_t latest_us = scalar(db, "latest_poll");
+  std::int64_t latest_us = scalar(db, "latest_poll");
   if (latest_us < 0) return 0;
+  // The line follows the latest poll but never passes the machine's clock: a
+  // poll stamped far in the future must not make the whole history "old".
+  const std::int64_t clock_us = to_micros(
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+  latest_us = std::min(latest_us, clock_us);
   const Instant cutoff = from_micros(latest_us) - date::days{keep_days};
   std::size_t deleted = 0;
   for (std::int64_t first = 0;;) {

@@ -32,7 +32,7 @@ enum class RetentionPart { all, reports, polls };
 // write lock; returns false to stop early (the rest goes next time).
 using RetentionPause = std::function<bool(std::chrono::steady_clock::duration held)>;
 
-// Deletes once, now. Polls: those before (latest poll - D days) except each
+// Deletes once, now. Polls: those before (min(latest poll, clock) - D days) except each
 // store's newest one before that line, 50 stores per transaction; data_state is
 // updated in the same transactions. Throws std::runtime_error when the
 // database fails.

@@ -50,8 +50,8 @@ void ElasticThreadPool::run() {
       wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
       --idle_;
       if (jobs_.empty()) return;  // stopping, and nothing left to do
-      job = std::move(jobs_.back());
-      jobs_.pop_back();
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
     }
     job();
   }

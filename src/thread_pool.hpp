@@ -1,10 +1,8 @@
-// The HTTP server's worker threads. httplib gives each open connection a
-// thread for as long as it lives (polling it every 10 ms while idle), so a
-// fixed pool lets a few idle or slow clients starve everyone else, and an
-// unbounded one burns the CPU polling. This pool grows on demand up to a
-// bound, and beyond it serves the newest connection first: whatever floods
-// the queue, a new request waits only until some thread frees (at most the
-// keep-alive timeout), not behind every connection that came before.
+// The HTTP server's worker threads: they answer requests that have arrived
+// whole (http_connections.hpp), so a job is short, but some (an ingest, a
+// backup, a slow client taking a large answer) hold a thread for seconds.
+// The pool grows while every thread is busy, up to a bound, so quick requests
+// need not wait behind slow ones; beyond it jobs wait in arrival order.
 #pragma once
 
 #include <httplib.h>
@@ -19,7 +17,7 @@
 class ElasticThreadPool : public httplib::TaskQueue {
  public:
   // Starts `min_threads`; adds one whenever a job arrives and none is idle,
-  // up to `max_threads`; beyond that, jobs wait, the newest taken first.
+  // up to `max_threads`; beyond that, jobs wait, the oldest taken first.
   ElasticThreadPool(std::size_t min_threads, std::size_t max_threads);
   ~ElasticThreadPool() override;
 

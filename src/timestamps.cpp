@@ -74,8 +74,41 @@ std::optional<std::chrono::seconds> parse_time_of_day(std::string_view text) {
   return std::chrono::seconds{hour * 3600 + minute * 60 + second};
 }
 
+std::optional<std::chrono::seconds> parse_length(std::string_view text) {
+  if (text.size() < 2 || text.size() > 12) return std::nullopt;
+  const char unit = text.back();
+  std::int64_t number = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + (c - '0');
+  }
+  if (number == 0) return std::nullopt;
+  switch (unit) {
+    case 's':
+      return std::chrono::seconds{number};
+    case 'm':
+      return std::chrono::minutes{number};
+    case 'h':
+      return std::chrono::hours{number};
+    default:
+      return std::nullopt;
+  }
+}
+
 std::string format_timestamp(Instant instant) {
-  return date::format("%FT%TZ", instant);
+  const auto day = date::floor<date::days>(instant);
+  const date::year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
+  if (year >= 1 && year <= 9999) return date::format("%FT%TZ", instant);
+  // date::format writes such years with fewer or more digits and no sign.
+  const date::hh_mm_ss<std::chrono::microseconds> time{instant - day};
+  char text[64];
+  std::snprintf(text, sizeof text, "%c%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", year < 0 ? '-' : '+',
+                year < 0 ? -year : year, static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+                static_cast<long long>(time.subseconds().count()));
+  return text;
 }
 
 std::string format_time_of_day(std::chrono::seconds since_midnight) {

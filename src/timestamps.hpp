@@ -22,7 +22,13 @@ std::optional<Instant> parse_timestamp(std::string_view text);
 // seconds after midnight.
 std::optional<std::chrono::seconds> parse_time_of_day(std::string_view text);
 
-// "2023-01-22T12:09:39.388884Z": always six fraction digits.
+// A length written as a positive whole number and a unit: "90s", "15m", "2h".
+// nullopt for anything else (no sign, no space, no other unit, no zero).
+std::optional<std::chrono::seconds> parse_length(std::string_view text);
+
+// "2023-01-22T12:09:39.388884Z": always six fraction digits; years outside
+// 0001-9999 (an as_of near year 1 minus a week) as ISO 8601 expanded years
+// ("-0001-12-25T00:00:00.000000Z", "+10000-01-01T...").
 std::string format_timestamp(Instant instant);
 
 // "09:30:00" for 34200 s.

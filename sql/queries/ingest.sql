@@ -41,3 +41,13 @@ SELECT poll_count FROM data_state;
 
 -- name: record_change
 UPDATE data_state SET generation = generation + 1, poll_count = poll_count + ?1;
+
+-- name: store_key
+SELECT id FROM stores WHERE store_id = ?1;
+
+-- name: delete_store_polls
+-- A store's polls in [?2, ?3) (UTC microseconds).
+DELETE FROM polls WHERE store = ?1 AND at_us >= ?2 AND at_us < ?3;
+
+-- name: refresh_latest_poll
+UPDATE stores SET latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = ?1) WHERE id = ?1;

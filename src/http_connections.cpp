@@ -1,0 +1,553 @@
+#include "http_connections.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Bytes read from a socket per call, and at most per readiness event (so one
+// fast sender cannot hold the reader while others wait).
+constexpr std::size_t kReadChunk = 64 << 10;
+constexpr std::size_t kReadPerEvent = 1 << 20;
+// After an answer that closes the connection, unread input is read and
+// dropped for this long, so the client sees the answer rather than a reset.
+constexpr std::chrono::seconds kDrainTime{2};
+// Requests answered on one connection before it is closed.
+constexpr std::size_t kMaxRequestsPerConnection = 1000;
+// How often deadlines are checked, at most.
+constexpr std::chrono::milliseconds kTick{100};
+
+thread_local Clock::time_point current_request_started;
+
+std::string address_text(const sockaddr_storage& address, int& port) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+    port = ntohs(v4.sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+    port = ntohs(v6.sin6_port);
+  }
+  return text;
+}
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+
+// The path of a request target, percent-decoded, without the query.
+std::string target_path(const std::string& target) {
+  const std::string raw = target.substr(0, target.find('?'));
+  std::string path;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+      path += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      path += raw[i];
+    }
+  }
+  return path;
+}
+
+// An in-memory request for httplib to parse; answers go to the socket, each
+// write waiting at most until `deadline` for the client to take the bytes.
+class BufferedStream : public httplib::Stream {
+ public:
+  BufferedStream(int fd, std::string request, Clock::time_point deadline, const std::string& ip,
+                 int port)
+      : fd_(fd), request_(std::move(request)), deadline_(deadline), ip_(ip), port_(port) {}
+
+  bool is_readable() const override { return read_at_ < request_.size(); }
+  bool is_writable() const override { return !failed_; }
+
+  ssize_t read(char* out, std::size_t size) override {
+    const std::size_t count = std::min(size, request_.size() - read_at_);
+    std::memcpy(out, request_.data() + read_at_, count);
+    read_at_ += count;
+    return static_cast<ssize_t>(count);
+  }
+
+  ssize_t write(const char* data, std::size_t size) override {
+    std::size_t sent = 0;
+    while (sent < size && !failed_) {
+      const ssize_t count = ::send(fd_, data + sent, size - sent, MSG_NOSIGNAL);
+      if (count > 0) {
+        sent += static_cast<std::size_t>(count);
+        continue;
+      }
+      if (count < 0 && errno == EINTR) continue;
+      if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
+        pollfd ready{fd_, POLLOUT, 0};
+        if (left.count() > 0 && ::poll(&ready, 1, static_cast<int>(left.count())) > 0) continue;
+      }
+      failed_ = true;  // the client is gone, or too slow to take the answer
+    }
+    return failed_ ? -1 : static_cast<ssize_t>(size);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = ip_;
+    port = port_;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip.clear();
+    port = 0;
+  }
+  socket_t socket() const override { return fd_; }
+  bool failed() const { return failed_; }
+
+ private:
+  int fd_;
+  std::string request_;
+  std::size_t read_at_ = 0;
+  Clock::time_point deadline_;
+  std::string ip_;
+  int port_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+struct GuardedServer::Connection {
+  int fd = -1;
+  std::string remote_ip;
+  int remote_port = 0;
+  std::uint64_t sequence = 0;  // arrival order: the oldest waiting is closed first when full
+  std::string buffer;          // received, not yet answered
+  Clock::time_point deadline;  // the request (or the next one's first byte) must arrive by then
+  Clock::time_point started;   // first byte of the current request
+  bool started_set = false;
+  std::optional<RequestHead> head;  // framed, waiting for its body
+  std::size_t body_length = 0;      // body bytes to read for `head`
+  std::size_t reserved = 0;         // of buffered_bytes_
+  bool close_after = false;         // answer, then close (a body left unread)
+  bool continue_sent = false;
+  bool draining = false;  // answered and half-closed: input is dropped until EOF or deadline
+  std::size_t served = 0;
+};
+
+GuardedServer::GuardedServer(
+    ConnectionSettings settings,
+    std::function<bool(const std::string& method, const std::string& path)> takes_body,
+    std::function<std::string(const RefusedRequest&)> on_refused)
+    : settings_(settings),
+      takes_body_(std::move(takes_body)),
+      on_refused_(std::move(on_refused)),
+      workers_(settings.min_workers, settings.max_workers) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("cannot create epoll or eventfd");
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = wake_fd_;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
+  // Accepting only hands the socket over: one thread is plenty.
+  new_task_queue = [] { return new ElasticThreadPool(1, 2); };
+  reader_ = std::thread([this] { run_reader(); });
+}
+
+GuardedServer::~GuardedServer() {
+  close_connections();
+  ::close(epoll_fd_);
+  ::close(wake_fd_);
+}
+
+Clock::time_point GuardedServer::request_started() {
+  return current_request_started;
+}
+
+std::size_t GuardedServer::open_connections() const {
+  std::lock_guard<std::mutex> lock(handoff_mutex_);
+  return answering_ + waiting_.size();
+}
+
+void GuardedServer::close_connections() {
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    if (stopping_ && !reader_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_reader();
+  if (reader_.joinable()) reader_.join();
+  // Answers in progress finish; their connections close (stopping_).
+  workers_.shutdown();
+  std::vector<ConnectionPtr> left;
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    left.swap(handed_in_);
+  }
+  for (auto& connection : left) ::close(connection->fd);
+}
+
+bool GuardedServer::process_and_close_socket(socket_t socket) {
+  auto connection = std::make_unique<Connection>();
+  connection->fd = socket;
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getpeername(socket, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    connection->remote_ip = address_text(address, connection->remote_port);
+  }
+  ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
+  connection->deadline = Clock::now() + settings_.timeout;
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    if (stopping_) {
+      ::close(socket);
+      return true;
+    }
+    handed_in_.push_back(std::move(connection));
+  }
+  wake_reader();
+  return true;
+}
+
+void GuardedServer::wake_reader() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+}
+
+void GuardedServer::run_reader() {
+  std::vector<epoll_event> events(256);
+  Clock::time_point last_check = Clock::now();
+  for (;;) {
+    const int count = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
+                                   static_cast<int>(kTick.count()));
+    std::vector<ConnectionPtr> arrived;
+    bool stopping;
+    {
+      std::lock_guard<std::mutex> lock(handoff_mutex_);
+      arrived.swap(handed_in_);
+      stopping = stopping_;
+    }
+    if (stopping) {
+      for (auto& connection : arrived) ::close(connection->fd);
+      for (auto& [fd, connection] : waiting_) ::close(fd);
+      waiting_.clear();
+      return;
+    }
+    for (int i = 0; i < count; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == wake_fd_) {
+        std::uint64_t ignored;
+        [[maybe_unused]] const ssize_t got = ::read(wake_fd_, &ignored, sizeof ignored);
+        continue;
+      }
+      auto found = waiting_.find(fd);
+      if (found != waiting_.end()) on_readable(*found->second);
+    }
+    for (auto& connection : arrived) adopt(std::move(connection));
+    const Clock::time_point now = Clock::now();
+    if (now - last_check >= kTick) {
+      expire(now);
+      last_check = now;
+    }
+  }
+}
+
+void GuardedServer::adopt(ConnectionPtr connection) {
+  Connection& adopted = *connection;
+  const bool is_new = adopted.served == 0 && !adopted.draining && adopted.buffer.empty();
+  if (is_new) {
+    make_room();
+    adopted.sequence = next_sequence_++;
+  }
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLRDHUP;
+  event.data.fd = adopted.fd;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, adopted.fd, &event) != 0) {
+    ::close(adopted.fd);
+    return;
+  }
+  waiting_[adopted.fd] = std::move(connection);
+  // Bytes of a next request may have come with the last one (pipelining).
+  if (!adopted.draining && !adopted.buffer.empty()) advance(adopted);
+}
+
+// At the limit, a new connection closes the oldest one still waiting for a
+// request: a crowd of idle or trickling clients cannot keep a new one out.
+void GuardedServer::make_room() {
+  std::size_t answering;
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    answering = answering_;
+  }
+  while (!waiting_.empty() && waiting_.size() + answering >= settings_.max_connections) {
+    auto oldest = std::min_element(waiting_.begin(), waiting_.end(), [](const auto& a, const auto& b) {
+      return a.second->sequence < b.second->sequence;
+    });
+    close_connection(oldest->first);
+  }
+}
+
+void GuardedServer::close_connection(int fd) {
+  auto found = waiting_.find(fd);
+  if (found == waiting_.end()) return;
+  if (found->second->reserved > 0) {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    buffered_bytes_ -= found->second->reserved;
+  }
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::close(fd);
+  waiting_.erase(found);
+}
+
+void GuardedServer::on_readable(Connection& connection) {
+  const int fd = connection.fd;
+  char chunk[kReadChunk];
+  std::size_t taken = 0;
+  while (taken < kReadPerEvent) {
+    // Only what the request needs is read: the rest waits in the socket.
+    std::size_t wanted = kReadChunk;
+    if (!connection.draining && connection.head) {
+      const std::size_t needed = connection.head->head_bytes + connection.body_length;
+      if (connection.buffer.size() >= needed) break;
+      wanted = std::min(wanted, needed - connection.buffer.size());
+    }
+    const ssize_t count = ::recv(fd, chunk, wanted, 0);
+    if (count > 0) {
+      taken += static_cast<std::size_t>(count);
+      if (!connection.draining) connection.buffer.append(chunk, static_cast<std::size_t>(count));
+      if (!connection.draining && !connection.head) {
+        advance(connection);  // may refuse, answer or close: look it up again
+        if (waiting_.find(fd) == waiting_.end()) return;
+      }
+      continue;
+    }
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (count == 0 && !connection.draining) {
+      // The client finished sending: a whole request in the buffer is still
+      // answered (the next read sees the end again and closes).
+      advance(connection);
+      if (waiting_.find(fd) == waiting_.end()) return;
+    }
+    close_connection(fd);  // end of input, or an error: the client is gone
+    return;
+  }
+  if (!connection.draining) advance(connection);
+}
+
+void GuardedServer::advance(Connection& connection) {
+  const Clock::time_point now = Clock::now();
+  if (!connection.started_set && !connection.buffer.empty()) {
+    // The whole request must arrive within the timeout of its first byte.
+    connection.started = now;
+    connection.started_set = true;
+    connection.deadline = now + settings_.timeout;
+  }
+  if (!connection.head) {
+    connection.buffer.erase(0, std::min(leading_blank_lines(connection.buffer), connection.buffer.size()));
+    if (connection.buffer.empty()) return;
+    Framing framing = frame_request(connection.buffer, settings_.limits, settings_.max_body);
+    if (framing.state == FramingState::incomplete) return;
+    if (framing.state == FramingState::rejected) {
+      refuse(connection, framing.status, framing.reason);
+      return;
+    }
+    connection.head = std::move(framing.head);
+    const RequestHead& head = *connection.head;
+    const bool body_read = head.content_length > 0 && takes_body_(head.method, target_path(head.target));
+    connection.body_length = body_read ? head.content_length : 0;
+    connection.close_after = head.content_length > 0 && !body_read;
+    if (connection.body_length > 0) {
+      std::lock_guard<std::mutex> lock(handoff_mutex_);
+      if (buffered_bytes_ + connection.body_length > settings_.max_buffered) {
+        connection.head.reset();
+      } else {
+        buffered_bytes_ += connection.body_length;
+        connection.reserved = connection.body_length;
+      }
+    }
+    if (!connection.head) {
+      refuse(connection, 503, "too many request bodies in progress; try again shortly",
+             "Retry-After: 1\r\n");
+      return;
+    }
+  }
+  const RequestHead& head = *connection.head;
+  const std::size_t needed = head.head_bytes + connection.body_length;
+  if (connection.buffer.size() >= needed) {
+    dispatch(connection);
+    return;
+  }
+  if (head.expects_continue && !connection.continue_sent) {
+    static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    ::send(connection.fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    connection.continue_sent = true;
+  }
+}
+
+void GuardedServer::dispatch(Connection& connection) {
+  const RequestHead& head = *connection.head;
+  const bool sent_length = !head.field("Content-Length").empty();
+  std::string request = head.rewrite(connection.body_length, sent_length || connection.body_length > 0);
+  request.append(connection.buffer, head.head_bytes, connection.body_length);
+  connection.buffer.erase(0, head.head_bytes + connection.body_length);
+  if (connection.close_after) connection.buffer.clear();
+
+  const int fd = connection.fd;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  auto found = waiting_.find(fd);
+  ConnectionPtr owned = std::move(found->second);
+  waiting_.erase(found);
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    ++answering_;
+  }
+  // std::function needs a copyable callable: the connection travels as a raw
+  // pointer and is owned again at once on the worker.
+  Connection* raw = owned.release();
+  workers_.enqueue([this, raw, request = std::move(request)]() mutable {
+    answer(ConnectionPtr(raw), std::move(request));
+  });
+}
+
+void GuardedServer::answer(ConnectionPtr connection, std::string request) {
+  current_request_started = connection->started;
+  BufferedStream stream(connection->fd, std::move(request), Clock::now() + settings_.timeout,
+                        connection->remote_ip, connection->remote_port);
+  bool stopping;
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    stopping = stopping_;
+  }
+  ++connection->served;
+  const bool close = stopping || connection->close_after || connection->head->wants_close ||
+                     connection->served >= kMaxRequestsPerConnection;
+  bool closed_by_client = false;
+  try {
+    process_request(stream, close, closed_by_client, nullptr);
+  } catch (...) {
+    // Nothing thrown while answering may end the process: drop the connection.
+    closed_by_client = true;
+  }
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    buffered_bytes_ -= connection->reserved;
+    --answering_;
+    stopping = stopping_;
+  }
+  connection->reserved = 0;
+  const bool unread_input = connection->close_after;
+  connection->head.reset();
+  connection->body_length = 0;
+  connection->close_after = false;
+  connection->continue_sent = false;
+  connection->started_set = false;
+  if (stream.failed() || stopping) {
+    ::close(connection->fd);
+    return;
+  }
+  if (close || closed_by_client) {
+    if (!unread_input) {
+      ::shutdown(connection->fd, SHUT_WR);
+      ::close(connection->fd);
+      return;
+    }
+    ::shutdown(connection->fd, SHUT_WR);
+    connection->draining = true;
+    connection->buffer.clear();
+    connection->deadline = Clock::now() + kDrainTime;
+  } else {
+    connection->deadline = Clock::now() + settings_.keep_alive;
+  }
+  give_back(std::move(connection));
+}
+
+void GuardedServer::give_back(ConnectionPtr connection) {
+  {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    if (stopping_) {
+      ::close(connection->fd);
+      return;
+    }
+    handed_in_.push_back(std::move(connection));
+  }
+  wake_reader();
+}
+
+void GuardedServer::refuse(Connection& connection, int status, const std::string& reason,
+                           const std::string& extra_headers) {
+  const Clock::time_point now = Clock::now();
+  RefusedRequest refused{status, reason, "", "", connection.remote_ip,
+                         std::chrono::duration<double>(now - (connection.started_set ? connection.started : now)).count()};
+  if (connection.head) {
+    refused.method = connection.head->method;
+    refused.path = target_path(connection.head->target);
+  } else if (connection.buffer.find('\n') != std::string::npos) {
+    // The request line was read even if what followed was not.
+    const std::string line = connection.buffer.substr(0, connection.buffer.find('\n'));
+    const std::size_t space = line.find(' ');
+    if (space != std::string::npos) {
+      refused.method = line.substr(0, space);
+      const std::size_t end = line.find(' ', space + 1);
+      refused.path = target_path(line.substr(space + 1, end == std::string::npos ? std::string::npos : end - space - 1));
+    }
+  }
+  const std::string body = on_refused_(refused);
+  const std::string text = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+                           "\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\nConnection: close\r\n" +
+                           extra_headers + "\r\n" + body;
+  // A few hundred bytes into a socket's empty send buffer: never blocks.
+  ::send(connection.fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  drain_then_close(connection, now);
+}
+
+void GuardedServer::drain_then_close(Connection& connection, Clock::time_point now) {
+  ::shutdown(connection.fd, SHUT_WR);
+  if (connection.reserved > 0) {
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    buffered_bytes_ -= connection.reserved;
+    connection.reserved = 0;
+  }
+  connection.draining = true;
+  connection.head.reset();
+  connection.buffer.clear();
+  connection.buffer.shrink_to_fit();
+  connection.deadline = now + kDrainTime;
+}
+
+void GuardedServer::expire(Clock::time_point now) {
+  std::vector<int> late;
+  for (const auto& [fd, connection] : waiting_) {
+    if (connection->deadline <= now) late.push_back(fd);
+  }
+  for (int fd : late) {
+    Connection& connection = *waiting_.at(fd);
+    if (connection.draining || !connection.started_set) {
+      close_connection(fd);  // idle, or answered already
+    } else {
+      refuse(connection, 408,
+             "the request did not arrive within " + std::to_string(settings_.timeout.count()) + " s");
+    }
+  }
+}

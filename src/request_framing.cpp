@@ -1,0 +1,236 @@
+#include "request_framing.hpp"
+
+#include <algorithm>
+
+#include "text.hpp"
+
+namespace {
+
+// RFC 9110 §5.6.2 token characters (method and field names).
+bool is_tchar(unsigned char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+bool is_token(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+}
+
+// Field values: visible characters, space, tab and obs-text; no other control.
+bool is_field_value(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c == '\t' || (c >= 0x20 && c != 0x7F);
+  });
+}
+
+// The request target: visible ASCII only (anything else is percent-encoded).
+bool is_target(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char ch) {
+           const auto c = static_cast<unsigned char>(ch);
+           return c > 0x20 && c < 0x7F;
+         });
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+Framing reject(int status, std::string reason) {
+  Framing framing;
+  framing.state = FramingState::rejected;
+  framing.status = status;
+  framing.reason = std::move(reason);
+  return framing;
+}
+
+// Content-Length: one number, or a list of the same number ("5, 5", which
+// RFC 9110 §8.6 lets a recipient take as 5). Sets `value`; false if malformed.
+bool parse_content_length(std::string_view text, unsigned long long& value, bool& too_large) {
+  bool first = true;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view item = trim(text.substr(start, comma - start));
+    if (item.empty() || !std::all_of(item.begin(), item.end(),
+                                     [](char c) { return c >= '0' && c <= '9'; })) {
+      return false;
+    }
+    unsigned long long number = 0;
+    for (char c : item) {
+      if (number > (~0ULL - 9) / 10) {
+        too_large = true;
+        return true;
+      }
+      number = number * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (!first && number != value) return false;
+    value = number;
+    first = false;
+    start = comma + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string RequestHead::field(std::string_view name) const {
+  for (const auto& [key, value] : fields) {
+    if (equals_ignoring_case(key, name)) return value;
+  }
+  return {};
+}
+
+std::string RequestHead::rewrite(std::size_t body_length, bool with_length) const {
+  // Framing fields are ours now: the body is exactly `body_length` bytes.
+  static const char* const framing[] = {"content-length", "transfer-encoding", "expect",
+                                        "content-encoding"};
+  std::string text = method + " " + target + " " + version + "\r\n";
+  for (const auto& [name, value] : fields) {
+    const auto matches = [&name = name](std::string_view other) {
+      return equals_ignoring_case(name, other);
+    };
+    if (std::any_of(std::begin(framing), std::end(framing), matches)) continue;
+    text += name + ": " + value + "\r\n";
+  }
+  if (with_length) text += "Content-Length: " + std::to_string(body_length) + "\r\n";
+  return text + "\r\n";
+}
+
+std::size_t leading_blank_lines(std::string_view bytes) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    if (bytes[at] == '\n') {
+      ++at;
+    } else if (bytes[at] == '\r' && at + 1 < bytes.size() && bytes[at + 1] == '\n') {
+      at += 2;
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::size_t max_body) {
+  std::size_t at = leading_blank_lines(bytes);
+  if (at > limits.max_line) return reject(400, "too many empty lines before the request");
+
+  // Lines up to the blank one that ends the head.
+  std::vector<std::string_view> lines;
+  for (;;) {
+    const std::size_t newline = bytes.find('\n', at);
+    if (newline == std::string_view::npos) {
+      const std::size_t pending = bytes.size() - at;
+      if (pending > limits.max_line) {
+        return lines.empty() ? reject(414, "request line longer than " +
+                                               std::to_string(limits.max_line) + " bytes")
+                             : reject(431, "header line longer than " +
+                                               std::to_string(limits.max_line) + " bytes");
+      }
+      if (bytes.size() > limits.max_head) {
+        return reject(431, "request head longer than " + std::to_string(limits.max_head) +
+                               " bytes");
+      }
+      return {};  // incomplete
+    }
+    std::string_view line = bytes.substr(at, newline - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    at = newline + 1;
+    if (line.size() > limits.max_line) {
+      return lines.empty() ? reject(414, "request line longer than " +
+                                             std::to_string(limits.max_line) + " bytes")
+                           : reject(431, "header line longer than " +
+                                             std::to_string(limits.max_line) + " bytes");
+    }
+    if (at > limits.max_head) {
+      return reject(431, "request head longer than " + std::to_string(limits.max_head) + " bytes");
+    }
+    if (line.empty()) break;
+    if (line.find('\r') != std::string_view::npos) return reject(400, "a bare CR in the head");
+    lines.push_back(line);
+    if (lines.size() > limits.max_headers + 1) {
+      return reject(431, "more than " + std::to_string(limits.max_headers) + " header fields");
+    }
+  }
+  if (lines.empty()) return reject(400, "no request line");
+
+  Framing framing;
+  RequestHead& head = framing.head;
+  head.head_bytes = at;
+
+  // Request line: method SP target SP version, single spaces.
+  const std::string_view request_line = lines[0];
+  const std::size_t first_space = request_line.find(' ');
+  const std::size_t last_space = request_line.rfind(' ');
+  if (first_space == std::string_view::npos || first_space == last_space) {
+    return reject(400, "malformed request line");
+  }
+  const std::string_view method = request_line.substr(0, first_space);
+  const std::string_view target =
+      request_line.substr(first_space + 1, last_space - first_space - 1);
+  const std::string_view version = request_line.substr(last_space + 1);
+  if (!is_token(method) || method.size() > 32) return reject(400, "malformed request method");
+  if (!is_target(target)) return reject(400, "malformed request target");
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+    if (version.size() == 8 && version.substr(0, 5) == "HTTP/") {
+      return reject(505, "only HTTP/1.0 and HTTP/1.1 are served");
+    }
+    return reject(400, "malformed request line");
+  }
+  head.method = std::string(method);
+  head.target = std::string(target);
+  head.version = std::string(version);
+
+  bool has_length = false;
+  unsigned long long length = 0;
+  std::string connection_options;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    if (line.front() == ' ' || line.front() == '\t') {
+      return reject(400, "folded header lines are not accepted");
+    }
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return reject(400, "a header line without ':'");
+    const std::string_view name = line.substr(0, colon);
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (!is_token(name)) return reject(400, "malformed header name");
+    if (!is_field_value(value)) return reject(400, "a control character in a header value");
+
+    if (equals_ignoring_case(name, "content-length")) {
+      unsigned long long this_length = 0;
+      bool too_large = false;
+      if (!parse_content_length(value, this_length, too_large)) {
+        return reject(400, "Content-Length is not one whole number");
+      }
+      if (too_large) return reject(413, "request body too large");
+      if (has_length && this_length != length) {
+        return reject(400, "two different Content-Length values");
+      }
+      has_length = true;
+      length = this_length;
+    } else if (equals_ignoring_case(name, "transfer-encoding")) {
+      return reject(411, "send the body with Content-Length, not chunked");
+    } else if (equals_ignoring_case(name, "content-encoding")) {
+      if (!equals_ignoring_case(value, "identity")) {
+        return reject(415, "Content-Encoding '" + std::string(value) +
+                               "' is not accepted: send the body uncompressed");
+      }
+    } else if (equals_ignoring_case(name, "expect")) {
+      head.expects_continue = equals_ignoring_case(value, "100-continue");
+    } else if (equals_ignoring_case(name, "connection")) {
+      connection_options += ascii_lower(value) + ",";
+    }
+    head.fields.emplace_back(std::string(name), std::string(value));
+  }
+  if (length > max_body) return reject(413, "request body too large");
+  head.content_length = static_cast<std::size_t>(length);
+  const bool keep_alive = connection_options.find("keep-alive") != std::string::npos;
+  head.wants_close = connection_options.find("close") != std::string::npos ||
+                     (head.version == "HTTP/1.0" && !keep_alive);
+  framing.state = FramingState::complete;
+  return framing;
+}

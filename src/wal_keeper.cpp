@@ -1,0 +1,56 @@
+#include "wal_keeper.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+
+#include "log.hpp"
+
+namespace {
+
+// How long a checkpoint waits for readers of older snapshots (a report reads
+// for about a second) before it gives up until the next check.
+constexpr int kCheckpointWaitMs = 5000;
+
+}  // namespace
+
+WalKeeper::WalKeeper(const std::string& db_path, std::uintmax_t max_bytes,
+                     std::chrono::milliseconds check_every)
+    : db_(db_path), max_bytes_(max_bytes), thread_([this, check_every] { run(check_every); }) {}
+
+WalKeeper::~WalKeeper() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+bool WalKeeper::check() {
+  std::error_code missing;
+  const std::uintmax_t bytes = std::filesystem::file_size(db_.path() + "-wal", missing);
+  if (missing || bytes <= max_bytes_) return false;
+  db_.sql().setBusyTimeout(kCheckpointWaitMs);
+  SQLite::Statement checkpoint(db_.sql(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  checkpoint.executeStep();
+  const bool busy = checkpoint.getColumn(0).getInt() != 0;
+  if (busy) {
+    log_warning("write-ahead log at " + std::to_string(bytes >> 20) +
+                " MiB: readers kept the checkpoint from finishing; trying again shortly");
+  }
+  return !busy;
+}
+
+void WalKeeper::run(std::chrono::milliseconds check_every) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!wake_.wait_for(lock, check_every, [this] { return stopping_; })) {
+    lock.unlock();
+    try {
+      check();
+    } catch (const std::exception& error) {
+      log_error(std::string("checkpoint failed: ") + error.what(), {{"error", error.what()}});
+    }
+    lock.lock();
+  }
+}
