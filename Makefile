@@ -13,7 +13,8 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2
 
-.PHONY: all deps build test-deps package run test test-asan fuzz bench load fmt clean demo-fixtures
+.PHONY: all deps build build-server test-deps package run test test-asan fuzz bench load fmt clean \
+        demo-fixtures fresh-check
 
 all: build
 
@@ -34,7 +35,11 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# The server binary alone: what `make run` needs (the tests are not built).
+build-server: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target uptime-monitor
+
+run: build-server
 	./$(BUILD)/uptime-monitor serve --db $(DB) --data $(DEMO_DATA) --port $(PORT)
 
 test: build test-deps package
@@ -43,16 +48,19 @@ test: build test-deps package
 # What the tests need beyond the build: Debian's chromium and prometheus (for
 # promtool), node and npm (unless a node with its own npm is there already),
 # and playwright-core (pinned in tests/browser/package-lock.json) from the npm
-# registry into $(BUILD)/browser.
+# registry into $(BUILD)/browser. When the npm registry cannot be reached the
+# browser test reports itself skipped, with the reason, and the rest run.
 test-deps: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="chromium prometheus"
 	@command -v npm > /dev/null || $(MAKE) --no-print-directory deps PACKAGES="nodejs npm"
 	@mkdir -p $(BUILD)/browser
 	@cp tests/browser/package.json tests/browser/package-lock.json $(BUILD)/browser/
-	cd $(BUILD)/browser && npm ci --no-audit --no-fund --loglevel=error
+	@cd $(BUILD)/browser && npm ci --no-audit --no-fund --loglevel=error \
+	  || echo "make test-deps: npm ci failed (is the npm registry reachable?): the browser test will be skipped" >&2
 
 # The Debian package: $(BUILD)/uptime-monitor_<version>_<arch>.deb (CPack).
 package: build
+	@$(MAKE) --no-print-directory deps PACKAGES="file dpkg-dev"
 	cd $(BUILD) && cpack -G DEB
 
 # The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer:
@@ -76,7 +84,8 @@ FUZZ_SEED    ?= 0
 fuzz: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev"
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPTIME_FUZZ=ON
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv_rows fuzz_timestamp fuzz_json_ingest fuzz_business_hours
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv_rows fuzz_timestamp fuzz_json_ingest fuzz_business_hours \
+	  fuzz_request_framing fuzz_http_request
 	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 # Speed at scale: data sets cached in $BENCH_CACHE (default /var/tmp/uptime-monitor-bench),
@@ -94,9 +103,18 @@ load: build
 demo-fixtures: build
 	./$(BUILD)/uptime-monitor generate --stores 100 --days 8 --seed 7 --out $(DEMO_DATA)
 
+# A new machine, as a newcomer would have it: a minbase Debian 12 root made
+# with debootstrap from the package source apt uses here, trusting the same
+# certificates, where the README's set-up lines, `make run` and `make test`
+# run on a clean clone of HEAD. Slow (10-20 minutes): run it whenever the
+# dependencies or the Makefile change. FRESH_ROOT (default
+# /var/tmp/uptime-monitor-fresh) is made anew each time.
+fresh-check:
+	tests/fresh/check.sh
+
 fmt:
 	@$(MAKE) --no-print-directory deps PACKAGES=clang-format
-	clang-format -i main.cpp src/*.cpp src/*.hpp tests/*.cpp
+	clang-format -i main.cpp src/*.cpp src/*.hpp tests/*.cpp tests/fuzz/*.cpp
 
 clean:
 	rm -rf $(BUILD)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make load: for LOAD_SECONDS (default 60), all at once on loopback: wrk on
 # GET /get_report/<id>, GET /healthz, POST /ingest/status (new polls) and
-# POST /trigger_report. Reports requests/s, p99 latency, errors and the
-# server's peak RSS; checks that every poll acknowledged is stored and that
+# POST /trigger_report. Reports requests/s, p99 latency, errors, the
+# server's RSS (peak and at the end) and the write-ahead log's size (largest
+# seen, sampled each second, and at the end); checks that every poll acknowledged is stored and that
 # nothing failed but by design (429 when the report queue is full). Writes the
 # table into BENCHMARKS.md.
 set -euo pipefail
@@ -24,10 +25,20 @@ wrk -t1 -c8 -d"$D" --latency "$BASE/get_report/$ID" > "$WORK/get_report" &
 wrk -t1 -c4 -d"$D" --latency "$BASE/healthz" > "$WORK/healthz" &
 wrk -t2 -c4 -d"$D" --latency -s bench/load/ingest.lua "$BASE/ingest/status" > "$WORK/ingest" &
 wrk -t1 -c2 -d"$D" --latency -s bench/load/trigger.lua "$BASE/trigger_report" > "$WORK/trigger" &
-wait %2 %3 %4 %5 2>/dev/null || wait
+WRKS=$(jobs -p | tail -4)
+wal_bytes() { stat -c %s "$WORK/u.db-wal" 2>/dev/null || echo 0; }
+WAL_MAX=0
+while kill -0 $WRKS 2>/dev/null; do
+  w=$(wal_bytes); [ "$w" -gt "$WAL_MAX" ] && WAL_MAX=$w
+  sleep 1
+done
+wait $WRKS 2>/dev/null || true
 sleep 1
 POLLS_AFTER=$(polls)
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+RSS_END_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+WAL_END=$(wal_bytes)
+DB_BYTES=$(stat -c %s "$WORK/u.db")
 kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
 
 rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
@@ -59,7 +70,9 @@ STORED=$((POLLS_AFTER - POLLS_BEFORE))
   echo "| POST /trigger_report, 2 connections | $(rps "$WORK/trigger") | $(p99 "$WORK/trigger") | $TRIGGER_OTHER (and $TRIGGER_429 × 429 by design, $TRIGGER_OK accepted) |"
   echo
   echo "Polls sent: $SENT, acknowledged (200): $ACKED, stored: $STORED — requests still in flight when"
-  echo "wrk stopped may land unacknowledged. Server peak RSS: $((RSS_KB / 1024)) MB."
+  echo "wrk stopped may land unacknowledged. Server RSS: peak $((RSS_KB / 1024)) MB, $((RSS_END_KB / 1024)) MB"
+  echo "after the run. Write-ahead log: at most $((WAL_MAX / 1048576)) MB during the run (sampled each"
+  echo "second), $((WAL_END / 1048576)) MB after it, beside a $((DB_BYTES / 1048576)) MB database."
 } > "$WORK/load.md"
 cat "$WORK/load.md"
 
@@ -76,6 +89,9 @@ status=0
 # Nothing lost (every acknowledged poll is stored), nothing invented.
 [ "$ACKED" -le "$STORED" ] && [ "$STORED" -le "$SENT" ] ||
   { echo "polls: $ACKED acknowledged, $STORED stored, $SENT sent" >&2; status=1; }
+# The write-ahead log stays bounded (checkpointed past 64 MiB; some growth
+# between checks is expected).
+[ "$WAL_MAX" -le $((256 << 20)) ] || { echo "write-ahead log grew to $WAL_MAX bytes" >&2; status=1; }
 for f in get_report healthz; do
   [ "$(errors "$WORK/$f")" = 0 ] || { echo "errors on $f" >&2; status=1; }
 done

@@ -287,6 +287,13 @@ const Route* HttpApi::find_route(const std::string& method, const std::string& p
   return nullptr;
 }
 
+std::string HttpApi::label_of(const std::string& path) const {
+  for (const Route& route : routes_) {
+    if (std::regex_match(path, route.regex)) return route.label;
+  }
+  return "other";
+}
+
 std::string HttpApi::allowed_methods(const std::string& path) const {
   std::vector<std::string> methods;
   for (const Route& route : routes_) {
@@ -307,9 +314,8 @@ bool HttpApi::takes_body(const std::string& method, const std::string& path) con
 }
 
 std::string HttpApi::refused(const RefusedRequest& request) {
-  const Route* route = find_route(request.method, request.path);
-  metrics_.observe_request(route ? route->label : "other", method_label(request.method),
-                           request.status, request.seconds);
+  metrics_.observe_request(label_of(request.path), method_label(request.method), request.status,
+                           request.seconds);
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.1f ms", request.seconds * 1000);
   json fields = json::object();
@@ -590,8 +596,7 @@ void HttpApi::install(httplib::Server& server) {
     const double ms = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - GuardedServer::request_started())
                           .count();
-    const Route* route = find_route(request.method, request.path);
-    metrics_.observe_request(route ? route->label : "other", method_label(request.method),
+    metrics_.observe_request(label_of(request.path), method_label(request.method),
                              response.status, ms / 1000);
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f ms", ms);

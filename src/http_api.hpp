@@ -54,6 +54,8 @@ class HttpApi {
   const std::vector<Route>& routes() const { return routes_; }
   // The route for `method` on `path` (HEAD looks up GET), or nullptr.
   const Route* find_route(const std::string& method, const std::string& path) const;
+  // The metrics label of the first route whose pattern matches `path`, or "other".
+  std::string label_of(const std::string& path) const;
   // "GET, HEAD, OPTIONS" ...: the methods some route answers on `path`; "" if none.
   std::string allowed_methods(const std::string& path) const;
 

@@ -54,6 +54,7 @@ const char* reason_phrase(int status) {
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
     case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
@@ -171,6 +172,9 @@ GuardedServer::GuardedServer(
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
   // Accepting only hands the socket over: one thread is plenty.
   new_task_queue = [] { return new ElasticThreadPool(1, 2); };
+  // What httplib writes in "Keep-Alive:" must be what the reader does.
+  set_keep_alive_timeout(settings_.keep_alive.count());
+  set_keep_alive_max_count(kMaxRequestsPerConnection);
   reader_ = std::thread([this] { run_reader(); });
 }
 
@@ -182,11 +186,6 @@ GuardedServer::~GuardedServer() {
 
 Clock::time_point GuardedServer::request_started() {
   return current_request_started;
-}
-
-std::size_t GuardedServer::open_connections() const {
-  std::lock_guard<std::mutex> lock(handoff_mutex_);
-  return answering_ + waiting_.size();
 }
 
 void GuardedServer::close_connections() {

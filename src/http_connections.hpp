@@ -66,9 +66,6 @@ class GuardedServer : public httplib::Server {
   // When the first byte of the request this thread is answering arrived.
   static std::chrono::steady_clock::time_point request_started();
 
-  // Open connections right now (for tests and metrics).
-  std::size_t open_connections() const;
-
  protected:
   bool process_and_close_socket(socket_t socket) override;
 

@@ -345,6 +345,7 @@ JsonRows read_json_rows(Dataset dataset, const std::string& json_text) {
   if (rows.error.empty() && rows.rows.empty()) {
     rows.error = "the body must be a non-empty JSON array of objects";
   }
+  if (!rows.error.empty()) rows = JsonRows{rows.error, {}, {}};
   return rows;
 }
 

@@ -174,6 +174,11 @@ Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::
       request_line.substr(first_space + 1, last_space - first_space - 1);
   const std::string_view version = request_line.substr(last_space + 1);
   if (!is_token(method) || method.size() > 32) return reject(400, "malformed request method");
+  static const std::string_view kMethods[] = {"GET",   "HEAD",    "POST",  "PUT",  "DELETE",
+                                              "PATCH", "OPTIONS", "TRACE", "CONNECT"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
+    return reject(501, "method '" + std::string(method) + "' is not implemented");
+  }
   if (!is_target(target)) return reject(400, "malformed request target");
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
     if (version.size() == 8 && version.substr(0, 5) == "HTTP/") {

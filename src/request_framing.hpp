@@ -53,7 +53,8 @@ struct Framing {
 
 // Reads the head at the start of `bytes` (empty lines before a request line
 // are skipped, as RFC 9112 §2.2 allows). Bare LF line ends are accepted.
-// Rejects: a malformed request line or header, a line or head over the
+// Rejects: a malformed request line or header, a method that is not one of
+// HTTP's own (501), a line or head over the
 // limits, Transfer-Encoding (a body must come with Content-Length), two
 // different Content-Length values or one that is not a number, a body over
 // `max_body`, and any Content-Encoding but identity (bodies are never

@@ -96,7 +96,7 @@ json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolatio
     body["outages"].push_back(std::move(item));
   }
   for (const LocalDayStart& day : local_day_starts(zone, week->begin, week->end)) {
-    body["days"].push_back({{"date", date::format("%F", day.date)},
+    body["days"].push_back({{"date", format_date(date::year_month_day{day.date})},
                             {"weekday", date::format("%a", day.date)},
                             {"start", utc_text(day.begins)}});
   }

@@ -72,5 +72,7 @@ std::string format_local(const date::time_zone* zone, FineInstant instant) {
   char zone_suffix[8];
   std::snprintf(zone_suffix, sizeof zone_suffix, "%c%02d:%02d", offset < offset.zero() ? '-' : '+',
                 static_cast<int>(minutes.count() / 60), static_cast<int>(minutes.count() % 60));
-  return date::format("%Y-%m-%dT%H:%M:%S", local.get_local_time()) + zone_suffix;
+  const auto day = date::floor<date::days>(local.get_local_time());
+  return format_date(date::year_month_day{day}) +
+         date::format("T%H:%M:%S", local.get_local_time() - day) + zone_suffix;
 }

@@ -34,6 +34,7 @@ std::optional<Instant> parse_timestamp(std::string_view text) {
   const char separator = text[10];
   if (separator != ' ' && separator != 'T') return std::nullopt;
   if (!clock_fields_ok(hour, minute, second)) return std::nullopt;
+  if (year == 0) return std::nullopt;  // years are 0001-9999, as SPEC §7 writes dates
 
   std::size_t pos = 19;
   std::int64_t micros = 0;
@@ -95,20 +96,29 @@ std::optional<std::chrono::seconds> parse_length(std::string_view text) {
   }
 }
 
+std::string format_date(date::year_month_day ymd) {
+  const int year = static_cast<int>(ymd.year());
+  char text[32];
+  if (year >= 1 && year <= 9999) {
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+  } else {
+    std::snprintf(text, sizeof text, "%c%04d-%02u-%02u", year < 0 ? '-' : '+',
+                  year < 0 ? -year : year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+  }
+  return text;
+}
+
 std::string format_timestamp(Instant instant) {
   const auto day = date::floor<date::days>(instant);
-  const date::year_month_day ymd{day};
-  const int year = static_cast<int>(ymd.year());
-  if (year >= 1 && year <= 9999) return date::format("%FT%TZ", instant);
-  // date::format writes such years with fewer or more digits and no sign.
   const date::hh_mm_ss<std::chrono::microseconds> time{instant - day};
-  char text[64];
-  std::snprintf(text, sizeof text, "%c%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", year < 0 ? '-' : '+',
-                year < 0 ? -year : year, static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+  char clock[32];
+  std::snprintf(clock, sizeof clock, "T%02d:%02d:%02d.%06lldZ",
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()),
                 static_cast<long long>(time.subseconds().count()));
-  return text;
+  return format_date(date::year_month_day{day}) + clock;
 }
 
 std::string format_time_of_day(std::chrono::seconds since_midnight) {

@@ -95,6 +95,12 @@ TEST_CASE("store ids: 1-64 bytes, no control characters, kept exactly", "[record
   CHECK(zone.store_id == " padded ");
 }
 
+TEST_CASE("store ids must be UTF-8 text", "[records]") {
+  CHECK(check_store_id("caf\xc3\xa9").empty());
+  CHECK(check_store_id("\xff") == "store_id is not valid UTF-8 text");
+  CHECK(check_store_id("a\xc3\x28") == "store_id is not valid UTF-8 text");
+}
+
 TEST_CASE("dayOfWeek is one digit 0-6, times have two-digit fields", "[records]") {
   const auto columns =
       columns_for(Dataset::hours, {"store_id", "dayOfWeek", "start_time_local", "end_time_local"});

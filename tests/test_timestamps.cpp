@@ -57,6 +57,7 @@ TEST_CASE("malformed timestamps are rejected", "[timestamps]") {
       "2023-13-01 12:00:00",          // month 13
       "2023-00-10 12:00:00",          // month 0
       "2023-01-00 12:00:00",          // day 0
+      "0000-02-22 12:09:39",          // year 0
       "2023-01-22 12:09:39.1234567",  // 7 fraction digits
       "2023-01-22 12:09:39.",         // dot without digits
       "2023-01-22 12:09:39. UTC",     // dot without digits
@@ -100,4 +101,23 @@ TEST_CASE("instants format as ISO 8601 with six fraction digits", "[timestamps]"
   CHECK(format_time_of_day(std::chrono::seconds{34200}) == "09:30:00");
   // What is printed parses back to the same instant.
   CHECK(*parse_timestamp(format_timestamp(from_micros(kBase + 7))) == from_micros(kBase + 7));
+}
+
+TEST_CASE("years outside 0001-9999 format as ISO 8601 expanded years", "[timestamps]") {
+  const Instant year_one = *parse_timestamp("0001-01-03 12:00:00");
+  CHECK(format_timestamp(year_one) == "0001-01-03T12:00:00.000000Z");
+  CHECK(format_timestamp(year_one - date::days{7}) == "+0000-12-27T12:00:00.000000Z");
+  CHECK(format_timestamp(year_one - date::days{400}) == "-0001-11-30T12:00:00.000000Z");
+  const Instant last = *parse_timestamp("9999-12-31 23:59:59.999999");
+  CHECK(format_timestamp(last + std::chrono::microseconds{1}) == "+10000-01-01T00:00:00.000000Z");
+}
+
+TEST_CASE("lengths are a positive whole number of s, m or h", "[timestamps]") {
+  CHECK(parse_length("90s") == std::chrono::seconds{90});
+  CHECK(parse_length("15m") == std::chrono::minutes{15});
+  CHECK(parse_length("2h") == std::chrono::hours{2});
+  for (const char* bad : {"", "h", "0h", "-1h", "+1h", "1.5h", "1 h", "1d", "1H", "60", "h1"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_length(bad));
+  }
 }

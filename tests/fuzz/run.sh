@@ -9,7 +9,7 @@ SECONDS_EACH=$2
 SEED=${3:-0}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$BUILD/artifacts"
-for name in csv_rows timestamp json_ingest business_hours; do
+for name in csv_rows timestamp json_ingest business_hours request_framing http_request; do
   scratch=$(mktemp -d)
   log="$BUILD/artifacts/$name.log"
   status=0
