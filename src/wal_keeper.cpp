@@ -9,8 +9,10 @@
 namespace {
 
 // How long a checkpoint waits for readers of older snapshots (a report reads
-// for about a second) before it gives up until the next check.
-constexpr int kCheckpointWaitMs = 5000;
+// for about a second) before it gives up until the next check: kTries tries
+// of up to kTryWaitMs each.
+constexpr int kTryWaitMs = 100;
+constexpr int kTries = 50;
 
 }  // namespace
 
@@ -31,15 +33,19 @@ bool WalKeeper::check() {
   std::error_code missing;
   const std::uintmax_t bytes = std::filesystem::file_size(db_.path() + "-wal", missing);
   if (missing || bytes <= max_bytes_) return false;
-  db_.sql().setBusyTimeout(kCheckpointWaitMs);
-  SQLite::Statement checkpoint(db_.sql(), "PRAGMA wal_checkpoint(TRUNCATE)");
-  checkpoint.executeStep();
-  const bool busy = checkpoint.getColumn(0).getInt() != 0;
-  if (busy) {
-    log_warning("write-ahead log at " + std::to_string(bytes >> 20) +
-                " MiB: readers kept the checkpoint from finishing; trying again shortly");
+  // Many short tries rather than one long wait: a try waits on the read
+  // slots it saw in use when it began, and a busy reader may take the same
+  // slot again and again at its new snapshot; a fresh try sees that the slot
+  // no longer holds old data.
+  db_.sql().setBusyTimeout(kTryWaitMs);
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    SQLite::Statement checkpoint(db_.sql(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    checkpoint.executeStep();
+    if (checkpoint.getColumn(0).getInt() == 0) return true;
   }
-  return !busy;
+  log_warning("write-ahead log at " + std::to_string(bytes >> 20) +
+              " MiB: readers kept the checkpoint from finishing; trying again shortly");
+  return false;
 }
 
 void WalKeeper::run(std::chrono::milliseconds check_every) {
