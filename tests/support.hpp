@@ -9,6 +9,7 @@
 
 #include "business_hours.hpp"
 #include "database.hpp"
+#include "database_figures.hpp"
 #include "ingest.hpp"
 #include "timestamps.hpp"
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "json_text.hpp"
 #include "text.hpp"
 
 TEST_CASE("UTF-8: well-formed text passes, anything else fails", "[text]") {

@@ -16,7 +16,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "ingest.hpp"
 #include "store_keys.hpp"
 #include "timestamps.hpp"
 
@@ -29,8 +28,14 @@
 // Among polls with the same identity the first one kept wins.
 class PollWriter {
  public:
-  // `summary` gets loaded/duplicates/conflicts; it is the writer's until finish().
-  PollWriter(SQLite::Database& db, ImportSummary& summary);
+  // What happened to the polls added, as SPEC §1 counts them.
+  struct Counts {
+    std::size_t loaded = 0;      // new polls written
+    std::size_t duplicates = 0;  // already known with the same status
+    std::size_t conflicts = 0;   // already known with another status (the first kept wins)
+  };
+
+  explicit PollWriter(SQLite::Database& db);
   ~PollWriter();
 
   PollWriter(const PollWriter&) = delete;
@@ -38,8 +43,9 @@ class PollWriter {
 
   void add(StoreKeys& stores, const std::string& store_id, Instant at, bool active);
 
-  // Writes what is left and the stores' latest polls; rethrows a writer failure.
-  void finish(StoreKeys& stores);
+  // Writes what is left and the stores' latest polls; rethrows a writer
+  // failure. Returns the counts of every poll added.
+  Counts finish(StoreKeys& stores);
 
  private:
   static constexpr std::size_t kBatchRows = 1 << 18;
@@ -66,7 +72,7 @@ class PollWriter {
   void count_duplicate(bool kept_active, bool new_active);
   static std::string insert_new_polls_sql();
 
-  ImportSummary& summary_;
+  Counts counts_;  // the writer thread's until finish()
   SQLite::Statement insert_store_;
   SQLite::Statement insert_;
   SQLite::Statement insert_new_;

@@ -1,7 +1,5 @@
 #include "text.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -80,8 +78,4 @@ std::string printable(std::string_view text) {
     }
   }
   return shown;
-}
-
-std::string json_text(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -4,9 +4,8 @@
 
 #include "embedded_sql.hpp"
 
-PollWriter::PollWriter(SQLite::Database& db, ImportSummary& summary)
-    : summary_(summary),
-      insert_store_(db, sql::query("insert_store")),
+PollWriter::PollWriter(SQLite::Database& db)
+    : insert_store_(db, sql::query("insert_store")),
       insert_(db, sql::query("insert_poll")),
       insert_new_(db, insert_new_polls_sql()),
       existing_(db, sql::query("poll_status")),
@@ -28,7 +27,7 @@ void PollWriter::add(StoreKeys& stores, const std::string& store_id, Instant at,
   if (filling_.polls.size() >= kBatchRows) hand_over(stores);
 }
 
-void PollWriter::finish(StoreKeys& stores) {
+PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   hand_over(stores);
   stop_writer();
   if (failure_) std::rethrow_exception(failure_);
@@ -38,6 +37,7 @@ void PollWriter::finish(StoreKeys& stores) {
     raise_latest_.exec();
     raise_latest_.reset();
   }
+  return counts_;
 }
 
 // Passes the filled batch to the writer, waiting while it still writes the previous one.
@@ -85,9 +85,9 @@ void PollWriter::run_writer() {
 
 void PollWriter::count_duplicate(bool kept_active, bool new_active) {
   if (kept_active == new_active) {
-    ++summary_.duplicates;
+    ++counts_.duplicates;
   } else {
-    ++summary_.conflicts;
+    ++counts_.conflicts;
   }
 }
 
@@ -130,7 +130,7 @@ bool PollWriter::insert_poll(const PendingPoll& poll) {
 }
 
 void PollWriter::loaded(const PendingPoll& poll) {
-  ++summary_.loaded;
+  ++counts_.loaded;
   loaded_stores_.insert(poll.store);
   auto [newest, added] = newest_.emplace(poll.store, poll.at_us);
   if (!added) newest->second = std::max(newest->second, poll.at_us);

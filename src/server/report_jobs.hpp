@@ -117,6 +117,3 @@ class ReportJobs {
 
 // A new report id: 144 random bits from the kernel, base64url (24 characters).
 std::string new_report_id();
-
-// Wall-clock now, for report timings only (never for report contents).
-Instant wall_clock_now();

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "timestamps.hpp"
+#include "clock.hpp"
 
 namespace {
 
@@ -43,8 +43,7 @@ void log_line(LogLevel level, const std::string& message, const nlohmann::json& 
   if (current_format == LogFormat::json) {
     // Ordered: time, level and message lead every line.
     nlohmann::ordered_json object = {
-        {"time", format_timestamp(
-                     date::floor<std::chrono::microseconds>(std::chrono::system_clock::now()))},
+        {"time", format_timestamp(wall_clock_now())},
         {"level", level_name(level)},
         {"message", message}};
     for (const auto& [key, value] : fields.items()) object[key] = value;

@@ -118,5 +118,3 @@ std::optional<std::size_t> delete_store_polls(Database& db, const std::string& s
                                               std::optional<Instant> from,
                                               std::optional<Instant> to);
 
-// Number of polls in the database.
-std::int64_t count_polls(Database& db);

@@ -7,20 +7,7 @@
 #include <chrono>
 #include <vector>
 
-#include "timestamps.hpp"
-
-// The core measures time in half microseconds, so that the midpoint between
-// two polls given in microseconds is exact (see timeline.hpp).
-using HalfMicroseconds = std::chrono::duration<std::int64_t, std::ratio<1, 2'000'000>>;
-using FineInstant = date::sys_time<HalfMicroseconds>;
-
-// A half-open UTC interval [begin, end).
-struct Interval {
-  FineInstant begin;
-  FineInstant end;
-  HalfMicroseconds length() const { return end - begin; }
-  bool operator==(const Interval& other) const { return begin == other.begin && end == other.end; }
-};
+#include "fine_time.hpp"
 
 // One row of weekly hours, in the store's local time.
 struct WeeklyHoursRow {

@@ -1,9 +1,7 @@
 // Small text helpers shared by every layer: ASCII case folding, UTF-8
-// validity, and making client bytes safe to print in a log line or a JSON
-// answer.
+// validity, and making client bytes safe to print in a log line.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -20,7 +18,3 @@ bool is_valid_utf8(std::string_view text);
 // `text` for a one-line log: control characters (CR, LF, tab, ...) and bytes
 // that are not UTF-8 become \xNN, so a client cannot start a line of its own.
 std::string printable(std::string_view text);
-
-// JSON text that is valid whatever bytes its strings hold: invalid UTF-8 (a
-// store id, a path from a client) becomes U+FFFD instead of throwing.
-std::string json_text(const nlohmann::json& value);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "clock.hpp"
 #include "embedded_sql.hpp"
 #include "log.hpp"
 #include "timestamps.hpp"
@@ -45,8 +46,7 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
   if (latest_us < 0) return 0;
   // The line follows the latest poll but never passes the machine's clock: a
   // poll stamped far in the future must not make the whole history "old".
-  const std::int64_t clock_us = to_micros(
-      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+  const std::int64_t clock_us = to_micros(wall_clock_now());
   latest_us = std::min(latest_us, clock_us);
   const Instant cutoff = from_micros(latest_us) - date::days{keep_days};
   std::size_t deleted = 0;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "embedded_sql.hpp"
+#include "clock.hpp"
 #include "log.hpp"
 
 namespace {
@@ -55,10 +56,6 @@ ReportState read_state(SQLite::Statement& row) {
 }
 
 }  // namespace
-
-Instant wall_clock_now() {
-  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-}
 
 std::string new_report_id() {
   unsigned char bytes[18];

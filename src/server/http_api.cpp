@@ -13,6 +13,8 @@
 #include "ingest.hpp"
 #include "log.hpp"
 #include "store_detail.hpp"
+#include "clock.hpp"
+#include "json_text.hpp"
 #include "text.hpp"
 #include "web_page.hpp"
 

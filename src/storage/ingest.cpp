@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "clock.hpp"
 #include "csv.hpp"
 #include "embedded_sql.hpp"
 #include "poll_writer.hpp"
@@ -120,9 +121,7 @@ std::string ImportSummary::text() const {
 
 IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   IngestRules rules;
-  rules.latest_poll = std::chrono::time_point_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now()) +
-                      max_future;
+  rules.latest_poll = wall_clock_now() + max_future;
   return rules;
 }
 
@@ -159,7 +158,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   StoreKeys stores(db.sql());
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
   std::optional<PollWriter> polls;
-  if (dataset == Dataset::polls) polls.emplace(db.sql(), summary);
+  if (dataset == Dataset::polls) polls.emplace(db.sql());
   HoursWriter hours(db.sql(), stores.first_new_key());
   ZoneWriter zones(db.sql());
   PollRecord poll;
@@ -207,7 +206,12 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     }
     if (!error.empty()) reject(summary, line, error);
   }
-  if (polls) polls->finish(stores);
+  if (polls) {
+    const PollWriter::Counts counts = polls->finish(stores);
+    summary.loaded = counts.loaded;
+    summary.duplicates = counts.duplicates;
+    summary.conflicts = counts.conflicts;
+  }
   hours.flush();
   SQLite::Statement record_change(db.sql(), sql::query("record_change"));
   record_change.bind(1, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
@@ -459,6 +463,3 @@ std::optional<std::size_t> delete_store_polls(Database& db, const std::string& s
   return static_cast<std::size_t>(deleted);
 }
 
-std::int64_t count_polls(Database& db) {
-  return db.sql().execAndGet(sql::query("count_polls")).getInt64();
-}

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "database_figures.hpp"
+
 // Counts of observations at or below each bound (seconds), cumulative on output.
 class Histogram {
  public:
@@ -24,16 +26,6 @@ class Histogram {
   std::vector<std::uint64_t> counts_;  // per bound, not cumulative; last: above all
   double sum_ = 0;
   std::uint64_t count_ = 0;
-};
-
-// Read from the database when scraped.
-struct DatabaseFigures {
-  std::int64_t polls = 0;
-  std::int64_t stores = 0;
-  std::map<std::string, std::int64_t> reports_by_status;  // Queued, Running, Complete, Failed
-  std::optional<std::int64_t> last_report_stores;         // the newest Complete report
-  std::optional<double> last_report_as_of_seconds;        // its as_of, Unix seconds
-  std::uintmax_t database_bytes = 0;                      // the file and its WAL
 };
 
 // Thread-safe. One per server.
@@ -58,10 +50,6 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> ingest_rows_;  // dataset, outcome
   double started_seconds_;
 };
-
-class Database;
-// Reads the figures; the caller serializes use of `db`.
-DatabaseFigures read_database_figures(Database& db);
 
 // A label value with \, " and newline escaped, in quotes.
 std::string label_value(const std::string& value);

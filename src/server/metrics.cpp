@@ -1,16 +1,12 @@
 #include "metrics.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <tuple>
 
-#include "database.hpp"
-#include "embedded_sql.hpp"
-#include "ingest.hpp"
+#include "clock.hpp"
 
 namespace {
 
@@ -37,29 +33,6 @@ void sample(std::string& out, const std::string& name, const std::string& labels
 }
 
 }  // namespace
-
-DatabaseFigures read_database_figures(Database& db) {
-  DatabaseFigures figures;
-  figures.polls = count_polls(db);
-  figures.stores = db.sql().execAndGet(sql::query("store_count")).getInt64();
-  SQLite::Statement statuses(db.sql(), sql::query("reports_by_status"));
-  while (statuses.executeStep()) {
-    figures.reports_by_status[statuses.getColumn(0).getString()] = statuses.getColumn(1).getInt64();
-  }
-  SQLite::Statement last(db.sql(), sql::query("last_complete_report"));
-  if (last.executeStep()) {
-    if (!last.getColumn(0).isNull()) figures.last_report_stores = last.getColumn(0).getInt64();
-    if (!last.getColumn(1).isNull()) {
-      figures.last_report_as_of_seconds = static_cast<double>(last.getColumn(1).getInt64()) / 1e6;
-    }
-  }
-  for (const std::string& file : {db.path(), db.path() + "-wal"}) {
-    std::error_code missing;
-    const auto bytes = std::filesystem::file_size(file, missing);
-    if (!missing) figures.database_bytes += bytes;
-  }
-  return figures;
-}
 
 std::string label_value(const std::string& value) {
   std::string quoted = "\"";
@@ -103,9 +76,7 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
 
 Metrics::Metrics()
     : report_seconds_(kReportBounds),
-      started_seconds_(
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-              .count()) {}
+      started_seconds_(std::chrono::duration<double>(wall_clock_now().time_since_epoch()).count()) {}
 
 void Metrics::observe_request(const std::string& route, const std::string& method, int status,
                               double seconds) {

@@ -1,0 +1,34 @@
+#include "database_figures.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+
+#include "embedded_sql.hpp"
+
+DatabaseFigures read_database_figures(Database& db) {
+  DatabaseFigures figures;
+  figures.polls = count_polls(db);
+  figures.stores = db.sql().execAndGet(sql::query("store_count")).getInt64();
+  SQLite::Statement statuses(db.sql(), sql::query("reports_by_status"));
+  while (statuses.executeStep()) {
+    figures.reports_by_status[statuses.getColumn(0).getString()] = statuses.getColumn(1).getInt64();
+  }
+  SQLite::Statement last(db.sql(), sql::query("last_complete_report"));
+  if (last.executeStep()) {
+    if (!last.getColumn(0).isNull()) figures.last_report_stores = last.getColumn(0).getInt64();
+    if (!last.getColumn(1).isNull()) {
+      figures.last_report_as_of_seconds = static_cast<double>(last.getColumn(1).getInt64()) / 1e6;
+    }
+  }
+  for (const std::string& file : {db.path(), db.path() + "-wal"}) {
+    std::error_code missing;
+    const auto bytes = std::filesystem::file_size(file, missing);
+    if (!missing) figures.database_bytes += bytes;
+  }
+  return figures;
+}
+
+std::int64_t count_polls(Database& db) {
+  return db.sql().execAndGet(sql::query("count_polls")).getInt64();
+}

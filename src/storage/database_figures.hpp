@@ -1,0 +1,26 @@
+// Figures about the database as a whole, read when asked: what /healthz and
+// /metrics show, and what `serve` checks before its first import.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "database.hpp"
+
+// Read from the database when /metrics is scraped.
+struct DatabaseFigures {
+  std::int64_t polls = 0;
+  std::int64_t stores = 0;
+  std::map<std::string, std::int64_t> reports_by_status;  // Queued, Running, Complete, Failed
+  std::optional<std::int64_t> last_report_stores;         // the newest Complete report
+  std::optional<double> last_report_as_of_seconds;        // its as_of, Unix seconds
+  std::uintmax_t database_bytes = 0;                      // the file and its WAL
+};
+
+// Reads the figures; the caller serializes use of `db`.
+DatabaseFigures read_database_figures(Database& db);
+
+// Number of polls in the database (kept in data_state: no scan).
+std::int64_t count_polls(Database& db);
