@@ -186,13 +186,13 @@ TEST_CASE("a report whose outcome cannot be written is kept, served and written 
   std::optional<ReportState> state;
   for (int i = 0; i < 500; ++i) {
     state = jobs.find(id, true);
-    if (state && state->status == "Complete") break;
+    if (state && state->status == ReportStatus::complete) break;
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
   REQUIRE(state);
-  CHECK(state->status == "Complete");  // from memory: the table still says Running
+  CHECK(state->status == ReportStatus::complete);  // from memory: the table still says Running
   CHECK(state->csv.value().rfind("store_id,", 0) == 0);
-  CHECK(jobs.list(10, std::nullopt).at(0).status == "Complete");
+  CHECK(jobs.list(10, std::nullopt).at(0).status == ReportStatus::complete);
   const auto stored_status = [&] {
     SQLite::Statement query(db.sql(), "SELECT status FROM reports WHERE id = ?");
     query.bind(1, id);

@@ -238,8 +238,8 @@ TEST_CASE("metrics text: every family once, labels escaped, database figures", "
   metrics.observe_request("/get_report/{id}", "GET", 200, 0.002);
   metrics.observe_request("/get_report/{id}", "GET", 200, 0.004);
   metrics.observe_request("other", "GET", 404, 0.001);
-  metrics.observe_report("Complete", 0.3);
-  metrics.observe_report("Failed", 0.1);
+  metrics.observe_report(ReportStatus::complete, 0.3);
+  metrics.observe_report(ReportStatus::failed, 0.1);
   metrics.count_ingest("polls", 10, 2, 1, 3);
   DatabaseFigures database;
   database.polls = 1234;

@@ -57,8 +57,8 @@ json optional_number(const std::optional<std::int64_t>& number) {
 json state_json(const ReportState& state) {
   json body = {
       {"report_id", state.id},
-      {"status", state.status},
-      {"interpolation", state.interpolation},
+      {"status", report_status_name(state.status)},
+      {"interpolation", interpolation_name(state.interpolation)},
       {"requested_as_of", optional_time(state.requested_as_of)},
       {"as_of", optional_time(state.as_of)},
       {"created", format_timestamp(state.created)},
@@ -348,10 +348,10 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
   const bool as_json = wants_json(request);
   auto state = jobs_.find(id, true);
   if (!state) throw HttpError(404, "no report with id '" + id + "'");
-  if (state->status == "Queued" || state->status == "Running") {
-    json body = {{"status", "Running"},
+  if (state->status == ReportStatus::queued || state->status == ReportStatus::running) {
+    json body = {{"status", report_status_name(ReportStatus::running)},
                  {"report_id", state->id},
-                 {"stage", state->status},
+                 {"stage", report_status_name(state->status)},
                  {"created", format_timestamp(state->created)},
                  {"started", optional_time(state->started)},
                  {"stores_done", state->stores_done},
@@ -359,7 +359,7 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
     send_json(response, 200, body);
     return;
   }
-  if (state->status == "Failed") {
+  if (state->status == ReportStatus::failed) {
     send_json(response, 500,
               json{{"status", "Failed"}, {"report_id", id}, {"error", state->error}});
     return;

@@ -85,10 +85,10 @@ void Metrics::observe_request(const std::string& route, const std::string& metho
   request_seconds_.try_emplace(route, kRequestBounds).first->second.observe(seconds);
 }
 
-void Metrics::observe_report(const std::string& status, double seconds) {
+void Metrics::observe_report(ReportStatus status, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++reports_finished_[status];
-  if (status == "Complete") report_seconds_.observe(seconds);
+  if (status == ReportStatus::complete) report_seconds_.observe(seconds);
 }
 
 void Metrics::count_ingest(const std::string& dataset, std::size_t loaded, std::size_t duplicates,
@@ -127,16 +127,18 @@ std::string Metrics::render(const DatabaseFigures& database) const {
   }
 
   header(out, "uptime_monitor_reports", "gauge", "Reports in the database, by status.");
-  for (const char* status : {"Queued", "Running", "Complete", "Failed"}) {
-    const auto found = database.reports_by_status.find(status);
-    sample(out, "uptime_monitor_reports", "status=" + label_value(status),
+  for (ReportStatus status : {ReportStatus::queued, ReportStatus::running, ReportStatus::complete,
+                              ReportStatus::failed}) {
+    const auto found = database.reports_by_status.find(report_status_name(status));
+    sample(out, "uptime_monitor_reports", "status=" + label_value(report_status_name(status)),
            found == database.reports_by_status.end() ? 0 : static_cast<double>(found->second));
   }
   header(out, "uptime_monitor_reports_finished_total", "counter",
          "Reports this process finished, by outcome.");
-  for (const char* status : {"Complete", "Failed"}) {
+  for (ReportStatus status : {ReportStatus::complete, ReportStatus::failed}) {
     const auto found = reports_finished_.find(status);
-    sample(out, "uptime_monitor_reports_finished_total", "status=" + label_value(status),
+    sample(out, "uptime_monitor_reports_finished_total",
+           "status=" + label_value(report_status_name(status)),
            found == reports_finished_.end() ? 0 : static_cast<double>(found->second));
   }
   header(out, "uptime_monitor_report_duration_seconds", "histogram",

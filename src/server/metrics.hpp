@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "database_figures.hpp"
+#include "report_store.hpp"
 
 // Counts of observations at or below each bound (seconds), cumulative on output.
 class Histogram {
@@ -35,7 +36,7 @@ class Metrics {
   // `route` is the route's pattern ("/get_report/{id}"), never a raw path.
   void observe_request(const std::string& route, const std::string& method, int status,
                        double seconds);
-  void observe_report(const std::string& status, double seconds);
+  void observe_report(ReportStatus status, double seconds);
   void count_ingest(const std::string& dataset, std::size_t loaded, std::size_t duplicates,
                     std::size_t conflicts, std::size_t rejected);
 
@@ -45,7 +46,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram> request_seconds_;  // by route
-  std::map<std::string, std::uint64_t> reports_finished_;
+  std::map<ReportStatus, std::uint64_t> reports_finished_;
   Histogram report_seconds_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> ingest_rows_;  // dataset, outcome
   double started_seconds_;

@@ -1,12 +1,10 @@
 #include "report_jobs.hpp"
 
-#include <SQLiteCpp/Statement.h>
 #include <sys/random.h>
 
 #include <cstdio>
 #include <stdexcept>
 
-#include "embedded_sql.hpp"
 #include "clock.hpp"
 #include "log.hpp"
 
@@ -14,46 +12,6 @@ namespace {
 
 // How often outcomes the database refused are tried again.
 constexpr std::chrono::seconds kRetryEvery{2};
-
-void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
-  if (instant) {
-    statement.bind(index, to_micros(*instant));
-  } else {
-    statement.bind(index);
-  }
-}
-
-std::optional<Instant> optional_instant(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return from_micros(column.getInt64());
-}
-
-std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
-
-// Columns as find_report and list_reports select them.
-ReportState read_state(SQLite::Statement& row) {
-  ReportState state;
-  state.id = row.getColumn(0).getString();
-  state.status = row.getColumn(1).getString();
-  state.requested_as_of = optional_instant(row.getColumn(2));
-  state.interpolation = row.getColumn(3).getString();
-  state.created = from_micros(row.getColumn(4).getInt64());
-  state.started = optional_instant(row.getColumn(5));
-  state.finished = optional_instant(row.getColumn(6));
-  state.as_of = optional_instant(row.getColumn(7));
-  state.stores_reported = optional_int(row.getColumn(8));
-  state.stores_without_data = optional_int(row.getColumn(9));
-  state.error = row.getColumn(10).isNull() ? "" : row.getColumn(10).getString();
-  if (!row.getColumn(11).isNull()) {
-    const SQLite::Column csv = row.getColumn(11);
-    state.csv = std::string(static_cast<const char*>(csv.getBlob()),
-                            static_cast<std::size_t>(csv.getBytes()));
-  }
-  return state;
-}
 
 }  // namespace
 
@@ -84,11 +42,8 @@ ReportJobs::ReportJobs(std::string db_path, unsigned threads, std::size_t queue_
       threads_(threads),
       queue_limit_(queue_limit),
       on_finished_(std::move(on_finished)),
-      db_(db_path_) {
-  SQLite::Statement fail(db_.sql(), sql::query("fail_unfinished_reports"));
-  fail.bind(1, to_micros(wall_clock_now()));
-  fail.bind(2, "interrupted by restart");
-  fail.exec();
+      store_(db_path_) {
+  store_.fail_unfinished(wall_clock_now(), "interrupted by restart");
   worker_ = std::thread([this] { run_worker(); });
 }
 
@@ -101,30 +56,15 @@ std::optional<std::string> ReportJobs::submit(const ReportOptions& options) {
   if (stopping_ || queue_.size() >= queue_limit_) return std::nullopt;
   Job job{new_report_id(), options};
   job.options.threads = threads_;
-  {
-    std::lock_guard<std::mutex> db_lock(db_mutex_);
-    SQLite::Statement insert(db_.sql(), sql::query("insert_report"));
-    insert.bind(1, job.id);
-    bind_optional(insert, 2, options.as_of);
-    insert.bind(3, interpolation_name(options.interpolation));
-    insert.bind(4, to_micros(wall_clock_now()));
-    insert.exec();
-  }
+  store_.insert(job.id, options, wall_clock_now());
   queue_.push_back(job);
   wake_.notify_one();
   return job.id;
 }
 
 std::optional<ReportState> ReportJobs::find(const std::string& id, bool with_csv) {
-  std::optional<ReportState> state;
-  {
-    std::lock_guard<std::mutex> db_lock(db_mutex_);
-    SQLite::Statement query(db_.sql(), sql::query("find_report"));
-    query.bind(1, id);
-    query.bind(2, with_csv ? 1 : 0);
-    if (query.executeStep()) state = read_state(query);
-  }
-  if (state && (state->status == "Running" || state->status == "Queued")) {
+  std::optional<ReportState> state = store_.find(id, with_csv);
+  if (state && (state->status == ReportStatus::running || state->status == ReportStatus::queued)) {
     std::lock_guard<std::mutex> lock(mutex_);
     overlay_unrecorded(*state);
     if (running_id_ == id && running_progress_) {
@@ -137,14 +77,7 @@ std::optional<ReportState> ReportJobs::find(const std::string& id, bool with_csv
 }
 
 std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Instant> before) {
-  std::vector<ReportState> states;
-  {
-    std::lock_guard<std::mutex> db_lock(db_mutex_);
-    SQLite::Statement query(db_.sql(), sql::query("list_reports"));
-    query.bind(1, static_cast<std::int64_t>(limit));
-    bind_optional(query, 2, before);
-    while (query.executeStep()) states.push_back(read_state(query));
-  }
+  std::vector<ReportState> states = store_.list(limit, before);
   std::lock_guard<std::mutex> lock(mutex_);
   for (ReportState& state : states) {
     overlay_unrecorded(state);
@@ -163,36 +96,27 @@ void ReportJobs::overlay_unrecorded(ReportState& state) const {
   state.stores_reported = outcome.stores_reported;
   state.stores_without_data = outcome.stores_without_data;
   state.error = outcome.error;
-  if (outcome.status == "Complete") state.csv = outcome.csv;
+  if (outcome.status == ReportStatus::complete) state.csv = outcome.csv;
 }
 
 void ReportJobs::write_outcome(const Outcome& outcome) {
-  std::lock_guard<std::mutex> db_lock(db_mutex_);
-  if (outcome.status == "Failed") {
-    SQLite::Statement fail(db_.sql(), sql::query("fail_report"));
-    fail.bind(1, outcome.id);
-    fail.bind(2, to_micros(outcome.finished));
-    fail.bind(3, outcome.error);
-    fail.exec();
-    return;
+  if (outcome.status == ReportStatus::complete) {
+    store_.complete(outcome.id, outcome.finished, outcome.as_of.value(),
+                    outcome.stores_reported.value_or(0), outcome.stores_without_data.value_or(0),
+                    outcome.csv);
+  } else {
+    store_.fail(outcome.id, outcome.finished, outcome.error);
   }
-  SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
-  complete.bind(1, outcome.id);
-  complete.bind(2, to_micros(outcome.finished));
-  bind_optional(complete, 3, outcome.as_of);
-  complete.bind(4, outcome.stores_reported.value_or(0));
-  complete.bind(5, outcome.stores_without_data.value_or(0));
-  complete.bindNoCopy(6, outcome.csv.data(), static_cast<int>(outcome.csv.size()));
-  complete.exec();
 }
 
 void ReportJobs::record(Outcome outcome) {
   try {
     write_outcome(outcome);
   } catch (const std::exception& error) {
-    log_error("report " + outcome.id + ": could not record that it is " + outcome.status + " (" +
+    const char* status = report_status_name(outcome.status);
+    log_error("report " + outcome.id + ": could not record that it is " + status + " (" +
                   error.what() + "); kept in memory and tried again",
-              {{"report_id", outcome.id}, {"status", outcome.status}, {"error", error.what()}});
+              {{"report_id", outcome.id}, {"status", status}, {"error", error.what()}});
     std::lock_guard<std::mutex> lock(mutex_);
     std::string id = outcome.id;
     unrecorded_[id] = std::move(outcome);
@@ -211,8 +135,8 @@ void ReportJobs::retry_unrecorded() {
     } catch (const std::exception&) {
       continue;  // still refused: the next round tries again
     }
-    log_info("report " + id + ": " + outcome.status + " recorded at last",
-             {{"report_id", id}, {"status", outcome.status}});
+    log_info("report " + id + ": " + report_status_name(outcome.status) + " recorded at last",
+             {{"report_id", id}, {"status", report_status_name(outcome.status)}});
     std::lock_guard<std::mutex> lock(mutex_);
     unrecorded_.erase(id);
   }
@@ -221,15 +145,6 @@ void ReportJobs::retry_unrecorded() {
 std::size_t ReportJobs::queued() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return queue_.size();
-}
-
-void ReportJobs::mark_failed(const std::string& id, const std::string& error) {
-  std::lock_guard<std::mutex> db_lock(db_mutex_);
-  SQLite::Statement fail(db_.sql(), sql::query("fail_report"));
-  fail.bind(1, id);
-  fail.bind(2, to_micros(wall_clock_now()));
-  fail.bind(3, error);
-  fail.exec();
 }
 
 void ReportJobs::run_worker() {
@@ -270,15 +185,9 @@ void ReportJobs::run_job(const Job& job) {
   Outcome outcome;
   outcome.id = job.id;
   try {
-    {
-      std::lock_guard<std::mutex> db_lock(db_mutex_);
-      SQLite::Statement start(db_.sql(), sql::query("start_report"));
-      start.bind(1, job.id);
-      start.bind(2, to_micros(started));
-      start.exec();
-    }
+    store_.start(job.id, started);
     const Report report = build_report(db_path_, job.options, progress.get());
-    outcome.status = "Complete";
+    outcome.status = ReportStatus::complete;
     outcome.csv = report_csv(report);
     outcome.finished = wall_clock_now();
     outcome.as_of = report.as_of;
@@ -300,13 +209,13 @@ void ReportJobs::run_job(const Job& job) {
   } catch (const std::exception& error) {
     log_error("report " + job.id + ": Failed: " + error.what(),
               {{"report_id", job.id}, {"status", "Failed"}, {"error", error.what()}});
-    outcome.status = "Failed";
+    outcome.status = ReportStatus::failed;
     outcome.error = error.what();
     outcome.finished = wall_clock_now();
     outcome.csv.clear();
   }
   const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
-  const std::string status = outcome.status;
+  const ReportStatus status = outcome.status;
   record(std::move(outcome));
   if (on_finished_) on_finished_(status, seconds);
 }
@@ -327,7 +236,7 @@ void ReportJobs::shutdown(std::chrono::milliseconds grace) {
   retry_unrecorded();  // a last try; what stays unwritten is failed at the next start
   for (const Job& job : abandoned) {
     try {
-      mark_failed(job.id, "server stopped before the report ran");
+      store_.fail(job.id, wall_clock_now(), "server stopped before the report ran");
     } catch (const std::exception& error) {
       log_error("report " + job.id + ": could not record that it was abandoned: " + error.what());
     }

@@ -1,6 +1,6 @@
 // The life of a triggered report: queued, run on a worker thread apart from
 // the HTTP threads, and kept with its options, timings, status and CSV in the
-// reports table, so finished reports outlive the process.
+// reports table (report_store.hpp), so finished reports outlive the process.
 #pragma once
 
 #include <chrono>
@@ -15,32 +15,14 @@
 #include <thread>
 #include <vector>
 
-#include "database.hpp"
 #include "report_builder.hpp"
-
-struct ReportState {
-  std::string id;
-  std::string status;  // Queued, Running, Complete, Failed
-  std::optional<Instant> requested_as_of;
-  std::string interpolation;
-  Instant created;  // wall clock
-  std::optional<Instant> started;
-  std::optional<Instant> finished;
-  std::optional<Instant> as_of;  // the `now` it was computed for
-  std::optional<std::int64_t> stores_reported;
-  std::optional<std::int64_t> stores_without_data;
-  std::string error;
-  std::optional<std::string> csv;  // only when asked for and Complete
-  // While running: stores done out of total.
-  std::size_t stores_done = 0;
-  std::size_t stores_total = 0;
-};
+#include "report_store.hpp"
 
 class ReportJobs {
  public:
-  // Called on the worker thread when a report ends: "Complete" or "Failed",
-  // and the seconds it ran.
-  using FinishedCallback = std::function<void(const std::string& status, double seconds)>;
+  // Called on the worker thread when a report ends (complete or failed), with
+  // the seconds it ran.
+  using FinishedCallback = std::function<void(ReportStatus status, double seconds)>;
 
   // Marks reports a previous process left Queued or Running as Failed, then
   // starts the worker. `threads` is per report; `queue_limit` bounds waiting reports.
@@ -76,7 +58,7 @@ class ReportJobs {
   // How a report ended, as it is written to the reports table.
   struct Outcome {
     std::string id;
-    std::string status;  // Complete or Failed
+    ReportStatus status = ReportStatus::failed;  // complete or failed
     Instant finished;
     std::optional<Instant> as_of;
     std::optional<std::int64_t> stores_reported;
@@ -94,13 +76,12 @@ class ReportJobs {
   void write_outcome(const Outcome& outcome);
   void retry_unrecorded();
   void overlay_unrecorded(ReportState& state) const;  // with mutex_ held
-  void mark_failed(const std::string& id, const std::string& error);
 
   std::string db_path_;
   unsigned threads_;
   std::size_t queue_limit_;
   FinishedCallback on_finished_;
-  Database db_;  // guarded by db_mutex_
+  ReportStore store_;
 
   mutable std::mutex mutex_;  // guards the fields below
   std::condition_variable wake_;
@@ -111,7 +92,6 @@ class ReportJobs {
   std::map<std::string, Outcome> unrecorded_;  // outcomes the database refused so far
   bool stopping_ = false;
 
-  std::mutex db_mutex_;
   std::thread worker_;
 };
 

@@ -1,5 +1,6 @@
-#include "commands.hpp"
-
+// `serve`: the HTTP server, wired from the layers: the database (first-start
+// import), the report queue, retention, the WAL keeper, the route table and
+// the connection layer; SIGINT/SIGTERM stop it cleanly.
 #include <httplib.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -7,68 +8,23 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
+#include <cstring>
 #include <optional>
 #include <thread>
 
-#include "backup.hpp"
+#include "commands.hpp"
 #include "database.hpp"
-#include "generator.hpp"
+#include "database_figures.hpp"
 #include "http_api.hpp"
 #include "ingest.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
-#include "report_builder.hpp"
 #include "report_jobs.hpp"
 #include "retention.hpp"
-#include "text.hpp"
 #include "wal_keeper.hpp"
 
 namespace {
-
-constexpr std::size_t kProgressBytes = 8 << 20;  // files above this get progress lines
-
-// Imports a folder, printing each file's summary (and progress for big files) to stderr.
-bool import_and_print(Database& db, const std::string& directory, const IngestRules& rules,
-                      Metrics* metrics = nullptr) {
-  bool all_ok = true;
-  import_directory(
-      db, directory,
-      [&](const ImportSummary& summary) {
-        nlohmann::json fields = summary.json();
-        fields.erase("rejections");
-        log_line(summary.ok() ? LogLevel::info : LogLevel::error, printable(summary.text()),
-                 fields);
-        for (const auto& rejection : summary.first_rejections) {
-          log_warning("  rejected " + printable(rejection),
-                      {{"source", summary.source}, {"rejected", rejection}});
-        }
-        if (summary.rejected > summary.first_rejections.size()) {
-          const std::size_t more = summary.rejected - summary.first_rejections.size();
-          log_warning("  ... and " + std::to_string(more) + " more rejected rows",
-                      {{"source", summary.source}, {"more_rejected", more}});
-        }
-        all_ok = all_ok && summary.ok();
-        if (metrics) {
-          metrics->count_ingest(dataset_name(summary.dataset), summary.loaded, summary.duplicates,
-                                summary.conflicts, summary.rejected);
-        }
-      },
-      [](const std::string& file, std::size_t bytes) -> Progress {
-        if (bytes < kProgressBytes) return {};
-        return [file](std::size_t rows) {
-          if (rows % 500000 == 0) {
-            log_info(file + ": " + std::to_string(rows) + " rows read...",
-                     {{"source", file}, {"rows_read", rows}});
-          }
-        };
-      },
-      rules);
-  return all_ok;
-}
 
 // Each connection is a file descriptor: allow as many as may be served at
 // once, plus the database's and some spare, within the hard limit.
@@ -93,31 +49,6 @@ unsigned default_threads(unsigned threads) {
 
 }  // namespace
 
-int run_import(const Options& options) {
-  Database db(options.db_path);
-  return import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future)) ? 0
-                                                                                             : 1;
-}
-
-int run_report(const Options& options) {
-  Database db(options.db_path);  // creates or migrates the schema
-  ReportOptions report_options{options.as_of, options.interpolation, options.threads};
-  const Report report = build_report(options.db_path, report_options);
-  const std::string csv = report_csv(report);
-  if (options.out_path.empty()) {
-    std::cout << csv << std::flush;
-  } else {
-    std::ofstream out(options.out_path, std::ios::binary);
-    out << csv;
-    out.close();
-    if (!out) throw std::runtime_error("cannot write '" + options.out_path + "'");
-  }
-  std::fprintf(stderr, "report as of %s (%s): %zu stores, %zu without data\n",
-               format_timestamp(report.as_of).c_str(), interpolation_name(report.interpolation),
-               report.rows.size(), report.stores_without_data);
-  return 0;
-}
-
 int run_serve(const Options& options) {
   // SIGINT/SIGTERM are taken by one thread with sigwait; blocked everywhere else
   // (threads started from here inherit the mask).
@@ -137,7 +68,7 @@ int run_serve(const Options& options) {
 
   const unsigned threads = default_threads(options.threads);
   ReportJobs jobs(options.db_path, threads, options.queue_limit,
-                  [&metrics](const std::string& status, double seconds) {
+                  [&metrics](ReportStatus status, double seconds) {
                     metrics.observe_report(status, seconds);
                   });
   std::optional<RetentionWorker> retention;
@@ -219,25 +150,3 @@ int run_serve(const Options& options) {
   return 0;
 }
 
-int run_backup(const Options& options) {
-  const BackupResult result = backup_database(options.db_path, options.out_path);
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.2f s", result.seconds);
-  log_info("backup of " + options.db_path + " written to " + result.path + ": " +
-               std::to_string(result.bytes) + " bytes in " + seconds,
-           {{"database", options.db_path},
-            {"path", result.path},
-            {"bytes", result.bytes},
-            {"seconds", result.seconds}});
-  return 0;
-}
-
-int run_generate(const Options& options) {
-  GeneratorSettings settings{options.stores, options.days, options.seed,
-                             options.end.value_or(default_generator_end())};
-  const GeneratedCounts counts = generate_data_set(settings, options.out_path);
-  std::fprintf(stderr, "%s: %zu stores, %zu polls, %zu hours rows, %zu zone rows\n",
-               options.out_path.c_str(), options.stores, counts.polls, counts.hours_rows,
-               counts.zone_rows);
-  return 0;
-}

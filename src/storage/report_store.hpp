@@ -1,0 +1,62 @@
+// The reports table: what a triggered report asked for, how far it got, and
+// its CSV once complete. Statuses are an enum everywhere but at the SQL and
+// JSON edges, where report_status_name() writes them as SPEC §6 does.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "database.hpp"
+#include "report_builder.hpp"
+
+enum class ReportStatus { queued, running, complete, failed };
+
+// "Queued", "Running", "Complete", "Failed": the text in the table and in answers.
+const char* report_status_name(ReportStatus status);
+std::optional<ReportStatus> parse_report_status(std::string_view name);
+
+struct ReportState {
+  std::string id;
+  ReportStatus status = ReportStatus::queued;
+  std::optional<Instant> requested_as_of;
+  Interpolation interpolation = Interpolation::nearest;
+  Instant created;  // wall clock
+  std::optional<Instant> started;
+  std::optional<Instant> finished;
+  std::optional<Instant> as_of;  // the `now` it was computed for
+  std::optional<std::int64_t> stores_reported;
+  std::optional<std::int64_t> stores_without_data;
+  std::string error;
+  std::optional<std::string> csv;  // only when asked for and Complete
+  // While running: stores done out of total (not stored).
+  std::size_t stores_done = 0;
+  std::size_t stores_total = 0;
+};
+
+// One connection of its own; every method is one statement (or
+// transaction) under its lock. Throws std::runtime_error when SQLite fails.
+class ReportStore {
+ public:
+  explicit ReportStore(const std::string& db_path);
+
+  void insert(const std::string& id, const ReportOptions& options, Instant created);
+  void start(const std::string& id, Instant started);
+  void complete(const std::string& id, Instant finished, Instant as_of,
+                std::int64_t stores_reported, std::int64_t stores_without_data,
+                const std::string& csv);
+  void fail(const std::string& id, Instant finished, const std::string& error);
+  // Reports a stopped process left Queued or Running can never finish.
+  void fail_unfinished(Instant now, const std::string& error);
+
+  // nullopt for an unknown id. The CSV is read only when `with_csv`.
+  std::optional<ReportState> find(const std::string& id, bool with_csv);
+  // Newest first: at most `limit`, created before `before` when given.
+  std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
+
+ private:
+  std::mutex mutex_;
+  Database db_;
+};
