@@ -185,7 +185,7 @@ TEST_CASE("a report whose outcome cannot be written is kept, served and written 
   const std::string id = jobs.submit(ReportOptions{}).value();
   std::optional<ReportState> state;
   for (int i = 0; i < 500; ++i) {
-    state = jobs.find(id, true);
+    state = jobs.find(id, ReportPart::csv);
     if (state && state->status == ReportStatus::complete) break;
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
@@ -206,7 +206,7 @@ TEST_CASE("a report whose outcome cannot be written is kept, served and written 
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
   CHECK(stored_status() == "Complete");
-  CHECK(jobs.find(id, true)->csv == state->csv);
+  CHECK(jobs.find(id, ReportPart::csv)->csv == state->csv);
 }
 
 TEST_CASE("the write-ahead log is emptied past its bound even while readers come and go",

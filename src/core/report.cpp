@@ -4,9 +4,12 @@
 
 #include "csv.hpp"
 
-const char* const kReportCsvHeader =
-    "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,"
-    "downtime_last_hour,downtime_last_day,downtime_last_week";
+const std::vector<std::string>& report_columns() {
+  static const std::vector<std::string> columns = {
+      "store_id",           "uptime_last_hour",   "uptime_last_day",   "uptime_last_week",
+      "downtime_last_hour", "downtime_last_day",  "downtime_last_week"};
+  return columns;
+}
 
 std::chrono::hours window_length(Window window) {
   switch (window) {
@@ -78,28 +81,53 @@ void sort_rows(std::vector<StoreFigures>& rows) {
             [](const StoreFigures& a, const StoreFigures& b) { return a.store_id < b.store_id; });
 }
 
-std::string format_figure(HalfMicroseconds length, Window window) {
+namespace {
+
+// Half away from zero, in integers.
+std::int64_t divide_rounding(std::int64_t numerator, std::int64_t denominator) {
+  const std::int64_t magnitude = numerator < 0 ? -numerator : numerator;
+  const std::int64_t rounded = (2 * magnitude + denominator) / (2 * denominator);
+  return numerator < 0 ? -rounded : rounded;
+}
+
+}  // namespace
+
+std::int64_t figure_hundredths(HalfMicroseconds length, Window window) {
   // One hundredth of the unit, in half microseconds: 0.01 min = 1.2e6, 0.01 h = 7.2e7.
   const std::int64_t unit_ticks = HalfMicroseconds{
       window == last_hour
           ? std::chrono::minutes{1}
           : std::chrono::hours{1}}.count();
-  const std::int64_t hundredth = unit_ticks / 100;
-  const std::int64_t ticks = length.count();
-  const std::int64_t magnitude = ticks < 0 ? -ticks : ticks;
-  // Half away from zero, in integers: no binary floating point involved.
-  const std::int64_t rounded = (magnitude + hundredth / 2) / hundredth;
-  std::string text = (ticks < 0 && rounded != 0) ? "-" : "";
-  text += std::to_string(rounded / 100);
+  return divide_rounding(length.count(), unit_ticks / 100);
+}
+
+std::string format_figure(HalfMicroseconds length, Window window) {
+  const std::int64_t rounded = figure_hundredths(length, window);
+  const std::int64_t magnitude = rounded < 0 ? -rounded : rounded;
+  std::string text = rounded < 0 ? "-" : "";
+  text += std::to_string(magnitude / 100);
   text += '.';
-  const std::int64_t cents = rounded % 100;
+  const std::int64_t cents = magnitude % 100;
   if (cents < 10) text += '0';
   text += std::to_string(cents);
   return text;
 }
 
+double figure_value(HalfMicroseconds length, Window window) {
+  return static_cast<double>(figure_hundredths(length, window)) / 100.0;
+}
+
+std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicroseconds whole) {
+  if (whole.count() == 0) return std::nullopt;
+  // part <= one week of half microseconds (1.2e12): times 10^4 stays far inside int64.
+  return divide_rounding(part.count() * 10000, whole.count());
+}
+
 std::string report_csv(const Report& report) {
-  std::string csv = kReportCsvHeader;
+  std::string csv;
+  for (const std::string& column : report_columns()) {
+    csv += (csv.empty() ? "" : ",") + column;
+  }
   csv += '\n';
   for (const StoreFigures& row : report.rows) {
     csv += csv_field(row.store_id);

@@ -61,10 +61,24 @@ struct Report {
 // Sorts rows by store_id, byte-wise ascending.
 void sort_rows(std::vector<StoreFigures>& rows);
 
-// A length as minutes (last hour) or hours (day, week) with exactly two
-// decimals, rounded half away from zero: "60.00", "23.50".
+// The one rounding rule of the reports (SPEC §5): a length in hundredths of
+// minutes (last hour) or of hours (day, week), rounded half away from zero,
+// in integers (no binary floating point): 6000 for 60.00 minutes.
+std::int64_t figure_hundredths(HalfMicroseconds length, Window window);
+
+// The same as text with exactly two decimals ("60.00", "23.50"), as the CSV
+// writes it, and as a number, as JSON answers give it (the double nearest to
+// that text).
 std::string format_figure(HalfMicroseconds length, Window window);
+double figure_value(HalfMicroseconds length, Window window);
+
+// 100 * part / whole in hundredths of a percent, rounded half away from zero
+// (9375 for 93.75 %); nullopt when `whole` is zero.
+std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicroseconds whole);
+
+// The report's columns, as the CSV header and the JSON rows name them:
+// store_id, then uptime and downtime for each window.
+const std::vector<std::string>& report_columns();
 
 // The report as CSV: the header line, then one line per row, "\n" line ends.
 std::string report_csv(const Report& report);
-extern const char* const kReportCsvHeader;

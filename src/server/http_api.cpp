@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "backup.hpp"
-#include "csv.hpp"
 #include "ingest.hpp"
 #include "log.hpp"
 #include "store_detail.hpp"
@@ -71,23 +70,21 @@ json state_json(const ReportState& state) {
   return body;
 }
 
-// The rows of a finished report's CSV as JSON objects, figures as numbers.
-json csv_rows_json(const std::string& csv) {
-  std::istringstream in(csv);
-  CsvReader reader(in);
-  std::vector<std::string> header;
-  std::vector<std::string> fields;
-  json rows = json::array();
-  if (!reader.next(header)) return rows;
-  while (reader.next(fields)) {
-    json row = json::object();
-    row[header[0]] = fields[0];
-    for (std::size_t i = 1; i < header.size() && i < fields.size(); ++i) {
-      row[header[i]] = std::stod(fields[i]);
+// A finished report's rows as JSON objects keyed like the CSV columns,
+// figures as numbers rounded as the CSV rounds them.
+json report_rows_json(const std::vector<StoreFigures>& rows) {
+  const std::vector<std::string>& columns = report_columns();
+  json out = json::array();
+  for (const StoreFigures& row : rows) {
+    json item = {{columns[0], row.store_id}};
+    for (std::size_t w = 0; w < kWindowCount; ++w) {
+      const auto window = static_cast<Window>(w);
+      item[columns[1 + w]] = figure_value(row.uptime[w], window);
+      item[columns[1 + kWindowCount + w]] = figure_value(row.downtime[w], window);
     }
-    rows.push_back(std::move(row));
+    out.push_back(std::move(item));
   }
-  return rows;
+  return out;
 }
 
 // Options bodies are one flat object: anything nested deeper than this is
@@ -346,7 +343,7 @@ void HttpApi::trigger_report(const httplib::Request& request, httplib::Response&
 void HttpApi::get_report(const std::string& id, const httplib::Request& request,
                          httplib::Response& response) {
   const bool as_json = wants_json(request);
-  auto state = jobs_.find(id, true);
+  auto state = jobs_.find(id, as_json ? ReportPart::rows : ReportPart::csv);
   if (!state) throw HttpError(404, "no report with id '" + id + "'");
   if (state->status == ReportStatus::queued || state->status == ReportStatus::running) {
     json body = {{"status", report_status_name(ReportStatus::running)},
@@ -364,19 +361,18 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
               json{{"status", "Failed"}, {"report_id", id}, {"error", state->error}});
     return;
   }
-  const std::string& csv = state->csv.value();
   if (as_json) {
     json body = state_json(*state);
     body["generated_at"] = optional_time(state->finished);
     body["duration_seconds"] =
         std::chrono::duration<double>(*state->finished - *state->started).count();
-    body["rows"] = csv_rows_json(csv);
+    body["rows"] = report_rows_json(state->rows.value());
     send_json(response, 200, body);
     return;
   }
   response.status = 200;
   response.set_header("Content-Disposition", "attachment; filename=\"report-" + id + ".csv\"");
-  response.set_content(csv, "text/csv");
+  response.set_content(state->csv.value(), "text/csv");
 }
 
 void HttpApi::list_reports(const httplib::Request& request, httplib::Response& response) {

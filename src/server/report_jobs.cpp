@@ -62,8 +62,8 @@ std::optional<std::string> ReportJobs::submit(const ReportOptions& options) {
   return job.id;
 }
 
-std::optional<ReportState> ReportJobs::find(const std::string& id, bool with_csv) {
-  std::optional<ReportState> state = store_.find(id, with_csv);
+std::optional<ReportState> ReportJobs::find(const std::string& id, ReportPart part) {
+  std::optional<ReportState> state = store_.find(id, part);
   if (state && (state->status == ReportStatus::running || state->status == ReportStatus::queued)) {
     std::lock_guard<std::mutex> lock(mutex_);
     overlay_unrecorded(*state);
@@ -71,7 +71,8 @@ std::optional<ReportState> ReportJobs::find(const std::string& id, bool with_csv
       state->stores_done = running_progress_->stores_done;
       state->stores_total = running_progress_->stores_total;
     }
-    if (!with_csv) state->csv.reset();
+    if (part != ReportPart::csv) state->csv.reset();
+    if (part != ReportPart::rows) state->rows.reset();
   }
   return state;
 }
@@ -82,6 +83,7 @@ std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Insta
   for (ReportState& state : states) {
     overlay_unrecorded(state);
     state.csv.reset();
+    state.rows.reset();
   }
   return states;
 }
@@ -92,18 +94,18 @@ void ReportJobs::overlay_unrecorded(ReportState& state) const {
   const Outcome& outcome = found->second;
   state.status = outcome.status;
   state.finished = outcome.finished;
-  state.as_of = outcome.as_of;
-  state.stores_reported = outcome.stores_reported;
-  state.stores_without_data = outcome.stores_without_data;
   state.error = outcome.error;
-  if (outcome.status == ReportStatus::complete) state.csv = outcome.csv;
+  if (outcome.status != ReportStatus::complete) return;
+  state.as_of = outcome.report.as_of;
+  state.stores_reported = static_cast<std::int64_t>(outcome.report.rows.size());
+  state.stores_without_data = static_cast<std::int64_t>(outcome.report.stores_without_data);
+  state.csv = outcome.csv;
+  state.rows = outcome.report.rows;
 }
 
 void ReportJobs::write_outcome(const Outcome& outcome) {
   if (outcome.status == ReportStatus::complete) {
-    store_.complete(outcome.id, outcome.finished, outcome.as_of.value(),
-                    outcome.stores_reported.value_or(0), outcome.stores_without_data.value_or(0),
-                    outcome.csv);
+    store_.complete(outcome.id, outcome.finished, outcome.report, outcome.csv);
   } else {
     store_.fail(outcome.id, outcome.finished, outcome.error);
   }
@@ -186,13 +188,11 @@ void ReportJobs::run_job(const Job& job) {
   outcome.id = job.id;
   try {
     store_.start(job.id, started);
-    const Report report = build_report(db_path_, job.options, progress.get());
+    outcome.report = build_report(db_path_, job.options, progress.get());
     outcome.status = ReportStatus::complete;
-    outcome.csv = report_csv(report);
+    outcome.csv = report_csv(outcome.report);
     outcome.finished = wall_clock_now();
-    outcome.as_of = report.as_of;
-    outcome.stores_reported = static_cast<std::int64_t>(report.rows.size());
-    outcome.stores_without_data = static_cast<std::int64_t>(report.stores_without_data);
+    const Report& report = outcome.report;
     const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
     char text[64];
     std::snprintf(text, sizeof text, "%.3f s", seconds);
@@ -212,6 +212,7 @@ void ReportJobs::run_job(const Job& job) {
     outcome.status = ReportStatus::failed;
     outcome.error = error.what();
     outcome.finished = wall_clock_now();
+    outcome.report = Report{};
     outcome.csv.clear();
   }
   const double seconds = std::chrono::duration<double>(outcome.finished - started).count();

@@ -36,8 +36,8 @@ class ReportJobs {
   // Queues a report and returns its new id, or nullopt when the queue is full.
   std::optional<std::string> submit(const ReportOptions& options);
 
-  // nullopt for an unknown id. The CSV is read only when `with_csv`.
-  std::optional<ReportState> find(const std::string& id, bool with_csv);
+  // nullopt for an unknown id. The CSV or the rows are read only when asked for.
+  std::optional<ReportState> find(const std::string& id, ReportPart part);
 
   // Newest first: at most `limit`, created before `before` when given.
   std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
@@ -60,11 +60,9 @@ class ReportJobs {
     std::string id;
     ReportStatus status = ReportStatus::failed;  // complete or failed
     Instant finished;
-    std::optional<Instant> as_of;
-    std::optional<std::int64_t> stores_reported;
-    std::optional<std::int64_t> stores_without_data;
+    Report report;    // when complete
+    std::string csv;  // report_csv(report), made once
     std::string error;
-    std::string csv;
   };
 
   void run_worker();

@@ -38,17 +38,13 @@ json windows_json(const StoreFigures& figures) {
   for (std::size_t w = 0; w < kWindowCount; ++w) {
     const auto window = static_cast<Window>(w);
     const HalfMicroseconds business = figures.uptime[w] + figures.downtime[w];
-    json percent = nullptr;
-    if (business.count() > 0) {
-      const double share =
-          static_cast<double>(figures.uptime[w].count()) / static_cast<double>(business.count());
-      percent = std::round(share * 10000.0) / 100.0;
-    }
-    windows[kWindowNames[w]] = {{"unit", window == last_hour ? "minutes" : "hours"},
-                                {"uptime", std::stod(format_figure(figures.uptime[w], window))},
-                                {"downtime", std::stod(format_figure(figures.downtime[w], window))},
-                                {"business", std::stod(format_figure(business, window))},
-                                {"uptime_percent", percent}};
+    const auto percent = percent_hundredths(figures.uptime[w], business);
+    windows[kWindowNames[w]] = {
+        {"unit", window == last_hour ? "minutes" : "hours"},
+        {"uptime", figure_value(figures.uptime[w], window)},
+        {"downtime", figure_value(figures.downtime[w], window)},
+        {"business", figure_value(business, window)},
+        {"uptime_percent", percent ? json(static_cast<double>(*percent) / 100.0) : json(nullptr)}};
   }
   return windows;
 }

@@ -1,9 +1,12 @@
 #include "report_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
+#include <sstream>
 #include <stdexcept>
 
+#include "csv.hpp"
 #include "embedded_sql.hpp"
 
 namespace {
@@ -49,7 +52,64 @@ ReportState read_state(SQLite::Statement& row) {
     state.csv = std::string(static_cast<const char*>(csv.getBlob()),
                             static_cast<std::size_t>(csv.getBytes()));
   }
+  if (!row.getColumn(12).isNull()) {
+    const SQLite::Column rows = row.getColumn(12);
+    state.rows = decode_report_rows(std::string_view(static_cast<const char*>(rows.getBlob()),
+                                                     static_cast<std::size_t>(rows.getBytes())));
+  }
   return state;
+}
+
+constexpr char kRowsMagic[] = "UMR1";  // format and version of encode_report_rows
+constexpr std::size_t kFiguresPerRow = 2 * kWindowCount;
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
+}
+
+std::uint64_t get_u64(std::string_view bytes, std::size_t at) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) {
+    value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  }
+  return value;
+}
+
+// "161.07" -> 16107: a figure of a CSV written by report_csv, read exactly.
+std::int64_t parse_hundredths(const std::string& text) {
+  const std::size_t dot = text.find('.');
+  if (dot == std::string::npos || text.size() != dot + 3) {
+    throw std::runtime_error("not a report figure: '" + text + "'");
+  }
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::int64_t whole = std::stoll(text.substr(negative ? 1 : 0, dot - (negative ? 1 : 0)));
+  const std::int64_t value = whole * 100 + std::stoll(text.substr(dot + 1));
+  return negative ? -value : value;
+}
+
+// The rows of a report completed before typed rows were stored, from its
+// CSV: each figure is the rounded value it shows, which is all the CSV has.
+std::vector<StoreFigures> rows_of_csv(const std::string& csv) {
+  std::istringstream in(csv);
+  CsvReader reader(in);
+  std::vector<std::string> fields;
+  std::vector<StoreFigures> rows;
+  if (!reader.next(fields)) return rows;  // the header
+  while (reader.next(fields)) {
+    if (fields.size() != 1 + kFiguresPerRow) throw std::runtime_error("a report CSV row is short");
+    StoreFigures row;
+    row.store_id = fields[0];
+    for (std::size_t w = 0; w < kWindowCount; ++w) {
+      const auto window = static_cast<Window>(w);
+      const HalfMicroseconds hundredth =
+          window == last_hour ? HalfMicroseconds{std::chrono::minutes{1}} / 100
+                              : HalfMicroseconds{std::chrono::hours{1}} / 100;
+      row.uptime[w] = hundredth * parse_hundredths(fields[1 + w]);
+      row.downtime[w] = hundredth * parse_hundredths(fields[1 + kWindowCount + w]);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 }  // namespace
@@ -76,7 +136,66 @@ std::optional<ReportStatus> parse_report_status(std::string_view name) {
   return std::nullopt;
 }
 
-ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {}
+std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
+  std::string out(kRowsMagic, 4);
+  for (const StoreFigures& row : rows) {
+    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (SPEC §1)
+    out += row.store_id;
+    for (const auto* figures : {&row.uptime, &row.downtime}) {
+      for (HalfMicroseconds length : *figures) put_u64(out, static_cast<std::uint64_t>(length.count()));
+    }
+  }
+  return out;
+}
+
+std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
+  if (bytes.substr(0, 4) != std::string_view(kRowsMagic, 4)) {
+    throw std::runtime_error("report rows in an unknown format");
+  }
+  std::vector<StoreFigures> rows;
+  std::size_t at = 4;
+  while (at < bytes.size()) {
+    const auto length = static_cast<unsigned char>(bytes[at++]);
+    if (at + length + 8 * kFiguresPerRow > bytes.size()) {
+      throw std::runtime_error("report rows cut short");
+    }
+    StoreFigures row;
+    row.store_id = std::string(bytes.substr(at, length));
+    at += length;
+    for (auto* figures : {&row.uptime, &row.downtime}) {
+      for (HalfMicroseconds& value : *figures) {
+        value = HalfMicroseconds{static_cast<std::int64_t>(get_u64(bytes, at))};
+        at += 8;
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {
+  std::vector<std::pair<std::string, std::string>> missing;
+  {
+    SQLite::Statement query(db_.sql(), sql::query("reports_without_figures"));
+    while (query.executeStep()) {
+      const SQLite::Column csv = query.getColumn(1);
+      missing.emplace_back(query.getColumn(0).getString(),
+                           std::string(static_cast<const char*>(csv.getBlob()),
+                                       static_cast<std::size_t>(csv.getBytes())));
+    }
+  }
+  if (missing.empty()) return;
+  SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement update(db_.sql(), sql::query("set_report_figures"));
+  for (const auto& [id, csv] : missing) {
+    const std::string rows = encode_report_rows(rows_of_csv(csv));
+    update.bind(1, id);
+    update.bindNoCopy(2, rows.data(), static_cast<int>(rows.size()));
+    update.exec();
+    update.reset();
+  }
+  transaction.commit();
+}
 
 void ReportStore::insert(const std::string& id, const ReportOptions& options, Instant created) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -96,17 +215,18 @@ void ReportStore::start(const std::string& id, Instant started) {
   start.exec();
 }
 
-void ReportStore::complete(const std::string& id, Instant finished, Instant as_of,
-                           std::int64_t stores_reported, std::int64_t stores_without_data,
+void ReportStore::complete(const std::string& id, Instant finished, const Report& report,
                            const std::string& csv) {
+  const std::string rows = encode_report_rows(report.rows);
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
   complete.bind(1, id);
   complete.bind(2, to_micros(finished));
-  complete.bind(3, to_micros(as_of));
-  complete.bind(4, stores_reported);
-  complete.bind(5, stores_without_data);
+  complete.bind(3, to_micros(report.as_of));
+  complete.bind(4, static_cast<std::int64_t>(report.rows.size()));
+  complete.bind(5, static_cast<std::int64_t>(report.stores_without_data));
   complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
+  complete.bindNoCopy(7, rows.data(), static_cast<int>(rows.size()));
   complete.exec();
 }
 
@@ -127,11 +247,12 @@ void ReportStore::fail_unfinished(Instant now, const std::string& error) {
   fail.exec();
 }
 
-std::optional<ReportState> ReportStore::find(const std::string& id, bool with_csv) {
+std::optional<ReportState> ReportStore::find(const std::string& id, ReportPart part) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement query(db_.sql(), sql::query("find_report"));
   query.bind(1, id);
-  query.bind(2, with_csv ? 1 : 0);
+  query.bind(2, part == ReportPart::csv ? 1 : 0);
+  query.bind(3, part == ReportPart::rows ? 1 : 0);
   if (!query.executeStep()) return std::nullopt;
   return read_state(query);
 }

@@ -14,6 +14,11 @@
 
 enum class ReportStatus { queued, running, complete, failed };
 
+// The typed rows as stored: exact lengths, so nothing is rounded twice.
+std::string encode_report_rows(const std::vector<StoreFigures>& rows);
+// Throws std::runtime_error for bytes encode_report_rows did not write.
+std::vector<StoreFigures> decode_report_rows(std::string_view bytes);
+
 // "Queued", "Running", "Complete", "Failed": the text in the table and in answers.
 const char* report_status_name(ReportStatus status);
 std::optional<ReportStatus> parse_report_status(std::string_view name);
@@ -30,29 +35,35 @@ struct ReportState {
   std::optional<std::int64_t> stores_reported;
   std::optional<std::int64_t> stores_without_data;
   std::string error;
-  std::optional<std::string> csv;  // only when asked for and Complete
+  std::optional<std::string> csv;                 // when asked for and Complete
+  std::optional<std::vector<StoreFigures>> rows;  // likewise: the typed rows behind the CSV
   // While running: stores done out of total (not stored).
   std::size_t stores_done = 0;
   std::size_t stores_total = 0;
 };
 
+// What find() reads besides a report's status and times.
+enum class ReportPart { summary, csv, rows };
+
 // One connection of its own; every method is one statement (or
 // transaction) under its lock. Throws std::runtime_error when SQLite fails.
 class ReportStore {
  public:
+  // Also gives reports completed before typed rows were stored (schema 4)
+  // their rows, read once from their CSV.
   explicit ReportStore(const std::string& db_path);
 
   void insert(const std::string& id, const ReportOptions& options, Instant created);
   void start(const std::string& id, Instant started);
-  void complete(const std::string& id, Instant finished, Instant as_of,
-                std::int64_t stores_reported, std::int64_t stores_without_data,
+  // `csv` is report_csv(report), made once by the caller.
+  void complete(const std::string& id, Instant finished, const Report& report,
                 const std::string& csv);
   void fail(const std::string& id, Instant finished, const std::string& error);
   // Reports a stopped process left Queued or Running can never finish.
   void fail_unfinished(Instant now, const std::string& error);
 
-  // nullopt for an unknown id. The CSV is read only when `with_csv`.
-  std::optional<ReportState> find(const std::string& id, bool with_csv);
+  // nullopt for an unknown id. The CSV or the rows are read only when asked for.
+  std::optional<ReportState> find(const std::string& id, ReportPart part);
   // Newest first: at most `limit`, created before `before` when given.
   std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
 

@@ -1,0 +1,89 @@
+// The reports table (report_store.hpp): statuses as an enum, and the typed
+// rows kept beside the CSV that JSON answers are made from.
+#include <SQLiteCpp/Statement.h>
+
+#include <catch2/catch.hpp>
+
+#include "report_store.hpp"
+#include "support.hpp"
+
+using test::TempDir;
+
+namespace {
+
+StoreFigures figures(const std::string& id, std::int64_t base) {
+  StoreFigures row;
+  row.store_id = id;
+  for (std::size_t w = 0; w < kWindowCount; ++w) {
+    row.uptime[w] = HalfMicroseconds{base + static_cast<std::int64_t>(w)};
+    row.downtime[w] = HalfMicroseconds{-base * 3 + static_cast<std::int64_t>(w)};
+  }
+  return row;
+}
+
+}  // namespace
+
+TEST_CASE("report statuses: text only at the edges, both ways", "[report_store]") {
+  for (ReportStatus status : {ReportStatus::queued, ReportStatus::running, ReportStatus::complete,
+                              ReportStatus::failed}) {
+    CHECK(parse_report_status(report_status_name(status)) == status);
+  }
+  CHECK(std::string(report_status_name(ReportStatus::complete)) == "Complete");
+  CHECK_FALSE(parse_report_status("complete"));
+}
+
+TEST_CASE("typed rows round-trip exactly, odd ids included", "[report_store]") {
+  const std::vector<StoreFigures> rows = {figures("a,b", 1), figures("say \"hi\"", 1234567890123),
+                                          figures(std::string(64, 'x'), 0)};
+  const std::vector<StoreFigures> back = decode_report_rows(encode_report_rows(rows));
+  REQUIRE(back.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(back[i].store_id == rows[i].store_id);
+    CHECK(back[i].uptime == rows[i].uptime);
+    CHECK(back[i].downtime == rows[i].downtime);
+  }
+  CHECK(decode_report_rows(encode_report_rows({})).empty());
+  CHECK_THROWS(decode_report_rows("nope"));
+  CHECK_THROWS(decode_report_rows(encode_report_rows(rows).substr(0, 30)));
+}
+
+TEST_CASE("a complete report keeps its CSV and its typed rows", "[report_store]") {
+  TempDir dir;
+  ReportStore store(dir.file("u.db"));
+  Report report;
+  report.as_of = test::at("2023-01-25 18:00:00");
+  report.rows = {figures("s1", 7200000000)};
+  store.insert("r1", ReportOptions{}, test::at("2023-01-25 18:01:00"));
+  store.complete("r1", test::at("2023-01-25 18:02:00"), report, report_csv(report));
+  const auto with_rows = store.find("r1", ReportPart::rows);
+  REQUIRE(with_rows);
+  CHECK(with_rows->status == ReportStatus::complete);
+  CHECK_FALSE(with_rows->csv);
+  REQUIRE(with_rows->rows);
+  CHECK(with_rows->rows->at(0).uptime == report.rows[0].uptime);
+  CHECK(store.find("r1", ReportPart::csv)->csv == report_csv(report));
+  CHECK_FALSE(store.find("r1", ReportPart::summary)->rows);
+  CHECK_FALSE(store.find("r2", ReportPart::summary));
+}
+
+TEST_CASE("reports from before typed rows get them from their CSV once", "[report_store]") {
+  TempDir dir;
+  const std::string path = dir.file("u.db");
+  {
+    Database db(path);
+    db.sql().exec(
+        "INSERT INTO reports (id, status, interpolation, created_us, csv) VALUES ('old', "
+        "'Complete', 'nearest', 1, CAST('store_id,uptime_last_hour,uptime_last_day,"
+        "uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week\n"
+        "\"a,b\",60.00,23.50,161.07,0.00,0.50,-0.01\n' AS BLOB))");
+  }
+  ReportStore store(path);
+  const auto state = store.find("old", ReportPart::rows);
+  REQUIRE(state->rows);
+  const StoreFigures& row = state->rows->at(0);
+  CHECK(row.store_id == "a,b");
+  CHECK(format_figure(row.uptime[last_hour], last_hour) == "60.00");
+  CHECK(format_figure(row.uptime[last_week], last_week) == "161.07");
+  CHECK(format_figure(row.downtime[last_day], last_day) == "0.50");
+  CHECK(format_figure(row.downtime[last_week], last_week) == "-0.01");
+}
