@@ -21,6 +21,7 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "report_jobs.hpp"
+#include "shared_connection.hpp"
 #include "retention.hpp"
 #include "wal_keeper.hpp"
 
@@ -58,12 +59,16 @@ int run_serve(const Options& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  Database db(options.db_path);
+  SharedConnection writer(options.db_path);  // creates or migrates the schema
   Metrics metrics;
-  if (!options.data_dir.empty() && count_polls(db) == 0) {
-    log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
-             {{"database", options.db_path}, {"data", options.data_dir}});
-    import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future), &metrics);
+  {
+    auto lease = writer.lock();
+    if (!options.data_dir.empty() && count_polls(lease.db()) == 0) {
+      log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
+               {{"database", options.db_path}, {"data", options.data_dir}});
+      import_and_print(lease.db(), options.data_dir, IngestRules::for_clock(options.max_future),
+                       &metrics);
+    }
   }
 
   const unsigned threads = default_threads(options.threads);
@@ -83,7 +88,7 @@ int run_serve(const Options& options) {
   http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
   http.keep_backups = options.keep_backups;
   http.max_future = options.max_future;
-  HttpApi api(db, jobs, metrics, http);
+  HttpApi api(writer, jobs, metrics, http);
 
   ConnectionSettings connections;
   connections.max_body = options.max_body;
@@ -125,7 +130,7 @@ int run_serve(const Options& options) {
   }
   if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
   const std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
-  const std::int64_t polls = count_polls(db);
+  const std::int64_t polls = count_polls(writer.lock().db());
   log_info("serving database " + options.db_path + " (" + std::to_string(polls) + " polls)",
            {{"url", url}, {"database", options.db_path}, {"polls", polls}});
   std::printf("listening on %s\n", url.c_str());

@@ -233,9 +233,10 @@ std::string method_label(const std::string& method) {
   return "other";
 }
 
-HttpApi::HttpApi(Database& db, ReportJobs& jobs, Metrics& metrics, const HttpSettings& settings)
-    : db_(db),
-      status_db_(db.path(), Database::Access::read_only),
+HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
+                 const HttpSettings& settings)
+    : writer_(writer),
+      status_reader_(writer.path(), Database::Access::read_only),
       jobs_(jobs),
       metrics_(metrics),
       settings_(settings) {
@@ -403,7 +404,7 @@ void HttpApi::list_reports(const httplib::Request& request, httplib::Response& r
 void HttpApi::store_detail(const httplib::Request& request, httplib::Response& response) {
   const std::string store_id = request.matches[1];
   const ReportOptions options = read_report_options(request);
-  const auto snapshot = read_store_snapshot(db_.path(), store_id, options.as_of);
+  const auto snapshot = read_store_snapshot(writer_.path(), store_id, options.as_of);
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
   send_json(response, 200, store_detail_json(*snapshot, options.interpolation));
 }
@@ -419,7 +420,7 @@ void HttpApi::backup(httplib::Response& response) {
   for (int n = 2; fs::exists(folder / name); ++n) {
     name = first.substr(0, first.size() - 3) + "-" + std::to_string(n) + ".db";
   }
-  const BackupResult result = backup_database(db_.path(), (folder / name).string());
+  const BackupResult result = backup_database(writer_.path(), (folder / name).string());
   const std::size_t removed = remove_old_backups(folder.string(), settings_.keep_backups);
   log_info("backup written to " + result.path + ": " + std::to_string(result.bytes) + " bytes" +
                (removed ? ", " + std::to_string(removed) + " older removed" : ""),
@@ -437,20 +438,19 @@ void HttpApi::backup(httplib::Response& response) {
 void HttpApi::metrics(httplib::Response& response) {
   DatabaseFigures figures;
   {
-    std::lock_guard<std::mutex> lock(status_db_mutex_);
-    figures = read_database_figures(status_db_);
+    figures = read_database_figures(status_reader_.lock().db());
   }
   response.set_content(metrics_.render(figures), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void HttpApi::health(httplib::Response& response) {
   try {
-    std::lock_guard<std::mutex> lock(status_db_mutex_);
+    auto status = status_reader_.lock();
     send_json(response, 200,
               json{{"status", "ok"},
                    {"database", "ok"},
-                   {"polls", count_polls(status_db_)},
-                   {"schema_version", status_db_.schema_version()},
+                   {"polls", count_polls(status.db())},
+                   {"schema_version", status.db().schema_version()},
                    {"reports_queued", jobs_.queued()}});
   } catch (const std::exception& error) {
     send_json(response, 503, json{{"status", "error"}, {"database", error.what()}});
@@ -469,13 +469,11 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
   if (type == "text/csv") {
     // CSV is read as it is written (linear, a field at a time).
     std::istringstream body(request.body);
-    std::lock_guard<std::mutex> lock(db_mutex_);
-    summary = ingest_csv(db_, dataset, "body", body, {}, rules);
+    summary = ingest_csv(writer_.lock().db(), dataset, "body", body, {}, rules);
   } else {
     // JSON is read whole first, without the lock.
     const JsonRows rows = read_json_rows(dataset, request.body);
-    std::lock_guard<std::mutex> lock(db_mutex_);
-    summary = ingest_json_rows(db_, dataset, "body", rows, rules);
+    summary = ingest_json_rows(writer_.lock().db(), dataset, "body", rows, rules);
   }
   if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
   if (summary.ok() && summary.rejected == summary.rows_read)
@@ -504,8 +502,7 @@ void HttpApi::delete_polls(const httplib::Request& request, httplib::Response& r
   if (from && to && *from >= *to) throw HttpError(400, "'from' must be before 'to'");
   std::optional<std::size_t> deleted;
   {
-    std::lock_guard<std::mutex> lock(db_mutex_);
-    deleted = delete_store_polls(db_, store_id, from, to);
+    deleted = delete_store_polls(writer_.lock().db(), store_id, from, to);
   }
   if (!deleted) throw HttpError(404, "no store with id '" + store_id + "'");
   log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),

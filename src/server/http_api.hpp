@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "database.hpp"
 #include "http_connections.hpp"
 #include "metrics.hpp"
 #include "records.hpp"
 #include "report_jobs.hpp"
+#include "shared_connection.hpp"
 
 struct HttpSettings {
   std::size_t max_body = 64 << 20;  // bytes; larger bodies get 413
@@ -49,7 +49,9 @@ struct Route {
 
 class HttpApi {
  public:
-  HttpApi(Database& db, ReportJobs& jobs, Metrics& metrics, const HttpSettings& settings);
+  // `writer` is the connection ingested rows are written through.
+  HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
+          const HttpSettings& settings);
 
   const std::vector<Route>& routes() const { return routes_; }
   // The route for `method` on `path` (HEAD looks up GET), or nullptr.
@@ -81,11 +83,9 @@ class HttpApi {
   void require_token(const Route& route, const httplib::Request& request,
                      httplib::Response& response) const;
 
-  Database& db_;
-  std::mutex db_mutex_;  // one writer on db_ at a time
-  // /healthz and /metrics read here, never waiting behind a write on db_.
-  Database status_db_;
-  std::mutex status_db_mutex_;
+  SharedConnection& writer_;
+  // /healthz and /metrics read here, never waiting behind a write.
+  SharedConnection status_reader_;
   std::mutex backup_mutex_;  // one backup at a time
   ReportJobs& jobs_;
   Metrics& metrics_;

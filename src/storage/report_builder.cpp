@@ -13,6 +13,7 @@
 
 #include "database.hpp"
 #include "embedded_sql.hpp"
+#include "read_transaction.hpp"
 
 namespace {
 
@@ -32,10 +33,10 @@ class SnapshotReader {
 
   // Starts a read transaction; its snapshot is fixed by the first read, here.
   std::int64_t begin() {
-    db_.sql().exec("BEGIN");
+    transaction_.emplace(db_.sql());
     return db_.sql().execAndGet(sql::query("data_generation")).getInt64();
   }
-  void end() { db_.sql().exec("ROLLBACK"); }
+  void end() { transaction_.reset(); }
 
   SQLite::Database& sql() { return db_.sql(); }
 
@@ -66,6 +67,7 @@ class SnapshotReader {
   Database db_;
   SQLite::Statement hours_;
   SQLite::Statement polls_;
+  std::optional<ReadTransaction> transaction_;  // last: ends before the statements go
 };
 
 // Opens one reader per worker and starts their transactions on the same
@@ -112,18 +114,7 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  const std::string& store_id,
                                                  std::optional<Instant> as_of) {
   SnapshotReader reader(db_path);
-  reader.begin();
-  // Rolls the read transaction back however this ends (a read-only
-  // transaction has nothing to lose, and a destructor must not throw).
-  struct EndRead {
-    SnapshotReader& reader;
-    ~EndRead() {
-      try {
-        reader.end();
-      } catch (const std::exception&) {
-      }
-    }
-  } end_read{reader};
+  reader.begin();  // ends with the reader, however this returns
 
   SQLite::Statement query(reader.sql(), sql::query("store_by_id"));
   query.bind(1, store_id);

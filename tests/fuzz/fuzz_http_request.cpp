@@ -66,7 +66,7 @@ class Harness : public httplib::Server {
 
 struct World {
   std::string folder;
-  std::unique_ptr<Database> db;
+  std::unique_ptr<SharedConnection> writer;
   Metrics metrics;
   std::unique_ptr<ReportJobs> jobs;
   std::unique_ptr<HttpApi> api;
@@ -76,15 +76,15 @@ struct World {
     char pattern[] = "/tmp/fuzz-http-XXXXXX";
     folder = mkdtemp(pattern);
     const std::string path = folder + "/u.db";
-    db = std::make_unique<Database>(path);
-    ingest_json(*db, Dataset::polls, "seed",
+    writer = std::make_unique<SharedConnection>(path);
+    ingest_json(writer->lock().db(), Dataset::polls, "seed",
                 R"([{"store_id": "a", "status": "active", "timestamp_utc": "2023-01-25 17:00:00"},
                     {"store_id": "a", "status": "inactive", "timestamp_utc": "2023-01-25 18:00:00"}])");
     jobs = std::make_unique<ReportJobs>(path, 1, 4);
     HttpSettings settings;
     settings.max_body = 1 << 16;
     settings.backup_dir = "/dev/null/backups";  // backups fail at once, never fill the disk
-    api = std::make_unique<HttpApi>(*db, *jobs, metrics, settings);
+    api = std::make_unique<HttpApi>(*writer, *jobs, metrics, settings);
     api->install(server);
     server.set_logger({});  // quiet: one log line per input would drown the fuzzer's own
   }
