@@ -13,8 +13,8 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2
 
-.PHONY: all deps build build-server test-deps package run test test-asan fuzz bench load fmt clean \
-        demo-fixtures fresh-check
+.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz \
+        bench load fmt clean demo-fixtures fresh-check
 
 all: build
 
@@ -45,6 +45,16 @@ run: build-server
 
 test: build test-deps package
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Pieces of the suite: the Catch2 binary (T="[ingest]" or a test name
+# passes a filter), the golden cases, the end-to-end scripts.
+T ?=
+unit: build
+	./$(BUILD)/tests/unit_tests $(T)
+golden: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L golden
+e2e: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L e2e
 
 # What the tests need beyond the build: Debian's chromium and prometheus (for
 # promtool), node and npm (unless a node with its own npm is there already),
@@ -115,7 +125,7 @@ fresh-check:
 
 fmt:
 	@$(MAKE) --no-print-directory deps PACKAGES=clang-format
-	clang-format -i main.cpp src/*.cpp src/*.hpp tests/*.cpp tests/fuzz/*.cpp
+	clang-format -i main.cpp src/*/*.cpp src/*/*.hpp tests/*.cpp tests/*/*.cpp
 
 clean:
 	rm -rf $(BUILD)

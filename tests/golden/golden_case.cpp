@@ -1,0 +1,120 @@
+// One golden case (fixtures/cases/<name>/): imports the folder's CSVs into a
+// fresh database, runs the report with the options of its meta.json, and
+// compares with expected.csv as fixtures/cases/README.md says: same header
+// and rows, figures within 0.01. CTest runs it once per folder, named after
+// it, so adding a case is adding a folder.
+// Usage: golden_case FOLDER. Exit 0: equal; 1: different (each difference
+// printed); 77: the case uses an option this build does not have (skipped,
+// with the reason).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "csv.hpp"
+#include "ingest.hpp"
+#include "report_builder.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+Rows read_csv(std::istream& in) {
+  CsvReader reader(in);
+  Rows rows;
+  std::vector<std::string> fields;
+  while (reader.next(fields)) rows.push_back(fields);
+  return rows;
+}
+
+// The report options of meta.json; keys starting with '_' only describe the case.
+ReportOptions options_of(const fs::path& meta_path) {
+  std::ifstream in(meta_path);
+  const auto meta = nlohmann::json::parse(in);
+  ReportOptions options;
+  for (const auto& [key, value] : meta.items()) {
+    if (key.rfind('_', 0) == 0) continue;
+    const std::string text = value.get<std::string>();
+    if (key == "as_of") {
+      options.as_of = parse_timestamp(text);
+      if (!options.as_of) throw std::runtime_error("meta.json: bad as_of '" + text + "'");
+    } else if (key == "interpolation") {
+      const auto mode = parse_interpolation(text);
+      if (!mode) throw std::runtime_error("meta.json: bad interpolation '" + text + "'");
+      options.interpolation = *mode;
+    } else {
+      std::cout << "SKIPPED: the report option '" << key << "' is not supported yet\n";
+      std::exit(77);
+    }
+  }
+  return options;
+}
+
+// Differences between the report and expected.csv, one line each.
+std::vector<std::string> compare(const Rows& actual, const Rows& expected) {
+  std::vector<std::string> differences;
+  if (actual.empty() || expected.empty() || actual[0] != expected[0]) {
+    differences.push_back("the headers differ");
+    return differences;
+  }
+  if (actual.size() != expected.size()) {
+    differences.push_back(std::to_string(actual.size() - 1) + " rows, expected " +
+                          std::to_string(expected.size() - 1));
+  }
+  for (std::size_t row = 1; row < std::min(actual.size(), expected.size()); ++row) {
+    const auto& got = actual[row];
+    const auto& want = expected[row];
+    if (got.size() != want.size() || got[0] != want[0]) {
+      differences.push_back("row " + std::to_string(row) + ": store '" + got[0] + "', expected '" +
+                            want[0] + "'");
+      continue;
+    }
+    for (std::size_t column = 1; column < want.size(); ++column) {
+      if (std::fabs(std::stod(got[column]) - std::stod(want[column])) > 0.01 + 1e-9) {
+        differences.push_back("store '" + want[0] + "' " + expected[0][column] + ": " +
+                              got[column] + ", expected " + want[column]);
+      }
+    }
+  }
+  return differences;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: golden_case FOLDER\n";
+    return 2;
+  }
+  const fs::path folder = argv[1];
+  try {
+    const ReportOptions options = options_of(folder / "meta.json");
+    char scratch[] = "/tmp/golden-XXXXXX";
+    const fs::path dir = mkdtemp(scratch);
+    const std::string db_path = (dir / "golden.db").string();
+    Rows actual;
+    {
+      Database db(db_path);
+      import_directory(db, folder.string());
+      std::istringstream text(report_csv(build_report(db_path, options)));
+      actual = read_csv(text);
+    }
+    fs::remove_all(dir);
+    std::ifstream expected_file(folder / "expected.csv", std::ios::binary);
+    const auto differences = compare(actual, read_csv(expected_file));
+    for (const auto& line : differences) std::cout << folder.filename().string() << ": " << line << "\n";
+    if (!differences.empty()) return 1;
+    std::cout << folder.filename().string() << ": " << actual.size() - 1 << " rows as expected\n";
+    return 0;
+  } catch (const std::exception& error) {
+    std::cout << folder.filename().string() << ": " << error.what() << "\n";
+    return 1;
+  }
+}
