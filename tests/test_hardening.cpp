@@ -5,8 +5,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -35,9 +35,10 @@ TEST_CASE("JSON nested past 64 levels is refused without building it", "[hardeni
   CHECK(deep.error == "JSON nested deeper than 64 levels");
   CHECK(deep.rows.empty());
   // Nesting inside an ignored field counts too, and 64 levels are fine.
-  std::string fine = "[{\"store_id\": \"a\", \"status\": \"active\", \"timestamp_utc\": "
-                     "\"2023-01-22 12:00:00\", \"extra\": " +
-                     std::string(62, '[') + std::string(62, ']') + "}]";
+  std::string fine =
+      "[{\"store_id\": \"a\", \"status\": \"active\", \"timestamp_utc\": "
+      "\"2023-01-22 12:00:00\", \"extra\": " +
+      std::string(62, '[') + std::string(62, ']') + "}]";
   CHECK(read_json_rows(Dataset::polls, fine).error.empty());
   std::string too_deep = fine;
   too_deep.replace(too_deep.find("[["), 2, "[[[");
@@ -48,8 +49,9 @@ TEST_CASE("JSON nested past 64 levels is refused without building it", "[hardeni
 TEST_CASE("JSON rows keep only column names, however many keys they have", "[hardening][json]") {
   // 120,000 keys in one object, and 20,000 rows each with a key of its own:
   // neither grows the header (the cause of a 41 s stall before).
-  std::string one = "[{\"store_id\": \"a\", \"status\": \"active\", \"timestamp_utc\": "
-                    "\"2023-01-22 12:00:00\"";
+  std::string one =
+      "[{\"store_id\": \"a\", \"status\": \"active\", \"timestamp_utc\": "
+      "\"2023-01-22 12:00:00\"";
   for (int i = 0; i < 120000; ++i) one += ", \"k" + std::to_string(i) + "\": 1";
   one += "}]";
   const JsonRows wide = read_json_rows(Dataset::polls, one);
@@ -86,10 +88,10 @@ TEST_CASE("store ids that are not UTF-8 are bad rows, in CSV and JSON", "[harden
   // JSON cannot carry them: raw or as an escaped lone surrogate, the body is
   // not valid JSON and is refused whole.
   for (const char* id : {"x\xff", "x\\ud800"}) {
-    const ImportSummary json = ingest_json(
-        db, Dataset::polls, "body",
-        std::string(R"([{"store_id": ")") + id +
-            R"(", "status": "active", "timestamp_utc": "2023-01-22 12:00:00"}])");
+    const ImportSummary json =
+        ingest_json(db, Dataset::polls, "body",
+                    std::string(R"([{"store_id": ")") + id +
+                        R"(", "status": "active", "timestamp_utc": "2023-01-22 12:00:00"}])");
     CHECK_THAT(json.error, Catch::StartsWith("not valid JSON"));
   }
   CHECK(scalar(db, "SELECT count(*) FROM stores") == 1);
@@ -110,9 +112,9 @@ TEST_CASE("polls later than the clock allows are bad rows", "[hardening]") {
              Catch::StartsWith("body:3: timestamp_utc 9999-12-31T23:59:59.000000Z is later than "
                                "the server's clock allows"));
   // Within the bound is fine.
-  const Instant soon = std::chrono::time_point_cast<std::chrono::microseconds>(
-                           std::chrono::system_clock::now()) +
-                       std::chrono::minutes{30};
+  const Instant soon =
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()) +
+      std::chrono::minutes{30};
   std::istringstream near("store_id,status,timestamp_utc\na,active," + format_timestamp(soon) +
                           "\n");
   CHECK(ingest_csv(db, Dataset::polls, "body", near, {}, rules).loaded == 1);
@@ -141,8 +143,8 @@ TEST_CASE("deleting a store's polls in a range keeps counts and its latest poll 
 TEST_CASE("retention's line never passes the clock", "[hardening][retention]") {
   TempDir dir;
   Database db(dir.file("u.db"));
-  const Instant now = std::chrono::time_point_cast<std::chrono::microseconds>(
-      std::chrono::system_clock::now());
+  const Instant now =
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   std::string csv = "store_id,status,timestamp_utc\n";
   for (int day = 0; day < 20; ++day) {
     csv += "a,active," + format_timestamp(now - date::days{day} + std::chrono::hours{1}) + "\n";

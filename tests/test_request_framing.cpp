@@ -42,7 +42,8 @@ TEST_CASE("bare LF line ends and empty lines before a request are accepted", "[f
 }
 
 TEST_CASE("Content-Length: one number, or equal copies of it", "[framing]") {
-  CHECK(frame("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n").head.content_length == 3);
+  CHECK(frame("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n")
+            .head.content_length == 3);
   CHECK(frame("POST / HTTP/1.1\r\nContent-Length: 3, 3\r\n\r\n").head.content_length == 3);
   for (const char* bad : {"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
                           "POST / HTTP/1.1\r\nContent-Length: 3, 4\r\n\r\n",
@@ -104,7 +105,8 @@ TEST_CASE("lines and heads past their limits are refused, complete or not", "[fr
   const std::string long_value(kLimits.max_line + 1, 'v');
   CHECK(frame("GET / HTTP/1.1\r\nA: " + long_value).status == 431);
   std::string many = "GET / HTTP/1.1\r\n";
-  for (std::size_t i = 0; i <= kLimits.max_headers; ++i) many += "A" + std::to_string(i) + ": x\r\n";
+  for (std::size_t i = 0; i <= kLimits.max_headers; ++i)
+    many += "A" + std::to_string(i) + ": x\r\n";
   CHECK(frame(many + "\r\n").status == 431);
   std::string big = "GET / HTTP/1.1\r\n";
   while (big.size() <= kLimits.max_head) big += "X: " + std::string(1000, 'y') + "\r\n";

@@ -60,7 +60,8 @@ TEST_CASE("routes that are not open refuse requests without the token", "[routes
     const std::string request = route.method + " " + path + " HTTP/1.1\r\nContent-Length: 0\r\n";
     const int without = status_of(server.http.answer(request + "\r\n"));
     const int wrong = status_of(server.http.answer(request + "Authorization: Bearer nope\r\n\r\n"));
-    const int with = status_of(server.http.answer(request + "Authorization: Bearer secret\r\n\r\n"));
+    const int with =
+        status_of(server.http.answer(request + "Authorization: Bearer secret\r\n\r\n"));
     if (route.access == Access::open) {
       CHECK(without != 401);
     } else {

@@ -1,7 +1,8 @@
 // `backup`: a consistent copy of the database, safe while a server runs.
+#include "backup.hpp"
+
 #include <cstdio>
 
-#include "backup.hpp"
 #include "commands.hpp"
 #include "log.hpp"
 
@@ -17,4 +18,3 @@ int run_backup(const Options& options) {
             {"seconds", result.seconds}});
   return 0;
 }
-

@@ -191,7 +191,8 @@ const std::vector<Flag>& flags() {
        {C::serve, C::import},
        [](Options& o, const std::string& v) {
          auto length = parse_length(v);
-         if (!length) throw UsageError("--max-future wants a length such as 90s, 15m or 1h, got '" + v + "'");
+         if (!length)
+           throw UsageError("--max-future wants a length such as 90s, 15m or 1h, got '" + v + "'");
          o.max_future = *length;
        }},
       {"--keep-polls-days",

@@ -53,7 +53,5 @@ bool import_and_print(Database& db, const std::string& directory, const IngestRu
 
 int run_import(const Options& options) {
   Database db(options.db_path);
-  return import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future)) ? 0
-                                                                                             : 1;
+  return import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future)) ? 0 : 1;
 }
-

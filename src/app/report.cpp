@@ -25,4 +25,3 @@ int run_report(const Options& options) {
                report.rows.size(), report.stores_without_data);
   return 0;
 }
-

@@ -21,8 +21,8 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "report_jobs.hpp"
-#include "shared_connection.hpp"
 #include "retention.hpp"
+#include "shared_connection.hpp"
 #include "wal_keeper.hpp"
 
 namespace {
@@ -48,6 +48,66 @@ unsigned default_threads(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
+HttpSettings http_settings(const Options& options) {
+  HttpSettings http;
+  http.max_body = options.max_body;
+  http.token = options.token;
+  http.token_read = options.token_read;
+  http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
+  http.keep_backups = options.keep_backups;
+  http.max_future = options.max_future;
+  return http;
+}
+
+ConnectionSettings connection_settings(const Options& options, unsigned threads) {
+  ConnectionSettings connections;
+  connections.max_body = options.max_body;
+  connections.max_buffered = std::max<std::size_t>(256 << 20, 2 * options.max_body);
+  connections.max_connections = options.max_connections;
+  connections.timeout = std::chrono::seconds{options.timeout};
+  connections.max_workers = std::max<std::size_t>(16, threads * 4);
+  return connections;
+}
+
+// Binds the listening socket; returns the port, or -1 after logging why not.
+// httplib listens with a backlog of 5, so a burst of new connections
+// overflows it and each waits a second for a SYN retry: the socket listens
+// again with the system's maximum once bound. No SO_REUSEPORT (httplib's
+// default sets it): a second server on the same port must fail, not share it.
+int bind_port(httplib::Server& server, const Options& options) {
+  int listen_socket = -1;
+  server.set_socket_options([&listen_socket](socket_t socket) {
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket = socket;
+  });
+  errno = 0;
+  int port = options.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(options.host);
+  } else if (!server.bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    const std::string why = errno ? std::strerror(errno) : "cannot bind";
+    log_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + why,
+              {{"host", options.host}, {"port", options.port}, {"error", why}});
+    return -1;
+  }
+  if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
+  return port;
+}
+
+// Imports --data when the database holds no polls yet.
+void first_start_import(SharedConnection& writer, const Options& options, Metrics& metrics) {
+  auto lease = writer.lock();
+  if (options.data_dir.empty() || count_polls(lease.db()) != 0) return;
+  log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
+           {{"database", options.db_path}, {"data", options.data_dir}});
+  import_and_print(lease.db(), options.data_dir, IngestRules::for_clock(options.max_future),
+                   &metrics);
+}
+
 }  // namespace
 
 int run_serve(const Options& options) {
@@ -61,74 +121,27 @@ int run_serve(const Options& options) {
 
   SharedConnection writer(options.db_path);  // creates or migrates the schema
   Metrics metrics;
-  {
-    auto lease = writer.lock();
-    if (!options.data_dir.empty() && count_polls(lease.db()) == 0) {
-      log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
-               {{"database", options.db_path}, {"data", options.data_dir}});
-      import_and_print(lease.db(), options.data_dir, IngestRules::for_clock(options.max_future),
-                       &metrics);
-    }
-  }
+  first_start_import(writer, options, metrics);
 
   const unsigned threads = default_threads(options.threads);
-  ReportJobs jobs(options.db_path, threads, options.queue_limit,
-                  [&metrics](ReportStatus status, double seconds) {
-                    metrics.observe_report(status, seconds);
-                  });
+  ReportJobs jobs(
+      options.db_path, threads, options.queue_limit,
+      [&metrics](ReportStatus status, double seconds) { metrics.observe_report(status, seconds); });
   std::optional<RetentionWorker> retention;
   const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days};
   if (retention_settings.enabled()) retention.emplace(options.db_path, retention_settings);
   WalKeeper wal_keeper(options.db_path);
   raise_open_file_limit(options.max_connections);
-  HttpSettings http;
-  http.max_body = options.max_body;
-  http.token = options.token;
-  http.token_read = options.token_read;
-  http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
-  http.keep_backups = options.keep_backups;
-  http.max_future = options.max_future;
-  HttpApi api(writer, jobs, metrics, http);
-
-  ConnectionSettings connections;
-  connections.max_body = options.max_body;
-  connections.max_buffered = std::max<std::size_t>(256 << 20, 2 * options.max_body);
-  connections.max_connections = options.max_connections;
-  connections.timeout = std::chrono::seconds{options.timeout};
-  connections.max_workers = std::max<std::size_t>(16, threads * 4);
+  HttpApi api(writer, jobs, metrics, http_settings(options));
   GuardedServer server(
-      connections,
+      connection_settings(options, threads),
       [&api](const std::string& method, const std::string& path) {
         return api.takes_body(method, path);
       },
       [&api](const RefusedRequest& refused) { return api.refused(refused); });
   api.install(server);
-  // httplib listens with a backlog of 5, so a burst of new connections
-  // overflows it and each waits a second for a SYN retry. Note the socket,
-  // and listen on it again with the system's maximum once it is bound.
-  // No SO_REUSEPORT (httplib's default sets it): a second server on the same
-  // port must fail, not share the port with the first.
-  int listen_socket = -1;
-  server.set_socket_options([&listen_socket](socket_t socket) {
-    const int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_socket = socket;
-  });
-
-  errno = 0;
-  int port = options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(options.host);
-  } else if (!server.bind_to_port(options.host, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    const std::string why = errno ? std::strerror(errno) : "cannot bind";
-    log_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + why,
-              {{"host", options.host}, {"port", options.port}, {"error", why}});
-    return 1;
-  }
-  if (listen_socket >= 0) ::listen(listen_socket, SOMAXCONN);
+  const int port = bind_port(server, options);
+  if (port < 0) return 1;
   const std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
   const std::int64_t polls = count_polls(writer.lock().db());
   log_info("serving database " + options.db_path + " (" + std::to_string(polls) + " polls)",
@@ -154,4 +167,3 @@ int run_serve(const Options& options) {
   log_info("stopped");
   return 0;
 }
-

@@ -42,10 +42,9 @@ void log_line(LogLevel level, const std::string& message, const nlohmann::json& 
   std::string line;
   if (current_format == LogFormat::json) {
     // Ordered: time, level and message lead every line.
-    nlohmann::ordered_json object = {
-        {"time", format_timestamp(wall_clock_now())},
-        {"level", level_name(level)},
-        {"message", message}};
+    nlohmann::ordered_json object = {{"time", format_timestamp(wall_clock_now())},
+                                     {"level", level_name(level)},
+                                     {"message", message}};
     for (const auto& [key, value] : fields.items()) object[key] = value;
     // Invalid UTF-8 (a store id, a path) is replaced, not thrown on.
     line = object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

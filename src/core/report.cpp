@@ -6,8 +6,8 @@
 
 const std::vector<std::string>& report_columns() {
   static const std::vector<std::string> columns = {
-      "store_id",           "uptime_last_hour",   "uptime_last_day",   "uptime_last_week",
-      "downtime_last_hour", "downtime_last_day",  "downtime_last_week"};
+      "store_id",           "uptime_last_hour",  "uptime_last_day",   "uptime_last_week",
+      "downtime_last_hour", "downtime_last_day", "downtime_last_week"};
   return columns;
 }
 

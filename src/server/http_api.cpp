@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "backup.hpp"
+#include "clock.hpp"
 #include "ingest.hpp"
+#include "json_text.hpp"
 #include "log.hpp"
 #include "store_detail.hpp"
-#include "clock.hpp"
-#include "json_text.hpp"
 #include "text.hpp"
 #include "web_page.hpp"
 
@@ -95,8 +95,8 @@ constexpr std::size_t kMaxOptionsDepth = 4;
 json parse_flat_json(const std::string& text) {
   const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
     if (depth > static_cast<int>(kMaxOptionsDepth)) {
-      throw HttpError(400, "body is nested deeper than " + std::to_string(kMaxOptionsDepth) +
-                               " levels");
+      throw HttpError(400,
+                      "body is nested deeper than " + std::to_string(kMaxOptionsDepth) + " levels");
     }
     return true;
   };
@@ -210,7 +210,8 @@ std::optional<Instant> instant_param(const httplib::Request& request, const std:
 }
 
 Route make_route(std::string method, std::string pattern, std::string label, Access access,
-                 BodyUse body, std::function<void(const httplib::Request&, httplib::Response&)> handler) {
+                 BodyUse body,
+                 std::function<void(const httplib::Request&, httplib::Response&)> handler) {
   Route route;
   route.method = std::move(method);
   route.regex = std::regex(pattern);
@@ -248,31 +249,32 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
   };
   routes_ = {
       make_route("GET", "/", "/", Access::open, BodyUse::none,
-       [](const Request&, Response& a) {
-         a.set_content(std::string(index_html()), "text/html; charset=utf-8");
-       }),
+                 [](const Request&, Response& a) {
+                   a.set_content(std::string(index_html()), "text/html; charset=utf-8");
+                 }),
       make_route("GET", "/healthz", "/healthz", Access::open, BodyUse::none,
-       [this](const Request&, Response& a) { health(a); }),
+                 [this](const Request&, Response& a) { health(a); }),
       make_route("GET", "/metrics", "/metrics", Access::open, BodyUse::none,
-       [this](const Request&, Response& a) { this->metrics(a); }),
+                 [this](const Request&, Response& a) { this->metrics(a); }),
       make_route("POST", "/trigger_report", "/trigger_report", Access::write, BodyUse::optional,
-       [this](const Request& q, Response& a) { trigger_report(q, a); }),
+                 [this](const Request& q, Response& a) { trigger_report(q, a); }),
       make_route("GET", "/get_report", "/get_report", Access::read, BodyUse::none,
-       [this](const Request& q, Response& a) {
-         if (!q.has_param("report_id")) throw HttpError(400, "parameter 'report_id' is missing");
-         get_report(q.get_param_value("report_id"), q, a);
-       }),
+                 [this](const Request& q, Response& a) {
+                   if (!q.has_param("report_id"))
+                     throw HttpError(400, "parameter 'report_id' is missing");
+                   get_report(q.get_param_value("report_id"), q, a);
+                 }),
       make_route("GET", "/get_report/([^/]+)", "/get_report/{id}", Access::read, BodyUse::none,
-       [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
+                 [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
       make_route("GET", "/reports", "/reports", Access::read, BodyUse::none,
-       [this](const Request& q, Response& a) { list_reports(q, a); }),
+                 [this](const Request& q, Response& a) { list_reports(q, a); }),
       // Store ids may hold '/': the polls route is matched first.
       make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::write, BodyUse::none,
-       [this](const Request& q, Response& a) { delete_polls(q, a); }),
+                 [this](const Request& q, Response& a) { delete_polls(q, a); }),
       make_route("GET", "/stores/(.+)", "/stores/{id}", Access::read, BodyUse::none,
-       [this](const Request& q, Response& a) { store_detail(q, a); }),
+                 [this](const Request& q, Response& a) { store_detail(q, a); }),
       make_route("POST", "/admin/backup", "/admin/backup", Access::write, BodyUse::optional,
-       [this](const Request&, Response& a) { backup(a); }),
+                 [this](const Request&, Response& a) { backup(a); }),
       ingest_route("/ingest/status", Dataset::polls),
       ingest_route("/ingest/hours", Dataset::hours),
       ingest_route("/ingest/timezones", Dataset::zones),
@@ -320,8 +322,8 @@ std::string HttpApi::refused(const RefusedRequest& request) {
   std::snprintf(duration, sizeof duration, "%.1f ms", request.seconds * 1000);
   json fields = json::object();
   if (log_writes_fields()) {
-    fields = {{"method", request.method},       {"path", request.path},
-              {"status", request.status},       {"duration_ms", request.seconds * 1000},
+    fields = {{"method", request.method},           {"path", request.path},
+              {"status", request.status},           {"duration_ms", request.seconds * 1000},
               {"remote_addr", request.remote_addr}, {"error", request.reason}};
   }
   log_info(printable(request.method.empty() ? "-" : request.method) + " " +
@@ -437,9 +439,7 @@ void HttpApi::backup(httplib::Response& response) {
 
 void HttpApi::metrics(httplib::Response& response) {
   DatabaseFigures figures;
-  {
-    figures = read_database_figures(status_reader_.lock().db());
-  }
+  { figures = read_database_figures(status_reader_.lock().db()); }
   response.set_content(metrics_.render(figures), "text/plain; version=0.0.4; charset=utf-8");
 }
 
@@ -501,9 +501,7 @@ void HttpApi::delete_polls(const httplib::Request& request, httplib::Response& r
   }
   if (from && to && *from >= *to) throw HttpError(400, "'from' must be before 'to'");
   std::optional<std::size_t> deleted;
-  {
-    deleted = delete_store_polls(writer_.lock().db(), store_id, from, to);
-  }
+  { deleted = delete_store_polls(writer_.lock().db(), store_id, from, to); }
   if (!deleted) throw HttpError(404, "no store with id '" + store_id + "'");
   log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
            {{"store_id", store_id}, {"deleted", *deleted}});
@@ -588,11 +586,11 @@ void HttpApi::install(httplib::Server& server) {
       });
 
   server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
-    const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - GuardedServer::request_started())
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                GuardedServer::request_started())
                           .count();
-    metrics_.observe_request(label_of(request.path), method_label(request.method),
-                             response.status, ms / 1000);
+    metrics_.observe_request(label_of(request.path), method_label(request.method), response.status,
+                             ms / 1000);
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f ms", ms);
     json fields = json::object();

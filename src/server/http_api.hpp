@@ -19,11 +19,11 @@
 #include "shared_connection.hpp"
 
 struct HttpSettings {
-  std::size_t max_body = 64 << 20;  // bytes; larger bodies get 413
-  std::string token;                // empty: no access control
-  bool token_read = false;          // the token guards reading reports too
-  std::string backup_dir;           // where POST /admin/backup writes
-  std::size_t keep_backups = 7;     // backups kept in backup_dir, newest first
+  std::size_t max_body = 64 << 20;        // bytes; larger bodies get 413
+  std::string token;                      // empty: no access control
+  bool token_read = false;                // the token guards reading reports too
+  std::string backup_dir;                 // where POST /admin/backup writes
+  std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
   std::chrono::seconds max_future{3600};  // polls later than the clock by more are bad rows
 };
 

@@ -47,17 +47,28 @@ std::string address_text(const sockaddr_storage& address, int& port) {
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 400:
+      return "Bad Request";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
   }
 }
 
@@ -66,7 +77,8 @@ std::string target_path(const std::string& target) {
   const std::string raw = target.substr(0, target.find('?'));
   std::string path;
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+    if (raw[i] == '%' && i + 2 < raw.size() &&
+        std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
       path += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -105,7 +117,8 @@ class BufferedStream : public httplib::Stream {
       }
       if (count < 0 && errno == EINTR) continue;
       if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
         pollfd ready{fd_, POLLOUT, 0};
         if (left.count() > 0 && ::poll(&ready, 1, static_cast<int>(left.count())) > 0) continue;
       }
@@ -299,9 +312,9 @@ void GuardedServer::make_room() {
     answering = answering_;
   }
   while (!waiting_.empty() && waiting_.size() + answering >= settings_.max_connections) {
-    auto oldest = std::min_element(waiting_.begin(), waiting_.end(), [](const auto& a, const auto& b) {
-      return a.second->sequence < b.second->sequence;
-    });
+    auto oldest = std::min_element(
+        waiting_.begin(), waiting_.end(),
+        [](const auto& a, const auto& b) { return a.second->sequence < b.second->sequence; });
     close_connection(oldest->first);
   }
 }
@@ -363,7 +376,8 @@ void GuardedServer::advance(Connection& connection) {
     connection.deadline = now + settings_.timeout;
   }
   if (!connection.head) {
-    connection.buffer.erase(0, std::min(leading_blank_lines(connection.buffer), connection.buffer.size()));
+    connection.buffer.erase(
+        0, std::min(leading_blank_lines(connection.buffer), connection.buffer.size()));
     if (connection.buffer.empty()) return;
     Framing framing = frame_request(connection.buffer, settings_.limits, settings_.max_body);
     if (framing.state == FramingState::incomplete) return;
@@ -373,7 +387,8 @@ void GuardedServer::advance(Connection& connection) {
     }
     connection.head = std::move(framing.head);
     const RequestHead& head = *connection.head;
-    const bool body_read = head.content_length > 0 && takes_body_(head.method, target_path(head.target));
+    const bool body_read =
+        head.content_length > 0 && takes_body_(head.method, target_path(head.target));
     connection.body_length = body_read ? head.content_length : 0;
     connection.close_after = head.content_length > 0 && !body_read;
     if (connection.body_length > 0) {
@@ -407,7 +422,8 @@ void GuardedServer::advance(Connection& connection) {
 void GuardedServer::dispatch(Connection& connection) {
   const RequestHead& head = *connection.head;
   const bool sent_length = !head.field("Content-Length").empty();
-  std::string request = head.rewrite(connection.body_length, sent_length || connection.body_length > 0);
+  std::string request =
+      head.rewrite(connection.body_length, sent_length || connection.body_length > 0);
   request.append(connection.buffer, head.head_bytes, connection.body_length);
   connection.buffer.erase(0, head.head_bytes + connection.body_length);
   if (connection.close_after) connection.buffer.clear();
@@ -496,8 +512,14 @@ void GuardedServer::give_back(ConnectionPtr connection) {
 void GuardedServer::refuse(Connection& connection, int status, const std::string& reason,
                            const std::string& extra_headers) {
   const Clock::time_point now = Clock::now();
-  RefusedRequest refused{status, reason, "", "", connection.remote_ip,
-                         std::chrono::duration<double>(now - (connection.started_set ? connection.started : now)).count()};
+  RefusedRequest refused{
+      status,
+      reason,
+      "",
+      "",
+      connection.remote_ip,
+      std::chrono::duration<double>(now - (connection.started_set ? connection.started : now))
+          .count()};
   if (connection.head) {
     refused.method = connection.head->method;
     refused.path = target_path(connection.head->target);
@@ -508,14 +530,15 @@ void GuardedServer::refuse(Connection& connection, int status, const std::string
     if (space != std::string::npos) {
       refused.method = line.substr(0, space);
       const std::size_t end = line.find(' ', space + 1);
-      refused.path = target_path(line.substr(space + 1, end == std::string::npos ? std::string::npos : end - space - 1));
+      refused.path = target_path(
+          line.substr(space + 1, end == std::string::npos ? std::string::npos : end - space - 1));
     }
   }
   const std::string body = on_refused_(refused);
-  const std::string text = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
-                           "\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n" +
-                           extra_headers + "\r\n" + body;
+  const std::string text =
+      "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
   // A few hundred bytes into a socket's empty send buffer: never blocks.
   ::send(connection.fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   drain_then_close(connection, now);
@@ -545,8 +568,9 @@ void GuardedServer::expire(Clock::time_point now) {
     if (connection.draining || !connection.started_set) {
       close_connection(fd);  // idle, or answered already
     } else {
-      refuse(connection, 408,
-             "the request did not arrive within " + std::to_string(settings_.timeout.count()) + " s");
+      refuse(
+          connection, 408,
+          "the request did not arrive within " + std::to_string(settings_.timeout.count()) + " s");
     }
   }
 }

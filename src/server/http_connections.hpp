@@ -28,13 +28,14 @@
 #include "thread_pool.hpp"
 
 struct ConnectionSettings {
-  std::size_t max_body = 64 << 20;        // bytes of one body; more: 413 before reading it
-  std::size_t max_buffered = 256 << 20;   // bytes of bodies held at once; more: 503
-  std::size_t max_connections = 1024;     // open connections; a new one closes the oldest waiting
-  std::chrono::seconds timeout{30};       // a whole request must arrive (and an answer be taken) within it
-  std::chrono::seconds keep_alive{2};     // idle wait for the next request on a connection
-  std::size_t min_workers = 4;            // threads answering complete requests
-  std::size_t max_workers = 64;           // ... started on demand up to this
+  std::size_t max_body = 64 << 20;       // bytes of one body; more: 413 before reading it
+  std::size_t max_buffered = 256 << 20;  // bytes of bodies held at once; more: 503
+  std::size_t max_connections = 1024;    // open connections; a new one closes the oldest waiting
+  std::chrono::seconds timeout{
+      30};  // a whole request must arrive (and an answer be taken) within it
+  std::chrono::seconds keep_alive{2};  // idle wait for the next request on a connection
+  std::size_t min_workers = 4;         // threads answering complete requests
+  std::size_t max_workers = 64;        // ... started on demand up to this
   FramingLimits limits;
 };
 
@@ -101,10 +102,10 @@ class GuardedServer : public httplib::Server {
   std::unordered_map<int, ConnectionPtr> waiting_;
   std::uint64_t next_sequence_ = 0;
 
-  mutable std::mutex handoff_mutex_;       // guards the fields below
-  std::vector<ConnectionPtr> handed_in_;   // new sockets and connections back from workers
-  std::size_t answering_ = 0;              // connections with a worker now
-  std::size_t buffered_bytes_ = 0;         // body bytes reserved by requests in progress
+  mutable std::mutex handoff_mutex_;      // guards the fields below
+  std::vector<ConnectionPtr> handed_in_;  // new sockets and connections back from workers
+  std::size_t answering_ = 0;             // connections with a worker now
+  std::size_t buffered_bytes_ = 0;        // body bytes reserved by requests in progress
   bool stopping_ = false;
   std::condition_variable answered_;
 };

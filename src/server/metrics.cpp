@@ -76,7 +76,8 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
 
 Metrics::Metrics()
     : report_seconds_(kReportBounds),
-      started_seconds_(std::chrono::duration<double>(wall_clock_now().time_since_epoch()).count()) {}
+      started_seconds_(std::chrono::duration<double>(wall_clock_now().time_since_epoch()).count()) {
+}
 
 void Metrics::observe_request(const std::string& route, const std::string& method, int status,
                               double seconds) {

@@ -1,6 +1,7 @@
 #include "request_framing.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "text.hpp"
 
@@ -13,8 +14,9 @@ bool is_tchar(unsigned char c) {
 }
 
 bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(),
-                                      [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return is_tchar(static_cast<unsigned char>(c));
+  });
 }
 
 // Field values: visible characters, space, tab and obs-text; no other control.
@@ -28,9 +30,9 @@ bool is_field_value(std::string_view text) {
 // The request target: visible ASCII only (anything else is percent-encoded).
 bool is_target(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char ch) {
-           const auto c = static_cast<unsigned char>(ch);
-           return c > 0x20 && c < 0x7F;
-         });
+    const auto c = static_cast<unsigned char>(ch);
+    return c > 0x20 && c < 0x7F;
+  });
 }
 
 std::string_view trim(std::string_view text) {
@@ -56,8 +58,8 @@ bool parse_content_length(std::string_view text, unsigned long long& value, bool
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
     const std::string_view item = trim(text.substr(start, comma - start));
-    if (item.empty() || !std::all_of(item.begin(), item.end(),
-                                     [](char c) { return c >= '0' && c <= '9'; })) {
+    if (item.empty() ||
+        !std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return false;
     }
     unsigned long long number = 0;
@@ -115,66 +117,77 @@ std::size_t leading_blank_lines(std::string_view bytes) {
   return at;
 }
 
-Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::size_t max_body) {
-  std::size_t at = leading_blank_lines(bytes);
-  if (at > limits.max_line) return reject(400, "too many empty lines before the request");
+namespace {
 
-  // Lines up to the blank one that ends the head.
+// The lines of the head up to the blank one that ends it, CR stripped, or a
+// verdict: incomplete (more bytes needed) or rejected (over a limit).
+struct HeadLines {
   std::vector<std::string_view> lines;
+  std::size_t head_bytes = 0;
+  std::optional<Framing> verdict;  // set unless the head is complete
+};
+
+Framing line_too_long(bool request_line, const FramingLimits& limits) {
+  return request_line
+             ? reject(414, "request line longer than " + std::to_string(limits.max_line) + " bytes")
+             : reject(431, "header line longer than " + std::to_string(limits.max_line) + " bytes");
+}
+
+HeadLines split_head(std::string_view bytes, const FramingLimits& limits) {
+  HeadLines head;
+  std::size_t at = leading_blank_lines(bytes);
+  if (at > limits.max_line) {
+    head.verdict = reject(400, "too many empty lines before the request");
+    return head;
+  }
   for (;;) {
     const std::size_t newline = bytes.find('\n', at);
     if (newline == std::string_view::npos) {
-      const std::size_t pending = bytes.size() - at;
-      if (pending > limits.max_line) {
-        return lines.empty() ? reject(414, "request line longer than " +
-                                               std::to_string(limits.max_line) + " bytes")
-                             : reject(431, "header line longer than " +
-                                               std::to_string(limits.max_line) + " bytes");
+      if (bytes.size() - at > limits.max_line) {
+        head.verdict = line_too_long(head.lines.empty(), limits);
+      } else if (bytes.size() > limits.max_head) {
+        head.verdict =
+            reject(431, "request head longer than " + std::to_string(limits.max_head) + " bytes");
+      } else {
+        head.verdict = Framing{};  // incomplete
       }
-      if (bytes.size() > limits.max_head) {
-        return reject(431, "request head longer than " + std::to_string(limits.max_head) +
-                               " bytes");
-      }
-      return {};  // incomplete
+      return head;
     }
     std::string_view line = bytes.substr(at, newline - at);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     at = newline + 1;
     if (line.size() > limits.max_line) {
-      return lines.empty() ? reject(414, "request line longer than " +
-                                             std::to_string(limits.max_line) + " bytes")
-                           : reject(431, "header line longer than " +
-                                             std::to_string(limits.max_line) + " bytes");
+      head.verdict = line_too_long(head.lines.empty(), limits);
+    } else if (at > limits.max_head) {
+      head.verdict =
+          reject(431, "request head longer than " + std::to_string(limits.max_head) + " bytes");
+    } else if (line.empty()) {
+      if (head.lines.empty()) head.verdict = reject(400, "no request line");
+      head.head_bytes = at;
+      return head;
+    } else if (line.find('\r') != std::string_view::npos) {
+      head.verdict = reject(400, "a bare CR in the head");
+    } else if (head.lines.size() == limits.max_headers + 1) {
+      head.verdict =
+          reject(431, "more than " + std::to_string(limits.max_headers) + " header fields");
     }
-    if (at > limits.max_head) {
-      return reject(431, "request head longer than " + std::to_string(limits.max_head) + " bytes");
-    }
-    if (line.empty()) break;
-    if (line.find('\r') != std::string_view::npos) return reject(400, "a bare CR in the head");
-    lines.push_back(line);
-    if (lines.size() > limits.max_headers + 1) {
-      return reject(431, "more than " + std::to_string(limits.max_headers) + " header fields");
-    }
+    if (head.verdict) return head;
+    head.lines.push_back(line);
   }
-  if (lines.empty()) return reject(400, "no request line");
+}
 
-  Framing framing;
-  RequestHead& head = framing.head;
-  head.head_bytes = at;
-
-  // Request line: method SP target SP version, single spaces.
-  const std::string_view request_line = lines[0];
-  const std::size_t first_space = request_line.find(' ');
-  const std::size_t last_space = request_line.rfind(' ');
+// "METHOD SP target SP version", single spaces; an empty result when valid.
+std::optional<Framing> read_request_line(std::string_view line, RequestHead& head) {
+  const std::size_t first_space = line.find(' ');
+  const std::size_t last_space = line.rfind(' ');
   if (first_space == std::string_view::npos || first_space == last_space) {
     return reject(400, "malformed request line");
   }
-  const std::string_view method = request_line.substr(0, first_space);
-  const std::string_view target =
-      request_line.substr(first_space + 1, last_space - first_space - 1);
-  const std::string_view version = request_line.substr(last_space + 1);
+  const std::string_view method = line.substr(0, first_space);
+  const std::string_view target = line.substr(first_space + 1, last_space - first_space - 1);
+  const std::string_view version = line.substr(last_space + 1);
   if (!is_token(method) || method.size() > 32) return reject(400, "malformed request method");
-  static const std::string_view kMethods[] = {"GET",   "HEAD",    "POST",  "PUT",  "DELETE",
+  static const std::string_view kMethods[] = {"GET",   "HEAD",    "POST",  "PUT",    "DELETE",
                                               "PATCH", "OPTIONS", "TRACE", "CONNECT"};
   if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
     return reject(501, "method '" + std::string(method) + "' is not implemented");
@@ -189,7 +202,13 @@ Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::
   head.method = std::string(method);
   head.target = std::string(target);
   head.version = std::string(version);
+  return std::nullopt;
+}
 
+// The header fields, and what they say about the body and the connection;
+// an empty result when valid.
+std::optional<Framing> read_fields(const std::vector<std::string_view>& lines, std::size_t max_body,
+                                   RequestHead& head) {
   bool has_length = false;
   unsigned long long length = 0;
   std::string connection_options;
@@ -236,6 +255,18 @@ Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::
   const bool keep_alive = connection_options.find("keep-alive") != std::string::npos;
   head.wants_close = connection_options.find("close") != std::string::npos ||
                      (head.version == "HTTP/1.0" && !keep_alive);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::size_t max_body) {
+  const HeadLines lines = split_head(bytes, limits);
+  if (lines.verdict) return *lines.verdict;
+  Framing framing;
+  framing.head.head_bytes = lines.head_bytes;
+  if (auto refused = read_request_line(lines.lines[0], framing.head)) return *refused;
+  if (auto refused = read_fields(lines.lines, max_body, framing.head)) return *refused;
   framing.state = FramingState::complete;
   return framing;
 }

@@ -19,9 +19,9 @@ struct FramingLimits {
 };
 
 struct RequestHead {
-  std::string method;  // as sent: "GET"
-  std::string target;  // as sent: "/get_report/abc?format=json"
-  std::string version;                                      // "HTTP/1.1" or "HTTP/1.0"
+  std::string method;   // as sent: "GET"
+  std::string target;   // as sent: "/get_report/abc?format=json"
+  std::string version;  // "HTTP/1.1" or "HTTP/1.0"
   std::vector<std::pair<std::string, std::string>> fields;  // names as sent, values trimmed
   std::size_t head_bytes = 0;      // bytes of the head, blank line included
   std::size_t content_length = 0;  // 0 when the request has no body

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <vector>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 #include "database.hpp"
 
@@ -74,8 +74,8 @@ std::size_t remove_old_backups(const std::string& folder, std::size_t keep) {
   for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string name = entry.path().filename().string();
     const std::string prefix = "uptime-monitor-";
-    if (!entry.is_regular_file() || name.rfind(prefix, 0) != 0 || name.size() < prefix.size() + 19 ||
-        name.compare(name.size() - 3, 3, ".db") != 0) {
+    if (!entry.is_regular_file() || name.rfind(prefix, 0) != 0 ||
+        name.size() < prefix.size() + 19 || name.compare(name.size() - 3, 3, ".db") != 0) {
       continue;
     }
     const std::string stamp = name.substr(prefix.size(), 16);

@@ -462,4 +462,3 @@ std::optional<std::size_t> delete_store_polls(Database& db, const std::string& s
   transaction.commit();
   return static_cast<std::size_t>(deleted);
 }
-

@@ -117,4 +117,3 @@ std::vector<ImportSummary> import_directory(
 std::optional<std::size_t> delete_store_polls(Database& db, const std::string& store_id,
                                               std::optional<Instant> from,
                                               std::optional<Instant> to);
-

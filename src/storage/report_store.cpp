@@ -101,9 +101,9 @@ std::vector<StoreFigures> rows_of_csv(const std::string& csv) {
     row.store_id = fields[0];
     for (std::size_t w = 0; w < kWindowCount; ++w) {
       const auto window = static_cast<Window>(w);
-      const HalfMicroseconds hundredth =
-          window == last_hour ? HalfMicroseconds{std::chrono::minutes{1}} / 100
-                              : HalfMicroseconds{std::chrono::hours{1}} / 100;
+      const HalfMicroseconds hundredth = window == last_hour
+                                             ? HalfMicroseconds{std::chrono::minutes{1}} / 100
+                                             : HalfMicroseconds{std::chrono::hours{1}} / 100;
       row.uptime[w] = hundredth * parse_hundredths(fields[1 + w]);
       row.downtime[w] = hundredth * parse_hundredths(fields[1 + kWindowCount + w]);
     }
@@ -142,7 +142,8 @@ std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
     out += static_cast<char>(row.store_id.size());  // 1-64 bytes (SPEC §1)
     out += row.store_id;
     for (const auto* figures : {&row.uptime, &row.downtime}) {
-      for (HalfMicroseconds length : *figures) put_u64(out, static_cast<std::uint64_t>(length.count()));
+      for (HalfMicroseconds length : *figures)
+        put_u64(out, static_cast<std::uint64_t>(length.count()));
     }
   }
   return out;

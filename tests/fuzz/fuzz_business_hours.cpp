@@ -23,7 +23,8 @@ class Bytes {
   Bytes(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
   std::uint64_t next(int bytes) {
     std::uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i) value |= std::uint64_t{pos_ < size_ ? data_[pos_++] : 0u} << (8 * i);
+    for (int i = 0; i < bytes; ++i)
+      value |= std::uint64_t{pos_ < size_ ? data_[pos_++] : 0u} << (8 * i);
     return value;
   }
   bool done() const { return pos_ >= size_; }
@@ -48,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // `now` anywhere in 1970-2100, to the microsecond.
   const std::int64_t span_us = 130LL * 365 * 86400 * 1000000;
-  const Instant now = from_micros(static_cast<std::int64_t>(bytes.next(8) % span_us) + 168LL * 3600 * 1000000);
+  const Instant now =
+      from_micros(static_cast<std::int64_t>(bytes.next(8) % span_us) + 168LL * 3600 * 1000000);
 
   const FineInstant end = now;
   const FineInstant begin = end - std::chrono::hours{168};

@@ -63,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const RequestHead& head = framing.head;
   const std::size_t available = bytes.size() - head.head_bytes;
   const std::size_t body_length = std::min(available, head.content_length);
-  std::string request = head.rewrite(body_length, true) + bytes.substr(head.head_bytes, body_length);
+  std::string request =
+      head.rewrite(body_length, true) + bytes.substr(head.head_bytes, body_length);
 
   const std::string answer = world.server.answer(std::move(request));
   check(answer.rfind("HTTP/1.1 ", 0) == 0 && answer.size() >= 12);

@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
     std::ifstream expected_file(folder / "expected.csv", std::ios::binary);
     const auto differences = compare(actual, read_csv(expected_file));
-    for (const auto& line : differences) std::cout << folder.filename().string() << ": " << line << "\n";
+    for (const auto& line : differences)
+      std::cout << folder.filename().string() << ": " << line << "\n";
     if (!differences.empty()) return 1;
     std::cout << folder.filename().string() << ": " << actual.size() - 1 << " rows as expected\n";
     return 0;
