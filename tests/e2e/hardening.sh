@@ -185,13 +185,18 @@ expect_status 200 "store in year 1"
 for _ in 1 2 3 4; do request POST /admin/backup; expect_status 200 "backup"; done
 [ "$(ls "$WORK/backups" | wc -l)" = 2 ] || fail "backups kept: $(ls "$WORK/backups")"
 
+# expect_exit CODE PATTERN ARGS...: the binary run with ARGS exits CODE and
+# says PATTERN (case-insensitive) on stderr.
+expect_exit() {
+  local want=$1 pattern=$2 code=0
+  shift 2
+  "$BIN" "$@" > /dev/null 2> "$WORK/exit.err" || code=$?
+  [ "$code" = "$want" ] || fail "'$*' exited $code, not $want: $(cat "$WORK/exit.err")"
+  grep -qi "$pattern" "$WORK/exit.err" || fail "'$*' did not say '$pattern': $(cat "$WORK/exit.err")"
+}
+
 # 11. The same port again: refused, exit 1.
-set +e
-"$BIN" serve --db "$WORK/other.db" --port "$PORT" > /dev/null 2> "$WORK/second.err"
-code=$?
-set -e
-[ "$code" = 1 ] || fail "a second server on port $PORT exited $code"
-grep -qi 'address already in use' "$WORK/second.err" || fail "no reason given: $(cat "$WORK/second.err")"
+expect_exit 1 'address already in use' serve --db "$WORK/other.db" --port "$PORT"
 
 # 6 again: SIGTERM does not wait for a client that never finishes.
 python3 - "$PORT" "$SERVER" <<'PY' || fail "shutdown waited for a slow client"
@@ -216,12 +221,7 @@ SERVER_PID=""
 
 # 12. Databases that would keep nothing are refused.
 for db in "" ":memory:" "file::memory:"; do
-  set +e
-  "$BIN" import --db "$db" --data "$FIXTURES/demo" > /dev/null 2> "$WORK/db.err"
-  code=$?
-  set -e
-  [ "$code" = 2 ] || fail "--db '$db' exited $code"
-  grep -q "wants the path of a database file" "$WORK/db.err" || fail "--db '$db': $(cat "$WORK/db.err")"
+  expect_exit 2 "wants the path of a database file" import --db "$db" --data "$FIXTURES/demo"
 done
 
 # 13. The token from a file: not in the process list, and required.
