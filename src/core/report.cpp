@@ -4,12 +4,9 @@
 
 #include "csv.hpp"
 
-const std::vector<std::string>& report_columns() {
-  static const std::vector<std::string> columns = {
-      "store_id",           "uptime_last_hour",  "uptime_last_day",   "uptime_last_week",
-      "downtime_last_hour", "downtime_last_day", "downtime_last_week"};
-  return columns;
-}
+const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns = {
+    "store_id",           "uptime_last_hour",  "uptime_last_day",   "uptime_last_week",
+    "downtime_last_hour", "downtime_last_day", "downtime_last_week"};
 
 std::chrono::hours window_length(Window window) {
   switch (window) {
@@ -125,8 +122,9 @@ std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicros
 
 std::string report_csv(const Report& report) {
   std::string csv;
-  for (const std::string& column : report_columns()) {
-    csv += (csv.empty() ? "" : ",") + column;
+  for (const char* column : kReportColumns) {
+    if (!csv.empty()) csv += ',';
+    csv += column;
   }
   csv += '\n';
   for (const StoreFigures& row : report.rows) {

@@ -77,8 +77,9 @@ double figure_value(HalfMicroseconds length, Window window);
 std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicroseconds whole);
 
 // The report's columns, as the CSV header and the JSON rows name them:
-// store_id, then uptime and downtime for each window.
-const std::vector<std::string>& report_columns();
+// store_id, then uptime and downtime for each window. Plain constants: a
+// report finishing while the process exits never finds them destroyed.
+extern const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns;
 
 // The report as CSV: the header line, then one line per row, "\n" line ends.
 std::string report_csv(const Report& report);

@@ -73,7 +73,7 @@ json state_json(const ReportState& state) {
 // A finished report's rows as JSON objects keyed like the CSV columns,
 // figures as numbers rounded as the CSV rounds them.
 json report_rows_json(const std::vector<StoreFigures>& rows) {
-  const std::vector<std::string>& columns = report_columns();
+  const auto& columns = kReportColumns;
   json out = json::array();
   for (const StoreFigures& row : rows) {
     json item = {{columns[0], row.store_id}};

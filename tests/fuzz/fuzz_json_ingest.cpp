@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "database_figures.hpp"
 #include "ingest.hpp"
 
 namespace {
