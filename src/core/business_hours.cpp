@@ -43,12 +43,27 @@ const date::time_zone* default_zone() {
 std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hours,
                                          const date::time_zone* zone, FineInstant from,
                                          FineInstant to) {
+  return business_intervals(hours, {}, zone, from, to);
+}
+
+std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hours,
+                                         const std::vector<SpecialDate>& special,
+                                         const date::time_zone* zone, FineInstant from,
+                                         FineInstant to) {
   std::vector<Interval> result;
   if (from >= to) return result;
-  if (hours.empty()) {
+  if (hours.empty() && special.empty()) {
     result.push_back({from, to});
     return result;
   }
+  // For special dates a store without weekly rows is open from 00:00 on each
+  // date to 00:00 on the next (SPEC §7): seven 24-hour rows.
+  static const std::vector<WeeklyHoursRow> kAllDay = [] {
+    std::vector<WeeklyHoursRow> rows;
+    for (int day = 0; day < 7; ++day) rows.push_back({day, std::chrono::seconds{0}, std::chrono::seconds{0}});
+    return rows;
+  }();
+  const std::vector<WeeklyHoursRow>& weekly = hours.empty() ? kAllDay : hours;
 
   // A local date's intervals open on that date and close at most one day later,
   // and no zone is more than a day away from UTC: two days of margin on each
@@ -59,19 +74,32 @@ std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hour
   const LocalToUtc to_utc(zone, first_day - days{1}, last_day + days{3});
 
   std::vector<Interval> raw;
+  // Opens [start, end) on `local_date` by SPEC §3's three cases.
+  const auto open = [&](date::local_days local_date, std::chrono::seconds start,
+                        std::chrono::seconds end) {
+    const LocalSeconds opens = local_date + start;
+    // end <= start closes on the next local date (end == start: 24 hours).
+    const LocalSeconds closes = end > start ? local_date + end : local_date + days{1} + end;
+    Interval interval{to_utc(opens), to_utc(closes)};
+    interval.begin = std::max(interval.begin, from);
+    interval.end = std::min(interval.end, to);
+    if (interval.begin < interval.end) raw.push_back(interval);
+  };
+  auto next_special = std::lower_bound(
+      special.begin(), special.end(), date::local_days{first_day.time_since_epoch()},
+      [](const SpecialDate& a, date::local_days day) { return a.date < day; });
   for (date::sys_days d = first_day; d <= last_day; d += days{1}) {
     const date::local_days local_date{d.time_since_epoch()};
+    if (next_special != special.end() && next_special->date == local_date) {
+      for (const SpecialHoursRow& row : next_special->rows) {
+        if (!row.closed) open(local_date, row.start, row.end);
+      }
+      ++next_special;
+      continue;
+    }
     const int weekday = monday_based_weekday(local_date);
-    for (const WeeklyHoursRow& row : hours) {
-      if (row.day != weekday) continue;
-      const LocalSeconds open = local_date + row.start;
-      // end <= start closes on the next local date (end == start: 24 hours).
-      const LocalSeconds close =
-          row.end > row.start ? local_date + row.end : local_date + days{1} + row.end;
-      Interval interval{to_utc(open), to_utc(close)};
-      interval.begin = std::max(interval.begin, from);
-      interval.end = std::min(interval.end, to);
-      if (interval.begin < interval.end) raw.push_back(interval);
+    for (const WeeklyHoursRow& row : weekly) {
+      if (row.day == weekday) open(local_date, row.start, row.end);
     }
   }
 

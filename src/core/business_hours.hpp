@@ -1,5 +1,6 @@
-// Business hours: a store's weekly local-time rows expanded into the UTC
-// instants it is open (SPEC §3), through the store's IANA zone. Pure.
+// Business hours: a store's weekly local-time rows and its special dates
+// expanded into the UTC instants it is open (SPEC §3 and §7), through the
+// store's IANA zone. Pure.
 #pragma once
 
 #include <date/tz.h>
@@ -16,6 +17,20 @@ struct WeeklyHoursRow {
   std::chrono::seconds end;    // end < start: closes the next day; end == start: 24 h
 };
 
+// One row of a special date (SPEC §7): open from `start` as a weekly row
+// would be, or closed the whole date.
+struct SpecialHoursRow {
+  bool closed = false;
+  std::chrono::seconds start{0};  // when not closed: as in WeeklyHoursRow
+  std::chrono::seconds end{0};
+};
+
+// A local date whose special rows replace the weekly rows of that date.
+struct SpecialDate {
+  date::local_days date;
+  std::vector<SpecialHoursRow> rows;  // at least one
+};
+
 // The zone of stores without a time zone row (SPEC §2).
 const date::time_zone* default_zone();
 
@@ -24,5 +39,15 @@ const date::time_zone* default_zone();
 // Local times go to UTC by the rules in force on that date: a skipped local
 // time maps to the instant of the jump, a repeated one to its first occurrence.
 std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hours,
+                                         const date::time_zone* zone, FineInstant from,
+                                         FineInstant to);
+
+// The same with special dates (sorted by date, one entry per date): on a
+// special date D the weekly rows of D's weekday — or, without weekly rows,
+// the 24-hour day D — open nothing; D's rows with times open as weekly rows
+// do (overnight into D + 1 included), closed rows open nothing. Intervals
+// that started the day before D run into it as they are.
+std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hours,
+                                         const std::vector<SpecialDate>& special,
                                          const date::time_zone* zone, FineInstant from,
                                          FineInstant to);

@@ -16,6 +16,7 @@ struct StoreInput {
   std::vector<Poll> polls;  // sorted by time, distinct instants; any range
   std::vector<WeeklyHoursRow> hours;
   const date::time_zone* zone = nullptr;  // nullptr: the default zone
+  std::vector<SpecialDate> special{};     // sorted by date; at least those near the window
 };
 
 // The three windows, each [now - length, now) in elapsed UTC time.

@@ -1,0 +1,142 @@
+// SPEC §7: special dates replace the weekly hours of a store's local date.
+// Each expectation carries its arithmetic. 2023-01-23 is a Monday (day 0);
+// Chicago is UTC-6 in January.
+#include <catch2/catch.hpp>
+
+#include "business_hours.hpp"
+#include "support.hpp"
+
+using test::at;
+using test::tod;
+
+namespace {
+
+std::vector<Interval> expand(const std::vector<WeeklyHoursRow>& hours,
+                             const std::vector<SpecialDate>& special, const char* zone_name,
+                             const std::string& from, const std::string& to) {
+  return business_intervals(hours, special, date::locate_zone(zone_name), at(from), at(to));
+}
+
+Interval interval(const std::string& begin, const std::string& end) {
+  return {at(begin), at(end)};
+}
+
+date::local_days local_date(int year, unsigned month, unsigned day) {
+  return date::local_days{date::year{year} / month / day};
+}
+
+SpecialHoursRow closed() {
+  return {true, std::chrono::seconds{0}, std::chrono::seconds{0}};
+}
+
+SpecialHoursRow shift(const char* start, const char* end) {
+  return {false, tod(start), tod(end)};
+}
+
+std::vector<WeeklyHoursRow> weekdays(const char* start, const char* end) {
+  std::vector<WeeklyHoursRow> rows;
+  for (int day = 0; day < 5; ++day) rows.push_back({day, tod(start), tod(end)});
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("a closed holiday on a weekday with hours", "[special_hours]") {
+  // Mon-Fri 09:00-17:00 CST = 15:00-23:00Z; Tuesday 2023-01-24 closed.
+  const auto open = expand(weekdays("09:00", "17:00"), {{local_date(2023, 1, 24), {closed()}}},
+                           "America/Chicago", "2023-01-23 00:00:00", "2023-01-26 00:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-01-23 15:00:00", "2023-01-23 23:00:00"));
+  CHECK(open[1] == interval("2023-01-25 15:00:00", "2023-01-25 23:00:00"));
+}
+
+TEST_CASE("a closed date of a store open 24x7 (no weekly rows)", "[special_hours]") {
+  // Open from each local midnight (06:00Z) to the next, except on Tuesday the 24th.
+  const auto open = expand({}, {{local_date(2023, 1, 24), {closed()}}}, "America/Chicago",
+                           "2023-01-23 06:00:00", "2023-01-26 06:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-01-23 06:00:00", "2023-01-24 06:00:00"));
+  CHECK(open[1] == interval("2023-01-25 06:00:00", "2023-01-26 06:00:00"));
+}
+
+TEST_CASE("a special overnight shift runs into the next date", "[special_hours]") {
+  // Tuesday 20:00 CST (Wed 02:00Z) to Wednesday 02:00 CST (08:00Z); Tuesday's
+  // weekly 09:00-17:00 is gone, Wednesday's stays.
+  const auto open =
+      expand(weekdays("09:00", "17:00"), {{local_date(2023, 1, 24), {shift("20:00", "02:00")}}},
+             "America/Chicago", "2023-01-24 00:00:00", "2023-01-26 00:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-01-25 02:00:00", "2023-01-25 08:00:00"));
+  CHECK(open[1] == interval("2023-01-25 15:00:00", "2023-01-25 23:00:00"));
+}
+
+TEST_CASE("a weekly overnight interval from the day before runs into a special date",
+          "[special_hours]") {
+  // Monday 22:00-03:00 CST = Tue 04:00Z-09:00Z, kept although Tuesday is
+  // closed, and although Tuesday has a shift of its own (12:00-13:00 = 18:00-19:00Z).
+  const std::vector<WeeklyHoursRow> monday_night = {{0, tod("22:00"), tod("03:00")},
+                                                    {1, tod("22:00"), tod("03:00")}};
+  auto open = expand(monday_night, {{local_date(2023, 1, 24), {closed()}}}, "America/Chicago",
+                     "2023-01-23 00:00:00", "2023-01-26 00:00:00");
+  REQUIRE(open.size() == 1);
+  CHECK(open[0] == interval("2023-01-24 04:00:00", "2023-01-24 09:00:00"));
+  open = expand(monday_night, {{local_date(2023, 1, 24), {shift("12:00", "13:00")}}},
+                "America/Chicago", "2023-01-23 00:00:00", "2023-01-26 00:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-01-24 04:00:00", "2023-01-24 09:00:00"));
+  CHECK(open[1] == interval("2023-01-24 18:00:00", "2023-01-24 19:00:00"));
+}
+
+TEST_CASE("a special date on New York's spring-forward day", "[special_hours]") {
+  // Sunday 2023-03-12, 01:00-04:00: 01:00 EST = 06:00Z, 04:00 EDT = 08:00Z: 2 h.
+  // The weekly Sunday 10:00-12:00 is replaced; Monday's 10:00-12:00 EDT = 14:00-16:00Z stays.
+  const std::vector<WeeklyHoursRow> mornings = {{6, tod("10:00"), tod("12:00")},
+                                                {0, tod("10:00"), tod("12:00")}};
+  const auto open = expand(mornings, {{local_date(2023, 3, 12), {shift("01:00", "04:00")}}},
+                           "America/New_York", "2023-03-12 00:00:00", "2023-03-14 00:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-03-12 06:00:00", "2023-03-12 08:00:00"));
+  CHECK(open[1] == interval("2023-03-13 14:00:00", "2023-03-13 16:00:00"));
+}
+
+TEST_CASE("special dates in a zone whose clocks change at midnight", "[special_hours]") {
+  // America/Havana, Sunday 2023-03-12: 00:00 CST (-5) jumps to 01:00 CDT (-4) at 05:00Z.
+  // A special 00:00-02:00 that day: 00:00 maps to the jump, 02:00 CDT = 06:00Z.
+  auto open = expand({}, {{local_date(2023, 3, 12), {shift("00:00", "02:00")}}}, "America/Havana",
+                     "2023-03-12 05:00:00", "2023-03-13 04:00:00");
+  REQUIRE(open.size() == 1);
+  CHECK(open[0] == interval("2023-03-12 05:00:00", "2023-03-12 06:00:00"));
+  // A 24x7 store closed on Monday 03-13: Saturday's day ends at Sunday's
+  // skipped midnight (05:00Z), where Sunday's begins, running to Monday 00:00
+  // CDT (04:00Z): one interval; Tuesday from its midnight (04:00Z) on.
+  open = expand({}, {{local_date(2023, 3, 13), {closed()}}}, "America/Havana",
+                "2023-03-12 00:00:00", "2023-03-15 00:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-03-12 00:00:00", "2023-03-13 04:00:00"));
+  CHECK(open[1] == interval("2023-03-14 04:00:00", "2023-03-15 00:00:00"));
+}
+
+TEST_CASE("a closed row and a shift on the same date: open for the shift", "[special_hours]") {
+  // 12:00-14:00 CST = 18:00-20:00Z; the closed row opens nothing.
+  const auto open = expand(weekdays("09:00", "17:00"),
+                           {{local_date(2023, 1, 24), {closed(), shift("12:00", "14:00")}}},
+                           "America/Chicago", "2023-01-24 06:00:00", "2023-01-25 06:00:00");
+  REQUIRE(open.size() == 1);
+  CHECK(open[0] == interval("2023-01-24 18:00:00", "2023-01-24 20:00:00"));
+}
+
+TEST_CASE("special 24-hour rows and split shifts", "[special_hours]") {
+  // end == start: 24 hours from 06:00 CST (12:00Z) to the next 06:00; two
+  // shifts on one date stay two intervals.
+  auto open = expand({}, {{local_date(2023, 1, 24), {shift("06:00", "06:00")}}},
+                     "America/Chicago", "2023-01-24 06:00:00", "2023-01-25 06:00:00");
+  // 00:00-06:00 CST belongs to no interval (the date is special); from 06:00 on
+  // the 24 hours run past the range, and Wednesday's own day starts inside them.
+  REQUIRE(open.size() == 1);
+  CHECK(open[0] == interval("2023-01-24 12:00:00", "2023-01-25 06:00:00"));
+  open = expand({}, {{local_date(2023, 1, 24), {shift("08:00", "11:00"), shift("17:00", "21:00")}}},
+                "America/Chicago", "2023-01-24 06:00:00", "2023-01-25 06:00:00");
+  REQUIRE(open.size() == 2);
+  CHECK(open[0] == interval("2023-01-24 14:00:00", "2023-01-24 17:00:00"));
+  CHECK(open[1] == interval("2023-01-24 23:00:00", "2023-01-25 03:00:00"));
+}
