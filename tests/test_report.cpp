@@ -235,7 +235,7 @@ TEST_CASE("the CSV: header, byte-wise order, quoting, LF line ends", "[report]")
   CHECK(report_csv(report) == expected);
 }
 
-TEST_CASE("property: up + down equals business time in every window, exactly",
+TEST_CASE("property: up + down equals business time in every window, exactly (special dates too)",
           "[report][property]") {
   const char* zones[] = {"America/New_York", "America/Chicago",  "Australia/Lord_Howe",
                          "Asia/Kathmandu",   "America/Havana",   "Europe/London",
@@ -255,6 +255,21 @@ TEST_CASE("property: up + down equals business time in every window, exactly",
     }
     // Some time in 2023 (covering every DST change), polls around it.
     const Instant now = base + std::chrono::microseconds{below(365LL * 86400 * 1000000)};
+    // Half the stores have special dates around the week (SPEC §7): closed,
+    // or up to three shifts, closed rows among them.
+    if (below(2) == 0) {
+      const auto first = date::floor<date::days>(now) - date::days{9};
+      for (int offset = 0; offset < 11; ++offset) {
+        if (below(3) != 0) continue;
+        SpecialDate day{date::local_days{(first + date::days{offset}).time_since_epoch()}, {}};
+        const auto rows = below(4);
+        for (int r = 0; r <= rows; ++r) {
+          day.rows.push_back({rows == 0 || below(4) == 0, std::chrono::seconds{below(86400)},
+                              std::chrono::seconds{below(86400)}});
+        }
+        store.special.push_back(day);
+      }
+    }
     const auto poll_count = 1 + below(300);
     Instant t = now - std::chrono::hours{200} + std::chrono::microseconds{below(3600LL * 1000000)};
     for (int p = 0; p < poll_count; ++p) {
@@ -268,7 +283,8 @@ TEST_CASE("property: up + down equals business time in every window, exactly",
         const FineInstant end = now;
         const FineInstant begin = end - window_length(static_cast<Window>(w));
         HalfMicroseconds business{0};
-        for (const auto& open : business_intervals(store.hours, store.zone, begin, end)) {
+        for (const auto& open :
+             business_intervals(store.hours, store.special, store.zone, begin, end)) {
           business += open.length();
         }
         INFO(store.store_id << " window " << w << " zone " << store.zone->name());

@@ -1,12 +1,17 @@
 // SPEC §7: special dates replace the weekly hours of a store's local date.
 // Each expectation carries its arithmetic. 2023-01-23 is a Monday (day 0);
 // Chicago is UTC-6 in January.
+#include <SQLiteCpp/Statement.h>
+
 #include <catch2/catch.hpp>
 
 #include "business_hours.hpp"
+#include "report_builder.hpp"
 #include "support.hpp"
 
 using test::at;
+using test::import_text;
+using test::TempDir;
 using test::tod;
 
 namespace {
@@ -128,8 +133,8 @@ TEST_CASE("a closed row and a shift on the same date: open for the shift", "[spe
 TEST_CASE("special 24-hour rows and split shifts", "[special_hours]") {
   // end == start: 24 hours from 06:00 CST (12:00Z) to the next 06:00; two
   // shifts on one date stay two intervals.
-  auto open = expand({}, {{local_date(2023, 1, 24), {shift("06:00", "06:00")}}},
-                     "America/Chicago", "2023-01-24 06:00:00", "2023-01-25 06:00:00");
+  auto open = expand({}, {{local_date(2023, 1, 24), {shift("06:00", "06:00")}}}, "America/Chicago",
+                     "2023-01-24 06:00:00", "2023-01-25 06:00:00");
   // 00:00-06:00 CST belongs to no interval (the date is special); from 06:00 on
   // the 24 hours run past the range, and Wednesday's own day starts inside them.
   REQUIRE(open.size() == 1);
@@ -139,4 +144,104 @@ TEST_CASE("special 24-hour rows and split shifts", "[special_hours]") {
   REQUIRE(open.size() == 2);
   CHECK(open[0] == interval("2023-01-24 14:00:00", "2023-01-24 17:00:00"));
   CHECK(open[1] == interval("2023-01-24 23:00:00", "2023-01-25 03:00:00"));
+}
+
+TEST_CASE("special hours rows: real dates, both times or neither", "[special_hours][records]") {
+  CHECK(parse_local_date("2024-02-29"));
+  CHECK(parse_local_date("0001-01-01"));
+  for (const char* bad : {"2023-02-30", "2023-13-01", "0000-01-01", "2023-1-01", "2023/01/01",
+                          "20230101", " 2023-01-01", "2023-01-01 "}) {
+    INFO(bad);
+    CHECK_FALSE(parse_local_date(bad));
+  }
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  const ImportSummary summary = import_text(db, Dataset::special_hours,
+                                            "store_id,date,start_time_local,end_time_local\n"
+                                            "a,2023-01-24,,\n"
+                                            "a,2023-02-30,09:00,10:00\n"
+                                            "a,2023-01-25,09:00,\n"
+                                            "a,2023-01-25,,10:00\n"
+                                            "a,2023-01-25,9:00,10:00\n"
+                                            "a,2023-01-25,09:00,24:00\n"
+                                            "a,2023-01-26,20:00,02:00\n",
+                                            "special_hours.csv");
+  CHECK(summary.loaded == 2);
+  CHECK(summary.rejected == 5);
+  REQUIRE(summary.first_rejections.size() == 5);
+  CHECK(summary.first_rejections[0] ==
+        "special_hours.csv:3: bad date '2023-02-30' (want a real date YYYY-MM-DD)");
+  CHECK_THAT(summary.first_rejections[1],
+             Catch::StartsWith("special_hours.csv:4: start_time_local and end_time_local"));
+  CHECK_THAT(summary.first_rejections[2],
+             Catch::StartsWith("special_hours.csv:5: start_time_local and end_time_local"));
+  CHECK_THAT(summary.first_rejections[3],
+             Catch::StartsWith("special_hours.csv:6: bad start_time_local '9:00'"));
+  CHECK_THAT(summary.first_rejections[4],
+             Catch::StartsWith("special_hours.csv:7: bad end_time_local '24:00'"));
+}
+
+TEST_CASE("a later input replaces a (store, date)'s rows and leaves its other dates",
+          "[special_hours][ingest]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  const auto rows_of = [&](const std::string& date) {
+    SQLite::Statement query(db.sql(),
+                            "SELECT count(*), sum(start_s IS NULL) FROM special_hours h "
+                            "JOIN stores s ON s.id = h.store WHERE s.store_id = 'a' AND h.day = ?");
+    query.bind(1, static_cast<std::int64_t>(parse_local_date(date)->time_since_epoch().count()));
+    query.executeStep();
+    return std::make_pair(query.getColumn(0).getInt(), query.getColumn(1).getInt());
+  };
+  import_text(db, Dataset::special_hours,
+              "store_id,date,start_time_local,end_time_local\n"
+              "a,2023-01-24,,\n"
+              "a,2023-01-25,08:00,11:00\n"
+              "a,2023-01-25,17:00,21:00\n"
+              "b,2023-01-25,,\n");
+  CHECK(rows_of("2023-01-24") == std::make_pair(1, 1));
+  CHECK(rows_of("2023-01-25") == std::make_pair(2, 0));
+  // A later input with the 25th: its rows replace both; the 24th stays.
+  import_text(db, Dataset::special_hours,
+              "store_id,date,start_time_local,end_time_local\n"
+              "a,2023-01-25,,\n");
+  CHECK(rows_of("2023-01-24") == std::make_pair(1, 1));
+  CHECK(rows_of("2023-01-25") == std::make_pair(1, 1));
+  // Deleting dates: one, then a range; an unknown store is said so.
+  CHECK(delete_special_dates(db, "a", *parse_local_date("2023-01-24"),
+                             *parse_local_date("2023-01-24")) == 1u);
+  CHECK(rows_of("2023-01-24") == std::make_pair(0, 0));
+  CHECK(delete_special_dates(db, "a", *parse_local_date("2023-01-01"),
+                             *parse_local_date("2023-12-31")) == 1u);
+  CHECK(delete_special_dates(db, "nobody", *parse_local_date("2023-01-01"),
+                             *parse_local_date("2023-12-31")) == std::nullopt);
+  CHECK(db.sql().execAndGet("SELECT count(*) FROM special_hours").getInt() == 1);  // b's
+}
+
+TEST_CASE("reports honour special dates read from the database", "[special_hours][report]") {
+  // A store open 09:00-17:00 on weekdays (Chicago), always up, closed on
+  // Tuesday 2023-01-24: the week before Thursday 2023-01-26 06:00Z (Wed
+  // midnight local) has Thu 19th, Fri 20th, Mon 23rd and Wed 25th: 4 × 8 h.
+  TempDir dir;
+  const std::string path = dir.file("u.db");
+  Database db(path);
+  std::string polls = "store_id,status,timestamp_utc\n";
+  for (int day = 18; day <= 26; ++day) {
+    polls += "a,active,2023-01-" + std::to_string(day) + " 12:00:00\n";
+  }
+  import_text(db, Dataset::polls, polls);
+  import_text(db, Dataset::hours,
+              "store_id,dayOfWeek,start_time_local,end_time_local\n"
+              "a,0,09:00,17:00\na,1,09:00,17:00\na,2,09:00,17:00\na,3,09:00,17:00\n"
+              "a,4,09:00,17:00\n");
+  ReportOptions options;
+  options.as_of = at("2023-01-26 06:00:00");
+  CHECK(report_csv(build_report(path, options)) ==
+        "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,"
+        "downtime_last_day,downtime_last_week\na,0.00,8.00,40.00,0.00,0.00,0.00\n");
+  import_text(db, Dataset::special_hours,
+              "store_id,date,start_time_local,end_time_local\na,2023-01-24,,\n");
+  CHECK(report_csv(build_report(path, options)) ==
+        "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,"
+        "downtime_last_day,downtime_last_week\na,0.00,8.00,32.00,0.00,0.00,0.00\n");
 }

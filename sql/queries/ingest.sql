@@ -51,3 +51,13 @@ DELETE FROM polls WHERE store = ?1 AND at_us >= ?2 AND at_us < ?3;
 
 -- name: refresh_latest_poll
 UPDATE stores SET latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = ?1) WHERE id = ?1;
+
+-- name: delete_special_date
+DELETE FROM special_hours WHERE store = ?1 AND day = ?2;
+
+-- name: insert_special_hours
+INSERT INTO special_hours (store, day, start_s, end_s) VALUES (?1, ?2, ?3, ?4);
+
+-- name: delete_special_dates
+-- A store's special dates in [?2, ?3] (days since 1970-01-01, local).
+DELETE FROM special_hours WHERE store = ?1 AND day BETWEEN ?2 AND ?3;

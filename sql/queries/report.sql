@@ -24,3 +24,8 @@ ORDER BY at_us;
 
 -- name: store_by_id
 SELECT id, store_id, timezone FROM stores WHERE store_id = ?1;
+
+-- name: store_special_hours
+-- A store's special rows for local dates in [?2, ?3] (days since 1970-01-01).
+SELECT day, start_s, end_s FROM special_hours WHERE store = ?1 AND day BETWEEN ?2 AND ?3
+ORDER BY day;

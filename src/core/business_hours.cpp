@@ -60,7 +60,8 @@ std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hour
   // date to 00:00 on the next (SPEC §7): seven 24-hour rows.
   static const std::vector<WeeklyHoursRow> kAllDay = [] {
     std::vector<WeeklyHoursRow> rows;
-    for (int day = 0; day < 7; ++day) rows.push_back({day, std::chrono::seconds{0}, std::chrono::seconds{0}});
+    for (int day = 0; day < 7; ++day)
+      rows.push_back({day, std::chrono::seconds{0}, std::chrono::seconds{0}});
     return rows;
   }();
   const std::vector<WeeklyHoursRow>& weekly = hours.empty() ? kAllDay : hours;

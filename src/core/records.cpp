@@ -18,6 +18,8 @@ const std::vector<Column>& required_columns(Dataset dataset) {
   static const std::vector<Column> hours = {
       {{"store_id"}}, {{"dayofweek", "day"}}, {{"start_time_local"}}, {{"end_time_local"}}};
   static const std::vector<Column> zones = {{{"store_id"}}, {{"timezone_str"}}};
+  static const std::vector<Column> special = {
+      {{"store_id"}}, {{"date"}}, {{"start_time_local"}}, {{"end_time_local"}}};
   switch (dataset) {
     case Dataset::polls:
       return polls;
@@ -25,6 +27,8 @@ const std::vector<Column>& required_columns(Dataset dataset) {
       return hours;
     case Dataset::zones:
       return zones;
+    case Dataset::special_hours:
+      return special;
   }
   return polls;
 }
@@ -63,6 +67,8 @@ const char* dataset_name(Dataset dataset) {
       return "hours";
     case Dataset::zones:
       return "zones";
+    case Dataset::special_hours:
+      return "special_hours";
   }
   return "?";
 }
@@ -75,6 +81,8 @@ const char* dataset_file_name(Dataset dataset) {
       return "menu_hours.csv";
     case Dataset::zones:
       return "timezones.csv";
+    case Dataset::special_hours:
+      return "special_hours.csv";
   }
   return "?";
 }
@@ -190,5 +198,50 @@ RowError parse_zone(const std::vector<std::string>& fields, const ColumnMap& col
   if (!is_known_zone(zone)) return "unknown time zone " + quoted(zone);
   out.store_id = store_id;
   out.zone = zone;
+  return {};
+}
+
+std::optional<date::local_days> parse_local_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const std::size_t starts[3] = {0, 5, 8};
+  const std::size_t lengths[3] = {4, 2, 2};
+  for (int i = 0; i < 3; ++i) {
+    for (std::size_t at = starts[i]; at < starts[i] + lengths[i]; ++at) {
+      if (text[at] < '0' || text[at] > '9') return std::nullopt;
+      parts[i] = parts[i] * 10 + (text[at] - '0');
+    }
+  }
+  const date::year_month_day ymd{date::year{parts[0]}, date::month{static_cast<unsigned>(parts[1])},
+                                 date::day{static_cast<unsigned>(parts[2])}};
+  if (parts[0] < 1 || !ymd.ok()) return std::nullopt;
+  return date::local_days{ymd};
+}
+
+RowError parse_special_hours(const std::vector<std::string>& fields, const ColumnMap& columns,
+                             SpecialHoursRecord& out) {
+  if (RowError error = check_width(fields, columns); !error.empty()) return error;
+  const std::string& store_id = fields[columns.index[0]];
+  const std::string& date_text = fields[columns.index[1]];
+  const std::string& start = fields[columns.index[2]];
+  const std::string& end = fields[columns.index[3]];
+  if (RowError error = check_store_id(store_id); !error.empty()) return error;
+  const auto date = parse_local_date(date_text);
+  if (!date) return "bad date " + quoted(date_text) + " (want a real date YYYY-MM-DD)";
+  out.closed = start.empty() && end.empty();
+  if (!out.closed) {
+    if (start.empty() || end.empty()) {
+      return "start_time_local and end_time_local must both be given, or both be empty for a "
+             "closed date";
+    }
+    auto start_time = parse_time_of_day(start);
+    if (!start_time) return "bad start_time_local " + quoted(start) + " (want HH:MM or HH:MM:SS)";
+    auto end_time = parse_time_of_day(end);
+    if (!end_time) return "bad end_time_local " + quoted(end) + " (want HH:MM or HH:MM:SS)";
+    out.start = *start_time;
+    out.end = *end_time;
+  }
+  out.store_id = store_id;
+  out.date = *date;
   return {};
 }

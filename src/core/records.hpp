@@ -1,9 +1,12 @@
-// The three input data sets of SPEC §1 and what a valid row of each is: finding
+// The input data sets of SPEC §1 and §7 and what a valid row of each is: finding
 // the columns in a header, and turning one row's fields into a typed record or
 // a reason it is bad. Pure: no database, no I/O.
 #pragma once
 
+#include <date/date.h>
+
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,9 +14,9 @@
 #include "text.hpp"
 #include "timestamps.hpp"
 
-enum class Dataset { polls, hours, zones };
+enum class Dataset { polls, hours, zones, special_hours };
 
-// "polls", "hours", "zones"; and the default CSV file name of each data set.
+// "polls", "hours", "zones", "special_hours"; and the default CSV file name of each.
 const char* dataset_name(Dataset dataset);
 const char* dataset_file_name(Dataset dataset);
 
@@ -44,6 +47,14 @@ struct HoursRecord {
   std::chrono::seconds end;
 };
 
+struct SpecialHoursRecord {
+  std::string store_id;
+  date::local_days date;  // the store's local calendar date
+  bool closed = false;    // both times empty: closed the whole date
+  std::chrono::seconds start{0};
+  std::chrono::seconds end{0};
+};
+
 struct ZoneRecord {
   std::string store_id;
   std::string zone;  // a name the system's tz database knows
@@ -58,6 +69,11 @@ RowError parse_hours(const std::vector<std::string>& fields, const ColumnMap& co
                      HoursRecord& out);
 RowError parse_zone(const std::vector<std::string>& fields, const ColumnMap& columns,
                     ZoneRecord& out);
+RowError parse_special_hours(const std::vector<std::string>& fields, const ColumnMap& columns,
+                             SpecialHoursRecord& out);
+
+// A local date "YYYY-MM-DD": a real Gregorian date of the years 0001-9999.
+std::optional<date::local_days> parse_local_date(std::string_view text);
 
 // Store ids are 1-64 bytes of UTF-8 text with no control characters (SPEC §1:
 // text); empty result when valid.

@@ -32,9 +32,8 @@ std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
   StoreWeek week;
   week.end = now;
   week.begin = week.end - window_length(last_week);
-  week.business = business_intervals(store.hours, store.special,
-                                     store.zone ? store.zone : default_zone(), week.begin,
-                                     week.end);
+  week.business = business_intervals(
+      store.hours, store.special, store.zone ? store.zone : default_zone(), week.begin, week.end);
   week.spans = status_timeline(polls, interpolation, week.begin, week.end);
   return week;
 }

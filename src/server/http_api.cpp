@@ -268,9 +268,26 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
       make_route("GET", "/reports", "/reports", Access::read, BodyUse::none,
                  [this](const Request& q, Response& a) { list_reports(q, a); }),
-      // Store ids may hold '/': the polls route is matched first.
+      // Store ids may hold '/': the routes under a store are matched first.
       make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::write, BodyUse::none,
                  [this](const Request& q, Response& a) { delete_polls(q, a); }),
+      make_route("DELETE", "/stores/(.+)/special_hours/([0-9]{4}-[0-9]{2}-[0-9]{2})",
+                 "/stores/{id}/special_hours/{date}", Access::write, BodyUse::none,
+                 [this](const Request& q, Response& a) {
+                   delete_special_hours(q.matches[1], q.matches[2], q.matches[2], a);
+                 }),
+      make_route("DELETE", "/stores/(.+)/special_hours", "/stores/{id}/special_hours",
+                 Access::write, BodyUse::none,
+                 [this](const Request& q, Response& a) {
+                   for (const auto& [key, value] : q.params) {
+                     if (key != "from_date" && key != "to_date") {
+                       throw HttpError(
+                           400, "unknown parameter '" + key + "' (known: from_date, to_date)");
+                     }
+                   }
+                   delete_special_hours(q.matches[1], q.get_param_value("from_date"),
+                                        q.get_param_value("to_date"), a);
+                 }),
       make_route("GET", "/stores/(.+)", "/stores/{id}", Access::read, BodyUse::none,
                  [this](const Request& q, Response& a) { store_detail(q, a); }),
       make_route("POST", "/admin/backup", "/admin/backup", Access::write, BodyUse::optional,
@@ -278,6 +295,7 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
       ingest_route("/ingest/status", Dataset::polls),
       ingest_route("/ingest/hours", Dataset::hours),
       ingest_route("/ingest/timezones", Dataset::zones),
+      ingest_route("/ingest/special_hours", Dataset::special_hours),
   };
 }
 
@@ -506,6 +524,27 @@ void HttpApi::delete_polls(const httplib::Request& request, httplib::Response& r
   log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
            {{"store_id", store_id}, {"deleted", *deleted}});
   send_json(response, 200, json{{"store_id", store_id}, {"deleted", *deleted}});
+}
+
+void HttpApi::delete_special_hours(const std::string& store_id, const std::string& from_text,
+                                   const std::string& to_text, httplib::Response& response) {
+  const auto from = parse_local_date(from_text);
+  const auto to = parse_local_date(to_text);
+  if (!from || !to) {
+    throw HttpError(400, "give the dates as YYYY-MM-DD (from_date and to_date for a range), got '" +
+                             from_text + "' and '" + to_text + "'");
+  }
+  if (*from > *to) throw HttpError(400, "from_date must not be after to_date");
+  const auto deleted = delete_special_dates(writer_.lock().db(), store_id, *from, *to);
+  if (!deleted) throw HttpError(404, "no store with id '" + store_id + "'");
+  log_info(
+      "deleted " + std::to_string(*deleted) + " special hours rows of store " + printable(store_id),
+      {{"store_id", store_id}, {"deleted", *deleted}});
+  send_json(response, 200,
+            json{{"store_id", store_id},
+                 {"from_date", from_text},
+                 {"to_date", to_text},
+                 {"deleted", *deleted}});
 }
 
 void HttpApi::require_token(const Route& route, const httplib::Request& request,

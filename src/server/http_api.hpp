@@ -75,6 +75,9 @@ class HttpApi {
   void list_reports(const httplib::Request& request, httplib::Response& response);
   void store_detail(const httplib::Request& request, httplib::Response& response);
   void delete_polls(const httplib::Request& request, httplib::Response& response);
+  // Deletes the store's special dates from `from` to `to` (YYYY-MM-DD, inclusive).
+  void delete_special_hours(const std::string& store_id, const std::string& from,
+                            const std::string& to, httplib::Response& response);
   void health(httplib::Response& response);
   void backup(httplib::Response& response);
   void metrics(httplib::Response& response);

@@ -17,6 +17,30 @@ std::string utc_text(FineInstant instant) {
   return format_timestamp(date::floor<std::chrono::microseconds>(instant));
 }
 
+// The special dates whose local day overlaps [begin, end): the date, whether
+// it is closed, and its shifts.
+json special_dates_json(const std::vector<SpecialDate>& special, const date::time_zone* zone,
+                        FineInstant begin, FineInstant end) {
+  const auto first = date::floor<date::days>(zone->to_local(begin));
+  const auto last = date::floor<date::days>(zone->to_local(end));
+  json dates = json::array();
+  for (const SpecialDate& day : special) {
+    if (day.date < first || day.date > last) continue;
+    json shifts = json::array();
+    for (const SpecialHoursRow& row : day.rows) {
+      if (!row.closed) {
+        shifts.push_back(
+            {{"start", format_time_of_day(row.start)}, {"end", format_time_of_day(row.end)}});
+      }
+    }
+    dates.push_back({{"date", format_date(date::year_month_day{day.date})},
+                     {"weekday", date::format("%a", day.date)},
+                     {"closed", shifts.empty()},
+                     {"shifts", shifts}});
+  }
+  return dates;
+}
+
 json hours_json(std::vector<WeeklyHoursRow> hours) {
   std::sort(hours.begin(), hours.end(), [](const WeeklyHoursRow& a, const WeeklyHoursRow& b) {
     return a.day != b.day ? a.day < b.day : a.start < b.start;
@@ -65,6 +89,7 @@ json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolatio
                {"timezone", zone->name()},
                {"timezone_given", !snapshot.zone_name.empty()},
                {"hours", hours_json(store.hours)},
+               {"special_dates", json::array()},
                {"open_24x7", store.hours.empty()},
                {"interpolation", interpolation_name(interpolation)},
                {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
@@ -78,6 +103,7 @@ json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolatio
   if (!week) return body;
 
   body["has_data"] = true;
+  body["special_dates"] = special_dates_json(store.special, zone, week->begin, week->end);
   body["windows"] = windows_json(week_figures(store.store_id, *week));
   body["week"] = {{"start", utc_text(week->begin)}, {"end", utc_text(week->end)}};
   const auto segments = week_segments(*week);

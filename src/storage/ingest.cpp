@@ -11,6 +11,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -70,6 +71,64 @@ class HoursWriter {
   SQLite::Statement insert_;
   std::vector<Row> pending_;
   std::unordered_set<std::int64_t> replaced_;  // stores whose old rows are gone
+};
+
+// The rows of a (store, local date) in this input replace that date's rows
+// from before (SPEC §7); the store's other dates stay. Written sorted by
+// (store, date), like hours.
+class SpecialHoursWriter {
+ public:
+  SpecialHoursWriter(SQLite::Database& db, std::int64_t first_new_store)
+      : first_new_store_(first_new_store),
+        remove_(db, sql::query("delete_special_date")),
+        insert_(db, sql::query("insert_special_hours")) {}
+
+  void add(std::int64_t store, const SpecialHoursRecord& row) {
+    pending_.push_back({store, row.date.time_since_epoch().count(), row.closed, row.start.count(),
+                        row.end.count()});
+  }
+
+  void flush() {
+    std::stable_sort(pending_.begin(), pending_.end(), [](const Row& a, const Row& b) {
+      return a.store != b.store ? a.store < b.store : a.day < b.day;
+    });
+    for (const Row& row : pending_) {
+      if (row.store < first_new_store_ && replaced_.insert({row.store, row.day}).second) {
+        remove_.bind(1, row.store);
+        remove_.bind(2, row.day);
+        remove_.exec();
+        remove_.reset();
+      }
+      insert_.bind(1, row.store);
+      insert_.bind(2, row.day);
+      if (row.closed) {
+        insert_.bind(3);
+        insert_.bind(4);
+      } else {
+        insert_.bind(3, row.start_s);
+        insert_.bind(4, row.end_s);
+      }
+      insert_.exec();
+      insert_.reset();
+    }
+    pending_.clear();
+  }
+
+ private:
+  struct Row {
+    std::int64_t store;
+    std::int64_t day;  // local date, days since 1970-01-01
+    bool closed;
+    std::int64_t start_s;
+    std::int64_t end_s;
+  };
+
+  std::int64_t first_new_store_;
+  SQLite::Statement remove_;
+  SQLite::Statement insert_;
+  std::vector<Row> pending_;  // a few rows per store and date: held whole
+  std::set<std::pair<std::int64_t, std::int64_t>>
+      replaced_;  // (store, day) whose old rows are gone
 };
 
 class ZoneWriter {
@@ -160,10 +219,12 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   std::optional<PollWriter> polls;
   if (dataset == Dataset::polls) polls.emplace(db.sql());
   HoursWriter hours(db.sql(), stores.first_new_key());
+  SpecialHoursWriter special(db.sql(), stores.first_new_key());
   ZoneWriter zones(db.sql());
   PollRecord poll;
   HoursRecord hours_row;
   ZoneRecord zone_row;
+  SpecialHoursRecord special_row;
   // Hours and zone rows are few: a new store of theirs is written at once.
   auto stored_key = [&](const std::string& store_id) {
     const std::int64_t key = stores.key_of(store_id);
@@ -203,6 +264,13 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
           ++summary.loaded;
         }
         break;
+      case Dataset::special_hours:
+        error = parse_special_hours(fields, columns, special_row);
+        if (error.empty()) {
+          special.add(stored_key(special_row.store_id), special_row);
+          ++summary.loaded;
+        }
+        break;
     }
     if (!error.empty()) reject(summary, line, error);
   }
@@ -213,6 +281,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     summary.conflicts = counts.conflicts;
   }
   hours.flush();
+  special.flush();
   SQLite::Statement record_change(db.sql(), sql::query("record_change"));
   record_change.bind(1, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
   record_change.exec();
@@ -422,7 +491,7 @@ std::vector<ImportSummary> import_directory(
     throw std::runtime_error("data folder '" + directory + "' does not exist");
   }
   std::vector<ImportSummary> summaries;
-  for (Dataset dataset : {Dataset::zones, Dataset::hours, Dataset::polls}) {
+  for (Dataset dataset : {Dataset::zones, Dataset::hours, Dataset::special_hours, Dataset::polls}) {
     const fs::path path = fs::path(directory) / dataset_file_name(dataset);
     if (!fs::exists(path)) continue;
     std::ifstream file(path, std::ios::binary);
@@ -434,9 +503,29 @@ std::vector<ImportSummary> import_directory(
   }
   if (summaries.empty()) {
     throw std::runtime_error("data folder '" + directory + "' holds none of store_status.csv, " +
-                             "menu_hours.csv, timezones.csv");
+                             "menu_hours.csv, timezones.csv, special_hours.csv");
   }
   return summaries;
+}
+
+std::optional<std::size_t> delete_special_dates(Database& db, const std::string& store_id,
+                                                date::local_days first, date::local_days last) {
+  SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement find(db.sql(), sql::query("store_key"));
+  find.bind(1, store_id);
+  if (!find.executeStep()) return std::nullopt;
+  const std::int64_t store = find.getColumn(0).getInt64();
+  find.reset();
+  SQLite::Statement remove(db.sql(), sql::query("delete_special_dates"));
+  remove.bind(1, store);
+  remove.bind(2, static_cast<std::int64_t>(first.time_since_epoch().count()));
+  remove.bind(3, static_cast<std::int64_t>(last.time_since_epoch().count()));
+  const int deleted = remove.exec();
+  SQLite::Statement record_change(db.sql(), sql::query("record_change"));
+  record_change.bind(1, 0);
+  record_change.exec();
+  transaction.commit();
+  return static_cast<std::size_t>(deleted);
 }
 
 std::optional<std::size_t> delete_store_polls(Database& db, const std::string& store_id,

@@ -102,7 +102,8 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
                           const std::string& json_text, const IngestRules& rules = {});
 
 // Imports the CSV files of a folder that exist under their default names
-// (store_status.csv, menu_hours.csv, timezones.csv), one transaction each.
+// (store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv), one
+// transaction each.
 // `on_file` sees each summary as soon as that file is done. Throws
 // std::runtime_error if the folder holds none of them.
 std::vector<ImportSummary> import_directory(
@@ -110,6 +111,12 @@ std::vector<ImportSummary> import_directory(
     const std::function<void(const ImportSummary&)>& on_file = {},
     const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for = {},
     const IngestRules& rules = {});
+
+// Deletes the special dates of `store_id` from `first` to `last` (local
+// dates, inclusive) in one transaction. Returns how many rows went, or
+// nullopt for an unknown store.
+std::optional<std::size_t> delete_special_dates(Database& db, const std::string& store_id,
+                                                date::local_days first, date::local_days last);
 
 // Deletes the polls of `store_id` in [from, to) (either end open when not
 // given) in one transaction, keeping the store's latest poll and the poll

@@ -29,6 +29,7 @@ class SnapshotReader {
   explicit SnapshotReader(const std::string& path)
       : db_(path, Database::Access::read_only),
         hours_(db_.sql(), sql::query("store_hours")),
+        special_(db_.sql(), sql::query("store_special_hours")),
         polls_(db_.sql(), sql::query("store_polls")) {}
 
   // Starts a read transaction; its snapshot is fixed by the first read, here.
@@ -52,6 +53,7 @@ class SnapshotReader {
                              std::chrono::seconds{hours_.getColumn(2).getInt64()}});
     }
     hours_.reset();
+    read_special(store.key, week_begin_us, now_us, input.special);
     polls_.bind(1, store.key);
     polls_.bind(2, week_begin_us);
     polls_.bind(3, now_us);
@@ -64,8 +66,34 @@ class SnapshotReader {
   }
 
  private:
+  // The special dates that can touch [begin, end]: local dates within two
+  // days of the UTC dates (no zone is a day away from UTC, and an interval
+  // lasts at most a day), grouped by date.
+  void read_special(std::int64_t store, std::int64_t begin_us, std::int64_t end_us,
+                    std::vector<SpecialDate>& out) {
+    const auto day_of = [](std::int64_t micros) {
+      return date::floor<date::days>(from_micros(micros)).time_since_epoch().count();
+    };
+    special_.bind(1, store);
+    special_.bind(2, static_cast<std::int64_t>(day_of(begin_us) - 2));
+    special_.bind(3, static_cast<std::int64_t>(day_of(end_us) + 2));
+    while (special_.executeStep()) {
+      const date::local_days day{date::days{special_.getColumn(0).getInt64()}};
+      if (out.empty() || out.back().date != day) out.push_back({day, {}});
+      SpecialHoursRow row;
+      row.closed = special_.getColumn(1).isNull();
+      if (!row.closed) {
+        row.start = std::chrono::seconds{special_.getColumn(1).getInt64()};
+        row.end = std::chrono::seconds{special_.getColumn(2).getInt64()};
+      }
+      out.back().rows.push_back(row);
+    }
+    special_.reset();
+  }
+
   Database db_;
   SQLite::Statement hours_;
+  SQLite::Statement special_;
   SQLite::Statement polls_;
   std::optional<ReadTransaction> transaction_;  // last: ends before the statements go
 };
