@@ -76,7 +76,8 @@ const std::vector<Flag>& flags() {
       {"--data",
        "UPTIME_DATA",
        "DIR",
-       "folder with store_status.csv, menu_hours.csv, timezones.csv: what import loads, and "
+       "folder with store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv (each "
+       "optional): what import loads, and "
        "what serve loads when the database holds no polls yet",
        {C::serve, C::import},
        [](Options& o, const std::string& v) { o.data_dir = v; }},

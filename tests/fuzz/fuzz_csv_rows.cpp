@@ -18,7 +18,7 @@ void check(bool condition) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const Dataset dataset = static_cast<Dataset>(data[0] % 3);
+  const Dataset dataset = static_cast<Dataset>(data[0] % 4);
   std::istringstream in(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
   CsvReader reader(in);
   std::vector<std::string> fields;
@@ -31,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   PollRecord poll;
   HoursRecord hours;
   ZoneRecord zone;
+  SpecialHoursRecord special;
   std::size_t last_line = reader.line();
   while (reader.next(fields)) {
     check(reader.line() > last_line);
@@ -61,6 +62,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case Dataset::zones:
         if (parse_zone(fields, columns, zone).empty()) check(is_known_zone(zone.zone));
+        break;
+      case Dataset::special_hours:
+        if (parse_special_hours(fields, columns, special).empty()) {
+          // A valid date prints back to the same date; times stay inside the day.
+          check(parse_local_date(format_date(date::year_month_day{special.date})) == special.date);
+          check(special.closed || (special.start.count() >= 0 && special.start.count() < 86400 &&
+                                   special.end.count() >= 0 && special.end.count() < 86400));
+        }
         break;
     }
   }

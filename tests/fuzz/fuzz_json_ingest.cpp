@@ -17,7 +17,7 @@ void check(bool condition) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Database db(":memory:");
   if (size == 0) return 0;
-  const Dataset dataset = static_cast<Dataset>(data[0] % 3);
+  const Dataset dataset = static_cast<Dataset>(data[0] % 4);
   const std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::int64_t polls_before = count_polls(db);
   const ImportSummary summary = ingest_json(db, dataset, "body", body);
