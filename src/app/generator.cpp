@@ -124,6 +124,27 @@ void write_lines(const std::filesystem::path& path, const char* header,
   finish(file, path);
 }
 
+// Special dates on their own random stream, so the polls, hours and zones of
+// a seed stay what they were: one store in five is closed on one local date
+// of the range (a holiday), one in ten has a short day (11:00-15:00).
+std::vector<std::string> pick_special_hours(const std::vector<std::string>& ids,
+                                            const GeneratorSettings& settings) {
+  Random random(settings.seed ^ 0x5bd1e995ULL);
+  const auto last = date::floor<date::days>(settings.end);
+  const auto first = last - date::days{settings.days};
+  const auto some_date = [&] {
+    const auto day = first + date::days{static_cast<int>(random.below(settings.days + 1))};
+    return date::format("%F", day);
+  };
+  std::vector<std::string> lines;
+  for (const std::string& id : ids) {
+    if (random.chance(0.2)) lines.push_back(id + "," + some_date() + ",,");
+    if (random.chance(0.1)) lines.push_back(id + "," + some_date() + ",11:00,15:00");
+  }
+  random.shuffle(lines);
+  return lines;
+}
+
 }  // namespace
 
 Instant default_generator_end() {
@@ -157,12 +178,18 @@ GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::
   }
   random.shuffle(zone_lines);
   random.shuffle(hours_lines);
+  std::vector<std::string> ids;
+  for (const Store& store : stores) ids.push_back(store.id);
+  const std::vector<std::string> special_lines = pick_special_hours(ids, settings);
 
   write_lines(fs::path(directory) / "timezones.csv", "store_id,timezone_str", zone_lines);
   counts.zone_rows = zone_lines.size();
   write_lines(fs::path(directory) / "menu_hours.csv",
               "store_id,dayOfWeek,start_time_local,end_time_local", hours_lines);
   counts.hours_rows = hours_lines.size();
+  write_lines(fs::path(directory) / "special_hours.csv",
+              "store_id,date,start_time_local,end_time_local", special_lines);
+  counts.special_rows = special_lines.size();
 
   // Polls hour by hour, stores in a new random order each hour, each poll
   // jittered by up to ±10 minutes: roughly time-ordered, like the real file.

@@ -1,5 +1,6 @@
 // A synthetic data set in the shapes of the real one: 64-bit store ids, hourly
-// polls with jitter, gaps and outage streaks, skewed time zones, varied hours.
+// polls with jitter, gaps and outage streaks, skewed time zones, varied hours,
+// and special dates (closed holidays, short days) for a share of stores.
 // Deterministic for a seed, so benchmarks and fixtures can be rebuilt.
 #pragma once
 
@@ -19,9 +20,11 @@ struct GeneratedCounts {
   std::size_t polls = 0;
   std::size_t hours_rows = 0;
   std::size_t zone_rows = 0;
+  std::size_t special_rows = 0;
 };
 
-// Writes store_status.csv, menu_hours.csv and timezones.csv into `directory`
+// Writes store_status.csv, menu_hours.csv, timezones.csv and
+// special_hours.csv into `directory`
 // (created if missing). Throws std::runtime_error when a file cannot be written.
 GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::string& directory);
 
