@@ -70,7 +70,7 @@ TEST_CASE("SQL selection gives the same rows as computing over every poll", "[re
   Database db(dir.file("u.db"));
   import_directory(db, dir.file("data"));
 
-  // Every poll, hours row and zone of every store, straight from the tables.
+  // Every poll, hours row, special date and zone of every store, straight from the tables.
   std::map<std::int64_t, StoreInput> stores;
   SQLite::Statement all_stores(db.sql(), "SELECT id, store_id, timezone FROM stores");
   while (all_stores.executeStep()) {
@@ -90,6 +90,21 @@ TEST_CASE("SQL selection gives the same rows as computing over every poll", "[re
     stores[hours.getColumn(0).getInt64()].hours.push_back(
         {hours.getColumn(1).getInt(), std::chrono::seconds{hours.getColumn(2).getInt64()},
          std::chrono::seconds{hours.getColumn(3).getInt64()}});
+  }
+  // Every special date too (the generator writes some), in date order.
+  SQLite::Statement special(
+      db.sql(), "SELECT store, day, start_s, end_s FROM special_hours ORDER BY store, day");
+  while (special.executeStep()) {
+    auto& dates = stores[special.getColumn(0).getInt64()].special;
+    const date::local_days day{date::days{special.getColumn(1).getInt64()}};
+    if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});
+    SpecialHoursRow row;
+    row.closed = special.getColumn(2).isNull();
+    if (!row.closed) {
+      row.start = std::chrono::seconds{special.getColumn(2).getInt64()};
+      row.end = std::chrono::seconds{special.getColumn(3).getInt64()};
+    }
+    dates.back().rows.push_back(row);
   }
 
   // Several as_of instants inside the 20 days, both interpolations, 1 and 3 threads.
