@@ -81,6 +81,16 @@ async function main() {
   assert.ok(Math.abs(widths[2] - 2 / 168) < 1e-3, "outage width " + widths[2]);
   await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
 
+  // A special date: steady-store (open 24×7) is closed on Sunday 2023-01-22.
+  await page.click("text=steady-store");
+  await page.waitForFunction(() => document.querySelector("#store-id").textContent === "steady-store");
+  assert.deepStrictEqual(await page.$$eval("#axis .tick.special", (ticks) => ticks.map((t) => t.textContent)),
+    ["Sun 22 ★"]);
+  assert.deepStrictEqual(await page.$$eval("#hours tr.special", (trs) => trs.map((tr) => tr.textContent)),
+    ["★ Sun 2023-01-22 (special)closed"]);
+  assert.strictEqual(await page.locator("#timeline .segment.closed").count(), 1);
+  assert.strictEqual(await page.locator("#timeline .segment.down").count(), 0);
+
   // Readable at phone width: nothing wider than the screen but the scrolling tables.
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
