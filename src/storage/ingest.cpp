@@ -146,6 +146,22 @@ class ZoneWriter {
   SQLite::Statement update_;
 };
 
+// The key of a store id, or nullopt when the database has no such store.
+std::optional<std::int64_t> store_key(Database& db, const std::string& store_id) {
+  SQLite::Statement find(db.sql(), sql::query("store_key"));
+  find.bind(1, store_id);
+  if (!find.executeStep()) return std::nullopt;
+  return find.getColumn(0).getInt64();
+}
+
+// Marks the data changed (report snapshots compare generations), with the
+// change in the number of polls.
+void record_change(Database& db, std::int64_t polls_added) {
+  SQLite::Statement record(db.sql(), sql::query("record_change"));
+  record.bind(1, polls_added);
+  record.exec();
+}
+
 void reject(ImportSummary& summary, std::size_t line, const std::string& reason) {
   ++summary.rejected;
   if (summary.first_rejections.size() < kRejectionsListed) {
@@ -282,9 +298,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   }
   hours.flush();
   special.flush();
-  SQLite::Statement record_change(db.sql(), sql::query("record_change"));
-  record_change.bind(1, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
-  record_change.exec();
+  record_change(db, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
   transaction.commit();
 
   summary.seconds =
@@ -511,19 +525,14 @@ std::vector<ImportSummary> import_directory(
 std::optional<std::size_t> delete_special_dates(Database& db, const std::string& store_id,
                                                 date::local_days first, date::local_days last) {
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement find(db.sql(), sql::query("store_key"));
-  find.bind(1, store_id);
-  if (!find.executeStep()) return std::nullopt;
-  const std::int64_t store = find.getColumn(0).getInt64();
-  find.reset();
+  const auto store = store_key(db, store_id);
+  if (!store) return std::nullopt;
   SQLite::Statement remove(db.sql(), sql::query("delete_special_dates"));
-  remove.bind(1, store);
+  remove.bind(1, *store);
   remove.bind(2, static_cast<std::int64_t>(first.time_since_epoch().count()));
   remove.bind(3, static_cast<std::int64_t>(last.time_since_epoch().count()));
   const int deleted = remove.exec();
-  SQLite::Statement record_change(db.sql(), sql::query("record_change"));
-  record_change.bind(1, 0);
-  record_change.exec();
+  record_change(db, 0);
   transaction.commit();
   return static_cast<std::size_t>(deleted);
 }
@@ -532,22 +541,17 @@ std::optional<std::size_t> delete_store_polls(Database& db, const std::string& s
                                               std::optional<Instant> from,
                                               std::optional<Instant> to) {
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement find(db.sql(), sql::query("store_key"));
-  find.bind(1, store_id);
-  if (!find.executeStep()) return std::nullopt;
-  const std::int64_t store = find.getColumn(0).getInt64();
-  find.reset();
+  const auto store = store_key(db, store_id);
+  if (!store) return std::nullopt;
   SQLite::Statement remove(db.sql(), sql::query("delete_store_polls"));
-  remove.bind(1, store);
+  remove.bind(1, *store);
   remove.bind(2, from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min());
   remove.bind(3, to ? to_micros(*to) : std::numeric_limits<std::int64_t>::max());
   const int deleted = remove.exec();
   SQLite::Statement refresh(db.sql(), sql::query("refresh_latest_poll"));
-  refresh.bind(1, store);
+  refresh.bind(1, *store);
   refresh.exec();
-  SQLite::Statement record_change(db.sql(), sql::query("record_change"));
-  record_change.bind(1, -static_cast<std::int64_t>(deleted));
-  record_change.exec();
+  record_change(db, -static_cast<std::int64_t>(deleted));
   transaction.commit();
   return static_cast<std::size_t>(deleted);
 }
