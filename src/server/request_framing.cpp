@@ -190,7 +190,7 @@ std::optional<Framing> read_request_line(std::string_view line, RequestHead& hea
   static const std::string_view kMethods[] = {"GET",   "HEAD",    "POST",  "PUT",    "DELETE",
                                               "PATCH", "OPTIONS", "TRACE", "CONNECT"};
   if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
-    return reject(501, "method '" + std::string(method) + "' is not implemented");
+    return reject(501, "unknown method '" + std::string(method) + "'");
   }
   if (!is_target(target)) return reject(400, "malformed request target");
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
