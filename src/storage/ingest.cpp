@@ -247,6 +247,11 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     insert_stores(insert_store, stores.take_pending());
     return key;
   };
+  // A valid hours, zone or special hours row goes to its writer.
+  const auto load = [&](auto& writer, const auto& row) {
+    writer.add(stored_key(row.store_id), row);
+    ++summary.loaded;
+  };
 
   while (rows(fields, line, malformed)) {
     ++summary.rows_read;
@@ -268,24 +273,15 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
         break;
       case Dataset::hours:
         error = parse_hours(fields, columns, hours_row);
-        if (error.empty()) {
-          hours.add(stored_key(hours_row.store_id), hours_row);
-          ++summary.loaded;
-        }
+        if (error.empty()) load(hours, hours_row);
         break;
       case Dataset::zones:
         error = parse_zone(fields, columns, zone_row);
-        if (error.empty()) {
-          zones.add(stored_key(zone_row.store_id), zone_row);
-          ++summary.loaded;
-        }
+        if (error.empty()) load(zones, zone_row);
         break;
       case Dataset::special_hours:
         error = parse_special_hours(fields, columns, special_row);
-        if (error.empty()) {
-          special.add(stored_key(special_row.store_id), special_row);
-          ++summary.loaded;
-        }
+        if (error.empty()) load(special, special_row);
         break;
     }
     if (!error.empty()) reject(summary, line, error);
