@@ -42,7 +42,7 @@ TEST_CASE("flags take values as `--flag value` or `--flag=value`", "[cli]") {
   auto report = parse({"report", "--as-of", "2023-01-25 18:00:00 UTC", "--interpolation",
                        "previous", "--out", "r.csv"});
   CHECK(report.as_of == parse_timestamp("2023-01-25 18:00:00"));
-  CHECK(report.interpolation == Interpolation::previous);
+  CHECK(report.rules.interpolation == Interpolation::previous);
   CHECK(report.out_path == "r.csv");
 }
 

@@ -17,6 +17,7 @@ StoreFigures figures(const std::string& id, std::int64_t base) {
   for (std::size_t w = 0; w < kWindowCount; ++w) {
     row.uptime[w] = HalfMicroseconds{base + static_cast<std::int64_t>(w)};
     row.downtime[w] = HalfMicroseconds{-base * 3 + static_cast<std::int64_t>(w)};
+    row.unknown[w] = HalfMicroseconds{base * 5 + static_cast<std::int64_t>(w)};
   }
   return row;
 }
@@ -41,6 +42,7 @@ TEST_CASE("typed rows round-trip exactly, odd ids included", "[report_store]") {
     CHECK(back[i].store_id == rows[i].store_id);
     CHECK(back[i].uptime == rows[i].uptime);
     CHECK(back[i].downtime == rows[i].downtime);
+    CHECK(back[i].unknown == rows[i].unknown);
   }
   CHECK(decode_report_rows(encode_report_rows({})).empty());
   CHECK_THROWS(decode_report_rows("nope"));
@@ -86,4 +88,38 @@ TEST_CASE("reports from before typed rows get them from their CSV once", "[repor
   CHECK(format_figure(row.uptime[last_week], last_week) == "161.07");
   CHECK(format_figure(row.downtime[last_day], last_day) == "0.50");
   CHECK(format_figure(row.downtime[last_week], last_week) == "-0.01");
+}
+
+TEST_CASE("typed rows written before unknown time (UMR1) still read", "[report_store]") {
+  // "UMR1", then per row: id length, id, uptime and downtime per window as
+  // little-endian 64-bit half microseconds.
+  std::string bytes = "UMR1";
+  bytes += '\x01';
+  bytes += 'a';
+  for (std::int64_t value : {1, 2, 3, 4, 5, 6}) {
+    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((value >> (8 * i)) & 0xFF);
+  }
+  const auto rows = decode_report_rows(bytes);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].uptime[last_week] == HalfMicroseconds{3});
+  CHECK(rows[0].downtime[last_hour] == HalfMicroseconds{4});
+  CHECK(rows[0].unknown[last_week] == HalfMicroseconds{0});
+  CHECK_THROWS(decode_report_rows(bytes.substr(0, bytes.size() - 1)));
+}
+
+TEST_CASE("a report keeps the max_gap it was asked for", "[report_store]") {
+  TempDir dir;
+  ReportStore store(dir.file("u.db"));
+  ReportOptions options;
+  options.rules = StatusRules{Interpolation::previous, std::chrono::minutes{90}};
+  store.insert("gap", options, test::at("2023-01-25 18:01:00"));
+  store.insert("plain", ReportOptions{}, test::at("2023-01-25 18:02:00"));
+  const auto gap = store.find("gap", ReportPart::summary);
+  CHECK(gap->rules.interpolation == Interpolation::previous);
+  CHECK(gap->rules.max_gap == std::chrono::minutes{90});
+  CHECK_FALSE(store.find("plain", ReportPart::summary)->rules.max_gap);
+  const auto listed = store.list(10, std::nullopt);
+  REQUIRE(listed.size() == 2);
+  CHECK_FALSE(listed[0].rules.max_gap);
+  CHECK(listed[1].rules.max_gap == std::chrono::seconds{5400});
 }

@@ -13,12 +13,12 @@ Poll poll(const std::string& when, bool active) {
 }
 
 // The status at instant `t` according to the spans (which must cover it).
-bool status_at(const std::vector<StatusSpan>& spans, FineInstant t) {
+StoreStatus status_at(const std::vector<StatusSpan>& spans, FineInstant t) {
   for (const auto& span : spans) {
-    if (span.begin <= t && t < span.end) return span.active;
+    if (span.begin <= t && t < span.end) return span.status;
   }
   FAIL("no span covers the instant");
-  return false;
+  return StoreStatus::unknown;
 }
 
 // The range the tests look at: Monday 2023-01-23, [00:00, 24:00) UTC.
@@ -35,15 +35,15 @@ TEST_CASE("nearest: status changes at the midpoint between polls", "[timeline]")
   REQUIRE(spans.size() == 2);
   CHECK(spans[0].begin == kFrom);  // before the first poll, the first status holds
   CHECK(spans[0].end == FineInstant{at("2023-01-23 11:00:00")});
-  CHECK(spans[0].active);
+  CHECK(spans[0].status == StoreStatus::active);
   CHECK(spans[1].begin == FineInstant{at("2023-01-23 11:00:00")});
   CHECK(spans[1].end == kTo);  // after the last poll, the last status holds
-  CHECK_FALSE(spans[1].active);
+  CHECK(spans[1].status == StoreStatus::inactive);
 
   // One microsecond before the midpoint is still the earlier poll; the midpoint is the later.
   const FineInstant midpoint = at("2023-01-23 11:00:00");
-  CHECK(status_at(spans, midpoint - std::chrono::microseconds{1}));
-  CHECK_FALSE(status_at(spans, midpoint));
+  CHECK(status_at(spans, midpoint - std::chrono::microseconds{1}) == StoreStatus::active);
+  CHECK(status_at(spans, midpoint) == StoreStatus::inactive);
 }
 
 TEST_CASE("nearest: a midpoint that falls on half a microsecond is exact", "[timeline]") {
@@ -64,11 +64,11 @@ TEST_CASE("previous: status changes at the later poll", "[timeline]") {
   // Before the first poll its status holds: inactive from the range start to 12:00.
   CHECK(spans[0].begin == kFrom);
   CHECK(spans[0].end == FineInstant{at("2023-01-23 12:00:00")});
-  CHECK_FALSE(spans[0].active);
+  CHECK(spans[0].status == StoreStatus::inactive);
   CHECK(spans[1].end == FineInstant{at("2023-01-23 13:00:00")});
-  CHECK(spans[1].active);
+  CHECK(spans[1].status == StoreStatus::active);
   CHECK(spans[2].end == kTo);
-  CHECK_FALSE(spans[2].active);
+  CHECK(spans[2].status == StoreStatus::inactive);
 }
 
 TEST_CASE("adjacent spans of the same status merge, spans cover the range exactly", "[timeline]") {
@@ -89,7 +89,7 @@ TEST_CASE("polls long before the range: the last one decides", "[timeline]") {
   for (auto mode : {Interpolation::nearest, Interpolation::previous}) {
     auto spans = status_timeline(polls, mode, kFrom, kTo);
     REQUIRE(spans.size() == 1);
-    CHECK_FALSE(spans[0].active);
+    CHECK(spans[0].status == StoreStatus::inactive);
     CHECK(spans[0].length() == kTo - kFrom);
   }
 }
@@ -100,7 +100,7 @@ TEST_CASE("a single poll holds everywhere", "[timeline]") {
   REQUIRE(spans.size() == 1);
   CHECK(spans[0].begin == kFrom);
   CHECK(spans[0].end == kTo);
-  CHECK_FALSE(spans[0].active);
+  CHECK(spans[0].status == StoreStatus::inactive);
 }
 
 TEST_CASE("interpolation names", "[timeline]") {

@@ -230,7 +230,27 @@ const std::vector<Flag>& flags() {
        [](Options& o, const std::string& v) {
          auto mode = parse_interpolation(v);
          if (!mode) throw UsageError("--interpolation wants nearest or previous, got '" + v + "'");
-         o.interpolation = *mode;
+         o.rules.interpolation = *mode;
+       }},
+      {"--max-gap",
+       "UPTIME_MAX_GAP",
+       "LEN",
+       "time further than LEN / 2 from every poll (nearest), or LEN or more after the latest "
+       "(previous), is unknown: neither up nor down; LEN like 90m, 2h, 5400s (at most 168h), "
+       "or none. serve: the default of reports and store views that give none [none]",
+       {C::report, C::serve},
+       [](Options& o, const std::string& v) {
+         if (v == "none") {
+           o.rules.max_gap.reset();
+           return;
+         }
+         o.rules.max_gap = parse_max_gap(v);
+         if (!o.rules.max_gap) {
+           throw UsageError(
+               "--max-gap wants a length such as 90m, 2h or 5400s (at most 168h), "
+               "or none, got '" +
+               v + "'");
+         }
        }},
       {"--out",
        nullptr,

@@ -20,7 +20,7 @@ struct Options {
   unsigned threads = 0;  // 0: one per core
   // report
   std::optional<Instant> as_of;
-  Interpolation interpolation = Interpolation::nearest;
+  StatusRules rules;     // interpolation; max_gap (serve: the default of requests)
   std::string out_path;  // empty: stdout (report); the copy to write (backup)
   LogFormat log_format = LogFormat::text;
   // serve

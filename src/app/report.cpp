@@ -9,7 +9,7 @@
 
 int run_report(const Options& options) {
   Database db(options.db_path);  // creates or migrates the schema
-  ReportOptions report_options{options.as_of, options.interpolation, options.threads};
+  ReportOptions report_options{options.as_of, options.rules, options.threads};
   const Report report = build_report(options.db_path, report_options);
   const std::string csv = report_csv(report);
   if (options.out_path.empty()) {
@@ -20,8 +20,11 @@ int run_report(const Options& options) {
     out.close();
     if (!out) throw std::runtime_error("cannot write '" + options.out_path + "'");
   }
-  std::fprintf(stderr, "report as of %s (%s): %zu stores, %zu without data\n",
-               format_timestamp(report.as_of).c_str(), interpolation_name(report.interpolation),
-               report.rows.size(), report.stores_without_data);
+  const std::string max_gap =
+      report.rules.max_gap ? ", max_gap " + format_max_gap(*report.rules.max_gap) : "";
+  std::fprintf(stderr, "report as of %s (%s%s): %zu stores, %zu without data\n",
+               format_timestamp(report.as_of).c_str(),
+               interpolation_name(report.rules.interpolation), max_gap.c_str(), report.rows.size(),
+               report.stores_without_data);
   return 0;
 }

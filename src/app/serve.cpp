@@ -56,6 +56,7 @@ HttpSettings http_settings(const Options& options) {
   http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
   http.keep_backups = options.keep_backups;
   http.max_future = options.max_future;
+  http.default_max_gap = options.rules.max_gap;
   return http;
 }
 

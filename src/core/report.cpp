@@ -7,6 +7,8 @@
 const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns = {
     "store_id",           "uptime_last_hour",  "uptime_last_day",   "uptime_last_week",
     "downtime_last_hour", "downtime_last_day", "downtime_last_week"};
+const std::array<const char*, kWindowCount> kUnknownColumns = {
+    "unknown_last_hour", "unknown_last_day", "unknown_last_week"};
 
 std::chrono::hours window_length(Window window) {
   switch (window) {
@@ -21,7 +23,7 @@ std::chrono::hours window_length(Window window) {
 }
 
 std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
-                                    Interpolation interpolation) {
+                                    const StatusRules& rules) {
   // Only polls at or before `now` count; they are sorted, so that is a prefix.
   const auto polls_end =
       std::upper_bound(store.polls.begin(), store.polls.end(), now,
@@ -34,7 +36,7 @@ std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
   week.begin = week.end - window_length(last_week);
   week.business = business_intervals(
       store.hours, store.special, store.zone ? store.zone : default_zone(), week.begin, week.end);
-  week.spans = status_timeline(polls, interpolation, week.begin, week.end);
+  week.spans = status_timeline(polls, rules, week.begin, week.end);
   return week;
 }
 
@@ -46,7 +48,8 @@ StoreFigures week_figures(const std::string& store_id, const StoreWeek& week) {
   StoreFigures figures;
   figures.store_id = store_id;
   // Walk business intervals and status spans together (both sorted); every
-  // piece of business time lies in exactly one span, so up + down = business.
+  // piece of business time lies in exactly one span, so
+  // up + down + unknown = business.
   std::size_t span = 0;
   for (const Interval& open : business) {
     while (span < spans.size() && spans[span].end <= open.begin) ++span;
@@ -57,7 +60,7 @@ StoreFigures week_figures(const std::string& store_id, const StoreWeek& week) {
         const FineInstant window_begin = end - window_length(static_cast<Window>(w));
         const FineInstant clipped_begin = std::max(piece_begin, window_begin);
         if (clipped_begin >= piece_end) continue;
-        auto& total = spans[s].active ? figures.uptime[w] : figures.downtime[w];
+        auto& total = figures.of(spans[s].status)[w];
         total += piece_end - clipped_begin;
       }
     }
@@ -66,8 +69,8 @@ StoreFigures week_figures(const std::string& store_id, const StoreWeek& week) {
 }
 
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
-                                                  Interpolation interpolation) {
-  const auto week = store_week(store, now, interpolation);
+                                                  const StatusRules& rules) {
+  const auto week = store_week(store, now, rules);
   if (!week) return std::nullopt;
   return week_figures(store.store_id, *week);
 }
@@ -122,19 +125,26 @@ std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicros
 
 std::string report_csv(const Report& report) {
   std::string csv;
+  const bool with_unknown = report.rules.max_gap.has_value();
   for (const char* column : kReportColumns) {
     if (!csv.empty()) csv += ',';
     csv += column;
   }
+  if (with_unknown) {
+    for (const char* column : kUnknownColumns) (csv += ',') += column;
+  }
   csv += '\n';
   for (const StoreFigures& row : report.rows) {
     csv += csv_field(row.store_id);
-    for (const auto* figures : {&row.uptime, &row.downtime}) {
+    const auto append = [&csv](const std::array<HalfMicroseconds, kWindowCount>& figures) {
       for (std::size_t w = 0; w < kWindowCount; ++w) {
         csv += ',';
-        csv += format_figure((*figures)[w], static_cast<Window>(w));
+        csv += format_figure(figures[w], static_cast<Window>(w));
       }
-    }
+    };
+    append(row.uptime);
+    append(row.downtime);
+    if (with_unknown) append(row.unknown);
     csv += '\n';
   }
   return csv;

@@ -1,5 +1,6 @@
-// The report of SPEC §5: per store, uptime and downtime inside business hours
-// over the last hour, day and week before `now`, and its CSV form. Pure.
+// The report of SPEC §5: per store, uptime and downtime (and with max_gap,
+// unknown time, SPEC §8) inside business hours over the last hour, day and
+// week before `now`, and its CSV form. Pure.
 #pragma once
 
 #include <array>
@@ -28,6 +29,14 @@ struct StoreFigures {
   std::string store_id;
   std::array<HalfMicroseconds, kWindowCount> uptime{};
   std::array<HalfMicroseconds, kWindowCount> downtime{};
+  std::array<HalfMicroseconds, kWindowCount> unknown{};  // zero without max_gap
+
+  // uptime, downtime or unknown.
+  std::array<HalfMicroseconds, kWindowCount>& of(StoreStatus status) {
+    return status == StoreStatus::active     ? uptime
+           : status == StoreStatus::inactive ? downtime
+                                             : unknown;
+  }
 };
 
 // A store's last week before `now`: when it is open, and its status spans.
@@ -40,21 +49,20 @@ struct StoreWeek {
 
 // The week as of `now`, or nullopt when the store has no poll at or before
 // `now`. Polls after `now` are ignored.
-std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
-                                    Interpolation interpolation);
+std::optional<StoreWeek> store_week(const StoreInput& store, Instant now, const StatusRules& rules);
 
-// The figures of a store's week: up and down time inside business hours in
-// each window, all three ending at week.end.
+// The figures of a store's week: up, down and unknown time inside business
+// hours in each window, all three ending at week.end.
 StoreFigures week_figures(const std::string& store_id, const StoreWeek& week);
 
 // The store's figures as of `now`, or nullopt when it has no poll at or before
 // `now` (it is then not a row of the report). Polls after `now` are ignored.
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
-                                                  Interpolation interpolation);
+                                                  const StatusRules& rules);
 
 struct Report {
   Instant as_of;
-  Interpolation interpolation = Interpolation::nearest;
+  StatusRules rules;
   std::vector<StoreFigures> rows;  // sorted by store_id, byte-wise
   std::size_t stores_without_data = 0;
 };
@@ -78,9 +86,12 @@ double figure_value(HalfMicroseconds length, Window window);
 std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicroseconds whole);
 
 // The report's columns, as the CSV header and the JSON rows name them:
-// store_id, then uptime and downtime for each window. Plain constants: a
-// report finishing while the process exits never finds them destroyed.
+// store_id, then uptime and downtime for each window, and with max_gap
+// unknown time for each window after those. Plain constants: a report
+// finishing while the process exits never finds them destroyed.
 extern const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns;
+extern const std::array<const char*, kWindowCount> kUnknownColumns;
 
 // The report as CSV: the header line, then one line per row, "\n" line ends.
+// The unknown columns are there when the report has a max_gap.
 std::string report_csv(const Report& report);

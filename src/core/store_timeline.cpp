@@ -10,9 +10,27 @@ const char* segment_state_name(SegmentState state) {
       return "up";
     case SegmentState::down:
       return "down";
+    case SegmentState::unknown:
+      return "unknown";
   }
   return "";
 }
+
+namespace {
+
+SegmentState segment_state(StoreStatus status) {
+  switch (status) {
+    case StoreStatus::active:
+      return SegmentState::up;
+    case StoreStatus::inactive:
+      return SegmentState::down;
+    case StoreStatus::unknown:
+      return SegmentState::unknown;
+  }
+  return SegmentState::unknown;
+}
+
+}  // namespace
 
 std::vector<Segment> week_segments(const StoreWeek& week) {
   std::vector<Segment> segments;
@@ -33,7 +51,7 @@ std::vector<Segment> week_segments(const StoreWeek& week) {
     while (span < week.spans.size() && week.spans[span].end <= open.begin) ++span;
     for (std::size_t s = span; s < week.spans.size() && week.spans[s].begin < open.end; ++s) {
       append(std::max(open.begin, week.spans[s].begin), std::min(open.end, week.spans[s].end),
-             week.spans[s].active ? SegmentState::up : SegmentState::down);
+             segment_state(week.spans[s].status));
     }
     covered = open.end;
   }

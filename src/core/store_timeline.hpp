@@ -1,5 +1,5 @@
 // One store's last week as a timeline (behind GET /stores/<id>): UTC segments
-// that are closed, up or down, its outages, and the local midnights for an
+// that are closed, up, down or unknown, its outages, and the local midnights for an
 // axis. Pure: built from a StoreWeek (report.hpp) and the store's zone.
 #pragma once
 
@@ -8,7 +8,7 @@
 
 #include "report.hpp"
 
-enum class SegmentState { closed, up, down };
+enum class SegmentState { closed, up, down, unknown };
 const char* segment_state_name(SegmentState state);
 
 // A half-open UTC span [begin, end) of one state.
@@ -24,7 +24,9 @@ struct Segment {
 std::vector<Segment> week_segments(const StoreWeek& week);
 
 // The outages: maximal down intervals inside business hours, in order. Down
-// time only exists inside business hours, so these are the down segments.
+// time only exists inside business hours, so these are the down segments;
+// unknown time is never an outage, and it splits one (a store seen down
+// before and after a hole in the data had two outages as far as we know).
 std::vector<Interval> outages(const std::vector<Segment>& segments);
 
 // A local midnight inside [from, to): its date and the UTC instant it starts.

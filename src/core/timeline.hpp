@@ -1,9 +1,12 @@
-// A store's status between polls (SPEC §4): from its polls, the spans of time
-// it counts as active or inactive under the chosen interpolation. Pure.
+// A store's status between polls (SPEC §4) and what its polls do not tell
+// (SPEC §8): from its polls, the spans of time it counts as active, inactive
+// or unknown under the chosen rules. Pure.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "business_hours.hpp"
@@ -22,11 +25,36 @@ enum class Interpolation {
 const char* interpolation_name(Interpolation interpolation);
 std::optional<Interpolation> parse_interpolation(const std::string& name);
 
+// The longest a max_gap may be (SPEC §8).
+constexpr std::chrono::hours kMaxGapLimit{168};
+
+// "90m", "2h", "5400s": a positive length of at most kMaxGapLimit; nullopt otherwise.
+std::optional<std::chrono::seconds> parse_max_gap(std::string_view text);
+// The shortest exact form: "2h", "90m", "3601s".
+std::string format_max_gap(std::chrono::seconds max_gap);
+
+// How a store's status is read between its polls.
+struct StatusRules {
+  Interpolation interpolation = Interpolation::nearest;
+  // nullopt: every instant has a status (SPEC §4). A length G: an instant
+  // further than G / 2 from every poll (nearest), or G or more after the
+  // latest poll at or before it (previous), is unknown (SPEC §8).
+  std::optional<std::chrono::seconds> max_gap;
+
+  StatusRules() = default;
+  // Implicit: an interpolation alone is the rules of SPEC §4.
+  StatusRules(Interpolation interpolation,
+              std::optional<std::chrono::seconds> max_gap = std::nullopt)
+      : interpolation(interpolation), max_gap(max_gap) {}
+};
+
+enum class StoreStatus { active, inactive, unknown };
+
 // A span [begin, end) of one status.
 struct StatusSpan {
   FineInstant begin;
   FineInstant end;
-  bool active;
+  StoreStatus status;
   HalfMicroseconds length() const { return end - begin; }
 };
 
@@ -34,5 +62,5 @@ struct StatusSpan {
 // status merged. `polls` must be sorted by time with distinct instants and
 // not empty; polls after `to` should already be dropped by the caller (they
 // would otherwise shape the spans near `to`).
-std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, Interpolation interpolation,
+std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, const StatusRules& rules,
                                         FineInstant from, FineInstant to);

@@ -53,11 +53,16 @@ json optional_number(const std::optional<std::int64_t>& number) {
   return number ? json(*number) : json(nullptr);
 }
 
+json optional_max_gap(const std::optional<std::chrono::seconds>& max_gap) {
+  return max_gap ? json(format_max_gap(*max_gap)) : json(nullptr);
+}
+
 json state_json(const ReportState& state) {
   json body = {
       {"report_id", state.id},
       {"status", report_status_name(state.status)},
-      {"interpolation", interpolation_name(state.interpolation)},
+      {"interpolation", interpolation_name(state.rules.interpolation)},
+      {"max_gap", optional_max_gap(state.rules.max_gap)},
       {"requested_as_of", optional_time(state.requested_as_of)},
       {"as_of", optional_time(state.as_of)},
       {"created", format_timestamp(state.created)},
@@ -71,8 +76,9 @@ json state_json(const ReportState& state) {
 }
 
 // A finished report's rows as JSON objects keyed like the CSV columns,
-// figures as numbers rounded as the CSV rounds them.
-json report_rows_json(const std::vector<StoreFigures>& rows) {
+// figures as numbers rounded as the CSV rounds them; the unknown figures
+// when the report has a max_gap, as its CSV does.
+json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) {
   const auto& columns = kReportColumns;
   json out = json::array();
   for (const StoreFigures& row : rows) {
@@ -81,6 +87,7 @@ json report_rows_json(const std::vector<StoreFigures>& rows) {
       const auto window = static_cast<Window>(w);
       item[columns[1 + w]] = figure_value(row.uptime[w], window);
       item[columns[1 + kWindowCount + w]] = figure_value(row.downtime[w], window);
+      if (with_unknown) item[kUnknownColumns[w]] = figure_value(row.unknown[w], window);
     }
     out.push_back(std::move(item));
   }
@@ -104,8 +111,10 @@ json parse_flat_json(const std::string& text) {
 }
 
 // Report options from the query string and, if any, a JSON object body;
-// a key in the body overrides the same key in the query.
-ReportOptions read_report_options(const httplib::Request& request) {
+// a key in the body overrides the same key in the query. Without a max_gap
+// the server's default holds; "none" turns it off.
+ReportOptions read_report_options(const httplib::Request& request,
+                                  std::optional<std::chrono::seconds> default_max_gap) {
   std::map<std::string, std::string> values;
   for (const auto& [key, value] : request.params) values[key] = value;
 
@@ -130,6 +139,7 @@ ReportOptions read_report_options(const httplib::Request& request) {
   }
 
   ReportOptions options;
+  options.rules.max_gap = default_max_gap;
   for (const auto& [key, value] : values) {
     if (key == "as_of") {
       options.as_of = parse_timestamp(value);
@@ -145,9 +155,22 @@ ReportOptions read_report_options(const httplib::Request& request) {
         throw HttpError(
             400, "parameter 'interpolation' must be 'nearest' or 'previous', got '" + value + "'");
       }
-      options.interpolation = *mode;
+      options.rules.interpolation = *mode;
+    } else if (key == "max_gap") {
+      if (value == "none") {
+        options.rules.max_gap.reset();
+        continue;
+      }
+      options.rules.max_gap = parse_max_gap(value);
+      if (!options.rules.max_gap) {
+        throw HttpError(400,
+                        "parameter 'max_gap' must be a length such as '90m', '2h' or '5400s' "
+                        "(at most 168h), or 'none', got '" +
+                            value + "'");
+      }
     } else {
-      throw HttpError(400, "unknown parameter '" + key + "' (known: as_of, interpolation)");
+      throw HttpError(400,
+                      "unknown parameter '" + key + "' (known: as_of, interpolation, max_gap)");
     }
   }
   return options;
@@ -352,7 +375,7 @@ std::string HttpApi::refused(const RefusedRequest& request) {
 }
 
 void HttpApi::trigger_report(const httplib::Request& request, httplib::Response& response) {
-  const ReportOptions options = read_report_options(request);
+  const ReportOptions options = read_report_options(request, settings_.default_max_gap);
   auto id = jobs_.submit(options);
   if (!id) {
     response.set_header("Retry-After", "5");
@@ -387,7 +410,7 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
     body["generated_at"] = optional_time(state->finished);
     body["duration_seconds"] =
         std::chrono::duration<double>(*state->finished - *state->started).count();
-    body["rows"] = report_rows_json(state->rows.value());
+    body["rows"] = report_rows_json(state->rows.value(), state->rules.max_gap.has_value());
     send_json(response, 200, body);
     return;
   }
@@ -423,10 +446,10 @@ void HttpApi::list_reports(const httplib::Request& request, httplib::Response& r
 
 void HttpApi::store_detail(const httplib::Request& request, httplib::Response& response) {
   const std::string store_id = request.matches[1];
-  const ReportOptions options = read_report_options(request);
+  const ReportOptions options = read_report_options(request, settings_.default_max_gap);
   const auto snapshot = read_store_snapshot(writer_.path(), store_id, options.as_of);
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
-  send_json(response, 200, store_detail_json(*snapshot, options.interpolation));
+  send_json(response, 200, store_detail_json(*snapshot, options.rules));
 }
 
 void HttpApi::backup(httplib::Response& response) {

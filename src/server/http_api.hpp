@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct HttpSettings {
   std::string backup_dir;                 // where POST /admin/backup writes
   std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
   std::chrono::seconds max_future{3600};  // polls later than the clock by more are bad rows
+  // The max_gap of reports and store views that give none (SPEC §8);
+  // nullopt: none. A request turns it off with max_gap=none.
+  std::optional<std::chrono::seconds> default_max_gap;
 };
 
 // Who may use a route: anyone, or the holder of the token (for reading only

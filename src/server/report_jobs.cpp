@@ -204,7 +204,8 @@ void ReportJobs::run_job(const Job& job) {
               {"stores", report.rows.size()},
               {"stores_without_data", report.stores_without_data},
               {"as_of", format_timestamp(report.as_of)},
-              {"interpolation", interpolation_name(report.interpolation)},
+              {"interpolation", interpolation_name(report.rules.interpolation)},
+              {"max_gap", report.rules.max_gap ? format_max_gap(*report.rules.max_gap) : "none"},
               {"seconds", seconds}});
   } catch (const std::exception& error) {
     log_error("report " + job.id + ": Failed: " + error.what(),

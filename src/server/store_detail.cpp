@@ -55,20 +55,30 @@ json hours_json(std::vector<WeeklyHoursRow> hours) {
   return rows;
 }
 
+json percent_json(HalfMicroseconds part, HalfMicroseconds whole) {
+  const auto percent = percent_hundredths(part, whole);
+  return percent ? json(static_cast<double>(*percent) / 100.0) : json(nullptr);
+}
+
 // The figures exactly as the report row writes them, plus business time and
-// the uptime share of it (null without business time).
-json windows_json(const StoreFigures& figures) {
+// the uptime share of the known part of it (null when none is known). With
+// max_gap also the unknown time and its share of business time.
+json windows_json(const StoreFigures& figures, bool with_unknown) {
   json windows = json::object();
   for (std::size_t w = 0; w < kWindowCount; ++w) {
     const auto window = static_cast<Window>(w);
-    const HalfMicroseconds business = figures.uptime[w] + figures.downtime[w];
-    const auto percent = percent_hundredths(figures.uptime[w], business);
-    windows[kWindowNames[w]] = {
-        {"unit", window == last_hour ? "minutes" : "hours"},
-        {"uptime", figure_value(figures.uptime[w], window)},
-        {"downtime", figure_value(figures.downtime[w], window)},
-        {"business", figure_value(business, window)},
-        {"uptime_percent", percent ? json(static_cast<double>(*percent) / 100.0) : json(nullptr)}};
+    const HalfMicroseconds known = figures.uptime[w] + figures.downtime[w];
+    const HalfMicroseconds business = known + figures.unknown[w];
+    json& item =
+        windows[kWindowNames[w]] = {{"unit", window == last_hour ? "minutes" : "hours"},
+                                    {"uptime", figure_value(figures.uptime[w], window)},
+                                    {"downtime", figure_value(figures.downtime[w], window)},
+                                    {"business", figure_value(business, window)},
+                                    {"uptime_percent", percent_json(figures.uptime[w], known)}};
+    if (with_unknown) {
+      item["unknown"] = figure_value(figures.unknown[w], window);
+      item["unknown_percent"] = percent_json(figures.unknown[w], business);
+    }
   }
   return windows;
 }
@@ -82,7 +92,7 @@ json span_json(const date::time_zone* zone, FineInstant begin, FineInstant end) 
 
 }  // namespace
 
-json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolation) {
+json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) {
   const StoreInput& store = snapshot.input;
   const date::time_zone* zone = store.zone ? store.zone : default_zone();
   json body = {{"store_id", store.store_id},
@@ -91,7 +101,8 @@ json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolatio
                {"hours", hours_json(store.hours)},
                {"special_dates", json::array()},
                {"open_24x7", store.hours.empty()},
-               {"interpolation", interpolation_name(interpolation)},
+               {"interpolation", interpolation_name(rules.interpolation)},
+               {"max_gap", rules.max_gap ? json(format_max_gap(*rules.max_gap)) : json(nullptr)},
                {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
                {"has_data", false},
                {"windows", nullptr},
@@ -99,12 +110,12 @@ json store_detail_json(const StoreSnapshot& snapshot, Interpolation interpolatio
                {"outages", json::array()},
                {"days", json::array()}};
   if (!snapshot.as_of) return body;
-  const auto week = store_week(store, *snapshot.as_of, interpolation);
+  const auto week = store_week(store, *snapshot.as_of, rules);
   if (!week) return body;
 
   body["has_data"] = true;
   body["special_dates"] = special_dates_json(store.special, zone, week->begin, week->end);
-  body["windows"] = windows_json(week_figures(store.store_id, *week));
+  body["windows"] = windows_json(week_figures(store.store_id, *week), rules.max_gap.has_value());
   body["week"] = {{"start", utc_text(week->begin)}, {"end", utc_text(week->end)}};
   const auto segments = week_segments(*week);
   for (const Segment& segment : segments) {

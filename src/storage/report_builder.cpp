@@ -171,7 +171,7 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
   SQLite::Database& first = readers.front()->sql();
 
   Report report;
-  report.interpolation = options.interpolation;
+  report.rules = options.rules;
   report.as_of = resolve_as_of(first, options.as_of);
   const std::int64_t now_us = to_micros(report.as_of);
   const std::int64_t week_begin_us = to_micros(report.as_of - window_length(last_week));
@@ -202,7 +202,7 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
         for (std::size_t i = begin; i < end; ++i) {
           const StoreInput input =
               readers[worker]->read_store(stores[i], zone_of(stores[i]), week_begin_us, now_us);
-          auto figures = compute_store_figures(input, report.as_of, options.interpolation);
+          auto figures = compute_store_figures(input, report.as_of, options.rules);
           if (figures) {
             rows[worker].push_back(std::move(*figures));
           } else {

@@ -11,8 +11,8 @@
 
 struct ReportOptions {
   std::optional<Instant> as_of;  // nullopt: the latest poll in the database
-  Interpolation interpolation = Interpolation::nearest;
-  unsigned threads = 0;  // 0: one per core
+  StatusRules rules;             // interpolation and max_gap
+  unsigned threads = 0;          // 0: one per core
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`

@@ -38,7 +38,7 @@ ReportState read_state(SQLite::Statement& row) {
   if (!parsed) throw std::runtime_error("report " + state.id + " has an unknown status " + status);
   state.status = *parsed;
   state.requested_as_of = optional_instant(row.getColumn(2));
-  state.interpolation =
+  state.rules.interpolation =
       parse_interpolation(row.getColumn(3).getString()).value_or(Interpolation::nearest);
   state.created = from_micros(row.getColumn(4).getInt64());
   state.started = optional_instant(row.getColumn(5));
@@ -47,21 +47,26 @@ ReportState read_state(SQLite::Statement& row) {
   state.stores_reported = optional_int(row.getColumn(8));
   state.stores_without_data = optional_int(row.getColumn(9));
   state.error = row.getColumn(10).isNull() ? "" : row.getColumn(10).getString();
-  if (!row.getColumn(11).isNull()) {
-    const SQLite::Column csv = row.getColumn(11);
+  if (!row.getColumn(11).isNull())
+    state.rules.max_gap = std::chrono::seconds{row.getColumn(11).getInt64()};
+  if (!row.getColumn(12).isNull()) {
+    const SQLite::Column csv = row.getColumn(12);
     state.csv = std::string(static_cast<const char*>(csv.getBlob()),
                             static_cast<std::size_t>(csv.getBytes()));
   }
-  if (!row.getColumn(12).isNull()) {
-    const SQLite::Column rows = row.getColumn(12);
+  if (!row.getColumn(13).isNull()) {
+    const SQLite::Column rows = row.getColumn(13);
     state.rows = decode_report_rows(std::string_view(static_cast<const char*>(rows.getBlob()),
                                                      static_cast<std::size_t>(rows.getBytes())));
   }
   return state;
 }
 
-constexpr char kRowsMagic[] = "UMR1";  // format and version of encode_report_rows
-constexpr std::size_t kFiguresPerRow = 2 * kWindowCount;
+// Format and version of the typed rows: UMR1 (schema 4) has uptime and
+// downtime per window, UMR2 (schema 6) unknown time after them.
+constexpr std::string_view kRowsMagicV1 = "UMR1";
+constexpr std::string_view kRowsMagic = "UMR2";
+constexpr std::size_t kCsvFiguresPerRow = 2 * kWindowCount;
 
 void put_u64(std::string& out, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
@@ -96,7 +101,8 @@ std::vector<StoreFigures> rows_of_csv(const std::string& csv) {
   std::vector<StoreFigures> rows;
   if (!reader.next(fields)) return rows;  // the header
   while (reader.next(fields)) {
-    if (fields.size() != 1 + kFiguresPerRow) throw std::runtime_error("a report CSV row is short");
+    if (fields.size() != 1 + kCsvFiguresPerRow)
+      throw std::runtime_error("a report CSV row is short");
     StoreFigures row;
     row.store_id = fields[0];
     for (std::size_t w = 0; w < kWindowCount; ++w) {
@@ -137,11 +143,11 @@ std::optional<ReportStatus> parse_report_status(std::string_view name) {
 }
 
 std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
-  std::string out(kRowsMagic, 4);
+  std::string out(kRowsMagic);
   for (const StoreFigures& row : rows) {
     out += static_cast<char>(row.store_id.size());  // 1-64 bytes (SPEC §1)
     out += row.store_id;
-    for (const auto* figures : {&row.uptime, &row.downtime}) {
+    for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
       for (HalfMicroseconds length : *figures)
         put_u64(out, static_cast<std::uint64_t>(length.count()));
     }
@@ -150,20 +156,24 @@ std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
 }
 
 std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
-  if (bytes.substr(0, 4) != std::string_view(kRowsMagic, 4)) {
+  const std::string_view magic = bytes.substr(0, 4);
+  if (magic != kRowsMagic && magic != kRowsMagicV1) {
     throw std::runtime_error("report rows in an unknown format");
   }
+  const bool with_unknown = magic == kRowsMagic;
+  const std::size_t figures_per_row = (with_unknown ? 3 : 2) * kWindowCount;
   std::vector<StoreFigures> rows;
   std::size_t at = 4;
   while (at < bytes.size()) {
     const auto length = static_cast<unsigned char>(bytes[at++]);
-    if (at + length + 8 * kFiguresPerRow > bytes.size()) {
+    if (at + length + 8 * figures_per_row > bytes.size()) {
       throw std::runtime_error("report rows cut short");
     }
     StoreFigures row;
     row.store_id = std::string(bytes.substr(at, length));
     at += length;
-    for (auto* figures : {&row.uptime, &row.downtime}) {
+    for (auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
+      if (figures == &row.unknown && !with_unknown) break;
       for (HalfMicroseconds& value : *figures) {
         value = HalfMicroseconds{static_cast<std::int64_t>(get_u64(bytes, at))};
         at += 8;
@@ -203,8 +213,13 @@ void ReportStore::insert(const std::string& id, const ReportOptions& options, In
   SQLite::Statement insert(db_.sql(), sql::query("insert_report"));
   insert.bind(1, id);
   bind_optional(insert, 2, options.as_of);
-  insert.bind(3, interpolation_name(options.interpolation));
+  insert.bind(3, interpolation_name(options.rules.interpolation));
   insert.bind(4, to_micros(created));
+  if (options.rules.max_gap) {
+    insert.bind(5, static_cast<std::int64_t>(options.rules.max_gap->count()));
+  } else {
+    insert.bind(5);
+  }
   insert.exec();
 }
 

@@ -27,8 +27,8 @@ struct ReportState {
   std::string id;
   ReportStatus status = ReportStatus::queued;
   std::optional<Instant> requested_as_of;
-  Interpolation interpolation = Interpolation::nearest;
-  Instant created;  // wall clock
+  StatusRules rules;  // interpolation and max_gap
+  Instant created;    // wall clock
   std::optional<Instant> started;
   std::optional<Instant> finished;
   std::optional<Instant> as_of;  // the `now` it was computed for

@@ -48,7 +48,10 @@ ReportOptions options_of(const fs::path& meta_path) {
     } else if (key == "interpolation") {
       const auto mode = parse_interpolation(text);
       if (!mode) throw std::runtime_error("meta.json: bad interpolation '" + text + "'");
-      options.interpolation = *mode;
+      options.rules.interpolation = *mode;
+    } else if (key == "max_gap") {
+      options.rules.max_gap = parse_max_gap(text);
+      if (!options.rules.max_gap) throw std::runtime_error("meta.json: bad max_gap '" + text + "'");
     } else {
       std::cout << "SKIPPED: the report option '" << key << "' is not supported yet\n";
       std::exit(77);
