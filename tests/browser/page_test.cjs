@@ -79,6 +79,23 @@ async function main() {
   const widths = await page.$$eval("#timeline .segment.down", (divs) =>
     divs.map((div) => div.getBoundingClientRect().width / div.parentElement.getBoundingClientRect().width));
   assert.ok(Math.abs(widths[2] - 2 / 168) < 1e-3, "outage width " + widths[2]);
+
+  // Max gap 30m on the store view: an hourly poll speaks for 15 minutes on
+  // each side, so half of each open hour is unknown, drawn striped; the
+  // uptime percent counts known time only (26 h up of 28 h known).
+  await page.selectOption("#store-max-gap", "30m");
+  await page.waitForSelector("#timeline .segment.unknown");
+  assert.ok(await page.locator("#timeline .segment.unknown").count() > 50);
+  assert.deepStrictEqual(await page.$$eval("#figures tbody tr", (trs) => trs.map((tr) => tr.textContent)),
+    ["Last hour0.00 min0.00 min0.00 min0.00 min––", "Last day4.00 h0.00 h4.00 h8.00 h100.0050.00",
+     "Last week26.00 h2.00 h28.00 h56.00 h92.8650.00"]);
+  // Outages are what was seen down: the 2-hour one is two half hours with a
+  // stretch nobody saw between them.
+  assert.deepStrictEqual(await page.$$eval("#outages tbody tr td:last-child", (tds) => tds.map((td) => td.textContent)),
+    ["30 min", "30 min", "30 min", "30 min"]);
+  await page.screenshot({ path: path.join(screenshotDir, "page-max-gap.png"), fullPage: true });
+  await page.selectOption("#store-max-gap", "none");
+  await page.waitForFunction(() => !document.querySelector("#timeline .segment.unknown"));
   await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
 
   // A special date: steady-store (open 24×7) is closed on Sunday 2023-01-22.
