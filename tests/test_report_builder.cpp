@@ -119,7 +119,7 @@ TEST_CASE("SQL selection gives the same rows as computing over every poll", "[re
       sort_rows(expected.rows);
       for (unsigned threads : {1u, 3u}) {
         INFO(as_of << " " << interpolation_name(mode) << " threads " << threads);
-        ReportOptions options{at(as_of), mode, threads};
+        ReportOptions options{at(as_of), mode, threads, {}};
         CHECK(report_text(dir.file("u.db"), options) == report_csv(expected));
       }
     }
@@ -133,7 +133,8 @@ TEST_CASE("history older than the week does not change the report", "[report_bui
   // Ten weeks of polls; the report as of the end reads only the last week.
   Database long_db(dir.file("long.db"));
   import_directory(long_db, dir.file("long"));
-  const Report long_report = build_report(dir.file("long.db"), {end, Interpolation::nearest, 2});
+  const Report long_report =
+      build_report(dir.file("long.db"), {end, Interpolation::nearest, 2, {}});
   CHECK(long_report.rows.size() == 200);
 
   // Drop every poll older than the week plus two days (stores poll at least
@@ -141,7 +142,8 @@ TEST_CASE("history older than the week does not change the report", "[report_bui
   Database trimmed(dir.file("long.db"));
   trimmed.sql().exec("DELETE FROM polls WHERE at_us < " +
                      std::to_string(to_micros(end - std::chrono::hours{24 * 9})));
-  const Report trimmed_report = build_report(dir.file("long.db"), {end, Interpolation::nearest, 2});
+  const Report trimmed_report =
+      build_report(dir.file("long.db"), {end, Interpolation::nearest, 2, {}});
   CHECK(report_csv(trimmed_report) == report_csv(long_report));
 }
 
@@ -175,7 +177,7 @@ TEST_CASE("workers see one snapshot while polls keep arriving", "[report_builder
     }
     done = true;
   });
-  ReportOptions options{at("2023-01-25 13:00:00"), Interpolation::previous, 4};
+  ReportOptions options{at("2023-01-25 13:00:00"), Interpolation::previous, 4, {}};
   std::vector<Report> seen;
   while (!done) seen.push_back(build_report(dir.file("u.db"), options));
   writer.join();

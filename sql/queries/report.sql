@@ -13,13 +13,15 @@ SELECT id, store_id, timezone FROM stores ORDER BY id;
 SELECT day, start_s, end_s FROM business_hours WHERE store = ?1;
 
 -- name: store_polls
--- A store's polls that can matter for [?2 = week start, ?3 = now]: those inside
--- it plus the last one before it (it holds until the first poll inside). Both
--- bounds are index seeks on (store, at_us), so older history is never read.
+-- A store's polls that can matter for [?2, ?3] as of ?4 = now (?2 <= ?3 <= ?4):
+-- those inside it, the last one before it and the first one after it (each
+-- holds into it), none after now. Every bound is an index seek on
+-- (store, at_us), so the rest of the history is never read.
 SELECT at_us, active FROM polls
 WHERE store = ?1
-  AND at_us <= ?3
+  AND at_us <= ?4
   AND at_us >= coalesce((SELECT max(at_us) FROM polls WHERE store = ?1 AND at_us < ?2), ?2)
+  AND at_us <= coalesce((SELECT min(at_us) FROM polls WHERE store = ?1 AND at_us > ?3), ?3)
 ORDER BY at_us;
 
 -- name: store_by_id

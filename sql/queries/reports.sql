@@ -1,8 +1,9 @@
 -- The reports table: lifecycle of triggered reports. Times are UTC microseconds.
 
 -- name: insert_report
-INSERT INTO reports (id, status, requested_as_of_us, interpolation, created_us, max_gap_s)
-VALUES (?1, 'Queued', ?2, ?3, ?4, ?5);
+INSERT INTO reports (id, status, requested_as_of_us, interpolation, created_us, max_gap_s,
+                     period_from_us, period_to_us, period_from_day, period_to_day)
+VALUES (?1, 'Queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);
 
 -- name: start_report
 UPDATE reports SET status = 'Running', started_us = ?2 WHERE id = ?1;
@@ -30,13 +31,15 @@ WHERE status IN ('Queued', 'Running');
 -- name: find_report
 SELECT id, status, requested_as_of_us, interpolation, created_us, started_us, finished_us,
        as_of_us, stores_reported, stores_without_data, error, max_gap_s,
+       period_from_us, period_to_us, period_from_day, period_to_day,
        CASE WHEN ?2 THEN csv END, CASE WHEN ?3 THEN figures END
 FROM reports WHERE id = ?1;
 
 -- name: list_reports
 -- Newest first; ?1 = page size, ?2 = only reports created before this (or NULL).
 SELECT id, status, requested_as_of_us, interpolation, created_us, started_us, finished_us,
-       as_of_us, stores_reported, stores_without_data, error, max_gap_s, NULL, NULL
+       as_of_us, stores_reported, stores_without_data, error, max_gap_s,
+       period_from_us, period_to_us, period_from_day, period_to_day, NULL, NULL
 FROM reports
 WHERE ?2 IS NULL OR created_us < ?2
 ORDER BY created_us DESC, id DESC

@@ -6,6 +6,8 @@
 #include <limits>
 #include <vector>
 
+#include "records.hpp"
+
 namespace {
 
 using Setter = std::function<void(Options&, const std::string& value)>;
@@ -45,6 +47,12 @@ std::string read_token_file(const std::string& path) {
   token.erase(token.find_last_not_of(" \t\r") + 1);
   if (token.empty()) throw UsageError("--token-file: the first line of '" + path + "' is empty");
   return token;
+}
+
+date::local_days parse_date(const std::string& flag, const std::string& value) {
+  auto day = parse_local_date(value);
+  if (!day) throw UsageError(flag + " wants a date such as 2023-01-25, got '" + value + "'");
+  return *day;
 }
 
 Instant parse_instant(const std::string& flag, const std::string& value) {
@@ -222,6 +230,31 @@ const std::vector<Flag>& flags() {
        "compute the report as of this UTC instant [latest poll]",
        {C::report},
        [](Options& o, const std::string& v) { o.as_of = parse_instant("--as-of", v); }},
+      {"--from",
+       nullptr,
+       "TS",
+       "report on the period [TS, --to) instead of the last hour, day and week; UTC",
+       {C::report},
+       [](Options& o, const std::string& v) { o.from = parse_instant("--from", v); }},
+      {"--to",
+       nullptr,
+       "TS",
+       "the end of the --from period (excluded), at most 400 days after it",
+       {C::report},
+       [](Options& o, const std::string& v) { o.to = parse_instant("--to", v); }},
+      {"--from-date",
+       nullptr,
+       "DATE",
+       "report on local dates DATE to --to-date (YYYY-MM-DD, both included, at most 400), "
+       "each store in its own time zone",
+       {C::report},
+       [](Options& o, const std::string& v) { o.from_date = parse_date("--from-date", v); }},
+      {"--to-date",
+       nullptr,
+       "DATE",
+       "the last local date of the --from-date period",
+       {C::report},
+       [](Options& o, const std::string& v) { o.to_date = parse_date("--to-date", v); }},
       {"--interpolation",
        "UPTIME_INTERPOLATION",
        "MODE",
@@ -387,6 +420,12 @@ Options parse_command_line(int argc, const char* const argv[]) {
       }
     }
   }
+  const PeriodChoice period =
+      choose_period(options.from, options.to, options.from_date, options.to_date);
+  if (!period.problem.empty()) {
+    throw UsageError("period (--from/--to, --from-date/--to-date): " + period.problem);
+  }
+  options.period = period.period;
   if (options.command == Command::import && options.data_dir.empty()) {
     throw UsageError("import needs --data DIR (or UPTIME_DATA)");
   }

@@ -20,6 +20,9 @@ struct Options {
   unsigned threads = 0;  // 0: one per core
   // report
   std::optional<Instant> as_of;
+  std::optional<Instant> from, to;                     // --from, --to as given
+  std::optional<date::local_days> from_date, to_date;  // --from-date, --to-date as given
+  std::optional<Period> period;                        // what they describe, checked
   StatusRules rules;     // interpolation; max_gap (serve: the default of requests)
   std::string out_path;  // empty: stdout (report); the copy to write (backup)
   LogFormat log_format = LogFormat::text;

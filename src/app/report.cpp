@@ -9,7 +9,7 @@
 
 int run_report(const Options& options) {
   Database db(options.db_path);  // creates or migrates the schema
-  ReportOptions report_options{options.as_of, options.rules, options.threads};
+  ReportOptions report_options{options.as_of, options.rules, options.threads, options.period};
   const Report report = build_report(options.db_path, report_options);
   const std::string csv = report_csv(report);
   if (options.out_path.empty()) {
@@ -24,7 +24,7 @@ int run_report(const Options& options) {
       report.rules.max_gap ? ", max_gap " + format_max_gap(*report.rules.max_gap) : "";
   std::fprintf(stderr, "report as of %s (%s%s): %zu stores, %zu without data\n",
                format_timestamp(report.as_of).c_str(),
-               interpolation_name(report.rules.interpolation), max_gap.c_str(), report.rows.size(),
-               report.stores_without_data);
+               interpolation_name(report.rules.interpolation), max_gap.c_str(),
+               report.stores_reported(), report.stores_without_data);
   return 0;
 }

@@ -35,6 +35,10 @@ int monday_based_weekday(date::local_days day) {
 
 }  // namespace
 
+FineInstant local_midnight(const date::time_zone* zone, date::local_days day) {
+  return zone->to_sys(day, date::choose::earliest);
+}
+
 const date::time_zone* default_zone() {
   static const date::time_zone* zone = date::locate_zone("America/Chicago");
   return zone;

@@ -34,6 +34,10 @@ struct SpecialDate {
 // The zone of stores without a time zone row (SPEC §2).
 const date::time_zone* default_zone();
 
+// The instant local date `day` starts in `zone` (SPEC §3: a skipped midnight
+// maps to the jump, a repeated one to its first occurrence).
+FineInstant local_midnight(const date::time_zone* zone, date::local_days day);
+
 // The instants the store is open inside [from, to): sorted, disjoint, merged
 // where they overlap or touch. No rows means open 24x7, i.e. {[from, to)}.
 // Local times go to UTC by the rules in force on that date: a skipped local

@@ -8,17 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "business_hours.hpp"
-#include "timeline.hpp"
-
-// What the report needs to know of one store.
-struct StoreInput {
-  std::string store_id;
-  std::vector<Poll> polls;  // sorted by time, distinct instants; any range
-  std::vector<WeeklyHoursRow> hours;
-  const date::time_zone* zone = nullptr;  // nullptr: the default zone
-  std::vector<SpecialDate> special{};     // sorted by date; at least those near the window
-};
+#include "period.hpp"
+#include "rounding.hpp"
+#include "store_input.hpp"
 
 // The three windows, each [now - length, now) in elapsed UTC time.
 enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };
@@ -60,19 +52,25 @@ StoreFigures week_figures(const std::string& store_id, const StoreWeek& week);
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
                                                   const StatusRules& rules);
 
+// A whole report: the three windows of SPEC §5 for each store, or with a
+// period (SPEC §9) that period's figures.
 struct Report {
   Instant as_of;
   StatusRules rules;
-  std::vector<StoreFigures> rows;  // sorted by store_id, byte-wise
+  std::optional<Period> period;
+  std::vector<StoreFigures> rows;          // without a period; sorted by store_id, byte-wise
+  std::vector<PeriodFigures> period_rows;  // with one; sorted likewise
   std::size_t stores_without_data = 0;
+
+  std::size_t stores_reported() const { return rows.size() + period_rows.size(); }
 };
 
 // Sorts rows by store_id, byte-wise ascending.
 void sort_rows(std::vector<StoreFigures>& rows);
+void sort_rows(std::vector<PeriodFigures>& rows);
 
-// The one rounding rule of the reports (SPEC §5): a length in hundredths of
-// minutes (last hour) or of hours (day, week), rounded half away from zero,
-// in integers (no binary floating point): 6000 for 60.00 minutes.
+// A window's figure in hundredths of minutes (last hour) or of hours (day,
+// week), rounded as rounding.hpp says: 6000 for 60.00 minutes.
 std::int64_t figure_hundredths(HalfMicroseconds length, Window window);
 
 // The same as text with exactly two decimals ("60.00", "23.50"), as the CSV
@@ -80,10 +78,6 @@ std::int64_t figure_hundredths(HalfMicroseconds length, Window window);
 // that text).
 std::string format_figure(HalfMicroseconds length, Window window);
 double figure_value(HalfMicroseconds length, Window window);
-
-// 100 * part / whole in hundredths of a percent, rounded half away from zero
-// (9375 for 93.75 %); nullopt when `whole` is zero.
-std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicroseconds whole);
 
 // The report's columns, as the CSV header and the JSON rows name them:
 // store_id, then uptime and downtime for each window, and with max_gap
@@ -93,5 +87,6 @@ extern const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns;
 extern const std::array<const char*, kWindowCount> kUnknownColumns;
 
 // The report as CSV: the header line, then one line per row, "\n" line ends.
-// The unknown columns are there when the report has a max_gap.
+// The unknown columns are there when the report has a max_gap; a period
+// report has the columns of SPEC §9 (period_csv).
 std::string report_csv(const Report& report);

@@ -42,19 +42,15 @@ std::vector<Segment> week_segments(const StoreWeek& week) {
       segments.push_back({begin, end, state});
     }
   };
-  // Both lists are sorted; the spans cover the whole week, so every piece of
-  // an open interval lies in exactly one span.
+  // Closed between open pieces: the spans cover the whole week, so the open
+  // pieces of an interval follow each other without a gap.
   FineInstant covered = week.begin;
-  std::size_t span = 0;
-  for (const Interval& open : week.business) {
-    append(covered, open.begin, SegmentState::closed);
-    while (span < week.spans.size() && week.spans[span].end <= open.begin) ++span;
-    for (std::size_t s = span; s < week.spans.size() && week.spans[s].begin < open.end; ++s) {
-      append(std::max(open.begin, week.spans[s].begin), std::min(open.end, week.spans[s].end),
-             segment_state(week.spans[s].status));
-    }
-    covered = open.end;
-  }
+  for_each_open_piece(week.business, week.spans,
+                      [&](FineInstant begin, FineInstant end, StoreStatus status) {
+                        append(covered, begin, SegmentState::closed);
+                        append(begin, end, segment_state(status));
+                        covered = end;
+                      });
   append(covered, week.end, SegmentState::closed);
   return segments;
 }
@@ -74,8 +70,7 @@ std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineIns
   const auto first = date::floor<date::days>(zone->to_local(from));
   const auto last = date::floor<date::days>(zone->to_local(to));
   for (date::local_days day = first; day <= last; day += date::days{1}) {
-    // choose::earliest: a skipped midnight maps to the jump, as in SPEC §3.
-    const FineInstant begins = zone->to_sys(day, date::choose::earliest);
+    const FineInstant begins = local_midnight(zone, day);
     if (begins >= from && begins < to) result.push_back({day, begins});
   }
   return result;

@@ -61,8 +61,15 @@ std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, const St
   // part of its share it reaches, and no other poll reaches into it (any
   // other is farther away, or for `previous` older), so the rest is unknown:
   // for `previous` that includes all time before the first poll (SPEC §8).
+  // Polls before the last one at or before `from` own nothing in [from, to):
+  // start there (a period of a day reads a store's polls of many).
+  const auto after_from =
+      std::upper_bound(polls.begin(), polls.end(), from,
+                       [](FineInstant instant, const Poll& poll) { return instant < poll.at; });
+  const std::size_t first =
+      after_from == polls.begin() ? 0 : static_cast<std::size_t>(after_from - polls.begin()) - 1;
   FineInstant begin = from;
-  for (std::size_t i = 0; i < polls.size(); ++i) {
+  for (std::size_t i = first; i < polls.size(); ++i) {
     const FineInstant current = polls[i].at;
     FineInstant end = to;
     if (i + 1 < polls.size()) {

@@ -3,6 +3,7 @@
 // or unknown under the chosen rules. Pure.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -60,7 +61,23 @@ struct StatusSpan {
 
 // Spans covering [from, to) exactly, in order, adjacent spans of the same
 // status merged. `polls` must be sorted by time with distinct instants and
-// not empty; polls after `to` should already be dropped by the caller (they
-// would otherwise shape the spans near `to`).
+// not empty, and hold no poll after `now` (the caller drops those). Polls
+// before `from` and after `to` shape the spans near the ends, as they should.
 std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, const StatusRules& rules,
                                         FineInstant from, FineInstant to);
+
+// Calls visit(begin, end, status) for each piece of `open` (sorted, disjoint
+// intervals) with the status of the span it lies in, in order. `spans` must
+// be sorted and cover every open interval.
+template <class Visit>
+void for_each_open_piece(const std::vector<Interval>& open, const std::vector<StatusSpan>& spans,
+                         Visit&& visit) {
+  std::size_t first = 0;
+  for (const Interval& interval : open) {
+    while (first < spans.size() && spans[first].end <= interval.begin) ++first;
+    for (std::size_t s = first; s < spans.size() && spans[s].begin < interval.end; ++s) {
+      visit(std::max(interval.begin, spans[s].begin), std::min(interval.end, spans[s].end),
+            spans[s].status);
+    }
+  }
+}

@@ -57,12 +57,24 @@ json optional_max_gap(const std::optional<std::chrono::seconds>& max_gap) {
   return max_gap ? json(format_max_gap(*max_gap)) : json(nullptr);
 }
 
+// A report's period as asked for: null, {"from","to"} or {"from_date","to_date"}.
+json period_json(const std::optional<Period>& period) {
+  if (!period) return nullptr;
+  if (const auto* utc = std::get_if<UtcPeriod>(&*period)) {
+    return {{"from", format_timestamp(utc->from)}, {"to", format_timestamp(utc->to)}};
+  }
+  const auto& dates = std::get<DatePeriod>(*period);
+  return {{"from_date", format_date(date::year_month_day{dates.from})},
+          {"to_date", format_date(date::year_month_day{dates.to})}};
+}
+
 json state_json(const ReportState& state) {
   json body = {
       {"report_id", state.id},
       {"status", report_status_name(state.status)},
       {"interpolation", interpolation_name(state.rules.interpolation)},
       {"max_gap", optional_max_gap(state.rules.max_gap)},
+      {"period", period_json(state.period)},
       {"requested_as_of", optional_time(state.requested_as_of)},
       {"as_of", optional_time(state.as_of)},
       {"created", format_timestamp(state.created)},
@@ -94,6 +106,29 @@ json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) 
   return out;
 }
 
+// A period report's rows as JSON objects keyed like its CSV columns: the
+// period bounds as text, hours as numbers rounded as the CSV rounds them,
+// the percent a number (null when nothing is known).
+json period_rows_json(const std::vector<PeriodFigures>& rows, bool with_unknown) {
+  const auto columns = period_columns(with_unknown);
+  json out = json::array();
+  for (const PeriodFigures& row : rows) {
+    const auto percent = percent_hundredths(row.uptime, row.uptime + row.downtime);
+    json item = {
+        {"store_id", row.store_id},
+        {"period_start",
+         format_timestamp(date::floor<std::chrono::microseconds>(row.period.begin))},
+        {"period_end", format_timestamp(date::floor<std::chrono::microseconds>(row.period.end))},
+        {"business_hours", hours_value(row.business)},
+        {"uptime_hours", hours_value(row.uptime)},
+        {"downtime_hours", hours_value(row.downtime)},
+        {"uptime_percent", percent ? json(static_cast<double>(*percent) / 100.0) : json(nullptr)}};
+    if (with_unknown) item["unknown_hours"] = hours_value(row.unknown);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 // Options bodies are one flat object: anything nested deeper than this is
 // refused while parsing, before it can take memory (a body of 64 MB of '['
 // would otherwise build millions of nested arrays).
@@ -110,11 +145,37 @@ json parse_flat_json(const std::string& text) {
   return json::parse(text, limit_depth);
 }
 
+// The value of parameter `name` as a UTC timestamp, or a 400 naming it.
+Instant timestamp_value(const std::string& name, const std::string& value) {
+  const auto instant = parse_timestamp(value);
+  if (!instant) {
+    throw HttpError(400, "parameter '" + name + "' must be a UTC timestamp such as " +
+                             "'2023-01-25 18:00:00 UTC', got '" + value + "'");
+  }
+  return *instant;
+}
+
+// The value of parameter `name` as a date YYYY-MM-DD, or a 400 naming it.
+date::local_days date_value(const std::string& name, const std::string& value) {
+  const auto day = parse_local_date(value);
+  if (!day) {
+    throw HttpError(
+        400, "parameter '" + name + "' must be a date such as '2023-01-25', got '" + value + "'");
+  }
+  return *day;
+}
+
+// Which period options a route takes: none (store detail), the local dates
+// only (a store's days), or either form (a report).
+enum class PeriodKeys { none, dates, any };
+
 // Report options from the query string and, if any, a JSON object body;
 // a key in the body overrides the same key in the query. Without a max_gap
-// the server's default holds; "none" turns it off.
+// the server's default holds; "none" turns it off. Period options as
+// `period_keys` allows: the checked period in `period` (nullopt if none).
 ReportOptions read_report_options(const httplib::Request& request,
-                                  std::optional<std::chrono::seconds> default_max_gap) {
+                                  std::optional<std::chrono::seconds> default_max_gap,
+                                  PeriodKeys period_keys = PeriodKeys::none) {
   std::map<std::string, std::string> values;
   for (const auto& [key, value] : request.params) values[key] = value;
 
@@ -138,17 +199,23 @@ ReportOptions read_report_options(const httplib::Request& request,
     }
   }
 
+  std::string known = "as_of, interpolation, max_gap";
+  if (period_keys == PeriodKeys::dates) known += ", from_date, to_date";
+  if (period_keys == PeriodKeys::any) known += ", from, to, from_date, to_date";
+  const auto allowed = [&](const std::string& key) {
+    const bool date_key = key == "from_date" || key == "to_date";
+    const bool instant_key = key == "from" || key == "to";
+    return (period_keys == PeriodKeys::any && (date_key || instant_key)) ||
+           (period_keys == PeriodKeys::dates && date_key);
+  };
+
   ReportOptions options;
   options.rules.max_gap = default_max_gap;
+  std::optional<Instant> from, to;
+  std::optional<date::local_days> from_date, to_date;
   for (const auto& [key, value] : values) {
     if (key == "as_of") {
-      options.as_of = parse_timestamp(value);
-      if (!options.as_of) {
-        throw HttpError(400,
-                        "parameter 'as_of' must be a UTC timestamp such as "
-                        "'2023-01-25 18:00:00 UTC', got '" +
-                            value + "'");
-      }
+      options.as_of = timestamp_value(key, value);
     } else if (key == "interpolation") {
       auto mode = parse_interpolation(value);
       if (!mode) {
@@ -168,11 +235,17 @@ ReportOptions read_report_options(const httplib::Request& request,
                         "(at most 168h), or 'none', got '" +
                             value + "'");
       }
+    } else if (allowed(key) && (key == "from" || key == "to")) {
+      (key == "from" ? from : to) = timestamp_value(key, value);
+    } else if (allowed(key)) {
+      (key == "from_date" ? from_date : to_date) = date_value(key, value);
     } else {
-      throw HttpError(400,
-                      "unknown parameter '" + key + "' (known: as_of, interpolation, max_gap)");
+      throw HttpError(400, "unknown parameter '" + key + "' (known: " + known + ")");
     }
   }
+  const PeriodChoice period = choose_period(from, to, from_date, to_date);
+  if (!period.problem.empty()) throw HttpError(400, period.problem);
+  options.period = period.period;
   return options;
 }
 
@@ -223,13 +296,7 @@ std::string without_brotli(const std::string& accept_encoding) {
 // A UTC timestamp parameter, if given.
 std::optional<Instant> instant_param(const httplib::Request& request, const std::string& name) {
   if (!request.has_param(name)) return std::nullopt;
-  const std::string value = request.get_param_value(name);
-  auto instant = parse_timestamp(value);
-  if (!instant) {
-    throw HttpError(400, "parameter '" + name + "' must be a UTC timestamp such as " +
-                             "'2023-01-25 18:00:00 UTC', got '" + value + "'");
-  }
-  return instant;
+  return timestamp_value(name, request.get_param_value(name));
 }
 
 Route make_route(std::string method, std::string pattern, std::string label, Access access,
@@ -311,6 +378,8 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                    delete_special_hours(q.matches[1], q.get_param_value("from_date"),
                                         q.get_param_value("to_date"), a);
                  }),
+      make_route("GET", "/stores/(.+)/days", "/stores/{id}/days", Access::read, BodyUse::none,
+                 [this](const Request& q, Response& a) { store_days(q, a); }),
       make_route("GET", "/stores/(.+)", "/stores/{id}", Access::read, BodyUse::none,
                  [this](const Request& q, Response& a) { store_detail(q, a); }),
       make_route("POST", "/admin/backup", "/admin/backup", Access::write, BodyUse::optional,
@@ -375,7 +444,8 @@ std::string HttpApi::refused(const RefusedRequest& request) {
 }
 
 void HttpApi::trigger_report(const httplib::Request& request, httplib::Response& response) {
-  const ReportOptions options = read_report_options(request, settings_.default_max_gap);
+  const ReportOptions options =
+      read_report_options(request, settings_.default_max_gap, PeriodKeys::any);
   auto id = jobs_.submit(options);
   if (!id) {
     response.set_header("Retry-After", "5");
@@ -410,7 +480,9 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
     body["generated_at"] = optional_time(state->finished);
     body["duration_seconds"] =
         std::chrono::duration<double>(*state->finished - *state->started).count();
-    body["rows"] = report_rows_json(state->rows.value(), state->rules.max_gap.has_value());
+    const bool with_unknown = state->rules.max_gap.has_value();
+    body["rows"] = state->period ? period_rows_json(state->period_rows.value(), with_unknown)
+                                 : report_rows_json(state->rows.value(), with_unknown);
     send_json(response, 200, body);
     return;
   }
@@ -450,6 +522,29 @@ void HttpApi::store_detail(const httplib::Request& request, httplib::Response& r
   const auto snapshot = read_store_snapshot(writer_.path(), store_id, options.as_of);
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
   send_json(response, 200, store_detail_json(*snapshot, options.rules));
+}
+
+void HttpApi::store_days(const httplib::Request& request, httplib::Response& response) {
+  const std::string store_id = request.matches[1];
+  ReportOptions options =
+      read_report_options(request, settings_.default_max_gap, PeriodKeys::dates);
+  // Without dates: the 30 local dates ending with the local date of `now`,
+  // which the store's snapshot tells (its zone, the latest poll).
+  if (!options.period) {
+    const auto latest = read_store_snapshot(writer_.path(), store_id, options.as_of);
+    if (!latest) throw HttpError(404, "no store with id '" + store_id + "'");
+    if (!latest->as_of) {
+      send_json(response, 200, store_days_json(*latest, options.rules, std::nullopt));
+      return;
+    }
+    options.as_of = latest->as_of;
+    const auto today = date::floor<date::days>(zone_of(latest->input)->to_local(*latest->as_of));
+    options.period = DatePeriod{today - date::days{kDefaultHistoryDays - 1}, today};
+  }
+  const DatePeriod dates = std::get<DatePeriod>(*options.period);
+  const auto snapshot = read_store_snapshot(writer_.path(), store_id, options.as_of, dates);
+  if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
+  send_json(response, 200, store_days_json(*snapshot, options.rules, dates));
 }
 
 void HttpApi::backup(httplib::Response& response) {

@@ -78,6 +78,7 @@ class HttpApi {
                   httplib::Response& response);
   void list_reports(const httplib::Request& request, httplib::Response& response);
   void store_detail(const httplib::Request& request, httplib::Response& response);
+  void store_days(const httplib::Request& request, httplib::Response& response);
   void delete_polls(const httplib::Request& request, httplib::Response& response);
   // Deletes the store's special dates from `from` to `to` (YYYY-MM-DD, inclusive).
   void delete_special_hours(const std::string& store_id, const std::string& from,

@@ -84,6 +84,7 @@ std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Insta
     overlay_unrecorded(state);
     state.csv.reset();
     state.rows.reset();
+    state.period_rows.reset();
   }
   return states;
 }
@@ -97,10 +98,14 @@ void ReportJobs::overlay_unrecorded(ReportState& state) const {
   state.error = outcome.error;
   if (outcome.status != ReportStatus::complete) return;
   state.as_of = outcome.report.as_of;
-  state.stores_reported = static_cast<std::int64_t>(outcome.report.rows.size());
+  state.stores_reported = static_cast<std::int64_t>(outcome.report.stores_reported());
   state.stores_without_data = static_cast<std::int64_t>(outcome.report.stores_without_data);
   state.csv = outcome.csv;
-  state.rows = outcome.report.rows;
+  if (outcome.report.period) {
+    state.period_rows = outcome.report.period_rows;
+  } else {
+    state.rows = outcome.report.rows;
+  }
 }
 
 void ReportJobs::write_outcome(const Outcome& outcome) {
@@ -196,12 +201,12 @@ void ReportJobs::run_job(const Job& job) {
     const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
     char text[64];
     std::snprintf(text, sizeof text, "%.3f s", seconds);
-    log_info("report " + job.id + ": Complete, " + std::to_string(report.rows.size()) +
+    log_info("report " + job.id + ": Complete, " + std::to_string(report.stores_reported()) +
                  " stores (" + std::to_string(report.stores_without_data) +
                  " without data), as_of " + format_timestamp(report.as_of) + ", " + text,
              {{"report_id", job.id},
               {"status", "Complete"},
-              {"stores", report.rows.size()},
+              {"stores", report.stores_reported()},
               {"stores_without_data", report.stores_without_data},
               {"as_of", format_timestamp(report.as_of)},
               {"interpolation", interpolation_name(report.rules.interpolation)},

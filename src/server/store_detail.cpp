@@ -135,3 +135,40 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
   }
   return body;
 }
+
+json store_days_json(const StoreSnapshot& snapshot, const StatusRules& rules,
+                     std::optional<DatePeriod> dates) {
+  const StoreInput& store = snapshot.input;
+  const date::time_zone* zone = zone_of(store);
+  const auto date_text = [](date::local_days day) {
+    return format_date(date::year_month_day{day});
+  };
+  json body = {{"store_id", store.store_id},
+               {"timezone", zone->name()},
+               {"interpolation", interpolation_name(rules.interpolation)},
+               {"max_gap", rules.max_gap ? json(format_max_gap(*rules.max_gap)) : json(nullptr)},
+               {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
+               {"from_date", dates ? json(date_text(dates->from)) : json(nullptr)},
+               {"to_date", dates ? json(date_text(dates->to)) : json(nullptr)},
+               {"has_data", false},
+               {"days", json::array()}};
+  if (!snapshot.as_of || !dates) return body;
+  const auto days = daily_figures(store, *snapshot.as_of, rules, dates->from, dates->to);
+  body["has_data"] = !days.empty();
+  for (const DayFigures& day : days) {
+    const PeriodFigures& figures = day.figures;
+    json item = {
+        {"date", date_text(day.date)},
+        {"weekday", date::format("%a", day.date)},
+        {"special", day.special},
+        {"start", utc_text(figures.period.begin)},
+        {"end", utc_text(figures.period.end)},
+        {"business_hours", hours_value(figures.business)},
+        {"uptime_hours", hours_value(figures.uptime)},
+        {"downtime_hours", hours_value(figures.downtime)},
+        {"uptime_percent", percent_json(figures.uptime, figures.uptime + figures.downtime)}};
+    if (rules.max_gap) item["unknown_hours"] = hours_value(figures.unknown);
+    body["days"].push_back(std::move(item));
+  }
+  return body;
+}

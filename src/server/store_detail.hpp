@@ -10,3 +10,13 @@
 #include "timeline.hpp"
 
 nlohmann::json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules);
+
+// The 30 local dates GET /stores/<id>/days covers when given none, ending
+// with the local date of `now`.
+constexpr int kDefaultHistoryDays = 30;
+
+// The answer of GET /stores/<id>/days: the store's figures for each local
+// date of `dates`, each the period report of that one date; no days when the
+// store has no poll at or before as_of (or `dates` is nullopt).
+nlohmann::json store_days_json(const StoreSnapshot& snapshot, const StatusRules& rules,
+                               std::optional<DatePeriod> dates);

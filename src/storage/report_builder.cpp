@@ -17,6 +17,36 @@
 
 namespace {
 
+// What a report reads of each store: polls (and special dates) for
+// [begin, end], UTC microseconds, as of now; begin <= end <= now.
+struct ReadRange {
+  std::int64_t begin_us;
+  std::int64_t end_us;
+  std::int64_t now_us;
+};
+
+// The range for [begin, end] as of `now`, clipped at now.
+ReadRange read_range(Instant begin, Instant end, Instant now) {
+  end = std::min(end, now);
+  return {to_micros(std::min(begin, end)), to_micros(end), to_micros(now)};
+}
+
+// The UTC range that holds local dates [from, to] in any zone: no zone is a
+// day or more away from UTC.
+ReadRange read_range(const DatePeriod& dates, Instant now) {
+  const Instant begin = date::sys_days{(dates.from - date::days{2}).time_since_epoch()};
+  const Instant end = date::sys_days{(dates.to + date::days{3}).time_since_epoch()};
+  return read_range(begin, end, now);
+}
+
+// What a report as of `now` with `period` (or without, the week) reads.
+ReadRange report_range(const std::optional<Period>& period, Instant now) {
+  if (!period) return read_range(now - window_length(last_week), now, now);
+  if (const auto* utc = std::get_if<UtcPeriod>(&*period))
+    return read_range(utc->from, utc->to, now);
+  return read_range(std::get<DatePeriod>(*period), now);
+}
+
 struct StoreRef {
   std::int64_t key;
   std::string store_id;
@@ -41,8 +71,10 @@ class SnapshotReader {
 
   SQLite::Database& sql() { return db_.sql(); }
 
+  // The store's hours, and its polls and special dates that can matter for
+  // `range` as of `now`.
   StoreInput read_store(const StoreRef& store, const date::time_zone* zone,
-                        std::int64_t week_begin_us, std::int64_t now_us) {
+                        const ReadRange& range) {
     StoreInput input;
     input.store_id = store.store_id;
     input.zone = zone;
@@ -53,10 +85,11 @@ class SnapshotReader {
                              std::chrono::seconds{hours_.getColumn(2).getInt64()}});
     }
     hours_.reset();
-    read_special(store.key, week_begin_us, now_us, input.special);
+    read_special(store.key, range.begin_us, range.end_us, input.special);
     polls_.bind(1, store.key);
-    polls_.bind(2, week_begin_us);
-    polls_.bind(3, now_us);
+    polls_.bind(2, range.begin_us);
+    polls_.bind(3, range.end_us);
+    polls_.bind(4, range.now_us);
     while (polls_.executeStep()) {
       input.polls.push_back(
           {from_micros(polls_.getColumn(0).getInt64()), polls_.getColumn(1).getInt() != 0});
@@ -118,7 +151,7 @@ std::vector<std::unique_ptr<SnapshotReader>> open_same_snapshot(const std::strin
   throw std::runtime_error("could not get a consistent snapshot: data kept changing");
 }
 
-const date::time_zone* zone_of(const StoreRef& store) {
+const date::time_zone* zone_named(const StoreRef& store) {
   if (store.zone.empty()) return default_zone();
   try {
     return date::locate_zone(store.zone);
@@ -140,7 +173,8 @@ Instant resolve_as_of(SQLite::Database& db, std::optional<Instant> as_of) {
 
 std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  const std::string& store_id,
-                                                 std::optional<Instant> as_of) {
+                                                 std::optional<Instant> as_of,
+                                                 std::optional<DatePeriod> dates) {
   SnapshotReader reader(db_path);
   reader.begin();  // ends with the reader, however this returns
 
@@ -158,8 +192,10 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
   }
   // With no as_of, an end before every poll selects the hours and no polls.
   const Instant now = snapshot.as_of.value_or(Instant::min());
-  const std::int64_t week_begin_us = snapshot.as_of ? to_micros(now - window_length(last_week)) : 0;
-  snapshot.input = reader.read_store(store, zone_of(store), week_begin_us, to_micros(now));
+  const ReadRange range = !snapshot.as_of ? ReadRange{0, 0, to_micros(now)}
+                          : dates         ? read_range(*dates, now)
+                                          : read_range(now - window_length(last_week), now, now);
+  snapshot.input = reader.read_store(store, zone_named(store), range);
   return snapshot;
 }
 
@@ -172,9 +208,9 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
 
   Report report;
   report.rules = options.rules;
+  report.period = options.period;
   report.as_of = resolve_as_of(first, options.as_of);
-  const std::int64_t now_us = to_micros(report.as_of);
-  const std::int64_t week_begin_us = to_micros(report.as_of - window_length(last_week));
+  const ReadRange range = report_range(options.period, report.as_of);
 
   std::vector<StoreRef> stores;
   {
@@ -190,6 +226,7 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
   constexpr std::size_t kChunk = 256;
   std::atomic<std::size_t> next_chunk{0};
   std::vector<std::vector<StoreFigures>> rows(threads);
+  std::vector<std::vector<PeriodFigures>> period_rows(threads);
   std::vector<std::size_t> without_data(threads, 0);
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](unsigned worker) {
@@ -201,13 +238,18 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
         const std::size_t end = std::min(stores.size(), begin + kChunk);
         for (std::size_t i = begin; i < end; ++i) {
           const StoreInput input =
-              readers[worker]->read_store(stores[i], zone_of(stores[i]), week_begin_us, now_us);
-          auto figures = compute_store_figures(input, report.as_of, options.rules);
-          if (figures) {
-            rows[worker].push_back(std::move(*figures));
+              readers[worker]->read_store(stores[i], zone_named(stores[i]), range);
+          bool has_data = false;
+          if (options.period) {
+            auto figures =
+                compute_period_figures(input, report.as_of, options.rules, *options.period);
+            if ((has_data = figures.has_value()))
+              period_rows[worker].push_back(std::move(*figures));
           } else {
-            ++without_data[worker];
+            auto figures = compute_store_figures(input, report.as_of, options.rules);
+            if ((has_data = figures.has_value())) rows[worker].push_back(std::move(*figures));
           }
+          if (!has_data) ++without_data[worker];
         }
         if (progress) progress->stores_done += end - begin;
       }
@@ -227,7 +269,10 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
   for (unsigned worker = 0; worker < threads; ++worker) {
     report.stores_without_data += without_data[worker];
     std::move(rows[worker].begin(), rows[worker].end(), std::back_inserter(report.rows));
+    std::move(period_rows[worker].begin(), period_rows[worker].end(),
+              std::back_inserter(report.period_rows));
   }
   sort_rows(report.rows);
+  sort_rows(report.period_rows);
   return report;
 }

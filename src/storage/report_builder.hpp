@@ -13,6 +13,7 @@ struct ReportOptions {
   std::optional<Instant> as_of;  // nullopt: the latest poll in the database
   StatusRules rules;             // interpolation and max_gap
   unsigned threads = 0;          // 0: one per core
+  std::optional<Period> period;  // nullopt: the three windows of SPEC §5
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`
@@ -32,11 +33,13 @@ struct StoreSnapshot {
   std::optional<Instant> as_of;
 };
 
-// Reads the store with this id (nullopt when there is none) in one snapshot.
+// Reads the store with this id (nullopt when there is none) in one snapshot:
+// the data for its week before as_of, or for local dates `dates`.
 // Throws std::runtime_error when the database cannot be read.
 std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  const std::string& store_id,
-                                                 std::optional<Instant> as_of);
+                                                 std::optional<Instant> as_of,
+                                                 std::optional<DatePeriod> dates = std::nullopt);
 
 // Throws std::runtime_error when the database cannot be read, when no as_of
 // is given and the database holds no poll to take `now` from, or when cancelled.

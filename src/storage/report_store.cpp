@@ -47,17 +47,30 @@ ReportState read_state(SQLite::Statement& row) {
   state.stores_reported = optional_int(row.getColumn(8));
   state.stores_without_data = optional_int(row.getColumn(9));
   state.error = row.getColumn(10).isNull() ? "" : row.getColumn(10).getString();
-  if (!row.getColumn(11).isNull())
+  if (!row.getColumn(11).isNull()) {
     state.rules.max_gap = std::chrono::seconds{row.getColumn(11).getInt64()};
+  }
   if (!row.getColumn(12).isNull()) {
-    const SQLite::Column csv = row.getColumn(12);
+    state.period = UtcPeriod{from_micros(row.getColumn(12).getInt64()),
+                             from_micros(row.getColumn(13).getInt64())};
+  } else if (!row.getColumn(14).isNull()) {
+    state.period = DatePeriod{date::local_days{date::days{row.getColumn(14).getInt64()}},
+                              date::local_days{date::days{row.getColumn(15).getInt64()}}};
+  }
+  if (!row.getColumn(16).isNull()) {
+    const SQLite::Column csv = row.getColumn(16);
     state.csv = std::string(static_cast<const char*>(csv.getBlob()),
                             static_cast<std::size_t>(csv.getBytes()));
   }
-  if (!row.getColumn(13).isNull()) {
-    const SQLite::Column rows = row.getColumn(13);
-    state.rows = decode_report_rows(std::string_view(static_cast<const char*>(rows.getBlob()),
-                                                     static_cast<std::size_t>(rows.getBytes())));
+  if (!row.getColumn(17).isNull()) {
+    const SQLite::Column rows = row.getColumn(17);
+    const std::string_view bytes(static_cast<const char*>(rows.getBlob()),
+                                 static_cast<std::size_t>(rows.getBytes()));
+    if (state.period) {
+      state.period_rows = decode_period_rows(bytes);
+    } else {
+      state.rows = decode_report_rows(bytes);
+    }
   }
   return state;
 }
@@ -66,7 +79,9 @@ ReportState read_state(SQLite::Statement& row) {
 // downtime per window, UMR2 (schema 6) unknown time after them.
 constexpr std::string_view kRowsMagicV1 = "UMR1";
 constexpr std::string_view kRowsMagic = "UMR2";
+constexpr std::string_view kPeriodRowsMagic = "UMP1";
 constexpr std::size_t kCsvFiguresPerRow = 2 * kWindowCount;
+constexpr std::size_t kPeriodFiguresPerRow = 6;  // begin, end, business, up, down, unknown
 
 void put_u64(std::string& out, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
@@ -184,6 +199,50 @@ std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
   return rows;
 }
 
+std::string encode_period_rows(const std::vector<PeriodFigures>& rows) {
+  std::string out(kPeriodRowsMagic);
+  for (const PeriodFigures& row : rows) {
+    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (SPEC §1)
+    out += row.store_id;
+    for (std::int64_t value :
+         {row.period.begin.time_since_epoch().count(), row.period.end.time_since_epoch().count(),
+          row.business.count(), row.uptime.count(), row.downtime.count(), row.unknown.count()}) {
+      put_u64(out, static_cast<std::uint64_t>(value));
+    }
+  }
+  return out;
+}
+
+std::vector<PeriodFigures> decode_period_rows(std::string_view bytes) {
+  if (bytes.substr(0, 4) != kPeriodRowsMagic) {
+    throw std::runtime_error("period report rows in an unknown format");
+  }
+  std::vector<PeriodFigures> rows;
+  std::size_t at = 4;
+  while (at < bytes.size()) {
+    const auto length = static_cast<unsigned char>(bytes[at++]);
+    if (at + length + 8 * kPeriodFiguresPerRow > bytes.size()) {
+      throw std::runtime_error("period report rows cut short");
+    }
+    PeriodFigures row;
+    row.store_id = std::string(bytes.substr(at, length));
+    at += length;
+    std::int64_t values[kPeriodFiguresPerRow];
+    for (std::int64_t& value : values) {
+      value = static_cast<std::int64_t>(get_u64(bytes, at));
+      at += 8;
+    }
+    row.period = {FineInstant{HalfMicroseconds{values[0]}},
+                  FineInstant{HalfMicroseconds{values[1]}}};
+    row.business = HalfMicroseconds{values[2]};
+    row.uptime = HalfMicroseconds{values[3]};
+    row.downtime = HalfMicroseconds{values[4]};
+    row.unknown = HalfMicroseconds{values[5]};
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {
   std::vector<std::pair<std::string, std::string>> missing;
   {
@@ -220,6 +279,17 @@ void ReportStore::insert(const std::string& id, const ReportOptions& options, In
   } else {
     insert.bind(5);
   }
+  for (int column = 6; column <= 9; ++column) insert.bind(column);  // NULL: no period
+  if (options.period) {
+    if (const auto* utc = std::get_if<UtcPeriod>(&*options.period)) {
+      insert.bind(6, to_micros(utc->from));
+      insert.bind(7, to_micros(utc->to));
+    } else {
+      const auto& dates = std::get<DatePeriod>(*options.period);
+      insert.bind(8, static_cast<std::int64_t>(dates.from.time_since_epoch().count()));
+      insert.bind(9, static_cast<std::int64_t>(dates.to.time_since_epoch().count()));
+    }
+  }
   insert.exec();
 }
 
@@ -233,13 +303,14 @@ void ReportStore::start(const std::string& id, Instant started) {
 
 void ReportStore::complete(const std::string& id, Instant finished, const Report& report,
                            const std::string& csv) {
-  const std::string rows = encode_report_rows(report.rows);
+  const std::string rows =
+      report.period ? encode_period_rows(report.period_rows) : encode_report_rows(report.rows);
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
   complete.bind(1, id);
   complete.bind(2, to_micros(finished));
   complete.bind(3, to_micros(report.as_of));
-  complete.bind(4, static_cast<std::int64_t>(report.rows.size()));
+  complete.bind(4, static_cast<std::int64_t>(report.stores_reported()));
   complete.bind(5, static_cast<std::int64_t>(report.stores_without_data));
   complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
   complete.bindNoCopy(7, rows.data(), static_cast<int>(rows.size()));

@@ -18,6 +18,9 @@ enum class ReportStatus { queued, running, complete, failed };
 std::string encode_report_rows(const std::vector<StoreFigures>& rows);
 // Throws std::runtime_error for bytes encode_report_rows did not write.
 std::vector<StoreFigures> decode_report_rows(std::string_view bytes);
+// The same for a period report's rows.
+std::string encode_period_rows(const std::vector<PeriodFigures>& rows);
+std::vector<PeriodFigures> decode_period_rows(std::string_view bytes);
 
 // "Queued", "Running", "Complete", "Failed": the text in the table and in answers.
 const char* report_status_name(ReportStatus status);
@@ -27,16 +30,18 @@ struct ReportState {
   std::string id;
   ReportStatus status = ReportStatus::queued;
   std::optional<Instant> requested_as_of;
-  StatusRules rules;  // interpolation and max_gap
-  Instant created;    // wall clock
+  StatusRules rules;             // interpolation and max_gap
+  std::optional<Period> period;  // nullopt: the three windows
+  Instant created;               // wall clock
   std::optional<Instant> started;
   std::optional<Instant> finished;
   std::optional<Instant> as_of;  // the `now` it was computed for
   std::optional<std::int64_t> stores_reported;
   std::optional<std::int64_t> stores_without_data;
   std::string error;
-  std::optional<std::string> csv;                 // when asked for and Complete
-  std::optional<std::vector<StoreFigures>> rows;  // likewise: the typed rows behind the CSV
+  std::optional<std::string> csv;                         // when asked for and Complete
+  std::optional<std::vector<StoreFigures>> rows;          // likewise: the typed rows behind the CSV
+  std::optional<std::vector<PeriodFigures>> period_rows;  // the same for a period report
   // While running: stores done out of total (not stored).
   std::size_t stores_done = 0;
   std::size_t stores_total = 0;

@@ -1,11 +1,10 @@
 // One golden case (fixtures/cases/<name>/): imports the folder's CSVs into a
 // fresh database, runs the report with the options of its meta.json, and
 // compares with expected.csv as fixtures/cases/README.md says: same header
-// and rows, figures within 0.01. CTest runs it once per folder, named after
-// it, so adding a case is adding a folder.
-// Usage: golden_case FOLDER. Exit 0: equal; 1: different (each difference
-// printed); 77: the case uses an option this build does not have (skipped,
-// with the reason).
+// and rows, figures within 0.01, period timestamps and empty percents exactly. CTest runs it once
+// per folder, named after it, so adding a case is adding a folder. Usage: golden_case FOLDER. Exit
+// 0: equal; 1: different (each difference printed); 77: the case uses an option this build does not
+// have (skipped, with the reason).
 #include <unistd.h>
 
 #include <cmath>
@@ -18,6 +17,7 @@
 
 #include "csv.hpp"
 #include "ingest.hpp"
+#include "records.hpp"
 #include "report_builder.hpp"
 
 namespace fs = std::filesystem;
@@ -39,12 +39,31 @@ ReportOptions options_of(const fs::path& meta_path) {
   std::ifstream in(meta_path);
   const auto meta = nlohmann::json::parse(in);
   ReportOptions options;
+  std::optional<Instant> from, to;
+  std::optional<date::local_days> from_date, to_date;
+  const auto instant = [](const std::string& key, const std::string& text) {
+    const auto parsed = parse_timestamp(text);
+    if (!parsed) throw std::runtime_error("meta.json: bad " + key + " '" + text + "'");
+    return *parsed;
+  };
+  const auto local_date = [](const std::string& key, const std::string& text) {
+    const auto parsed = parse_local_date(text);
+    if (!parsed) throw std::runtime_error("meta.json: bad " + key + " '" + text + "'");
+    return *parsed;
+  };
   for (const auto& [key, value] : meta.items()) {
     if (key.rfind('_', 0) == 0) continue;
     const std::string text = value.get<std::string>();
     if (key == "as_of") {
-      options.as_of = parse_timestamp(text);
-      if (!options.as_of) throw std::runtime_error("meta.json: bad as_of '" + text + "'");
+      options.as_of = instant(key, text);
+    } else if (key == "from") {
+      from = instant(key, text);
+    } else if (key == "to") {
+      to = instant(key, text);
+    } else if (key == "from_date") {
+      from_date = local_date(key, text);
+    } else if (key == "to_date") {
+      to_date = local_date(key, text);
     } else if (key == "interpolation") {
       const auto mode = parse_interpolation(text);
       if (!mode) throw std::runtime_error("meta.json: bad interpolation '" + text + "'");
@@ -57,6 +76,9 @@ ReportOptions options_of(const fs::path& meta_path) {
       std::exit(77);
     }
   }
+  const PeriodChoice period = choose_period(from, to, from_date, to_date);
+  if (!period.problem.empty()) throw std::runtime_error("meta.json: " + period.problem);
+  options.period = period.period;
   return options;
 }
 
@@ -80,7 +102,13 @@ std::vector<std::string> compare(const Rows& actual, const Rows& expected) {
       continue;
     }
     for (std::size_t column = 1; column < want.size(); ++column) {
-      if (std::fabs(std::stod(got[column]) - std::stod(want[column])) > 0.01 + 1e-9) {
+      // Figures within 0.01; period timestamps and empty percents exactly.
+      const bool figure = !want[column].empty() && want[column].find('T') == std::string::npos;
+      const bool equal =
+          figure ? !got[column].empty() &&
+                       std::fabs(std::stod(got[column]) - std::stod(want[column])) <= 0.01 + 1e-9
+                 : got[column] == want[column];
+      if (!equal) {
         differences.push_back("store '" + want[0] + "' " + expected[0][column] + ": " +
                               got[column] + ", expected " + want[column]);
       }

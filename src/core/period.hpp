@@ -1,0 +1,99 @@
+// Periods (SPEC §9): a report over one range of the caller's choosing instead
+// of the three windows: UTC instants the same for every store, or local dates
+// in each store's own calendar. Also a store's figures date by date. Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rounding.hpp"
+#include "store_input.hpp"
+
+// [from, to) in UTC, for every store.
+struct UtcPeriod {
+  Instant from;
+  Instant to;
+};
+
+// From local midnight starting `from` to local midnight starting the day
+// after `to` (both dates included), in each store's zone.
+struct DatePeriod {
+  date::local_days from;
+  date::local_days to;
+};
+
+using Period = std::variant<UtcPeriod, DatePeriod>;
+
+// The longest period: 400 days of 24 h, or 400 dates counted inclusively.
+constexpr int kMaxPeriodDays = 400;
+
+// The period that the options from, to, from_date and to_date describe
+// (nullopt: none given), or why they describe none: both forms at once, one
+// of a pair missing, or a period that breaks SPEC §9's rules. Messages name
+// the options as the API does ('from', 'to_date').
+struct PeriodChoice {
+  std::optional<Period> period;
+  std::string problem;  // empty when the options are fine
+};
+PeriodChoice choose_period(std::optional<Instant> from, std::optional<Instant> to,
+                           std::optional<date::local_days> from_date,
+                           std::optional<date::local_days> to_date);
+
+// Why the period breaks SPEC §9's rules ("'from' must be before 'to'", ...),
+// or an empty string when it keeps them.
+std::string period_problem(const Period& period);
+
+// The store's period in UTC, clipped to end at `now` at the latest; when it
+// starts at or after `now` it is empty: [start, start).
+Interval store_period(const Period& period, const date::time_zone* zone, Instant now);
+
+// One store's figures over its period.
+struct PeriodFigures {
+  std::string store_id;
+  Interval period;  // clipped at now (SPEC §9)
+  HalfMicroseconds business{0};
+  HalfMicroseconds uptime{0};
+  HalfMicroseconds downtime{0};
+  HalfMicroseconds unknown{0};  // zero without max_gap
+
+  HalfMicroseconds& of(StoreStatus status) {
+    return status == StoreStatus::active     ? uptime
+           : status == StoreStatus::inactive ? downtime
+                                             : unknown;
+  }
+};
+
+// The store's figures over its period as of `now`, or nullopt when it has no
+// poll at or before `now` (it is then not a row). Polls after `now` are
+// ignored; `store.polls` and `store.special` must cover the period (and the
+// poll before it and the first after it, up to `now`).
+std::optional<PeriodFigures> compute_period_figures(const StoreInput& store, Instant now,
+                                                    const StatusRules& rules, const Period& period);
+
+// The store's figures for each local date from `from` to `to` (inclusive),
+// each exactly the period report of that single date. Empty when the store
+// has no poll at or before `now`.
+struct DayFigures {
+  date::local_days date;
+  PeriodFigures figures;
+  bool special = false;  // a special date (SPEC §7)
+};
+std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
+                                      const StatusRules& rules, date::local_days from,
+                                      date::local_days to);
+
+// The period report's columns (SPEC §9), unknown_hours only with max_gap.
+std::vector<std::string> period_columns(bool with_unknown);
+
+// A period report as CSV: the header line, then one line per row.
+std::string period_csv(const std::vector<PeriodFigures>& rows, bool with_unknown);
+
+// A length in hours as the period CSV writes it ("23.50"), and as a number,
+// as JSON answers give it (the double nearest to that text).
+std::string format_hours(HalfMicroseconds length);
+double hours_value(HalfMicroseconds length);
+
+// "93.75" for 100 * up / (up + down), or "" when nothing is known.
+std::string uptime_percent_text(HalfMicroseconds uptime, HalfMicroseconds downtime);
