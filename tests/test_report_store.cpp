@@ -123,3 +123,45 @@ TEST_CASE("a report keeps the max_gap it was asked for", "[report_store]") {
   CHECK_FALSE(listed[0].rules.max_gap);
   CHECK(listed[1].rules.max_gap == std::chrono::seconds{5400});
 }
+
+TEST_CASE("a period report keeps its period and its typed period rows", "[report_store]") {
+  TempDir dir;
+  ReportStore store(dir.file("u.db"));
+  PeriodFigures row;
+  row.store_id = "a,b";
+  row.period = {FineInstant{test::at("2023-01-24 05:00:00")},
+                FineInstant{test::at("2023-01-25 05:00:00")}};
+  row.business = HalfMicroseconds{7};
+  row.uptime = HalfMicroseconds{3};
+  row.downtime = HalfMicroseconds{2};
+  row.unknown = HalfMicroseconds{2};
+  Report report;
+  report.as_of = test::at("2023-01-25 18:00:00");
+  report.period = DatePeriod{date::local_days{date::year{2023} / 1 / 24},
+                             date::local_days{date::year{2023} / 1 / 24}};
+  report.period_rows = {row};
+  ReportOptions options;
+  options.period = report.period;
+  store.insert("p", options, test::at("2023-01-25 18:01:00"));
+  store.complete("p", test::at("2023-01-25 18:02:00"), report, report_csv(report));
+  const auto state = store.find("p", ReportPart::rows);
+  REQUIRE(state->period);
+  CHECK(std::get<DatePeriod>(*state->period).from == std::get<DatePeriod>(*report.period).from);
+  CHECK(state->stores_reported == 1);
+  CHECK_FALSE(state->rows);
+  REQUIRE(state->period_rows);
+  const PeriodFigures& back = state->period_rows->at(0);
+  CHECK(back.store_id == "a,b");
+  CHECK(back.period == row.period);
+  CHECK(back.business == row.business);
+  CHECK(back.uptime == row.uptime);
+  CHECK(back.downtime == row.downtime);
+  CHECK(back.unknown == row.unknown);
+
+  options.period = UtcPeriod{test::at("2023-01-20 00:00:00"), test::at("2023-01-21 00:00:00")};
+  store.insert("u", options, test::at("2023-01-25 18:03:00"));
+  const auto utc = store.find("u", ReportPart::summary);
+  REQUIRE(utc->period);
+  CHECK(std::get<UtcPeriod>(*utc->period).to == test::at("2023-01-21 00:00:00"));
+  CHECK_THROWS(decode_period_rows(encode_period_rows({row}).substr(0, 20)));
+}
