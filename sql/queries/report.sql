@@ -17,11 +17,11 @@ SELECT day, start_s, end_s FROM business_hours WHERE store = ?1;
 -- those inside it, the last one before it and the first one after it (each
 -- holds into it), none after now. Every bound is an index seek on
 -- (store, at_us), so the rest of the history is never read.
+-- One range on both ends, so no row is tested one by one.
 SELECT at_us, active FROM polls
 WHERE store = ?1
-  AND at_us <= ?4
-  AND at_us >= coalesce((SELECT max(at_us) FROM polls WHERE store = ?1 AND at_us < ?2), ?2)
-  AND at_us <= coalesce((SELECT min(at_us) FROM polls WHERE store = ?1 AND at_us > ?3), ?3)
+  AND at_us BETWEEN coalesce((SELECT max(at_us) FROM polls WHERE store = ?1 AND at_us < ?2), ?2)
+                AND min(?4, coalesce((SELECT min(at_us) FROM polls WHERE store = ?1 AND at_us > ?3), ?3))
 ORDER BY at_us;
 
 -- name: store_by_id

@@ -42,9 +42,9 @@ Database::Database(const std::string& path, Access access) : path_(path), db_(op
       db_.exec("PRAGMA journal_size_limit=67108864");
     }
     db_.exec("PRAGMA temp_store=MEMORY");
-    // Reads map (up to 256 MiB of) the file instead of copying each page through
+    // Reads map (up to 128 MiB of) the file instead of copying each page through
     // read(2); the mapped pages count in the RSS, hence the bound.
-    db_.exec("PRAGMA mmap_size=268435456");
+    db_.exec("PRAGMA mmap_size=134217728");
     // Page cache per connection: writers revisit pages (64 MiB), report
     // readers touch each page about once and read through the map (8 MiB).
     db_.exec(access == Access::read_write ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192");

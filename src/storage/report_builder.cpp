@@ -13,6 +13,7 @@
 
 #include "database.hpp"
 #include "embedded_sql.hpp"
+#include "raw_statement.hpp"
 #include "read_transaction.hpp"
 
 namespace {
@@ -90,9 +91,8 @@ class SnapshotReader {
     polls_.bind(2, range.begin_us);
     polls_.bind(3, range.end_us);
     polls_.bind(4, range.now_us);
-    while (polls_.executeStep()) {
-      input.polls.push_back(
-          {from_micros(polls_.getColumn(0).getInt64()), polls_.getColumn(1).getInt() != 0});
+    while (polls_.step()) {
+      input.polls.push_back({from_micros(polls_.column_int64(0)), polls_.column_int64(1) != 0});
     }
     polls_.reset();
     return input;
@@ -127,7 +127,7 @@ class SnapshotReader {
   Database db_;
   SQLite::Statement hours_;
   SQLite::Statement special_;
-  SQLite::Statement polls_;
+  RawStatement polls_;                          // the hot loop
   std::optional<ReadTransaction> transaction_;  // last: ends before the statements go
 };
 
