@@ -586,6 +586,7 @@ void HttpApi::health(httplib::Response& response) {
               json{{"status", "ok"},
                    {"database", "ok"},
                    {"polls", count_polls(status.db())},
+                   {"latest_poll", optional_time(latest_poll(status.db()))},
                    {"schema_version", status.db().schema_version()},
                    {"reports_queued", jobs_.queued()}});
   } catch (const std::exception& error) {

@@ -32,3 +32,9 @@ DatabaseFigures read_database_figures(Database& db) {
 std::int64_t count_polls(Database& db) {
   return db.sql().execAndGet(sql::query("count_polls")).getInt64();
 }
+
+std::optional<Instant> latest_poll(Database& db) {
+  const SQLite::Column latest = db.sql().execAndGet(sql::query("latest_poll"));
+  if (latest.isNull()) return std::nullopt;
+  return from_micros(latest.getInt64());
+}

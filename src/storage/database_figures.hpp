@@ -8,6 +8,7 @@
 #include <string>
 
 #include "database.hpp"
+#include "timestamps.hpp"
 
 // Read from the database when /metrics is scraped.
 struct DatabaseFigures {
@@ -24,3 +25,7 @@ DatabaseFigures read_database_figures(Database& db);
 
 // Number of polls in the database (kept in data_state: no scan).
 std::int64_t count_polls(Database& db);
+
+// The latest poll in the database (the default `now` of a report), or
+// nullopt when there is none.
+std::optional<Instant> latest_poll(Database& db);

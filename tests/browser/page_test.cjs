@@ -108,6 +108,40 @@ async function main() {
   assert.strictEqual(await page.locator("#timeline .segment.closed").count(), 1);
   assert.strictEqual(await page.locator("#timeline .segment.down").count(), 0);
 
+  // Day by day: the 30 local dates ending with today in the store's zone
+  // (Chicago: still the 25th), the closed special date marked and empty.
+  assert.strictEqual(await page.locator("#days .day").count(), 30);
+  assert.strictEqual(await page.textContent("#days-note"), "(2022-12-27 to 2023-01-25, local dates)");
+  const special = page.locator("#days .day.special");
+  assert.strictEqual(await special.count(), 1);
+  assert.strictEqual(await special.locator(".day-label").textContent(), "22★");
+  assert.strictEqual(await special.locator(".stack > div").count(), 0);
+  await special.click();
+  assert.strictEqual(await page.textContent("#day-detail"), "Sun 2023-01-22 (special date): closed");
+
+  // A period report: the last 7 days (local dates 01-18 to 01-24 for every
+  // store), its own columns, sortable, and the store's days are those dates.
+  await page.selectOption("#period", "7");
+  assert.strictEqual(await page.inputValue("#from-date"), "2023-01-18");
+  assert.strictEqual(await page.inputValue("#to-date"), "2023-01-24");
+  await page.click("#trigger");
+  await page.waitForFunction(() => document.querySelector("#report-meta").textContent.includes("2023-01-18 to 2023-01-24"));
+  assert.deepStrictEqual(await page.$$eval("#report-table thead th", (ths) => ths.map((th) => th.textContent)),
+    ["Store", "Uptime %", "Open (h)", "Up (h)", "Down (h)"]);
+  await page.click('th[data-key="uptime_percent"]');
+  assert.deepStrictEqual(await rows(), [
+    ["outage-store", "92.86", "56.00", "52.00", "4.00"],
+    ["night-store", "96.43", "28.00", "27.00", "1.00"],
+    ["steady-store", "100.00", "144.00", "144.00", "0.00"]]);
+  await page.click("text=outage-store");
+  await page.waitForFunction(() => document.querySelector("#days-note").textContent.includes("2023-01-18"));
+  assert.strictEqual(await page.locator("#days .day").count(), 7);
+  assert.strictEqual(await page.locator("#days .day .stack .down").count(), 3);
+  await page.locator("#days .day").nth(6).click();
+  assert.strictEqual(await page.textContent("#day-detail"),
+    "Tue 2023-01-24: 8.00 h open, 6.00 h up, 2.00 h down, 75.00 % up of known time");
+  await page.screenshot({ path: path.join(screenshotDir, "page-period.png"), fullPage: true });
+
   // Readable at phone width: nothing wider than the screen but the scrolling tables.
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
