@@ -44,6 +44,19 @@ TEST_CASE("typed rows round-trip exactly, odd ids included", "[report_store]") {
     CHECK(back[i].downtime == rows[i].downtime);
     CHECK(back[i].unknown == rows[i].unknown);
   }
+  // The status at now, with and without an opening.
+  std::vector<StoreFigures> with_now = rows;
+  with_now[0].now = NowStatus{NowState::down, FineInstant{HalfMicroseconds{123}}, true, {}};
+  with_now[1].now = NowStatus{NowState::closed, FineInstant{HalfMicroseconds{-5}}, false,
+                              FineInstant{HalfMicroseconds{77}}};
+  const auto now_back = decode_report_rows(encode_report_rows(with_now));
+  CHECK(now_back[0].now->state == NowState::down);
+  CHECK(now_back[0].now->since == FineInstant{HalfMicroseconds{123}});
+  CHECK(now_back[0].now->since_week_start);
+  CHECK_FALSE(now_back[0].now->opens);
+  CHECK(now_back[1].now->state == NowState::closed);
+  CHECK(now_back[1].now->opens == FineInstant{HalfMicroseconds{77}});
+  CHECK_FALSE(now_back[1].now->since_week_start);
   CHECK(decode_report_rows(encode_report_rows({})).empty());
   CHECK_THROWS(decode_report_rows("nope"));
   CHECK_THROWS(decode_report_rows(encode_report_rows(rows).substr(0, 30)));

@@ -36,9 +36,79 @@ std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
   return week;
 }
 
-StoreFigures week_figures(const std::string& store_id, const StoreWeek& week) {
+const char* now_state_name(NowState state) {
+  switch (state) {
+    case NowState::up:
+      return "up";
+    case NowState::down:
+      return "down";
+    case NowState::unknown:
+      return "unknown";
+    case NowState::closed:
+      return "closed";
+  }
+  return "";
+}
+
+namespace {
+
+NowState now_state_of(StoreStatus status) {
+  switch (status) {
+    case StoreStatus::active:
+      return NowState::up;
+    case StoreStatus::inactive:
+      return NowState::down;
+    case StoreStatus::unknown:
+      return NowState::unknown;
+  }
+  return NowState::unknown;
+}
+
+}  // namespace
+
+NowStatus now_status(const StoreInput& store, const StoreWeek& week) {
+  NowStatus now;
+  // Open pieces of the week with their status, newest last.
+  struct Piece {
+    FineInstant begin;
+    FineInstant end;
+    StoreStatus status;
+  };
+  std::vector<Piece> pieces;
+  for_each_open_piece(
+      week.business, week.spans, [&](FineInstant begin, FineInstant end, StoreStatus status) {
+        if (!pieces.empty() && pieces.back().status == status && pieces.back().end == begin) {
+          pieces.back().end = end;
+        } else {
+          pieces.push_back({begin, end, status});
+        }
+      });
+  if (pieces.empty() || pieces.back().end != week.end) {
+    now.state = NowState::closed;
+    now.since = pieces.empty() ? week.begin : pieces.back().end;
+    now.since_week_start = pieces.empty();
+    const auto ahead = business_intervals(store.hours, store.special, zone_of(store), week.end,
+                                          week.end + kOpeningLookahead);
+    if (!ahead.empty()) now.opens = ahead.front().begin;
+    return now;
+  }
+  // Back through the pieces of the current status, across short closed gaps.
+  const StoreStatus status = pieces.back().status;
+  std::size_t first = pieces.size() - 1;
+  while (first > 0 && pieces[first - 1].status == status &&
+         pieces[first].begin - pieces[first - 1].end <= kBridgedClosedGap) {
+    --first;
+  }
+  now.state = now_state_of(status);
+  now.since = pieces[first].begin;
+  now.since_week_start = now.since == week.begin;
+  return now;
+}
+
+StoreFigures week_figures(const StoreInput& store, const StoreWeek& week) {
   StoreFigures figures;
-  figures.store_id = store_id;
+  figures.store_id = store.store_id;
+  figures.now = now_status(store, week);
   // Every piece of business time lies in exactly one span, so
   // up + down + unknown = business in each window.
   for_each_open_piece(
@@ -56,7 +126,7 @@ std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Insta
                                                   const StatusRules& rules) {
   const auto week = store_week(store, now, rules);
   if (!week) return std::nullopt;
-  return week_figures(store.store_id, *week);
+  return week_figures(store, *week);
 }
 
 namespace {

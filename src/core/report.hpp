@@ -17,11 +17,34 @@ enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };
 constexpr std::size_t kWindowCount = 3;
 std::chrono::hours window_length(Window window);
 
+// What is true of a store at the report's `now` (SPEC §4 and §8 read at the
+// last instant before now, with its hours and special dates).
+enum class NowState { up, down, unknown, closed };
+const char* now_state_name(NowState state);
+
+// Closed time between two stretches of one state that does not part them: an
+// outage across a store's "23:59 to 00:00" closed minute is one outage.
+constexpr std::chrono::minutes kBridgedClosedGap{5};
+
+struct NowStatus {
+  NowState state = NowState::closed;
+  // Since when, UTC: the start of the current stretch of this state inside
+  // business hours (closed gaps of at most kBridgedClosedGap bridged), or for
+  // closed, the end of the last business interval. At the week's start when
+  // the stretch began before it (`since_week_start`).
+  FineInstant since;
+  bool since_week_start = false;
+  // When closed: the next opening, UTC, if within kOpeningLookahead of now.
+  std::optional<FineInstant> opens;
+};
+constexpr date::days kOpeningLookahead{8};
+
 struct StoreFigures {
   std::string store_id;
   std::array<HalfMicroseconds, kWindowCount> uptime{};
   std::array<HalfMicroseconds, kWindowCount> downtime{};
   std::array<HalfMicroseconds, kWindowCount> unknown{};  // zero without max_gap
+  std::optional<NowStatus> now;  // nullopt only in reports stored before it was kept
 
   // uptime, downtime or unknown.
   std::array<HalfMicroseconds, kWindowCount>& of(StoreStatus status) {
@@ -44,8 +67,13 @@ struct StoreWeek {
 std::optional<StoreWeek> store_week(const StoreInput& store, Instant now, const StatusRules& rules);
 
 // The figures of a store's week: up, down and unknown time inside business
-// hours in each window, all three ending at week.end.
-StoreFigures week_figures(const std::string& store_id, const StoreWeek& week);
+// hours in each window, all three ending at week.end, and its status now.
+// `store` gives the hours and special dates after now, for a closed store's
+// next opening (its special dates must reach kOpeningLookahead past now).
+StoreFigures week_figures(const StoreInput& store, const StoreWeek& week);
+
+// The store's status at week.end (see NowStatus).
+NowStatus now_status(const StoreInput& store, const StoreWeek& week);
 
 // The store's figures as of `now`, or nullopt when it has no poll at or before
 // `now` (it is then not a row of the report). Polls after `now` are ignored.

@@ -57,8 +57,20 @@ std::vector<Segment> week_segments(const StoreWeek& week) {
 
 std::vector<Interval> outages(const std::vector<Segment>& segments) {
   std::vector<Interval> result;
+  // Whether the segments since the last outage are only closed time, short
+  // enough to bridge.
+  bool bridgeable = false;
   for (const Segment& segment : segments) {
-    if (segment.state == SegmentState::down) result.push_back({segment.begin, segment.end});
+    if (segment.state == SegmentState::down) {
+      if (bridgeable && segment.begin - result.back().end <= kBridgedClosedGap) {
+        result.back().end = segment.end;
+      } else {
+        result.push_back({segment.begin, segment.end});
+      }
+      bridgeable = true;
+    } else if (segment.state != SegmentState::closed) {
+      bridgeable = false;
+    }
   }
   return result;
 }
@@ -76,16 +88,20 @@ std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineIns
   return result;
 }
 
+std::string format_utc_offset(std::chrono::seconds offset) {
+  const auto minutes =
+      std::chrono::duration_cast<std::chrono::minutes>(offset < offset.zero() ? -offset : offset);
+  char text[32];
+  std::snprintf(text, sizeof text, "%c%02d:%02d", offset < offset.zero() ? '-' : '+',
+                static_cast<int>(minutes.count() / 60), static_cast<int>(minutes.count() % 60));
+  return text;
+}
+
 std::string format_local(const date::time_zone* zone, FineInstant instant) {
   const date::zoned_time<std::chrono::seconds> local(zone,
                                                      date::floor<std::chrono::seconds>(instant));
-  const auto offset = local.get_info().offset;
-  const auto minutes =
-      std::chrono::duration_cast<std::chrono::minutes>(offset < offset.zero() ? -offset : offset);
-  char zone_suffix[8];
-  std::snprintf(zone_suffix, sizeof zone_suffix, "%c%02d:%02d", offset < offset.zero() ? '-' : '+',
-                static_cast<int>(minutes.count() / 60), static_cast<int>(minutes.count() % 60));
   const auto day = date::floor<date::days>(local.get_local_time());
   return format_date(date::year_month_day{day}) +
-         date::format("T%H:%M:%S", local.get_local_time() - day) + zone_suffix;
+         date::format("T%H:%M:%S", local.get_local_time() - day) +
+         format_utc_offset(local.get_info().offset);
 }

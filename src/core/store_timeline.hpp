@@ -24,9 +24,13 @@ struct Segment {
 std::vector<Segment> week_segments(const StoreWeek& week);
 
 // The outages: maximal down intervals inside business hours, in order. Down
-// time only exists inside business hours, so these are the down segments;
-// unknown time is never an outage, and it splits one (a store seen down
-// before and after a hole in the data had two outages as far as we know).
+// time only exists inside business hours, so these are the down segments,
+// except that down segments parted only by closed time of at most
+// kBridgedClosedGap are one outage (hours ending 23:59 leave a closed minute
+// in what is one outage to its owner); an outage's length then includes that
+// closed time. Unknown time is never an outage, and it splits one (a store
+// seen down before and after a hole in the data had two outages as far as we
+// know).
 std::vector<Interval> outages(const std::vector<Segment>& segments);
 
 // A local midnight inside [from, to): its date and the UTC instant it starts.
@@ -36,6 +40,9 @@ struct LocalDayStart {
 };
 std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineInstant from,
                                             FineInstant to);
+
+// "-05:00", "+05:45": a UTC offset as ISO 8601 writes it.
+std::string format_utc_offset(std::chrono::seconds offset);
 
 // "2023-01-24T09:00:00-05:00": local wall-clock time to the second (rounded
 // down) with its UTC offset, so repeated hours stay unambiguous.

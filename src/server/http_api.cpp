@@ -101,6 +101,7 @@ json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) 
       item[columns[1 + kWindowCount + w]] = figure_value(row.downtime[w], window);
       if (with_unknown) item[kUnknownColumns[w]] = figure_value(row.unknown[w], window);
     }
+    item["now"] = row.now ? now_json(*row.now) : json(nullptr);
     out.push_back(std::move(item));
   }
   return out;

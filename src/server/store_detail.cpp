@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "clock.hpp"
 #include "store_timeline.hpp"
 
 using nlohmann::json;
@@ -83,6 +84,14 @@ json windows_json(const StoreFigures& figures, bool with_unknown) {
   return windows;
 }
 
+// The zone's abbreviation and UTC offset in force at `at` (now; without
+// one, the current time), as people read local times: {"abbreviation": "EST",
+// "utc_offset": "-05:00"}.
+json zone_json(const date::time_zone* zone, std::optional<Instant> at) {
+  const date::sys_info info = zone->get_info(at.value_or(wall_clock_now()));
+  return {{"abbreviation", info.abbrev}, {"utc_offset", format_utc_offset(info.offset)}};
+}
+
 json span_json(const date::time_zone* zone, FineInstant begin, FineInstant end) {
   return {{"start", utc_text(begin)},
           {"end", utc_text(end)},
@@ -92,12 +101,25 @@ json span_json(const date::time_zone* zone, FineInstant begin, FineInstant end) 
 
 }  // namespace
 
+json now_json(const NowStatus& now, const date::time_zone* zone) {
+  json body = {{"state", now_state_name(now.state)},
+               {"since", utc_text(now.since)},
+               {"since_week_start", now.since_week_start},
+               {"opens", now.opens ? json(utc_text(*now.opens)) : json(nullptr)}};
+  if (zone) {
+    body["since_local"] = format_local(zone, now.since);
+    body["opens_local"] = now.opens ? json(format_local(zone, *now.opens)) : json(nullptr);
+  }
+  return body;
+}
+
 json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) {
   const StoreInput& store = snapshot.input;
   const date::time_zone* zone = store.zone ? store.zone : default_zone();
   json body = {{"store_id", store.store_id},
                {"timezone", zone->name()},
                {"timezone_given", !snapshot.zone_name.empty()},
+               {"zone", zone_json(zone, snapshot.as_of)},
                {"hours", hours_json(store.hours)},
                {"special_dates", json::array()},
                {"open_24x7", store.hours.empty()},
@@ -115,7 +137,9 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
 
   body["has_data"] = true;
   body["special_dates"] = special_dates_json(store.special, zone, week->begin, week->end);
-  body["windows"] = windows_json(week_figures(store.store_id, *week), rules.max_gap.has_value());
+  const StoreFigures figures = week_figures(store, *week);
+  body["windows"] = windows_json(figures, rules.max_gap.has_value());
+  body["now"] = now_json(*figures.now, zone);
   body["week"] = {{"start", utc_text(week->begin)}, {"end", utc_text(week->end)}};
   const auto segments = week_segments(*week);
   for (const Segment& segment : segments) {

@@ -20,3 +20,7 @@ constexpr int kDefaultHistoryDays = 30;
 // store has no poll at or before as_of (or `dates` is nullopt).
 nlohmann::json store_days_json(const StoreSnapshot& snapshot, const StatusRules& rules,
                                std::optional<DatePeriod> dates);
+
+// A store's status at now as JSON: {"state", "since", "since_week_start",
+// "opens"} in UTC, and with a zone also "since_local" and "opens_local".
+nlohmann::json now_json(const NowStatus& now, const date::time_zone* zone = nullptr);

@@ -86,7 +86,11 @@ class SnapshotReader {
                              std::chrono::seconds{hours_.getColumn(2).getInt64()}});
     }
     hours_.reset();
-    read_special(store.key, range.begin_us, range.end_us, input.special);
+    // Special dates up to a week and a day past now: a closed store's next
+    // opening (NowStatus) may fall on one.
+    const std::int64_t lookahead_us = to_micros(Instant{} + kOpeningLookahead);
+    read_special(store.key, range.begin_us, std::max(range.end_us, range.now_us + lookahead_us),
+                 input.special);
     polls_.bind(1, store.key);
     polls_.bind(2, range.begin_us);
     polls_.bind(3, range.end_us);

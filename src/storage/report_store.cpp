@@ -76,9 +76,14 @@ ReportState read_state(SQLite::Statement& row) {
 }
 
 // Format and version of the typed rows: UMR1 (schema 4) has uptime and
-// downtime per window, UMR2 (schema 6) unknown time after them.
+// downtime per window, UMR2 (schema 6) unknown time after them, UMR3 the
+// status at now after those (a flags byte, then since and opens).
 constexpr std::string_view kRowsMagicV1 = "UMR1";
-constexpr std::string_view kRowsMagic = "UMR2";
+constexpr std::string_view kRowsMagicV2 = "UMR2";
+constexpr std::string_view kRowsMagic = "UMR3";
+// The flags byte of UMR3: NowState in the low two bits, then these.
+constexpr unsigned kSinceWeekStart = 4;
+constexpr unsigned kHasOpens = 8;
 constexpr std::string_view kPeriodRowsMagic = "UMP1";
 constexpr std::size_t kCsvFiguresPerRow = 2 * kWindowCount;
 constexpr std::size_t kPeriodFiguresPerRow = 6;  // begin, end, business, up, down, unknown
@@ -166,33 +171,51 @@ std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
       for (HalfMicroseconds length : *figures)
         put_u64(out, static_cast<std::uint64_t>(length.count()));
     }
+    const NowStatus now = row.now.value_or(NowStatus{});
+    out += static_cast<char>(static_cast<unsigned>(now.state) |
+                             (now.since_week_start ? kSinceWeekStart : 0) |
+                             (now.opens ? kHasOpens : 0));
+    put_u64(out, static_cast<std::uint64_t>(now.since.time_since_epoch().count()));
+    put_u64(out, static_cast<std::uint64_t>(
+                     now.opens.value_or(FineInstant{}).time_since_epoch().count()));
   }
   return out;
 }
 
 std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
   const std::string_view magic = bytes.substr(0, 4);
-  if (magic != kRowsMagic && magic != kRowsMagicV1) {
+  if (magic != kRowsMagic && magic != kRowsMagicV2 && magic != kRowsMagicV1) {
     throw std::runtime_error("report rows in an unknown format");
   }
-  const bool with_unknown = magic == kRowsMagic;
-  const std::size_t figures_per_row = (with_unknown ? 3 : 2) * kWindowCount;
+  const bool with_unknown = magic != kRowsMagicV1;
+  const bool with_now = magic == kRowsMagic;
+  const std::size_t row_bytes = 8 * (with_unknown ? 3 : 2) * kWindowCount + (with_now ? 17 : 0);
   std::vector<StoreFigures> rows;
   std::size_t at = 4;
+  const auto next_i64 = [&] {
+    const auto value = static_cast<std::int64_t>(get_u64(bytes, at));
+    at += 8;
+    return value;
+  };
   while (at < bytes.size()) {
     const auto length = static_cast<unsigned char>(bytes[at++]);
-    if (at + length + 8 * figures_per_row > bytes.size()) {
-      throw std::runtime_error("report rows cut short");
-    }
+    if (at + length + row_bytes > bytes.size()) throw std::runtime_error("report rows cut short");
     StoreFigures row;
     row.store_id = std::string(bytes.substr(at, length));
     at += length;
     for (auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
       if (figures == &row.unknown && !with_unknown) break;
-      for (HalfMicroseconds& value : *figures) {
-        value = HalfMicroseconds{static_cast<std::int64_t>(get_u64(bytes, at))};
-        at += 8;
-      }
+      for (HalfMicroseconds& value : *figures) value = HalfMicroseconds{next_i64()};
+    }
+    if (with_now) {
+      const auto flags = static_cast<unsigned char>(bytes[at++]);
+      NowStatus now;
+      now.state = static_cast<NowState>(flags & 3);
+      now.since_week_start = (flags & kSinceWeekStart) != 0;
+      now.since = FineInstant{HalfMicroseconds{next_i64()}};
+      const FineInstant opens{HalfMicroseconds{next_i64()}};
+      if (flags & kHasOpens) now.opens = opens;
+      row.now = now;
     }
     rows.push_back(std::move(row));
   }
