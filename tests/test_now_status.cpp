@@ -130,3 +130,21 @@ TEST_CASE("outages parted by more than the bridged gap stay two", "[now]") {
   REQUIRE(down.size() == 1);
   CHECK(down[0].length() == std::chrono::hours{3});  // 10:30-13:30, the break inside
 }
+
+TEST_CASE("gridlines follow the local clock, daylight saving included", "[now]") {
+  // New York, 2023-03-12: 02:00 does not exist, so 00:00 and 06:00 are 5 h
+  // apart; 12:00 and 18:00 follow the new offset.
+  const auto* zone = date::locate_zone("America/New_York");
+  const auto marks =
+      local_hour_marks(zone, fine("2023-03-12 05:00:00"), fine("2023-03-13 04:00:00"), 6);
+  REQUIRE(marks.size() == 4);
+  CHECK(marks[0].hour == 0);
+  CHECK(marks[0].at == fine("2023-03-12 05:00:00"));
+  CHECK(marks[1].at == fine("2023-03-12 10:00:00"));  // 06:00 EDT
+  CHECK(marks[3].hour == 18);
+  CHECK(marks[3].at == fine("2023-03-12 22:00:00"));
+  // A step landing in the skipped hour (02:00 with a step of 2) has no mark.
+  const auto twos =
+      local_hour_marks(zone, fine("2023-03-12 05:00:00"), fine("2023-03-13 04:00:00"), 2);
+  CHECK(twos.size() == 11);
+}

@@ -88,6 +88,24 @@ std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineIns
   return result;
 }
 
+std::vector<LocalHourMark> local_hour_marks(const date::time_zone* zone, FineInstant from,
+                                            FineInstant to, int step) {
+  std::vector<LocalHourMark> marks;
+  if (from >= to || step <= 0) return marks;
+  const auto first = date::floor<date::days>(zone->to_local(from));
+  const auto last = date::floor<date::days>(zone->to_local(to));
+  for (date::local_days day = first; day <= last; day += date::days{1}) {
+    for (int hour = 0; hour < 24; hour += step) {
+      const date::local_seconds local = day + std::chrono::hours{hour};
+      const date::local_info info = zone->get_info(local);
+      if (info.result == date::local_info::nonexistent) continue;
+      const FineInstant at = zone->to_sys(local, date::choose::earliest);
+      if (at >= from && at < to) marks.push_back({at, hour});
+    }
+  }
+  return marks;
+}
+
 std::string format_utc_offset(std::chrono::seconds offset) {
   const auto minutes =
       std::chrono::duration_cast<std::chrono::minutes>(offset < offset.zero() ? -offset : offset);

@@ -41,6 +41,17 @@ struct LocalDayStart {
 std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineInstant from,
                                             FineInstant to);
 
+// The instants inside [from, to) where the local clock reads a whole
+// multiple of `step` hours past midnight (00:00, 06:00, 12:00, 18:00 for a
+// step of 6), for gridlines: on a daylight-saving day the marks follow the
+// wall clock, and a skipped hour has none.
+struct LocalHourMark {
+  FineInstant at;
+  int hour;  // local, 0-23
+};
+std::vector<LocalHourMark> local_hour_marks(const date::time_zone* zone, FineInstant from,
+                                            FineInstant to, int step);
+
 // "-05:00", "+05:45": a UTC offset as ISO 8601 writes it.
 std::string format_utc_offset(std::chrono::seconds offset);
 

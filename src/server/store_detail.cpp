@@ -152,6 +152,10 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
     item["duration_seconds"] = std::chrono::duration<double>(outage.length()).count();
     body["outages"].push_back(std::move(item));
   }
+  body["grid"] = json::array();
+  for (const LocalHourMark& mark : local_hour_marks(zone, week->begin, week->end, 6)) {
+    body["grid"].push_back({{"start", utc_text(mark.at)}, {"hour", mark.hour}});
+  }
   for (const LocalDayStart& day : local_day_starts(zone, week->begin, week->end)) {
     body["days"].push_back({{"date", format_date(date::year_month_day{day.date})},
                             {"weekday", date::format("%a", day.date)},

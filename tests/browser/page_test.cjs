@@ -1,13 +1,26 @@
 // Drives the page (GET /) in Debian's chromium through playwright-core, as a
-// store owner would: trigger a report, sort, filter, open a store's week.
-// Usage: node page_test.cjs BASE_URL NODE_MODULES_DIR SCREENSHOT_DIR
-// Expects the server to hold fixtures/browser (see its README).
+// store owner or an operator would: the newest report opens worst first under
+// the fleet summary, a store's week and days, links that survive a reload,
+// periods, paging, the phone layout, and axe-core on every main view.
+// Usage: node page_test.cjs BASE_URL MANY_URL NODE_MODULES_DIR SCREENSHOT_DIR
+// BASE_URL serves fixtures/browser (see its README); MANY_URL a generated set
+// of 250 stores, for paging.
 "use strict";
 const path = require("path");
 const assert = require("assert");
 
-const [baseUrl, nodeModules, screenshotDir] = process.argv.slice(2);
+const [baseUrl, manyUrl, nodeModules, screenshotDir] = process.argv.slice(2);
 const { chromium } = require(path.join(nodeModules, "playwright-core"));
+const axePath = path.join(nodeModules, "axe-core", "axe.min.js");
+
+// axe-core on the page as it is now: fails on any serious or critical finding.
+async function checkAccessibility(page, what) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: axePath });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepStrictEqual(serious.map((v) => v.id + ": " + v.help + " — " + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")), [],
+    "axe findings on " + what);
+}
 
 async function main() {
   const browser = await chromium.launch({
@@ -15,7 +28,7 @@ async function main() {
     headless: true,
     args: ["--no-sandbox", "--disable-background-networking"],
   });
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   const problems = [];
   page.on("pageerror", (error) => problems.push("page error: " + error.message));
   page.on("console", (message) => {
@@ -23,36 +36,51 @@ async function main() {
   });
   // Nothing but this server: the page must be self-contained.
   page.on("request", (request) => {
-    if (!request.url().startsWith(baseUrl)) problems.push("request outside the server: " + request.url());
+    if (!request.url().startsWith(baseUrl) && !request.url().startsWith(manyUrl)) {
+      problems.push("request outside the server: " + request.url());
+    }
   });
-
-  await page.goto(baseUrl + "/");
-  await page.waitForSelector("#reports tbody tr");
-  assert.match(await page.textContent("#health"), /^576 polls/);
-
-  // Trigger a report from the page and wait for its table.
-  await page.click("#trigger");
-  await page.waitForSelector("#report-table tbody tr");
   const rows = () => page.$$eval("#report-table tbody tr", (trs) =>
     trs.map((tr) => Array.from(tr.cells, (td) => td.textContent.trim())));
-  let table = await rows();
-  assert.deepStrictEqual(table.map((row) => row[0]), ["night-store", "outage-store", "steady-store"]);
-  // The new report is in the list, and can be opened from it.
-  await page.waitForSelector("#reports tbody tr button:not([disabled])");
-  assert.match(await page.textContent("#reports tbody tr"), /Complete/);
 
-  // Sort by downtime over the week: worst first, then the other way.
-  await page.click('th[data-key="downtime_last_week"]');
-  table = await rows();
+  // A fresh database: the page says so and opens the form; trigger a report.
+  await page.goto(baseUrl + "/");
+  await page.waitForFunction(() => document.querySelector("#report-meta").textContent.startsWith("No report yet"));
+  assert.ok(await page.locator("#new-report").evaluate((d) => d.open));
+  assert.match(await page.textContent("#health"), /^576 polls, the latest 2023-01-25 23:00:00 UTC/);
+  await page.click("#trigger");
+  await page.waitForSelector("#report-table tbody tr");
+
+  // First load opens the newest report, worst first, under the fleet summary.
+  await page.goto(baseUrl + "/");
+  await page.waitForSelector("#report-table tbody tr");
+  assert.match(page.url(), /#report=[\w-]+$/);
+  const reportUrl = page.url();
+  const table = await rows();
+  assert.deepStrictEqual(table.map((row) => row[0]), ["outage-store", "night-store", "steady-store"]);
+  assert.deepStrictEqual(table[0], ["outage-store", "■ Closed, opens in 15 h", "92.9 %", "4 h", "0 min", "0 min"]);
+  assert.strictEqual(table[2][1], "▲ Up");
+  assert.strictEqual(await page.getAttribute('th[data-key="uptime_percent_week"]', "aria-sort"), "ascending");
+  assert.deepStrictEqual(await page.$$eval("#summary .tile", (tiles) => tiles.map((t) => t.textContent)), [
+    "97.8 %fleet uptime this week", "0stores down right now", "0stores below 90 % uptime", "1stores at 100 %",
+    "3stores reported"]);
+  assert.match(await page.textContent("#row-count"), /^Stores 1–3 of 3, sorted by uptime \(week\)\.$/);
+  await checkAccessibility(page, "the report view");
+  await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
+
+  // Sort by downtime this week (a header button): most first, then the other way.
+  await page.click('th[data-key="downtime_last_week"] button');
   assert.strictEqual(await page.getAttribute('th[data-key="downtime_last_week"]', "aria-sort"), "descending");
-  assert.deepStrictEqual(table.map((row) => row[4]), ["4.00", "1.00", "0.00"]);
-  assert.deepStrictEqual(table[0], ["outage-store", "92.9", "0.00", "0.00", "4.00"]);
-  await page.click('th[data-key="downtime_last_week"]');
-  assert.deepStrictEqual((await rows()).map((row) => row[4]), ["0.00", "1.00", "4.00"]);
+  assert.deepStrictEqual((await rows()).map((row) => row[3]), ["4 h", "1 h", "0 min"]);
+  await page.click('th[data-key="downtime_last_week"] button');
+  assert.deepStrictEqual((await rows()).map((row) => row[3]), ["0 min", "1 h", "4 h"]);
+  assert.match(page.url(), /sort=downtime_last_week&dir=asc/);
 
-  // Filter by store id.
+  // Filter by store id; no match is said in words.
   await page.fill("#filter", "night");
   assert.deepStrictEqual((await rows()).map((row) => row[0]), ["night-store"]);
+  await page.fill("#filter", "zzz");
+  assert.deepStrictEqual(await rows(), [["No store id contains “zzz”."]]);
   await page.fill("#filter", "");
 
   // The CSV link downloads the same report.
@@ -61,52 +89,77 @@ async function main() {
   assert.strictEqual(csv.trim().split("\n").length, 4, csv);
   assert.match(csv, /^outage-store,0\.00,8\.00,52\.00,0\.00,0\.00,4\.00$/m);
 
-  // Open the store with known outages: three down segments on its timeline.
+  // Open the store with known outages: focus on its heading, its status now,
+  // three striped down segments, outages in local time.
   await page.click("text=outage-store");
   await page.waitForSelector("#store-section:not([hidden]) #timeline .segment");
+  assert.strictEqual(await page.evaluate(() => document.activeElement.id), "store-title");
   assert.strictEqual(await page.textContent("#store-id"), "outage-store");
+  assert.strictEqual(await page.textContent("#store-now"),
+    "■ Closed since Wed 25 Jan 17:00 EST; opens Thu 26 Jan 09:00 EST");
+  assert.match(await page.textContent("#store-meta"), /America\/New_York \(EST, UTC-05:00\)/);
   assert.strictEqual(await page.locator("#timeline .segment.down").count(), 3);
   assert.strictEqual(await page.locator("#timeline .segment.up").count(), 10);
-  assert.strictEqual(await page.locator("#outages tbody tr").count(), 3);
-  assert.deepStrictEqual(await page.$$eval("#outages tbody tr td:last-child", (tds) => tds.map((td) => td.textContent)),
-    ["1 h 00 min", "1 h 00 min", "2 h 00 min"]);
-  assert.match(await page.textContent("#outages tbody tr"), /2023-01-20 11:30/);  // local time, New York
+  assert.strictEqual(await page.locator("#timeline .gridline").count(), 28);
+  assert.deepStrictEqual(await page.$$eval("#outages tbody tr", (trs) => trs.map((tr) => tr.textContent)),
+    ["Fri 20 Jan 11:30Fri 20 Jan 12:301 h", "Sun 22 Jan 11:30Sun 22 Jan 12:301 h", "Tue 24 Jan 11:30Tue 24 Jan 13:302 h"]);
   assert.deepStrictEqual(await page.$$eval("#axis .tick", (ticks) => ticks.map((t) => t.textContent)),
     ["Thu 19", "Fri 20", "Sat 21", "Sun 22", "Mon 23", "Tue 24", "Wed 25"]);
   assert.deepStrictEqual(await page.$$eval("#figures tbody tr", (trs) => trs.map((tr) => tr.textContent)),
-    ["Last hour0.00 min0.00 min0.00 min–", "Last day8.00 h0.00 h8.00 h100.00", "Last week52.00 h4.00 h56.00 h92.86"]);
+    ["Last hourclosed the whole time", "Last 24 h8 h0 min8 h100.0 %", "Last week52 h4 h56 h92.9 %"]);
+  assert.deepStrictEqual(await page.$$eval("#hours tr", (trs) => trs.map((tr) => tr.textContent)).then((t) => t[0]),
+    "Monday09:00 – 17:00");
   // A segment's width follows its length: the 2-hour outage is 2/168 of the week.
   const widths = await page.$$eval("#timeline .segment.down", (divs) =>
     divs.map((div) => div.getBoundingClientRect().width / div.parentElement.getBoundingClientRect().width));
   assert.ok(Math.abs(widths[2] - 2 / 168) < 1e-3, "outage width " + widths[2]);
+  // The tooltip comes on keyboard focus too; an outage clicked is highlighted.
+  await page.locator("#timeline .segment.down").nth(2).focus();
+  assert.strictEqual(await page.textContent("#tooltip"), "down: Tue 24 Jan 11:30 – Tue 24 Jan 13:30 (2 h)");
+  await page.click("#outages tbody tr:nth-child(3) button");
+  assert.strictEqual(await page.locator("#timeline .highlight").count(), 1);
+  await checkAccessibility(page, "the store view");
+
+  // The view is in the address: a reload brings the same store back; Back leaves it.
+  assert.match(page.url(), /store=outage-store/);
+  const storeUrl = page.url();
+  await page.goto("about:blank");
+  await page.goto(storeUrl);
+  await page.waitForFunction(() => document.querySelector("#store-id").textContent === "outage-store" &&
+    !document.querySelector("#store-section").hidden);
+  assert.deepStrictEqual((await rows()).map((row) => row[3]), ["0 min", "1 h", "4 h"]);  // the sort kept too
+  await page.goBack();
+  await page.goForward();
+  await page.waitForFunction(() => !document.querySelector("#store-section").hidden);
 
   // Max gap 30m on the store view: an hourly poll speaks for 15 minutes on
-  // each side, so half of each open hour is unknown, drawn striped; the
-  // uptime percent counts known time only (26 h up of 28 h known).
+  // each side, so half of each open hour is unknown, drawn striped; uptime
+  // counts known time only (26 h up of 28 h known).
   await page.selectOption("#store-max-gap", "30m");
   await page.waitForSelector("#timeline .segment.unknown");
   assert.ok(await page.locator("#timeline .segment.unknown").count() > 50);
   assert.deepStrictEqual(await page.$$eval("#figures tbody tr", (trs) => trs.map((tr) => tr.textContent)),
-    ["Last hour0.00 min0.00 min0.00 min0.00 min––", "Last day4.00 h0.00 h4.00 h8.00 h100.0050.00",
-     "Last week26.00 h2.00 h28.00 h56.00 h92.8650.00"]);
+    ["Last hourclosed the whole time", "Last 24 h4 h0 min4 h8 h100.0 %50.0 %",
+     "Last week26 h2 h28 h56 h92.9 %50.0 %"]);
   // Outages are what was seen down: the 2-hour one is two half hours with a
   // stretch nobody saw between them.
   assert.deepStrictEqual(await page.$$eval("#outages tbody tr td:last-child", (tds) => tds.map((td) => td.textContent)),
     ["30 min", "30 min", "30 min", "30 min"]);
+  assert.match(page.url(), /gap=30m/);
   await page.screenshot({ path: path.join(screenshotDir, "page-max-gap.png"), fullPage: true });
   await page.selectOption("#store-max-gap", "none");
   await page.waitForFunction(() => !document.querySelector("#timeline .segment.unknown"));
-  await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
 
   // A special date: steady-store (open 24×7) is closed on Sunday 2023-01-22.
   await page.click("text=steady-store");
   await page.waitForFunction(() => document.querySelector("#store-id").textContent === "steady-store");
   assert.deepStrictEqual(await page.$$eval("#axis .tick.special", (ticks) => ticks.map((t) => t.textContent)),
     ["Sun 22 ★"]);
-  assert.deepStrictEqual(await page.$$eval("#hours tr.special", (trs) => trs.map((tr) => tr.textContent)),
-    ["★ Sun 2023-01-22 (special)closed"]);
+  assert.deepStrictEqual(await page.$$eval("#hours tr", (trs) => trs.map((tr) => tr.textContent)),
+    ["Every dayopen 24 h", "★ Sun 2023-01-22 (special)closed"]);
   assert.strictEqual(await page.locator("#timeline .segment.closed").count(), 1);
   assert.strictEqual(await page.locator("#timeline .segment.down").count(), 0);
+  assert.strictEqual(await page.textContent("#store-now"), "▲ Up since Mon 23 Jan 00:00 CST (65 h)");
 
   // Day by day: the 30 local dates ending with today in the store's zone
   // (Chicago: still the 25th), the closed special date marked and empty.
@@ -121,32 +174,80 @@ async function main() {
 
   // A period report: the last 7 days (local dates 01-18 to 01-24 for every
   // store), its own columns, sortable, and the store's days are those dates.
+  await page.click("#new-report summary");
   await page.selectOption("#period", "7");
   assert.strictEqual(await page.inputValue("#from-date"), "2023-01-18");
   assert.strictEqual(await page.inputValue("#to-date"), "2023-01-24");
   await page.click("#trigger");
   await page.waitForFunction(() => document.querySelector("#report-meta").textContent.includes("2023-01-18 to 2023-01-24"));
   assert.deepStrictEqual(await page.$$eval("#report-table thead th", (ths) => ths.map((th) => th.textContent)),
-    ["Store", "Uptime %", "Open (h)", "Up (h)", "Down (h)"]);
-  await page.click('th[data-key="uptime_percent"]');
+    ["Store", "Uptime", "Down", "Up", "Open"]);
   assert.deepStrictEqual(await rows(), [
-    ["outage-store", "92.86", "56.00", "52.00", "4.00"],
-    ["night-store", "96.43", "28.00", "27.00", "1.00"],
-    ["steady-store", "100.00", "144.00", "144.00", "0.00"]]);
+    ["outage-store", "92.9 %", "4 h", "52 h", "56 h"],
+    ["night-store", "96.4 %", "1 h", "27 h", "28 h"],
+    ["steady-store", "100.0 %", "0 min", "144 h", "144 h"]]);
+  await page.click('th[data-key="uptime_percent"] button');
+  assert.deepStrictEqual((await rows()).map((row) => row[0]), ["steady-store", "night-store", "outage-store"]);
   await page.click("text=outage-store");
   await page.waitForFunction(() => document.querySelector("#days-note").textContent.includes("2023-01-18"));
   assert.strictEqual(await page.locator("#days .day").count(), 7);
   assert.strictEqual(await page.locator("#days .day .stack .down").count(), 3);
   await page.locator("#days .day").nth(6).click();
   assert.strictEqual(await page.textContent("#day-detail"),
-    "Tue 2023-01-24: 8.00 h open, 6.00 h up, 2.00 h down, 75.00 % up of known time");
+    "Tue 2023-01-24: 8 h open, 6 h up, 2 h down, 75.0 % up of known time");
   await page.screenshot({ path: path.join(screenshotDir, "page-period.png"), fullPage: true });
 
-  // Readable at phone width: nothing wider than the screen but the scrolling tables.
+  // Paging on 250 stores: 100 a page, the header in view, the page in the address.
+  await page.goto(manyUrl + "/");
+  await page.waitForFunction(() => document.querySelector("#report-meta").textContent.startsWith("No report yet"));
+  await page.click("#trigger");
+  await page.waitForSelector("#report-table tbody tr");
+  assert.strictEqual(await page.locator("#report-table tbody tr").count(), 100);
+  assert.strictEqual(await page.textContent("#page-text"), "Page 1 of 3");
+  await page.click("#next-page");
+  await page.click("#next-page");
+  assert.strictEqual(await page.locator("#report-table tbody tr").count(), 50);
+  assert.match(await page.textContent("#row-count"), /^Stores 201–250 of 250/);
+  assert.match(page.url(), /page=3/);
+  const lastPageFirst = (await rows())[0][0];
+  await page.reload();
+  await page.waitForSelector("#report-table tbody tr");
+  assert.strictEqual((await rows())[0][0], lastPageFirst);
+  assert.ok(await page.isDisabled("#next-page"));
+  await page.click("#previous-page");
+  assert.strictEqual(await page.textContent("#page-text"), "Page 2 of 3");
+  // Scrolled inside its box, the table keeps its header in view.
+  await page.locator(".table-box").evaluate((box) => { box.scrollTop = 1500; });
+  const headerTop = await page.$eval("#report-table thead th", (th) => th.getBoundingClientRect().top);
+  const boxTop = await page.$eval(".table-box", (box) => box.getBoundingClientRect().top);
+  assert.ok(Math.abs(headerTop - boxTop) < 2, "header at " + headerTop + ", box at " + boxTop);
+
+  // A phone: nothing wider than the screen; rows are cards with their status.
+  await page.goto(reportUrl);
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForSelector("#report-table tbody tr");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, "page is " + overflow + " px wider than a phone screen");
+  const cards = await page.$$eval("#report-table tbody tr", (trs) => trs.map((tr) => {
+    const box = tr.getBoundingClientRect();
+    const now = Array.from(tr.cells).find((td) => td.dataset.label === "Now");
+    return { right: box.right, height: box.height, now: now && now.textContent };
+  }));
+  for (const card of cards) {
+    assert.ok(card.right <= 390 && card.height >= 44, JSON.stringify(card));
+    assert.match(card.now, /^(▲ Up|▼ Down|■ Closed|\? Unknown)/);
+  }
+  await page.locator("#report-table tbody tr").first().click();
+  await page.waitForSelector("#store-section:not([hidden])");
+  const storeOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(storeOverflow <= 0, "store view is " + storeOverflow + " px wider than a phone screen");
+  await checkAccessibility(page, "the phone layout");
   await page.screenshot({ path: path.join(screenshotDir, "page-phone.png"), fullPage: true });
+
+  // Dark mode follows the system.
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.strictEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(17, 20, 24)");
+  await checkAccessibility(page, "dark mode");
 
   assert.deepStrictEqual(problems, []);
   await browser.close();

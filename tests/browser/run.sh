@@ -11,8 +11,16 @@ skip() { echo "SKIPPED: $* (make test installs it)"; exit 77; }
 [ -x /usr/bin/chromium ] || skip "no /usr/bin/chromium"
 command -v node > /dev/null || skip "no node"
 [ -d "$MODULES/playwright-core" ] || skip "no playwright-core in $MODULES"
+[ -d "$MODULES/axe-core" ] || skip "no axe-core in $MODULES"
 
 mkdir -p "$SHOTS"
+# A second server with 250 generated stores, for paging.
+"$BIN" generate --stores 250 --days 8 --seed 1 --out "$WORK/many" > /dev/null
+start_server --db "$WORK/many.db" --data "$WORK/many"
+MANY_BASE=$BASE
+MANY_PID=$SERVER_PID
 start_server --db "$WORK/u.db" --data "$FIXTURES/browser"
-node "$(dirname "$0")/page_test.cjs" "$BASE" "$MODULES" "$SHOTS" || fail "browser test"
+node "$(dirname "$0")/page_test.cjs" "$BASE" "$MANY_BASE" "$MODULES" "$SHOTS" || fail "browser test"
+stop_server
+SERVER_PID=$MANY_PID
 stop_server
