@@ -68,6 +68,26 @@ async function main() {
   await checkAccessibility(page, "the report view");
   await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
 
+  // With a report as of a week earlier, the summary gives the change.
+  const earlier = await page.request.post(baseUrl + "/trigger_report?as_of=2023-01-18T23:00:00Z");
+  assert.strictEqual(earlier.status(), 200);
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.waitForFunction(() => (document.querySelector("#summary .tile")?.textContent || "").includes("against the week before"));
+  assert.match(await page.textContent("#summary .tile"), /^97\.8 %fleet uptime this week; [▲▼] \d+\.\d points against the week before$/);
+  // The newest complete report is still the one opened: the address says which.
+  assert.strictEqual(page.url(), reportUrl);
+
+  // A server that stops answering is said so in the header.
+  await page.route("**/healthz", (route) => route.abort());
+  await page.evaluate(() => checkHealth());
+  assert.match(await page.textContent("#health"), /^Server unavailable: the server cannot be reached/);
+  await page.unroute("**/healthz");
+  // The refused request itself is the one console error that is expected.
+  const refused = problems.findIndex((p) => p.includes("net::ERR_FAILED"));
+  assert.ok(refused >= 0);
+  problems.splice(refused, 1);
+
   // Sort by downtime this week (a header button): most first, then the other way.
   await page.click('th[data-key="downtime_last_week"] button');
   assert.strictEqual(await page.getAttribute('th[data-key="downtime_last_week"]', "aria-sort"), "descending");
