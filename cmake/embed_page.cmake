@@ -1,6 +1,6 @@
-# Writes OUT: a C++ file defining index_html() (src/web_page.hpp) as the text
-# of PAGE, so the binary serves its page with no file beside it. Run by the
-# build whenever the page changes.
+# Writes OUT: a C++ file defining FUNCTION() (declared in src/server/web_page.hpp)
+# as the text of PAGE, so the binary serves its page and its API description
+# with no file beside it. Run by the build whenever the file changes.
 file(READ ${PAGE} page)
 string(FIND "${page}" ")__page__\"" clash)
 if(NOT clash EQUAL -1)
@@ -8,6 +8,6 @@ if(NOT clash EQUAL -1)
 endif()
 set(body "// Generated from ${PAGE} by cmake/embed_page.cmake; do not edit.\n")
 string(APPEND body "#include \"web_page.hpp\"\n\n")
-string(APPEND body "std::string_view index_html() {\n  return R\"__page__(${page})__page__\";\n}\n")
+string(APPEND body "std::string_view ${FUNCTION}() {\n  return R\"__page__(${page})__page__\";\n}\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

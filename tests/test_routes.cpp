@@ -2,11 +2,14 @@
 // that no route that is not open can be used without the token, and that
 // every path answers the methods it does not take with 405 and the right Allow.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "http_api.hpp"
 #include "http_harness.hpp"
 #include "support.hpp"
+#include "web_page.hpp"
 
 using test::TempDir;
 
@@ -107,4 +110,78 @@ TEST_CASE("metrics labels come from the table, methods from a fixed set", "[rout
   CHECK(server.api.takes_body("POST", "/ingest/status"));
   CHECK_FALSE(server.api.takes_body("GET", "/healthz"));
   CHECK_FALSE(server.api.takes_body("POST", "/healthz"));
+}
+
+TEST_CASE("the OpenAPI document describes every route, and nothing else", "[routes][openapi]") {
+  Server server{HttpSettings{}};
+  const auto document = nlohmann::json::parse(openapi_json());
+  CHECK(document["openapi"] == "3.1.0");
+  std::set<std::pair<std::string, std::string>> from_table;
+  for (const Route& route : server.api.routes()) {
+    std::string method = route.method;
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    INFO(route.method << " " << route.label);
+    // The route table's labels are its paths in OpenAPI's template form.
+    REQUIRE(document["paths"].contains(route.label));
+    CHECK(document["paths"][route.label].contains(method));
+    from_table.insert({route.label, method});
+  }
+  for (const auto& [path, operations] : document["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      INFO(method << " " << path);
+      CHECK(from_table.count({path, method}) == 1);
+    }
+  }
+  // And the server serves it.
+  const std::string answer =
+      server.http.answer("GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(status_of(answer) == 200);
+  CHECK(answer.find("\"openapi\": \"3.1.0\"") != std::string::npos);
+}
+
+TEST_CASE("one trailing slash is the same path; /health is /healthz", "[routes]") {
+  Server server{HttpSettings{}};
+  for (const char* path : {"/healthz/", "/health", "/health/", "/reports/"}) {
+    INFO(path);
+    const std::string answer = server.http.answer(
+        std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(status_of(answer) == 200);
+  }
+  const std::string two =
+      server.http.answer("GET /healthz// HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(status_of(two) == 404);
+  CHECK(two.find("\"detail\":\"no such path: /healthz/\"") != std::string::npos);
+}
+
+TEST_CASE("CORS: allowed origins get the headers, others and no setting do not", "[routes][cors]") {
+  HttpSettings settings;
+  settings.cors_origins = {"http://127.0.0.1:3000"};
+  Server server{settings};
+  const auto preflight = [&](const std::string& origin, const std::string& path) {
+    return server.http.answer(
+        "OPTIONS " + path + " HTTP/1.1\r\nHost: x\r\nOrigin: " + origin +
+        "\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n");
+  };
+  const std::string allowed = preflight("http://127.0.0.1:3000", "/trigger_report");
+  CHECK(status_of(allowed) == 204);
+  CHECK(header_of(allowed, "Access-Control-Allow-Origin") == "http://127.0.0.1:3000");
+  CHECK(header_of(allowed, "Access-Control-Allow-Methods") == "POST, OPTIONS");
+  CHECK(header_of(allowed, "Access-Control-Allow-Headers") == "Authorization, Content-Type");
+  CHECK(header_of(allowed, "Vary") == "Origin");
+  CHECK(header_of(allowed, "Allow") == "POST, OPTIONS");
+  const std::string other = preflight("http://evil.example", "/trigger_report");
+  CHECK(header_of(other, "Access-Control-Allow-Origin").empty());
+  CHECK(status_of(preflight("http://127.0.0.1:3000", "/nowhere")) == 404);
+  // A plain GET from the page carries them too.
+  const std::string get = server.http.answer(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:3000\r\nConnection: "
+      "close\r\n\r\n");
+  CHECK(header_of(get, "Access-Control-Allow-Origin") == "http://127.0.0.1:3000");
+
+  Server closed{HttpSettings{}};
+  const std::string none = closed.http.answer(
+      "OPTIONS /trigger_report HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:3000\r\nConnection: "
+      "close\r\n\r\n");
+  CHECK(status_of(none) == 204);
+  CHECK(header_of(none, "Access-Control-Allow-Origin").empty());
 }

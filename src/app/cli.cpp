@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -161,6 +162,31 @@ const std::vector<Flag>& flags() {
        "read the token from the first line of this file (keeps it out of the process list)",
        {C::serve},
        [](Options& o, const std::string& v) { o.token = read_token_file(v); }},
+      {"--cors-origin",
+       "UPTIME_CORS_ORIGIN",
+       "ORIGIN",
+       "let pages from ORIGIN (like http://127.0.0.1:3000) call the API from a browser (CORS); "
+       "repeat it, or give several separated by commas; * for any origin, only without a "
+       "token [none]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         std::size_t start = 0;
+         while (start <= v.size()) {
+           const std::size_t comma = std::min(v.find(',', start), v.size());
+           const std::string origin = v.substr(start, comma - start);
+           const bool web = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+           const std::size_t host = origin.find("://") + 3;
+           if (origin != "*" &&
+               (!web || origin.size() <= host || origin.find('/', host) != std::string::npos)) {
+             throw UsageError(
+                 "--cors-origin wants * or an origin such as http://127.0.0.1:3000 "
+                 "(scheme, host and port, no path), got '" +
+                 origin + "'");
+           }
+           o.cors_origins.push_back(origin);
+           start = comma + 1;
+         }
+       }},
       {"--token-read",
        "UPTIME_TOKEN_READ",
        nullptr,
@@ -437,6 +463,10 @@ Options parse_command_line(int argc, const char* const argv[]) {
   }
   if (options.token_read && options.token.empty()) {
     throw UsageError("--token-read needs --token (or UPTIME_TOKEN)");
+  }
+  const auto& origins = options.cors_origins;
+  if (!options.token.empty() && std::find(origins.begin(), origins.end(), "*") != origins.end()) {
+    throw UsageError("--cors-origin '*' is not allowed with a token: name the origins");
   }
   return options;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "log.hpp"
 #include "report_builder.hpp"
@@ -27,15 +28,16 @@ struct Options {
   std::string out_path;  // empty: stdout (report); the copy to write (backup)
   LogFormat log_format = LogFormat::text;
   // serve
-  std::size_t queue_limit = 16;        // reports waiting to run
-  std::size_t max_body = 64 << 20;     // bytes of one request body
-  std::size_t max_connections = 1024;  // open connections; a new one closes the oldest waiting
-  unsigned timeout = 30;               // seconds a client may take to send or receive
-  std::string token;                   // when set, writes need "Authorization: Bearer <token>"
-  bool token_read = false;             // ... and so do reads
-  std::string backup_dir;              // POST /admin/backup writes here; empty: <db>.backups
-  std::size_t keep_backups = 7;        // backups kept in backup_dir, newest first
-  std::size_t keep_reports = 500;      // finished reports kept; 0: all
+  std::size_t queue_limit = 16;           // reports waiting to run
+  std::size_t max_body = 64 << 20;        // bytes of one request body
+  std::size_t max_connections = 1024;     // open connections; a new one closes the oldest waiting
+  unsigned timeout = 30;                  // seconds a client may take to send or receive
+  std::string token;                      // when set, writes need "Authorization: Bearer <token>"
+  bool token_read = false;                // ... and so do reads
+  std::vector<std::string> cors_origins;  // pages from these origins may call the API
+  std::string backup_dir;                 // POST /admin/backup writes here; empty: <db>.backups
+  std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
+  std::size_t keep_reports = 500;         // finished reports kept; 0: all
   std::chrono::seconds max_future{
       3600};                     // serve, import: polls later than the clock by more are bad
   unsigned keep_polls_days = 0;  // days of polls kept before the latest; 0: all

@@ -57,6 +57,7 @@ HttpSettings http_settings(const Options& options) {
   http.keep_backups = options.keep_backups;
   http.max_future = options.max_future;
   http.default_max_gap = options.rules.max_gap;
+  http.cors_origins = options.cors_origins;
   return http;
 }
 
@@ -139,7 +140,7 @@ int run_serve(const Options& options) {
       [&api](const std::string& method, const std::string& path) {
         return api.takes_body(method, path);
       },
-      [&api](const RefusedRequest& refused) { return api.refused(refused); });
+      [&api](RefusedRequest& refused) { return api.refused(refused); });
   api.install(server);
   const int port = bind_port(server, options);
   if (port < 0) return 1;

@@ -10,6 +10,7 @@
 
 #include "backup.hpp"
 #include "clock.hpp"
+#include "content_negotiation.hpp"
 #include "ingest.hpp"
 #include "json_text.hpp"
 #include "log.hpp"
@@ -36,8 +37,10 @@ void send_json(httplib::Response& response, int status, const json& body) {
   response.set_content(json_text(body) + "\n", "application/json");
 }
 
+// {"error": ..., "detail": ...}: the same text under both names, for
+// clients written against this API and for those of the FastAPI version.
 std::string error_json(const std::string& message) {
-  return json_text(json{{"error", message}}) + "\n";
+  return json_text(json{{"error", message}, {"detail", message}}) + "\n";
 }
 
 void send_error(httplib::Response& response, int status, const std::string& message) {
@@ -257,7 +260,7 @@ bool wants_json(const httplib::Request& request) {
     if (format == "csv") return false;
     throw HttpError(400, "parameter 'format' must be 'csv' or 'json', got '" + format + "'");
   }
-  return request.get_header_value("Accept").find("application/json") != std::string::npos;
+  return prefers_json(request.get_header_value("Accept"));
 }
 
 // The media type of a Content-Type header, lower case, without parameters.
@@ -300,6 +303,25 @@ std::optional<Instant> instant_param(const httplib::Request& request, const std:
   return timestamp_value(name, request.get_param_value(name));
 }
 
+// The report id of POST /get_report: the query or a form body (httplib
+// reads both into params), else a JSON object body's "report_id".
+std::string report_id_of(const httplib::Request& request) {
+  if (request.has_param("report_id")) return request.get_param_value("report_id");
+  if (!request.body.empty() &&
+      media_type(request.get_header_value("Content-Type")) != "application/x-www-form-urlencoded") {
+    json body;
+    try {
+      body = parse_flat_json(request.body);
+    } catch (const json::exception& error) {
+      throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+    }
+    if (body.is_object() && body.contains("report_id") && body["report_id"].is_string()) {
+      return body["report_id"].get<std::string>();
+    }
+  }
+  throw HttpError(400, "parameter 'report_id' is missing (query, form or JSON body)");
+}
+
 Route make_route(std::string method, std::string pattern, std::string label, Access access,
                  BodyUse body,
                  std::function<void(const httplib::Request&, httplib::Response&)> handler) {
@@ -317,6 +339,11 @@ Route make_route(std::string method, std::string pattern, std::string label, Acc
 const char* const kKnownMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 
 }  // namespace
+
+std::string canonical_path(const std::string& path) {
+  if (path.size() > 1 && path.back() == '/') return path.substr(0, path.size() - 1);
+  return path;
+}
 
 std::string method_label(const std::string& method) {
   for (const char* known : kKnownMethods) {
@@ -345,6 +372,12 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  }),
       make_route("GET", "/healthz", "/healthz", Access::open, BodyUse::none,
                  [this](const Request&, Response& a) { health(a); }),
+      make_route("GET", "/health", "/health", Access::open, BodyUse::none,
+                 [this](const Request&, Response& a) { health(a); }),
+      make_route("GET", "/openapi.json", "/openapi.json", Access::open, BodyUse::none,
+                 [](const Request&, Response& a) {
+                   a.set_content(std::string(openapi_json()), "application/json");
+                 }),
       make_route("GET", "/metrics", "/metrics", Access::open, BodyUse::none,
                  [this](const Request&, Response& a) { this->metrics(a); }),
       make_route("POST", "/trigger_report", "/trigger_report", Access::write, BodyUse::optional,
@@ -355,6 +388,10 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                      throw HttpError(400, "parameter 'report_id' is missing");
                    get_report(q.get_param_value("report_id"), q, a);
                  }),
+      // The FastAPI version's reading of "input: report_id": a POST with it
+      // in a JSON or form body, or the query.
+      make_route("POST", "/get_report", "/get_report", Access::read, BodyUse::optional,
+                 [this](const Request& q, Response& a) { get_report(report_id_of(q), q, a); }),
       make_route("GET", "/get_report/([^/]+)", "/get_report/{id}", Access::read, BodyUse::none,
                  [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
       make_route("GET", "/reports", "/reports", Access::read, BodyUse::none,
@@ -421,12 +458,42 @@ std::string HttpApi::allowed_methods(const std::string& path) const {
   return allow + "OPTIONS";
 }
 
+void HttpApi::add_cors_headers(const httplib::Request& request, httplib::Response& response,
+                               const std::string& allow) const {
+  if (settings_.cors_origins.empty() || !request.has_header("Origin")) return;
+  const std::string origin = request.get_header_value("Origin");
+  const auto& origins = settings_.cors_origins;
+  const bool any = std::find(origins.begin(), origins.end(), "*") != origins.end();
+  response.set_header("Vary", "Origin");
+  if (!any && std::find(origins.begin(), origins.end(), origin) == origins.end()) return;
+  response.set_header("Access-Control-Allow-Origin", any ? "*" : origin);
+  response.set_header("Access-Control-Allow-Methods", allow.empty() ? "GET, HEAD, OPTIONS" : allow);
+  response.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  response.set_header("Access-Control-Expose-Headers", "Content-Disposition, Retry-After");
+  response.set_header("Access-Control-Max-Age", "600");
+}
+
 bool HttpApi::takes_body(const std::string& method, const std::string& path) const {
-  const Route* route = find_route(method, path);
+  const Route* route = find_route(method, canonical_path(path));
   return route && route->body != BodyUse::none;
 }
 
-std::string HttpApi::refused(const RefusedRequest& request) {
+std::string HttpApi::refused(RefusedRequest& request) {
+  // The route table speaks before a body rule: an unknown path is a 404 and
+  // a method the path does not take a 405, however the body was framed.
+  const bool body_rule = request.status == 411 || request.status == 413 || request.status == 415;
+  if (body_rule && !request.path.empty()) {
+    const std::string path = canonical_path(request.path);
+    const std::string allow = allowed_methods(path);
+    if (allow.empty()) {
+      request.status = 404;
+      request.reason = "no such path: " + path;
+    } else if (!find_route(request.method, path)) {
+      request.status = 405;
+      request.reason = "method not allowed; use " + allow;
+      request.extra_headers += "Allow: " + allow + "\r\n";
+    }
+  }
   metrics_.observe_request(label_of(request.path), method_label(request.method), request.status,
                            request.seconds);
   char duration[32];
@@ -473,7 +540,10 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
   }
   if (state->status == ReportStatus::failed) {
     send_json(response, 500,
-              json{{"status", "Failed"}, {"report_id", id}, {"error", state->error}});
+              json{{"status", "Failed"},
+                   {"report_id", id},
+                   {"error", state->error},
+                   {"detail", state->error}});
     return;
   }
   if (as_json) {
@@ -598,13 +668,25 @@ void HttpApi::health(httplib::Response& response) {
 void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
                      httplib::Response& response) {
   const std::string type = media_type(request.get_header_value("Content-Type"));
-  if (type != "text/csv" && type != "application/json") {
-    throw HttpError(415, "Content-Type must be text/csv or application/json, got '" +
-                             request.get_header_value("Content-Type") + "'");
+  if (type != "text/csv" && type != "application/json" && type != "multipart/form-data") {
+    throw HttpError(415,
+                    "Content-Type must be text/csv, application/json or multipart/form-data (one "
+                    "CSV file), got '" +
+                        request.get_header_value("Content-Type") + "'");
   }
   const IngestRules rules = IngestRules::for_clock(settings_.max_future);
   ImportSummary summary;
-  if (type == "text/csv") {
+  if (type == "multipart/form-data") {
+    // An upload (curl -F file=@store_status.csv): one file part, its name free.
+    if (request.files.size() != 1) {
+      throw HttpError(400, "a multipart/form-data body must hold exactly one file part, got " +
+                               std::to_string(request.files.size()));
+    }
+    const auto& part = request.files.begin()->second;
+    std::istringstream body(part.content);
+    const std::string source = part.filename.empty() ? "upload" : printable(part.filename);
+    summary = ingest_csv(writer_.lock().db(), dataset, source, body, {}, rules);
+  } else if (type == "text/csv") {
     // CSV is read as it is written (linear, a field at a time).
     std::istringstream body(request.body);
     summary = ingest_csv(writer_.lock().db(), dataset, "body", body, {}, rules);
@@ -720,11 +802,14 @@ void HttpApi::install(httplib::Server& server) {
   server.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
         // httplib hands us its own, non-const Request: changing it is sound.
-        auto& headers = const_cast<httplib::Request&>(request).headers;
-        for (auto [at, end] = headers.equal_range("Accept-Encoding"); at != end; ++at) {
+        auto& editable = const_cast<httplib::Request&>(request);
+        for (auto [at, end] = editable.headers.equal_range("Accept-Encoding"); at != end; ++at) {
           at->second = without_brotli(at->second);
         }
+        // One trailing slash is the same path: "/trigger_report/".
+        editable.path = canonical_path(request.path);
         const std::string allow = allowed_methods(request.path);
+        add_cors_headers(request, response, allow);
         if (allow.empty()) throw HttpError(404, "no such path: " + request.path);
         if (request.method == "OPTIONS") {
           response.status = 204;

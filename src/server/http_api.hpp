@@ -29,6 +29,8 @@ struct HttpSettings {
   // The max_gap of reports and store views that give none (SPEC §8);
   // nullopt: none. A request turns it off with max_gap=none.
   std::optional<std::chrono::seconds> default_max_gap;
+  // Origins whose pages may call the API (CORS); "*" any. Empty: none.
+  std::vector<std::string> cors_origins;
 };
 
 // Who may use a route: anyone, or the holder of the token (for reading only
@@ -70,7 +72,8 @@ class HttpApi {
   // For GuardedServer: whether (method, path) reads a body, and the answer to
   // a request refused before routing.
   bool takes_body(const std::string& method, const std::string& path) const;
-  std::string refused(const RefusedRequest& request);
+  // May change the refusal's status: the route table answers 404/405 first.
+  std::string refused(RefusedRequest& request);
 
  private:
   void trigger_report(const httplib::Request& request, httplib::Response& response);
@@ -87,6 +90,9 @@ class HttpApi {
   void backup(httplib::Response& response);
   void metrics(httplib::Response& response);
   void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
+  // CORS headers for an allowed Origin; `allow`: the path's methods.
+  void add_cors_headers(const httplib::Request& request, httplib::Response& response,
+                        const std::string& allow) const;
   // Throws a 401 when the route needs the token and the request lacks it.
   void require_token(const Route& route, const httplib::Request& request,
                      httplib::Response& response) const;
@@ -104,3 +110,6 @@ class HttpApi {
 // "GET" ... for a method of the known set, else "other": the metrics label,
 // so made-up methods cannot grow the metrics.
 std::string method_label(const std::string& method);
+
+// The path without one trailing '/' ("/trigger_report/" is "/trigger_report").
+std::string canonical_path(const std::string& path);

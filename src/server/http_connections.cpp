@@ -49,6 +49,10 @@ const char* reason_phrase(int status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
     case 408:
       return "Request Timeout";
     case 411:
@@ -171,7 +175,7 @@ struct GuardedServer::Connection {
 GuardedServer::GuardedServer(
     ConnectionSettings settings,
     std::function<bool(const std::string& method, const std::string& path)> takes_body,
-    std::function<std::string(const RefusedRequest&)> on_refused)
+    std::function<std::string(RefusedRequest&)> on_refused)
     : settings_(settings),
       takes_body_(std::move(takes_body)),
       on_refused_(std::move(on_refused)),
@@ -515,6 +519,7 @@ void GuardedServer::refuse(Connection& connection, int status, const std::string
   RefusedRequest refused{
       status,
       reason,
+      extra_headers,
       "",
       "",
       connection.remote_ip,
@@ -536,9 +541,9 @@ void GuardedServer::refuse(Connection& connection, int status, const std::string
   }
   const std::string body = on_refused_(refused);
   const std::string text =
-      "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+      "HTTP/1.1 " + std::to_string(refused.status) + " " + reason_phrase(refused.status) +
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
+      "\r\nConnection: close\r\n" + refused.extra_headers + "\r\n" + body;
   // A few hundred bytes into a socket's empty send buffer: never blocks.
   ::send(connection.fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   drain_then_close(connection, now);

@@ -40,11 +40,14 @@ struct ConnectionSettings {
 };
 
 // A request refused before it reached a handler (framing, limits, timeout).
+// The refusal's writer may change its status and reason (the route table
+// answers 404 or 405 before a body rule) and add header lines.
 struct RefusedRequest {
   int status;
   std::string reason;
-  std::string method;  // "" when the request line could not be read
-  std::string path;    // likewise
+  std::string extra_headers;  // whole lines, each ending "\r\n"
+  std::string method;         // "" when the request line could not be read
+  std::string path;           // likewise
   std::string remote_addr;
   double seconds;  // from its first byte to the refusal
 };
@@ -54,10 +57,10 @@ class GuardedServer : public httplib::Server {
   // `takes_body(method, path)`: whether the route reads a body (a body sent
   // to one that does not is never read: the connection closes after the
   // answer). `on_refused` writes the JSON body of a refusal (and may count
-  // and log it); it must not throw.
+  // and log it, and change its status); it must not throw.
   GuardedServer(ConnectionSettings settings,
                 std::function<bool(const std::string& method, const std::string& path)> takes_body,
-                std::function<std::string(const RefusedRequest&)> on_refused);
+                std::function<std::string(RefusedRequest&)> on_refused);
   ~GuardedServer() override;
 
   // Call after listen_after_bind() returned: closes every connection that is
@@ -91,7 +94,7 @@ class GuardedServer : public httplib::Server {
 
   ConnectionSettings settings_;
   std::function<bool(const std::string&, const std::string&)> takes_body_;
-  std::function<std::string(const RefusedRequest&)> on_refused_;
+  std::function<std::string(RefusedRequest&)> on_refused_;
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;

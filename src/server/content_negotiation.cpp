@@ -1,0 +1,69 @@
+#include "content_negotiation.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include "text.hpp"
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// The q parameter of one Accept element's parameters ("q=0.5;level=1"): 1
+// when absent; a malformed one counts as 0, so it never wins.
+double quality_of(std::string_view parameters) {
+  while (!parameters.empty()) {
+    const std::size_t semicolon = parameters.find(';');
+    const std::string_view parameter = trim(parameters.substr(0, semicolon));
+    parameters = semicolon == std::string_view::npos ? "" : parameters.substr(semicolon + 1);
+    if (parameter.size() < 2 || (parameter[0] != 'q' && parameter[0] != 'Q') ||
+        parameter[1] != '=') {
+      continue;
+    }
+    const std::string value(parameter.substr(2));
+    char* end = nullptr;
+    const double q = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || q < 0 || q > 1) return 0;
+    return q;
+  }
+  return 1;
+}
+
+}  // namespace
+
+double accept_quality(std::string_view accept, std::string_view media_type) {
+  if (trim(accept).empty()) return 1;
+  const std::string type = ascii_lower(std::string(media_type.substr(0, media_type.find('/'))));
+  const std::string wanted = ascii_lower(std::string(media_type));
+  int best_specificity = -1;  // 2: type/subtype, 1: type/*, 0: */*
+  double best = 0;
+  while (!accept.empty()) {
+    const std::size_t comma = accept.find(',');
+    const std::string_view element = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? "" : accept.substr(comma + 1);
+    const std::size_t semicolon = element.find(';');
+    const std::string range = ascii_lower(std::string(trim(element.substr(0, semicolon))));
+    const std::string_view parameters =
+        semicolon == std::string_view::npos ? "" : element.substr(semicolon + 1);
+    int specificity = -1;
+    if (range == wanted)
+      specificity = 2;
+    else if (range == type + "/*")
+      specificity = 1;
+    else if (range == "*/*")
+      specificity = 0;
+    if (specificity > best_specificity) {
+      best_specificity = specificity;
+      best = quality_of(parameters);
+    }
+  }
+  return best;
+}
+
+bool prefers_json(std::string_view accept) {
+  return accept_quality(accept, "application/json") > accept_quality(accept, "text/csv");
+}
