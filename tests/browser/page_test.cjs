@@ -2,14 +2,15 @@
 // store owner or an operator would: the newest report opens worst first under
 // the fleet summary, a store's week and days, links that survive a reload,
 // periods, paging, the phone layout, and axe-core on every main view.
-// Usage: node page_test.cjs BASE_URL MANY_URL NODE_MODULES_DIR SCREENSHOT_DIR
+// Usage: node page_test.cjs BASE_URL MANY_URL ELSEWHERE_URL NODE_MODULES_DIR SCREENSHOT_DIR
 // BASE_URL serves fixtures/browser (see its README); MANY_URL a generated set
-// of 250 stores, for paging.
+// of 250 stores, for paging, and lets pages from ELSEWHERE_URL (a plain file
+// server on another port) call it (CORS).
 "use strict";
 const path = require("path");
 const assert = require("assert");
 
-const [baseUrl, manyUrl, nodeModules, screenshotDir] = process.argv.slice(2);
+const [baseUrl, manyUrl, elsewhere, nodeModules, screenshotDir] = process.argv.slice(2);
 const { chromium } = require(path.join(nodeModules, "playwright-core"));
 const axePath = path.join(nodeModules, "axe-core", "axe.min.js");
 
@@ -36,7 +37,7 @@ async function main() {
   });
   // Nothing but this server: the page must be self-contained.
   page.on("request", (request) => {
-    if (!request.url().startsWith(baseUrl) && !request.url().startsWith(manyUrl)) {
+    if (![baseUrl, manyUrl, elsewhere].some((allowed) => request.url().startsWith(allowed))) {
       problems.push("request outside the server: " + request.url());
     }
   });
@@ -241,6 +242,34 @@ async function main() {
   const headerTop = await page.$eval("#report-table thead th", (th) => th.getBoundingClientRect().top);
   const boxTop = await page.$eval(".table-box", (box) => box.getBoundingClientRect().top);
   assert.ok(Math.abs(headerTop - boxTop) < 2, "header at " + headerTop + ", box at " + boxTop);
+
+  // CORS: a dashboard on another origin triggers a report and reads its CSV
+  // from the server that allows it (a JSON POST: preflight first), and is
+  // blocked by the one that does not.
+  await page.goto(elsewhere + "/");
+  const fromElsewhere = await page.evaluate(async ([allowing, refusing]) => {
+    const options = { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" };
+    const { report_id } = await (await fetch(allowing + "/trigger_report", options)).json();
+    let csv = "";
+    for (let i = 0; i < 100 && !csv.startsWith("store_id"); i++) {
+      csv = await (await fetch(allowing + "/get_report/" + report_id)).text();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    let blocked = false;
+    try {
+      await fetch(refusing + "/trigger_report", options);
+    } catch (error) {
+      blocked = true;
+    }
+    return { header: csv.split("\n")[0], blocked };
+  }, [manyUrl, baseUrl]);
+  assert.deepStrictEqual(fromElsewhere, {
+    header: "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week",
+    blocked: true });
+  // The browser's own report of the refusal is the console error expected here.
+  for (let i = problems.length - 1; i >= 0; i--) {
+    if (/CORS policy|net::ERR_FAILED/.test(problems[i])) problems.splice(i, 1);
+  }
 
   // A phone: nothing wider than the screen; rows are cards with their status.
   await page.goto(reportUrl);

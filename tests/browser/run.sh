@@ -14,13 +14,27 @@ command -v node > /dev/null || skip "no node"
 [ -d "$MODULES/axe-core" ] || skip "no axe-core in $MODULES"
 
 mkdir -p "$SHOTS"
-# A second server with 250 generated stores, for paging.
+# Another origin on loopback: a plain file server, for the CORS check.
+mkdir "$WORK/elsewhere"
+printf '<!doctype html><html lang="en"><link rel="icon" href="data:,"><title>elsewhere</title></html>\n' > "$WORK/elsewhere/index.html"
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$WORK/elsewhere" > "$WORK/elsewhere.out" 2>&1 &
+ELSEWHERE_PID=$!
+trap 'kill $ELSEWHERE_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 1 100); do
+  ELSEWHERE_PORT=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$WORK/elsewhere.out")
+  [ -n "$ELSEWHERE_PORT" ] && break
+  sleep 0.05
+done
+[ -n "$ELSEWHERE_PORT" ] || fail "the file server for another origin did not start"
+ELSEWHERE=http://127.0.0.1:$ELSEWHERE_PORT
+# A second server with 250 generated stores, for paging, that lets the page
+# test's other origin call it (CORS).
 "$BIN" generate --stores 250 --days 8 --seed 1 --out "$WORK/many" > /dev/null
-start_server --db "$WORK/many.db" --data "$WORK/many"
+start_server --db "$WORK/many.db" --data "$WORK/many" --cors-origin "$ELSEWHERE"
 MANY_BASE=$BASE
 MANY_PID=$SERVER_PID
 start_server --db "$WORK/u.db" --data "$FIXTURES/browser"
-node "$(dirname "$0")/page_test.cjs" "$BASE" "$MANY_BASE" "$MODULES" "$SHOTS" || fail "browser test"
+node "$(dirname "$0")/page_test.cjs" "$BASE" "$MANY_BASE" "$ELSEWHERE" "$MODULES" "$SHOTS" || fail "browser test"
 stop_server
 SERVER_PID=$MANY_PID
 stop_server
