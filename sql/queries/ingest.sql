@@ -61,3 +61,9 @@ INSERT INTO special_hours (store, day, start_s, end_s) VALUES (?1, ?2, ?3, ?4);
 -- name: delete_special_dates
 -- A store's special dates in [?2, ?3] (days since 1970-01-01, local).
 DELETE FROM special_hours WHERE store = ?1 AND day BETWEEN ?2 AND ?3;
+
+-- name: delete_store_tags
+DELETE FROM store_tags WHERE store = ?1;
+
+-- name: insert_store_tag
+INSERT OR IGNORE INTO store_tags (store, tag) VALUES (?1, ?2);

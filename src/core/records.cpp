@@ -20,6 +20,7 @@ const std::vector<Column>& required_columns(Dataset dataset) {
   static const std::vector<Column> zones = {{{"store_id"}}, {{"timezone_str"}}};
   static const std::vector<Column> special = {
       {{"store_id"}}, {{"date"}}, {{"start_time_local"}}, {{"end_time_local"}}};
+  static const std::vector<Column> tags = {{{"store_id"}}, {{"tag"}}};
   switch (dataset) {
     case Dataset::polls:
       return polls;
@@ -29,6 +30,8 @@ const std::vector<Column>& required_columns(Dataset dataset) {
       return zones;
     case Dataset::special_hours:
       return special;
+    case Dataset::tags:
+      return tags;
   }
   return polls;
 }
@@ -69,6 +72,8 @@ const char* dataset_name(Dataset dataset) {
       return "zones";
     case Dataset::special_hours:
       return "special_hours";
+    case Dataset::tags:
+      return "tags";
   }
   return "?";
 }
@@ -83,6 +88,8 @@ const char* dataset_file_name(Dataset dataset) {
       return "timezones.csv";
     case Dataset::special_hours:
       return "special_hours.csv";
+    case Dataset::tags:
+      return "store_tags.csv";
   }
   return "?";
 }
@@ -198,6 +205,20 @@ RowError parse_zone(const std::vector<std::string>& fields, const ColumnMap& col
   if (!is_known_zone(zone)) return "unknown time zone " + quoted(zone);
   out.store_id = store_id;
   out.zone = zone;
+  return {};
+}
+
+RowError parse_tag(const std::vector<std::string>& fields, const ColumnMap& columns,
+                   TagRecord& out) {
+  if (RowError error = check_width(fields, columns); !error.empty()) return error;
+  const std::string& store_id = fields[columns.index[0]];
+  const std::string& tag = fields[columns.index[1]];
+  if (RowError error = check_store_id(store_id); !error.empty()) return error;
+  if (RowError error = check_store_id(tag); !error.empty()) {
+    return "bad tag " + quoted(tag) + ": like a store id, 1-64 bytes of text";
+  }
+  out.store_id = store_id;
+  out.tag = tag;
   return {};
 }
 

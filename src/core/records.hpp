@@ -14,9 +14,9 @@
 #include "text.hpp"
 #include "timestamps.hpp"
 
-enum class Dataset { polls, hours, zones, special_hours };
+enum class Dataset { polls, hours, zones, special_hours, tags };
 
-// "polls", "hours", "zones", "special_hours"; and the default CSV file name of each.
+// "polls", "hours", "zones", "special_hours", "tags"; and the default CSV file name of each.
 const char* dataset_name(Dataset dataset);
 const char* dataset_file_name(Dataset dataset);
 
@@ -55,6 +55,13 @@ struct SpecialHoursRecord {
   std::chrono::seconds end{0};
 };
 
+// A tag of a store (store_tags.csv): a brand, a franchisee, a region. Owner
+// tokens may be scoped to a tag.
+struct TagRecord {
+  std::string store_id;
+  std::string tag;  // 1-64 bytes of UTF-8, no control characters, like a store id
+};
+
 struct ZoneRecord {
   std::string store_id;
   std::string zone;  // a name the system's tz database knows
@@ -71,6 +78,8 @@ RowError parse_zone(const std::vector<std::string>& fields, const ColumnMap& col
                     ZoneRecord& out);
 RowError parse_special_hours(const std::vector<std::string>& fields, const ColumnMap& columns,
                              SpecialHoursRecord& out);
+RowError parse_tag(const std::vector<std::string>& fields, const ColumnMap& columns,
+                   TagRecord& out);
 
 // A local date "YYYY-MM-DD": a real Gregorian date of the years 0001-9999.
 std::optional<date::local_days> parse_local_date(std::string_view text);

@@ -146,6 +146,30 @@ class ZoneWriter {
   SQLite::Statement update_;
 };
 
+// A store's tags in this input replace all it had before, like its hours.
+class TagWriter {
+ public:
+  explicit TagWriter(SQLite::Database& db)
+      : remove_(db, sql::query("delete_store_tags")), insert_(db, sql::query("insert_store_tag")) {}
+
+  void add(std::int64_t store, const TagRecord& row) {
+    if (replaced_.insert(store).second) {
+      remove_.bind(1, store);
+      remove_.exec();
+      remove_.reset();
+    }
+    insert_.bind(1, store);
+    insert_.bind(2, row.tag);
+    insert_.exec();
+    insert_.reset();
+  }
+
+ private:
+  SQLite::Statement remove_;
+  SQLite::Statement insert_;
+  std::unordered_set<std::int64_t> replaced_;
+};
+
 // The key of a store id, or nullopt when the database has no such store.
 std::optional<std::int64_t> store_key(Database& db, const std::string& store_id) {
   SQLite::Statement find(db.sql(), sql::query("store_key"));
@@ -237,10 +261,12 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   HoursWriter hours(db.sql(), stores.first_new_key());
   SpecialHoursWriter special(db.sql(), stores.first_new_key());
   ZoneWriter zones(db.sql());
+  TagWriter tags(db.sql());
   PollRecord poll;
   HoursRecord hours_row;
   ZoneRecord zone_row;
   SpecialHoursRecord special_row;
+  TagRecord tag_row;
   // Hours and zone rows are few: a new store of theirs is written at once.
   auto stored_key = [&](const std::string& store_id) {
     const std::int64_t key = stores.key_of(store_id);
@@ -282,6 +308,10 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
       case Dataset::special_hours:
         error = parse_special_hours(fields, columns, special_row);
         if (error.empty()) load(special, special_row);
+        break;
+      case Dataset::tags:
+        error = parse_tag(fields, columns, tag_row);
+        if (error.empty()) load(tags, tag_row);
         break;
     }
     if (!error.empty()) reject(summary, line, error);
@@ -501,7 +531,8 @@ std::vector<ImportSummary> import_directory(
     throw std::runtime_error("data folder '" + directory + "' does not exist");
   }
   std::vector<ImportSummary> summaries;
-  for (Dataset dataset : {Dataset::zones, Dataset::hours, Dataset::special_hours, Dataset::polls}) {
+  for (Dataset dataset :
+       {Dataset::zones, Dataset::hours, Dataset::special_hours, Dataset::tags, Dataset::polls}) {
     const fs::path path = fs::path(directory) / dataset_file_name(dataset);
     if (!fs::exists(path)) continue;
     std::ifstream file(path, std::ios::binary);
@@ -513,7 +544,7 @@ std::vector<ImportSummary> import_directory(
   }
   if (summaries.empty()) {
     throw std::runtime_error("data folder '" + directory + "' holds none of store_status.csv, " +
-                             "menu_hours.csv, timezones.csv, special_hours.csv");
+                             "menu_hours.csv, timezones.csv, special_hours.csv, store_tags.csv");
   }
   return summaries;
 }

@@ -18,7 +18,7 @@ void check(bool condition) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const Dataset dataset = static_cast<Dataset>(data[0] % 4);
+  const Dataset dataset = static_cast<Dataset>(data[0] % 5);
   std::istringstream in(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
   CsvReader reader(in);
   std::vector<std::string> fields;
@@ -32,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   HoursRecord hours;
   ZoneRecord zone;
   SpecialHoursRecord special;
+  TagRecord tag;
   std::size_t last_line = reader.line();
   while (reader.next(fields)) {
     check(reader.line() > last_line);
@@ -70,6 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           check(special.closed || (special.start.count() >= 0 && special.start.count() < 86400 &&
                                    special.end.count() >= 0 && special.end.count() < 86400));
         }
+        break;
+      case Dataset::tags:
+        if (parse_tag(fields, columns, tag).empty()) check(check_store_id(tag.tag).empty());
         break;
     }
   }
