@@ -9,6 +9,8 @@
 #include "http_api.hpp"
 #include "http_harness.hpp"
 #include "support.hpp"
+#include "token_secret.hpp"
+#include "token_store.hpp"
 #include "web_page.hpp"
 
 using test::TempDir;
@@ -57,25 +59,71 @@ std::string header_of(const std::string& answer, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("routes that are not open refuse requests without the token", "[routes]") {
-  Server server(with_token());
-  for (const Route& route : server.api.routes()) {
-    const std::string path = path_of(route);
-    INFO(route.method << " " << path);
-    REQUIRE(server.api.find_route(route.method, path) == &route);
-    const std::string request = route.method + " " + path + " HTTP/1.1\r\nContent-Length: 0\r\n";
-    const int without = status_of(server.http.answer(request + "\r\n"));
-    const int wrong = status_of(server.http.answer(request + "Authorization: Bearer nope\r\n\r\n"));
-    const int with =
-        status_of(server.http.answer(request + "Authorization: Bearer secret\r\n\r\n"));
-    if (route.access == Access::open) {
-      CHECK(without != 401);
-    } else {
-      CHECK(without == 401);
-      CHECK(wrong == 401);
+TEST_CASE("every route answers every role as its access level says", "[routes][access]") {
+  // The configured token is an admin's; the database holds an ingest, a
+  // reader and two owner tokens (one covers store "x", the path's store).
+  const std::vector<std::pair<std::string, std::optional<std::string>>> callers = {
+      {"none", std::nullopt},
+      {"wrong", "nope"},
+      {"ingest", "ingest-secret"},
+      {"reader", "reader-secret"},
+      {"owner in scope", "owner-x"},
+      {"owner out of scope", "owner-y"},
+      {"admin", "secret"}};
+  for (std::size_t r = 0; r < 40; ++r) {
+    // One server per route: failed authentications of one do not slow the next.
+    Server server(with_token());
+    if (r >= server.api.routes().size()) break;
+    const Route& route = server.api.routes()[r];
+    {
+      Database db(server.dir.file("u.db"));
+      const Instant now = test::at("2023-01-25 18:00:00");
+      create_token(db, {"i", Role::ingest, {}, "", now}, secret_sha256("ingest-secret"));
+      create_token(db, {"r", Role::reader, {}, "", now}, secret_sha256("reader-secret"));
+      create_token(db, {"ox", Role::owner, {"x"}, "", now}, secret_sha256("owner-x"));
+      create_token(db, {"oy", Role::owner, {"y"}, "", now}, secret_sha256("owner-y"));
     }
-    CHECK(with != 401);
+    const std::string path = path_of(route);
+    REQUIRE(server.api.find_route(route.method, path) == &route);
+    const bool store_route = path.rfind("/stores/", 0) == 0;
+    for (const auto& [caller, secret] : callers) {
+      INFO(route.method << " " << path << " as " << caller);
+      std::string request = route.method + " " + path + " HTTP/1.1\r\nContent-Length: 0\r\n";
+      if (secret) request += "Authorization: Bearer " + *secret + "\r\n";
+      const int status = status_of(server.http.answer(request + "\r\n"));
+      const bool allowed_role =
+          caller == "admin" || (caller == "ingest" && route.access == Access::ingest) ||
+          (caller == "reader" &&
+           (route.access == Access::scoped_read || route.access == Access::read ||
+            route.access == Access::trigger)) ||
+          (caller == "owner in scope" && route.access == Access::scoped_read) ||
+          (caller == "owner out of scope" && route.access == Access::scoped_read && !store_route);
+      if (route.access == Access::open) {
+        CHECK(status != 401);
+        CHECK(status != 403);
+      } else if (caller == "none" || caller == "wrong") {
+        CHECK(status == 401);
+      } else if (allowed_role) {
+        CHECK(status != 401);
+        CHECK(status != 403);
+      } else {
+        CHECK(status == 403);
+      }
+    }
   }
+}
+
+TEST_CASE("more than 20 failed authentications a minute from one address get 429",
+          "[routes][access]") {
+  Server server(with_token());
+  const std::string request = "GET /reports HTTP/1.1\r\nAuthorization: Bearer nope\r\n\r\n";
+  for (int i = 0; i < 21; ++i) CHECK(status_of(server.http.answer(request)) == 401);
+  CHECK(status_of(server.http.answer(request)) == 429);
+  // The right token waits too: the address is refused, not the token.
+  CHECK(status_of(server.http.answer(
+            "GET /reports HTTP/1.1\r\nAuthorization: Bearer secret\r\n\r\n")) == 429);
+  // Open routes stay open.
+  CHECK(status_of(server.http.answer("GET /healthz HTTP/1.1\r\n\r\n")) == 200);
 }
 
 TEST_CASE("every path answers other methods with 405 and its Allow", "[routes]") {

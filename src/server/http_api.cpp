@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "backup.hpp"
@@ -16,6 +17,8 @@
 #include "log.hpp"
 #include "store_detail.hpp"
 #include "text.hpp"
+#include "token_secret.hpp"
+#include "token_store.hpp"
 #include "web_page.hpp"
 
 using nlohmann::json;
@@ -303,6 +306,40 @@ std::optional<Instant> instant_param(const httplib::Request& request, const std:
   return timestamp_value(name, request.get_param_value(name));
 }
 
+// The stores an owner's token covers, for the request this thread answers:
+// set by the pre-routing handler (after the access decision), read by the
+// handlers of scoped routes. nullopt: not an owner (all stores).
+thread_local std::optional<std::set<std::string>> t_owner_scope;
+
+// Throws a 403 when the request is an owner's and the store is not theirs
+// (before any 404, so an owner cannot probe which stores exist).
+void require_in_scope(const std::string& store_id) {
+  if (t_owner_scope && !t_owner_scope->count(store_id)) {
+    throw HttpError(403, "this token does not cover store '" + store_id + "'");
+  }
+}
+
+// The rows an owner may see; all rows for anyone else.
+template <class Row>
+std::vector<Row> rows_in_scope(const std::vector<Row>& rows) {
+  if (!t_owner_scope) return rows;
+  std::vector<Row> kept;
+  for (const Row& row : rows) {
+    if (t_owner_scope->count(row.store_id)) kept.push_back(row);
+  }
+  return kept;
+}
+
+// A token as listed: never its secret, nor its hash.
+json token_json(const TokenRecord& token) {
+  json item = {{"name", token.name},
+               {"role", role_name(token.role)},
+               {"created", format_timestamp(token.created)}};
+  if (!token.stores.empty()) item["stores"] = token.stores;
+  if (!token.tag.empty()) item["tag"] = token.tag;
+  return item;
+}
+
 // The report id of POST /get_report: the query or a form body (httplib
 // reads both into params), else a JSON object body's "report_id".
 std::string report_id_of(const httplib::Request& request) {
@@ -362,7 +399,7 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
   using Request = httplib::Request;
   using Response = httplib::Response;
   const auto ingest_route = [this](const char* path, Dataset dataset) {
-    return make_route("POST", path, path, Access::write, BodyUse::required,
+    return make_route("POST", path, path, Access::ingest, BodyUse::required,
                       [this, dataset](const Request& q, Response& a) { ingest(dataset, q, a); });
   };
   routes_ = {
@@ -380,9 +417,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  }),
       make_route("GET", "/metrics", "/metrics", Access::open, BodyUse::none,
                  [this](const Request&, Response& a) { this->metrics(a); }),
-      make_route("POST", "/trigger_report", "/trigger_report", Access::write, BodyUse::optional,
+      make_route("POST", "/trigger_report", "/trigger_report", Access::trigger, BodyUse::optional,
                  [this](const Request& q, Response& a) { trigger_report(q, a); }),
-      make_route("GET", "/get_report", "/get_report", Access::read, BodyUse::none,
+      make_route("GET", "/get_report", "/get_report", Access::scoped_read, BodyUse::none,
                  [this](const Request& q, Response& a) {
                    if (!q.has_param("report_id"))
                      throw HttpError(400, "parameter 'report_id' is missing");
@@ -390,22 +427,23 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  }),
       // The FastAPI version's reading of "input: report_id": a POST with it
       // in a JSON or form body, or the query.
-      make_route("POST", "/get_report", "/get_report", Access::read, BodyUse::optional,
+      make_route("POST", "/get_report", "/get_report", Access::scoped_read, BodyUse::optional,
                  [this](const Request& q, Response& a) { get_report(report_id_of(q), q, a); }),
-      make_route("GET", "/get_report/([^/]+)", "/get_report/{id}", Access::read, BodyUse::none,
+      make_route("GET", "/get_report/([^/]+)", "/get_report/{id}", Access::scoped_read,
+                 BodyUse::none,
                  [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
-      make_route("GET", "/reports", "/reports", Access::read, BodyUse::none,
+      make_route("GET", "/reports", "/reports", Access::scoped_read, BodyUse::none,
                  [this](const Request& q, Response& a) { list_reports(q, a); }),
       // Store ids may hold '/': the routes under a store are matched first.
-      make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::write, BodyUse::none,
+      make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::admin, BodyUse::none,
                  [this](const Request& q, Response& a) { delete_polls(q, a); }),
       make_route("DELETE", "/stores/(.+)/special_hours/([0-9]{4}-[0-9]{2}-[0-9]{2})",
-                 "/stores/{id}/special_hours/{date}", Access::write, BodyUse::none,
+                 "/stores/{id}/special_hours/{date}", Access::admin, BodyUse::none,
                  [this](const Request& q, Response& a) {
                    delete_special_hours(q.matches[1], q.matches[2], q.matches[2], a);
                  }),
       make_route("DELETE", "/stores/(.+)/special_hours", "/stores/{id}/special_hours",
-                 Access::write, BodyUse::none,
+                 Access::admin, BodyUse::none,
                  [this](const Request& q, Response& a) {
                    for (const auto& [key, value] : q.params) {
                      if (key != "from_date" && key != "to_date") {
@@ -416,16 +454,34 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                    delete_special_hours(q.matches[1], q.get_param_value("from_date"),
                                         q.get_param_value("to_date"), a);
                  }),
-      make_route("GET", "/stores/(.+)/days", "/stores/{id}/days", Access::read, BodyUse::none,
-                 [this](const Request& q, Response& a) { store_days(q, a); }),
-      make_route("GET", "/stores/(.+)", "/stores/{id}", Access::read, BodyUse::none,
+      make_route("GET", "/stores", "/stores", Access::scoped_read, BodyUse::none,
+                 [this](const Request&, Response& a) { list_stores(a); }),
+      make_route("GET", "/stores/(.+)/days", "/stores/{id}/days", Access::scoped_read,
+                 BodyUse::none, [this](const Request& q, Response& a) { store_days(q, a); }),
+      make_route("GET", "/stores/(.+)", "/stores/{id}", Access::scoped_read, BodyUse::none,
                  [this](const Request& q, Response& a) { store_detail(q, a); }),
-      make_route("POST", "/admin/backup", "/admin/backup", Access::write, BodyUse::optional,
+      make_route("POST", "/admin/backup", "/admin/backup", Access::admin, BodyUse::optional,
                  [this](const Request&, Response& a) { backup(a); }),
       ingest_route("/ingest/status", Dataset::polls),
       ingest_route("/ingest/hours", Dataset::hours),
       ingest_route("/ingest/timezones", Dataset::zones),
       ingest_route("/ingest/special_hours", Dataset::special_hours),
+      ingest_route("/ingest/tags", Dataset::tags),
+      make_route("GET", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::none,
+                 [this](const Request&, Response& a) { list_tokens_route(a); }),
+      make_route("POST", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::required,
+                 [this](const Request& q, Response& a) { create_token_route(q, a); }),
+      make_route("DELETE", "/admin/tokens/(.+)", "/admin/tokens/{name}", Access::admin,
+                 BodyUse::none,
+                 [this](const Request& q, Response& a) {
+                   const std::string name = q.matches[1];
+                   std::lock_guard<std::mutex> lock(tokens_mutex_);
+                   if (!revoke_token(writer_.lock().db(), name)) {
+                     throw HttpError(404, "no token named '" + name + "'");
+                   }
+                   log_info("token " + printable(name) + " revoked", {{"token_name", name}});
+                   send_json(a, 200, json{{"revoked", name}});
+                 }),
   };
 }
 
@@ -525,7 +581,8 @@ void HttpApi::trigger_report(const httplib::Request& request, httplib::Response&
 void HttpApi::get_report(const std::string& id, const httplib::Request& request,
                          httplib::Response& response) {
   const bool as_json = wants_json(request);
-  auto state = jobs_.find(id, as_json ? ReportPart::rows : ReportPart::csv);
+  // An owner's CSV is made again from the typed rows of its stores.
+  auto state = jobs_.find(id, as_json || t_owner_scope ? ReportPart::rows : ReportPart::csv);
   if (!state) throw HttpError(404, "no report with id '" + id + "'");
   if (state->status == ReportStatus::queued || state->status == ReportStatus::running) {
     json body = {{"status", report_status_name(ReportStatus::running)},
@@ -545,6 +602,25 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
                    {"error", state->error},
                    {"detail", state->error}});
     return;
+  }
+  if (t_owner_scope) {
+    // Only the owner's stores, and nothing that tells the size of the fleet.
+    if (state->rows) state->rows = rows_in_scope(*state->rows);
+    if (state->period_rows) state->period_rows = rows_in_scope(*state->period_rows);
+    state->stores_reported =
+        static_cast<std::int64_t>(state->rows          ? state->rows->size()
+                                  : state->period_rows ? state->period_rows->size()
+                                                       : 0);
+    state->stores_without_data.reset();
+    if (!as_json) {
+      Report report;
+      report.as_of = state->as_of.value_or(Instant{});
+      report.rules = state->rules;
+      report.period = state->period;
+      report.rows = state->rows.value_or(std::vector<StoreFigures>{});
+      report.period_rows = state->period_rows.value_or(std::vector<PeriodFigures>{});
+      state->csv = report_csv(report);
+    }
   }
   if (as_json) {
     json body = state_json(*state);
@@ -580,7 +656,11 @@ void HttpApi::list_reports(const httplib::Request& request, httplib::Response& r
   }
   json reports = json::array();
   const auto states = jobs_.list(limit, before);
-  for (const auto& state : states) reports.push_back(state_json(state));
+  for (const auto& state : states) {
+    json item = state_json(state);
+    if (t_owner_scope) item["stores_reported"] = item["stores_without_data"] = nullptr;
+    reports.push_back(std::move(item));
+  }
   json body = {{"reports", reports}};
   // The next page: reports created before the last one listed.
   if (states.size() == limit) body["next_before"] = format_timestamp(states.back().created);
@@ -589,6 +669,7 @@ void HttpApi::list_reports(const httplib::Request& request, httplib::Response& r
 
 void HttpApi::store_detail(const httplib::Request& request, httplib::Response& response) {
   const std::string store_id = request.matches[1];
+  require_in_scope(store_id);
   const ReportOptions options = read_report_options(request, settings_.default_max_gap);
   const auto snapshot = read_store_snapshot(writer_.path(), store_id, options.as_of);
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
@@ -597,6 +678,7 @@ void HttpApi::store_detail(const httplib::Request& request, httplib::Response& r
 
 void HttpApi::store_days(const httplib::Request& request, httplib::Response& response) {
   const std::string store_id = request.matches[1];
+  require_in_scope(store_id);
   ReportOptions options =
       read_report_options(request, settings_.default_max_gap, PeriodKeys::dates);
   // Without dates: the 30 local dates ending with the local date of `now`,
@@ -749,18 +831,125 @@ void HttpApi::delete_special_hours(const std::string& store_id, const std::strin
                  {"deleted", *deleted}});
 }
 
-void HttpApi::require_token(const Route& route, const httplib::Request& request,
-                            httplib::Response& response) const {
-  if (settings_.token.empty() || route.access == Access::open) return;
-  if (route.access == Access::read && !settings_.token_read) return;
-  const std::string header = request.get_header_value("Authorization");
-  const std::string prefix = "Bearer ";
-  if (header.rfind(prefix, 0) == 0 &&
-      constant_time_equals(header.substr(prefix.size()), settings_.token)) {
+void HttpApi::authorize(const Route& route, const httplib::Request& request,
+                        httplib::Response& response) {
+  t_owner_scope.reset();
+  if (route.access == Access::open) return;
+  if (failures_.blocked(request.remote_addr)) {
+    response.set_header("Retry-After", "60");
+    throw HttpError(429, "too many failed authentications from this address; wait a minute");
+  }
+  std::optional<Role> role;
+  std::optional<TokenRecord> token;
+  bool wrong = false;
+  TokenRoles roles;
+  {
+    auto status = status_reader_.lock();
+    roles = token_roles(status.db());
+    const std::string header = request.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    if (header.rfind(prefix, 0) == 0) {
+      const std::string secret = header.substr(prefix.size());
+      if (!settings_.token.empty() && constant_time_equals(secret, settings_.token)) {
+        role = Role::admin;
+      } else if (roles.any && (token = find_token(status.db(), secret_sha256(secret)))) {
+        role = token->role;
+      } else {
+        wrong = true;
+      }
+    } else {
+      wrong = !header.empty();
+    }
+    if (token && token->role == Role::owner) t_owner_scope = scope_store_ids(status.db(), *token);
+  }
+  const AccessPolicy policy{!settings_.token.empty() || roles.any,
+                            settings_.token_read || roles.readers};
+  switch (decide(route.access, policy, role, wrong)) {
+    case Decision::allow:
+      return;
+    case Decision::unauthenticated:
+      t_owner_scope.reset();
+      failures_.record(request.remote_addr);
+      response.set_header("WWW-Authenticate", "Bearer");
+      throw HttpError(401, "missing or wrong 'Authorization: Bearer <token>'");
+    case Decision::forbidden:
+      t_owner_scope.reset();
+      throw HttpError(403, std::string("a token of role '") + role_name(*role) + "' may not use " +
+                               request.method + " " + route.label);
+  }
+}
+
+void HttpApi::list_stores(httplib::Response& response) {
+  // The newest complete report of the three windows: its rows the caller may see.
+  for (const ReportState& state : jobs_.list(50, std::nullopt)) {
+    if (state.status != ReportStatus::complete || state.period) continue;
+    const auto full = jobs_.find(state.id, ReportPart::rows);
+    if (!full || !full->rows) continue;
+    const auto rows = rows_in_scope(*full->rows);
+    send_json(response, 200,
+              json{{"report_id", state.id},
+                   {"as_of", optional_time(state.as_of)},
+                   {"max_gap", optional_max_gap(state.rules.max_gap)},
+                   {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}});
     return;
   }
-  response.set_header("WWW-Authenticate", "Bearer");
-  throw HttpError(401, "missing or wrong 'Authorization: Bearer <token>'");
+  send_json(response, 200,
+            json{{"report_id", nullptr},
+                 {"as_of", nullptr},
+                 {"max_gap", nullptr},
+                 {"stores", json::array()}});
+}
+
+void HttpApi::list_tokens_route(httplib::Response& response) {
+  json tokens = json::array();
+  for (const TokenRecord& token : list_tokens(status_reader_.lock().db())) {
+    tokens.push_back(token_json(token));
+  }
+  send_json(response, 200, json{{"tokens", tokens}});
+}
+
+void HttpApi::create_token_route(const httplib::Request& request, httplib::Response& response) {
+  json body;
+  try {
+    body = parse_flat_json(request.body);
+  } catch (const json::exception& error) {
+    throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+  }
+  if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+  TokenRecord token;
+  token.created = wall_clock_now();
+  for (const auto& [key, value] : body.items()) {
+    if (key == "name" && value.is_string()) {
+      token.name = value.get<std::string>();
+    } else if (key == "role" && value.is_string()) {
+      const auto role = parse_role(value.get<std::string>());
+      if (!role) throw HttpError(400, "role must be admin, ingest, reader or owner");
+      token.role = *role;
+    } else if (key == "tag" && value.is_string()) {
+      token.tag = value.get<std::string>();
+    } else if (key == "stores" && value.is_array()) {
+      for (const auto& id : value) {
+        if (!id.is_string()) throw HttpError(400, "stores must be an array of store ids");
+        token.stores.push_back(id.get<std::string>());
+      }
+    } else {
+      throw HttpError(400,
+                      "unknown or mistyped key '" + key + "' (known: name, role, stores, tag)");
+    }
+  }
+  if (!body.contains("role")) throw HttpError(400, "role is missing");
+  const std::string secret = new_token_secret();
+  try {
+    std::lock_guard<std::mutex> lock(tokens_mutex_);
+    create_token(writer_.lock().db(), token, secret_sha256(secret));
+  } catch (const std::runtime_error& error) {
+    throw HttpError(400, error.what());
+  }
+  log_info("token " + printable(token.name) + " created (role " + role_name(token.role) + ")",
+           {{"token_name", token.name}, {"role", role_name(token.role)}});
+  json answer = token_json(token);
+  answer["secret"] = secret;  // shown this once; only its SHA-256 is kept
+  send_json(response, 200, answer);
 }
 
 void HttpApi::install(httplib::Server& server) {
@@ -822,7 +1011,7 @@ void HttpApi::install(httplib::Server& server) {
           error.allow = allow;
           throw error;
         }
-        require_token(*route, request, response);
+        authorize(*route, request, response);
         if (route->body == BodyUse::required && !request.has_header("Content-Length")) {
           throw HttpError(411, "a request body with Content-Length is required");
         }

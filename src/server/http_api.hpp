@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "access.hpp"
+#include "auth_failures.hpp"
 #include "http_connections.hpp"
 #include "metrics.hpp"
 #include "records.hpp"
@@ -33,9 +35,6 @@ struct HttpSettings {
   std::vector<std::string> cors_origins;
 };
 
-// Who may use a route: anyone, or the holder of the token (for reading only
-// with --token-read; for writing whenever a token is set).
-enum class Access { open, read, write };
 // Whether a route reads a request body. A body sent to a route that takes
 // none is never read (see http_connections.hpp).
 enum class BodyUse { none, optional, required };
@@ -93,14 +92,22 @@ class HttpApi {
   // CORS headers for an allowed Origin; `allow`: the path's methods.
   void add_cors_headers(const httplib::Request& request, httplib::Response& response,
                         const std::string& allow) const;
-  // Throws a 401 when the route needs the token and the request lacks it.
-  void require_token(const Route& route, const httplib::Request& request,
-                     httplib::Response& response) const;
+  // The one access decision: the route's level, the request's token (the
+  // configured one is an admin's; others are looked up by their SHA-256)
+  // and its role. Throws 401 (missing or wrong token), 403 (a token without
+  // the right) or 429 (an address failing too often); for an owner, notes
+  // its stores for the handler (see t_owner_scope in http_api.cpp).
+  void authorize(const Route& route, const httplib::Request& request, httplib::Response& response);
+  void list_stores(httplib::Response& response);
+  void list_tokens_route(httplib::Response& response);
+  void create_token_route(const httplib::Request& request, httplib::Response& response);
 
   SharedConnection& writer_;
   // /healthz and /metrics read here, never waiting behind a write.
   SharedConnection status_reader_;
   std::mutex backup_mutex_;  // one backup at a time
+  std::mutex tokens_mutex_;  // token changes one at a time
+  AuthFailures failures_;
   ReportJobs& jobs_;
   Metrics& metrics_;
   HttpSettings settings_;
