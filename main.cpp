@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
         return run_backup(options);
       case Command::generate:
         return run_generate(options);
+      case Command::token:
+        return run_token(options);
     }
   } catch (const std::exception& error) {
     log_error(std::string("uptime-monitor: ") + error.what());

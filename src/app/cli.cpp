@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "access.hpp"
 #include "records.hpp"
 
 namespace {
@@ -72,7 +73,7 @@ const std::vector<Flag>& flags() {
        "UPTIME_DB",
        "PATH",
        "SQLite database file (created if missing) [uptime.db]",
-       {C::serve, C::import, C::report, C::backup},
+       {C::serve, C::import, C::report, C::backup, C::token},
        [](Options& o, const std::string& v) {
          // SQLite takes "" and ":memory:" as a database that vanishes with
          // the process: everything ingested would be lost.
@@ -85,7 +86,7 @@ const std::vector<Flag>& flags() {
       {"--data",
        "UPTIME_DATA",
        "DIR",
-       "folder with store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv (each "
+       "folder with store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv, store_tags.csv (each "
        "optional): what import loads, and "
        "what serve loads when the database holds no polls yet",
        {C::serve, C::import},
@@ -150,7 +151,9 @@ const std::vector<Flag>& flags() {
       {"--token",
        "UPTIME_TOKEN",
        "TOKEN",
-       "require 'Authorization: Bearer TOKEN' for requests that change data",
+       "an admin token, compared as given: 'Authorization: Bearer TOKEN' may do everything; "
+       "more tokens, with roles and owners' scopes, come from 'uptime-monitor token' or "
+       "/admin/tokens",
        {C::serve},
        [](Options& o, const std::string& v) {
          if (v.empty()) throw UsageError("--token must not be empty");
@@ -311,6 +314,42 @@ const std::vector<Flag>& flags() {
                v + "'");
          }
        }},
+      {"--name",
+       nullptr,
+       "NAME",
+       "token create/revoke: the token's name (1-64 characters, unique)",
+       {C::token},
+       [](Options& o, const std::string& v) { o.token_name = v; }},
+      {"--role",
+       nullptr,
+       "ROLE",
+       "token create: admin (everything), ingest (/ingest/*), reader (every read, triggering "
+       "reports) or owner (read its own stores)",
+       {C::token},
+       [](Options& o, const std::string& v) {
+         if (!parse_role(v)) throw UsageError("--role wants admin, ingest, reader or owner, got '" + v + "'");
+         o.token_role = v;
+       }},
+      {"--stores",
+       nullptr,
+       "IDS",
+       "token create --role owner: the store ids it covers, separated by commas",
+       {C::token},
+       [](Options& o, const std::string& v) {
+         std::size_t start = 0;
+         while (start <= v.size()) {
+           const std::size_t comma = std::min(v.find(',', start), v.size());
+           if (comma > start) o.token_stores.push_back(v.substr(start, comma - start));
+           start = comma + 1;
+         }
+         if (o.token_stores.empty()) throw UsageError("--stores wants store ids separated by commas");
+       }},
+      {"--tag",
+       nullptr,
+       "TAG",
+       "token create --role owner: the tag whose stores it covers, as they change (store_tags.csv)",
+       {C::token},
+       [](Options& o, const std::string& v) { o.token_tag = v; }},
       {"--out",
        nullptr,
        "PATH",
@@ -367,6 +406,9 @@ const std::vector<CommandInfo>& commands() {
       {"backup", Command::backup,
        "write a consistent copy of the database to --out FILE (safe while serving)"},
       {"generate", Command::generate, "write a realistic synthetic data set to --out DIR"},
+      {"token", Command::token,
+       "access tokens: 'token create --name N --role R [--stores IDS | --tag T]' prints the "
+       "secret once; 'token list'; 'token revoke --name N'"},
   };
   return all;
 }
@@ -403,8 +445,17 @@ Options parse_command_line(int argc, const char* const argv[]) {
   }
   if (!known) throw UsageError("unknown command '" + first + "'; try 'uptime-monitor --help'");
 
+  std::size_t first_flag = 1;
+  if (options.command == Command::token) {
+    const std::string action = args.size() > 1 ? args[1] : "";
+    if (action == "create") options.token_action = TokenAction::create;
+    else if (action == "list") options.token_action = TokenAction::list;
+    else if (action == "revoke") options.token_action = TokenAction::revoke;
+    else throw UsageError("token wants create, list or revoke, got '" + action + "'");
+    first_flag = 2;
+  }
   std::vector<const Flag*> given;
-  for (std::size_t i = 1; i < args.size(); ++i) {
+  for (std::size_t i = first_flag; i < args.size(); ++i) {
     std::string name = args[i];
     if (name == "--help" || name == "-h") {
       options.command = Command::help;
@@ -454,6 +505,12 @@ Options parse_command_line(int argc, const char* const argv[]) {
   options.period = period.period;
   if (options.command == Command::import && options.data_dir.empty()) {
     throw UsageError("import needs --data DIR (or UPTIME_DATA)");
+  }
+  if (options.command == Command::token && options.token_action != TokenAction::list) {
+    if (options.token_name.empty()) throw UsageError("token create and revoke need --name");
+    if (options.token_action == TokenAction::create && options.token_role.empty()) {
+      throw UsageError("token create needs --role");
+    }
   }
   if (options.command == Command::generate && options.out_path.empty()) {
     throw UsageError("generate needs --out DIR");

@@ -10,7 +10,8 @@
 #include "log.hpp"
 #include "report_builder.hpp"
 
-enum class Command { serve, import, report, backup, generate, help, version };
+enum class Command { serve, import, report, backup, generate, token, help, version };
+enum class TokenAction { create, list, revoke };
 
 struct Options {
   Command command = Command::help;
@@ -41,6 +42,12 @@ struct Options {
   std::chrono::seconds max_future{
       3600};                     // serve, import: polls later than the clock by more are bad
   unsigned keep_polls_days = 0;  // days of polls kept before the latest; 0: all
+  // token
+  TokenAction token_action = TokenAction::list;
+  std::string token_name;
+  std::string token_role;                 // as given; checked by the command
+  std::vector<std::string> token_stores;  // an owner's store ids
+  std::string token_tag;                  // or an owner's tag
   // generate
   std::size_t stores = 100;
   unsigned days = 8;

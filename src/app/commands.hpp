@@ -1,4 +1,4 @@
-// The commands of the binary (serve, import, report, backup, generate), one
+// The commands of the binary (serve, import, report, backup, generate, token), one
 // file each: each wires the layers together for one use. Return the process
 // exit code.
 #pragma once
@@ -13,6 +13,7 @@ int run_import(const Options& options);
 int run_report(const Options& options);
 int run_backup(const Options& options);
 int run_generate(const Options& options);
+int run_token(const Options& options);
 
 // Imports a folder, printing each file's summary (and progress for big files)
 // to the log; counts the rows in `metrics` when given. True when every file
