@@ -467,8 +467,10 @@ Options parse_command_line(int argc, const char* const argv[]) {
       name = name.substr(0, eq);
     }
     const Flag* flag = nullptr;
+    // A name may serve two commands (generate's --stores counts stores,
+    // token's lists them): the one for this command wins.
     for (const Flag& candidate : flags()) {
-      if (name == candidate.name) flag = &candidate;
+      if (name == candidate.name && (!flag || applies(candidate, options.command))) flag = &candidate;
     }
     if (!flag) throw UsageError("unknown option '" + name + "'; try 'uptime-monitor --help'");
     if (!applies(*flag, options.command)) {
