@@ -86,7 +86,8 @@ const std::vector<Flag>& flags() {
       {"--data",
        "UPTIME_DATA",
        "DIR",
-       "folder with store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv, store_tags.csv (each "
+       "folder with store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv, "
+       "store_tags.csv (each "
        "optional): what import loads, and "
        "what serve loads when the database holds no polls yet",
        {C::serve, C::import},
@@ -327,7 +328,8 @@ const std::vector<Flag>& flags() {
        "reports) or owner (read its own stores)",
        {C::token},
        [](Options& o, const std::string& v) {
-         if (!parse_role(v)) throw UsageError("--role wants admin, ingest, reader or owner, got '" + v + "'");
+         if (!parse_role(v))
+           throw UsageError("--role wants admin, ingest, reader or owner, got '" + v + "'");
          o.token_role = v;
        }},
       {"--stores",
@@ -342,7 +344,8 @@ const std::vector<Flag>& flags() {
            if (comma > start) o.token_stores.push_back(v.substr(start, comma - start));
            start = comma + 1;
          }
-         if (o.token_stores.empty()) throw UsageError("--stores wants store ids separated by commas");
+         if (o.token_stores.empty())
+           throw UsageError("--stores wants store ids separated by commas");
        }},
       {"--tag",
        nullptr,
@@ -448,10 +451,14 @@ Options parse_command_line(int argc, const char* const argv[]) {
   std::size_t first_flag = 1;
   if (options.command == Command::token) {
     const std::string action = args.size() > 1 ? args[1] : "";
-    if (action == "create") options.token_action = TokenAction::create;
-    else if (action == "list") options.token_action = TokenAction::list;
-    else if (action == "revoke") options.token_action = TokenAction::revoke;
-    else throw UsageError("token wants create, list or revoke, got '" + action + "'");
+    if (action == "create")
+      options.token_action = TokenAction::create;
+    else if (action == "list")
+      options.token_action = TokenAction::list;
+    else if (action == "revoke")
+      options.token_action = TokenAction::revoke;
+    else
+      throw UsageError("token wants create, list or revoke, got '" + action + "'");
     first_flag = 2;
   }
   std::vector<const Flag*> given;
@@ -470,7 +477,8 @@ Options parse_command_line(int argc, const char* const argv[]) {
     // A name may serve two commands (generate's --stores counts stores,
     // token's lists them): the one for this command wins.
     for (const Flag& candidate : flags()) {
-      if (name == candidate.name && (!flag || applies(candidate, options.command))) flag = &candidate;
+      if (name == candidate.name && (!flag || applies(candidate, options.command)))
+        flag = &candidate;
     }
     if (!flag) throw UsageError("unknown option '" + name + "'; try 'uptime-monitor --help'");
     if (!applies(*flag, options.command)) {

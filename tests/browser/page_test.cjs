@@ -293,6 +293,23 @@ async function main() {
   await checkAccessibility(page, "the phone layout");
   await page.screenshot({ path: path.join(screenshotDir, "page-phone.png"), fullPage: true });
 
+  // An owner's link: the token moves out of the address into storage, and
+  // the page holds only the owner's store, in every view.
+  await page.setViewportSize({ width: 1366, height: 900 });
+  const created = await page.request.post(baseUrl + "/admin/tokens",
+    { data: { name: "owner-link", role: "owner", stores: ["outage-store"] } });
+  assert.strictEqual(created.status(), 200);
+  const secret = (await created.json()).secret;
+  await page.goto(baseUrl + "/#token=" + encodeURIComponent(secret));
+  await page.waitForSelector("#report-table tbody tr");
+  assert.ok(!page.url().includes(secret), "the token stays in the address: " + page.url());
+  assert.strictEqual(await page.evaluate(() => localStorage.getItem("uptime-token")), secret);
+  assert.deepStrictEqual((await rows()).map((row) => row[0]), ["outage-store"]);
+  assert.match(await page.textContent("#summary"), /1stores reported/);
+  const pageData = await page.evaluate(() => JSON.stringify(state));
+  for (const other of ["night-store", "steady-store"]) assert.ok(!pageData.includes(other), other + " leaked into the page");
+  await page.evaluate(() => localStorage.removeItem("uptime-token"));
+
   // Dark mode follows the system.
   await page.emulateMedia({ colorScheme: "dark" });
   assert.strictEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(17, 20, 24)");
