@@ -46,4 +46,10 @@ ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
   return ingest_csv(db, dataset, source, in);
 }
 
+std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end) {
+  std::vector<WeeklyHoursRow> rows;
+  for (int day = 0; day < 7; ++day) rows.push_back({day, tod(start), tod(end)});
+  return rows;
+}
+
 }  // namespace test

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "business_hours.hpp"
 #include "database.hpp"
@@ -45,6 +46,22 @@ inline HalfMicroseconds hours(double h) {
 
 // "09:00" -> seconds after midnight.
 std::chrono::seconds tod(const std::string& text);
+
+// at(text) as the core's finer instant.
+inline FineInstant fine(const std::string& text) {
+  return FineInstant{at(text)};
+}
+
+// The same weekly row on each of the seven days.
+std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end);
+
+// A zone of the system's tz database, by name.
+inline const date::time_zone* zone(const char* name) {
+  return date::locate_zone(name);
+}
+inline const date::time_zone* utc() {
+  return zone("UTC");
+}
 
 // Imports CSV text as a data set and returns the summary.
 ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,

@@ -7,12 +7,9 @@
 
 using test::at;
 using test::tod;
+using test::zone;
 
 namespace {
-
-const date::time_zone* zone(const char* name) {
-  return date::locate_zone(name);
-}
 
 std::vector<Interval> expand(const std::vector<WeeklyHoursRow>& hours, const char* zone_name,
                              const std::string& from, const std::string& to) {

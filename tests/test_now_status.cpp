@@ -7,23 +7,12 @@
 #include "support.hpp"
 
 using test::at;
+using test::every_day;
+using test::fine;
 using test::tod;
+using test::utc;
 
 namespace {
-
-const date::time_zone* utc() {
-  return date::locate_zone("UTC");
-}
-
-FineInstant fine(const std::string& text) {
-  return FineInstant{at(text)};
-}
-
-std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end) {
-  std::vector<WeeklyHoursRow> rows;
-  for (int day = 0; day < 7; ++day) rows.push_back({day, tod(start), tod(end)});
-  return rows;
-}
 
 // Hourly polls on the hour from `first` to `last`, inactive at `down`.
 std::vector<Poll> hourly(const std::string& first, const std::string& last,

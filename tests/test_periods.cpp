@@ -8,21 +8,15 @@
 #include "support.hpp"
 
 using test::at;
+using test::fine;
 using test::hours;
 using test::tod;
+using test::zone;
 
 namespace {
 
-const date::time_zone* zone(const char* name) {
-  return date::locate_zone(name);
-}
-
 date::local_days day(int y, unsigned m, unsigned d) {
   return date::local_days{date::year{y} / m / d};
-}
-
-FineInstant fine(const std::string& text) {
-  return FineInstant{at(text)};
 }
 
 // Active polls every hour on the hour, UTC, from `first` to `last` inclusive.

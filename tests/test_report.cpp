@@ -7,15 +7,13 @@
 #include "support.hpp"
 
 using test::at;
+using test::every_day;
 using test::hours;
 using test::minutes;
 using test::tod;
+using test::utc;
 
 namespace {
-
-const date::time_zone* utc() {
-  return date::locate_zone("UTC");
-}
 
 // Polls every hour at :30 from `first` up to (not including) `end`, all with one status.
 std::vector<Poll> hourly(const std::string& first, const std::string& end, bool active) {
@@ -29,12 +27,6 @@ StoreFigures figures(const StoreInput& store, const std::string& now,
   auto result = compute_store_figures(store, at(now), mode);
   REQUIRE(result.has_value());
   return *result;
-}
-
-std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end) {
-  std::vector<WeeklyHoursRow> rows;
-  for (int day = 0; day < 7; ++day) rows.push_back({day, tod(start), tod(end)});
-  return rows;
 }
 
 }  // namespace

@@ -9,14 +9,13 @@
 #include "support.hpp"
 
 using test::at;
+using test::every_day;
+using test::fine;
 using test::hours;
 using test::tod;
+using test::zone;
 
 namespace {
-
-const date::time_zone* zone(const char* name) {
-  return date::locate_zone(name);
-}
 
 // Hourly polls at :00 from `first` to `last` inclusive, inactive at `down`.
 std::vector<Poll> hourly(const std::string& first, const std::string& last,
@@ -30,20 +29,10 @@ std::vector<Poll> hourly(const std::string& first, const std::string& last,
   return polls;
 }
 
-std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end) {
-  std::vector<WeeklyHoursRow> rows;
-  for (int day = 0; day < 7; ++day) rows.push_back({day, tod(start), tod(end)});
-  return rows;
-}
-
 StoreWeek week_of(const StoreInput& store, const std::string& now) {
   auto week = store_week(store, at(now), Interpolation::nearest);
   REQUIRE(week.has_value());
   return *week;
-}
-
-FineInstant fine(const std::string& text) {
-  return FineInstant{at(text)};
 }
 
 }  // namespace

@@ -9,19 +9,13 @@
 #include "support.hpp"
 
 using test::at;
+using test::fine;
 using test::hours;
 using test::minutes;
 using test::tod;
+using test::utc;
 
 namespace {
-
-const date::time_zone* utc() {
-  return date::locate_zone("UTC");
-}
-
-FineInstant fine(const std::string& text) {
-  return FineInstant{at(text)};
-}
 
 // The range most tests look at: Monday 2023-01-23, [00:00, 24:00) UTC.
 const FineInstant kFrom = Instant{date::sys_days{date::year{2023} / 1 / 23}};

@@ -51,6 +51,18 @@ std::string read_token_file(const std::string& path) {
   return token;
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"}.
+std::vector<std::string> split_commas(const std::string& value) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    const std::size_t comma = std::min(value.find(',', start), value.size());
+    parts.push_back(value.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
+}
+
 date::local_days parse_date(const std::string& flag, const std::string& value) {
   auto day = parse_local_date(value);
   if (!day) throw UsageError(flag + " wants a date such as 2023-01-25, got '" + value + "'");
@@ -174,10 +186,7 @@ const std::vector<Flag>& flags() {
        "token [none]",
        {C::serve},
        [](Options& o, const std::string& v) {
-         std::size_t start = 0;
-         while (start <= v.size()) {
-           const std::size_t comma = std::min(v.find(',', start), v.size());
-           const std::string origin = v.substr(start, comma - start);
+         for (const std::string& origin : split_commas(v)) {
            const bool web = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
            const std::size_t host = origin.find("://") + 3;
            if (origin != "*" &&
@@ -188,7 +197,6 @@ const std::vector<Flag>& flags() {
                  origin + "'");
            }
            o.cors_origins.push_back(origin);
-           start = comma + 1;
          }
        }},
       {"--token-read",
@@ -338,11 +346,8 @@ const std::vector<Flag>& flags() {
        "token create --role owner: the store ids it covers, separated by commas",
        {C::token},
        [](Options& o, const std::string& v) {
-         std::size_t start = 0;
-         while (start <= v.size()) {
-           const std::size_t comma = std::min(v.find(',', start), v.size());
-           if (comma > start) o.token_stores.push_back(v.substr(start, comma - start));
-           start = comma + 1;
+         for (const std::string& id : split_commas(v)) {
+           if (!id.empty()) o.token_stores.push_back(id);
          }
          if (o.token_stores.empty())
            throw UsageError("--stores wants store ids separated by commas");
