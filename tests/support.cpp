@@ -52,4 +52,15 @@ std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::strin
   return rows;
 }
 
+std::vector<Poll> hourly_polls(const std::string& first, const std::string& last,
+                               const std::vector<std::string>& down) {
+  std::vector<Poll> polls;
+  for (Instant t = at(first); t <= at(last); t += std::chrono::hours{1}) {
+    bool active = true;
+    for (const auto& text : down) active = active && at(text) != t;
+    polls.push_back({t, active});
+  }
+  return polls;
+}
+
 }  // namespace test

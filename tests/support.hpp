@@ -12,6 +12,7 @@
 #include "database.hpp"
 #include "database_figures.hpp"
 #include "ingest.hpp"
+#include "timeline.hpp"
 #include "timestamps.hpp"
 
 namespace test {
@@ -51,6 +52,11 @@ std::chrono::seconds tod(const std::string& text);
 inline FineInstant fine(const std::string& text) {
   return FineInstant{at(text)};
 }
+
+// Polls every hour on the hour from `first` to `last` inclusive: active, but
+// inactive at the instants in `down`.
+std::vector<Poll> hourly_polls(const std::string& first, const std::string& last,
+                               const std::vector<std::string>& down = {});
 
 // The same weekly row on each of the seven days.
 std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end);

@@ -9,22 +9,11 @@
 using test::at;
 using test::every_day;
 using test::fine;
+using test::hourly_polls;
 using test::tod;
 using test::utc;
 
 namespace {
-
-// Hourly polls on the hour from `first` to `last`, inactive at `down`.
-std::vector<Poll> hourly(const std::string& first, const std::string& last,
-                         const std::vector<std::string>& down = {}) {
-  std::vector<Poll> polls;
-  for (Instant t = at(first); t <= at(last); t += std::chrono::hours{1}) {
-    bool active = true;
-    for (const auto& text : down) active = active && at(text) != t;
-    polls.push_back({t, active});
-  }
-  return polls;
-}
 
 NowStatus status(const StoreInput& store, const std::string& now, const StatusRules& rules = {}) {
   const auto week = store_week(store, at(now), rules);
@@ -38,9 +27,9 @@ TEST_CASE("now: down since the outage began, across a closed minute", "[now]") {
   // Open 00:00-23:59 daily: one closed minute a day. Down from the poll at
   // 2023-01-24 23:00 on (midpoint 22:30); now the 25th 02:00.
   StoreInput store{"s",
-                   hourly("2023-01-18 00:00:00", "2023-01-25 02:00:00",
-                          {"2023-01-24 23:00:00", "2023-01-25 00:00:00", "2023-01-25 01:00:00",
-                           "2023-01-25 02:00:00"}),
+                   hourly_polls("2023-01-18 00:00:00", "2023-01-25 02:00:00",
+                                {"2023-01-24 23:00:00", "2023-01-25 00:00:00",
+                                 "2023-01-25 01:00:00", "2023-01-25 02:00:00"}),
                    every_day("00:00", "23:59"), utc()};
   const NowStatus now = status(store, "2023-01-25 02:00:00");
   CHECK(now.state == NowState::down);
@@ -57,7 +46,7 @@ TEST_CASE("now: down since the outage began, across a closed minute", "[now]") {
 TEST_CASE("now: closed, since the last close, opening next in local time", "[now]") {
   // New York 09:00-17:00; now 2023-01-25 23:00 UTC = 18:00 local: closed
   // since 17:00 local (22:00 UTC), opens tomorrow 09:00 local (14:00 UTC).
-  StoreInput store{"s", hourly("2023-01-18 00:00:00", "2023-01-25 23:00:00"),
+  StoreInput store{"s", hourly_polls("2023-01-18 00:00:00", "2023-01-25 23:00:00"),
                    every_day("09:00", "17:00"), date::locate_zone("America/New_York")};
   NowStatus now = status(store, "2023-01-25 23:00:00");
   CHECK(now.state == NowState::closed);
@@ -72,7 +61,7 @@ TEST_CASE("now: closed, since the last close, opening next in local time", "[now
 }
 
 TEST_CASE("now: up for the whole week; unknown with max_gap; never opening", "[now]") {
-  StoreInput always{"s", hourly("2023-01-10 00:00:00", "2023-01-25 12:00:00"), {}, utc()};
+  StoreInput always{"s", hourly_polls("2023-01-10 00:00:00", "2023-01-25 12:00:00"), {}, utc()};
   NowStatus now = status(always, "2023-01-25 12:00:00");
   CHECK(now.state == NowState::up);
   CHECK(now.since_week_start);
@@ -83,7 +72,7 @@ TEST_CASE("now: up for the whole week; unknown with max_gap; never opening", "[n
   CHECK(now.state == NowState::unknown);
   CHECK(now.since == fine("2023-01-25 13:00:00"));
   // Every date of the coming week closed: closed with no opening in sight.
-  StoreInput closed{"c", hourly("2023-01-18 00:00:00", "2023-01-25 12:00:00"),
+  StoreInput closed{"c", hourly_polls("2023-01-18 00:00:00", "2023-01-25 12:00:00"),
                     every_day("09:00", "10:00"), utc()};
   for (int d = 25; d <= 31; ++d) {
     closed.special.push_back({date::local_days{date::year{2023} / 1 / d}, {{true, {}, {}}}});
@@ -99,11 +88,12 @@ TEST_CASE("now: up for the whole week; unknown with max_gap; never opening", "[n
 
 TEST_CASE("outages parted by more than the bridged gap stay two", "[now]") {
   // Open 09:00-12:00 and 12:06-17:00 (a 6-minute break), down over both.
-  StoreInput store{"s",
-                   hourly("2023-01-18 00:00:00", "2023-01-25 23:00:00",
-                          {"2023-01-24 11:00:00", "2023-01-24 12:00:00", "2023-01-24 13:00:00"}),
-                   {},
-                   utc()};
+  StoreInput store{
+      "s",
+      hourly_polls("2023-01-18 00:00:00", "2023-01-25 23:00:00",
+                   {"2023-01-24 11:00:00", "2023-01-24 12:00:00", "2023-01-24 13:00:00"}),
+      {},
+      utc()};
   for (int day = 0; day < 7; ++day) {
     store.hours.push_back({day, tod("09:00"), tod("12:00")});
     store.hours.push_back({day, tod("12:06"), tod("17:00")});

@@ -11,23 +11,12 @@
 using test::at;
 using test::every_day;
 using test::fine;
+using test::hourly_polls;
 using test::hours;
 using test::tod;
 using test::zone;
 
 namespace {
-
-// Hourly polls at :00 from `first` to `last` inclusive, inactive at `down`.
-std::vector<Poll> hourly(const std::string& first, const std::string& last,
-                         const std::vector<std::string>& down = {}) {
-  std::vector<Poll> polls;
-  for (Instant t = at(first); t <= at(last); t += std::chrono::hours{1}) {
-    bool active = true;
-    for (const auto& text : down) active = active && at(text) != t;
-    polls.push_back({t, active});
-  }
-  return polls;
-}
 
 StoreWeek week_of(const StoreInput& store, const std::string& now) {
   auto week = store_week(store, at(now), Interpolation::nearest);
@@ -41,8 +30,8 @@ TEST_CASE("segments: closed outside hours, up and down inside, merged", "[store_
   // New York 09:00-17:00 = 14:00-22:00 UTC in January. Inactive polls at 17:00
   // and 18:00 UTC on the 24th: down from 16:30 to 18:30 (nearest poll).
   StoreInput store{"s",
-                   hourly("2023-01-17 00:00:00", "2023-01-25 23:00:00",
-                          {"2023-01-24 17:00:00", "2023-01-24 18:00:00"}),
+                   hourly_polls("2023-01-17 00:00:00", "2023-01-25 23:00:00",
+                                {"2023-01-24 17:00:00", "2023-01-24 18:00:00"}),
                    every_day("09:00", "17:00"), zone("America/New_York")};
   const auto segments = week_segments(week_of(store, "2023-01-25 23:00:00"));
   // Week: 18th 23:00 -> 25th 23:00 UTC; 7 open days, one of them split by the outage.
@@ -61,8 +50,8 @@ TEST_CASE("segments: closed outside hours, up and down inside, merged", "[store_
 
 TEST_CASE("segments: an outage across midnight in 24x7 hours is one outage", "[store_timeline]") {
   StoreInput store{"s",
-                   hourly("2023-01-17 00:00:00", "2023-01-25 12:00:00",
-                          {"2023-01-22 23:00:00", "2023-01-23 00:00:00"}),
+                   hourly_polls("2023-01-17 00:00:00", "2023-01-25 12:00:00",
+                                {"2023-01-22 23:00:00", "2023-01-23 00:00:00"}),
                    {},
                    zone("UTC")};
   const auto segments = week_segments(week_of(store, "2023-01-25 12:00:00"));
@@ -78,7 +67,8 @@ TEST_CASE("segments: overnight hours touching the next day's make one open stret
   // 18:00-06:00 and 06:00-18:00 every day: open all the time, so no closed segment.
   auto rows = every_day("18:00", "06:00");
   for (const auto& row : every_day("06:00", "18:00")) rows.push_back(row);
-  StoreInput store{"s", hourly("2023-01-17 00:00:00", "2023-01-25 12:00:00"), rows, zone("UTC")};
+  StoreInput store{"s", hourly_polls("2023-01-17 00:00:00", "2023-01-25 12:00:00"), rows,
+                   zone("UTC")};
   const auto segments = week_segments(week_of(store, "2023-01-25 12:00:00"));
   REQUIRE(segments.size() == 1);
   CHECK(segments[0].state == SegmentState::up);
@@ -145,9 +135,9 @@ TEST_CASE("local times carry their offset", "[store_timeline]") {
 
 TEST_CASE("store detail JSON: figures as in the report, percent, outages", "[store_detail]") {
   StoreSnapshot snapshot;
-  snapshot.input = {"s",
-                    hourly("2023-01-17 00:00:00", "2023-01-25 23:00:00", {"2023-01-24 17:00:00"}),
-                    every_day("09:00", "17:00"), zone("America/New_York")};
+  snapshot.input = {
+      "s", hourly_polls("2023-01-17 00:00:00", "2023-01-25 23:00:00", {"2023-01-24 17:00:00"}),
+      every_day("09:00", "17:00"), zone("America/New_York")};
   snapshot.zone_name = "America/New_York";
   snapshot.as_of = at("2023-01-25 23:00:00");
   const auto body = store_detail_json(snapshot, Interpolation::nearest);
@@ -173,7 +163,7 @@ TEST_CASE("store detail JSON: figures as in the report, percent, outages", "[sto
 
 TEST_CASE("store detail JSON: no poll at or before as_of", "[store_detail]") {
   StoreSnapshot snapshot;
-  snapshot.input = {"s", hourly("2023-01-17 00:00:00", "2023-01-18 00:00:00"), {}, nullptr};
+  snapshot.input = {"s", hourly_polls("2023-01-17 00:00:00", "2023-01-18 00:00:00"), {}, nullptr};
   snapshot.as_of = at("2023-01-01 00:00:00");
   auto body = store_detail_json(snapshot, Interpolation::previous);
   CHECK(body["has_data"] == false);
