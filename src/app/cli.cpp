@@ -242,6 +242,26 @@ const std::vector<Flag>& flags() {
            throw UsageError("--max-future wants a length such as 90s, 15m or 1h, got '" + v + "'");
          o.max_future = *length;
        }},
+      {"--alert-after",
+       "UPTIME_ALERT_AFTER",
+       "N",
+       "raise store.down after N inactive polls in a row inside business hours [1]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.alert_rules.alert_after = static_cast<int>(parse_number("--alert-after", v, 1, 1000));
+       }},
+      {"--alert-silence",
+       "UPTIME_ALERT_SILENCE",
+       "LEN",
+       "raise store.silent when an open store sends no poll for longer than LEN (90m, 2h); polls "
+       "arriving later than LEN after their own instant raise no alert [2h]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         auto length = parse_length(v);
+         if (!length)
+           throw UsageError("--alert-silence wants a length such as 90m or 2h, got '" + v + "'");
+         o.alert_rules.silence = *length;
+       }},
       {"--keep-polls-days",
        "UPTIME_KEEP_POLLS_DAYS",
        "D",

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.hpp"
 #include "log.hpp"
 #include "report_builder.hpp"
 
@@ -42,6 +43,7 @@ struct Options {
   std::chrono::seconds max_future{
       3600};                     // serve, import: polls later than the clock by more are bad
   unsigned keep_polls_days = 0;  // days of polls kept before the latest; 0: all
+  AlertRules alert_rules;        // serve: when live polls raise alerts
   // token
   TokenAction token_action = TokenAction::list;
   std::string token_name;

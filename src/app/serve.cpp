@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "alert_clock.hpp"
 #include "commands.hpp"
 #include "database.hpp"
 #include "database_figures.hpp"
@@ -58,6 +59,7 @@ HttpSettings http_settings(const Options& options) {
   http.max_future = options.max_future;
   http.default_max_gap = options.rules.max_gap;
   http.cors_origins = options.cors_origins;
+  http.alerts = options.alert_rules;
   return http;
 }
 
@@ -133,6 +135,7 @@ int run_serve(const Options& options) {
   const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days};
   if (retention_settings.enabled()) retention.emplace(options.db_path, retention_settings);
   WalKeeper wal_keeper(options.db_path);
+  AlertClock alert_clock(options.db_path, options.alert_rules);
   raise_open_file_limit(options.max_connections);
   HttpApi api(writer, jobs, metrics, http_settings(options));
   GuardedServer server(

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "alert_store.hpp"
 #include "backup.hpp"
 #include "clock.hpp"
 #include "content_negotiation.hpp"
@@ -467,6 +468,8 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
       ingest_route("/ingest/timezones", Dataset::zones),
       ingest_route("/ingest/special_hours", Dataset::special_hours),
       ingest_route("/ingest/tags", Dataset::tags),
+      make_route("GET", "/admin/alerts", "/admin/alerts", Access::admin, BodyUse::none,
+                 [this](const Request& q, Response& a) { list_alerts(q, a); }),
       make_route("GET", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::none,
                  [this](const Request&, Response& a) { list_tokens_route(a); }),
       make_route("POST", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::required,
@@ -756,7 +759,8 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
                     "CSV file), got '" +
                         request.get_header_value("Content-Type") + "'");
   }
-  const IngestRules rules = IngestRules::for_clock(settings_.max_future);
+  IngestRules rules = IngestRules::for_clock(settings_.max_future);
+  rules.alerts = settings_.alerts;
   ImportSummary summary;
   if (type == "multipart/form-data") {
     // An upload (curl -F file=@store_status.csv): one file part, its name free.
@@ -898,6 +902,33 @@ void HttpApi::list_stores(httplib::Response& response) {
                  {"as_of", nullptr},
                  {"max_gap", nullptr},
                  {"stores", json::array()}});
+}
+
+void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& response) {
+  std::size_t limit = 100;
+  if (request.has_param("limit")) {
+    const std::string text = request.get_param_value("limit");
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < 1 || value > 1000) {
+      throw HttpError(400, "parameter 'limit' must be a whole number from 1 to 1000");
+    }
+    limit = static_cast<std::size_t>(value);
+  }
+  json events = json::array();
+  for (const AlertEventRecord& event : list_alert_events(status_reader_.lock().db(), limit)) {
+    json item = {{"id", event.id},
+                 {"type", event.type},
+                 {"store_id", event.store_id},
+                 {"at", format_timestamp(event.at)},
+                 {"created", format_timestamp(event.created)}};
+    if (event.incident_start) item["incident_start"] = format_timestamp(*event.incident_start);
+    if (event.downtime) {
+      item["downtime_seconds"] = std::chrono::duration<double>(*event.downtime).count();
+    }
+    events.push_back(std::move(item));
+  }
+  send_json(response, 200, json{{"events", events}});
 }
 
 void HttpApi::list_tokens_route(httplib::Response& response) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "access.hpp"
+#include "alerts.hpp"
 #include "auth_failures.hpp"
 #include "http_connections.hpp"
 #include "metrics.hpp"
@@ -31,6 +32,8 @@ struct HttpSettings {
   // The max_gap of reports and store views that give none (SPEC §8);
   // nullopt: none. A request turns it off with max_gap=none.
   std::optional<std::chrono::seconds> default_max_gap;
+  // Alert rules for polls ingested live (nullopt: no alerts).
+  std::optional<AlertRules> alerts;
   // Origins whose pages may call the API (CORS); "*" any. Empty: none.
   std::vector<std::string> cors_origins;
 };
@@ -99,6 +102,7 @@ class HttpApi {
   // its stores for the handler (see t_owner_scope in http_api.cpp).
   void authorize(const Route& route, const httplib::Request& request, httplib::Response& response);
   void list_stores(httplib::Response& response);
+  void list_alerts(const httplib::Request& request, httplib::Response& response);
   void list_tokens_route(httplib::Response& response);
   void create_token_route(const httplib::Request& request, httplib::Response& response);
 

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "alert_store.hpp"
 #include "clock.hpp"
 #include "csv.hpp"
 #include "embedded_sql.hpp"
@@ -220,7 +221,8 @@ std::string ImportSummary::text() const {
 
 IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   IngestRules rules;
-  rules.latest_poll = wall_clock_now() + max_future;
+  rules.clock = wall_clock_now();
+  rules.latest_poll = rules.clock + max_future;
   return rules;
 }
 
@@ -267,6 +269,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   ZoneRecord zone_row;
   SpecialHoursRecord special_row;
   TagRecord tag_row;
+  LivePolls live;  // polls that may raise alerts, by store
   // Hours and zone rows are few: a new store of theirs is written at once.
   auto stored_key = [&](const std::string& store_id) {
     const std::int64_t key = stores.key_of(store_id);
@@ -295,7 +298,12 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
                   " is later than the server's clock allows (" +
                   format_timestamp(*rules.latest_poll) + ", see --max-future)";
         }
-        if (error.empty()) polls->add(stores, poll.store_id, poll.at, poll.active);
+        if (error.empty()) {
+          polls->add(stores, poll.store_id, poll.at, poll.active);
+          if (rules.alerts && rules.clock - poll.at <= rules.alerts->silence) {
+            live[stores.key_of(poll.store_id)].push_back({poll.at, poll.active});
+          }
+        }
         break;
       case Dataset::hours:
         error = parse_hours(fields, columns, hours_row);
@@ -321,6 +329,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     summary.loaded = counts.loaded;
     summary.duplicates = counts.duplicates;
     summary.conflicts = counts.conflicts;
+    if (rules.alerts) raise_poll_alerts(db, live, rules.clock, *rules.alerts);
   }
   hours.flush();
   special.flush();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.hpp"
 #include "database.hpp"
 #include "records.hpp"
 
@@ -40,6 +41,11 @@ struct IngestRules {
   // A poll later than this is a bad row: a typo such as 9999-12-31 would
   // otherwise become every report's default `now` and move retention's line.
   std::optional<Instant> latest_poll;
+
+  // With alert rules, polls that arrive within rules.silence of their own
+  // instant (by `clock`) run the alert engine in the ingest's transaction.
+  std::optional<AlertRules> alerts;
+  Instant clock{};
 
   // Polls may be at most `max_future` later than the wall clock.
   static IngestRules for_clock(std::chrono::seconds max_future);

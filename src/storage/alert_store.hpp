@@ -1,0 +1,37 @@
+// Alerts in the database: each store's AlertState and the events the core's
+// engine (core/alerts.hpp) raises, written in the same transaction as the
+// ingest or clock tick that raised them.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "alerts.hpp"
+#include "database.hpp"
+
+// Live polls of one ingest, by store key: polls that arrived within
+// rules.silence of their own instant (older ones are backfill, and raise
+// nothing).
+using LivePolls = std::map<std::int64_t, std::vector<Poll>>;  // in key order: events too
+
+// Runs the engine over each store's live polls at `clock` and writes its new
+// state and events. Call inside the ingest's transaction. Returns the number
+// of events raised.
+std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
+                              const AlertRules& rules);
+
+// One clock tick: the engine's time rules for every store with alert state,
+// in one transaction. Returns the number of events raised.
+std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rules);
+
+struct AlertEventRecord {
+  std::int64_t id;
+  std::string store_id;
+  std::string type;  // "store.down", ...
+  Instant at;
+  std::optional<Instant> incident_start;
+  std::optional<HalfMicroseconds> downtime;
+  Instant created;
+};
+// Newest first, at most `limit`.
+std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit);
