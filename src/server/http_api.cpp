@@ -341,6 +341,18 @@ json token_json(const TokenRecord& token) {
   return item;
 }
 
+// The `limit` parameter of a list: 1 to 1000, `fallback` when not given.
+std::size_t limit_param(const httplib::Request& request, std::size_t fallback) {
+  if (!request.has_param("limit")) return fallback;
+  const std::string text = request.get_param_value("limit");
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value < 1 || value > 1000) {
+    throw HttpError(400, "parameter 'limit' must be a whole number from 1 to 1000");
+  }
+  return static_cast<std::size_t>(value);
+}
+
 // The report id of POST /get_report: the query or a form body (httplib
 // reads both into params), else a JSON object body's "report_id".
 std::string report_id_of(const httplib::Request& request) {
@@ -642,16 +654,7 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
 }
 
 void HttpApi::list_reports(const httplib::Request& request, httplib::Response& response) {
-  std::size_t limit = 50;
-  if (request.has_param("limit")) {
-    const std::string text = request.get_param_value("limit");
-    char* end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < 1 || value > 1000) {
-      throw HttpError(400, "parameter 'limit' must be a whole number from 1 to 1000");
-    }
-    limit = static_cast<std::size_t>(value);
-  }
+  const std::size_t limit = limit_param(request, 50);
   std::optional<Instant> before;
   if (request.has_param("before")) {
     before = parse_timestamp(request.get_param_value("before"));
@@ -905,16 +908,7 @@ void HttpApi::list_stores(httplib::Response& response) {
 }
 
 void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& response) {
-  std::size_t limit = 100;
-  if (request.has_param("limit")) {
-    const std::string text = request.get_param_value("limit");
-    char* end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < 1 || value > 1000) {
-      throw HttpError(400, "parameter 'limit' must be a whole number from 1 to 1000");
-    }
-    limit = static_cast<std::size_t>(value);
-  }
+  const std::size_t limit = limit_param(request, 100);
   json events = json::array();
   for (const AlertEventRecord& event : list_alert_events(status_reader_.lock().db(), limit)) {
     json item = {{"id", event.id},
