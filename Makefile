@@ -98,9 +98,11 @@ test-asan: deps
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SEED    ?= 0
+# RelWithDebInfo fuzzes fastest; CI's short run builds Debug, 35 s sooner.
+FUZZ_BUILD_TYPE ?= RelWithDebInfo
 fuzz: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev"
-	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPTIME_FUZZ=ON
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=$(FUZZ_BUILD_TYPE) -DUPTIME_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv_rows fuzz_timestamp fuzz_json_ingest fuzz_business_hours \
 	  fuzz_request_framing fuzz_http_request
 	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_SEED)
