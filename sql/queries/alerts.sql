@@ -10,7 +10,7 @@ INSERT OR REPLACE INTO alert_state
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
 
 -- name: alert_state_stores
-SELECT a.store, s.timezone FROM alert_state a JOIN stores s ON s.id = a.store ORDER BY a.store;
+SELECT store FROM alert_state ORDER BY store;
 
 -- name: store_zone_by_key
 SELECT timezone FROM stores WHERE id = ?1;

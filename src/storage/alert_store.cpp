@@ -8,113 +8,100 @@
 
 #include "clock.hpp"
 #include "embedded_sql.hpp"
+#include "schedule_reader.hpp"
+#include "sql_values.hpp"
 
 namespace {
 
-std::optional<Instant> optional_instant(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return from_micros(column.getInt64());
-}
+// The statements one run of the engine uses, prepared once for all its
+// stores (an hourly ingest touches every store).
+class AlertTables {
+ public:
+  explicit AlertTables(Database& db)
+      : schedule_(db.sql()),
+        zone_(db.sql(), sql::query("store_zone_by_key")),
+        load_(db.sql(), sql::query("alert_state")),
+        save_(db.sql(), sql::query("save_alert_state")),
+        insert_(db.sql(), sql::query("insert_alert_event")) {}
 
-void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
-  if (instant) {
-    statement.bind(index, to_micros(*instant));
-  } else {
-    statement.bind(index);
-  }
-}
-
-AlertState load_state(Database& db, std::int64_t store) {
-  AlertState state;
-  SQLite::Statement query(db.sql(), sql::query("alert_state"));
-  query.bind(1, store);
-  if (!query.executeStep()) return state;
-  state.last_poll = optional_instant(query.getColumn(0));
-  state.last_active = query.getColumn(1).getInt() != 0;
-  state.inactive_run = query.getColumn(2).getInt();
-  state.run_start = optional_instant(query.getColumn(3));
-  state.incident_start = optional_instant(query.getColumn(4));
-  state.silent_since = optional_instant(query.getColumn(5));
-  return state;
-}
-
-void save_state(Database& db, std::int64_t store, const AlertState& state) {
-  SQLite::Statement save(db.sql(), sql::query("save_alert_state"));
-  save.bind(1, store);
-  bind_optional(save, 2, state.last_poll);
-  save.bind(3, state.last_active ? 1 : 0);
-  save.bind(4, state.inactive_run);
-  bind_optional(save, 5, state.run_start);
-  bind_optional(save, 6, state.incident_start);
-  bind_optional(save, 7, state.silent_since);
-  save.exec();
-}
-
-// What the engine needs of a store: hours, zone, and special dates around `clock`.
-StoreInput schedule_of(Database& db, std::int64_t store, Instant clock) {
-  StoreInput input;
-  SQLite::Statement zone(db.sql(), sql::query("store_zone_by_key"));
-  zone.bind(1, store);
-  if (zone.executeStep() && !zone.getColumn(0).isNull()) {
-    input.zone = date::locate_zone(zone.getColumn(0).getString());
-  }
-  SQLite::Statement hours(db.sql(), sql::query("store_hours"));
-  hours.bind(1, store);
-  while (hours.executeStep()) {
-    input.hours.push_back({hours.getColumn(0).getInt(),
-                           std::chrono::seconds{hours.getColumn(1).getInt64()},
-                           std::chrono::seconds{hours.getColumn(2).getInt64()}});
-  }
-  // Special dates within the engine's reach: an incident may have begun a
-  // week back (its downtime is counted), and no zone is a day from UTC.
-  const auto today = date::floor<date::days>(clock).time_since_epoch().count();
-  SQLite::Statement special(db.sql(), sql::query("store_special_hours"));
-  special.bind(1, store);
-  special.bind(2, static_cast<std::int64_t>(today - 9));
-  special.bind(3, static_cast<std::int64_t>(today + 2));
-  while (special.executeStep()) {
-    const date::local_days day{date::days{special.getColumn(0).getInt64()}};
-    if (input.special.empty() || input.special.back().date != day)
-      input.special.push_back({day, {}});
-    SpecialHoursRow row;
-    row.closed = special.getColumn(1).isNull();
-    if (!row.closed) {
-      row.start = std::chrono::seconds{special.getColumn(1).getInt64()};
-      row.end = std::chrono::seconds{special.getColumn(2).getInt64()};
+  AlertState load(std::int64_t store) {
+    AlertState state;
+    load_.bind(1, store);
+    if (load_.executeStep()) {
+      state.last_poll = optional_instant(load_.getColumn(0));
+      state.last_active = load_.getColumn(1).getInt() != 0;
+      state.inactive_run = load_.getColumn(2).getInt();
+      state.run_start = optional_instant(load_.getColumn(3));
+      state.incident_start = optional_instant(load_.getColumn(4));
+      state.silent_since = optional_instant(load_.getColumn(5));
     }
-    input.special.back().rows.push_back(row);
+    load_.reset();
+    return state;
   }
-  return input;
-}
 
-void insert_events(Database& db, std::int64_t store, const std::vector<AlertEvent>& events) {
-  SQLite::Statement insert(db.sql(), sql::query("insert_alert_event"));
-  const Instant created = wall_clock_now();
-  for (const AlertEvent& event : events) {
-    insert.bind(1, store);
-    insert.bind(2, alert_type_name(event.type));
-    insert.bind(3, to_micros(event.at));
-    bind_optional(insert, 4, event.incident_start);
-    if (event.type == AlertType::recovered) {
-      insert.bind(
-          5, static_cast<std::int64_t>(
-                 std::chrono::duration_cast<std::chrono::microseconds>(event.downtime).count()));
-    } else {
-      insert.bind(5);
-    }
-    insert.bind(6, to_micros(created));
-    insert.exec();
-    insert.reset();
+  void save(std::int64_t store, const AlertState& state) {
+    save_.bind(1, store);
+    bind_optional(save_, 2, state.last_poll);
+    save_.bind(3, state.last_active ? 1 : 0);
+    save_.bind(4, state.inactive_run);
+    bind_optional(save_, 5, state.run_start);
+    bind_optional(save_, 6, state.incident_start);
+    bind_optional(save_, 7, state.silent_since);
+    save_.exec();
+    save_.reset();
   }
-}
+
+  // What the engine needs of a store: hours, zone, and special dates within
+  // its reach (an incident may have begun a week back; its downtime counts).
+  StoreInput schedule(std::int64_t store, Instant clock) {
+    StoreInput input;
+    zone_.bind(1, store);
+    if (zone_.executeStep() && !zone_.getColumn(0).isNull()) {
+      input.zone = date::locate_zone(zone_.getColumn(0).getString());
+    }
+    zone_.reset();
+    input.hours = schedule_.hours(store);
+    input.special = schedule_.special(store, clock - date::days{8}, clock);
+    return input;
+  }
+
+  void insert(std::int64_t store, const std::vector<AlertEvent>& events) {
+    const Instant created = wall_clock_now();
+    for (const AlertEvent& event : events) {
+      insert_.bind(1, store);
+      insert_.bind(2, alert_type_name(event.type));
+      insert_.bind(3, to_micros(event.at));
+      bind_optional(insert_, 4, event.incident_start);
+      if (event.type == AlertType::recovered) {
+        insert_.bind(
+            5, static_cast<std::int64_t>(
+                   std::chrono::duration_cast<std::chrono::microseconds>(event.downtime).count()));
+      } else {
+        insert_.bind(5);
+      }
+      insert_.bind(6, to_micros(created));
+      insert_.exec();
+      insert_.reset();
+    }
+  }
+
+ private:
+  ScheduleReader schedule_;
+  SQLite::Statement zone_;
+  SQLite::Statement load_;
+  SQLite::Statement save_;
+  SQLite::Statement insert_;
+};
 
 }  // namespace
 
 std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
                               const AlertRules& rules) {
+  if (polls.empty()) return 0;
+  AlertTables tables(db);
   std::size_t raised = 0;
   for (auto& [store, store_polls] : polls) {
-    AlertState state = load_state(db, store);
+    AlertState state = tables.load(store);
     // Only polls newer than the newest seen, once each, in time order.
     std::sort(store_polls.begin(), store_polls.end(),
               [](const Poll& a, const Poll& b) { return a.at < b.at; });
@@ -127,9 +114,9 @@ std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
       fresh.push_back(poll);
     }
     if (fresh.empty()) continue;
-    const auto events = alerts_for_polls(state, schedule_of(db, store, clock), fresh, clock, rules);
-    insert_events(db, store, events);
-    save_state(db, store, state);
+    const auto events = alerts_for_polls(state, tables.schedule(store, clock), fresh, clock, rules);
+    tables.insert(store, events);
+    tables.save(store, state);
     raised += events.size();
   }
   return raised;
@@ -142,13 +129,14 @@ std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rul
     SQLite::Statement query(db.sql(), sql::query("alert_state_stores"));
     while (query.executeStep()) stores.push_back(query.getColumn(0).getInt64());
   }
+  AlertTables tables(db);
   std::size_t raised = 0;
   for (std::int64_t store : stores) {
-    AlertState state = load_state(db, store);
-    const auto events = alerts_for_time(state, schedule_of(db, store, clock), clock, rules);
+    AlertState state = tables.load(store);
+    const auto events = alerts_for_time(state, tables.schedule(store, clock), clock, rules);
     if (events.empty()) continue;
-    insert_events(db, store, events);
-    save_state(db, store, state);
+    tables.insert(store, events);
+    tables.save(store, state);
     raised += events.size();
   }
   transaction.commit();

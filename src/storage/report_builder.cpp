@@ -12,9 +12,11 @@
 #include <unordered_map>
 
 #include "database.hpp"
+#include "database_figures.hpp"
 #include "embedded_sql.hpp"
 #include "raw_statement.hpp"
 #include "read_transaction.hpp"
+#include "schedule_reader.hpp"
 
 namespace {
 
@@ -59,8 +61,7 @@ class SnapshotReader {
  public:
   explicit SnapshotReader(const std::string& path)
       : db_(path, Database::Access::read_only),
-        hours_(db_.sql(), sql::query("store_hours")),
-        special_(db_.sql(), sql::query("store_special_hours")),
+        schedule_(db_.sql()),
         polls_(db_.sql(), sql::query("store_polls")) {}
 
   // Starts a read transaction; its snapshot is fixed by the first read, here.
@@ -70,6 +71,7 @@ class SnapshotReader {
   }
   void end() { transaction_.reset(); }
 
+  Database& db() { return db_; }
   SQLite::Database& sql() { return db_.sql(); }
 
   // The store's hours, and its polls and special dates that can matter for
@@ -79,18 +81,13 @@ class SnapshotReader {
     StoreInput input;
     input.store_id = store.store_id;
     input.zone = zone;
-    hours_.bind(1, store.key);
-    while (hours_.executeStep()) {
-      input.hours.push_back({hours_.getColumn(0).getInt(),
-                             std::chrono::seconds{hours_.getColumn(1).getInt64()},
-                             std::chrono::seconds{hours_.getColumn(2).getInt64()}});
-    }
-    hours_.reset();
+    input.hours = schedule_.hours(store.key);
     // Special dates up to a week and a day past now: a closed store's next
     // opening (NowStatus) may fall on one.
     const std::int64_t lookahead_us = to_micros(Instant{} + kOpeningLookahead);
-    read_special(store.key, range.begin_us, std::max(range.end_us, range.now_us + lookahead_us),
-                 input.special);
+    input.special =
+        schedule_.special(store.key, from_micros(range.begin_us),
+                          from_micros(std::max(range.end_us, range.now_us + lookahead_us)));
     polls_.bind(1, store.key);
     polls_.bind(2, range.begin_us);
     polls_.bind(3, range.end_us);
@@ -103,34 +100,8 @@ class SnapshotReader {
   }
 
  private:
-  // The special dates that can touch [begin, end]: local dates within two
-  // days of the UTC dates (no zone is a day away from UTC, and an interval
-  // lasts at most a day), grouped by date.
-  void read_special(std::int64_t store, std::int64_t begin_us, std::int64_t end_us,
-                    std::vector<SpecialDate>& out) {
-    const auto day_of = [](std::int64_t micros) {
-      return date::floor<date::days>(from_micros(micros)).time_since_epoch().count();
-    };
-    special_.bind(1, store);
-    special_.bind(2, static_cast<std::int64_t>(day_of(begin_us) - 2));
-    special_.bind(3, static_cast<std::int64_t>(day_of(end_us) + 2));
-    while (special_.executeStep()) {
-      const date::local_days day{date::days{special_.getColumn(0).getInt64()}};
-      if (out.empty() || out.back().date != day) out.push_back({day, {}});
-      SpecialHoursRow row;
-      row.closed = special_.getColumn(1).isNull();
-      if (!row.closed) {
-        row.start = std::chrono::seconds{special_.getColumn(1).getInt64()};
-        row.end = std::chrono::seconds{special_.getColumn(2).getInt64()};
-      }
-      out.back().rows.push_back(row);
-    }
-    special_.reset();
-  }
-
   Database db_;
-  SQLite::Statement hours_;
-  SQLite::Statement special_;
+  ScheduleReader schedule_;
   RawStatement polls_;                          // the hot loop
   std::optional<ReadTransaction> transaction_;  // last: ends before the statements go
 };
@@ -166,11 +137,11 @@ const date::time_zone* zone_named(const StoreRef& store) {
 }
 
 // The given as_of, or else the latest poll in the database.
-Instant resolve_as_of(SQLite::Database& db, std::optional<Instant> as_of) {
+Instant resolve_as_of(Database& db, std::optional<Instant> as_of) {
   if (as_of) return *as_of;
-  SQLite::Column latest = db.execAndGet(sql::query("latest_poll"));
-  if (latest.isNull()) throw std::runtime_error("the database holds no polls: nothing to report");
-  return from_micros(latest.getInt64());
+  const auto latest = latest_poll(db);
+  if (!latest) throw std::runtime_error("the database holds no polls: nothing to report");
+  return *latest;
 }
 
 }  // namespace
@@ -189,11 +160,7 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                        query.getColumn(2).isNull() ? "" : query.getColumn(2).getString()};
   StoreSnapshot snapshot;
   snapshot.zone_name = store.zone;
-  snapshot.as_of = as_of;
-  if (!as_of) {
-    SQLite::Column latest = reader.sql().execAndGet(sql::query("latest_poll"));
-    if (!latest.isNull()) snapshot.as_of = from_micros(latest.getInt64());
-  }
+  snapshot.as_of = as_of ? as_of : latest_poll(reader.db());
   // With no as_of, an end before every poll selects the hours and no polls.
   const Instant now = snapshot.as_of.value_or(Instant::min());
   const ReadRange range = !snapshot.as_of ? ReadRange{0, 0, to_micros(now)}
@@ -213,7 +180,7 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
   Report report;
   report.rules = options.rules;
   report.period = options.period;
-  report.as_of = resolve_as_of(first, options.as_of);
+  report.as_of = resolve_as_of(readers.front()->db(), options.as_of);
   const ReadRange range = report_range(options.period, report.as_of);
 
   std::vector<StoreRef> stores;

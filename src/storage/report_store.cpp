@@ -8,21 +8,9 @@
 
 #include "csv.hpp"
 #include "embedded_sql.hpp"
+#include "sql_values.hpp"
 
 namespace {
-
-void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
-  if (instant) {
-    statement.bind(index, to_micros(*instant));
-  } else {
-    statement.bind(index);
-  }
-}
-
-std::optional<Instant> optional_instant(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return from_micros(column.getInt64());
-}
 
 std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;

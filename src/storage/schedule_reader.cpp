@@ -1,0 +1,41 @@
+#include "schedule_reader.hpp"
+
+#include "embedded_sql.hpp"
+
+ScheduleReader::ScheduleReader(SQLite::Database& db)
+    : hours_(db, sql::query("store_hours")), special_(db, sql::query("store_special_hours")) {}
+
+std::vector<WeeklyHoursRow> ScheduleReader::hours(std::int64_t store) {
+  std::vector<WeeklyHoursRow> rows;
+  hours_.bind(1, store);
+  while (hours_.executeStep()) {
+    rows.push_back({hours_.getColumn(0).getInt(),
+                    std::chrono::seconds{hours_.getColumn(1).getInt64()},
+                    std::chrono::seconds{hours_.getColumn(2).getInt64()}});
+  }
+  hours_.reset();
+  return rows;
+}
+
+std::vector<SpecialDate> ScheduleReader::special(std::int64_t store, Instant from, Instant to) {
+  const auto day_of = [](Instant instant) {
+    return static_cast<std::int64_t>(date::floor<date::days>(instant).time_since_epoch().count());
+  };
+  std::vector<SpecialDate> dates;
+  special_.bind(1, store);
+  special_.bind(2, day_of(from) - 2);
+  special_.bind(3, day_of(to) + 2);
+  while (special_.executeStep()) {
+    const date::local_days day{date::days{special_.getColumn(0).getInt64()}};
+    if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});
+    SpecialHoursRow row;
+    row.closed = special_.getColumn(1).isNull();
+    if (!row.closed) {
+      row.start = std::chrono::seconds{special_.getColumn(1).getInt64()};
+      row.end = std::chrono::seconds{special_.getColumn(2).getInt64()};
+    }
+    dates.back().rows.push_back(row);
+  }
+  special_.reset();
+  return dates;
+}

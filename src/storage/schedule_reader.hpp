@@ -1,0 +1,28 @@
+// A store's weekly hours and special dates as the core takes them: the one
+// place their rows become WeeklyHoursRow and SpecialDate values (report
+// snapshots and alerts both read them). Statements prepared once.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "business_hours.hpp"
+#include "timestamps.hpp"
+
+class ScheduleReader {
+ public:
+  explicit ScheduleReader(SQLite::Database& db);
+
+  std::vector<WeeklyHoursRow> hours(std::int64_t store);
+  // The special dates that can touch the UTC instants [from, to]: local dates
+  // within two days of their UTC dates (no zone is a day away from UTC, and
+  // an interval lasts at most a day), grouped by date.
+  std::vector<SpecialDate> special(std::int64_t store, Instant from, Instant to);
+
+ private:
+  SQLite::Statement hours_;
+  SQLite::Statement special_;
+};

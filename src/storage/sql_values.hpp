@@ -1,0 +1,23 @@
+// Optional instants in and out of SQLite: NULL for none, UTC microseconds
+// otherwise (how every table stores instants).
+#pragma once
+
+#include <SQLiteCpp/Column.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <optional>
+
+#include "timestamps.hpp"
+
+inline std::optional<Instant> optional_instant(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return from_micros(column.getInt64());
+}
+
+inline void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
+  if (instant) {
+    statement.bind(index, to_micros(*instant));
+  } else {
+    statement.bind(index);
+  }
+}
