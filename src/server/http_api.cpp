@@ -15,6 +15,7 @@
 #include "content_negotiation.hpp"
 #include "ingest.hpp"
 #include "json_text.hpp"
+#include "json_values.hpp"
 #include "log.hpp"
 #include "store_detail.hpp"
 #include "text.hpp"
@@ -60,10 +61,6 @@ json optional_number(const std::optional<std::int64_t>& number) {
   return number ? json(*number) : json(nullptr);
 }
 
-json optional_max_gap(const std::optional<std::chrono::seconds>& max_gap) {
-  return max_gap ? json(format_max_gap(*max_gap)) : json(nullptr);
-}
-
 // A report's period as asked for: null, {"from","to"} or {"from_date","to_date"}.
 json period_json(const std::optional<Period>& period) {
   if (!period) return nullptr;
@@ -80,7 +77,7 @@ json state_json(const ReportState& state) {
       {"report_id", state.id},
       {"status", report_status_name(state.status)},
       {"interpolation", interpolation_name(state.rules.interpolation)},
-      {"max_gap", optional_max_gap(state.rules.max_gap)},
+      {"max_gap", max_gap_json(state.rules.max_gap)},
       {"period", period_json(state.period)},
       {"requested_as_of", optional_time(state.requested_as_of)},
       {"as_of", optional_time(state.as_of)},
@@ -118,19 +115,15 @@ json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) 
 // period bounds as text, hours as numbers rounded as the CSV rounds them,
 // the percent a number (null when nothing is known).
 json period_rows_json(const std::vector<PeriodFigures>& rows, bool with_unknown) {
-  const auto columns = period_columns(with_unknown);
   json out = json::array();
   for (const PeriodFigures& row : rows) {
-    const auto percent = percent_hundredths(row.uptime, row.uptime + row.downtime);
-    json item = {
-        {"store_id", row.store_id},
-        {"period_start",
-         format_timestamp(date::floor<std::chrono::microseconds>(row.period.begin))},
-        {"period_end", format_timestamp(date::floor<std::chrono::microseconds>(row.period.end))},
-        {"business_hours", hours_value(row.business)},
-        {"uptime_hours", hours_value(row.uptime)},
-        {"downtime_hours", hours_value(row.downtime)},
-        {"uptime_percent", percent ? json(static_cast<double>(*percent) / 100.0) : json(nullptr)}};
+    json item = {{"store_id", row.store_id},
+                 {"period_start", utc_text(row.period.begin)},
+                 {"period_end", utc_text(row.period.end)},
+                 {"business_hours", hours_value(row.business)},
+                 {"uptime_hours", hours_value(row.uptime)},
+                 {"downtime_hours", hours_value(row.downtime)},
+                 {"uptime_percent", percent_json(row.uptime, row.uptime + row.downtime)}};
     if (with_unknown) item["unknown_hours"] = hours_value(row.unknown);
     out.push_back(std::move(item));
   }
@@ -896,7 +889,7 @@ void HttpApi::list_stores(httplib::Response& response) {
     send_json(response, 200,
               json{{"report_id", state.id},
                    {"as_of", optional_time(state.as_of)},
-                   {"max_gap", optional_max_gap(state.rules.max_gap)},
+                   {"max_gap", max_gap_json(state.rules.max_gap)},
                    {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}});
     return;
   }

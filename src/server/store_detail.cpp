@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "clock.hpp"
+#include "json_values.hpp"
 #include "store_timeline.hpp"
 
 using nlohmann::json;
@@ -13,10 +14,6 @@ namespace {
 const char* const kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
 const char* const kWindowNames[] = {"last_hour", "last_day", "last_week"};
-
-std::string utc_text(FineInstant instant) {
-  return format_timestamp(date::floor<std::chrono::microseconds>(instant));
-}
 
 // The special dates whose local day overlaps [begin, end): the date, whether
 // it is closed, and its shifts.
@@ -54,11 +51,6 @@ json hours_json(std::vector<WeeklyHoursRow> hours) {
                     {"end", format_time_of_day(row.end)}});
   }
   return rows;
-}
-
-json percent_json(HalfMicroseconds part, HalfMicroseconds whole) {
-  const auto percent = percent_hundredths(part, whole);
-  return percent ? json(static_cast<double>(*percent) / 100.0) : json(nullptr);
 }
 
 // The figures exactly as the report row writes them, plus business time and
@@ -124,7 +116,7 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
                {"special_dates", json::array()},
                {"open_24x7", store.hours.empty()},
                {"interpolation", interpolation_name(rules.interpolation)},
-               {"max_gap", rules.max_gap ? json(format_max_gap(*rules.max_gap)) : json(nullptr)},
+               {"max_gap", max_gap_json(rules.max_gap)},
                {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
                {"has_data", false},
                {"windows", nullptr},
@@ -174,7 +166,7 @@ json store_days_json(const StoreSnapshot& snapshot, const StatusRules& rules,
   json body = {{"store_id", store.store_id},
                {"timezone", zone->name()},
                {"interpolation", interpolation_name(rules.interpolation)},
-               {"max_gap", rules.max_gap ? json(format_max_gap(*rules.max_gap)) : json(nullptr)},
+               {"max_gap", max_gap_json(rules.max_gap)},
                {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
                {"from_date", dates ? json(date_text(dates->from)) : json(nullptr)},
                {"to_date", dates ? json(date_text(dates->to)) : json(nullptr)},
