@@ -20,7 +20,18 @@ INSERT INTO alert_events (store, type, at_us, incident_start_us, downtime_us, cr
 VALUES (?1, ?2, ?3, ?4, ?5, ?6);
 
 -- name: list_alert_events
--- Newest first.
+-- Newest first, at most ?1; only store ?2's when ?2 is not NULL.
 SELECT e.id, s.store_id, e.type, e.at_us, e.incident_start_us, e.downtime_us, e.created_us
 FROM alert_events e JOIN stores s ON s.id = e.store
+WHERE ?2 IS NULL OR s.store_id = ?2
 ORDER BY e.id DESC LIMIT ?1;
+
+-- name: open_incidents
+-- Stores down (incident_start_us) or silent (silent_since_us) now, longest first.
+SELECT s.store_id, a.incident_start_us, a.silent_since_us
+FROM alert_state a JOIN stores s ON s.id = a.store
+WHERE a.incident_start_us IS NOT NULL OR a.silent_since_us IS NOT NULL
+ORDER BY min(coalesce(a.incident_start_us, a.silent_since_us), coalesce(a.silent_since_us, a.incident_start_us)), s.store_id;
+
+-- name: alert_events_by_type
+SELECT type, count(*) FROM alert_events GROUP BY type;

@@ -262,6 +262,27 @@ const std::vector<Flag>& flags() {
            throw UsageError("--alert-silence wants a length such as 90m or 2h, got '" + v + "'");
          o.alert_rules.silence = *length;
        }},
+      {"--public-url",
+       "UPTIME_PUBLIC_URL",
+       "URL",
+       "the address people reach this server at (https://uptime.example.com): webhook events "
+       "link to the store's page there [no links]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+           throw UsageError("--public-url wants an http:// or https:// address, got '" + v + "'");
+         }
+         o.public_url = v;
+       }},
+      {"--webhook-concurrency",
+       "UPTIME_WEBHOOK_CONCURRENCY",
+       "N",
+       "webhook requests in flight at most, across all webhooks [8]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.webhook_concurrency =
+             static_cast<std::size_t>(parse_number("--webhook-concurrency", v, 1, 64));
+       }},
       {"--keep-polls-days",
        "UPTIME_KEEP_POLLS_DAYS",
        "D",

@@ -41,9 +41,11 @@ struct Options {
   std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
   std::size_t keep_reports = 500;         // finished reports kept; 0: all
   std::chrono::seconds max_future{
-      3600};                     // serve, import: polls later than the clock by more are bad
-  unsigned keep_polls_days = 0;  // days of polls kept before the latest; 0: all
-  AlertRules alert_rules;        // serve: when live polls raise alerts
+      3600};                            // serve, import: polls later than the clock by more are bad
+  unsigned keep_polls_days = 0;         // days of polls kept before the latest; 0: all
+  AlertRules alert_rules;               // serve: when live polls raise alerts
+  std::string public_url;               // serve: where the page is reached, for links in webhooks
+  std::size_t webhook_concurrency = 8;  // serve: webhook requests in flight at most
   // token
   TokenAction token_action = TokenAction::list;
   std::string token_name;

@@ -1,6 +1,7 @@
 // `serve`: the HTTP server, wired from the layers: the database (first-start
-// import), the report queue, retention, the WAL keeper, the route table and
-// the connection layer; SIGINT/SIGTERM stop it cleanly.
+// import), the report queue, retention, the WAL keeper, the alerts' clock and
+// webhook delivery, the route table and the connection layer; SIGINT/SIGTERM
+// stop it cleanly.
 #include <httplib.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -25,6 +26,7 @@
 #include "retention.hpp"
 #include "shared_connection.hpp"
 #include "wal_keeper.hpp"
+#include "webhook_delivery.hpp"
 
 namespace {
 
@@ -49,7 +51,7 @@ unsigned default_threads(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
-HttpSettings http_settings(const Options& options) {
+HttpSettings http_settings(const Options& options, WebhookDelivery& webhooks) {
   HttpSettings http;
   http.max_body = options.max_body;
   http.token = options.token;
@@ -60,6 +62,7 @@ HttpSettings http_settings(const Options& options) {
   http.default_max_gap = options.rules.max_gap;
   http.cors_origins = options.cors_origins;
   http.alerts = options.alert_rules;
+  http.polls_ingested = [&webhooks] { webhooks.wake(); };
   return http;
 }
 
@@ -135,9 +138,13 @@ int run_serve(const Options& options) {
   const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days};
   if (retention_settings.enabled()) retention.emplace(options.db_path, retention_settings);
   WalKeeper wal_keeper(options.db_path);
-  AlertClock alert_clock(options.db_path, options.alert_rules);
+  DeliverySettings delivery;
+  delivery.concurrency = options.webhook_concurrency;
+  delivery.public_url = options.public_url;
+  WebhookDelivery webhooks(options.db_path, delivery, metrics);
+  AlertClock alert_clock(options.db_path, options.alert_rules, [&webhooks] { webhooks.wake(); });
   raise_open_file_limit(options.max_connections);
-  HttpApi api(writer, jobs, metrics, http_settings(options));
+  HttpApi api(writer, jobs, metrics, http_settings(options, webhooks));
   GuardedServer server(
       connection_settings(options, threads),
       [&api](const std::string& method, const std::string& path) {

@@ -17,11 +17,13 @@
 #include "json_text.hpp"
 #include "json_values.hpp"
 #include "log.hpp"
+#include "read_transaction.hpp"
 #include "store_detail.hpp"
 #include "text.hpp"
 #include "token_secret.hpp"
 #include "token_store.hpp"
 #include "web_page.hpp"
+#include "webhook_store.hpp"
 
 using nlohmann::json;
 
@@ -334,6 +336,27 @@ json token_json(const TokenRecord& token) {
   return item;
 }
 
+// A webhook as listed: never its secret.
+json webhook_json(const Webhook& webhook) {
+  json events = json::array();
+  for (AlertType type : webhook.events) events.push_back(alert_type_name(type));
+  json item = {{"id", webhook.id},
+               {"url", webhook.url},
+               {"format", webhook_format_name(webhook.format)},
+               {"events", events},
+               {"created", format_timestamp(webhook.created)}};
+  if (!webhook.stores.empty()) item["stores"] = webhook.stores;
+  if (!webhook.tag.empty()) item["tag"] = webhook.tag;
+  return item;
+}
+
+// A store down or silent now.
+json incident_json(const OpenIncident& incident) {
+  return {{"store_id", incident.store_id},
+          {"down_since", optional_time(incident.down_since)},
+          {"silent_since", optional_time(incident.silent_since)}};
+}
+
 // The `limit` parameter of a list: 1 to 1000, `fallback` when not given.
 std::size_t limit_param(const httplib::Request& request, std::size_t fallback) {
   if (!request.has_param("limit")) return fallback;
@@ -475,6 +498,25 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
       ingest_route("/ingest/tags", Dataset::tags),
       make_route("GET", "/admin/alerts", "/admin/alerts", Access::admin, BodyUse::none,
                  [this](const Request& q, Response& a) { list_alerts(q, a); }),
+      make_route("GET", "/admin/webhooks", "/admin/webhooks", Access::admin, BodyUse::none,
+                 [this](const Request&, Response& a) { list_webhooks_route(a); }),
+      make_route("POST", "/admin/webhooks", "/admin/webhooks", Access::admin, BodyUse::required,
+                 [this](const Request& q, Response& a) { create_webhook_route(q, a); }),
+      make_route("DELETE", "/admin/webhooks/([^/]+)", "/admin/webhooks/{id}", Access::admin,
+                 BodyUse::none,
+                 [this](const Request& q, Response& a) {
+                   const std::string text = q.matches[1];
+                   if (text.empty() || text.size() > 18 ||
+                       text.find_first_not_of("0123456789") != std::string::npos) {
+                     throw HttpError(400, "a webhook id is a number, got '" + text + "'");
+                   }
+                   const std::int64_t id = std::stoll(text);
+                   if (!delete_webhook(writer_.lock().db(), id)) {
+                     throw HttpError(404, "no webhook with id " + std::to_string(id));
+                   }
+                   log_info("webhook " + std::to_string(id) + " deleted", {{"webhook", id}});
+                   send_json(a, 200, json{{"deleted", id}});
+                 }),
       make_route("GET", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::none,
                  [this](const Request&, Response& a) { list_tokens_route(a); }),
       make_route("POST", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::required,
@@ -672,7 +714,15 @@ void HttpApi::store_detail(const httplib::Request& request, httplib::Response& r
   const ReportOptions options = read_report_options(request, settings_.default_max_gap);
   const auto snapshot = read_store_snapshot(writer_.path(), store_id, options.as_of);
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
-  send_json(response, 200, store_detail_json(*snapshot, options.rules));
+  json body = store_detail_json(*snapshot, options.rules);
+  // The store's open incident (alerts), if any: what its owner sees first.
+  body["incident"] = nullptr;
+  std::vector<OpenIncident> incidents;
+  { incidents = open_incidents(status_reader_.lock().db()); }
+  for (const OpenIncident& incident : incidents) {
+    if (incident.store_id == store_id) body["incident"] = incident_json(incident);
+  }
+  send_json(response, 200, body);
 }
 
 void HttpApi::store_days(const httplib::Request& request, httplib::Response& response) {
@@ -782,6 +832,7 @@ void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
     summary.error = "every row was rejected";
   metrics_.count_ingest(dataset_name(dataset), summary.loaded, summary.duplicates,
                         summary.conflicts, summary.rejected);
+  if (dataset == Dataset::polls && settings_.polls_ingested) settings_.polls_ingested();
   json fields = summary.json();
   fields.erase("rejections");
   log_info(std::string("ingest ") + dataset_name(dataset) + ": " + printable(summary.text()),
@@ -880,6 +931,13 @@ void HttpApi::authorize(const Route& route, const httplib::Request& request,
 }
 
 void HttpApi::list_stores(httplib::Response& response) {
+  // Stores down or silent now, longest first: what the page shows first.
+  json open = json::array();
+  std::vector<OpenIncident> incidents;
+  { incidents = open_incidents(status_reader_.lock().db()); }
+  for (const OpenIncident& incident : rows_in_scope(incidents)) {
+    open.push_back(incident_json(incident));
+  }
   // The newest complete report of the three windows: its rows the caller may see.
   for (const ReportState& state : jobs_.list(50, std::nullopt)) {
     if (state.status != ReportStatus::complete || state.period) continue;
@@ -890,6 +948,7 @@ void HttpApi::list_stores(httplib::Response& response) {
               json{{"report_id", state.id},
                    {"as_of", optional_time(state.as_of)},
                    {"max_gap", max_gap_json(state.rules.max_gap)},
+                   {"open_incidents", open},
                    {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}});
     return;
   }
@@ -897,13 +956,33 @@ void HttpApi::list_stores(httplib::Response& response) {
             json{{"report_id", nullptr},
                  {"as_of", nullptr},
                  {"max_gap", nullptr},
+                 {"open_incidents", open},
                  {"stores", json::array()}});
 }
 
 void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& response) {
+  for (const auto& [key, value] : request.params) {
+    if (key != "limit" && key != "store_id") {
+      throw HttpError(400, "unknown parameter '" + key + "' (known: limit, store_id)");
+    }
+  }
   const std::size_t limit = limit_param(request, 100);
-  json events = json::array();
-  for (const AlertEventRecord& event : list_alert_events(status_reader_.lock().db(), limit)) {
+  std::optional<std::string> store_id;
+  if (request.has_param("store_id")) store_id = request.get_param_value("store_id");
+  std::vector<AlertEventRecord> events;
+  std::vector<DeliveryRecord> deliveries;
+  std::vector<OpenIncident> incidents;
+  {
+    auto status = status_reader_.lock();
+    ReadTransaction snapshot(status.db().sql());  // events and deliveries as of one moment
+    events = list_alert_events(status.db(), limit, store_id);
+    if (!events.empty()) {
+      deliveries = event_deliveries(status.db(), events.back().id, events.front().id);
+    }
+    incidents = open_incidents(status.db());
+  }
+  json items = json::array();
+  for (const AlertEventRecord& event : events) {
     json item = {{"id", event.id},
                  {"type", event.type},
                  {"store_id", event.store_id},
@@ -913,9 +992,99 @@ void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& re
     if (event.downtime) {
       item["downtime_seconds"] = std::chrono::duration<double>(*event.downtime).count();
     }
-    events.push_back(std::move(item));
+    json sent = json::array();
+    for (const DeliveryRecord& delivery : deliveries) {
+      if (delivery.event != event.id) continue;
+      sent.push_back(
+          {{"webhook", delivery.webhook},
+           {"state", delivery_state_name(delivery.state)},
+           {"attempts", delivery.attempts},
+           {"last_attempt", optional_time(delivery.last_attempt)},
+           {"last_status", delivery.last_status ? json(*delivery.last_status) : json()},
+           {"last_error", delivery.last_error.empty() ? json() : json(delivery.last_error)},
+           {"next_attempt", optional_time(delivery.next_attempt)}});
+    }
+    item["deliveries"] = std::move(sent);
+    items.push_back(std::move(item));
   }
-  send_json(response, 200, json{{"events", events}});
+  json open = json::array();
+  for (const OpenIncident& incident : incidents) {
+    if (store_id && incident.store_id != *store_id) continue;
+    open.push_back(incident_json(incident));
+  }
+  send_json(response, 200, json{{"open_incidents", open}, {"events", items}});
+}
+
+void HttpApi::list_webhooks_route(httplib::Response& response) {
+  json webhooks = json::array();
+  for (const Webhook& webhook : list_webhooks(status_reader_.lock().db())) {
+    webhooks.push_back(webhook_json(webhook));
+  }
+  send_json(response, 200, json{{"webhooks", webhooks}});
+}
+
+void HttpApi::create_webhook_route(const httplib::Request& request, httplib::Response& response) {
+  json body;
+  try {
+    body = parse_flat_json(request.body);
+  } catch (const json::exception& error) {
+    throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+  }
+  if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+  Webhook webhook;
+  webhook.created = wall_clock_now();
+  const auto strings = [](const json& value, const std::string& key) {
+    std::vector<std::string> items;
+    if (!value.is_array()) throw HttpError(400, key + " must be an array of strings");
+    for (const auto& item : value) {
+      if (!item.is_string()) throw HttpError(400, key + " must be an array of strings");
+      items.push_back(item.get<std::string>());
+    }
+    return items;
+  };
+  for (const auto& [key, value] : body.items()) {
+    if (key == "url" && value.is_string()) {
+      webhook.url = value.get<std::string>();
+    } else if (key == "secret" && value.is_string()) {
+      webhook.secret = value.get<std::string>();
+    } else if (key == "format" && value.is_string()) {
+      const auto format = parse_webhook_format(value.get<std::string>());
+      if (!format) throw HttpError(400, "format must be 'json' or 'slack'");
+      webhook.format = *format;
+    } else if (key == "events") {
+      for (const std::string& name : strings(value, key)) {
+        const auto type = parse_alert_type(name);
+        if (!type) {
+          throw HttpError(400, "unknown event '" + name +
+                                   "' (known: store.down, store.recovered, store.silent, "
+                                   "store.heard)");
+        }
+        webhook.events.push_back(*type);
+      }
+      if (webhook.events.empty()) throw HttpError(400, "events, when given, names at least one");
+    } else if (key == "stores") {
+      webhook.stores = strings(value, key);
+      if (webhook.stores.empty()) throw HttpError(400, "stores, when given, names at least one");
+    } else if (key == "tag" && value.is_string()) {
+      webhook.tag = value.get<std::string>();
+    } else {
+      throw HttpError(400, "unknown or mistyped key '" + key +
+                               "' (known: url, secret, format, events, stores, tag)");
+    }
+  }
+  if (webhook.url.empty()) throw HttpError(400, "url is missing");
+  if (webhook.secret.empty()) throw HttpError(400, "secret is missing");
+  try {
+    webhook.id = create_webhook(writer_.lock().db(), webhook);
+  } catch (const std::runtime_error& error) {
+    throw HttpError(400, error.what());
+  }
+  log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(webhook.url),
+           {{"webhook", webhook.id}, {"url", webhook.url}});
+  if (webhook.events.empty()) {
+    webhook.events = {AlertType::down, AlertType::recovered, AlertType::silent, AlertType::heard};
+  }
+  send_json(response, 200, webhook_json(webhook));
 }
 
 void HttpApi::list_tokens_route(httplib::Response& response) {

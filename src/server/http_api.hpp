@@ -36,6 +36,9 @@ struct HttpSettings {
   std::optional<AlertRules> alerts;
   // Origins whose pages may call the API (CORS); "*" any. Empty: none.
   std::vector<std::string> cors_origins;
+  // Called after each polls ingest: its alert events may wait in the
+  // webhook outbox (the delivery worker looks at once). Empty: nothing.
+  std::function<void()> polls_ingested;
 };
 
 // Whether a route reads a request body. A body sent to a route that takes
@@ -103,6 +106,8 @@ class HttpApi {
   void authorize(const Route& route, const httplib::Request& request, httplib::Response& response);
   void list_stores(httplib::Response& response);
   void list_alerts(const httplib::Request& request, httplib::Response& response);
+  void list_webhooks_route(httplib::Response& response);
+  void create_webhook_route(const httplib::Request& request, httplib::Response& response);
   void list_tokens_route(httplib::Response& response);
   void create_token_route(const httplib::Request& request, httplib::Response& response);
 

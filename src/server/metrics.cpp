@@ -101,6 +101,11 @@ void Metrics::count_ingest(const std::string& dataset, std::size_t loaded, std::
   ingest_rows_[{dataset, "rejected"}] += rejected;
 }
 
+void Metrics::count_delivery(const std::string& outcome) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++deliveries_[outcome];
+}
+
 std::string Metrics::render(const DatabaseFigures& database) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
@@ -166,6 +171,33 @@ std::string Metrics::render(const DatabaseFigures& database) const {
            "dataset=" + label_value(key.first) + ",outcome=" + label_value(key.second),
            static_cast<double>(count));
   }
+
+  header(out, "uptime_monitor_alert_events_total", "counter",
+         "Alert events raised (kept in the database), by type.");
+  for (const char* type : {"store.down", "store.recovered", "store.silent", "store.heard"}) {
+    const auto found = database.alert_events_by_type.find(type);
+    sample(out, "uptime_monitor_alert_events_total", "type=" + label_value(type),
+           found == database.alert_events_by_type.end() ? 0 : static_cast<double>(found->second));
+  }
+  header(out, "uptime_monitor_webhook_deliveries_total", "counter",
+         "Webhook requests this process made, by outcome: delivered (2xx), retry (failed, "
+         "tried again later), failed (given up).");
+  for (const char* outcome : {"delivered", "retry", "failed"}) {
+    const auto found = deliveries_.find(outcome);
+    sample(out, "uptime_monitor_webhook_deliveries_total", "outcome=" + label_value(outcome),
+           found == deliveries_.end() ? 0 : static_cast<double>(found->second));
+  }
+  header(out, "uptime_monitor_webhook_outbox_depth", "gauge",
+         "Webhook deliveries not yet delivered nor given up.");
+  sample(out, "uptime_monitor_webhook_outbox_depth", "",
+         static_cast<double>(database.outbox.pending));
+  header(out, "uptime_monitor_webhook_oldest_undelivered_age_seconds", "gauge",
+         "Age of the event of the oldest undelivered webhook delivery; 0 when none waits.");
+  sample(
+      out, "uptime_monitor_webhook_oldest_undelivered_age_seconds", "",
+      database.outbox.oldest_raised
+          ? std::chrono::duration<double>(wall_clock_now() - *database.outbox.oldest_raised).count()
+          : 0.0);
 
   header(out, "uptime_monitor_polls", "gauge", "Polls in the database.");
   sample(out, "uptime_monitor_polls", "", static_cast<double>(database.polls));

@@ -40,6 +40,9 @@ class Metrics {
   void count_ingest(const std::string& dataset, std::size_t loaded, std::size_t duplicates,
                     std::size_t conflicts, std::size_t rejected);
 
+  // One webhook request's outcome: "delivered", "retry" or "failed".
+  void count_delivery(const std::string& outcome);
+
   std::string render(const DatabaseFigures& database) const;
 
  private:
@@ -49,6 +52,7 @@ class Metrics {
   std::map<ReportStatus, std::uint64_t> reports_finished_;
   Histogram report_seconds_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> ingest_rows_;  // dataset, outcome
+  std::map<std::string, std::uint64_t> deliveries_;                           // by outcome
   double started_seconds_;
 };
 

@@ -1,6 +1,7 @@
 #include "token_secret.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -26,17 +27,36 @@ std::string new_token_secret() {
   return secret;
 }
 
+namespace {
+
+std::string lower_hex(const unsigned char* bytes, unsigned int length) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[bytes[i] >> 4];
+    hex += kHex[bytes[i] & 15];
+  }
+  return hex;
+}
+
+}  // namespace
+
 std::string secret_sha256(const std::string& secret) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
+  return lower_hex(digest, length);
+}
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+            &length)) {
+    throw std::runtime_error("HMAC-SHA256 failed");
   }
-  return hex;
+  return lower_hex(digest, length);
 }

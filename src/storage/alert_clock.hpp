@@ -4,29 +4,25 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <functional>
 #include <string>
-#include <thread>
 
 #include "alerts.hpp"
 #include "database.hpp"
+#include "periodic_thread.hpp"
 
 class AlertClock {
  public:
-  AlertClock(const std::string& db_path, AlertRules rules,
+  // `raised` is called after a tick that raised events (webhook delivery
+  // wakes on it).
+  AlertClock(const std::string& db_path, AlertRules rules, std::function<void()> raised,
              std::chrono::milliseconds every = std::chrono::seconds{15});
-  ~AlertClock();
-  AlertClock(const AlertClock&) = delete;
-  AlertClock& operator=(const AlertClock&) = delete;
 
  private:
-  void run(std::chrono::milliseconds every);
+  void tick();
 
   Database db_;
   AlertRules rules_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::function<void()> raised_;
+  PeriodicThread thread_;
 };

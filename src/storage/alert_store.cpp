@@ -22,7 +22,9 @@ class AlertTables {
         zone_(db.sql(), sql::query("store_zone_by_key")),
         load_(db.sql(), sql::query("alert_state")),
         save_(db.sql(), sql::query("save_alert_state")),
-        insert_(db.sql(), sql::query("insert_alert_event")) {}
+        insert_(db.sql(), sql::query("insert_alert_event")),
+        enqueue_(db.sql(), sql::query("enqueue_deliveries")),
+        db_(db) {}
 
   AlertState load(std::int64_t store) {
     AlertState state;
@@ -65,6 +67,8 @@ class AlertTables {
     return input;
   }
 
+  // Writes the events and, in the same transaction, a pending delivery of
+  // each for every webhook that wants it (the outbox).
   void insert(std::int64_t store, const std::vector<AlertEvent>& events) {
     const Instant created = wall_clock_now();
     for (const AlertEvent& event : events) {
@@ -82,6 +86,12 @@ class AlertTables {
       insert_.bind(6, to_micros(created));
       insert_.exec();
       insert_.reset();
+      enqueue_.bind(1, db_.sql().getLastInsertRowid());
+      enqueue_.bind(2, store);
+      enqueue_.bind(3, alert_type_name(event.type));
+      enqueue_.bind(4, to_micros(created));
+      enqueue_.exec();
+      enqueue_.reset();
     }
   }
 
@@ -91,6 +101,8 @@ class AlertTables {
   SQLite::Statement load_;
   SQLite::Statement save_;
   SQLite::Statement insert_;
+  SQLite::Statement enqueue_;
+  Database& db_;
 };
 
 }  // namespace
@@ -143,10 +155,12 @@ std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rul
   return raised;
 }
 
-std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit) {
+std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit,
+                                                const std::optional<std::string>& store_id) {
   std::vector<AlertEventRecord> events;
   SQLite::Statement query(db.sql(), sql::query("list_alert_events"));
   query.bind(1, static_cast<std::int64_t>(limit));
+  if (store_id) query.bind(2, *store_id);
   while (query.executeStep()) {
     AlertEventRecord event;
     event.id = query.getColumn(0).getInt64();
@@ -161,4 +175,22 @@ std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit)
     events.push_back(std::move(event));
   }
   return events;
+}
+
+std::vector<OpenIncident> open_incidents(Database& db) {
+  std::vector<OpenIncident> incidents;
+  SQLite::Statement query(db.sql(), sql::query("open_incidents"));
+  while (query.executeStep()) {
+    incidents.push_back({query.getColumn(0).getString(), optional_instant(query.getColumn(1)),
+                         optional_instant(query.getColumn(2))});
+  }
+  return incidents;
+}
+
+std::map<std::string, std::int64_t> alert_events_by_type(Database& db) {
+  std::map<std::string, std::int64_t> counts;
+  SQLite::Statement query(db.sql(), sql::query("alert_events_by_type"));
+  while (query.executeStep())
+    counts[query.getColumn(0).getString()] = query.getColumn(1).getInt64();
+  return counts;
 }

@@ -1,9 +1,12 @@
 // Alerts in the database: each store's AlertState and the events the core's
 // engine (core/alerts.hpp) raises, written in the same transaction as the
-// ingest or clock tick that raised them.
+// ingest or clock tick that raised them, with their webhook deliveries
+// (webhook_store.hpp).
 #pragma once
 
 #include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "alerts.hpp"
@@ -33,5 +36,19 @@ struct AlertEventRecord {
   std::optional<HalfMicroseconds> downtime;
   Instant created;
 };
-// Newest first, at most `limit`.
-std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit);
+// Newest first, at most `limit`; only `store_id`'s when given.
+std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit,
+                                                const std::optional<std::string>& store_id = {});
+
+// A store down or silent now: the incident's start (the first inactive poll
+// of the run that raised store.down) and when store.silent was raised.
+struct OpenIncident {
+  std::string store_id;
+  std::optional<Instant> down_since;
+  std::optional<Instant> silent_since;
+};
+// Longest open first.
+std::vector<OpenIncident> open_incidents(Database& db);
+
+// Events raised so far, by type ("store.down", ...): for /metrics.
+std::map<std::string, std::int64_t> alert_events_by_type(Database& db);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "alert_store.hpp"
 #include "embedded_sql.hpp"
 
 DatabaseFigures read_database_figures(Database& db) {
@@ -21,6 +22,8 @@ DatabaseFigures read_database_figures(Database& db) {
       figures.last_report_as_of_seconds = static_cast<double>(last.getColumn(1).getInt64()) / 1e6;
     }
   }
+  figures.alert_events_by_type = alert_events_by_type(db);
+  figures.outbox = read_outbox(db);
   for (const std::string& file : {db.path(), db.path() + "-wal"}) {
     std::error_code missing;
     const auto bytes = std::filesystem::file_size(file, missing);

@@ -9,15 +9,18 @@
 
 #include "database.hpp"
 #include "timestamps.hpp"
+#include "webhook_store.hpp"
 
 // Read from the database when /metrics is scraped.
 struct DatabaseFigures {
   std::int64_t polls = 0;
   std::int64_t stores = 0;
-  std::map<std::string, std::int64_t> reports_by_status;  // Queued, Running, Complete, Failed
-  std::optional<std::int64_t> last_report_stores;         // the newest Complete report
-  std::optional<double> last_report_as_of_seconds;        // its as_of, Unix seconds
-  std::uintmax_t database_bytes = 0;                      // the file and its WAL
+  std::map<std::string, std::int64_t> reports_by_status;     // Queued, Running, Complete, Failed
+  std::optional<std::int64_t> last_report_stores;            // the newest Complete report
+  std::optional<double> last_report_as_of_seconds;           // its as_of, Unix seconds
+  std::uintmax_t database_bytes = 0;                         // the file and its WAL
+  std::map<std::string, std::int64_t> alert_events_by_type;  // "store.down", ...
+  Outbox outbox;                                             // webhook deliveries waiting
 };
 
 // Reads the figures; the caller serializes use of `db`.

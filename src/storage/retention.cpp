@@ -92,55 +92,35 @@ RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
 
 RetentionWorker::RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
                                  std::chrono::milliseconds check_every)
-    : db_(db_path), settings_(settings), thread_([this, check_every] { run(check_every); }) {}
-
-RetentionWorker::~RetentionWorker() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-bool RetentionWorker::pause(std::chrono::steady_clock::duration length) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  return !wake_.wait_for(lock, length, [this] { return stopping_; });
-}
-
-void RetentionWorker::run(std::chrono::milliseconds check_every) {
-  // What the last run saw: nothing to do until it moves.
-  std::int64_t seen_finished = -1;
-  std::optional<std::int64_t> seen_latest_us;
-  const auto between_batches = [this](std::chrono::steady_clock::duration held) {
-    return pause(std::max<std::chrono::steady_clock::duration>(held, kMinPause));
-  };
-  do {
-    try {
-      RetentionResult result;
-      const std::int64_t finished = scalar(db_, "finished_report_count");
-      if (settings_.keep_reports > 0 && finished != seen_finished) {
-        result.reports_deleted =
-            apply_retention(db_, settings_, RetentionPart::reports).reports_deleted;
-        seen_finished = scalar(db_, "finished_report_count");
-      }
-      const std::int64_t latest_us = scalar(db_, "latest_poll");
-      const std::int64_t step_us = std::chrono::microseconds{kPollsStep}.count();
-      if (settings_.keep_polls_days > 0 && latest_us >= 0 &&
-          (!seen_latest_us || latest_us - *seen_latest_us >= step_us)) {
-        result.polls_deleted =
-            apply_retention(db_, settings_, RetentionPart::polls, between_batches).polls_deleted;
-        seen_latest_us = latest_us;
-      }
-      if (result.reports_deleted + result.polls_deleted > 0) {
-        log_info(
-            "retention: deleted " + std::to_string(result.reports_deleted) + " reports and " +
-                std::to_string(result.polls_deleted) + " polls",
-            {{"reports_deleted", result.reports_deleted}, {"polls_deleted", result.polls_deleted}});
-      }
-    } catch (const std::exception& error) {
+    : db_(db_path),
+      settings_(settings),
       // Tried again at the next check; each transaction commits whole or not at all.
-      log_error(std::string("retention failed: ") + error.what(), {{"error", error.what()}});
-    }
-  } while (pause(check_every));
+      thread_("retention failed", check_every, PeriodicThread::FirstStep::at_start,
+              [this] { check(); }) {}
+
+void RetentionWorker::check() {
+  const auto between_batches = [this](std::chrono::steady_clock::duration held) {
+    return thread_.pause(std::max<std::chrono::steady_clock::duration>(held, kMinPause));
+  };
+  RetentionResult result;
+  const std::int64_t finished = scalar(db_, "finished_report_count");
+  if (settings_.keep_reports > 0 && finished != seen_finished_) {
+    result.reports_deleted =
+        apply_retention(db_, settings_, RetentionPart::reports).reports_deleted;
+    seen_finished_ = scalar(db_, "finished_report_count");
+  }
+  const std::int64_t latest_us = scalar(db_, "latest_poll");
+  const std::int64_t step_us = std::chrono::microseconds{kPollsStep}.count();
+  if (settings_.keep_polls_days > 0 && latest_us >= 0 &&
+      (!seen_latest_us_ || latest_us - *seen_latest_us_ >= step_us)) {
+    result.polls_deleted =
+        apply_retention(db_, settings_, RetentionPart::polls, between_batches).polls_deleted;
+    seen_latest_us_ = latest_us;
+  }
+  if (result.reports_deleted + result.polls_deleted > 0) {
+    log_info(
+        "retention: deleted " + std::to_string(result.reports_deleted) + " reports and " +
+            std::to_string(result.polls_deleted) + " polls",
+        {{"reports_deleted", result.reports_deleted}, {"polls_deleted", result.polls_deleted}});
+  }
 }

@@ -5,14 +5,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "database.hpp"
+#include "periodic_thread.hpp"
 
 struct RetentionSettings {
   std::size_t keep_reports = 0;  // finished reports kept, newest first; 0: all
@@ -50,19 +49,14 @@ class RetentionWorker {
  public:
   RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
                   std::chrono::milliseconds check_every = std::chrono::seconds{1});
-  ~RetentionWorker();
-  RetentionWorker(const RetentionWorker&) = delete;
-  RetentionWorker& operator=(const RetentionWorker&) = delete;
 
  private:
-  void run(std::chrono::milliseconds check_every);
-  // Waits `length` unless stopping; false when stopping.
-  bool pause(std::chrono::steady_clock::duration length);
+  void check();
 
   Database db_;
   RetentionSettings settings_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  // What the last check saw: nothing to do until it moves.
+  std::int64_t seen_finished_ = -1;
+  std::optional<std::int64_t> seen_latest_us_;
+  PeriodicThread thread_;
 };

@@ -18,16 +18,10 @@ constexpr int kTries = 50;
 
 WalKeeper::WalKeeper(const std::string& db_path, std::uintmax_t max_bytes,
                      std::chrono::milliseconds check_every)
-    : db_(db_path), max_bytes_(max_bytes), thread_([this, check_every] { run(check_every); }) {}
-
-WalKeeper::~WalKeeper() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
+    : db_(db_path),
+      max_bytes_(max_bytes),
+      thread_("checkpoint failed", check_every, PeriodicThread::FirstStep::after_wait,
+              [this] { check(); }) {}
 
 bool WalKeeper::check() {
   std::error_code missing;
@@ -46,17 +40,4 @@ bool WalKeeper::check() {
   log_warning("write-ahead log at " + std::to_string(bytes >> 20) +
               " MiB: readers kept the checkpoint from finishing; trying again shortly");
   return false;
-}
-
-void WalKeeper::run(std::chrono::milliseconds check_every) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!wake_.wait_for(lock, check_every, [this] { return stopping_; })) {
-    lock.unlock();
-    try {
-      check();
-    } catch (const std::exception& error) {
-      log_error(std::string("checkpoint failed: ") + error.what(), {{"error", error.what()}});
-    }
-    lock.lock();
-  }
 }

@@ -9,22 +9,17 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "database.hpp"
+#include "periodic_thread.hpp"
 
 class WalKeeper {
  public:
   // Checks every `check_every`; checkpoints when the log is over `max_bytes`.
   explicit WalKeeper(const std::string& db_path, std::uintmax_t max_bytes = kDefaultMaxBytes,
                      std::chrono::milliseconds check_every = std::chrono::seconds{2});
-  ~WalKeeper();
-  WalKeeper(const WalKeeper&) = delete;
-  WalKeeper& operator=(const WalKeeper&) = delete;
 
   // One look now: checkpoints if the log is over the bound. Returns whether
   // it did and the log was emptied.
@@ -33,12 +28,7 @@ class WalKeeper {
   static constexpr std::uintmax_t kDefaultMaxBytes = 64 << 20;
 
  private:
-  void run(std::chrono::milliseconds check_every);
-
   Database db_;
   std::uintmax_t max_bytes_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;
 };

@@ -1,0 +1,147 @@
+#include "webhook_delivery.hpp"
+
+#include "clock.hpp"
+#include "log.hpp"
+#include "text.hpp"
+#include "webhook_payload.hpp"
+
+namespace {
+
+// "https://host:8443" and "/path?query" of a webhook's url.
+std::pair<std::string, std::string> split_url(const std::string& url) {
+  const std::size_t host = url.find("://") + 3;
+  const std::size_t path = url.find_first_of("/?", host);
+  if (path == std::string::npos) return {url, "/"};
+  const std::string rest = url.substr(path);
+  return {url.substr(0, path), rest[0] == '?' ? "/" + rest : rest};
+}
+
+}  // namespace
+
+WebhookDelivery::WebhookDelivery(const std::string& db_path, DeliverySettings settings,
+                                 Metrics& metrics)
+    : settings_(std::move(settings)),
+      metrics_(metrics),
+      claims_db_(db_path),
+      outcomes_db_(db_path),
+      dispatcher_("webhooks: reading the outbox failed", settings_.check_every,
+                  PeriodicThread::FirstStep::at_start, [this] { dispatch(); }) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (std::size_t i = 0; i < settings_.concurrency; ++i) {
+    senders_.emplace_back([this] { send_loop(); });
+  }
+}
+
+WebhookDelivery::~WebhookDelivery() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    for (httplib::Client* request : requests_) request->stop();
+  }
+  work_.notify_all();
+  for (std::thread& sender : senders_) sender.join();
+}
+
+void WebhookDelivery::dispatch() {
+  // The lock is held over the query: a sender that records its delivery
+  // meanwhile must not leave it in `due` as pending and no longer claimed
+  // (it would be sent twice).
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stopping_ || claimed_.size() >= settings_.concurrency) return;
+  // Rows of deliveries already claimed come back (still pending): ask for
+  // that many more than the free senders.
+  std::vector<Delivery> due =
+      due_deliveries(claims_db_, wall_clock_now(), claimed_.size() + settings_.concurrency);
+  for (Delivery& delivery : due) {
+    if (claimed_.size() >= settings_.concurrency) break;
+    if (!claimed_.insert({delivery.webhook, delivery.store}).second) continue;
+    queue_.push_back(std::move(delivery));
+    work_.notify_one();
+  }
+}
+
+void WebhookDelivery::send_loop() {
+  while (true) {
+    Delivery delivery;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      delivery = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (const auto attempt = send(delivery)) record(delivery, *attempt);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      claimed_.erase({delivery.webhook, delivery.store});
+    }
+    dispatcher_.wake();  // the store's next event, or another due one
+  }
+}
+
+std::optional<DeliveryAttempt> WebhookDelivery::send(const Delivery& delivery) {
+  DeliveryAttempt attempt;
+  try {
+    const std::string body = webhook_body(delivery, settings_.public_url);
+    const auto [origin, path] = split_url(delivery.url);
+    httplib::Client client(origin);
+    client.set_connection_timeout(settings_.timeout);
+    client.set_read_timeout(settings_.timeout);
+    client.set_write_timeout(settings_.timeout);
+    const httplib::Headers headers = {
+        {"X-Uptime-Signature", webhook_signature(delivery.secret, body)},
+        {"X-Uptime-Event-Id", std::to_string(delivery.event_id)},
+        {"X-Uptime-Event", alert_type_name(delivery.type)},
+        {"User-Agent", std::string("uptime-monitor/") + UPTIME_VERSION}};
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return std::nullopt;  // not sent: stays pending
+      requests_.insert(&client);
+    }
+    const httplib::Result result = client.Post(path, headers, body, "application/json");
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      requests_.erase(&client);
+    }
+    if (result) {
+      attempt.status = result->status;
+      if (result->status < 200 || result->status > 299) {
+        attempt.error = "answered HTTP " + std::to_string(result->status);
+      }
+    } else {
+      attempt.error = "no answer: " + httplib::to_string(result.error());
+    }
+  } catch (const std::exception& error) {  // a url httplib cannot take, no memory
+    attempt.error = std::string("cannot send: ") + error.what();
+  }
+  attempt.at = wall_clock_now();
+  if (!attempt.error.empty()) {
+    attempt.next =
+        next_attempt(settings_.retry, delivery.attempts + 1, delivery.raised, attempt.at);
+  }
+  return attempt;
+}
+
+void WebhookDelivery::record(const Delivery& delivery, const DeliveryAttempt& attempt) {
+  const char* outcome = attempt.error.empty() ? "delivered" : attempt.next ? "retry" : "failed";
+  metrics_.count_delivery(outcome);
+  if (!attempt.error.empty()) {
+    log_warning(
+        "webhook " + std::to_string(delivery.webhook) + ": event " +
+            std::to_string(delivery.event_id) + " " + printable(attempt.error) +
+            (attempt.next ? "; trying again at " + format_timestamp(*attempt.next) : "; given up"),
+        {{"webhook", delivery.webhook},
+         {"event_id", delivery.event_id},
+         {"attempts", delivery.attempts + 1},
+         {"error", attempt.error}});
+  }
+  try {
+    std::lock_guard<std::mutex> lock(outcomes_mutex_);
+    record_attempt(outcomes_db_, delivery.id, attempt);
+  } catch (const std::exception& error) {
+    // Still pending in the outbox: sent again later (at least once).
+    log_error(
+        "webhooks: recording delivery " + std::to_string(delivery.id) + " failed: " + error.what(),
+        {{"error", error.what()}});
+  }
+}

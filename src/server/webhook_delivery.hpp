@@ -1,0 +1,73 @@
+// Webhook delivery: works through the outbox (webhook_store.hpp) apart from
+// ingest, so a slow or dead receiver never slows an ingest. A dispatcher
+// claims due deliveries — at most one per webhook and store at a time, the
+// oldest first, so each store's events arrive in order — and hands them to a
+// fixed number of sender threads (the bound on concurrent requests). Each
+// request is signed; a 2xx answer delivers it, anything else is tried again
+// after 1 s, 2 s, 4 s ... (capped at 10 min) until 24 h after the event, then
+// marked failed. A delivery sent but not yet recorded when the process dies
+// is sent again after the restart: at least once, with X-Uptime-Event-Id for
+// the receiver to drop repeats.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "database.hpp"
+#include "metrics.hpp"
+#include "periodic_thread.hpp"
+#include "webhook_rules.hpp"
+#include "webhook_store.hpp"
+
+struct DeliverySettings {
+  std::size_t concurrency = 8;  // requests in flight at most, across all webhooks
+  std::string public_url;       // the page's address, for store links; empty: none
+  RetryPolicy retry;
+  std::chrono::seconds timeout{10};  // to connect, and for each read or write
+  std::chrono::milliseconds check_every{1000};
+};
+
+class WebhookDelivery {
+ public:
+  WebhookDelivery(const std::string& db_path, DeliverySettings settings, Metrics& metrics);
+  ~WebhookDelivery();  // stops requests in flight; their deliveries stay pending
+  WebhookDelivery(const WebhookDelivery&) = delete;
+  WebhookDelivery& operator=(const WebhookDelivery&) = delete;
+
+  // New events were committed: look at the outbox now.
+  void wake() { dispatcher_.wake(); }
+
+ private:
+  using OrderKey = std::pair<std::int64_t, std::int64_t>;  // webhook, store
+
+  void dispatch();
+  void send_loop();
+  // nullopt: stopping, not sent.
+  std::optional<DeliveryAttempt> send(const Delivery& delivery);
+  void record(const Delivery& delivery, const DeliveryAttempt& attempt);
+
+  DeliverySettings settings_;
+  Metrics& metrics_;
+  Database claims_db_;    // the dispatcher's
+  Database outcomes_db_;  // the senders', one at a time
+  std::mutex outcomes_mutex_;
+
+  std::mutex mutex_;
+  std::condition_variable work_;
+  std::deque<Delivery> queue_;           // claimed, waiting for a sender
+  std::set<OrderKey> claimed_;           // queued or being sent, until recorded
+  std::set<httplib::Client*> requests_;  // being sent: stopped at shutdown
+  bool stopping_ = false;
+  std::vector<std::thread> senders_;
+  PeriodicThread dispatcher_;  // last: joined first
+};

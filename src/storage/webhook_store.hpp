@@ -1,0 +1,87 @@
+// Webhooks in the database: the webhooks an admin registers, and the outbox
+// of deliveries that the delivery worker (server/webhook_delivery.hpp)
+// works through. Deliveries are enqueued by alert_store in the transaction
+// that raises their event.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts.hpp"
+#include "database.hpp"
+#include "timestamps.hpp"
+#include "webhook_rules.hpp"
+
+struct Webhook {
+  std::int64_t id = 0;
+  std::string url;     // http:// or https://
+  std::string secret;  // signs every request; never listed
+  WebhookFormat format = WebhookFormat::json;
+  std::vector<AlertType> events;    // the types wanted; empty: all four
+  std::vector<std::string> stores;  // only these store ids; with no tag either: all stores
+  std::string tag;                  // only stores with this tag
+  Instant created;
+};
+
+// Checks the webhook (url, secret, scope) and stores it; returns its id.
+// Throws std::runtime_error with the reason when it is not valid.
+std::int64_t create_webhook(Database& db, const Webhook& webhook);
+// Every webhook, oldest first, secrets included (the caller leaves them out).
+std::vector<Webhook> list_webhooks(Database& db);
+// Deletes the webhook and its deliveries; false when there is none.
+bool delete_webhook(Database& db, std::int64_t id);
+
+// A pending delivery that is due, with what its request needs.
+struct Delivery {
+  std::int64_t id = 0;
+  std::int64_t webhook = 0;
+  std::int64_t store = 0;  // the store's key: with `webhook`, the order key
+  int attempts = 0;        // made so far
+  std::string url;
+  std::string secret;
+  WebhookFormat format = WebhookFormat::json;
+  std::int64_t event_id = 0;
+  AlertType type = AlertType::down;
+  std::string store_id;
+  std::string timezone;  // empty: the default zone
+  Instant at;
+  Instant raised;
+  std::optional<Instant> incident_start;
+  std::optional<HalfMicroseconds> downtime;
+};
+
+// Up to `limit` due deliveries at `now`, soonest first, at most one per
+// webhook and store (the oldest pending one: in order).
+std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limit);
+
+// What came of one attempt.
+struct DeliveryAttempt {
+  Instant at;                   // when it ended
+  std::optional<int> status;    // the HTTP status; nullopt: no answer
+  std::string error;            // empty when delivered
+  std::optional<Instant> next;  // failed attempt: when to try again; nullopt: given up
+};
+// Records the attempt: delivered (a 2xx status), pending with its next try,
+// or failed.
+void record_attempt(Database& db, std::int64_t delivery, const DeliveryAttempt& attempt);
+
+struct DeliveryRecord {
+  std::int64_t event = 0;
+  std::int64_t webhook = 0;
+  DeliveryState state = DeliveryState::pending;
+  int attempts = 0;
+  std::optional<Instant> next_attempt;
+  std::optional<Instant> last_attempt;
+  std::optional<int> last_status;
+  std::string last_error;
+};
+// The deliveries of events with ids in [first, last], by event then webhook.
+std::vector<DeliveryRecord> event_deliveries(Database& db, std::int64_t first, std::int64_t last);
+
+struct Outbox {
+  std::int64_t pending = 0;
+  std::optional<Instant> oldest_raised;  // the oldest pending delivery's event
+};
+Outbox read_outbox(Database& db);
