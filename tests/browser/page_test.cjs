@@ -1,7 +1,8 @@
 // Drives the page (GET /) in Debian's chromium through playwright-core, as a
 // store owner or an operator would: the newest report opens worst first under
 // the fleet summary, a store's week and days, links that survive a reload,
-// periods, paging, the phone layout, and axe-core on every main view.
+// periods, paging, open incidents, the phone layout, and axe-core on every
+// main view.
 // Usage: node page_test.cjs BASE_URL MANY_URL ELSEWHERE_URL NODE_MODULES_DIR SCREENSHOT_DIR
 // BASE_URL serves fixtures/browser (see its README); MANY_URL a generated set
 // of 250 stores, for paging, and lets pages from ELSEWHERE_URL (a plain file
@@ -242,6 +243,23 @@ async function main() {
   const headerTop = await page.$eval("#report-table thead th", (th) => th.getBoundingClientRect().top);
   const boxTop = await page.$eval(".table-box", (box) => box.getBoundingClientRect().top);
   assert.ok(Math.abs(headerTop - boxTop) < 2, "header at " + headerTop + ", box at " + boxTop);
+
+  // An open incident: a store with no hours (open all week) goes down now.
+  // The page lists it first, and its own view says so.
+  await page.evaluate(async (base) => {
+    const minuteAgo = new Date(Date.now() - 60000).toISOString().slice(0, 19).replace("T", " ");
+    const answer = await fetch(base + "/ingest/status", { method: "POST", headers: { "Content-Type": "text/csv" },
+      body: "store_id,status,timestamp_utc\nkitchen-9,inactive," + minuteAgo + "\n" });
+    if (!answer.ok) throw new Error(await answer.text());
+  }, manyUrl);
+  await page.reload();
+  await page.waitForSelector("#incidents li");
+  assert.match(await page.textContent("#incidents"), /^▼ kitchen-9: down since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ min\)Open$/);
+  await checkAccessibility(page, "the open incidents");
+  await page.click("#incidents li button");
+  await page.waitForFunction(() => !document.querySelector("#store-incident").hidden);
+  assert.match(await page.textContent("#store-incident"), /^Open incident: down since .*; it ends with the next active poll$/);
+  assert.match(page.url(), /store=kitchen-9/);
 
   // CORS: a dashboard on another origin triggers a report and reads its CSV
   // from the server that allows it (a JSON POST: preflight first), and is
