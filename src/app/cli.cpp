@@ -599,7 +599,8 @@ std::string help_text() {
   for (const Flag& flag : flags()) {
     std::string left = std::string("  ") + flag.name + (flag.value_name ? " " : "") +
                        (flag.value_name ? flag.value_name : "");
-    if (left.size() < 24) left.append(24 - left.size(), ' ');
+    // The help in a column of its own; a longer flag keeps two spaces before it.
+    left.append(left.size() < 22 ? 24 - left.size() : 2, ' ');
     text += left + flag.help;
     text += " (for:";
     for (Command c : flag.commands) {
