@@ -148,6 +148,29 @@ json parse_flat_json(const std::string& text) {
   return json::parse(text, limit_depth);
 }
 
+// A request body that must be one JSON object (an admin's settings), or a 400.
+json json_object_body(const httplib::Request& request) {
+  json body;
+  try {
+    body = parse_flat_json(request.body);
+  } catch (const json::exception& error) {
+    throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+  }
+  if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+  return body;
+}
+
+// The value of body key `key` as an array of strings, or a 400 naming it.
+std::vector<std::string> string_array(const json& value, const std::string& key) {
+  std::vector<std::string> items;
+  if (!value.is_array()) throw HttpError(400, key + " must be an array of strings");
+  for (const auto& item : value) {
+    if (!item.is_string()) throw HttpError(400, key + " must be an array of strings");
+    items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
 // The value of parameter `name` as a UTC timestamp, or a 400 naming it.
 Instant timestamp_value(const std::string& name, const std::string& value) {
   const auto instant = parse_timestamp(value);
@@ -1024,24 +1047,9 @@ void HttpApi::list_webhooks_route(httplib::Response& response) {
 }
 
 void HttpApi::create_webhook_route(const httplib::Request& request, httplib::Response& response) {
-  json body;
-  try {
-    body = parse_flat_json(request.body);
-  } catch (const json::exception& error) {
-    throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
-  }
-  if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+  const json body = json_object_body(request);
   Webhook webhook;
   webhook.created = wall_clock_now();
-  const auto strings = [](const json& value, const std::string& key) {
-    std::vector<std::string> items;
-    if (!value.is_array()) throw HttpError(400, key + " must be an array of strings");
-    for (const auto& item : value) {
-      if (!item.is_string()) throw HttpError(400, key + " must be an array of strings");
-      items.push_back(item.get<std::string>());
-    }
-    return items;
-  };
   for (const auto& [key, value] : body.items()) {
     if (key == "url" && value.is_string()) {
       webhook.url = value.get<std::string>();
@@ -1052,7 +1060,7 @@ void HttpApi::create_webhook_route(const httplib::Request& request, httplib::Res
       if (!format) throw HttpError(400, "format must be 'json' or 'slack'");
       webhook.format = *format;
     } else if (key == "events") {
-      for (const std::string& name : strings(value, key)) {
+      for (const std::string& name : string_array(value, key)) {
         const auto type = parse_alert_type(name);
         if (!type) {
           throw HttpError(400, "unknown event '" + name +
@@ -1063,7 +1071,7 @@ void HttpApi::create_webhook_route(const httplib::Request& request, httplib::Res
       }
       if (webhook.events.empty()) throw HttpError(400, "events, when given, names at least one");
     } else if (key == "stores") {
-      webhook.stores = strings(value, key);
+      webhook.stores = string_array(value, key);
       if (webhook.stores.empty()) throw HttpError(400, "stores, when given, names at least one");
     } else if (key == "tag" && value.is_string()) {
       webhook.tag = value.get<std::string>();
@@ -1096,13 +1104,7 @@ void HttpApi::list_tokens_route(httplib::Response& response) {
 }
 
 void HttpApi::create_token_route(const httplib::Request& request, httplib::Response& response) {
-  json body;
-  try {
-    body = parse_flat_json(request.body);
-  } catch (const json::exception& error) {
-    throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
-  }
-  if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+  const json body = json_object_body(request);
   TokenRecord token;
   token.created = wall_clock_now();
   for (const auto& [key, value] : body.items()) {
@@ -1114,11 +1116,8 @@ void HttpApi::create_token_route(const httplib::Request& request, httplib::Respo
       token.role = *role;
     } else if (key == "tag" && value.is_string()) {
       token.tag = value.get<std::string>();
-    } else if (key == "stores" && value.is_array()) {
-      for (const auto& id : value) {
-        if (!id.is_string()) throw HttpError(400, "stores must be an array of store ids");
-        token.stores.push_back(id.get<std::string>());
-      }
+    } else if (key == "stores") {
+      token.stores = string_array(value, key);
     } else {
       throw HttpError(400,
                       "unknown or mistyped key '" + key + "' (known: name, role, stores, tag)");
