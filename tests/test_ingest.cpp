@@ -2,7 +2,9 @@
 // rejection, one transaction per input, idempotency, replace semantics.
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "embedded_sql.hpp"
 #include "support.hpp"
@@ -378,9 +380,9 @@ TEST_CASE("polls older and newer than a store's latest mix correctly", "[ingest]
         to_micros(test::at("2023-01-22 09:00:00")));
 }
 
-TEST_CASE("duplicates and conflicts across write batches of one large file", "[ingest]") {
-  // 300,000 distinct polls (more than one write batch), then the first 1,000
-  // again with the same status and the next 1,000 with the other status.
+TEST_CASE("duplicates and conflicts among the repeats of one large file", "[ingest]") {
+  // 300,000 distinct polls, then the first 1,000 again with the same status
+  // and the next 1,000 with the other status.
   TempDir dir;
   Database db(dir.file("u.db"));
   std::string csv = "store_id,status,timestamp_utc\n";
@@ -400,4 +402,45 @@ TEST_CASE("duplicates and conflicts across write batches of one large file", "[i
   CHECK(count(db, "SELECT count(*) FROM polls") == 300000);
   // The first status stayed.
   CHECK(count(db, "SELECT sum(active) FROM polls") == 200000);
+}
+
+TEST_CASE("a shuffled re-import: known polls skipped many at a time, counted exactly", "[ingest]") {
+  // 2,000 polls of 20 stores, then, in random order, the same 2,000 (one in
+  // four with the other status), 1,500 new ones between them (older than
+  // each store's latest) and 500 after them. Known polls come in statements
+  // of many rows that skip them; only statements that skipped any are looked
+  // at poll by poll.
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  const auto row = [](int store, int minute, bool active) {
+    const Instant at = test::at("2023-01-01 00:00:00") + std::chrono::minutes{minute};
+    return "store_" + std::to_string(store) + (active ? ",active," : ",inactive,") +
+           format_timestamp(at) + "\n";
+  };
+  std::string first = "store_id,status,timestamp_utc\n";
+  std::vector<std::string> second;
+  for (int store = 0; store < 20; ++store) {
+    for (int i = 0; i < 100; ++i) {
+      first += row(store, i * 10, i % 2 == 0);
+      second.push_back(row(store, i * 10, (i % 2 == 0) != (i % 4 == 1)));
+      if (i < 75) second.push_back(row(store, i * 10 + 5, true));
+      if (i < 25) second.push_back(row(store, 2000 + i, false));
+    }
+  }
+  import_text(db, Dataset::polls, first);
+  std::mt19937 random(7);
+  std::shuffle(second.begin(), second.end(), random);
+  std::string csv = "store_id,status,timestamp_utc\n";
+  for (const std::string& line : second) csv += line;
+  const auto summary = import_text(db, Dataset::polls, csv);
+  CHECK(summary.rows_read == 4000);
+  CHECK(summary.loaded == 2000);
+  CHECK(summary.duplicates == 1500);
+  CHECK(summary.conflicts == 500);
+  CHECK(count(db, "SELECT count(*) FROM polls") == 4000);
+  CHECK(count_polls(db) == 4000);
+  // The first status stayed: 1,000 active of the first import, 1,500 new active.
+  CHECK(count(db, "SELECT sum(active) FROM polls") == 2500);
+  CHECK(count(db, "SELECT max(latest_poll_us) FROM stores") ==
+        to_micros(test::at("2023-01-01 00:00:00") + std::chrono::minutes{2024}));
 }

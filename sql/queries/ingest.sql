@@ -18,6 +18,11 @@ INSERT INTO polls (store, at_us, active) VALUES
 -- name: new_poll_values
 (?, ?, ?)
 
+-- name: skip_known_polls
+-- Appended to insert_new_polls for polls that may be known already (not newer
+-- than their store's newest): those are skipped, and counted after.
+ON CONFLICT DO NOTHING
+
 -- name: store_latest_polls
 SELECT id, latest_poll_us FROM stores WHERE latest_poll_us IS NOT NULL;
 

@@ -7,7 +7,8 @@
 PollWriter::PollWriter(SQLite::Database& db)
     : insert_store_(db, sql::query("insert_store")),
       insert_(db, sql::query("insert_poll")),
-      insert_new_(db, insert_new_polls_sql()),
+      insert_new_(db, insert_polls_sql(false)),
+      insert_many_(db, insert_polls_sql(true)),
       existing_(db, sql::query("poll_status")),
       raise_latest_(db, sql::query("raise_latest_poll")) {
   SQLite::Statement latest(db, sql::query("store_latest_polls"));
@@ -91,46 +92,67 @@ void PollWriter::count_duplicate(bool kept_active, bool new_active) {
   }
 }
 
-// insert_new_polls with its row repeated kRowsPerInsert times.
-std::string PollWriter::insert_new_polls_sql() {
+// insert_new_polls with its row repeated kRowsPerInsert times; with
+// `skip_known`, known polls are skipped rather than failing the statement.
+std::string PollWriter::insert_polls_sql(bool skip_known) {
   std::string text = sql::query("insert_new_polls");
   const std::string row = sql::query("new_poll_values");
   for (std::size_t i = 0; i < kRowsPerInsert; ++i) text += (i ? "," : "") + row;
+  if (skip_known) text += std::string(" ") + sql::query("skip_known_polls");
   return text;
 }
 
-// Writes the polls known to be new, kRowsPerInsert per statement while
-// there are that many (or all, with `all`), the rest one by one.
-void PollWriter::write_new(bool all) {
+// Writes `rows` kRowsPerInsert per statement while there are that many (or
+// all, with `all`: the rest one by one). `maybe_known`: some may be in the
+// database already (older than their store's newest poll).
+void PollWriter::write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bool all) {
+  SQLite::Statement& many = maybe_known ? insert_many_ : insert_new_;
   std::size_t done = 0;
-  for (; new_.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
+  for (; rows.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
     int index = 1;
     for (std::size_t i = done; i < done + kRowsPerInsert; ++i) {
-      insert_new_.bind(index++, new_[i].store);
-      insert_new_.bind(index++, new_[i].at_us);
-      insert_new_.bind(index++, new_[i].active ? 1 : 0);
+      many.bind(index++, rows[i].store);
+      many.bind(index++, rows[i].at_us);
+      many.bind(index++, rows[i].active ? 1 : 0);
     }
-    insert_new_.exec();
-    insert_new_.reset();
+    const auto inserted = static_cast<std::size_t>(many.exec());
+    many.reset();
+    settle_known(&rows[done], kRowsPerInsert, inserted);
   }
-  if (all) {
-    for (; done < new_.size(); ++done) insert_poll(new_[done]);
+  for (; all && done < rows.size(); ++done) {
+    insert_.bind(1, rows[done].store);
+    insert_.bind(2, rows[done].at_us);
+    insert_.bind(3, rows[done].active ? 1 : 0);
+    const auto inserted = static_cast<std::size_t>(insert_.exec());
+    insert_.reset();
+    settle_known(&rows[done], 1, inserted);
   }
-  new_.erase(new_.begin(), new_.begin() + static_cast<std::ptrdiff_t>(done));
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
-// False when the poll was already there.
-bool PollWriter::insert_poll(const PendingPoll& poll) {
-  insert_.bind(1, poll.store);
-  insert_.bind(2, poll.at_us);
-  insert_.bind(3, poll.active ? 1 : 0);
-  const int changed = insert_.exec();
-  insert_.reset();
-  return changed > 0;
+// `count` polls (distinct, none repeated in this import) were offered and
+// `inserted` of them written; the others were known and stay as they were.
+// Which ones were known does not matter: those whose kept status differs are
+// the conflicts, and the rest of the skipped ones duplicates.
+void PollWriter::settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted) {
+  counts_.loaded += inserted;
+  for (std::size_t i = 0; i < count; ++i) note_newest(polls[i]);
+  if (inserted == count) return;
+  std::size_t conflicts = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    existing_.bind(1, polls[i].store);
+    existing_.bind(2, polls[i].at_us);
+    existing_.executeStep();
+    if ((existing_.getColumn(0).getInt() != 0) != polls[i].active) ++conflicts;
+    existing_.reset();
+  }
+  counts_.conflicts += conflicts;
+  counts_.duplicates += count - inserted - conflicts;
 }
 
-void PollWriter::loaded(const PendingPoll& poll) {
-  ++counts_.loaded;
+// The store's newest poll, for later batches and for stores.latest_poll_us
+// (a known poll is never newer than what the database had).
+void PollWriter::note_newest(const PendingPoll& poll) {
   loaded_stores_.insert(poll.store);
   auto [newest, added] = newest_.emplace(poll.store, poll.at_us);
   if (!added) newest->second = std::max(newest->second, poll.at_us);
@@ -152,20 +174,13 @@ void PollWriter::write(Batch& batch) {
     }
     previous = &poll;
     const auto newest = newest_.find(poll.store);
-    if (newest == newest_.end() || poll.at_us > newest->second) {
-      new_.push_back(poll);
-      if (new_.size() == kRowsPerInsert) write_new(false);
-      loaded(poll);
-    } else if (insert_poll(poll)) {
-      loaded(poll);
-    } else {
-      existing_.bind(1, poll.store);
-      existing_.bind(2, poll.at_us);
-      existing_.executeStep();
-      count_duplicate(existing_.getColumn(0).getInt() != 0, poll.active);
-      existing_.reset();
-    }
+    const bool is_new = newest == newest_.end() || poll.at_us > newest->second;
+    std::vector<PendingPoll>& rows = is_new ? new_ : old_;
+    // (Sorted: a store's later polls in this batch are newer still than a new one.)
+    rows.push_back(poll);
+    if (rows.size() == kRowsPerInsert) write_rows(rows, !is_new, false);
   }
   // Before the next batch, whose older polls may equal some of these.
-  write_new(true);
+  write_rows(new_, false, true);
+  write_rows(old_, true, true);
 }

@@ -24,7 +24,9 @@
 //
 // A poll newer than every poll its store has cannot be a duplicate: such
 // polls (nearly all, as data arrives in time order) go in many rows per
-// statement. Older ones go one by one, to tell duplicates from conflicts.
+// plain INSERT. Older ones (a file in random order, a re-import) go in many
+// rows per INSERT that skips known ones; only a statement that skipped some
+// has its polls looked up one by one, to tell duplicates from conflicts.
 // Among polls with the same identity the first one kept wins.
 class PollWriter {
  public:
@@ -48,7 +50,10 @@ class PollWriter {
   Counts finish(StoreKeys& stores);
 
  private:
-  static constexpr std::size_t kBatchRows = 1 << 18;
+  // Polls sorted and written at once: 24 bytes each, two batches alive (one
+  // filling, one writing), so 2^20 polls keep 50 MB. Larger batches put more
+  // of a store's polls side by side when the file is in random order.
+  static constexpr std::size_t kBatchRows = 1 << 20;
   static constexpr std::size_t kRowsPerInsert = 100;
 
   struct PendingPoll {
@@ -66,22 +71,24 @@ class PollWriter {
   void stop_writer();
   void run_writer();
   void write(Batch& batch);
-  void write_new(bool all);
-  bool insert_poll(const PendingPoll& poll);
-  void loaded(const PendingPoll& poll);
+  void write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bool all);
+  void settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted);
+  void note_newest(const PendingPoll& poll);
   void count_duplicate(bool kept_active, bool new_active);
-  static std::string insert_new_polls_sql();
+  static std::string insert_polls_sql(bool skip_known);
 
   Counts counts_;  // the writer thread's until finish()
   SQLite::Statement insert_store_;
-  SQLite::Statement insert_;
-  SQLite::Statement insert_new_;
+  SQLite::Statement insert_;       // one poll that may be known
+  SQLite::Statement insert_new_;   // kRowsPerInsert new polls
+  SQLite::Statement insert_many_;  // kRowsPerInsert polls that may be known
   SQLite::Statement existing_;
   SQLite::Statement raise_latest_;
   // Store -> its newest poll, in the database or loaded by this import (µs).
   std::unordered_map<std::int64_t, std::int64_t> newest_;
   std::unordered_set<std::int64_t> loaded_stores_;
   std::vector<PendingPoll> new_;  // polls known to be new, not yet written
+  std::vector<PendingPoll> old_;  // polls that may be known, not yet written
 
   Batch filling_;  // the caller's
   Batch writing_;  // the writer's while has_batch_
