@@ -219,6 +219,28 @@ std::string ImportSummary::text() const {
   return line;
 }
 
+namespace {
+
+// About how many rows a CSV stream holds from here: its bytes left over 40
+// (a poll row is 30 to 70 bytes); nullopt when the stream cannot tell.
+std::optional<std::size_t> expected_csv_rows(std::istream& csv) {
+  const auto here = csv.tellg();
+  if (here < 0 || !csv.seekg(0, std::ios::end)) {
+    csv.clear();
+    return std::nullopt;
+  }
+  const auto end = csv.tellg();
+  csv.seekg(here);
+  if (end < here || !csv) {
+    csv.clear();
+    csv.seekg(here);
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(end - here) / 40;
+}
+
+}  // namespace
+
 IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   IngestRules rules;
   rules.clock = wall_clock_now();
@@ -227,8 +249,8 @@ IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
 }
 
 ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
-                          const RowSource& rows, const Progress& progress,
-                          const IngestRules& rules) {
+                          const RowSource& rows, const Progress& progress, const IngestRules& rules,
+                          std::optional<std::size_t> expected_rows) {
   const auto started = std::chrono::steady_clock::now();
   ImportSummary summary;
   summary.source = source;
@@ -259,7 +281,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   StoreKeys stores(db.sql());
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
   std::optional<PollWriter> polls;
-  if (dataset == Dataset::polls) polls.emplace(db.sql());
+  if (dataset == Dataset::polls) polls.emplace(db.sql(), expected_rows);
   HoursWriter hours(db.sql(), stores.first_new_key());
   SpecialHoursWriter special(db.sql(), stores.first_new_key());
   ZoneWriter zones(db.sql());
@@ -351,7 +373,7 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
     malformed = reader.malformed() ? "unterminated quoted field" : "";
     return true;
   };
-  return ingest_rows(db, dataset, source, rows, progress, rules);
+  return ingest_rows(db, dataset, source, rows, progress, rules, expected_csv_rows(csv));
 }
 
 namespace {
@@ -522,7 +544,7 @@ ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string&
     }
     return true;
   };
-  return ingest_rows(db, dataset, source, rows, {}, rules);
+  return ingest_rows(db, dataset, source, rows, {}, rules, json_rows.rows.size());
 }
 
 ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,

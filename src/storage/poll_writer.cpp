@@ -1,16 +1,22 @@
 #include "poll_writer.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "embedded_sql.hpp"
 
-PollWriter::PollWriter(SQLite::Database& db)
+PollWriter::PollWriter(SQLite::Database& db, std::optional<std::size_t> expected_polls,
+                       std::size_t batch_rows)
     : insert_store_(db, sql::query("insert_store")),
       insert_(db, sql::query("insert_poll")),
       insert_new_(db, insert_polls_sql(false)),
       insert_many_(db, insert_polls_sql(true)),
       existing_(db, sql::query("poll_status")),
-      raise_latest_(db, sql::query("raise_latest_poll")) {
+      raise_latest_(db, sql::query("raise_latest_poll")),
+      folder_(std::filesystem::path(db.getFilename()).parent_path().string()),
+      batch_rows_(batch_rows),
+      use_runs_(expected_polls.value_or(kDirectPolls + 1) > kDirectPolls) {
+  if (folder_.empty()) folder_ = ".";
   SQLite::Statement latest(db, sql::query("store_latest_polls"));
   while (latest.executeStep()) {
     newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
@@ -25,11 +31,11 @@ PollWriter::~PollWriter() {
 void PollWriter::add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
   const auto order = static_cast<std::uint32_t>(filling_.polls.size());
   filling_.polls.push_back({stores.key_of(store_id), to_micros(at), order, active});
-  if (filling_.polls.size() >= kBatchRows) hand_over(stores);
+  if (filling_.polls.size() >= batch_rows_) hand_over(stores, false);
 }
 
 PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
-  hand_over(stores);
+  hand_over(stores, true);
   stop_writer();
   if (failure_) std::rethrow_exception(failure_);
   for (std::int64_t store : loaded_stores_) {
@@ -42,8 +48,9 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
 }
 
 // Passes the filled batch to the writer, waiting while it still writes the previous one.
-void PollWriter::hand_over(StoreKeys& stores) {
+void PollWriter::hand_over(StoreKeys& stores, bool last) {
   filling_.stores = stores.take_pending();
+  filling_.last = last;
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return !has_batch_ || failure_; });
   if (failure_) std::rethrow_exception(failure_);
@@ -162,25 +169,32 @@ void PollWriter::write(Batch& batch) {
   insert_stores(insert_store_, batch.stores);
   auto& polls = batch.polls;
   // Among polls with the same identity the first in the file sorts first, and wins.
-  std::sort(polls.begin(), polls.end(), [](const PendingPoll& a, const PendingPoll& b) {
-    if (a.store != b.store) return a.store < b.store;
-    return a.at_us != b.at_us ? a.at_us < b.at_us : a.order < b.order;
-  });
-  const PendingPoll* previous = nullptr;
-  for (const PendingPoll& poll : polls) {
-    if (previous && previous->store == poll.store && previous->at_us == poll.at_us) {
-      count_duplicate(previous->active, poll.active);
-      continue;
-    }
-    previous = &poll;
-    const auto newest = newest_.find(poll.store);
-    const bool is_new = newest == newest_.end() || poll.at_us > newest->second;
-    std::vector<PendingPoll>& rows = is_new ? new_ : old_;
-    // (Sorted: a store's later polls in this batch are newer still than a new one.)
-    rows.push_back(poll);
-    if (rows.size() == kRowsPerInsert) write_rows(rows, !is_new, false);
+  std::sort(polls.begin(), polls.end(),
+            [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
+  if (!runs_ && (batch.last || !use_runs_)) {
+    for (const PendingPoll& poll : polls) place(poll);
+  } else {
+    if (!runs_) runs_.emplace(folder_);
+    runs_->add(polls);
+    if (!batch.last) return;
+    runs_->merge([this](const PendingPoll& poll) { place(poll); });
   }
-  // Before the next batch, whose older polls may equal some of these.
   write_rows(new_, false, true);
   write_rows(old_, true, true);
+}
+
+// One poll, in key order: a repeat of the one before is counted; a poll
+// newer than its store's newest is new, any other may be known.
+void PollWriter::place(const PendingPoll& poll) {
+  if (previous_ && previous_->store == poll.store && previous_->at_us == poll.at_us) {
+    count_duplicate(previous_->active, poll.active);
+    return;
+  }
+  previous_ = poll;
+  const auto newest = newest_.find(poll.store);
+  const bool is_new = newest == newest_.end() || poll.at_us > newest->second;
+  // (In key order: a store's later polls are newer still than a new one.)
+  std::vector<PendingPoll>& rows = is_new ? new_ : old_;
+  rows.push_back(poll);
+  if (rows.size() == kRowsPerInsert) write_rows(rows, !is_new, false);
 }

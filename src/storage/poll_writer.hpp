@@ -10,17 +10,22 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "sorted_runs.hpp"
 #include "store_keys.hpp"
 #include "timestamps.hpp"
 
 // B-tree inserts in key order are several times faster than in file order,
-// and memory stays bounded whatever the file's size.
+// and memory stays bounded whatever the file's size: the batches of a small
+// import are sorted and written as they come; those of a large one are
+// sorted into runs (sorted_runs.hpp), merged and written in one pass at the
+// end.
 //
 // A poll newer than every poll its store has cannot be a duplicate: such
 // polls (nearly all, as data arrives in time order) go in many rows per
@@ -37,7 +42,10 @@ class PollWriter {
     std::size_t conflicts = 0;   // already known with another status (the first kept wins)
   };
 
-  explicit PollWriter(SQLite::Database& db);
+  // `expected_polls`: about how many polls will be added (nullopt: unknown,
+  // taken as many). `batch_rows`: polls per batch (smaller in tests).
+  PollWriter(SQLite::Database& db, std::optional<std::size_t> expected_polls,
+             std::size_t batch_rows = kBatchRows);
   ~PollWriter();
 
   PollWriter(const PollWriter&) = delete;
@@ -55,22 +63,24 @@ class PollWriter {
   // of a store's polls side by side when the file is in random order.
   static constexpr std::size_t kBatchRows = 1 << 20;
   static constexpr std::size_t kRowsPerInsert = 100;
+  // Up to this many polls, batches are written as they come, beside the
+  // parsing: a polls table of this size (about 20 bytes a poll) stays in the
+  // 64 MiB page cache, so a batch costs no more written at once. More, and
+  // every batch goes to sorted runs, written in one pass at the end (a run
+  // merged into batches already written would land between their rows).
+  static constexpr std::size_t kDirectPolls = 4'000'000;
 
-  struct PendingPoll {
-    std::int64_t store;
-    std::int64_t at_us;
-    std::uint32_t order;  // position in the batch: the first of equal polls wins
-    bool active;
-  };
   struct Batch {
     std::vector<StoreKeys::NewStore> stores;
     std::vector<PendingPoll> polls;
+    bool last = false;  // the import's last batch
   };
 
-  void hand_over(StoreKeys& stores);
+  void hand_over(StoreKeys& stores, bool last);
   void stop_writer();
   void run_writer();
   void write(Batch& batch);
+  void place(const PendingPoll& poll);
   void write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bool all);
   void settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted);
   void note_newest(const PendingPoll& poll);
@@ -87,8 +97,13 @@ class PollWriter {
   // Store -> its newest poll, in the database or loaded by this import (µs).
   std::unordered_map<std::int64_t, std::int64_t> newest_;
   std::unordered_set<std::int64_t> loaded_stores_;
-  std::vector<PendingPoll> new_;  // polls known to be new, not yet written
-  std::vector<PendingPoll> old_;  // polls that may be known, not yet written
+  std::vector<PendingPoll> new_;         // polls known to be new, not yet written
+  std::vector<PendingPoll> old_;         // polls that may be known, not yet written
+  std::optional<PendingPoll> previous_;  // the poll placed last, for repeats
+  std::string folder_;                   // the database's, for `runs_`
+  std::size_t batch_rows_;
+  bool use_runs_;  // a large import: batches go to `runs_`
+  std::optional<SortedRuns> runs_;
 
   Batch filling_;  // the caller's
   Batch writing_;  // the writer's while has_batch_

@@ -1,0 +1,107 @@
+#include "sorted_runs.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace {
+
+constexpr std::size_t kReadPolls = 1 << 13;  // per run and read: 192 KiB
+
+// One run being read: its polls from `buffer[at]` on, then `left` more in the file.
+struct Cursor {
+  std::vector<PendingPoll> buffer;
+  std::size_t at = 0;
+  std::uint64_t offset = 0;
+  std::size_t left = 0;
+};
+
+}  // namespace
+
+SortedRuns::SortedRuns(const std::string& folder) : folder_(folder) {
+  std::string name = folder + "/.uptime-import-XXXXXX";
+  fd_ = mkstemp(name.data());
+  if (fd_ < 0) {
+    throw std::runtime_error("cannot make a temporary file for the import in " + folder + ": " +
+                             std::strerror(errno));
+  }
+  unlink(name.c_str());
+}
+
+SortedRuns::~SortedRuns() {
+  close(fd_);
+}
+
+void SortedRuns::add(const std::vector<PendingPoll>& sorted) {
+  const auto* bytes = reinterpret_cast<const char*>(sorted.data());
+  const std::size_t size = sorted.size() * sizeof(PendingPoll);
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t wrote = pwrite(fd_, bytes + done, size - done, static_cast<off_t>(end_ + done));
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) {
+      throw std::runtime_error("cannot write the import's temporary file in " + folder_ + ": " +
+                               std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(wrote);
+  }
+  runs_.emplace_back(end_, sorted.size());
+  end_ += size;
+}
+
+void SortedRuns::merge(const std::function<void(const PendingPoll&)>& each) {
+  std::vector<Cursor> cursors(runs_.size());
+  const auto refill = [this](Cursor& cursor) {
+    const std::size_t count = std::min(kReadPolls, cursor.left);
+    cursor.buffer.resize(count);
+    auto* bytes = reinterpret_cast<char*>(cursor.buffer.data());
+    const std::size_t size = count * sizeof(PendingPoll);
+    for (std::size_t done = 0; done < size;) {
+      const ssize_t got =
+          pread(fd_, bytes + done, size - done, static_cast<off_t>(cursor.offset + done));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        throw std::runtime_error("cannot read the import's temporary file in " + folder_ + ": " +
+                                 (got < 0 ? std::strerror(errno) : "it ended early"));
+      }
+      done += static_cast<std::size_t>(got);
+    }
+    cursor.offset += size;
+    cursor.left -= count;
+    cursor.at = 0;
+  };
+  // A min-heap of run numbers by their current poll; equal polls by run.
+  const auto after = [&cursors](std::size_t a, std::size_t b) {
+    const PendingPoll& x = cursors[a].buffer[cursors[a].at];
+    const PendingPoll& y = cursors[b].buffer[cursors[b].at];
+    if (x.store != y.store) return x.store > y.store;
+    if (x.at_us != y.at_us) return x.at_us > y.at_us;
+    return a != b ? a > b : x.order > y.order;
+  };
+  std::vector<std::size_t> heap;
+  for (std::size_t run = 0; run < runs_.size(); ++run) {
+    cursors[run].offset = runs_[run].first;
+    cursors[run].left = runs_[run].second;
+    if (cursors[run].left == 0) continue;
+    refill(cursors[run]);
+    heap.push_back(run);
+  }
+  std::make_heap(heap.begin(), heap.end(), after);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), after);
+    const std::size_t run = heap.back();
+    Cursor& cursor = cursors[run];
+    each(cursor.buffer[cursor.at]);
+    if (++cursor.at == cursor.buffer.size()) {
+      if (cursor.left == 0) {
+        heap.pop_back();
+        continue;
+      }
+      refill(cursor);
+    }
+    std::push_heap(heap.begin(), heap.end(), after);
+  }
+}

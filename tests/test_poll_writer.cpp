@@ -1,0 +1,109 @@
+// The poll writer's two ways: batches written as they come (a small import)
+// and batches sorted into runs in a temporary file, merged and written in
+// one pass (a large one). Both count duplicates and conflicts the same way,
+// the first poll of the file winning, and land the same rows.
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <random>
+
+#include "poll_writer.hpp"
+#include "sorted_runs.hpp"
+#include "support.hpp"
+
+using test::TempDir;
+
+namespace {
+
+struct Written {
+  PollWriter::Counts counts;
+  std::int64_t rows = 0;
+  std::int64_t active = 0;
+  std::int64_t newest_us = 0;
+};
+
+// Adds `polls` (store id, minute, active) through a PollWriter in one
+// transaction, batches of `batch_rows`, as a large import or not.
+Written write(Database& db, const std::vector<std::tuple<std::string, int, bool>>& polls,
+              std::size_t batch_rows, bool large) {
+  SQLite::Transaction transaction(db.sql());
+  StoreKeys stores(db.sql());
+  PollWriter writer(db.sql(), large ? std::nullopt : std::optional<std::size_t>{polls.size()},
+                    batch_rows);
+  for (const auto& [store, minute, active] : polls) {
+    writer.add(stores, store, test::at("2023-01-01 00:00:00") + std::chrono::minutes{minute},
+               active);
+  }
+  Written written;
+  written.counts = writer.finish(stores);
+  transaction.commit();
+  written.rows = db.sql().execAndGet("SELECT count(*) FROM polls").getInt64();
+  written.active = db.sql().execAndGet("SELECT sum(active) FROM polls").getInt64();
+  written.newest_us = db.sql().execAndGet("SELECT max(latest_poll_us) FROM stores").getInt64();
+  return written;
+}
+
+}  // namespace
+
+TEST_CASE("sorted runs merge in key order, equal polls in the order of their runs",
+          "[poll_writer]") {
+  TempDir dir;
+  SortedRuns runs(dir.path().string());
+  // Two runs, each sorted; (1, 20) is in both, and in the first twice.
+  runs.add({{1, 10, 0, true}, {1, 20, 1, true}, {1, 20, 2, false}, {3, 5, 3, true}});
+  runs.add({{1, 20, 0, false}, {2, 1, 1, true}});
+  runs.add({});
+  std::vector<std::string> merged;
+  runs.merge([&](const PendingPoll& poll) {
+    merged.push_back(std::to_string(poll.store) + "@" + std::to_string(poll.at_us) +
+                     (poll.active ? "+" : "-"));
+  });
+  CHECK(merged == std::vector<std::string>{"1@10+", "1@20+", "1@20-", "1@20-", "2@1+", "3@5+"});
+  // Nothing is left in the folder: the file's name went at once.
+  CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+TEST_CASE("a large import through sorted runs counts and lands like a small one", "[poll_writer]") {
+  // 30 stores × 200 minutes in random order, 300 of them again (the first
+  // 150 with the same status, the next 150 with the other), in batches of
+  // 500: twelve runs for the large import.
+  std::vector<std::tuple<std::string, int, bool>> polls;
+  for (int store = 0; store < 30; ++store) {
+    for (int minute = 0; minute < 200; ++minute) {
+      polls.emplace_back("s" + std::to_string(store), minute, (store + minute) % 3 != 0);
+    }
+  }
+  std::mt19937 random(11);
+  std::shuffle(polls.begin(), polls.end(), random);
+  for (int i = 0; i < 300; ++i) {
+    auto repeat = polls[static_cast<std::size_t>(i)];
+    if (i >= 150) std::get<2>(repeat) = !std::get<2>(repeat);
+    polls.push_back(repeat);
+  }
+  TempDir dir;
+  Database small_db(dir.file("small.db"));
+  Database large_db(dir.file("large.db"));
+  const Written small = write(small_db, polls, 500, false);
+  const Written large = write(large_db, polls, 500, true);
+  for (const Written& written : {small, large}) {
+    CHECK(written.counts.loaded == 6000);
+    CHECK(written.counts.duplicates == 150);
+    CHECK(written.counts.conflicts == 150);
+    CHECK(written.rows == 6000);
+    CHECK(written.active == 4000);  // the first status of each poll stayed
+    CHECK(written.newest_us == to_micros(test::at("2023-01-01 03:19:00")));
+  }
+  // The temporary file of the runs is gone.
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().rfind(".uptime-import-", 0) != 0);
+  }
+
+  // Again into the filled database, as a large import: all known.
+  const Written again = write(large_db, polls, 500, true);
+  CHECK(again.counts.loaded == 0);
+  CHECK(again.counts.duplicates == 6150);
+  CHECK(again.counts.conflicts == 150);
+}
