@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -44,7 +45,7 @@ Database::Database(const std::string& path, Access access) : path_(path), db_(op
     db_.exec("PRAGMA temp_store=MEMORY");
     // Reads map (up to 128 MiB of) the file instead of copying each page through
     // read(2); the mapped pages count in the RSS, hence the bound.
-    db_.exec("PRAGMA mmap_size=134217728");
+    set_map_bytes(134217728);
     // Page cache per connection: writers revisit pages (64 MiB), report
     // readers touch each page about once and read through the map (8 MiB).
     db_.exec(access == Access::read_write ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192");
@@ -64,6 +65,15 @@ int Database::latest_schema_version() {
   int latest = 0;
   for (const auto& file : sql::migrations()) latest = std::max(latest, migration_number(file.name));
   return latest;
+}
+
+void Database::set_map_bytes(std::int64_t bytes) {
+  db_.exec("PRAGMA mmap_size=" + std::to_string(bytes));
+}
+
+void Database::set_cache_bytes(std::int64_t bytes) {
+  // A negative cache_size is in KiB.
+  db_.exec("PRAGMA cache_size=-" + std::to_string(std::max<std::int64_t>(bytes >> 10, 64)));
 }
 
 int Database::schema_version() {

@@ -17,6 +17,12 @@ class Database {
   explicit Database(const std::string& path, Access access = Access::read_write);
 
   SQLite::Database& sql() { return db_; }
+  // How much of the file reads may map (PRAGMA mmap_size; 128 MiB unless
+  // set): mapped pages count in the RSS, once per connection that maps them.
+  void set_map_bytes(std::int64_t bytes);
+  // The connection's page cache (PRAGMA cache_size; 64 MiB for a writer,
+  // 8 MiB for a reader unless set).
+  void set_cache_bytes(std::int64_t bytes);
   const std::string& path() const { return path_; }
 
   // The schema version this binary brings the database to.
