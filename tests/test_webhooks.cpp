@@ -251,7 +251,7 @@ TEST_CASE("webhooks: per webhook and store, only the oldest pending delivery is 
   // Given up: failed, and the next in order goes.
   record_attempt(db, recovered.id, {far, std::nullopt, "no answer", std::nullopt});
   CHECK(pending_for(db, id) == std::vector<std::string>{"b store.down"});
-  const auto states = event_deliveries(db, 1, 3);
+  const auto states = event_deliveries(db, {1, 2, 3});
   REQUIRE(states.size() == 3);
   CHECK(states[0].state == DeliveryState::delivered);
   CHECK(states[0].attempts == 2);

@@ -73,9 +73,9 @@ SET state = ?2, attempts = attempts + 1, next_attempt_us = ?3, last_attempt_us =
 WHERE id = ?1;
 
 -- name: event_deliveries
--- The deliveries of the events with ids in [?1, ?2].
+-- The deliveries of event ?1.
 SELECT event, webhook, state, attempts, next_attempt_us, last_attempt_us, last_status, last_error
-FROM webhook_deliveries WHERE event BETWEEN ?1 AND ?2 ORDER BY event, webhook;
+FROM webhook_deliveries WHERE event = ?1 ORDER BY webhook;
 
 -- name: outbox
 -- Pending deliveries: how many, and when the oldest one's event was raised.

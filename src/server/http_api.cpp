@@ -999,9 +999,9 @@ void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& re
     auto status = status_reader_.lock();
     ReadTransaction snapshot(status.db().sql());  // events and deliveries as of one moment
     events = list_alert_events(status.db(), limit, store_id);
-    if (!events.empty()) {
-      deliveries = event_deliveries(status.db(), events.back().id, events.front().id);
-    }
+    std::vector<std::int64_t> ids;
+    for (const AlertEventRecord& event : events) ids.push_back(event.id);
+    deliveries = event_deliveries(status.db(), ids);
     incidents = open_incidents(status.db());
   }
   json items = json::array();

@@ -164,22 +164,25 @@ void record_attempt(Database& db, std::int64_t delivery, const DeliveryAttempt& 
   update.exec();
 }
 
-std::vector<DeliveryRecord> event_deliveries(Database& db, std::int64_t first, std::int64_t last) {
+std::vector<DeliveryRecord> event_deliveries(Database& db,
+                                             const std::vector<std::int64_t>& events) {
   std::vector<DeliveryRecord> deliveries;
   SQLite::Statement query(db.sql(), sql::query("event_deliveries"));
-  query.bind(1, first);
-  query.bind(2, last);
-  while (query.executeStep()) {
-    DeliveryRecord record;
-    record.event = query.getColumn(0).getInt64();
-    record.webhook = query.getColumn(1).getInt64();
-    record.state = parse_delivery_state(query.getColumn(2).getString()).value();
-    record.attempts = query.getColumn(3).getInt();
-    record.next_attempt = optional_instant(query.getColumn(4));
-    record.last_attempt = optional_instant(query.getColumn(5));
-    if (!query.getColumn(6).isNull()) record.last_status = query.getColumn(6).getInt();
-    if (!query.getColumn(7).isNull()) record.last_error = query.getColumn(7).getString();
-    deliveries.push_back(std::move(record));
+  for (std::int64_t event : events) {
+    query.bind(1, event);
+    while (query.executeStep()) {
+      DeliveryRecord record;
+      record.event = query.getColumn(0).getInt64();
+      record.webhook = query.getColumn(1).getInt64();
+      record.state = parse_delivery_state(query.getColumn(2).getString()).value();
+      record.attempts = query.getColumn(3).getInt();
+      record.next_attempt = optional_instant(query.getColumn(4));
+      record.last_attempt = optional_instant(query.getColumn(5));
+      if (!query.getColumn(6).isNull()) record.last_status = query.getColumn(6).getInt();
+      if (!query.getColumn(7).isNull()) record.last_error = query.getColumn(7).getString();
+      deliveries.push_back(std::move(record));
+    }
+    query.reset();
   }
   return deliveries;
 }

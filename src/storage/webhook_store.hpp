@@ -77,8 +77,8 @@ struct DeliveryRecord {
   std::optional<int> last_status;
   std::string last_error;
 };
-// The deliveries of events with ids in [first, last], by event then webhook.
-std::vector<DeliveryRecord> event_deliveries(Database& db, std::int64_t first, std::int64_t last);
+// The deliveries of each of the events, in the order given, then by webhook.
+std::vector<DeliveryRecord> event_deliveries(Database& db, const std::vector<std::int64_t>& events);
 
 struct Outbox {
   std::int64_t pending = 0;
