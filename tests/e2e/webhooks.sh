@@ -10,7 +10,12 @@ source "$(dirname "$0")/lib.sh" "$@"
 SECRET=e2e-secret-0123456789
 RECEIVER="$(dirname "$0")/webhook_receiver.py"
 RECEIVER_PIDS=()
-stop_receivers() { for pid in "${RECEIVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; }
+# At exit: the receivers go first (kill -9, then waited for), so that none
+# still writes into $WORK while cleanup removes it.
+stop_receivers() {
+  for pid in "${RECEIVER_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${RECEIVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
 trap 'stop_receivers; cleanup' EXIT
 
 # start_receiver NAME [options]: a receiver logging to $WORK/NAME.log; sets RECEIVER_PORT.
@@ -153,7 +158,7 @@ request POST /ingest/status -H 'Content-Type: text/csv' --data-binary @<(printf 
 expect_status 200 "bulk ingest"
 wait_lines bulk 2000
 kill -TERM "${RECEIVER_PIDS[-1]}"
-for _ in $(seq 1 100); do [ -f "$WORK/bulk.log.max_in_flight" ] && break; sleep 0.05; done
+wait "${RECEIVER_PIDS[-1]}" || true  # it writes bulk.log.max_in_flight, then exits
 python3 - "$WORK/bulk.log" "$(cat "$WORK/bulk.log.max_in_flight")" <<'PY' || fail "bulk receiver"
 import json, sys
 lines = [json.loads(line) for line in open(sys.argv[1])]
