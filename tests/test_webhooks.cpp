@@ -165,6 +165,13 @@ TEST_CASE("webhooks: the body in JSON and for Slack", "[webhooks]") {
   CHECK(text.find("down since Sun 2023-03-12 01:00 EST, 1 h 30 min of business time") !=
         std::string::npos);
   CHECK(text.find("<https://uptime.example/#store=north%2F7%20b|open>") != std::string::npos);
+  // A store id cannot make a link or a mention in Slack.
+  delivery.store_id = "<!channel> & <https://evil.example|click>";
+  const std::string hostile = json::parse(webhook_body(delivery, ""))["text"];
+  CHECK(
+      hostile.find("Store &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt; is back up") !=
+      std::string::npos);
+  CHECK(hostile.find('<') == std::string::npos);
 }
 
 TEST_CASE("webhooks: bad ones are refused with the reason", "[webhooks]") {

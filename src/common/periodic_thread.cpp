@@ -30,11 +30,6 @@ bool PeriodicThread::pause(std::chrono::steady_clock::duration length) {
   return !wake_.wait_for(lock, length, [this] { return stopping_; });
 }
 
-bool PeriodicThread::stopping() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return stopping_;
-}
-
 void PeriodicThread::run(std::chrono::milliseconds every, FirstStep first) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (first == FirstStep::after_wait) {

@@ -29,14 +29,13 @@ class PeriodicThread {
   // For a step that pauses inside: waits `length` unless stopping; false
   // when stopping (the step should return).
   bool pause(std::chrono::steady_clock::duration length);
-  bool stopping() const;
 
  private:
   void run(std::chrono::milliseconds every, FirstStep first);
 
   std::string what_;
   std::function<void()> step_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
   bool woken_ = false;

@@ -48,9 +48,27 @@ std::string store_url(const std::string& public_url, const std::string& store_id
   return base + "/#store=" + httplib::detail::encode_query_param(store_id);
 }
 
+// Text as Slack reads it: &, < and > escaped, so that a store id cannot
+// make a link or a mention.
+std::string slack_escaped(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '&') {
+      escaped += "&amp;";
+    } else if (c == '<') {
+      escaped += "&lt;";
+    } else if (c == '>') {
+      escaped += "&gt;";
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
 std::string slack_text(const Delivery& delivery, const date::time_zone* zone,
                        const std::string& url) {
-  const std::string store = "Store " + delivery.store_id;
+  const std::string store = "Store " + slack_escaped(delivery.store_id);
   const std::string when = local_words(zone, delivery.at);
   std::string text;
   switch (delivery.type) {
