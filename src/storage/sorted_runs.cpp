@@ -23,7 +23,8 @@ struct Cursor {
 }  // namespace
 
 SortedRuns::SortedRuns(const std::string& folder) : folder_(folder) {
-  std::string name = folder + "/.uptime-import-XXXXXX";
+  // mkstemp replaces the six trailing X's with a unique suffix.
+  std::string name = folder + "/.uptime-import-" + std::string(6, 'X');
   fd_ = mkstemp(name.data());
   if (fd_ < 0) {
     throw std::runtime_error("cannot make a temporary file for the import in " + folder + ": " +
