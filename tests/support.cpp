@@ -46,6 +46,14 @@ ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
   return ingest_csv(db, dataset, source, in);
 }
 
+void ingest_live_polls(Database& db, const std::string& rows, const std::string& clock) {
+  IngestRules rules;
+  rules.alerts = AlertRules{};
+  rules.clock = at(clock);
+  std::istringstream csv("store_id,status,timestamp_utc\n" + rows);
+  REQUIRE(ingest_csv(db, Dataset::polls, "body", csv, {}, rules).ok());
+}
+
 std::vector<WeeklyHoursRow> every_day(const std::string& start, const std::string& end) {
   std::vector<WeeklyHoursRow> rows;
   for (int day = 0; day < 7; ++day) rows.push_back({day, tod(start), tod(end)});

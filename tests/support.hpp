@@ -73,4 +73,9 @@ inline const date::time_zone* utc() {
 ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
                           const std::string& source = "input.csv");
 
+// Ingests poll rows (CSV without the header) as the server does, alerts on
+// with the default rules and the clock at `clock`; fails the test unless
+// the ingest succeeds.
+void ingest_live_polls(Database& db, const std::string& rows, const std::string& clock);
+
 }  // namespace test

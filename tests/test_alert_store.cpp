@@ -10,15 +10,6 @@ using test::TempDir;
 
 namespace {
 
-// Ingests polls as CSV with alerts on, the clock at `clock`.
-ImportSummary ingest_polls(Database& db, const std::string& rows, const std::string& clock) {
-  IngestRules rules;
-  rules.alerts = AlertRules{};
-  rules.clock = at(clock);
-  std::istringstream csv("store_id,status,timestamp_utc\n" + rows);
-  return ingest_csv(db, Dataset::polls, "body", csv, {}, rules);
-}
-
 std::vector<std::string> types(Database& db) {
   std::vector<std::string> result;
   const auto events = list_alert_events(db, 100);
@@ -37,15 +28,15 @@ TEST_CASE("live polls raise alerts in the ingest; repeated and old ones do not",
                     "store_id,dayOfWeek,start_time_local,end_time_local\n"
                     "a,2,09:00,17:00\n");
   test::import_text(db, Dataset::zones, "store_id,timezone_str\na,UTC\nb,UTC\n");
-  ingest_polls(db, "a,active,2023-01-25 09:00:00\nb,active,2023-01-25 09:00:00\n",
-               "2023-01-25 09:01:00");
-  ingest_polls(db, "a,inactive,2023-01-25 10:00:00\nb,inactive,2023-01-25 10:00:00\n",
-               "2023-01-25 10:01:00");
-  ingest_polls(db, "a,inactive,2023-01-25 11:00:00\n", "2023-01-25 11:01:00");
-  ingest_polls(db, "a,active,2023-01-25 12:00:00\n", "2023-01-25 12:01:00");
+  test::ingest_live_polls(db, "a,active,2023-01-25 09:00:00\nb,active,2023-01-25 09:00:00\n",
+                          "2023-01-25 09:01:00");
+  test::ingest_live_polls(db, "a,inactive,2023-01-25 10:00:00\nb,inactive,2023-01-25 10:00:00\n",
+                          "2023-01-25 10:01:00");
+  test::ingest_live_polls(db, "a,inactive,2023-01-25 11:00:00\n", "2023-01-25 11:01:00");
+  test::ingest_live_polls(db, "a,active,2023-01-25 12:00:00\n", "2023-01-25 12:01:00");
   // The same poll again, and one older than the newest: nothing.
-  ingest_polls(db, "a,active,2023-01-25 12:00:00\na,inactive,2023-01-25 11:30:00\n",
-               "2023-01-25 12:02:00");
+  test::ingest_live_polls(db, "a,active,2023-01-25 12:00:00\na,inactive,2023-01-25 11:30:00\n",
+                          "2023-01-25 12:02:00");
   CHECK(types(db) == std::vector<std::string>{"a store.down", "b store.down", "a store.recovered"});
   const auto events = list_alert_events(db, 1);
   REQUIRE(events[0].downtime);
@@ -53,7 +44,7 @@ TEST_CASE("live polls raise alerts in the ingest; repeated and old ones do not",
   CHECK(events[0].incident_start == at("2023-01-25 10:00:00"));
 
   // A backfill a week late: nothing.
-  ingest_polls(db, "b,active,2023-01-25 13:00:00\n", "2023-02-01 13:00:00");
+  test::ingest_live_polls(db, "b,active,2023-01-25 13:00:00\n", "2023-02-01 13:00:00");
   CHECK(types(db).size() == 3);
 }
 
@@ -64,14 +55,14 @@ TEST_CASE("the clock raises silence during hours, and down at opening", "[alert_
                     "store_id,dayOfWeek,start_time_local,end_time_local\n"
                     "a,2,09:00,17:00\na,3,09:00,17:00\nb,2,09:00,17:00\nb,3,09:00,17:00\n");
   test::import_text(db, Dataset::zones, "store_id,timezone_str\na,UTC\nb,UTC\n");
-  ingest_polls(db, "a,active,2023-01-25 16:00:00\n", "2023-01-25 16:01:00");
-  ingest_polls(db, "b,inactive,2023-01-26 08:30:00\n", "2023-01-26 08:31:00");
+  test::ingest_live_polls(db, "a,active,2023-01-25 16:00:00\n", "2023-01-25 16:01:00");
+  test::ingest_live_polls(db, "b,inactive,2023-01-26 08:30:00\n", "2023-01-26 08:31:00");
   CHECK(raise_time_alerts(db, at("2023-01-25 20:00:00"), {}) == 0);  // closed: nothing
   // Thursday 09:00:30: b opens with its latest poll inactive; a has been
   // silent since yesterday.
   CHECK(raise_time_alerts(db, at("2023-01-26 09:00:30"), {}) == 2);
   CHECK(raise_time_alerts(db, at("2023-01-26 09:01:00"), {}) == 0);  // once each
   CHECK(types(db) == std::vector<std::string>{"a store.silent", "b store.down"});
-  ingest_polls(db, "a,active,2023-01-26 09:05:00\n", "2023-01-26 09:06:00");
+  test::ingest_live_polls(db, "a,active,2023-01-26 09:05:00\n", "2023-01-26 09:06:00");
   CHECK(types(db).back() == "a store.heard");
 }

@@ -30,15 +30,6 @@ Webhook webhook_to(const std::string& url) {
   return webhook;
 }
 
-// Ingests polls as CSV with alerts on, the clock at `clock`.
-void ingest_polls(Database& db, const std::string& rows, const std::string& clock) {
-  IngestRules rules;
-  rules.alerts = AlertRules{};
-  rules.clock = at(clock);
-  std::istringstream csv("store_id,status,timestamp_utc\n" + rows);
-  REQUIRE(ingest_csv(db, Dataset::polls, "body", csv, {}, rules).ok());
-}
-
 // "2023-01-25 13:31:00": how the tests write an instant.
 std::string plain(Instant instant) {
   std::string text = format_timestamp(instant).substr(0, 19);
@@ -209,8 +200,8 @@ TEST_CASE("webhooks: an event goes to the webhooks that want its type and store"
   tagged.tag = "north";
   const std::int64_t north = create_webhook(db, tagged);
 
-  ingest_polls(db, "a,inactive,2023-01-25 10:00:00\nb,inactive,2023-01-25 10:00:00\n",
-               "2023-01-25 10:01:00");
+  test::ingest_live_polls(db, "a,inactive,2023-01-25 10:00:00\nb,inactive,2023-01-25 10:00:00\n",
+                          "2023-01-25 10:01:00");
   CHECK(pending_for(db, all) == std::vector<std::string>{"a store.down", "b store.down"});
   CHECK(pending_for(db, recovered_only).empty());
   CHECK(pending_for(db, store_b) == std::vector<std::string>{"b store.down"});
@@ -232,9 +223,9 @@ TEST_CASE("webhooks: per webhook and store, only the oldest pending delivery is 
   TempDir dir;
   Database db(dir.file("u.db"));
   const std::int64_t id = create_webhook(db, webhook_to("http://127.0.0.1:9/"));
-  ingest_polls(db, "a,inactive,2023-01-25 10:00:00\nb,inactive,2023-01-25 10:00:00\n",
-               "2023-01-25 10:01:00");
-  ingest_polls(db, "a,active,2023-01-25 11:00:00\n", "2023-01-25 11:01:00");
+  test::ingest_live_polls(db, "a,inactive,2023-01-25 10:00:00\nb,inactive,2023-01-25 10:00:00\n",
+                          "2023-01-25 10:01:00");
+  test::ingest_live_polls(db, "a,active,2023-01-25 11:00:00\n", "2023-01-25 11:01:00");
   CHECK(pending_for(db, id) == std::vector<std::string>{"a store.down", "b store.down"});
 
   const Instant far = at("2100-01-01 00:00:00");
@@ -285,7 +276,8 @@ TEST_CASE("webhooks: a scripted day of polls and clock ticks, delivered once eac
 
   const auto poll = [&](const std::string& status, const std::string& time) {
     // Each poll arrives a minute after its instant.
-    ingest_polls(db, "a," + status + "," + time + "\n", plain(at(time) + std::chrono::minutes{1}));
+    test::ingest_live_polls(db, "a," + status + "," + time + "\n",
+                            plain(at(time) + std::chrono::minutes{1}));
   };
   poll("active", "2023-01-25 13:30:00");    // 08:30 local, before opening
   poll("inactive", "2023-01-25 14:30:00");  // 09:30: down
@@ -302,7 +294,7 @@ TEST_CASE("webhooks: a scripted day of polls and clock ticks, delivered once eac
   CHECK(raise_time_alerts(db, at("2023-01-26 16:30:00"), {}) == 1);
   poll("active", "2023-01-26 16:45:00");  // heard
   // A backfill, a day late: nothing.
-  ingest_polls(db, "a,inactive,2023-01-26 17:45:00\n", "2023-01-27 18:00:00");
+  test::ingest_live_polls(db, "a,inactive,2023-01-26 17:45:00\n", "2023-01-27 18:00:00");
 
   Metrics metrics;
   {
