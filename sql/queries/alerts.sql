@@ -27,10 +27,12 @@ WHERE ?2 IS NULL OR s.store_id = ?2
 ORDER BY e.id DESC LIMIT ?1;
 
 -- name: open_incidents
--- Stores down (incident_start_us) or silent (silent_since_us) now, longest first.
+-- Stores down (incident_start_us) or silent (silent_since_us) now, longest
+-- first; only store ?1 when ?1 is not NULL.
 SELECT s.store_id, a.incident_start_us, a.silent_since_us
 FROM alert_state a JOIN stores s ON s.id = a.store
-WHERE a.incident_start_us IS NOT NULL OR a.silent_since_us IS NOT NULL
+WHERE (a.incident_start_us IS NOT NULL OR a.silent_since_us IS NOT NULL)
+  AND (?1 IS NULL OR s.store_id = ?1)
 ORDER BY min(coalesce(a.incident_start_us, a.silent_since_us), coalesce(a.silent_since_us, a.incident_start_us)), s.store_id;
 
 -- name: alert_events_by_type

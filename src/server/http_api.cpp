@@ -739,12 +739,9 @@ void HttpApi::store_detail(const httplib::Request& request, httplib::Response& r
   if (!snapshot) throw HttpError(404, "no store with id '" + store_id + "'");
   json body = store_detail_json(*snapshot, options.rules);
   // The store's open incident (alerts), if any: what its owner sees first.
-  body["incident"] = nullptr;
   std::vector<OpenIncident> incidents;
-  { incidents = open_incidents(status_reader_.lock().db()); }
-  for (const OpenIncident& incident : incidents) {
-    if (incident.store_id == store_id) body["incident"] = incident_json(incident);
-  }
+  { incidents = open_incidents(status_reader_.lock().db(), store_id); }
+  body["incident"] = incidents.empty() ? json(nullptr) : incident_json(incidents.front());
   send_json(response, 200, body);
 }
 
@@ -1002,7 +999,7 @@ void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& re
     std::vector<std::int64_t> ids;
     for (const AlertEventRecord& event : events) ids.push_back(event.id);
     deliveries = event_deliveries(status.db(), ids);
-    incidents = open_incidents(status.db());
+    incidents = open_incidents(status.db(), store_id);
   }
   json items = json::array();
   for (const AlertEventRecord& event : events) {
@@ -1031,10 +1028,7 @@ void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& re
     items.push_back(std::move(item));
   }
   json open = json::array();
-  for (const OpenIncident& incident : incidents) {
-    if (store_id && incident.store_id != *store_id) continue;
-    open.push_back(incident_json(incident));
-  }
+  for (const OpenIncident& incident : incidents) open.push_back(incident_json(incident));
   send_json(response, 200, json{{"open_incidents", open}, {"events", items}});
 }
 

@@ -177,9 +177,10 @@ std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit,
   return events;
 }
 
-std::vector<OpenIncident> open_incidents(Database& db) {
+std::vector<OpenIncident> open_incidents(Database& db, const std::optional<std::string>& store_id) {
   std::vector<OpenIncident> incidents;
   SQLite::Statement query(db.sql(), sql::query("open_incidents"));
+  if (store_id) query.bind(1, *store_id);
   while (query.executeStep()) {
     incidents.push_back({query.getColumn(0).getString(), optional_instant(query.getColumn(1)),
                          optional_instant(query.getColumn(2))});

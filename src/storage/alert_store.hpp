@@ -47,8 +47,9 @@ struct OpenIncident {
   std::optional<Instant> down_since;
   std::optional<Instant> silent_since;
 };
-// Longest open first.
-std::vector<OpenIncident> open_incidents(Database& db);
+// Longest open first; only `store_id`'s when given.
+std::vector<OpenIncident> open_incidents(Database& db,
+                                         const std::optional<std::string>& store_id = {});
 
 // Events raised so far, by type ("store.down", ...): for /metrics.
 std::map<std::string, std::int64_t> alert_events_by_type(Database& db);
