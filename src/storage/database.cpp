@@ -1,9 +1,11 @@
 #include "database.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 
 #include "embedded_sql.hpp"
@@ -18,7 +20,18 @@ int open_flags(Database::Access access) {
                                                : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
 }
 
+// SQLite keeps memory statistics (sqlite3_memory_used, unused here) under one
+// process-wide mutex taken on every allocation: 16 report workers spent most
+// of their time waiting on it (140,000 stores: 0.35 s of work took 0.95 s).
+// Configuration must come before the first connection; were one opened
+// elsewhere first, the call fails harmlessly and statistics stay on.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 SQLite::Database open(const std::string& path, Database::Access access) {
+  configure_sqlite_once();
   try {
     // NOMUTEX: each connection is used by one thread at a time (the owners lock).
     return SQLite::Database(path, open_flags(access) | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs);
