@@ -14,7 +14,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            nlohmann-json3-dev catch2
 
 .PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz \
-        bench load fmt clean demo-fixtures fresh-check
+        bench sweep load fmt clean demo-fixtures fresh-check
 
 all: build
 
@@ -114,6 +114,12 @@ fuzz: deps
 bench: build
 	@$(MAKE) --no-print-directory deps PACKAGES="wrk time bc"
 	bench/run.sh
+
+# Import and report with 1, 2, 4, … threads (up to the cores here) at 14,000 and
+# 140,000 stores: a markdown table on stdout, for a machine of many cores.
+sweep: build
+	@$(MAKE) --no-print-directory deps PACKAGES="time"
+	bench/sweep.sh
 
 # Everything at once against one server for LOAD_SECONDS (60); results in BENCHMARKS.md.
 load: build

@@ -1,5 +1,7 @@
-# Shared by bench/run.sh and bench/load.sh: a scratch folder removed on exit,
-# and the server started on a free loopback port.
+# Shared by the scripts of bench/: a scratch folder removed on exit, the
+# server started on a free loopback port, and the cached data sets and timing
+# of bench/run.sh and bench/sweep.sh (they need BIN and CACHE set).
+TIME_BIN=${TIME_BIN:-/usr/bin/time}
 WORK=$(mktemp -d)
 SERVER_PID=""
 cleanup() {
@@ -25,4 +27,67 @@ start_server() {
 # wait_report ID: waits until the report is no longer running.
 wait_report() {
   while curl -s "$BASE/get_report/$1" | head -c 200 | grep -q '"status":"Running"'; do sleep 0.005; done
+}
+
+# data_set NAME STORES DAYS: generated once, kept in the cache.
+data_set() {
+  local dir="$CACHE/$1"
+  if [ ! -f "$dir/.done" ]; then
+    echo "generating $1 ($2 stores, $3 days)..." >&2
+    rm -rf "$dir"
+    "$BIN" generate --stores "$2" --days "$3" --seed 1 --out "$dir" >&2
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}
+
+# shuffled NAME DIR: DIR's files with the rows of store_status.csv in random
+# order (the same order every time), as real exports come; kept in the cache.
+shuffled() {
+  local dir="$CACHE/$1"
+  if [ ! -f "$dir/.done" ]; then
+    echo "shuffling the polls of $2 into $1..." >&2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp "$2"/menu_hours.csv "$2"/timezones.csv "$dir"/
+    { head -1 "$2/store_status.csv"
+      tail -n +2 "$2/store_status.csv" | shuf --random-source=<(yes 1); } > "$dir/store_status.csv"
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}
+
+# A database of a data set, imported again whenever the binary changed.
+database() {
+  local db="$CACHE/$1.db"
+  if [ ! -f "$db.done" ] || [ "$BIN" -nt "$db.done" ]; then
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$BIN" import --db "$db" --data "$2" 2>/dev/null
+    touch "$db.done"
+  fi
+  echo "$db"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# timed CMD...: "seconds peak_rss_kb" of one run (wall clock to the
+# millisecond; GNU time, $TIME_BIN, gives the peak RSS).
+timed() {
+  local start end rss
+  start=$(date +%s.%N)
+  rss=$("$TIME_BIN" -f "%M" "$@" 2>&1 >/dev/null | tail -1)
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" -v rss="$rss" 'BEGIN { printf "%.3f %s\n", b - a, rss }'
+}
+
+# import_time NAME DIR RUNS: "median_seconds peak_rss_kb" of importing DIR
+# into a new database.
+import_time() {
+  : > "$WORK/import-$1"
+  for _ in $(seq "$3"); do
+    rm -f "$WORK/i.db"*
+    timed "$BIN" import --db "$WORK/i.db" --data "$2" >> "$WORK/import-$1"
+  done
+  rm -f "$WORK/i.db"*
+  echo "$(cut -d' ' -f1 "$WORK/import-$1" | median) $(cut -d' ' -f2 "$WORK/import-$1" | sort -n | tail -1)"
 }

@@ -13,72 +13,10 @@ SCALING=${SCALING:-"1400 14000 140000"}
 mkdir -p "$CACHE"
 source bench/common.sh
 
-# data_set NAME STORES DAYS: generated once, kept in the cache.
-data_set() {
-  local dir="$CACHE/$1"
-  if [ ! -f "$dir/.done" ]; then
-    echo "generating $1 ($2 stores, $3 days)..." >&2
-    rm -rf "$dir"
-    "$BIN" generate --stores "$2" --days "$3" --seed 1 --out "$dir" >&2
-    touch "$dir/.done"
-  fi
-  echo "$dir"
-}
-
-# shuffled NAME DIR: DIR's files with the rows of store_status.csv in random
-# order (the same order every time), as real exports come; kept in the cache.
-shuffled() {
-  local dir="$CACHE/$1"
-  if [ ! -f "$dir/.done" ]; then
-    echo "shuffling the polls of $2 into $1..." >&2
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    cp "$2"/menu_hours.csv "$2"/timezones.csv "$dir"/
-    { head -1 "$2/store_status.csv"
-      tail -n +2 "$2/store_status.csv" | shuf --random-source=<(yes 1); } > "$dir/store_status.csv"
-    touch "$dir/.done"
-  fi
-  echo "$dir"
-}
-
-# A database of a data set, imported again whenever the binary changed.
-database() {
-  local db="$CACHE/$1.db"
-  if [ ! -f "$db.done" ] || [ "$BIN" -nt "$db.done" ]; then
-    rm -f "$db" "$db-wal" "$db-shm"
-    "$BIN" import --db "$db" --data "$2" 2>/dev/null
-    touch "$db.done"
-  fi
-  echo "$db"
-}
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-# timed CMD...: "seconds peak_rss_kb" of one run (wall clock to the
-# millisecond; /usr/bin/time gives the peak RSS).
-timed() {
-  local start end rss
-  start=$(date +%s.%N)
-  rss=$(/usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1)
-  end=$(date +%s.%N)
-  echo "$(echo "$end - $start" | bc -l) $rss"
-}
-
 LOOP=$(data_set loop 14000 8)
 LONG=$(data_set long 14000 70)
 POLLS=$(($(wc -l < "$LOOP/store_status.csv") - 1))
 
-# import_time NAME DIR RUNS: "median_seconds peak_rss_kb" of importing DIR
-# into a new database.
-import_time() {
-  : > "$WORK/import-$1"
-  for _ in $(seq "$3"); do
-    rm -f "$WORK/i.db"*
-    timed "$BIN" import --db "$WORK/i.db" --data "$2" >> "$WORK/import-$1"
-  done
-  rm -f "$WORK/i.db"*
-  echo "$(cut -d' ' -f1 "$WORK/import-$1" | median) $(cut -d' ' -f2 "$WORK/import-$1" | sort -n | tail -1)"
-}
 echo "import: $RUNS runs of $POLLS polls, in time order and in random order..." >&2
 read -r IMPORT_S IMPORT_RSS <<< "$(import_time loop "$LOOP" "$RUNS")"
 read -r RANDOM_S RANDOM_RSS <<< "$(import_time random "$(shuffled loop-random "$LOOP")" "$RUNS")"
