@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 #include "embedded_sql.hpp"
 
 PollWriter::PollWriter(SQLite::Database& db, std::optional<std::size_t> expected_polls,
-                       std::size_t batch_rows)
+                       std::optional<std::size_t> batch_rows)
     : insert_store_(db, sql::query("insert_store")),
       insert_(db, sql::query("insert_poll")),
       insert_new_(db, insert_polls_sql(false)),
@@ -14,13 +15,14 @@ PollWriter::PollWriter(SQLite::Database& db, std::optional<std::size_t> expected
       existing_(db, sql::query("poll_status")),
       raise_latest_(db, sql::query("raise_latest_poll")),
       folder_(std::filesystem::path(db.getFilename()).parent_path().string()),
-      batch_rows_(batch_rows),
       use_runs_(expected_polls.value_or(kDirectPolls + 1) > kDirectPolls) {
+  batch_rows_ = batch_rows.value_or(use_runs_ ? kRunBatchRows : kDirectBatchRows);
   if (folder_.empty()) folder_ = ".";
   SQLite::Statement latest(db, sql::query("store_latest_polls"));
   while (latest.executeStep()) {
     newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
   }
+  noted_ = newest_.end();                           // (the emplaces may have moved it)
   writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
 }
 
@@ -47,10 +49,15 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   return counts_;
 }
 
-// Passes the filled batch to the writer, waiting while it still writes the previous one.
+// Sorts the filled batch and passes it to the writer, waiting while it still
+// writes the previous one. Sorting here, on the caller's thread, leaves the
+// writer (the slower of the two) only the writing.
 void PollWriter::hand_over(StoreKeys& stores, bool last) {
   filling_.stores = stores.take_pending();
   filling_.last = last;
+  // Among polls with the same identity the first in the file sorts first, and wins.
+  std::sort(filling_.polls.begin(), filling_.polls.end(),
+            [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return !has_batch_ || failure_; });
   if (failure_) std::rethrow_exception(failure_);
@@ -160,17 +167,18 @@ void PollWriter::settle_known(const PendingPoll* polls, std::size_t count, std::
 // The store's newest poll, for later batches and for stores.latest_poll_us
 // (a known poll is never newer than what the database had).
 void PollWriter::note_newest(const PendingPoll& poll) {
-  loaded_stores_.insert(poll.store);
-  auto [newest, added] = newest_.emplace(poll.store, poll.at_us);
-  if (!added) newest->second = std::max(newest->second, poll.at_us);
+  if (noted_ == newest_.end() || noted_->first != poll.store) {
+    loaded_stores_.insert(poll.store);
+    bool added = false;
+    std::tie(noted_, added) = newest_.emplace(poll.store, poll.at_us);
+    if (added) return;
+  }
+  noted_->second = std::max(noted_->second, poll.at_us);
 }
 
 void PollWriter::write(Batch& batch) {
   insert_stores(insert_store_, batch.stores);
-  auto& polls = batch.polls;
-  // Among polls with the same identity the first in the file sorts first, and wins.
-  std::sort(polls.begin(), polls.end(),
-            [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
+  const auto& polls = batch.polls;  // sorted by hand_over
   if (!runs_ && (batch.last || !use_runs_)) {
     for (const PendingPoll& poll : polls) place(poll);
   } else {
