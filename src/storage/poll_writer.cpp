@@ -49,15 +49,20 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   return counts_;
 }
 
-// Sorts the filled batch and passes it to the writer, waiting while it still
-// writes the previous one. Sorting here, on the caller's thread, leaves the
-// writer (the slower of the two) only the writing.
+// Among polls with the same identity the first in the file sorts first, and wins.
+void PollWriter::sort_batch(Batch& batch) {
+  std::sort(batch.polls.begin(), batch.polls.end(),
+            [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
+}
+
+// Passes the filled batch to the writer, waiting while it still writes the
+// previous one. Each batch is sorted by the thread with time to spare:
+// written as they come, the writer is the slower of the two, so the caller
+// sorts; into runs, the parsing is, so the writer sorts.
 void PollWriter::hand_over(StoreKeys& stores, bool last) {
   filling_.stores = stores.take_pending();
   filling_.last = last;
-  // Among polls with the same identity the first in the file sorts first, and wins.
-  std::sort(filling_.polls.begin(), filling_.polls.end(),
-            [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
+  if (!use_runs_) sort_batch(filling_);
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return !has_batch_ || failure_; });
   if (failure_) std::rethrow_exception(failure_);
@@ -178,7 +183,8 @@ void PollWriter::note_newest(const PendingPoll& poll) {
 
 void PollWriter::write(Batch& batch) {
   insert_stores(insert_store_, batch.stores);
-  const auto& polls = batch.polls;  // sorted by hand_over
+  if (use_runs_) sort_batch(batch);
+  const auto& polls = batch.polls;
   if (!runs_ && (batch.last || !use_runs_)) {
     for (const PendingPoll& poll : polls) place(poll);
   } else {

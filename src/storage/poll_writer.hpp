@@ -81,6 +81,7 @@ class PollWriter {
     bool last = false;  // the import's last batch
   };
 
+  static void sort_batch(Batch& batch);
   void hand_over(StoreKeys& stores, bool last);
   void stop_writer();
   void run_writer();
