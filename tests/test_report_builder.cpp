@@ -3,6 +3,7 @@
 // and the workers read one snapshot.
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 #include <set>
@@ -56,6 +57,42 @@ TEST_CASE("as_of in the past ignores later polls and stores polled only later",
   REQUIRE(report.rows.size() == 1);
   CHECK(report.stores_without_data == 1);
   CHECK(format_figure(report.rows[0].downtime[last_hour], last_hour) == "0.00");
+}
+
+TEST_CASE("rows come in store_id order as std::string sorts bytes, whatever order stores came in",
+          "[report_builder]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  // First seen (so keyed) in an order unlike the report's: upper and lower
+  // case, prefixes, digits as text, a quoted comma, bytes above 0x7F (UTF-8).
+  const std::vector<std::string> ids = {
+      "b", "\xC3\xA9t\xC3\xA9", "B", "ab", "a", "10", "9", "a,b", "Z", "aa", "\xE2\x82\xAC"};
+  std::string csv = "store_id,status,timestamp_utc\n";
+  for (const std::string& id : ids) {
+    csv += (id.find(',') == std::string::npos ? id : "\"" + id + "\"") +
+           ",active,2023-01-22 12:00:00\n";
+  }
+  test::import_text(db, Dataset::polls, csv);
+  test::import_text(db, Dataset::zones, "store_id,timezone_str\nonly_a_zone,America/Denver\n");
+  std::vector<std::string> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  for (unsigned threads : {1u, 3u}) {
+    ReportOptions options;
+    options.threads = threads;
+    const Report report = build_report(dir.file("u.db"), options);
+    std::vector<std::string> order;
+    for (const StoreFigures& row : report.rows) order.push_back(row.store_id);
+    CHECK(order == sorted);
+    CHECK(report.stores_without_data == 1);
+
+    options.period = DatePeriod{date::local_days{date::January / 21 / 2023},
+                                date::local_days{date::January / 22 / 2023}};
+    const Report period = build_report(dir.file("u.db"), options);
+    std::vector<std::string> period_order;
+    for (const PeriodFigures& row : period.period_rows) period_order.push_back(row.store_id);
+    CHECK(period_order == sorted);
+    CHECK(period.rows.empty());
+  }
 }
 
 TEST_CASE("no polls and no as_of is an error", "[report_builder]") {

@@ -1,5 +1,5 @@
-// A prepared statement used through SQLite's C API, for the one hot loop of a
-// report (millions of poll rows for a long period), where SQLiteCpp's
+// A prepared statement used through SQLite's C API, for the hot loops of a
+// report (millions of poll rows for a long period, every store's place), where SQLiteCpp's
 // per-column objects, each holding a reference-counted handle, cost as much
 // as the row itself. RAII like SQLite::Statement; errors throw with context.
 #pragma once

@@ -151,6 +151,33 @@ const date::time_zone* zone_named(const StoreRef& store) {
   }
 }
 
+// Each store's place in the report (by store_id), by its index in `stores`
+// (sorted by key).
+std::vector<std::size_t> report_places(SQLite::Database& db, const std::vector<StoreRef>& stores) {
+  std::vector<std::int64_t> keys;  // side by side: the searches stay in the CPU's cache
+  keys.reserve(stores.size());
+  for (const StoreRef& store : stores) keys.push_back(store.key);
+  std::vector<std::size_t> places(stores.size());
+  RawStatement query(db, sql::query("report_order"));
+  for (std::size_t place = 0; query.step(); ++place) {
+    const auto index = std::lower_bound(keys.begin(), keys.end(), query.column_int64(0));
+    places[static_cast<std::size_t>(index - keys.begin())] = place;
+  }
+  return places;
+}
+
+// Keeps the rows marked in `filled`, in their order.
+template <class Row>
+void keep_filled(std::vector<Row>& rows, const std::vector<char>& filled) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!filled[i]) continue;
+    if (kept != i) rows[kept] = std::move(rows[i]);
+    ++kept;
+  }
+  rows.resize(kept);
+}
+
 // The given as_of, or else the latest poll in the database.
 Instant resolve_as_of(Database& db, std::optional<Instant> as_of) {
   if (as_of) return *as_of;
@@ -207,13 +234,19 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
     }
   }
   if (progress) progress->stores_total = stores.size();
+  const std::vector<std::size_t> places = report_places(first, stores);
 
-  // Workers take chunks of stores in key order; each has its own connection.
+  // Workers take chunks of stores in key order (their polls side by side in
+  // the table), each with its own connection, and put each row in its place
+  // in the report; places of stores without data stay unfilled.
   constexpr std::size_t kChunk = 256;
   std::atomic<std::size_t> next_chunk{0};
-  std::vector<std::vector<StoreFigures>> rows(threads);
-  std::vector<std::vector<PeriodFigures>> period_rows(threads);
-  std::vector<std::size_t> without_data(threads, 0);
+  if (options.period) {
+    report.period_rows.resize(stores.size());
+  } else {
+    report.rows.resize(stores.size());
+  }
+  std::vector<char> filled(stores.size(), 0);  // char: each written by one thread
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](unsigned worker) {
     try {
@@ -225,17 +258,16 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
         for (std::size_t i = begin; i < end; ++i) {
           const StoreInput input =
               readers[worker]->read_store(stores[i], zone_named(stores[i]), range);
-          bool has_data = false;
+          const std::size_t place = places[i];
           if (options.period) {
             auto figures =
                 compute_period_figures(input, report.as_of, options.rules, *options.period);
-            if ((has_data = figures.has_value()))
-              period_rows[worker].push_back(std::move(*figures));
+            if ((filled[place] = figures.has_value()))
+              report.period_rows[place] = std::move(*figures);
           } else {
             auto figures = compute_store_figures(input, report.as_of, options.rules);
-            if ((has_data = figures.has_value())) rows[worker].push_back(std::move(*figures));
+            if ((filled[place] = figures.has_value())) report.rows[place] = std::move(*figures);
           }
-          if (!has_data) ++without_data[worker];
         }
         if (progress) progress->stores_done += end - begin;
       }
@@ -252,13 +284,8 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
     if (error) std::rethrow_exception(error);
   }
 
-  for (unsigned worker = 0; worker < threads; ++worker) {
-    report.stores_without_data += without_data[worker];
-    std::move(rows[worker].begin(), rows[worker].end(), std::back_inserter(report.rows));
-    std::move(period_rows[worker].begin(), period_rows[worker].end(),
-              std::back_inserter(report.period_rows));
-  }
-  sort_rows(report.rows);
-  sort_rows(report.period_rows);
+  keep_filled(report.rows, filled);
+  keep_filled(report.period_rows, filled);
+  report.stores_without_data = stores.size() - report.stores_reported();
   return report;
 }
