@@ -203,6 +203,10 @@ TEST_CASE("figures round half away from zero to two decimals", "[report]") {
   CHECK(format_figure(hours(168), last_week) == "168.00");
   CHECK(format_figure(HalfMicroseconds{0}, last_week) == "0.00");
   CHECK(format_figure(-minutes(0.005), last_hour) == "-0.01");
+  std::string text = "x,";  // as the CSV appends them
+  append_hundredths(text, -12345);
+  append_hundredths(text, 1234567890123);
+  CHECK(text == "x,-123.4512345678901.23");
 }
 
 TEST_CASE("the CSV: header, byte-wise order, quoting, LF line ends", "[report]") {

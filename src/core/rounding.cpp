@@ -1,5 +1,7 @@
 #include "rounding.hpp"
 
+#include <charconv>
+
 namespace {
 
 // numerator / denominator rounded half away from zero (denominator > 0):
@@ -20,14 +22,21 @@ std::int64_t hundredths(HalfMicroseconds length, HalfMicroseconds unit) {
 }
 
 std::string format_hundredths(std::int64_t value) {
-  const std::int64_t magnitude = value < 0 ? -value : value;
-  std::string text = value < 0 ? "-" : "";
-  text += std::to_string(magnitude / 100);
-  text += '.';
-  const std::int64_t cents = magnitude % 100;
-  if (cents < 10) text += '0';
-  text += std::to_string(cents);
+  std::string text;
+  append_hundredths(text, value);
   return text;
+}
+
+void append_hundredths(std::string& text, std::int64_t value) {
+  const std::int64_t magnitude = value < 0 ? -value : value;
+  char digits[24];  // an int64's 19 digits and more
+  const auto end = std::to_chars(digits, digits + sizeof digits, magnitude / 100).ptr;
+  if (value < 0) text += '-';
+  text.append(digits, end);
+  const auto cents = static_cast<char>(magnitude % 100);
+  text += '.';
+  text += static_cast<char>('0' + cents / 10);
+  text += static_cast<char>('0' + cents % 10);
 }
 
 std::optional<std::int64_t> percent_hundredths(HalfMicroseconds part, HalfMicroseconds whole) {
