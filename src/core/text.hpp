@@ -1,5 +1,5 @@
-// Small text helpers shared by every layer: ASCII case folding, UTF-8
-// validity, and making client bytes safe to print in a log line.
+// Small text helpers shared by every layer: ASCII case folding, trimming,
+// UTF-8 validity, and making client bytes safe to print in a log line.
 #pragma once
 
 #include <string>
@@ -7,6 +7,9 @@
 
 // `text` with ASCII letters in lower case: how names are compared.
 std::string ascii_lower(std::string_view text);
+
+// `text` without the spaces and tabs at either end (HTTP's optional whitespace).
+std::string_view trim_blanks(std::string_view text);
 
 // Equal when ASCII letters are folded to lower case (header and column names).
 bool equals_ignoring_case(std::string_view a, std::string_view b);

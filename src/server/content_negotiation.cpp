@@ -7,18 +7,12 @@
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // The q parameter of one Accept element's parameters ("q=0.5;level=1"): 1
 // when absent; a malformed one counts as 0, so it never wins.
 double quality_of(std::string_view parameters) {
   while (!parameters.empty()) {
     const std::size_t semicolon = parameters.find(';');
-    const std::string_view parameter = trim(parameters.substr(0, semicolon));
+    const std::string_view parameter = trim_blanks(parameters.substr(0, semicolon));
     parameters = semicolon == std::string_view::npos ? "" : parameters.substr(semicolon + 1);
     if (parameter.size() < 2 || (parameter[0] != 'q' && parameter[0] != 'Q') ||
         parameter[1] != '=') {
@@ -36,7 +30,7 @@ double quality_of(std::string_view parameters) {
 }  // namespace
 
 double accept_quality(std::string_view accept, std::string_view media_type) {
-  if (trim(accept).empty()) return 1;
+  if (trim_blanks(accept).empty()) return 1;
   const std::string type = ascii_lower(std::string(media_type.substr(0, media_type.find('/'))));
   const std::string wanted = ascii_lower(std::string(media_type));
   int best_specificity = -1;  // 2: type/subtype, 1: type/*, 0: */*
@@ -46,7 +40,7 @@ double accept_quality(std::string_view accept, std::string_view media_type) {
     const std::string_view element = accept.substr(0, comma);
     accept = comma == std::string_view::npos ? "" : accept.substr(comma + 1);
     const std::size_t semicolon = element.find(';');
-    const std::string range = ascii_lower(std::string(trim(element.substr(0, semicolon))));
+    const std::string range = ascii_lower(std::string(trim_blanks(element.substr(0, semicolon))));
     const std::string_view parameters =
         semicolon == std::string_view::npos ? "" : element.substr(semicolon + 1);
     int specificity = -1;

@@ -35,13 +35,6 @@ bool is_target(std::string_view text) {
   });
 }
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
 Framing reject(int status, std::string reason) {
   Framing framing;
   framing.state = FramingState::rejected;
@@ -57,7 +50,7 @@ bool parse_content_length(std::string_view text, unsigned long long& value, bool
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string_view item = trim(text.substr(start, comma - start));
+    const std::string_view item = trim_blanks(text.substr(start, comma - start));
     if (item.empty() ||
         !std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return false;
@@ -220,7 +213,7 @@ std::optional<Framing> read_fields(const std::vector<std::string_view>& lines, s
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return reject(400, "a header line without ':'");
     const std::string_view name = line.substr(0, colon);
-    const std::string_view value = trim(line.substr(colon + 1));
+    const std::string_view value = trim_blanks(line.substr(colon + 1));
     if (!is_token(name)) return reject(400, "malformed header name");
     if (!is_field_value(value)) return reject(400, "a control character in a header value");
 
