@@ -53,6 +53,10 @@ inline FineInstant fine(const std::string& text) {
   return FineInstant{at(text)};
 }
 
+// The range the timeline tests look at: Monday 2023-01-23, [00:00, 24:00) UTC.
+inline const FineInstant kMonday = Instant{date::sys_days{date::year{2023} / 1 / 23}};
+inline const FineInstant kMondayEnd = kMonday + date::days{1};
+
 // Polls every hour on the hour from `first` to `last` inclusive: active, but
 // inactive at the instants in `down`.
 std::vector<Poll> hourly_polls(const std::string& first, const std::string& last,
@@ -70,6 +74,11 @@ inline const date::time_zone* utc() {
 }
 
 // Imports CSV text as a data set and returns the summary.
+// The single value a query gives (count(*), sum(...)).
+inline std::int64_t scalar(Database& db, const std::string& query) {
+  return db.sql().execAndGet(query).getInt64();
+}
+
 ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
                           const std::string& source = "input.csv");
 

@@ -21,14 +21,6 @@ using test::at;
 using test::import_text;
 using test::TempDir;
 
-namespace {
-
-std::int64_t scalar(Database& db, const std::string& query) {
-  return db.sql().execAndGet(query).getInt64();
-}
-
-}  // namespace
-
 TEST_CASE("JSON nested past 64 levels is refused without building it", "[hardening][json]") {
   // 8 MB of '[': a document tree would take gigabytes.
   const JsonRows deep = read_json_rows(Dataset::polls, std::string(8 << 20, '['));
@@ -94,7 +86,7 @@ TEST_CASE("store ids that are not UTF-8 are bad rows, in CSV and JSON", "[harden
                         R"(", "status": "active", "timestamp_utc": "2023-01-22 12:00:00"}])");
     CHECK_THAT(json.error, Catch::StartsWith("not valid JSON"));
   }
-  CHECK(scalar(db, "SELECT count(*) FROM stores") == 1);
+  CHECK(test::scalar(db, "SELECT count(*) FROM stores") == 1);
 }
 
 TEST_CASE("polls later than the clock allows are bad rows", "[hardening]") {
@@ -133,11 +125,11 @@ TEST_CASE("deleting a store's polls in a range keeps counts and its latest poll 
   CHECK(delete_store_polls(db, "nobody", std::nullopt, std::nullopt) == std::nullopt);
   CHECK(delete_store_polls(db, "a", at("2100-01-01 00:00:00"), std::nullopt) == 1u);
   CHECK(count_polls(db) == 3);
-  CHECK(scalar(db, "SELECT latest_poll_us FROM stores WHERE store_id = 'a'") ==
+  CHECK(test::scalar(db, "SELECT latest_poll_us FROM stores WHERE store_id = 'a'") ==
         to_micros(at("2023-01-22 11:00:00")));
   CHECK(delete_store_polls(db, "a", std::nullopt, at("2023-01-22 11:00:00")) == 1u);
   CHECK(count_polls(db) == 2);
-  CHECK(scalar(db, "SELECT count(*) FROM polls") == 2);
+  CHECK(test::scalar(db, "SELECT count(*) FROM polls") == 2);
 }
 
 TEST_CASE("retention's line never passes the clock", "[hardening][retention]") {

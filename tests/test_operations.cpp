@@ -35,10 +35,6 @@ std::string month_of_polls(int days) {
   return csv;
 }
 
-std::int64_t scalar(Database& db, const std::string& query) {
-  return db.sql().execAndGet(query).getInt64();
-}
-
 std::string report_text(const std::string& path, const std::string& as_of) {
   ReportOptions options;
   options.as_of = at(as_of);
@@ -68,7 +64,7 @@ TEST_CASE("retention deletes polls before the line but keeps each store's last o
                     "store_id,dayOfWeek,start_time_local,end_time_local\nb,2,09:00,17:00\n");
   const std::string latest_before = report_text(path, "2023-01-31 23:00:00");
   const std::string three_days_back = report_text(path, "2023-01-28 23:00:00");
-  const std::int64_t generation = scalar(db, "SELECT generation FROM data_state");
+  const std::int64_t generation = test::scalar(db, "SELECT generation FROM data_state");
 
   const auto result = apply_retention(db, RetentionSettings{0, 10});
   // The line: 2023-01-21 23:00. a and b keep the 10 * 24 + 1 polls from the
@@ -76,11 +72,11 @@ TEST_CASE("retention deletes polls before the line but keeps each store's last o
   const std::string polls_of =
       "SELECT count(*) FROM polls JOIN stores ON stores.id = polls.store "
       "WHERE stores.store_id = ";
-  CHECK(scalar(db, polls_of + "'a'") == 10 * 24 + 1 + 1);
-  CHECK(scalar(db, polls_of + "'gone'") == 1);
+  CHECK(test::scalar(db, polls_of + "'a'") == 10 * 24 + 1 + 1);
+  CHECK(test::scalar(db, polls_of + "'gone'") == 1);
   CHECK(result.polls_deleted == static_cast<std::size_t>(2 * (30 * 24 - 242) + (72 - 1)));
-  CHECK(count_polls(db) == scalar(db, "SELECT count(*) FROM polls"));
-  CHECK(scalar(db, "SELECT generation FROM data_state") > generation);
+  CHECK(count_polls(db) == test::scalar(db, "SELECT count(*) FROM polls"));
+  CHECK(test::scalar(db, "SELECT generation FROM data_state") > generation);
   // Reports whose week starts at or after the line read the same data.
   CHECK(report_text(path, "2023-01-31 23:00:00") == latest_before);
   CHECK(report_text(path, "2023-01-28 23:00:00") == three_days_back);
@@ -134,12 +130,12 @@ TEST_CASE("retention never changes what an open snapshot reads", "[retention]") 
   test::import_text(db, Dataset::polls, month_of_polls(30));
   Database reader(path, Database::Access::read_only);
   reader.sql().exec("BEGIN");
-  const std::int64_t seen = scalar(reader, "SELECT count(*) FROM polls");
+  const std::int64_t seen = test::scalar(reader, "SELECT count(*) FROM polls");
 
   REQUIRE(apply_retention(db, RetentionSettings{0, 8}).polls_deleted > 0);
-  CHECK(scalar(reader, "SELECT count(*) FROM polls") == seen);  // the report's snapshot
+  CHECK(test::scalar(reader, "SELECT count(*) FROM polls") == seen);  // the report's snapshot
   reader.sql().exec("ROLLBACK");
-  CHECK(scalar(reader, "SELECT count(*) FROM polls") < seen);
+  CHECK(test::scalar(reader, "SELECT count(*) FROM polls") < seen);
 }
 
 TEST_CASE("retention keeps the newest finished reports and every unfinished one", "[retention]") {
@@ -209,8 +205,8 @@ TEST_CASE("a backup taken while polls are written is consistent", "[backup]") {
     Database copy(out, Database::Access::read_only);
     CHECK(copy.sql().execAndGet("PRAGMA integrity_check").getString() == "ok");
     // Whole imports only: the counted polls are the polls there.
-    CHECK(count_polls(copy) == scalar(copy, "SELECT count(*) FROM polls"));
-    CHECK(scalar(copy, "SELECT count(*) FROM polls") % 24 == 0);
+    CHECK(count_polls(copy) == test::scalar(copy, "SELECT count(*) FROM polls"));
+    CHECK(test::scalar(copy, "SELECT count(*) FROM polls") % 24 == 0);
   }
   done = true;
   writer.join();

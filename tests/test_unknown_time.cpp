@@ -17,10 +17,6 @@ using test::utc;
 
 namespace {
 
-// The range most tests look at: Monday 2023-01-23, [00:00, 24:00) UTC.
-const FineInstant kFrom = Instant{date::sys_days{date::year{2023} / 1 / 23}};
-const FineInstant kTo = kFrom + date::days{1};
-
 StatusRules rules(Interpolation interpolation, std::chrono::seconds max_gap) {
   return StatusRules{interpolation, max_gap};
 }
@@ -46,8 +42,8 @@ TEST_CASE("max_gap: polls at 08:00 and 20:00 leave the middle of the day unknown
   const std::vector<Poll> polls = {{at("2023-01-23 08:00:00"), true},
                                    {at("2023-01-23 20:00:00"), false}};
   SECTION("nearest, 2h: each poll speaks for one hour on each side") {
-    const auto spans =
-        status_timeline(polls, rules(Interpolation::nearest, std::chrono::hours{2}), kFrom, kTo);
+    const auto spans = status_timeline(polls, rules(Interpolation::nearest, std::chrono::hours{2}),
+                                       test::kMonday, test::kMondayEnd);
     REQUIRE(spans.size() == 5);
     CHECK(spans[0].status == StoreStatus::unknown);  // [00:00, 07:00)
     CHECK(spans[0].end == fine("2023-01-23 07:00:00"));
@@ -58,11 +54,11 @@ TEST_CASE("max_gap: polls at 08:00 and 20:00 leave the middle of the day unknown
     CHECK(spans[3].status == StoreStatus::inactive);  // [19:00, 21:00)
     CHECK(spans[3].end == fine("2023-01-23 21:00:00"));
     CHECK(spans[4].status == StoreStatus::unknown);  // [21:00, 24:00): after the last poll
-    CHECK(spans[4].end == kTo);
+    CHECK(spans[4].end == test::kMondayEnd);
   }
   SECTION("previous, 2h: each poll speaks for two hours after itself") {
-    const auto spans =
-        status_timeline(polls, rules(Interpolation::previous, std::chrono::hours{2}), kFrom, kTo);
+    const auto spans = status_timeline(polls, rules(Interpolation::previous, std::chrono::hours{2}),
+                                       test::kMonday, test::kMondayEnd);
     REQUIRE(spans.size() == 5);
     CHECK(spans[0].status == StoreStatus::unknown);  // [00:00, 08:00): before the first poll
     CHECK(spans[0].end == fine("2023-01-23 08:00:00"));
@@ -74,7 +70,8 @@ TEST_CASE("max_gap: polls at 08:00 and 20:00 leave the middle of the day unknown
     CHECK(spans[4].status == StoreStatus::unknown);  // [22:00, 24:00)
   }
   SECTION("without max_gap every instant has a status, as before") {
-    const auto spans = status_timeline(polls, Interpolation::nearest, kFrom, kTo);
+    const auto spans =
+        status_timeline(polls, Interpolation::nearest, test::kMonday, test::kMondayEnd);
     REQUIRE(spans.size() == 2);
     CHECK(total(spans, StoreStatus::unknown) == HalfMicroseconds{0});
     CHECK(spans[0].end == fine("2023-01-23 14:00:00"));
@@ -96,7 +93,8 @@ TEST_CASE("max_gap: a gap exactly max_gap wide is fully covered", "[unknown]") {
   const std::vector<Poll> wider = {{at("2023-01-23 10:00:00"), true},
                                    {at("2023-01-23 12:00:01"), false}};
   for (auto mode : {Interpolation::nearest, Interpolation::previous}) {
-    const auto spans = status_timeline(wider, rules(mode, std::chrono::hours{2}), kFrom, kTo);
+    const auto spans =
+        status_timeline(wider, rules(mode, std::chrono::hours{2}), test::kMonday, test::kMondayEnd);
     const auto hole = std::find_if(spans.begin(), spans.end(), [](const StatusSpan& span) {
       return span.status == StoreStatus::unknown && span.begin > fine("2023-01-23 10:00:00");
     });
@@ -114,8 +112,8 @@ TEST_CASE("max_gap: edges and midpoints on half microseconds are exact", "[unkno
   const Instant first = at("2023-01-23 10:00:00");
   const Instant second = first + std::chrono::minutes{90} + std::chrono::microseconds{1};
   const std::vector<Poll> polls = {{first, true}, {second, false}};
-  const auto spans =
-      status_timeline(polls, rules(Interpolation::nearest, std::chrono::minutes{90}), kFrom, kTo);
+  const auto spans = status_timeline(polls, rules(Interpolation::nearest, std::chrono::minutes{90}),
+                                     test::kMonday, test::kMondayEnd);
   REQUIRE(spans.size() == 5);
   CHECK(spans[1].begin == FineInstant{first} - std::chrono::minutes{45});
   CHECK(spans[1].end == FineInstant{first} + std::chrono::minutes{45});
@@ -131,7 +129,8 @@ TEST_CASE("max_gap: edges and midpoints on half microseconds are exact", "[unkno
   // midpoint 1.5 µs after the first poll.
   const std::vector<Poll> close = {{first, true}, {first + std::chrono::microseconds{3}, false}};
   const auto close_spans =
-      status_timeline(close, rules(Interpolation::nearest, std::chrono::seconds{1}), kFrom, kTo);
+      status_timeline(close, rules(Interpolation::nearest, std::chrono::seconds{1}), test::kMonday,
+                      test::kMondayEnd);
   REQUIRE(close_spans.size() == 4);
   CHECK(close_spans[1].end - FineInstant{first} == HalfMicroseconds{3});
   CHECK(close_spans[1].length() == HalfMicroseconds{1'000'000 + 3});
