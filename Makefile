@@ -88,9 +88,14 @@ package: build
 # and e2e.webhooks (2,000 deliveries to Python receivers, 20 s there; the
 # delivery worker runs under the sanitizers in the unit tests of webhooks):
 # left out to keep CI under ten minutes.
+# The sanitizer and fuzzing builds compile sources in batches (CMake's unity
+# build: 2 min 38 s instead of 3 min 3 s here); the main build keeps one file
+# at a time, so a missing include still fails there. ASAN_BUILD=$(FUZZ_BUILD)
+# after `make fuzz` (as CI does) reuses the fuzzing build, sanitizers and all,
+# instead of compiling the sources a third time.
 ASAN_BUILD ?= build-asan
 test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DUPTIME_SANITIZE=ON
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DUPTIME_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -E '^(browser|package)\.|^e2e\.(crash|queue_and_shutdown|restart|periods|webhooks)$$'
@@ -104,7 +109,8 @@ FUZZ_SEED    ?= 0
 FUZZ_BUILD_TYPE ?= RelWithDebInfo
 fuzz: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev"
-	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=$(FUZZ_BUILD_TYPE) -DUPTIME_FUZZ=ON
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=$(FUZZ_BUILD_TYPE) -DUPTIME_FUZZ=ON \
+	  -DCMAKE_UNITY_BUILD=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv_rows fuzz_timestamp fuzz_json_ingest fuzz_business_hours \
 	  fuzz_request_framing fuzz_http_request
 	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_SEED)
