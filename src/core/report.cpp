@@ -129,25 +129,6 @@ std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Insta
   return week_figures(store, *week);
 }
 
-namespace {
-
-// std::string compares with char_traits<char>::compare, i.e. memcmp: byte-wise, unsigned.
-template <class Row>
-void sort_by_store_id(std::vector<Row>& rows) {
-  std::sort(rows.begin(), rows.end(),
-            [](const Row& a, const Row& b) { return a.store_id < b.store_id; });
-}
-
-}  // namespace
-
-void sort_rows(std::vector<StoreFigures>& rows) {
-  sort_by_store_id(rows);
-}
-
-void sort_rows(std::vector<PeriodFigures>& rows) {
-  sort_by_store_id(rows);
-}
-
 std::int64_t figure_hundredths(HalfMicroseconds length, Window window) {
   return hundredths(length, window == last_hour ? HalfMicroseconds{std::chrono::minutes{1}}
                                                 : HalfMicroseconds{std::chrono::hours{1}});

@@ -93,10 +93,6 @@ struct Report {
   std::size_t stores_reported() const { return rows.size() + period_rows.size(); }
 };
 
-// Sorts rows by store_id, byte-wise ascending.
-void sort_rows(std::vector<StoreFigures>& rows);
-void sort_rows(std::vector<PeriodFigures>& rows);
-
 // A window's figure in hundredths of minutes (last hour) or of hours (day,
 // week), rounded as rounding.hpp says: 6000 for 60.00 minutes.
 std::int64_t figure_hundredths(HalfMicroseconds length, Window window);

@@ -152,7 +152,7 @@ const date::time_zone* zone_named(const StoreRef& store) {
 }
 
 // Each store's place in the report (by store_id), by its index in `stores`
-// (sorted by key).
+// (sorted by key; read in the same snapshot, so the same stores).
 std::vector<std::size_t> report_places(SQLite::Database& db, const std::vector<StoreRef>& stores) {
   std::vector<std::int64_t> keys;  // side by side: the searches stay in the CPU's cache
   keys.reserve(stores.size());
