@@ -58,10 +58,10 @@ Database::Database(const std::string& path, Access access) : path_(path), db_(op
     db_.exec("PRAGMA temp_store=MEMORY");
     // Reads map (up to 128 MiB of) the file instead of copying each page through
     // read(2); the mapped pages count in the RSS, hence the bound.
-    set_map_bytes(134217728);
+    set_map_bytes(std::int64_t{128} << 20);
     // Page cache per connection: writers revisit pages (64 MiB), report
     // readers touch each page about once and read through the map (8 MiB).
-    db_.exec(access == Access::read_write ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-8192");
+    set_cache_bytes(std::int64_t{access == Access::read_write ? 64 : 8} << 20);
     if (access == Access::read_write) migrate();
     const int version = schema_version();
     if (version > latest_schema_version()) {
