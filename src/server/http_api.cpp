@@ -1002,6 +1002,8 @@ void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& re
     incidents = open_incidents(status.db(), store_id);
   }
   json items = json::array();
+  // Deliveries come grouped by event, in the events' order: one walk over both.
+  auto delivery = deliveries.begin();
   for (const AlertEventRecord& event : events) {
     json item = {{"id", event.id},
                  {"type", event.type},
@@ -1013,16 +1015,15 @@ void HttpApi::list_alerts(const httplib::Request& request, httplib::Response& re
       item["downtime_seconds"] = std::chrono::duration<double>(*event.downtime).count();
     }
     json sent = json::array();
-    for (const DeliveryRecord& delivery : deliveries) {
-      if (delivery.event != event.id) continue;
+    for (; delivery != deliveries.end() && delivery->event == event.id; ++delivery) {
       sent.push_back(
-          {{"webhook", delivery.webhook},
-           {"state", delivery_state_name(delivery.state)},
-           {"attempts", delivery.attempts},
-           {"last_attempt", optional_time(delivery.last_attempt)},
-           {"last_status", delivery.last_status ? json(*delivery.last_status) : json()},
-           {"last_error", delivery.last_error.empty() ? json() : json(delivery.last_error)},
-           {"next_attempt", optional_time(delivery.next_attempt)}});
+          {{"webhook", delivery->webhook},
+           {"state", delivery_state_name(delivery->state)},
+           {"attempts", delivery->attempts},
+           {"last_attempt", optional_time(delivery->last_attempt)},
+           {"last_status", delivery->last_status ? json(*delivery->last_status) : json()},
+           {"last_error", delivery->last_error.empty() ? json() : json(delivery->last_error)},
+           {"next_attempt", optional_time(delivery->next_attempt)}});
     }
     item["deliveries"] = std::move(sent);
     items.push_back(std::move(item));
