@@ -28,6 +28,7 @@ class CsvReader {
   int peek();
   int get();
   bool refill();
+  bool read_plain_line(std::vector<std::string>& fields);
 
   std::istream& in_;
   std::vector<char> buffer_;
