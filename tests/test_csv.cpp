@@ -157,6 +157,56 @@ TEST_CASE("plain lines and every other kind read as the byte-by-byte rules say",
   }
 }
 
+TEST_CASE("blocks cut where the cutter says read alone as the whole input does", "[csv]") {
+  std::mt19937 random(7);
+  const std::string pieces[] = {"s1", ",", "x", "\n", "\r\n", "\"", "\"\"", "\r", ""};
+  std::discrete_distribution<int> pick({20, 20, 10, 15, 4, 4, 2, 1, 1});
+  std::uniform_int_distribution<std::size_t> piece_size(1, 5000);
+  for (int text_number = 0; text_number < 20; ++text_number) {
+    std::string text;
+    while (text.size() < 100000) text += pieces[pick(random)];
+    const auto whole = read_all(text);
+    // Feed the text in pieces of random size; cut a block at every line end
+    // the cutter reports, and read each block alone.
+    CsvCutter cutter;
+    std::vector<Record> joined;
+    std::size_t block_start = 0;
+    std::size_t lines_before = 0;
+    const auto read_block = [&](std::size_t end) {
+      std::istringstream in(text.substr(block_start, end - block_start));
+      CsvReader reader(in, false);
+      std::vector<std::string> fields;
+      while (reader.next(fields)) {
+        joined.push_back({fields, lines_before + reader.line(), reader.malformed()});
+      }
+      lines_before += reader.next_line() - 1;
+      block_start = end;
+    };
+    for (std::size_t fed = 0; fed < text.size();) {
+      const std::size_t size = std::min(piece_size(random), text.size() - fed);
+      const std::size_t cut = cutter.feed(std::string_view(text).substr(fed, size));
+      if (cut > 0) read_block(fed + cut);
+      fed += size;
+    }
+    read_block(text.size());
+    REQUIRE(joined.size() == whole.size());
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      INFO("text " << text_number << ", record " << i);
+      REQUIRE(joined[i].fields == whole[i].fields);
+      REQUIRE(joined[i].line == whole[i].line);
+      REQUIRE(joined[i].malformed == whole[i].malformed);
+    }
+  }
+}
+
+TEST_CASE("a reader of a block from the middle keeps a leading byte order mark", "[csv]") {
+  std::istringstream in("\xEF\xBB\xBFid,x\n");
+  CsvReader reader(in, false);
+  std::vector<std::string> fields;
+  REQUIRE(reader.next(fields));
+  CHECK(fields[0] == "\xEF\xBB\xBFid");
+}
+
 TEST_CASE("non-ASCII bytes pass through unchanged", "[csv]") {
   auto records = read_all("caf\xC3\xA9_1,\xC3\x9Cn\xC3\xAF\n");
   REQUIRE(records.size() == 1);

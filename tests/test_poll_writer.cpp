@@ -1,7 +1,7 @@
-// The poll writer's two ways: batches written as they come (a small import)
-// and batches sorted into runs in a temporary file, merged and written in
-// one pass (a large one). Both count duplicates and conflicts the same way,
-// the first poll of the file winning, and land the same rows.
+// The poll writer: batches sorted into runs, held in memory (an import that
+// fits) or in a temporary file (a large one), merged and written in one pass.
+// Both ways count duplicates and conflicts the same, the first poll of the
+// file winning, and land the same rows.
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -26,13 +26,13 @@ struct Written {
 };
 
 // Adds `polls` (store id, minute, active) through a PollWriter in one
-// transaction, batches of `batch_rows`, as a large import or not.
+// transaction, batches of `batch_polls`, as a large import (runs in a file)
+// or not.
 Written write(Database& db, const std::vector<std::tuple<std::string, int, bool>>& polls,
-              std::size_t batch_rows, bool large) {
+              std::size_t batch_polls, bool large) {
   SQLite::Transaction transaction(db.sql());
   StoreKeys stores(db.sql());
-  PollWriter writer(db.sql(), large ? std::nullopt : std::optional<std::size_t>{polls.size()},
-                    batch_rows);
+  PollWriter writer(db.sql(), {batch_polls, large ? batch_polls : polls.size()});
   for (const auto& [store, minute, active] : polls) {
     writer.add(stores, store, test::at("2023-01-01 00:00:00") + std::chrono::minutes{minute},
                active);
@@ -51,7 +51,9 @@ Written write(Database& db, const std::vector<std::tuple<std::string, int, bool>
 TEST_CASE("sorted runs merge in key order, equal polls in the order of their runs",
           "[poll_writer]") {
   TempDir dir;
-  SortedRuns runs(dir.path().string());
+  // All in memory; the file from the second run on; all in the file.
+  const std::size_t memory_polls = GENERATE(100, 4, 0);
+  SortedRuns runs(dir.path().string(), memory_polls);
   // Two runs, each sorted; (1, 20) is in both, and in the first twice.
   runs.add({{1, 10, 0, true}, {1, 20, 1, true}, {1, 20, 2, false}, {3, 5, 3, true}});
   runs.add({{1, 20, 0, false}, {2, 1, 1, true}});
@@ -62,14 +64,14 @@ TEST_CASE("sorted runs merge in key order, equal polls in the order of their run
                      (poll.active ? "+" : "-"));
   });
   CHECK(merged == std::vector<std::string>{"1@10+", "1@20+", "1@20-", "1@20-", "2@1+", "3@5+"});
-  // Nothing is left in the folder: the file's name went at once.
+  // Nothing is left in the folder: the file's name, if one was made, went at once.
   CHECK(std::filesystem::is_empty(dir.path()));
 }
 
 TEST_CASE("a large import through sorted runs counts and lands like a small one", "[poll_writer]") {
   // 30 stores × 200 minutes in random order, 300 of them again (the first
   // 150 with the same status, the next 150 with the other), in batches of
-  // 500: twelve runs for the large import.
+  // 500: thirteen runs, in the file for the large import.
   std::vector<std::tuple<std::string, int, bool>> polls;
   for (int store = 0; store < 30; ++store) {
     for (int minute = 0; minute < 200; ++minute) {
@@ -96,7 +98,7 @@ TEST_CASE("a large import through sorted runs counts and lands like a small one"
     CHECK(written.active == 4000);  // the first status of each poll stayed
     CHECK(written.newest_us == to_micros(test::at("2023-01-01 03:19:00")));
   }
-  // The temporary file of the runs is gone.
+  // The temporary file of the runs is gone (its name went at once).
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     CHECK(entry.path().filename().string().rfind(".uptime-import-", 0) != 0);
   }

@@ -7,7 +7,14 @@ constexpr std::size_t kBufferSize = 1 << 16;
 constexpr int kEnd = -1;
 }  // namespace
 
-CsvReader::CsvReader(std::istream& in) : in_(in), buffer_(kBufferSize) {}
+CsvReader::CsvReader(std::istream& in, bool at_input_start)
+    : in_(in), buffer_(kBufferSize), first_record_(at_input_start) {}
+
+std::string CsvReader::take_buffered() {
+  std::string rest(buffer_.data() + pos_, end_ - pos_);
+  pos_ = end_;
+  return rest;
+}
 
 bool CsvReader::refill() {
   in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
@@ -137,6 +144,37 @@ bool CsvReader::read_plain_line(std::vector<std::string>& fields) {
   bytes_consumed_ += consumed;
   ++current_line_;
   return true;
+}
+
+std::size_t CsvCutter::feed(std::string_view piece) {
+  if (piece.empty()) return 0;
+  // Nearly always: no quote anywhere, so every LF ends a line.
+  if (!in_quotes_ && !quote_pending_ && piece.find('"') == std::string_view::npos) {
+    const char last = piece.back();
+    field_start_ = last == ',' || last == '\n' || last == '\r';
+    const std::size_t newline = piece.rfind('\n');
+    return newline == std::string_view::npos ? 0 : newline + 1;
+  }
+  std::size_t cut = 0;
+  for (std::size_t at = 0; at < piece.size(); ++at) {
+    const char c = piece[at];
+    if (quote_pending_) {
+      quote_pending_ = false;
+      if (c == '"') continue;  // "" inside quotes
+      in_quotes_ = false;      // the quote closed the field; c is outside
+    } else if (in_quotes_) {
+      quote_pending_ = c == '"';
+      continue;
+    }
+    if (c == '"' && field_start_) {
+      in_quotes_ = true;
+      field_start_ = false;
+    } else {
+      field_start_ = c == ',' || c == '\n' || c == '\r';
+      if (c == '\n') cut = at + 1;
+    }
+  }
+  return cut;
 }
 
 std::string csv_field(std::string_view value) {

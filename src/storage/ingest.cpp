@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -19,6 +20,7 @@
 #include "clock.hpp"
 #include "csv.hpp"
 #include "embedded_sql.hpp"
+#include "parallel_poll_rows.hpp"
 #include "poll_writer.hpp"
 #include "store_keys.hpp"
 
@@ -187,6 +189,18 @@ void record_change(Database& db, std::int64_t polls_added) {
   record.exec();
 }
 
+// A poll row as SPEC §1 and the rules take it (called on worker threads).
+RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap& columns,
+                        const IngestRules& rules, PollRecord& poll) {
+  RowError error = parse_poll(fields, columns, poll);
+  if (error.empty() && rules.latest_poll && poll.at > *rules.latest_poll) {
+    error = "timestamp_utc " + format_timestamp(poll.at) +
+            " is later than the server's clock allows (" + format_timestamp(*rules.latest_poll) +
+            ", see --max-future)";
+  }
+  return error;
+}
+
 void reject(ImportSummary& summary, std::size_t line, const std::string& reason) {
   ++summary.rejected;
   if (summary.first_rejections.size() < kRejectionsListed) {
@@ -219,28 +233,6 @@ std::string ImportSummary::text() const {
   return line;
 }
 
-namespace {
-
-// About how many rows a CSV stream holds from here: its bytes left over 40
-// (a poll row is 30 to 70 bytes); nullopt when the stream cannot tell.
-std::optional<std::size_t> expected_csv_rows(std::istream& csv) {
-  const auto here = csv.tellg();
-  if (here < 0 || !csv.seekg(0, std::ios::end)) {
-    csv.clear();
-    return std::nullopt;
-  }
-  const auto end = csv.tellg();
-  csv.seekg(here);
-  if (end < here || !csv) {
-    csv.clear();
-    csv.seekg(here);
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(end - here) / 40;
-}
-
-}  // namespace
-
 IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   IngestRules rules;
   rules.clock = wall_clock_now();
@@ -248,9 +240,19 @@ IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   return rules;
 }
 
-ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
-                          const RowSource& rows, const Progress& progress, const IngestRules& rules,
-                          std::optional<std::size_t> expected_rows) {
+namespace {
+
+// The poll rows of an input, in order: false at its end; `error` is set for
+// a bad row, else `poll` holds it.
+using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
+// Makes them once the header's columns are known.
+using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
+
+// Loads an input whose header `rows` yields first; its poll rows come from
+// `poll_rows_for`, the other data sets' from `rows`.
+ImportSummary load_rows(Database& db, Dataset dataset, const std::string& source,
+                        const RowSource& rows, const PollRowsFor& poll_rows_for,
+                        const Progress& progress, const IngestRules& rules) {
   const auto started = std::chrono::steady_clock::now();
   ImportSummary summary;
   summary.source = source;
@@ -281,7 +283,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   StoreKeys stores(db.sql());
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
   std::optional<PollWriter> polls;
-  if (dataset == Dataset::polls) polls.emplace(db.sql(), expected_rows);
+  if (dataset == Dataset::polls) polls.emplace(db.sql());
   HoursWriter hours(db.sql(), stores.first_new_key());
   SpecialHoursWriter special(db.sql(), stores.first_new_key());
   ZoneWriter zones(db.sql());
@@ -304,47 +306,55 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
     ++summary.loaded;
   };
 
-  while (rows(fields, line, malformed)) {
+  const auto count_row = [&] {
     ++summary.rows_read;
     if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
-    if (!malformed.empty()) {
-      reject(summary, line, malformed);
-      continue;
-    }
+  };
+
+  if (dataset == Dataset::polls) {
+    const PollRows poll_rows = poll_rows_for(columns);
     RowError error;
-    switch (dataset) {
-      case Dataset::polls:
-        error = parse_poll(fields, columns, poll);
-        if (error.empty() && rules.latest_poll && poll.at > *rules.latest_poll) {
-          error = "timestamp_utc " + format_timestamp(poll.at) +
-                  " is later than the server's clock allows (" +
-                  format_timestamp(*rules.latest_poll) + ", see --max-future)";
-        }
-        if (error.empty()) {
-          polls->add(stores, poll.store_id, poll.at, poll.active);
-          if (rules.alerts && rules.clock - poll.at <= rules.alerts->silence) {
-            live[stores.key_of(poll.store_id)].push_back({poll.at, poll.active});
-          }
-        }
-        break;
-      case Dataset::hours:
-        error = parse_hours(fields, columns, hours_row);
-        if (error.empty()) load(hours, hours_row);
-        break;
-      case Dataset::zones:
-        error = parse_zone(fields, columns, zone_row);
-        if (error.empty()) load(zones, zone_row);
-        break;
-      case Dataset::special_hours:
-        error = parse_special_hours(fields, columns, special_row);
-        if (error.empty()) load(special, special_row);
-        break;
-      case Dataset::tags:
-        error = parse_tag(fields, columns, tag_row);
-        if (error.empty()) load(tags, tag_row);
-        break;
+    while (poll_rows(line, error, poll)) {
+      count_row();
+      if (!error.empty()) {
+        reject(summary, line, error);
+        continue;
+      }
+      polls->add(stores, poll.store_id, poll.at, poll.active);
+      if (rules.alerts && rules.clock - poll.at <= rules.alerts->silence) {
+        live[stores.key_of(poll.store_id)].push_back({poll.at, poll.active});
+      }
     }
-    if (!error.empty()) reject(summary, line, error);
+  } else {
+    while (rows(fields, line, malformed)) {
+      count_row();
+      if (!malformed.empty()) {
+        reject(summary, line, malformed);
+        continue;
+      }
+      RowError error;
+      switch (dataset) {
+        case Dataset::polls:
+          break;  // (read above)
+        case Dataset::hours:
+          error = parse_hours(fields, columns, hours_row);
+          if (error.empty()) load(hours, hours_row);
+          break;
+        case Dataset::zones:
+          error = parse_zone(fields, columns, zone_row);
+          if (error.empty()) load(zones, zone_row);
+          break;
+        case Dataset::special_hours:
+          error = parse_special_hours(fields, columns, special_row);
+          if (error.empty()) load(special, special_row);
+          break;
+        case Dataset::tags:
+          error = parse_tag(fields, columns, tag_row);
+          if (error.empty()) load(tags, tag_row);
+          break;
+      }
+      if (!error.empty()) reject(summary, line, error);
+    }
   }
   if (polls) {
     const PollWriter::Counts counts = polls->finish(stores);
@@ -363,6 +373,22 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
   return summary;
 }
 
+}  // namespace
+
+ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
+                          const RowSource& rows, const Progress& progress,
+                          const IngestRules& rules) {
+  const auto rows_one_by_one = [&](const ColumnMap& columns) -> PollRows {
+    return [&rows, &rules, columns, fields = std::vector<std::string>(), malformed = std::string()](
+               std::size_t& line, RowError& error, PollRecord& poll) mutable {
+      if (!rows(fields, line, malformed)) return false;
+      error = malformed.empty() ? parse_poll_row(fields, columns, rules, poll) : malformed;
+      return true;
+    };
+  };
+  return load_rows(db, dataset, source, rows, rows_one_by_one, progress, rules);
+}
+
 ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,
                          std::istream& csv, const Progress& progress, const IngestRules& rules) {
   CsvReader reader(csv);
@@ -370,10 +396,22 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
                              std::string& malformed) {
     if (!reader.next(fields)) return false;
     line = reader.line();
-    malformed = reader.malformed() ? "unterminated quoted field" : "";
+    malformed = reader.malformed() ? CsvReader::kMalformedReason : "";
     return true;
   };
-  return ingest_rows(db, dataset, source, rows, progress, rules, expected_csv_rows(csv));
+  // Poll rows, the bulk of any import, are read and checked on worker threads.
+  const auto rows_in_parallel = [&](const ColumnMap& columns) -> PollRows {
+    auto parallel = std::make_shared<ParallelPollRows>(
+        reader, csv,
+        [&rules, columns](const std::vector<std::string>& fields, PollRecord& poll) {
+          return parse_poll_row(fields, columns, rules, poll);
+        },
+        ParallelPollRows::in_flight_for_machine());
+    return [parallel](std::size_t& line, RowError& error, PollRecord& poll) {
+      return parallel->next(line, error, poll);
+    };
+  };
+  return load_rows(db, dataset, source, rows, rows_in_parallel, progress, rules);
 }
 
 namespace {
@@ -544,7 +582,7 @@ ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string&
     }
     return true;
   };
-  return ingest_rows(db, dataset, source, rows, {}, rules, json_rows.rows.size());
+  return ingest_rows(db, dataset, source, rows, {}, rules);
 }
 
 ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,

@@ -61,13 +61,10 @@ using RowSource = std::function<bool(std::vector<std::string>& fields, std::size
 using Progress = std::function<void(std::size_t rows_read)>;
 
 // Loads every row of `rows` as the given data set in one transaction.
-// Throws (after rolling back) when the database fails. `expected_rows`:
-// about how many rows there are, if known (a large import of polls is
-// written differently, see poll_writer.hpp).
+// Throws (after rolling back) when the database fails.
 ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
                           const RowSource& rows, const Progress& progress = {},
-                          const IngestRules& rules = {},
-                          std::optional<std::size_t> expected_rows = std::nullopt);
+                          const IngestRules& rules = {});
 
 // The same for CSV text (header first) read from a stream.
 ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,

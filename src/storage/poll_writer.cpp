@@ -6,18 +6,25 @@
 
 #include "embedded_sql.hpp"
 
-PollWriter::PollWriter(SQLite::Database& db, std::optional<std::size_t> expected_polls,
-                       std::optional<std::size_t> batch_rows)
+namespace {
+
+// The folder of the database's file, for the runs' temporary file.
+std::string folder_of(const SQLite::Database& db) {
+  const std::string folder = std::filesystem::path(db.getFilename()).parent_path().string();
+  return folder.empty() ? "." : folder;
+}
+
+}  // namespace
+
+PollWriter::PollWriter(SQLite::Database& db, Sizes sizes)
     : insert_store_(db, sql::query("insert_store")),
       insert_(db, sql::query("insert_poll")),
       insert_new_(db, insert_polls_sql(false)),
       insert_many_(db, insert_polls_sql(true)),
       existing_(db, sql::query("poll_status")),
       raise_latest_(db, sql::query("raise_latest_poll")),
-      folder_(std::filesystem::path(db.getFilename()).parent_path().string()),
-      use_runs_(expected_polls.value_or(kDirectPolls + 1) > kDirectPolls) {
-  batch_rows_ = batch_rows.value_or(use_runs_ ? kRunBatchRows : kDirectBatchRows);
-  if (folder_.empty()) folder_ = ".";
+      batch_polls_(sizes.batch_polls),
+      runs_(folder_of(db), sizes.memory_polls) {
   SQLite::Statement latest(db, sql::query("store_latest_polls"));
   while (latest.executeStep()) {
     newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
@@ -33,7 +40,7 @@ PollWriter::~PollWriter() {
 void PollWriter::add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
   const auto order = static_cast<std::uint32_t>(filling_.polls.size());
   filling_.polls.push_back({stores.key_of(store_id), to_micros(at), order, active});
-  if (filling_.polls.size() >= batch_rows_) hand_over(stores, false);
+  if (filling_.polls.size() >= batch_polls_) hand_over(stores, false);
 }
 
 PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
@@ -55,14 +62,14 @@ void PollWriter::sort_batch(Batch& batch) {
             [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
 }
 
-// Passes the filled batch to the writer, waiting while it still writes the
-// previous one. Each batch is sorted by the thread with time to spare:
-// written as they come, the writer is the slower of the two, so the caller
-// sorts; into runs, the parsing is, so the writer sorts.
+// Passes the filled batch to the writer, waiting while it still sorts the
+// previous one. The writer sorts while the caller parses; the last batch
+// the caller sorts itself, having nothing else to do.
 void PollWriter::hand_over(StoreKeys& stores, bool last) {
   filling_.stores = stores.take_pending();
   filling_.last = last;
-  if (!use_runs_) sort_batch(filling_);
+  filling_.sorted = last;
+  if (last) sort_batch(filling_);
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return !has_batch_ || failure_; });
   if (failure_) std::rethrow_exception(failure_);
@@ -183,16 +190,14 @@ void PollWriter::note_newest(const PendingPoll& poll) {
 
 void PollWriter::write(Batch& batch) {
   insert_stores(insert_store_, batch.stores);
-  if (use_runs_) sort_batch(batch);
-  const auto& polls = batch.polls;
-  if (!runs_ && (batch.last || !use_runs_)) {
-    for (const PendingPoll& poll : polls) place(poll);
-  } else {
-    if (!runs_) runs_.emplace(folder_);
-    runs_->add(polls);
-    if (!batch.last) return;
-    runs_->merge([this](const PendingPoll& poll) { place(poll); });
+  if (!batch.sorted) sort_batch(batch);
+  runs_.add(std::move(batch.polls));
+  if (!batch.last) {
+    batch.polls = {};
+    batch.polls.reserve(batch_polls_);  // (here, not on the caller's time)
+    return;
   }
+  runs_.merge([this](const PendingPoll& poll) { place(poll); });
   write_rows(new_, false, true);
   write_rows(old_, true, true);
 }

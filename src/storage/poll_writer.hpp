@@ -1,6 +1,6 @@
-// Writing the polls of one import: batches sorted by (store, instant), a
-// writer thread that inserts one batch while the caller parses the next, and
-// the duplicate/conflict counts of SPEC §1.
+// Writing the polls of one import: batches sorted by (store, instant) on a
+// writer thread while the caller parses the next, merged and written in key
+// order at the end, and the duplicate/conflict counts of SPEC §1.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
@@ -21,11 +21,11 @@
 #include "store_keys.hpp"
 #include "timestamps.hpp"
 
-// B-tree inserts in key order are several times faster than in file order,
-// and memory stays bounded whatever the file's size: the batches of a small
-// import are sorted and written as they come; those of a large one are
-// sorted into runs (sorted_runs.hpp), merged and written in one pass at the
-// end.
+// B-tree inserts in key order are several times faster than in file order:
+// every batch is sorted into a run (sorted_runs.hpp, held in memory up to a
+// bound, then in a file), and the runs are merged and written in one pass at
+// the end, so rows reach the table in key order and memory stays bounded
+// whatever the file's size.
 //
 // A poll newer than every poll its store has cannot be a duplicate: such
 // polls (nearly all, as data arrives in time order) go in many rows per
@@ -42,11 +42,21 @@ class PollWriter {
     std::size_t conflicts = 0;   // already known with another status (the first kept wins)
   };
 
-  // `expected_polls`: about how many polls will be added (nullopt: unknown,
-  // taken as many). `batch_rows`: polls per batch (nullopt: as suits the
-  // import's size; smaller in tests).
-  PollWriter(SQLite::Database& db, std::optional<std::size_t> expected_polls,
-             std::optional<std::size_t> batch_rows = std::nullopt);
+  // How the polls are held: per batch, and in memory in all (past that, the
+  // runs go to a file). Smaller in tests.
+  struct Sizes {
+    std::size_t batch_polls;
+    std::size_t memory_polls;
+  };
+  // Polls sorted at once: 24 bytes each, two batches alive (one filling, one
+  // sorting), so 2^20 polls keep 50 MB; fewer runs to merge than smaller
+  // batches, and the last one is sorted while the one before still is.
+  // Runs in memory: up to 2^22 polls (100 MB; a 14,000-store week is 2.2
+  // million). Past that, held runs would push the peak RSS of an import
+  // towards 300 MB, and the file costs a write and a read of each poll.
+  static constexpr Sizes kSizes{1 << 18, 1 << 22};
+
+  explicit PollWriter(SQLite::Database& db, Sizes sizes = kSizes);
   ~PollWriter();
 
   PollWriter(const PollWriter&) = delete;
@@ -59,25 +69,12 @@ class PollWriter {
   Counts finish(StoreKeys& stores);
 
  private:
-  // Polls sorted and written at once: 24 bytes each, two batches alive (one
-  // filling, one writing), so 2^20 polls keep 50 MB. A larger batch puts more
-  // of a store's polls side by side when the file is in random order (fewer
-  // runs to merge, and cheaper writes), but the writer waits for the first
-  // one: batches written as they come are smaller (2^18 polls: 2.19 million
-  // in random order were written 0.3 s sooner than with 2^20).
-  static constexpr std::size_t kRunBatchRows = 1 << 20;
-  static constexpr std::size_t kDirectBatchRows = 1 << 18;
   static constexpr std::size_t kRowsPerInsert = 100;
-  // Up to this many polls, batches are written as they come, beside the
-  // parsing: a polls table of this size (about 20 bytes a poll) stays in the
-  // 64 MiB page cache, so a batch costs no more written at once. More, and
-  // every batch goes to sorted runs, written in one pass at the end (a run
-  // merged into batches already written would land between their rows).
-  static constexpr std::size_t kDirectPolls = 4'000'000;
 
   struct Batch {
     std::vector<StoreKeys::NewStore> stores;
     std::vector<PendingPoll> polls;
+    bool sorted = false;
     bool last = false;  // the import's last batch
   };
 
@@ -108,10 +105,8 @@ class PollWriter {
   std::vector<PendingPoll> new_;         // polls known to be new, not yet written
   std::vector<PendingPoll> old_;         // polls that may be known, not yet written
   std::optional<PendingPoll> previous_;  // the poll placed last, for repeats
-  std::string folder_;                   // the database's, for `runs_`
-  std::size_t batch_rows_;
-  bool use_runs_;  // a large import: batches go to `runs_`
-  std::optional<SortedRuns> runs_;
+  std::size_t batch_polls_;
+  SortedRuns runs_;
 
   Batch filling_;  // the caller's
   Batch writing_;  // the writer's while has_batch_

@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::size_t kReadPolls = 1 << 13;  // per run and read: 192 KiB
 
-// One run being read: its polls from `buffer[at]` on, then `left` more in the file.
+// One run being read: its polls from `buffer[at]` on, then `left` more in
+// the file. A run held in memory is all buffer.
 struct Cursor {
   std::vector<PendingPoll> buffer;
   std::size_t at = 0;
@@ -22,24 +23,43 @@ struct Cursor {
 
 }  // namespace
 
-SortedRuns::SortedRuns(const std::string& folder) : folder_(folder) {
-  // mkstemp replaces the six trailing X's with a unique suffix.
-  std::string name = folder + "/.uptime-import-" + std::string(6, 'X');
-  fd_ = mkstemp(name.data());
-  if (fd_ < 0) {
-    throw std::runtime_error("cannot make a temporary file for the import in " + folder + ": " +
-                             std::strerror(errno));
-  }
-  unlink(name.c_str());
-}
+SortedRuns::SortedRuns(const std::string& folder, std::size_t memory_polls)
+    : folder_(folder), memory_polls_(memory_polls) {}
 
 SortedRuns::~SortedRuns() {
-  close(fd_);
+  if (fd_ >= 0) close(fd_);
 }
 
-void SortedRuns::add(const std::vector<PendingPoll>& sorted) {
-  const auto* bytes = reinterpret_cast<const char*>(sorted.data());
-  const std::size_t size = sorted.size() * sizeof(PendingPoll);
+void SortedRuns::add(std::vector<PendingPoll> sorted) {
+  held_ += sorted.size();
+  Run run;
+  run.count = sorted.size();
+  run.polls = std::move(sorted);
+  runs_.push_back(std::move(run));
+  if (held_ > memory_polls_) spill();
+}
+
+// Moves every run held in memory to the file, making it first if need be.
+void SortedRuns::spill() {
+  if (fd_ < 0) {
+    // mkstemp replaces the six trailing X's with a unique suffix.
+    std::string name = folder_ + "/.uptime-import-" + std::string(6, 'X');
+    fd_ = mkstemp(name.data());
+    if (fd_ < 0) {
+      throw std::runtime_error("cannot make a temporary file for the import in " + folder_ + ": " +
+                               std::strerror(errno));
+    }
+    unlink(name.c_str());
+  }
+  for (Run& run : runs_) {
+    if (!run.polls.empty()) write_to_file(run);
+  }
+  held_ = 0;
+}
+
+void SortedRuns::write_to_file(Run& run) {
+  const auto* bytes = reinterpret_cast<const char*>(run.polls.data());
+  const std::size_t size = run.polls.size() * sizeof(PendingPoll);
   for (std::size_t done = 0; done < size;) {
     const ssize_t wrote = pwrite(fd_, bytes + done, size - done, static_cast<off_t>(end_ + done));
     if (wrote < 0 && errno == EINTR) continue;
@@ -49,8 +69,9 @@ void SortedRuns::add(const std::vector<PendingPoll>& sorted) {
     }
     done += static_cast<std::size_t>(wrote);
   }
-  runs_.emplace_back(end_, sorted.size());
+  run.offset = end_;
   end_ += size;
+  run.polls = {};  // (frees it)
 }
 
 void SortedRuns::merge(const std::function<void(const PendingPoll&)>& each) {
@@ -84,10 +105,15 @@ void SortedRuns::merge(const std::function<void(const PendingPoll&)>& each) {
   };
   std::vector<std::size_t> heap;
   for (std::size_t run = 0; run < runs_.size(); ++run) {
-    cursors[run].offset = runs_[run].first;
-    cursors[run].left = runs_[run].second;
-    if (cursors[run].left == 0) continue;
-    refill(cursors[run]);
+    if (runs_[run].count == 0) continue;
+    Cursor& cursor = cursors[run];
+    if (runs_[run].polls.empty()) {
+      cursor.offset = runs_[run].offset;
+      cursor.left = runs_[run].count;
+      refill(cursor);
+    } else {
+      cursor.buffer = std::move(runs_[run].polls);
+    }
     heap.push_back(run);
   }
   std::make_heap(heap.begin(), heap.end(), after);

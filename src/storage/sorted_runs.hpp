@@ -1,10 +1,11 @@
-// The polls of a large import, sorted batch by batch into runs kept in a
-// temporary file beside the database, then read back as one stream in key
-// order. Written batch by batch, each batch touched every store's pages of
-// the polls table: past the page cache, every batch read and wrote most of
-// the table again (an import of 22 million polls of 140,000 stores in time
-// order ran at half the speed of one of 2 million). Merged, the polls reach
-// the table in key order in one pass. Memory: one read buffer per run.
+// The polls of one import, sorted batch by batch into runs, then read back
+// as one stream in key order, so that they reach the polls table as appends
+// in one pass. Runs are held in memory up to a bound; past it, all of them
+// go to a temporary file beside the database. Written batch by batch
+// instead, each batch touched every store's pages of the table: an import of
+// 2 million polls spent twice the CPU, and one of 22 million, past the page
+// cache, ran at half the speed. Memory: the runs held, then one read buffer
+// per run.
 #pragma once
 
 #include <cstdint>
@@ -28,23 +29,37 @@ inline bool poll_order(const PendingPoll& a, const PendingPoll& b) {
 
 class SortedRuns {
  public:
-  // Makes the file in `folder` and removes its name at once: nothing is left
-  // behind, however the import ends. Throws std::runtime_error naming the
-  // folder when it cannot.
-  explicit SortedRuns(const std::string& folder);
+  // Runs are held in memory while they hold at most `memory_polls` polls
+  // together; the file, when needed, is made in `folder`.
+  SortedRuns(const std::string& folder, std::size_t memory_polls);
   ~SortedRuns();
   SortedRuns(const SortedRuns&) = delete;
   SortedRuns& operator=(const SortedRuns&) = delete;
 
-  // Appends one run, sorted by poll_order.
-  void add(const std::vector<PendingPoll>& sorted);
+  // Appends one run, sorted by poll_order. Throws std::runtime_error naming
+  // the folder when the file cannot be made or written. The file's name is
+  // removed as soon as it is made: nothing is left behind, however the
+  // import ends.
+  void add(std::vector<PendingPoll> sorted);
   // Every poll of every run to `each`, by poll_order, equal polls of
   // different runs in the order the runs were added (the file's order).
+  // Once: the runs are used up.
   void merge(const std::function<void(const PendingPoll&)>& each);
 
  private:
-  int fd_ = -1;
+  struct Run {
+    std::vector<PendingPoll> polls;  // held in memory; empty once in the file
+    std::uint64_t offset = 0;        // in the file: the first poll's byte
+    std::size_t count = 0;
+  };
+
+  void spill();
+  void write_to_file(Run& run);
+
   std::string folder_;
-  std::vector<std::pair<std::uint64_t, std::size_t>> runs_;  // byte offset, polls
-  std::uint64_t end_ = 0;                                    // bytes written
+  std::size_t memory_polls_;
+  std::size_t held_ = 0;  // polls of the runs in memory
+  std::vector<Run> runs_;
+  int fd_ = -1;            // the file, once made
+  std::uint64_t end_ = 0;  // bytes written to it
 };

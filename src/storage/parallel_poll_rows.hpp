@@ -1,0 +1,80 @@
+// The rows of a polls CSV input read and checked on worker threads, handed
+// back in input order. Splitting rows into fields and checking them (the
+// store id's bytes, the status, the timestamp) was about two thirds of an
+// import's parsing thread; the caller keeps only what must be in order
+// (numbering new stores, batching the polls). The input is cut into blocks
+// where lines end outside quoted fields (CsvCutter), so each block reads
+// alone exactly as it would in one stream: rows, malformed rows and line
+// numbers are those of a plain loop over a CsvReader.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <future>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "csv.hpp"
+#include "records.hpp"
+
+class ParallelPollRows {
+ public:
+  // Checks one row's fields, filling `poll` when it is good. Called from
+  // several threads at once.
+  using Parse = std::function<RowError(const std::vector<std::string>& fields, PollRecord& poll)>;
+
+  // Reads the rest of an input whose header `header_reader` has read: the
+  // bytes it holds, then `in`. `in_flight`: blocks read at once, at least 1.
+  ParallelPollRows(CsvReader& header_reader, std::istream& in, Parse parse, unsigned in_flight);
+  ~ParallelPollRows();
+  ParallelPollRows(const ParallelPollRows&) = delete;
+  ParallelPollRows& operator=(const ParallelPollRows&) = delete;
+
+  // The next row: false at the end of the input. `error` is the reason a
+  // row is bad (malformed, or rejected by `parse`); when empty, `poll` holds
+  // the row. Rethrows what a worker threw.
+  bool next(std::size_t& line, RowError& error, PollRecord& poll);
+
+  // Blocks in flight that suit this machine: one per core, at least two.
+  static unsigned in_flight_for_machine();
+
+ private:
+  // A block is cut at the first line end after this many bytes (about
+  // 20,000 poll rows); the input is read in pieces of kPieceBytes.
+  static constexpr std::size_t kBlockBytes = 1 << 20;
+  static constexpr std::size_t kPieceBytes = 1 << 18;
+
+  // A block's rows as parsed: good ones' store ids end to end in `ids`.
+  struct ParsedBlock {
+    std::string ids;
+    struct Row {
+      std::size_t line;    // in the block, from 1
+      std::size_t id_end;  // in ids; the id starts where the good row before's ended
+      Instant at;
+      bool active;
+      RowError error;  // empty for a good row
+    };
+    std::vector<Row> rows;
+    std::size_t lines = 0;  // line ends in the block
+  };
+
+  bool read_block(std::string& block);
+  void read_piece();
+  static ParsedBlock parse_block(const std::string& block, const Parse& parse);
+
+  std::istream& in_;
+  Parse parse_;
+  unsigned in_flight_;
+  std::string unread_;       // read from the input, not yet in a block
+  std::size_t scanned_ = 0;  // bytes of unread_ the cutter has seen
+  std::size_t cut_ = 0;      // in unread_: one past its last line end outside quotes, or 0
+  bool input_ended_ = false;
+  CsvCutter cutter_;
+  std::deque<std::future<ParsedBlock>> pending_;
+  ParsedBlock current_;
+  std::size_t next_row_ = 0;      // in current_
+  std::size_t id_start_ = 0;      // in current_.ids
+  std::size_t lines_before_ = 0;  // in the input, before current_'s block
+};
