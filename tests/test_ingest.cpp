@@ -201,6 +201,28 @@ TEST_CASE("hours: a later import replaces a store's rows, other stores keep thei
               "WHERE s.store_id = 'a'") == 3);
 }
 
+TEST_CASE("hours: many rows at once replace old ones; a row given twice is kept once", "[ingest]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  // 150 stores × 2 rows (written 100 to a statement), then again for the
+  // even stores with other hours and one row twice.
+  std::string first = "store_id,dayOfWeek,start_time_local,end_time_local\n";
+  std::string second = first;
+  for (int store = 0; store < 150; ++store) {
+    const std::string id = "s" + std::to_string(store);
+    first += id + ",0,09:00,12:00\n" + id + ",1,09:00,12:00\n";
+    if (store % 2 == 0) second += id + ",4,10:00,11:00\n";
+  }
+  second += "s0,4,10:00,11:00\n";
+  CHECK(import_text(db, Dataset::hours, first).loaded == 300);
+  CHECK(count(db, "SELECT count(*) FROM business_hours") == 300);
+  CHECK(import_text(db, Dataset::hours, second).loaded == 76);
+  CHECK(count(db, "SELECT count(*) FROM business_hours") == 75 + 75 * 2);
+  CHECK(hours_rows(db, "s0") == 1);
+  CHECK(hours_rows(db, "s1") == 2);
+  CHECK(hours_rows(db, "s148") == 1);
+}
+
 TEST_CASE("hours: within one file all valid rows of a store form its hours", "[ingest]") {
   TempDir dir;
   Database db(dir.file("u.db"));
@@ -342,14 +364,22 @@ TEST_CASE("an older schema is upgraded in place on open", "[ingest]") {
     }
     raw.exec("PRAGMA user_version = 2");
     raw.exec("INSERT INTO stores (id, store_id) VALUES (1, 'a')");
-    raw.exec("INSERT INTO business_hours (store, day, start_s, end_s) VALUES (1, 0, 32400, 61200)");
+    // The same row twice, as version 2 allowed.
+    for (int i = 0; i < 2; ++i) {
+      raw.exec(
+          "INSERT INTO business_hours (store, day, start_s, end_s) VALUES (1, 0, 32400, 61200)");
+    }
   }
   Database upgraded(dir.file("u.db"));
   CHECK(upgraded.schema_version() == Database::latest_schema_version());
+  // Hours are keyed by all their columns now, with no index beside the table.
+  CHECK(upgraded.sql()
+            .execAndGet("SELECT sql FROM sqlite_master WHERE name = 'business_hours'")
+            .getString()
+            .find("WITHOUT ROWID") != std::string::npos);
   CHECK(count(upgraded,
-              "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_covering'") == 1);
-  CHECK(count(upgraded,
-              "SELECT count(*) FROM sqlite_master WHERE name = 'business_hours_by_store'") == 0);
+              "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+              "AND tbl_name = 'business_hours'") == 0);
   CHECK(hours_rows(upgraded, "a") == 1);
 }
 

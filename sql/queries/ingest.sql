@@ -36,7 +36,12 @@ UPDATE stores SET latest_poll_us = max(coalesce(latest_poll_us, ?2), ?2) WHERE i
 DELETE FROM business_hours WHERE store = ?1;
 
 -- name: insert_hours
-INSERT INTO business_hours (store, day, start_s, end_s) VALUES (?1, ?2, ?3, ?4);
+-- Many rows per statement: the writer appends hours_values, comma-separated,
+-- once per row. A row already there (given twice) is the same hours: kept once.
+INSERT OR IGNORE INTO business_hours (store, day, start_s, end_s) VALUES
+
+-- name: hours_values
+(?, ?, ?, ?)
 
 -- name: set_store_zone
 UPDATE stores SET timezone = ?2 WHERE id = ?1;

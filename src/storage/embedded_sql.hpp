@@ -2,6 +2,7 @@
 // numbered schema migrations and named queries.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,8 @@ const std::vector<SqlFile>& migrations();
 const std::vector<SqlFile>& queries();
 // The statement named <name> in sql/queries/; throws std::out_of_range if none is.
 const char* query(const std::string& name);
+// The statement named <head> followed by the one named <row>, comma-separated,
+// `rows` times: an INSERT of many rows at once ("INSERT ... VALUES" + "(?, ?)").
+std::string repeated_rows(const std::string& head, const std::string& row, std::size_t rows);
 
 }  // namespace sql

@@ -37,4 +37,11 @@ const char* query(const std::string& name) {
   return it->second.c_str();
 }
 
+std::string repeated_rows(const std::string& head, const std::string& row, std::size_t rows) {
+  std::string text = query(head);
+  const std::string values = query(row);
+  for (std::size_t i = 0; i < rows; ++i) text += (i ? "," : "") + values;
+  return text;
+}
+
 }  // namespace sql

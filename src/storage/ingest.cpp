@@ -28,13 +28,14 @@ namespace {
 
 // A store's hours rows in this input replace all it had before (SPEC §1);
 // stores this import added had none. Rows are buffered and written sorted by
-// store, so the index takes them in order rather than at random places.
+// store, many to a statement, so the table takes them in key order.
 class HoursWriter {
  public:
   HoursWriter(SQLite::Database& db, std::int64_t first_new_store)
       : first_new_store_(first_new_store),
         remove_(db, sql::query("delete_store_hours")),
-        insert_(db, sql::query("insert_hours")) {}
+        insert_one_(db, sql::repeated_rows("insert_hours", "hours_values", 1)),
+        insert_many_(db, sql::repeated_rows("insert_hours", "hours_values", kRowsPerInsert)) {}
 
   void add(std::int64_t store, const HoursRecord& row) {
     pending_.push_back({store, row.day, row.start.count(), row.end.count()});
@@ -50,18 +51,18 @@ class HoursWriter {
         remove_.exec();
         remove_.reset();
       }
-      insert_.bind(1, row.store);
-      insert_.bind(2, row.day);
-      insert_.bind(3, row.start_s);
-      insert_.bind(4, row.end_s);
-      insert_.exec();
-      insert_.reset();
     }
+    std::size_t done = 0;
+    for (; pending_.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
+      insert(insert_many_, &pending_[done], kRowsPerInsert);
+    }
+    for (; done < pending_.size(); ++done) insert(insert_one_, &pending_[done], 1);
     pending_.clear();
   }
 
  private:
   static constexpr std::size_t kBufferRows = 1 << 16;
+  static constexpr std::size_t kRowsPerInsert = 100;
   struct Row {
     std::int64_t store;
     int day;
@@ -69,9 +70,22 @@ class HoursWriter {
     std::int64_t end_s;
   };
 
+  static void insert(SQLite::Statement& statement, const Row* rows, std::size_t count) {
+    int index = 1;
+    for (const Row* row = rows; row != rows + count; ++row) {
+      statement.bind(index++, row->store);
+      statement.bind(index++, row->day);
+      statement.bind(index++, row->start_s);
+      statement.bind(index++, row->end_s);
+    }
+    statement.exec();
+    statement.reset();
+  }
+
   std::int64_t first_new_store_;
   SQLite::Statement remove_;
-  SQLite::Statement insert_;
+  SQLite::Statement insert_one_;
+  SQLite::Statement insert_many_;
   std::vector<Row> pending_;
   std::unordered_set<std::int64_t> replaced_;  // stores whose old rows are gone
 };

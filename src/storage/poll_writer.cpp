@@ -121,9 +121,7 @@ void PollWriter::count_duplicate(bool kept_active, bool new_active) {
 // insert_new_polls with its row repeated kRowsPerInsert times; with
 // `skip_known`, known polls are skipped rather than failing the statement.
 std::string PollWriter::insert_polls_sql(bool skip_known) {
-  std::string text = sql::query("insert_new_polls");
-  const std::string row = sql::query("new_poll_values");
-  for (std::size_t i = 0; i < kRowsPerInsert; ++i) text += (i ? "," : "") + row;
+  std::string text = sql::repeated_rows("insert_new_polls", "new_poll_values", kRowsPerInsert);
   if (skip_known) text += std::string(" ") + sql::query("skip_known_polls");
   return text;
 }
