@@ -103,6 +103,11 @@ TEST_CASE("a large import through sorted runs counts and lands like a small one"
     CHECK(entry.path().filename().string().rfind(".uptime-import-", 0) != 0);
   }
 
+  // The writing skipped CHECK constraints (its binding keeps them); they hold again after.
+  CHECK_THROWS_WITH(
+      large_db.sql().exec("INSERT INTO polls (store, at_us, active) VALUES (1, 1, 7)"),
+      Catch::Contains("CHECK constraint failed"));
+
   // Again into the filled database, as a large import: all known.
   const Written again = write(large_db, polls, 500, true);
   CHECK(again.counts.loaded == 0);

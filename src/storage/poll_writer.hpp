@@ -92,6 +92,7 @@ class PollWriter {
   static std::string insert_polls_sql(bool skip_known);
 
   Counts counts_;  // the writer thread's until finish()
+  SQLite::Database& db_;
   SQLite::Statement insert_store_;
   SQLite::Statement insert_;       // one poll that may be known
   SQLite::Statement insert_new_;   // kRowsPerInsert new polls
