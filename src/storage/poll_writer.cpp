@@ -51,6 +51,7 @@ PollWriter::PollWriter(SQLite::Database& db, Sizes sizes)
   while (latest.executeStep()) {
     newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
   }
+  known_newest_ = newest_;
   noted_ = newest_.end();                           // (the emplaces may have moved it)
   writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
 }
@@ -62,11 +63,27 @@ PollWriter::~PollWriter() {
 void PollWriter::add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
   const auto order = static_cast<std::uint32_t>(filling_.polls.size());
   filling_.polls.push_back({stores.key_of(store_id), to_micros(at), order, active});
-  if (filling_.polls.size() >= batch_polls_) hand_over(stores, false);
+  if (filling_.polls.size() >= batch_polls_) {
+    filling_.stores = stores.take_pending();
+    hand_over(Batch::Kind::run);
+  }
 }
 
+// The caller merges the runs and sorts the polls out while the writer
+// inserts the ones before: the two halves of the writing run side by side.
 PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
-  hand_over(stores, true);
+  filling_.stores = stores.take_pending();
+  sort_batch(filling_);  // (the writer may still be sorting the run before)
+  filling_.sorted = true;
+  hand_over(Batch::Kind::run);
+  wait_for_writer();  // runs_ and the connection are ours while the writer waits
+  {
+    const ChecksSkipped skipped(db_);
+    runs_.merge([this](const PendingPoll& poll) { place(poll); });
+    hand_over_rows(new_, Batch::Kind::new_rows);
+    hand_over_rows(old_, Batch::Kind::maybe_known_rows);
+    wait_for_writer();
+  }
   stop_writer();
   if (failure_) std::rethrow_exception(failure_);
   for (std::int64_t store : loaded_stores_) {
@@ -75,6 +92,8 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
     raise_latest_.exec();
     raise_latest_.reset();
   }
+  counts_.duplicates += repeats_.duplicates;
+  counts_.conflicts += repeats_.conflicts;
   return counts_;
 }
 
@@ -84,22 +103,33 @@ void PollWriter::sort_batch(Batch& batch) {
             [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); });
 }
 
-// Passes the filled batch to the writer, waiting while it still sorts the
-// previous one. The writer sorts while the caller parses; the last batch
-// the caller sorts itself, having nothing else to do.
-void PollWriter::hand_over(StoreKeys& stores, bool last) {
-  filling_.stores = stores.take_pending();
-  filling_.last = last;
-  filling_.sorted = last;
-  if (last) sort_batch(filling_);
+// Waits until the writer has done with its batch; rethrows its failure.
+void PollWriter::wait_for_writer() {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return !has_batch_ || failure_; });
   if (failure_) std::rethrow_exception(failure_);
-  std::swap(writing_, filling_);
-  has_batch_ = true;
+}
+
+// Passes `filling_` to the writer as `kind`, once it has done with the one before.
+void PollWriter::hand_over(Batch::Kind kind) {
+  filling_.kind = kind;
+  wait_for_writer();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(writing_, filling_);
+    has_batch_ = true;
+  }
   changed_.notify_all();
   filling_.polls.clear();
   filling_.stores.clear();
+  filling_.sorted = false;
+}
+
+// Passes `rows` (polls to write, in key order) to the writer, leaving it empty.
+void PollWriter::hand_over_rows(std::vector<PendingPoll>& rows, Batch::Kind kind) {
+  if (rows.empty()) return;
+  std::swap(filling_.polls, rows);
+  hand_over(kind);
 }
 
 void PollWriter::stop_writer() {
@@ -132,11 +162,11 @@ void PollWriter::run_writer() {
   }
 }
 
-void PollWriter::count_duplicate(bool kept_active, bool new_active) {
+void PollWriter::count_duplicate(Counts& counts, bool kept_active, bool new_active) {
   if (kept_active == new_active) {
-    ++counts_.duplicates;
+    ++counts.duplicates;
   } else {
-    ++counts_.conflicts;
+    ++counts.conflicts;
   }
 }
 
@@ -148,10 +178,10 @@ std::string PollWriter::insert_polls_sql(bool skip_known) {
   return text;
 }
 
-// Writes `rows` kRowsPerInsert per statement while there are that many (or
-// all, with `all`: the rest one by one). `maybe_known`: some may be in the
-// database already (older than their store's newest poll).
-void PollWriter::write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bool all) {
+// Writes `rows`, kRowsPerInsert per statement while there are that many,
+// then one by one. `maybe_known`: some may be in the database already
+// (older than their store's newest poll).
+void PollWriter::write_rows(const std::vector<PendingPoll>& rows, bool maybe_known) {
   SQLite::Statement& many = maybe_known ? insert_many_ : insert_new_;
   std::size_t done = 0;
   for (; rows.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
@@ -165,7 +195,7 @@ void PollWriter::write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bo
     many.reset();
     settle_known(&rows[done], kRowsPerInsert, inserted);
   }
-  for (; all && done < rows.size(); ++done) {
+  for (; done < rows.size(); ++done) {
     insert_.bind(1, rows[done].store);
     insert_.bind(2, rows[done].at_us);
     insert_.bind(3, rows[done].active ? 1 : 0);
@@ -173,7 +203,6 @@ void PollWriter::write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bo
     insert_.reset();
     settle_known(&rows[done], 1, inserted);
   }
-  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
 // `count` polls (distinct, none repeated in this import) were offered and
@@ -196,8 +225,8 @@ void PollWriter::settle_known(const PendingPoll* polls, std::size_t count, std::
   counts_.duplicates += count - inserted - conflicts;
 }
 
-// The store's newest poll, for later batches and for stores.latest_poll_us
-// (a known poll is never newer than what the database had).
+// The store's newest poll, for stores.latest_poll_us (a known poll is never
+// newer than what the database had).
 void PollWriter::note_newest(const PendingPoll& poll) {
   if (noted_ == newest_.end() || noted_->first != poll.store) {
     loaded_stores_.insert(poll.store);
@@ -208,33 +237,39 @@ void PollWriter::note_newest(const PendingPoll& poll) {
   noted_->second = std::max(noted_->second, poll.at_us);
 }
 
+// On the writer thread: a run to sort and keep, or rows to write.
 void PollWriter::write(Batch& batch) {
-  insert_stores(insert_store_, batch.stores);
-  if (!batch.sorted) sort_batch(batch);
-  runs_.add(std::move(batch.polls));
-  if (!batch.last) {
-    batch.polls = {};
-    batch.polls.reserve(batch_polls_);  // (here, not on the caller's time)
-    return;
+  switch (batch.kind) {
+    case Batch::Kind::run:
+      insert_stores(insert_store_, batch.stores);
+      if (!batch.sorted) sort_batch(batch);
+      runs_.add(std::move(batch.polls));
+      batch.polls = {};
+      batch.polls.reserve(batch_polls_);  // (here, not on the caller's time)
+      break;
+    case Batch::Kind::new_rows:
+      write_rows(batch.polls, false);
+      break;
+    case Batch::Kind::maybe_known_rows:
+      write_rows(batch.polls, true);
+      break;
   }
-  const ChecksSkipped skipped(db_);
-  runs_.merge([this](const PendingPoll& poll) { place(poll); });
-  write_rows(new_, false, true);
-  write_rows(old_, true, true);
 }
 
-// One poll, in key order: a repeat of the one before is counted; a poll
-// newer than its store's newest is new, any other may be known.
+// On the caller's thread, in key order: a repeat of the poll before is
+// counted; a poll newer than its store's newest before this import is new,
+// any other may be known. Rows go to the writer kChunkRows at a time.
 void PollWriter::place(const PendingPoll& poll) {
   if (previous_ && previous_->store == poll.store && previous_->at_us == poll.at_us) {
-    count_duplicate(previous_->active, poll.active);
+    count_duplicate(repeats_, previous_->active, poll.active);
     return;
   }
   previous_ = poll;
-  const auto newest = newest_.find(poll.store);
-  const bool is_new = newest == newest_.end() || poll.at_us > newest->second;
-  // (In key order: a store's later polls are newer still than a new one.)
+  const auto known = known_newest_.find(poll.store);
+  const bool is_new = known == known_newest_.end() || poll.at_us > known->second;
   std::vector<PendingPoll>& rows = is_new ? new_ : old_;
   rows.push_back(poll);
-  if (rows.size() == kRowsPerInsert) write_rows(rows, !is_new, false);
+  if (rows.size() == kChunkRows) {
+    hand_over_rows(rows, is_new ? Batch::Kind::new_rows : Batch::Kind::maybe_known_rows);
+  }
 }

@@ -1,6 +1,7 @@
 // Writing the polls of one import: batches sorted by (store, instant) on a
-// writer thread while the caller parses the next, merged and written in key
-// order at the end, and the duplicate/conflict counts of SPEC §1.
+// writer thread while the caller parses the next, merged in key order at the
+// end by the caller while the writer inserts, and the duplicate/conflict
+// counts of SPEC §1.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
@@ -71,27 +72,35 @@ class PollWriter {
 
  private:
   static constexpr std::size_t kRowsPerInsert = 100;
+  // Merged polls go to the writer this many at a time.
+  static constexpr std::size_t kChunkRows = 64 * kRowsPerInsert;
 
+  // What the caller hands the writer: a run to sort and keep (while the
+  // input is read), or merged polls to write (at the end).
   struct Batch {
-    std::vector<StoreKeys::NewStore> stores;
+    enum class Kind { run, new_rows, maybe_known_rows };
+    Kind kind = Kind::run;
+    std::vector<StoreKeys::NewStore> stores;  // (runs) stores to insert first
     std::vector<PendingPoll> polls;
     bool sorted = false;
-    bool last = false;  // the import's last batch
   };
 
   static void sort_batch(Batch& batch);
-  void hand_over(StoreKeys& stores, bool last);
+  void wait_for_writer();
+  void hand_over(Batch::Kind kind);
+  void hand_over_rows(std::vector<PendingPoll>& rows, Batch::Kind kind);
   void stop_writer();
   void run_writer();
   void write(Batch& batch);
   void place(const PendingPoll& poll);
-  void write_rows(std::vector<PendingPoll>& rows, bool maybe_known, bool all);
+  void write_rows(const std::vector<PendingPoll>& rows, bool maybe_known);
   void settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted);
   void note_newest(const PendingPoll& poll);
-  void count_duplicate(bool kept_active, bool new_active);
+  static void count_duplicate(Counts& counts, bool kept_active, bool new_active);
   static std::string insert_polls_sql(bool skip_known);
 
-  Counts counts_;  // the writer thread's until finish()
+  Counts counts_;   // the writer thread's until finish()
+  Counts repeats_;  // the caller's: polls given twice in this import
   SQLite::Database& db_;
   SQLite::Statement insert_store_;
   SQLite::Statement insert_;       // one poll that may be known
@@ -99,14 +108,16 @@ class PollWriter {
   SQLite::Statement insert_many_;  // kRowsPerInsert polls that may be known
   SQLite::Statement existing_;
   SQLite::Statement raise_latest_;
-  // Store -> its newest poll, in the database or loaded by this import (µs).
+  // Store -> its newest poll, in the database or loaded by this import (µs):
+  // the writer's. known_newest_: the caller's copy from before the import.
   std::unordered_map<std::int64_t, std::int64_t> newest_;
+  std::unordered_map<std::int64_t, std::int64_t> known_newest_;
   std::unordered_set<std::int64_t> loaded_stores_;
   // The entry of newest_ noted last: polls come in key order, a store's together.
   std::unordered_map<std::int64_t, std::int64_t>::iterator noted_;
-  std::vector<PendingPoll> new_;         // polls known to be new, not yet written
-  std::vector<PendingPoll> old_;         // polls that may be known, not yet written
-  std::optional<PendingPoll> previous_;  // the poll placed last, for repeats
+  std::vector<PendingPoll> new_;         // (the caller's) polls known to be new, not yet written
+  std::vector<PendingPoll> old_;         // (the caller's) polls that may be known, not yet written
+  std::optional<PendingPoll> previous_;  // (the caller's) the poll placed last, for repeats
   std::size_t batch_polls_;
   SortedRuns runs_;
 
