@@ -98,7 +98,7 @@ TEST_CASE("poll rows parsed in parallel are those of one reader, in order", "[in
   REQUIRE(expected.size() > 60000);
   REQUIRE(expected.back().error == CsvReader::kMalformedReason);
 
-  const unsigned in_flight = GENERATE(1u, 3u);
+  const unsigned workers = GENERATE(1u, 3u);
   std::istringstream in(text);
   CsvReader header(in);
   REQUIRE(header.next(fields));
@@ -107,7 +107,7 @@ TEST_CASE("poll rows parsed in parallel are those of one reader, in order", "[in
       [&columns](const std::vector<std::string>& row, PollRecord& parsed) {
         return parse(columns, row, parsed);
       },
-      in_flight);
+      workers);
   std::vector<Row> got;
   std::size_t line = 0;
   RowError error;

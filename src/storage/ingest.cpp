@@ -420,7 +420,7 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
         [&rules, columns](const std::vector<std::string>& fields, PollRecord& poll) {
           return parse_poll_row(fields, columns, rules, poll);
         },
-        ParallelPollRows::in_flight_for_machine());
+        ParallelPollRows::workers_for_machine());
     return [parallel](std::size_t& line, RowError& error, PollRecord& poll) {
       return parallel->next(line, error, poll);
     };

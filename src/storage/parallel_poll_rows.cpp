@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <streambuf>
-#include <thread>
 
 namespace {
 
@@ -18,48 +17,97 @@ class BlockBuffer : public std::streambuf {
 }  // namespace
 
 ParallelPollRows::ParallelPollRows(CsvReader& header_reader, std::istream& in, Parse parse,
-                                   unsigned in_flight)
+                                   unsigned workers)
     : in_(in),
       parse_(std::move(parse)),
-      in_flight_(std::max(1u, in_flight)),
       unread_(header_reader.take_buffered()),
       lines_before_(header_reader.next_line() - 1) {
   cut_ = cutter_.feed(unread_);
   scanned_ = unread_.size();
+  workers = std::max(1u, workers);
+  max_ahead_ = workers + 2;
+  for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
-// (The futures of std::async wait for their blocks: no worker outlives us.)
-ParallelPollRows::~ParallelPollRows() = default;
+ParallelPollRows::~ParallelPollRows() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+}
 
-unsigned ParallelPollRows::in_flight_for_machine() {
-  return std::max(2u, std::thread::hardware_concurrency());
+unsigned ParallelPollRows::workers_for_machine() {
+  return std::clamp(std::thread::hardware_concurrency(), 2u, 8u);
 }
 
 bool ParallelPollRows::next(std::size_t& line, RowError& error, PollRecord& poll) {
   while (next_row_ == current_.rows.size()) {
+    // Keep the workers fed, then take the next block in order.
     std::string block;
-    while (pending_.size() < in_flight_ && read_block(block)) {
-      pending_.push_back(std::async(std::launch::async, [this, block = std::move(block)] {
-        return parse_block(block, parse_);
-      }));
+    while (blocks_read_ - blocks_taken_ < max_ahead_ && read_block(block)) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        to_parse_.emplace_back(blocks_read_++, std::move(block));
+      }
+      changed_.notify_one();
+      block = std::string();
     }
-    if (pending_.empty()) return false;
+    if (blocks_taken_ == blocks_read_) return false;
+    Done done;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return parsed_.count(blocks_taken_) > 0; });
+      const auto found = parsed_.find(blocks_taken_);
+      done = std::move(found->second);
+      parsed_.erase(found);
+    }
+    ++blocks_taken_;
+    if (done.failure) std::rethrow_exception(done.failure);
     lines_before_ += current_.lines;
-    current_ = pending_.front().get();
-    pending_.pop_front();
+    current_ = std::move(done.block);
     next_row_ = 0;
     id_start_ = 0;
   }
   const ParsedBlock::Row& row = current_.rows[next_row_++];
   line = lines_before_ + row.line;
-  error = row.error;
-  if (error.empty()) {
+  if (row.error > 0) {
+    error = current_.errors[row.error - 1];
+  } else {
+    error.clear();
     poll.store_id.assign(current_.ids, id_start_, row.id_end - id_start_);
     poll.at = row.at;
     poll.active = row.active;
     id_start_ = row.id_end;
   }
   return true;
+}
+
+// A worker: parses blocks until told to stop; what a block throws is kept
+// for the reader.
+void ParallelPollRows::work() {
+  for (;;) {
+    std::pair<std::size_t, std::string> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || !to_parse_.empty(); });
+      if (stopping_) return;
+      job = std::move(to_parse_.front());
+      to_parse_.pop_front();
+    }
+    Done done;
+    try {
+      done.block = parse_block(job.second, parse_);
+    } catch (...) {
+      done.failure = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      parsed_.emplace(job.first, std::move(done));
+    }
+    changed_.notify_all();
+  }
 }
 
 // The next block: from the start of what is unread to its last line end
@@ -101,9 +149,14 @@ ParallelPollRows::ParsedBlock ParallelPollRows::parse_block(const std::string& b
   PollRecord poll;
   while (reader.next(fields)) {
     RowError error = reader.malformed() ? CsvReader::kMalformedReason : parse(fields, poll);
-    if (error.empty()) parsed.ids += poll.store_id;
-    parsed.rows.push_back(
-        {reader.line(), parsed.ids.size(), poll.at, poll.active, std::move(error)});
+    if (error.empty()) {
+      parsed.ids += poll.store_id;
+      parsed.rows.push_back({reader.line(), parsed.ids.size(), poll.at, 0, poll.active});
+    } else {
+      parsed.errors.push_back(std::move(error));
+      const auto error_number = static_cast<std::uint32_t>(parsed.errors.size());
+      parsed.rows.push_back({reader.line(), parsed.ids.size(), {}, error_number, false});
+    }
   }
   parsed.lines = reader.next_line() - 1;
   return parsed;

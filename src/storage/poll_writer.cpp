@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <stdexcept>
 #include <tuple>
 
 #include "embedded_sql.hpp"
@@ -61,8 +63,12 @@ PollWriter::~PollWriter() {
 }
 
 void PollWriter::add(StoreKeys& stores, const std::string& store_id, Instant at, bool active) {
+  const std::int64_t store = stores.key_of(store_id);
+  if (store > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::runtime_error("store key " + std::to_string(store) + " is past 2^32 (PendingPoll)");
+  }
   const auto order = static_cast<std::uint32_t>(filling_.polls.size());
-  filling_.polls.push_back({stores.key_of(store_id), to_micros(at), order, active});
+  filling_.polls.emplace_back(store, to_micros(at), order, active);
   if (filling_.polls.size() >= batch_polls_) {
     filling_.stores = stores.take_pending();
     hand_over(Batch::Kind::run);
@@ -244,7 +250,7 @@ void PollWriter::write(Batch& batch) {
       insert_stores(insert_store_, batch.stores);
       if (!batch.sorted) sort_batch(batch);
       runs_.add(std::move(batch.polls));
-      batch.polls = {};
+      batch.polls = std::vector<PendingPoll>();
       batch.polls.reserve(batch_polls_);  // (here, not on the caller's time)
       break;
     case Batch::Kind::new_rows:

@@ -49,14 +49,15 @@ class PollWriter {
     std::size_t batch_polls;
     std::size_t memory_polls;
   };
-  // Polls sorted at once: 24 bytes each, two batches alive (one filling, one
-  // sorting), so 2^18 polls keep 12 MB. The last full batch is sorted while
+  // Polls sorted at once: 16 bytes each, two batches alive (one filling, one
+  // sorting), so 2^18 polls keep 8 MB. The last full batch is sorted while
   // the rest is parsed (with 2^20, its sort held up the writing by 0.1 s);
   // 22 million polls make 84 runs, merged through a heap.
-  // Runs in memory: up to 2^22 polls (100 MB; a 14,000-store week is 2.2
-  // million). Past that, held runs would push the peak RSS of an import
-  // towards 300 MB, and the file costs a write and a read of each poll.
-  static constexpr Sizes kSizes{1 << 18, 1 << 22};
+  // Runs in memory: up to 3 × 2^20 polls (48 MB; a 14,000-store week is 2.2
+  // million). Past that, the runs held before they go to the file count in
+  // the peak RSS of a large import (286 MB at 22 million polls with 64 MB),
+  // and the file costs a write and a read of each poll.
+  static constexpr Sizes kSizes{1 << 18, 3 << 20};
 
   explicit PollWriter(SQLite::Database& db, Sizes sizes = kSizes);
   ~PollWriter();

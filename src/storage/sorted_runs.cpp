@@ -10,7 +10,7 @@
 
 namespace {
 
-constexpr std::size_t kReadPolls = 1 << 13;  // per run and read: 192 KiB
+constexpr std::size_t kReadPolls = 1 << 13;  // per run and read: 128 KiB
 
 // One run being read: its polls from `buffer[at]` on, then `left` more in
 // the file. A run held in memory is all buffer.
@@ -71,7 +71,7 @@ void SortedRuns::write_to_file(Run& run) {
   }
   run.offset = end_;
   end_ += size;
-  run.polls = {};  // (frees it)
+  run.polls = std::vector<PendingPoll>();  // (frees it: `= {}` would keep the capacity)
 }
 
 void SortedRuns::merge(const std::function<void(const PendingPoll&)>& each) {

@@ -14,11 +14,19 @@
 #include <utility>
 #include <vector>
 
+// 16 bytes: a run of a million polls is 16 MB, in memory or in the file.
 struct PendingPoll {
-  std::int64_t store;
-  std::int64_t at_us;
-  std::uint32_t order;  // position in its batch: the first of equal polls wins
-  bool active;
+  PendingPoll() : order(0), active(0) {}
+  PendingPoll(std::int64_t store_key, std::int64_t at, std::uint32_t position, bool is_active)
+      : at_us(at),
+        store(static_cast<std::uint32_t>(store_key)),
+        order(position),
+        active(is_active ? 1 : 0) {}
+
+  std::int64_t at_us = 0;
+  std::uint32_t store = 0;   // the store's key (StoreKeys numbers stores from 1)
+  std::uint32_t order : 31;  // position in its batch: the first of equal polls wins
+  std::uint32_t active : 1;
 };
 
 // By (store, at_us, order): how a batch is sorted.
