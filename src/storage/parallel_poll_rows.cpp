@@ -24,9 +24,8 @@ ParallelPollRows::ParallelPollRows(CsvReader& header_reader, std::istream& in, P
       lines_before_(header_reader.next_line() - 1) {
   cut_ = cutter_.feed(unread_);
   scanned_ = unread_.size();
-  workers = std::max(1u, workers);
-  max_ahead_ = workers + 2;
-  for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
+  max_workers_ = std::max(1u, workers);
+  max_ahead_ = max_workers_ + 2;
 }
 
 ParallelPollRows::~ParallelPollRows() {
@@ -51,6 +50,8 @@ bool ParallelPollRows::next(std::size_t& line, RowError& error, PollRecord& poll
         std::lock_guard<std::mutex> lock(mutex_);
         to_parse_.emplace_back(blocks_read_++, std::move(block));
       }
+      // Workers start as blocks come: a small input (an API body) needs one.
+      if (workers_.size() < max_workers_) workers_.emplace_back([this] { work(); });
       changed_.notify_one();
       block = std::string();
     }

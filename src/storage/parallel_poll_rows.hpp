@@ -96,6 +96,7 @@ class ParallelPollRows {
   std::size_t blocks_read_ = 0;
   std::size_t blocks_taken_ = 0;
   std::size_t max_ahead_;
+  unsigned max_workers_;
   bool stopping_ = false;
 
   ParsedBlock current_;
@@ -103,5 +104,5 @@ class ParallelPollRows {
   std::size_t id_start_ = 0;      // in current_.ids
   std::size_t lines_before_ = 0;  // in the input, before current_'s block
 
-  std::vector<std::thread> workers_;  // last: they use all of the above
+  std::vector<std::thread> workers_;  // started by next(), as blocks come
 };
