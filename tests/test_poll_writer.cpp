@@ -114,3 +114,36 @@ TEST_CASE("a large import through sorted runs counts and lands like a small one"
   CHECK(again.counts.duplicates == 6150);
   CHECK(again.counts.conflicts == 150);
 }
+
+TEST_CASE("batches sort alike whether store keys are dense or far apart", "[poll_writer]") {
+  // 2,000 stores, then polls of the first 30 and the last 30 in batches of
+  // 100: keys spread over 2,000 in a batch of 100 take the comparison sort,
+  // the first batches the counting sort. Each poll twice, the second with
+  // the other status: the first one wins.
+  std::vector<std::tuple<std::string, int, bool>> polls;
+  for (int store = 0; store < 2000; ++store)
+    polls.emplace_back("s" + std::to_string(store), 0, true);
+  std::vector<std::tuple<std::string, int, bool>> later;
+  for (int store : {0, 1999}) {
+    for (int offset = 0; offset < 30; ++offset) {
+      for (int minute = 1; minute <= 20; ++minute) {
+        const int id = store == 0 ? offset : store - offset;
+        later.emplace_back("s" + std::to_string(id), minute, minute % 2 == 0);
+      }
+    }
+  }
+  std::mt19937 random(5);
+  std::shuffle(later.begin(), later.end(), random);
+  for (const auto& poll : later) polls.push_back(poll);
+  for (auto poll : later) {
+    std::get<2>(poll) = !std::get<2>(poll);
+    polls.push_back(poll);
+  }
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  const Written written = write(db, polls, 100, false);
+  CHECK(written.counts.loaded == 2000 + 1200);
+  CHECK(written.counts.conflicts == 1200);
+  CHECK(written.rows == 3200);
+  CHECK(written.active == 2000 + 600);  // even minutes were active first
+}
