@@ -24,6 +24,17 @@ std::vector<Record> read_all(const std::string& text) {
 
 using Fields = std::vector<std::string>;
 
+// Every record alike: its fields, its line and whether it is malformed.
+void require_same_records(const std::vector<Record>& got, const std::vector<Record>& expected) {
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("record " << i);
+    REQUIRE(got[i].fields == expected[i].fields);
+    REQUIRE(got[i].line == expected[i].line);
+    REQUIRE(got[i].malformed == expected[i].malformed);
+  }
+}
+
 // The reading rules byte by byte, as plainly as they can be written: what the
 // reader's fast path for plain lines must agree with.
 std::vector<Record> reference_read(const std::string& text) {
@@ -145,15 +156,8 @@ TEST_CASE("plain lines and every other kind read as the byte-by-byte rules say",
   for (int text_number = 0; text_number < 20; ++text_number) {
     std::string text = text_number % 2 ? "\xEF\xBB\xBF" : "";
     while (text.size() < 300000) text += pieces[pick(random)];
-    const auto expected = reference_read(text);
-    const auto records = read_all(text);
-    REQUIRE(records.size() == expected.size());
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      INFO("text " << text_number << ", record " << i);
-      REQUIRE(records[i].fields == expected[i].fields);
-      REQUIRE(records[i].line == expected[i].line);
-      REQUIRE(records[i].malformed == expected[i].malformed);
-    }
+    INFO("text " << text_number);
+    require_same_records(read_all(text), reference_read(text));
   }
 }
 
@@ -189,13 +193,8 @@ TEST_CASE("blocks cut where the cutter says read alone as the whole input does",
       fed += size;
     }
     read_block(text.size());
-    REQUIRE(joined.size() == whole.size());
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-      INFO("text " << text_number << ", record " << i);
-      REQUIRE(joined[i].fields == whole[i].fields);
-      REQUIRE(joined[i].line == whole[i].line);
-      REQUIRE(joined[i].malformed == whole[i].malformed);
-    }
+    INFO("text " << text_number);
+    require_same_records(joined, whole);
   }
 }
 
