@@ -54,9 +54,9 @@ class PollWriter {
   // the rest is parsed (with 2^20, its sort held up the writing by 0.1 s);
   // 22 million polls make 84 runs, merged through a heap.
   // Runs in memory: up to 3 × 2^20 polls (48 MB; a 14,000-store week is 2.2
-  // million). Past that, the runs held before they go to the file count in
-  // the peak RSS of a large import (286 MB at 22 million polls with 64 MB),
-  // and the file costs a write and a read of each poll.
+  // million), so a file costs no write and read of each poll. Past that all
+  // go to the file; what was held counts in a large import's peak RSS (22
+  // million polls: 286 MB holding up to 4 × 2^20, 246 MB holding 3 × 2^20).
   static constexpr Sizes kSizes{1 << 18, 3 << 20};
 
   explicit PollWriter(SQLite::Database& db, Sizes sizes = kSizes);

@@ -28,6 +28,7 @@ struct PendingPoll {
   std::uint32_t order : 31;  // position in its batch: the first of equal polls wins
   std::uint32_t active : 1;
 };
+static_assert(sizeof(PendingPoll) == 16, "runs and the temporary file count on 16 bytes a poll");
 
 // By (store, at_us, order): how a batch is sorted.
 inline bool poll_order(const PendingPoll& a, const PendingPoll& b) {
