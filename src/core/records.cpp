@@ -126,10 +126,12 @@ std::vector<std::string> column_names(Dataset dataset) {
 RowError check_store_id(std::string_view store_id) {
   if (store_id.empty()) return "empty store_id";
   if (store_id.size() > 64) return "store_id longer than 64 bytes";
+  bool ascii = true;  // (nearly every id: then it is valid UTF-8 as it stands)
   for (unsigned char c : store_id) {
     if (c < 0x20 || c == 0x7F) return "store_id contains a control character";
+    ascii = ascii && c < 0x80;
   }
-  if (!is_valid_utf8(store_id)) return "store_id is not valid UTF-8 text";
+  if (!ascii && !is_valid_utf8(store_id)) return "store_id is not valid UTF-8 text";
   return {};
 }
 
