@@ -11,10 +11,12 @@ ingest() {
   expect_status 200 "ingest $1"
 }
 # A 24x7 store (no hours): open now, whatever the time of day.
-ingest "live,active,$(ago '30 minutes')"
-ingest "live,inactive,$(ago '20 minutes')"
-ingest "live,inactive,$(ago '10 minutes')"
-ingest "live,active,$(ago '1 minute')"
+# (Instants taken together: the downtime must not grow with the ingests' time.)
+AT=("$(ago '30 minutes')" "$(ago '20 minutes')" "$(ago '10 minutes')" "$(ago '1 minute')")
+ingest "live,active,${AT[0]}"
+ingest "live,inactive,${AT[1]}"
+ingest "live,inactive,${AT[2]}"
+ingest "live,active,${AT[3]}"
 ingest "old,inactive,2023-01-25 10:00:00"
 alerts() {
   request GET "/admin/alerts"
