@@ -23,7 +23,6 @@ ParallelPollRows::ParallelPollRows(CsvReader& header_reader, std::istream& in, P
       unread_(header_reader.take_buffered()),
       lines_before_(header_reader.next_line() - 1) {
   cut_ = cutter_.feed(unread_);
-  scanned_ = unread_.size();
   max_workers_ = std::max(1u, workers);
   max_ahead_ = max_workers_ + 2;
 }
@@ -120,8 +119,7 @@ bool ParallelPollRows::read_block(std::string& block) {
   if (end == 0) return false;
   block.assign(unread_, 0, end);
   unread_.erase(0, end);
-  scanned_ = unread_.size();  // (the cutter has seen it all; no line ends after cut_)
-  cut_ = 0;
+  cut_ = 0;  // (the cutter has seen all that is left: no line end in it)
   return true;
 }
 
@@ -135,9 +133,9 @@ void ParallelPollRows::read_piece() {
     input_ended_ = true;
     return;
   }
-  const std::size_t end = cutter_.feed(std::string_view(unread_).substr(scanned_));
-  if (end > 0) cut_ = scanned_ + end;
-  scanned_ = unread_.size();
+  // The cutter has seen all of unread_ before this piece.
+  const std::size_t end = cutter_.feed(std::string_view(unread_).substr(had));
+  if (end > 0) cut_ = had + end;
 }
 
 ParallelPollRows::ParsedBlock ParallelPollRows::parse_block(const std::string& block,

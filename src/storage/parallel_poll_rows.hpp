@@ -80,9 +80,8 @@ class ParallelPollRows {
 
   std::istream& in_;
   Parse parse_;
-  std::string unread_;       // read from the input, not yet in a block
-  std::size_t scanned_ = 0;  // bytes of unread_ the cutter has seen
-  std::size_t cut_ = 0;      // in unread_: one past its last line end outside quotes, or 0
+  std::string unread_;   // read from the input, not yet in a block
+  std::size_t cut_ = 0;  // in unread_: one past its last line end outside quotes, or 0
   bool input_ended_ = false;
   CsvCutter cutter_;
 
