@@ -51,10 +51,9 @@ PollWriter::PollWriter(SQLite::Database& db, Sizes sizes)
       runs_(folder_of(db), sizes.memory_polls) {
   SQLite::Statement latest(db, sql::query("store_latest_polls"));
   while (latest.executeStep()) {
-    newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
+    known_newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
   }
-  known_newest_ = newest_;
-  noted_ = newest_.end();                           // (the emplaces may have moved it)
+  noted_ = newest_.end();
   writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
 }
 
@@ -92,9 +91,9 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   }
   stop_writer();
   if (failure_) std::rethrow_exception(failure_);
-  for (std::int64_t store : loaded_stores_) {
+  for (const auto& [store, newest] : newest_) {
     raise_latest_.bind(1, store);
-    raise_latest_.bind(2, newest_.at(store));
+    raise_latest_.bind(2, newest);
     raise_latest_.exec();
     raise_latest_.reset();
   }
@@ -257,11 +256,9 @@ void PollWriter::settle_known(const PendingPoll* polls, std::size_t count, std::
   counts_.duplicates += count - inserted - conflicts;
 }
 
-// The store's newest poll, for stores.latest_poll_us (a known poll is never
-// newer than what the database had).
+// The store's newest poll offered, for stores.latest_poll_us.
 void PollWriter::note_newest(const PendingPoll& poll) {
   if (noted_ == newest_.end() || noted_->first != poll.store) {
-    loaded_stores_.insert(poll.store);
     bool added = false;
     std::tie(noted_, added) = newest_.emplace(poll.store, poll.at_us);
     if (added) return;

@@ -15,7 +15,6 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "sorted_runs.hpp"
@@ -109,11 +108,11 @@ class PollWriter {
   SQLite::Statement insert_many_;  // kRowsPerInsert polls that may be known
   SQLite::Statement existing_;
   SQLite::Statement raise_latest_;
-  // Store -> its newest poll, in the database or loaded by this import (µs):
-  // the writer's. known_newest_: the caller's copy from before the import.
-  std::unordered_map<std::int64_t, std::int64_t> newest_;
+  // Store -> its newest poll (µs): known_newest_ in the database before the
+  // import (the caller's), newest_ among the polls this import offered (the
+  // writer's; stores.latest_poll_us takes the larger of the two at the end).
   std::unordered_map<std::int64_t, std::int64_t> known_newest_;
-  std::unordered_set<std::int64_t> loaded_stores_;
+  std::unordered_map<std::int64_t, std::int64_t> newest_;
   // The entry of newest_ noted last: polls come in key order, a store's together.
   std::unordered_map<std::int64_t, std::int64_t>::iterator noted_;
   std::vector<PendingPoll> new_;         // (the caller's) polls known to be new, not yet written
