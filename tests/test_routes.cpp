@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "auth_failures.hpp"
 #include "http_api.hpp"
 #include "http_harness.hpp"
 #include "support.hpp"
@@ -113,17 +114,41 @@ TEST_CASE("every route answers every role as its access level says", "[routes][a
   }
 }
 
-TEST_CASE("more than 20 failed authentications a minute from one address get 429",
+TEST_CASE("more than 20 wrong tokens a minute from one address get 429; a right one still works",
           "[routes][access]") {
   Server server(with_token());
+  // No token at all is not a guess: it never counts.
+  for (int i = 0; i < 30; ++i) {
+    CHECK(status_of(server.http.answer("GET /reports HTTP/1.1\r\n\r\n")) == 401);
+  }
   const std::string request = "GET /reports HTTP/1.1\r\nAuthorization: Bearer nope\r\n\r\n";
   for (int i = 0; i < 21; ++i) CHECK(status_of(server.http.answer(request)) == 401);
-  CHECK(status_of(server.http.answer(request)) == 429);
-  // The right token waits too: the address is refused, not the token.
+  const std::string refused = server.http.answer(request);
+  CHECK(status_of(refused) == 429);
+  CHECK(header_of(refused, "Retry-After") == "60");
+  // The right token is accepted: the guesses are refused, not the address.
   CHECK(status_of(server.http.answer(
-            "GET /reports HTTP/1.1\r\nAuthorization: Bearer secret\r\n\r\n")) == 429);
+            "GET /reports HTTP/1.1\r\nAuthorization: Bearer secret\r\n\r\n")) == 200);
   // Open routes stay open.
   CHECK(status_of(server.http.answer("GET /healthz HTTP/1.1\r\n\r\n")) == 200);
+}
+
+TEST_CASE("the failures table forgets the oldest address when full, never all at once",
+          "[routes][access]") {
+  AuthFailures failures;
+  for (std::size_t i = 0; i <= AuthFailures::kAllowed; ++i) failures.record("guesser");
+  REQUIRE(failures.blocked("guesser"));
+  // kAddresses - 1 more addresses fill the table; the guesser is still in it.
+  for (std::size_t i = 1; i < AuthFailures::kAddresses; ++i)
+    failures.record("a" + std::to_string(i));
+  CHECK(failures.tracked() == AuthFailures::kAddresses);
+  CHECK(failures.blocked("guesser"));
+  // The guesser fails again (its last failure is now the newest); a new
+  // address then pushes out the oldest, "a1", not the whole table.
+  failures.record("guesser");
+  failures.record("newcomer");
+  CHECK(failures.tracked() == AuthFailures::kAddresses);
+  CHECK(failures.blocked("guesser"));
 }
 
 TEST_CASE("every path answers other methods with 405 and its Allow", "[routes]") {
@@ -181,8 +206,8 @@ TEST_CASE("the OpenAPI document describes every route, and nothing else", "[rout
     }
   }
   // And the server serves it.
-  const std::string answer =
-      server.http.answer("GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string answer = server.http.answer(
+      "GET /openapi.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   CHECK(status_of(answer) == 200);
   CHECK(answer.find("\"openapi\": \"3.1.0\"") != std::string::npos);
 }
@@ -192,22 +217,22 @@ TEST_CASE("one trailing slash is the same path; /health is /healthz", "[routes]"
   for (const char* path : {"/healthz/", "/health", "/health/", "/reports/"}) {
     INFO(path);
     const std::string answer = server.http.answer(
-        std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        std::string("GET ") + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     CHECK(status_of(answer) == 200);
   }
   const std::string two =
-      server.http.answer("GET /healthz// HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      server.http.answer("GET /healthz// HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   CHECK(status_of(two) == 404);
   CHECK(two.find("\"detail\":\"no such path: /healthz/\"") != std::string::npos);
 }
 
 TEST_CASE("CORS: allowed origins get the headers, others and no setting do not", "[routes][cors]") {
   HttpSettings settings;
-  settings.cors_origins = {"http://127.0.0.1:3000"};
+  settings.origins.cors_origins = {"http://127.0.0.1:3000"};
   Server server{settings};
   const auto preflight = [&](const std::string& origin, const std::string& path) {
     return server.http.answer(
-        "OPTIONS " + path + " HTTP/1.1\r\nHost: x\r\nOrigin: " + origin +
+        "OPTIONS " + path + " HTTP/1.1\r\nHost: localhost\r\nOrigin: " + origin +
         "\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n");
   };
   const std::string allowed = preflight("http://127.0.0.1:3000", "/trigger_report");
@@ -222,13 +247,14 @@ TEST_CASE("CORS: allowed origins get the headers, others and no setting do not",
   CHECK(status_of(preflight("http://127.0.0.1:3000", "/nowhere")) == 404);
   // A plain GET from the page carries them too.
   const std::string get = server.http.answer(
-      "GET /healthz HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:3000\r\nConnection: "
+      "GET /healthz HTTP/1.1\r\nHost: localhost\r\nOrigin: http://127.0.0.1:3000\r\nConnection: "
       "close\r\n\r\n");
   CHECK(header_of(get, "Access-Control-Allow-Origin") == "http://127.0.0.1:3000");
 
   Server closed{HttpSettings{}};
   const std::string none = closed.http.answer(
-      "OPTIONS /trigger_report HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:3000\r\nConnection: "
+      "OPTIONS /trigger_report HTTP/1.1\r\nHost: localhost\r\nOrigin: "
+      "http://127.0.0.1:3000\r\nConnection: "
       "close\r\n\r\n");
   CHECK(status_of(none) == 204);
   CHECK(header_of(none, "Access-Control-Allow-Origin").empty());

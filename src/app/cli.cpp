@@ -21,6 +21,9 @@ struct Flag {
   const char* help;
   std::vector<Command> commands;  // the commands it applies to
   Setter set;
+  // Its variable set but empty is a usage error, not "not given": an empty
+  // UPTIME_TOKEN would otherwise run the server open.
+  bool empty_variable_refused = false;
 };
 
 unsigned long long parse_number(const std::string& flag, const std::string& value,
@@ -146,11 +149,21 @@ const std::vector<Flag>& flags() {
       {"--max-connections",
        "UPTIME_MAX_CONNECTIONS",
        "N",
-       "open connections; at the limit a new one closes the oldest that has not sent a whole "
-       "request [1024]",
+       "open connections; at the limit a new one closes the oldest idle one (or else the oldest "
+       "whose head is still arriving), never one whose body is arriving, or is refused [1024]",
        {C::serve},
        [](Options& o, const std::string& v) {
          o.max_connections = parse_number("--max-connections", v, 4, 100000);
+       }},
+      {"--max-connections-per-client",
+       "UPTIME_MAX_CONNECTIONS_PER_CLIENT",
+       "N",
+       "open connections from one address (a --trusted-proxy is not limited); past it a new "
+       "one closes that address's oldest that has not sent a whole request, or is refused; 0: "
+       "no limit but --max-connections [256]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.max_connections_per_client = parse_number("--max-connections-per-client", v, 0, 100000);
        }},
       {"--timeout",
        "UPTIME_TIMEOUT",
@@ -171,13 +184,15 @@ const std::vector<Flag>& flags() {
        [](Options& o, const std::string& v) {
          if (v.empty()) throw UsageError("--token must not be empty");
          o.token = v;
-       }},
+       },
+       true},
       {"--token-file",
        "UPTIME_TOKEN_FILE",
        "PATH",
        "read the token from the first line of this file (keeps it out of the process list)",
        {C::serve},
-       [](Options& o, const std::string& v) { o.token = read_token_file(v); }},
+       [](Options& o, const std::string& v) { o.token = read_token_file(v); },
+       true},
       {"--cors-origin",
        "UPTIME_CORS_ORIGIN",
        "ORIGIN",
@@ -197,6 +212,44 @@ const std::vector<Flag>& flags() {
                  origin + "'");
            }
            o.cors_origins.push_back(origin);
+         }
+       }},
+      {"--allowed-host",
+       "UPTIME_ALLOWED_HOST",
+       "NAME",
+       "a name this server is reached by (uptime.example.com), besides loopback names and "
+       "addresses, the --host address and the --public-url's host: a request naming another "
+       "Host gets 421, so a page whose name points here (DNS rebinding) cannot use it; repeat "
+       "it or separate names by commas; * turns the check off [none]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         for (const std::string& name : split_commas(v)) {
+           if (name.empty() || name.find_first_of(" /:@") != std::string::npos) {
+             throw UsageError(
+                 "--allowed-host wants a host name such as uptime.example.com "
+                 "(no scheme, port or path), got '" +
+                 name + "'");
+           }
+           o.allowed_hosts.push_back(name);
+         }
+       }},
+      {"--trusted-proxy",
+       "UPTIME_TRUSTED_PROXY",
+       "CIDR",
+       "a reverse proxy (10.0.0.5, 10.0.0.0/8, fd00::/8) whose X-Forwarded-For names the client: "
+       "its rightmost address not in a trusted range is the client for the failed-token "
+       "lockout, the body memory share and the log; repeat it or separate ranges by commas "
+       "[none: the connection's address is the client]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         for (const std::string& text : split_commas(v)) {
+           const auto range = parse_address_range(text);
+           if (!range) {
+             throw UsageError(
+                 "--trusted-proxy wants an address or a range such as 10.0.0.0/8, got '" + text +
+                 "'");
+           }
+           o.trusted_proxies.push_back(*range);
          }
        }},
       {"--token-read",
@@ -283,6 +336,25 @@ const std::vector<Flag>& flags() {
          o.webhook_concurrency =
              static_cast<std::size_t>(parse_number("--webhook-concurrency", v, 1, 64));
        }},
+      {"--webhook-receiver-concurrency",
+       "UPTIME_WEBHOOK_RECEIVER_CONCURRENCY",
+       "N",
+       "webhook requests in flight at most to one receiver (scheme, host and port), so a slow "
+       "one never holds every sender [4]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.webhook_receiver_concurrency =
+             static_cast<std::size_t>(parse_number("--webhook-receiver-concurrency", v, 1, 64));
+       }},
+      {"--webhook-timeout",
+       "UPTIME_WEBHOOK_TIMEOUT",
+       "SECONDS",
+       "one webhook attempt, from connecting to the head of the answer, ends after this many "
+       "seconds whatever the receiver does (it is tried again later) [10]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.webhook_timeout = static_cast<unsigned>(parse_number("--webhook-timeout", v, 1, 600));
+       }},
       {"--keep-polls-days",
        "UPTIME_KEEP_POLLS_DAYS",
        "D",
@@ -291,6 +363,16 @@ const std::vector<Flag>& flags() {
        {C::serve},
        [](Options& o, const std::string& v) {
          o.keep_polls_days = static_cast<unsigned>(parse_number("--keep-polls-days", v, 8, 36500));
+       }},
+      {"--keep-alerts-days",
+       "UPTIME_KEEP_ALERTS_DAYS",
+       "D",
+       "delete, in the background, alert events raised more than D days ago and their webhook "
+       "deliveries once delivered or given up; 0 keeps all [90]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.keep_alerts_days =
+             static_cast<unsigned>(parse_number("--keep-alerts-days", v, 0, 36500));
        }},
       {"--log-format",
        "UPTIME_LOG_FORMAT",
@@ -364,6 +446,13 @@ const std::vector<Flag>& flags() {
                v + "'");
          }
        }},
+      {"--create-db",
+       nullptr,
+       nullptr,
+       "token: create the --db file when it does not exist (else a mistyped path is an error, "
+       "not a new empty database whose tokens no server reads)",
+       {C::token},
+       [](Options& o, const std::string&) { o.create_db = true; }},
       {"--name",
        nullptr,
        "NAME",
@@ -545,7 +634,13 @@ Options parse_command_line(int argc, const char* const argv[]) {
   for (const Flag& flag : flags()) {
     if (!flag.env || !applies(flag, options.command)) continue;
     if (std::find(given.begin(), given.end(), &flag) != given.end()) continue;
-    if (const char* value = std::getenv(flag.env); value && *value) {
+    const char* value = std::getenv(flag.env);
+    if (value && !*value && flag.empty_variable_refused) {
+      throw UsageError(std::string(flag.env) +
+                       " is set but empty: unset it, or give it a value (an empty token would "
+                       "leave the server open)");
+    }
+    if (value && *value) {
       try {
         flag.set(options, value);
       } catch (const UsageError& error) {

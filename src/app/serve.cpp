@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "alert_clock.hpp"
+#include "backup.hpp"
 #include "commands.hpp"
 #include "database.hpp"
 #include "database_figures.hpp"
@@ -47,8 +48,14 @@ void raise_open_file_limit(std::size_t max_connections) {
   }
 }
 
+constexpr std::size_t kShortToken = 20;  // characters
+
 unsigned default_threads(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string http_backup_dir(const Options& options) {
+  return options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
 }
 
 HttpSettings http_settings(const Options& options, WebhookDelivery& webhooks) {
@@ -56,11 +63,14 @@ HttpSettings http_settings(const Options& options, WebhookDelivery& webhooks) {
   http.max_body = options.max_body;
   http.token = options.token;
   http.token_read = options.token_read;
-  http.backup_dir = options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
+  http.backup_dir = http_backup_dir(options);
   http.keep_backups = options.keep_backups;
   http.max_future = options.max_future;
   http.default_max_gap = options.rules.max_gap;
-  http.cors_origins = options.cors_origins;
+  http.origins.cors_origins = options.cors_origins;
+  http.origins.allowed_hosts = options.allowed_hosts;
+  http.origins.bound_address = options.host;
+  http.origins.public_url = options.public_url;
   http.alerts = options.alert_rules;
   http.polls_ingested = [&webhooks] { webhooks.wake(); };
   return http;
@@ -70,7 +80,10 @@ ConnectionSettings connection_settings(const Options& options, unsigned threads)
   ConnectionSettings connections;
   connections.max_body = options.max_body;
   connections.max_buffered = std::max<std::size_t>(256 << 20, 2 * options.max_body);
+  connections.max_buffered_per_client = connections.max_buffered / 2;
   connections.max_connections = options.max_connections;
+  connections.max_connections_per_client = options.max_connections_per_client;
+  connections.trusted_proxies = options.trusted_proxies;
   connections.timeout = std::chrono::seconds{options.timeout};
   connections.max_workers = std::max<std::size_t>(16, threads * 4);
   return connections;
@@ -126,8 +139,20 @@ int run_serve(const Options& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // A right token is always accepted (the lockout slows wrong ones only):
+  // a short one can be guessed.
+  if (!options.token.empty() && options.token.size() < kShortToken) {
+    log_warning("warning: the --token is shorter than " + std::to_string(kShortToken) +
+                " characters and could be guessed; 'uptime-monitor token create' makes 256-bit "
+                "ones");
+  }
   SharedConnection writer(options.db_path);  // creates or migrates the schema
   Metrics metrics;
+  const std::string backup_dir = http_backup_dir(options);
+  if (const std::size_t removed = remove_partial_backups(backup_dir)) {
+    log_info("removed " + std::to_string(removed) + " partial backups left in " + backup_dir,
+             {{"removed", removed}, {"folder", backup_dir}});
+  }
   first_start_import(writer, options, metrics);
 
   const unsigned threads = default_threads(options.threads);
@@ -135,22 +160,24 @@ int run_serve(const Options& options) {
       options.db_path, threads, options.queue_limit,
       [&metrics](ReportStatus status, double seconds) { metrics.observe_report(status, seconds); });
   std::optional<RetentionWorker> retention;
-  const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days};
-  if (retention_settings.enabled()) retention.emplace(options.db_path, retention_settings);
+  const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days,
+                                             options.keep_alerts_days};
+  if (retention_settings.enabled()) {
+    retention.emplace(
+        options.db_path, retention_settings,
+        [&metrics](const RetentionResult& deleted) { metrics.count_retention(deleted); });
+  }
   WalKeeper wal_keeper(options.db_path);
   DeliverySettings delivery;
   delivery.concurrency = options.webhook_concurrency;
+  delivery.per_receiver = std::min(options.webhook_receiver_concurrency, delivery.concurrency);
+  delivery.timeout = std::chrono::seconds{options.webhook_timeout};
   delivery.public_url = options.public_url;
   WebhookDelivery webhooks(options.db_path, delivery, metrics);
   AlertClock alert_clock(options.db_path, options.alert_rules, [&webhooks] { webhooks.wake(); });
   raise_open_file_limit(options.max_connections);
   HttpApi api(writer, jobs, metrics, http_settings(options, webhooks));
-  GuardedServer server(
-      connection_settings(options, threads),
-      [&api](const std::string& method, const std::string& path) {
-        return api.takes_body(method, path);
-      },
-      [&api](RefusedRequest& refused) { return api.refused(refused); });
+  GuardedServer server(connection_settings(options, threads), api);
   api.install(server);
   const int port = bind_port(server, options);
   if (port < 0) return 1;

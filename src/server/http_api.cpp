@@ -23,6 +23,7 @@
 #include "token_secret.hpp"
 #include "token_store.hpp"
 #include "web_page.hpp"
+#include "web_url.hpp"
 #include "webhook_store.hpp"
 
 using nlohmann::json;
@@ -32,9 +33,11 @@ namespace {
 // An answer that is not a success: thrown by handlers, turned into
 // {"error": message} with this status in one place (the exception handler).
 struct HttpError : std::runtime_error {
-  HttpError(int status, const std::string& message) : std::runtime_error(message), status(status) {}
+  HttpError(int status, const std::string& message,
+            std::vector<std::pair<std::string, std::string>> headers = {})
+      : std::runtime_error(message), status(status), headers(std::move(headers)) {}
   int status;
-  std::string allow;  // for 405
+  std::vector<std::pair<std::string, std::string>> headers;  // Allow, Retry-After, ...
 };
 
 // Every JSON answer goes out through here: valid JSON whatever bytes a
@@ -359,12 +362,13 @@ json token_json(const TokenRecord& token) {
   return item;
 }
 
-// A webhook as listed: never its secret.
+// A webhook as listed: never its secret, and its url redacted (the path
+// and query of a receiver's url often hold a secret of their own).
 json webhook_json(const Webhook& webhook) {
   json events = json::array();
   for (AlertType type : webhook.events) events.push_back(alert_type_name(type));
   json item = {{"id", webhook.id},
-               {"url", webhook.url},
+               {"url", redacted_url(webhook.url)},
                {"format", webhook_format_name(webhook.format)},
                {"events", events},
                {"created", format_timestamp(webhook.created)}};
@@ -413,7 +417,8 @@ std::string report_id_of(const httplib::Request& request) {
 
 Route make_route(std::string method, std::string pattern, std::string label, Access access,
                  BodyUse body,
-                 std::function<void(const httplib::Request&, httplib::Response&)> handler) {
+                 std::function<void(const httplib::Request&, httplib::Response&)> handler,
+                 std::vector<std::string> media_types = {}) {
   Route route;
   route.method = std::move(method);
   route.regex = std::regex(pattern);
@@ -421,8 +426,26 @@ Route make_route(std::string method, std::string pattern, std::string label, Acc
   route.label = std::move(label);
   route.access = access;
   route.body = body;
+  route.media_types = std::move(media_types);
   route.handler = std::move(handler);
   return route;
+}
+
+// The bodies routes take: options (a JSON object, or a form as older
+// clients send), an admin's settings (JSON only), rows to ingest.
+const std::vector<std::string> kOptionsBody = {"application/json",
+                                               "application/x-www-form-urlencoded"};
+const std::vector<std::string> kJsonBody = {"application/json"};
+const std::vector<std::string> kRowsBody = {"text/csv", "application/json", "multipart/form-data"};
+
+// "a, b or c".
+std::string one_of(const std::vector<std::string>& items) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) text += i + 1 == items.size() ? " or " : ", ";
+    text += items[i];
+  }
+  return text;
 }
 
 const char* const kKnownMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
@@ -445,14 +468,17 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  const HttpSettings& settings)
     : writer_(writer),
       status_reader_(writer.path(), Database::Access::read_only),
+      auth_reader_(writer.path(), Database::Access::read_only),
       jobs_(jobs),
       metrics_(metrics),
       settings_(settings) {
   using Request = httplib::Request;
   using Response = httplib::Response;
   const auto ingest_route = [this](const char* path, Dataset dataset) {
-    return make_route("POST", path, path, Access::ingest, BodyUse::required,
-                      [this, dataset](const Request& q, Response& a) { ingest(dataset, q, a); });
+    return make_route(
+        "POST", path, path, dataset == Dataset::tags ? Access::admin : Access::ingest,
+        BodyUse::required,
+        [this, dataset](const Request& q, Response& a) { ingest(dataset, q, a); }, kRowsBody);
   };
   routes_ = {
       make_route("GET", "/", "/", Access::open, BodyUse::none,
@@ -469,8 +495,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  }),
       make_route("GET", "/metrics", "/metrics", Access::open, BodyUse::none,
                  [this](const Request&, Response& a) { this->metrics(a); }),
-      make_route("POST", "/trigger_report", "/trigger_report", Access::trigger, BodyUse::optional,
-                 [this](const Request& q, Response& a) { trigger_report(q, a); }),
+      make_route(
+          "POST", "/trigger_report", "/trigger_report", Access::trigger, BodyUse::optional,
+          [this](const Request& q, Response& a) { trigger_report(q, a); }, kOptionsBody),
       make_route("GET", "/get_report", "/get_report", Access::scoped_read, BodyUse::none,
                  [this](const Request& q, Response& a) {
                    if (!q.has_param("report_id"))
@@ -479,8 +506,10 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  }),
       // The FastAPI version's reading of "input: report_id": a POST with it
       // in a JSON or form body, or the query.
-      make_route("POST", "/get_report", "/get_report", Access::scoped_read, BodyUse::optional,
-                 [this](const Request& q, Response& a) { get_report(report_id_of(q), q, a); }),
+      make_route(
+          "POST", "/get_report", "/get_report", Access::scoped_read, BodyUse::optional,
+          [this](const Request& q, Response& a) { get_report(report_id_of(q), q, a); },
+          kOptionsBody),
       make_route("GET", "/get_report/([^/]+)", "/get_report/{id}", Access::scoped_read,
                  BodyUse::none,
                  [this](const Request& q, Response& a) { get_report(q.matches[1], q, a); }),
@@ -512,8 +541,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  BodyUse::none, [this](const Request& q, Response& a) { store_days(q, a); }),
       make_route("GET", "/stores/(.+)", "/stores/{id}", Access::scoped_read, BodyUse::none,
                  [this](const Request& q, Response& a) { store_detail(q, a); }),
-      make_route("POST", "/admin/backup", "/admin/backup", Access::admin, BodyUse::optional,
-                 [this](const Request&, Response& a) { backup(a); }),
+      make_route(
+          "POST", "/admin/backup", "/admin/backup", Access::admin, BodyUse::optional,
+          [this](const Request&, Response& a) { backup(a); }, kJsonBody),
       ingest_route("/ingest/status", Dataset::polls),
       ingest_route("/ingest/hours", Dataset::hours),
       ingest_route("/ingest/timezones", Dataset::zones),
@@ -523,8 +553,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  [this](const Request& q, Response& a) { list_alerts(q, a); }),
       make_route("GET", "/admin/webhooks", "/admin/webhooks", Access::admin, BodyUse::none,
                  [this](const Request&, Response& a) { list_webhooks_route(a); }),
-      make_route("POST", "/admin/webhooks", "/admin/webhooks", Access::admin, BodyUse::required,
-                 [this](const Request& q, Response& a) { create_webhook_route(q, a); }),
+      make_route(
+          "POST", "/admin/webhooks", "/admin/webhooks", Access::admin, BodyUse::required,
+          [this](const Request& q, Response& a) { create_webhook_route(q, a); }, kJsonBody),
       make_route("DELETE", "/admin/webhooks/([^/]+)", "/admin/webhooks/{id}", Access::admin,
                  BodyUse::none,
                  [this](const Request& q, Response& a) {
@@ -542,8 +573,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                  }),
       make_route("GET", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::none,
                  [this](const Request&, Response& a) { list_tokens_route(a); }),
-      make_route("POST", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::required,
-                 [this](const Request& q, Response& a) { create_token_route(q, a); }),
+      make_route(
+          "POST", "/admin/tokens", "/admin/tokens", Access::admin, BodyUse::required,
+          [this](const Request& q, Response& a) { create_token_route(q, a); }, kJsonBody),
       make_route("DELETE", "/admin/tokens/(.+)", "/admin/tokens/{name}", Access::admin,
                  BodyUse::none,
                  [this](const Request& q, Response& a) {
@@ -589,9 +621,9 @@ std::string HttpApi::allowed_methods(const std::string& path) const {
 
 void HttpApi::add_cors_headers(const httplib::Request& request, httplib::Response& response,
                                const std::string& allow) const {
-  if (settings_.cors_origins.empty() || !request.has_header("Origin")) return;
+  if (settings_.origins.cors_origins.empty() || !request.has_header("Origin")) return;
   const std::string origin = request.get_header_value("Origin");
-  const auto& origins = settings_.cors_origins;
+  const auto& origins = settings_.origins.cors_origins;
   const bool any = std::find(origins.begin(), origins.end(), "*") != origins.end();
   response.set_header("Vary", "Origin");
   if (!any && std::find(origins.begin(), origins.end(), origin) == origins.end()) return;
@@ -818,13 +850,8 @@ void HttpApi::health(httplib::Response& response) {
 
 void HttpApi::ingest(Dataset dataset, const httplib::Request& request,
                      httplib::Response& response) {
+  // One of kRowsBody: the route table refused any other type.
   const std::string type = media_type(request.get_header_value("Content-Type"));
-  if (type != "text/csv" && type != "application/json" && type != "multipart/form-data") {
-    throw HttpError(415,
-                    "Content-Type must be text/csv, application/json or multipart/form-data (one "
-                    "CSV file), got '" +
-                        request.get_header_value("Content-Type") + "'");
-  }
   IngestRules rules = IngestRules::for_clock(settings_.max_future);
   rules.alerts = settings_.alerts;
   ImportSummary summary;
@@ -902,51 +929,92 @@ void HttpApi::delete_special_hours(const std::string& store_id, const std::strin
                  {"deleted", *deleted}});
 }
 
-void HttpApi::authorize(const Route& route, const httplib::Request& request,
-                        httplib::Response& response) {
-  t_owner_scope.reset();
-  if (route.access == Access::open) return;
-  if (failures_.blocked(request.remote_addr)) {
-    response.set_header("Retry-After", "60");
-    throw HttpError(429, "too many failed authentications from this address; wait a minute");
-  }
+std::optional<std::set<std::string>> HttpApi::authorize(const Route& route,
+                                                        const std::string& method,
+                                                        const std::string& authorization,
+                                                        const std::string& client) {
+  if (route.access == Access::open) return std::nullopt;
   std::optional<Role> role;
   std::optional<TokenRecord> token;
+  std::optional<std::set<std::string>> owner_scope;
   bool wrong = false;
   TokenRoles roles;
   {
-    auto status = status_reader_.lock();
-    roles = token_roles(status.db());
-    const std::string header = request.get_header_value("Authorization");
+    auto tokens = auth_reader_.lock();
+    roles = token_roles(tokens.db());
     const std::string prefix = "Bearer ";
-    if (header.rfind(prefix, 0) == 0) {
-      const std::string secret = header.substr(prefix.size());
+    if (authorization.rfind(prefix, 0) == 0) {
+      const std::string secret = authorization.substr(prefix.size());
       if (!settings_.token.empty() && constant_time_equals(secret, settings_.token)) {
         role = Role::admin;
-      } else if (roles.any && (token = find_token(status.db(), secret_sha256(secret)))) {
+      } else if (roles.any && (token = find_token(tokens.db(), secret_sha256(secret)))) {
         role = token->role;
       } else {
         wrong = true;
       }
     } else {
-      wrong = !header.empty();
+      wrong = !authorization.empty();
     }
-    if (token && token->role == Role::owner) t_owner_scope = scope_store_ids(status.db(), *token);
+    if (token && token->role == Role::owner) owner_scope = scope_store_ids(tokens.db(), *token);
   }
   const AccessPolicy policy{!settings_.token.empty() || roles.any,
                             settings_.token_read || roles.readers};
   switch (decide(route.access, policy, role, wrong)) {
     case Decision::allow:
-      return;
+      return owner_scope;
     case Decision::unauthenticated:
-      t_owner_scope.reset();
-      failures_.record(request.remote_addr);
-      response.set_header("WWW-Authenticate", "Bearer");
-      throw HttpError(401, "missing or wrong 'Authorization: Bearer <token>'");
+      if (wrong) {
+        if (failures_.blocked(client)) {
+          throw HttpError(429, "too many wrong tokens from this address; wait a minute",
+                          {{"Retry-After", "60"}});
+        }
+        failures_.record(client);
+      }
+      throw HttpError(401, "missing or wrong 'Authorization: Bearer <token>'",
+                      {{"WWW-Authenticate", "Bearer"}});
     case Decision::forbidden:
-      t_owner_scope.reset();
-      throw HttpError(403, std::string("a token of role '") + role_name(*role) + "' may not use " +
-                               request.method + " " + route.label);
+      break;
+  }
+  throw HttpError(403, std::string("a token of role '") + role_name(*role) + "' may not use " +
+                           method + " " + route.label);
+}
+
+HttpApi::Admitted HttpApi::check_request(const std::string& method, const std::string& path,
+                                         const std::function<std::string(const char*)>& header,
+                                         bool has_body, const std::string& client) {
+  const std::string host = header("Host");
+  if (const auto problem = host_refusal(settings_.origins, host)) throw HttpError(421, *problem);
+  const std::string allow = allowed_methods(path);
+  if (allow.empty()) throw HttpError(404, "no such path: " + path);
+  const Route* route = find_route(method, path);
+  if (!route) throw HttpError(405, "method not allowed; use " + allow, {{"Allow", allow}});
+  if (const auto problem = cross_site_refusal(settings_.origins, method, host, header("Origin"),
+                                              header("Sec-Fetch-Site"))) {
+    throw HttpError(403, *problem);
+  }
+  if (has_body && route->body != BodyUse::none) {
+    const std::string given = header("Content-Type");
+    const auto& wanted = route->media_types;
+    if (std::find(wanted.begin(), wanted.end(), media_type(given)) == wanted.end()) {
+      throw HttpError(415, "Content-Type must be " + one_of(wanted) + ", got '" + given + "'");
+    }
+  }
+  return Admitted{route, authorize(*route, method, header("Authorization"), client)};
+}
+
+std::optional<Refusal> HttpApi::admit(const RequestHead& head, const std::string& client) {
+  try {
+    const std::string path = canonical_path(target_path(head.target));
+    check_request(
+        head.method, path, [&head](const char* name) { return head.field(name); },
+        head.content_length > 0, client);
+    return std::nullopt;
+  } catch (const HttpError& error) {
+    Refusal refusal{error.status, error.what(), ""};
+    for (const auto& [name, value] : error.headers) {
+      refusal.extra_headers += name + ": " + value + "\r\n";
+    }
+    return refusal;
   }
 }
 
@@ -1082,8 +1150,10 @@ void HttpApi::create_webhook_route(const httplib::Request& request, httplib::Res
   } catch (const std::runtime_error& error) {
     throw HttpError(400, error.what());
   }
-  log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(webhook.url),
-           {{"webhook", webhook.id}, {"url", webhook.url}});
+  // A receiver's path or query often holds its own secret: shown redacted.
+  const std::string shown = redacted_url(webhook.url);
+  log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(shown),
+           {{"webhook", webhook.id}, {"url", shown}});
   if (webhook.events.empty()) {
     webhook.events = {AlertType::down, AlertType::recovered, AlertType::silent, AlertType::heard};
   }
@@ -1150,7 +1220,7 @@ void HttpApi::install(httplib::Server& server) {
         try {
           std::rethrow_exception(thrown);
         } catch (const HttpError& error) {
-          if (!error.allow.empty()) response.set_header("Allow", error.allow);
+          for (const auto& [name, value] : error.headers) response.set_header(name, value);
           send_error(response, error.status, error.what());
         } catch (const std::exception& error) {
           send_error(response, 500, std::string("internal error: ") + error.what());
@@ -1168,9 +1238,11 @@ void HttpApi::install(httplib::Server& server) {
   });
 
   // Before a handler: the route table decides 404, 405 (with Allow) and
-  // OPTIONS, then the token, then the body rules.
+  // OPTIONS, then check_request the rest (a request with a body passed it
+  // already, in admit(), before its body was read).
   server.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
+        t_owner_scope.reset();
         // httplib hands us its own, non-const Request: changing it is sound.
         auto& editable = const_cast<httplib::Request&>(request);
         for (auto [at, end] = editable.headers.equal_range("Accept-Encoding"); at != end; ++at) {
@@ -1180,20 +1252,21 @@ void HttpApi::install(httplib::Server& server) {
         editable.path = canonical_path(request.path);
         const std::string allow = allowed_methods(request.path);
         add_cors_headers(request, response, allow);
-        if (allow.empty()) throw HttpError(404, "no such path: " + request.path);
+        const auto header = [&request](const char* name) { return request.get_header_value(name); };
         if (request.method == "OPTIONS") {
+          if (const auto problem = host_refusal(settings_.origins, header("Host"))) {
+            throw HttpError(421, *problem);
+          }
+          if (allow.empty()) throw HttpError(404, "no such path: " + request.path);
           response.status = 204;
           response.set_header("Allow", allow);
           return httplib::Server::HandlerResponse::Handled;
         }
-        const Route* route = find_route(request.method, request.path);
-        if (!route) {
-          HttpError error(405, "method not allowed; use " + allow);
-          error.allow = allow;
-          throw error;
-        }
-        authorize(*route, request, response);
-        if (route->body == BodyUse::required && !request.has_header("Content-Length")) {
+        const std::string length = header("Content-Length");
+        Admitted admitted = check_request(request.method, request.path, header,
+                                          !length.empty() && length != "0", request.remote_addr);
+        t_owner_scope = std::move(admitted.owner_scope);
+        if (admitted.route->body == BodyUse::required && !request.has_header("Content-Length")) {
           throw HttpError(411, "a request body with Content-Length is required");
         }
         return httplib::Server::HandlerResponse::Unhandled;

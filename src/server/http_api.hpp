@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "metrics.hpp"
 #include "records.hpp"
 #include "report_jobs.hpp"
+#include "request_origin.hpp"
 #include "shared_connection.hpp"
 
 struct HttpSettings {
@@ -34,8 +36,9 @@ struct HttpSettings {
   std::optional<std::chrono::seconds> default_max_gap;
   // Alert rules for polls ingested live (nullopt: no alerts).
   std::optional<AlertRules> alerts;
-  // Origins whose pages may call the API (CORS); "*" any. Empty: none.
-  std::vector<std::string> cors_origins;
+  // Which Host names the server answers to and which pages may call it
+  // (CORS, and which may change data): request_origin.hpp.
+  OriginPolicy origins;
   // Called after each polls ingest: its alert events may wait in the
   // webhook outbox (the delivery worker looks at once). Empty: nothing.
   std::function<void()> polls_ingested;
@@ -54,11 +57,14 @@ struct Route {
   std::string label;    // metrics label: the pattern in readable form
   Access access;
   BodyUse body;
+  // The media types a body may have ("application/json", ...); another is a
+  // 415 before the body is read. Empty when the route takes no body.
+  std::vector<std::string> media_types;
   std::function<void(const httplib::Request&, httplib::Response&)> handler;
   std::regex regex;  // compiled `pattern`
 };
 
-class HttpApi {
+class HttpApi : public RequestGate {
  public:
   // `writer` is the connection ingested rows are written through.
   HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
@@ -74,11 +80,13 @@ class HttpApi {
 
   // Registers the routes and handlers on `server`.
   void install(httplib::Server& server);
-  // For GuardedServer: whether (method, path) reads a body, and the answer to
-  // a request refused before routing.
-  bool takes_body(const std::string& method, const std::string& path) const;
-  // May change the refusal's status: the route table answers 404/405 first.
-  std::string refused(RefusedRequest& request);
+  // RequestGate, for GuardedServer: whether (method, path) reads a body,
+  // the checks of a head before its body is read, and the answer to a
+  // request refused before routing (the route table answers 404/405 before
+  // a body rule: it may change the refusal's status).
+  bool takes_body(const std::string& method, const std::string& path) const override;
+  std::optional<Refusal> admit(const RequestHead& head, const std::string& client) override;
+  std::string refused(RefusedRequest& request) override;
 
  private:
   void trigger_report(const httplib::Request& request, httplib::Response& response);
@@ -98,12 +106,28 @@ class HttpApi {
   // CORS headers for an allowed Origin; `allow`: the path's methods.
   void add_cors_headers(const httplib::Request& request, httplib::Response& response,
                         const std::string& allow) const;
+  // The checks every request passes before its handler, and a request
+  // with a body before a byte of the body is held, in this order: the
+  // Host (421), the route (404, 405), a page elsewhere changing data (403),
+  // the body's content type (415), the token (authorize). `header` reads a
+  // field of the request ("" when absent). Throws HttpError; returns the
+  // route and, for an owner, its stores.
+  struct Admitted {
+    const Route* route = nullptr;
+    std::optional<std::set<std::string>> owner_scope;
+  };
+  Admitted check_request(const std::string& method, const std::string& path,
+                         const std::function<std::string(const char*)>& header, bool has_body,
+                         const std::string& client);
   // The one access decision: the route's level, the request's token (the
   // configured one is an admin's; others are looked up by their SHA-256)
-  // and its role. Throws 401 (missing or wrong token), 403 (a token without
-  // the right) or 429 (an address failing too often); for an owner, notes
-  // its stores for the handler (see t_owner_scope in http_api.cpp).
-  void authorize(const Route& route, const httplib::Request& request, httplib::Response& response);
+  // and its role. A right token is always accepted; a wrong one counts
+  // against `client` (more than 20 a minute: 429); no token counts for
+  // nothing. Throws 401 (missing or wrong token), 403 (a token without the
+  // right) or 429; returns an owner's stores.
+  std::optional<std::set<std::string>> authorize(const Route& route, const std::string& method,
+                                                 const std::string& authorization,
+                                                 const std::string& client);
   void list_stores(httplib::Response& response);
   void list_alerts(const httplib::Request& request, httplib::Response& response);
   void list_webhooks_route(httplib::Response& response);
@@ -114,6 +138,8 @@ class HttpApi {
   SharedConnection& writer_;
   // /healthz and /metrics read here, never waiting behind a write.
   SharedConnection status_reader_;
+  // Tokens are looked up here: a request never waits for /metrics' reads.
+  SharedConnection auth_reader_;
   std::mutex backup_mutex_;  // one backup at a time
   std::mutex tokens_mutex_;  // token changes one at a time
   AuthFailures failures_;

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <optional>
 
+#include "text.hpp"
+
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -49,6 +51,10 @@ const char* reason_phrase(int status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
     case 404:
       return "Not Found";
     case 405:
@@ -63,8 +69,14 @@ const char* reason_phrase(int status) {
       return "URI Too Long";
     case 415:
       return "Unsupported Media Type";
+    case 421:
+      return "Misdirected Request";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
     case 501:
       return "Not Implemented";
     case 503:
@@ -74,23 +86,6 @@ const char* reason_phrase(int status) {
     default:
       return "Error";
   }
-}
-
-// The path of a request target, percent-decoded, without the query.
-std::string target_path(const std::string& target) {
-  const std::string raw = target.substr(0, target.find('?'));
-  std::string path;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size() &&
-        std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
-      path += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      path += raw[i];
-    }
-  }
-  return path;
 }
 
 // An in-memory request for httplib to parse; answers go to the socket, each
@@ -152,34 +147,58 @@ class BufferedStream : public httplib::Stream {
   bool failed_ = false;
 };
 
+// The X-Forwarded-For fields of a request, in order, as one list.
+std::string forwarded_for(const RequestHead& head) {
+  std::string joined;
+  for (const auto& [name, value] : head.fields) {
+    if (!equals_ignoring_case(name, "X-Forwarded-For")) continue;
+    if (!joined.empty()) joined += ',';
+    joined += value;
+  }
+  return joined;
+}
+
 }  // namespace
 
 struct GuardedServer::Connection {
   int fd = -1;
-  std::string remote_ip;
-  int remote_port = 0;
-  std::uint64_t sequence = 0;  // arrival order: the oldest waiting is closed first when full
+  std::string peer;  // the socket's remote address
+  int peer_port = 0;
+  std::string client;          // who the current request is from (client_address.hpp)
+  std::uint64_t sequence = 0;  // arrival order, from 1; 0: not adopted yet
+  bool counted = false;        // in peer_connections_
   std::string buffer;          // received, not yet answered
   Clock::time_point deadline;  // the request (or the next one's first byte) must arrive by then
   Clock::time_point started;   // first byte of the current request
   bool started_set = false;
-  std::optional<RequestHead> head;  // framed, waiting for its body
+  std::optional<RequestHead> head;  // framed; in waiting_, its body is arriving
   std::size_t body_length = 0;      // body bytes to read for `head`
-  std::size_t reserved = 0;         // of buffered_bytes_
+  std::size_t reserved = 0;         // body bytes held, of buffered_bytes_ and client_bytes_
+  std::optional<Refusal> refusal;   // the gate's, answered once the reader has it back
   bool close_after = false;         // answer, then close (a body left unread)
   bool continue_sent = false;
   bool draining = false;  // answered and half-closed: input is dropped until EOF or deadline
   std::size_t served = 0;
 };
 
-GuardedServer::GuardedServer(
-    ConnectionSettings settings,
-    std::function<bool(const std::string& method, const std::string& path)> takes_body,
-    std::function<std::string(RefusedRequest&)> on_refused)
-    : settings_(settings),
-      takes_body_(std::move(takes_body)),
-      on_refused_(std::move(on_refused)),
-      workers_(settings.min_workers, settings.max_workers) {
+namespace {
+
+// How readily a waiting connection is closed to make room for a new one:
+// answered ones (draining) and idle ones first, then those whose head is
+// still arriving; never one whose body is arriving (nullopt).
+template <class Connection>
+std::optional<int> eviction_rank(const Connection& connection) {
+  if (connection.draining || !connection.started_set) return 0;
+  if (!connection.head) return 1;
+  return std::nullopt;
+}
+
+}  // namespace
+
+GuardedServer::GuardedServer(ConnectionSettings settings, RequestGate& gate)
+    : settings_(std::move(settings)),
+      gate_(gate),
+      workers_(settings_.min_workers, settings_.max_workers) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("cannot create epoll or eventfd");
@@ -220,7 +239,7 @@ void GuardedServer::close_connections() {
     std::lock_guard<std::mutex> lock(handoff_mutex_);
     left.swap(handed_in_);
   }
-  for (auto& connection : left) ::close(connection->fd);
+  for (auto& connection : left) release(*connection);
 }
 
 bool GuardedServer::process_and_close_socket(socket_t socket) {
@@ -229,8 +248,9 @@ bool GuardedServer::process_and_close_socket(socket_t socket) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
   if (::getpeername(socket, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    connection->remote_ip = address_text(address, connection->remote_port);
+    connection->peer = address_text(address, connection->peer_port);
   }
+  connection->client = connection->peer;
   ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
   connection->deadline = Clock::now() + settings_.timeout;
   {
@@ -264,8 +284,8 @@ void GuardedServer::run_reader() {
       stopping = stopping_;
     }
     if (stopping) {
-      for (auto& connection : arrived) ::close(connection->fd);
-      for (auto& [fd, connection] : waiting_) ::close(fd);
+      for (auto& connection : arrived) release(*connection);
+      for (auto& [fd, connection] : waiting_) release(*connection);
       waiting_.clear();
       return;
     }
@@ -290,48 +310,133 @@ void GuardedServer::run_reader() {
 
 void GuardedServer::adopt(ConnectionPtr connection) {
   Connection& adopted = *connection;
-  const bool is_new = adopted.served == 0 && !adopted.draining && adopted.buffer.empty();
-  if (is_new) {
-    make_room();
-    adopted.sequence = next_sequence_++;
+  if (adopted.sequence == 0) {
+    if (!make_room(adopted)) {
+      turn_away(std::move(connection), "too many connections; try again shortly");
+      return;
+    }
+    adopted.sequence = ++next_sequence_;
+    std::lock_guard<std::mutex> lock(handoff_mutex_);
+    ++peer_connections_[adopted.peer];
+    adopted.counted = true;
   }
   epoll_event event{};
   event.events = EPOLLIN | EPOLLRDHUP;
   event.data.fd = adopted.fd;
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, adopted.fd, &event) != 0) {
-    ::close(adopted.fd);
+    release(adopted);
     return;
   }
   waiting_[adopted.fd] = std::move(connection);
-  // Bytes of a next request may have come with the last one (pipelining).
+  if (adopted.refusal) {
+    const Refusal refusal = std::move(*adopted.refusal);
+    adopted.refusal.reset();
+    refuse(adopted, refusal.status, refusal.reason, refusal.extra_headers);
+    return;
+  }
+  // Bytes of a next request may have come with the last one (pipelining),
+  // and the body may have come whole with an admitted head.
   if (!adopted.draining && !adopted.buffer.empty()) advance(adopted);
 }
 
-// At the limit, a new connection closes the oldest one still waiting for a
-// request: a crowd of idle or trickling clients cannot keep a new one out.
-void GuardedServer::make_room() {
-  std::size_t answering;
+// Room for a connection from `arriving.peer`. At the limit of its address,
+// that address's most readily closed waiting connection goes; at the limit
+// of the server, anyone's (eviction_rank: idle, then head arriving, oldest
+// first; never a body arriving). False when none may go: the new one is
+// turned away. A crowd of idle or trickling clients cannot keep a new one
+// out, nor make the server drop an upload in progress.
+bool GuardedServer::make_room(const Connection& arriving) {
+  std::size_t with_workers = 0;
+  std::size_t from_peer = 0;
   {
     std::lock_guard<std::mutex> lock(handoff_mutex_);
-    answering = answering_;
+    with_workers = answering_;
+    const auto found = peer_connections_.find(arriving.peer);
+    if (found != peer_connections_.end()) from_peer = found->second;
   }
-  while (!waiting_.empty() && waiting_.size() + answering >= settings_.max_connections) {
-    auto oldest = std::min_element(
-        waiting_.begin(), waiting_.end(),
-        [](const auto& a, const auto& b) { return a.second->sequence < b.second->sequence; });
-    close_connection(oldest->first);
+  const std::size_t per_client = settings_.max_connections_per_client;
+  if (per_client > 0 && from_peer >= per_client &&
+      !in_any_range(settings_.trusted_proxies, arriving.peer)) {
+    if (!evict(&arriving.peer)) return false;
   }
+  while (waiting_.size() + with_workers >= settings_.max_connections) {
+    if (!evict(nullptr)) return false;
+  }
+  return true;
+}
+
+// Closes the waiting connection (of `peer`, when given) that eviction_rank
+// puts first; false when none may be closed.
+bool GuardedServer::evict(const std::string* peer) {
+  auto chosen = waiting_.end();
+  std::pair<int, std::uint64_t> chosen_key;
+  for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+    const Connection& candidate = *it->second;
+    if (peer && candidate.peer != *peer) continue;
+    const auto rank = eviction_rank(candidate);
+    if (!rank) continue;
+    const std::pair<int, std::uint64_t> key{*rank, candidate.sequence};
+    if (chosen == waiting_.end() || key < chosen_key) {
+      chosen = it;
+      chosen_key = key;
+    }
+  }
+  if (chosen == waiting_.end()) return false;
+  close_connection(chosen->first);
+  return true;
+}
+
+void GuardedServer::turn_away(ConnectionPtr connection, const std::string& reason) {
+  RefusedRequest refused{503, reason, "Retry-After: 1\r\n", "", "", connection->peer, 0.0};
+  const std::string body = gate_.refused(refused);
+  const std::string text =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n" + refused.extra_headers + "\r\n" +
+      body;
+  ::send(connection->fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(connection->fd, SHUT_WR);
+  ::close(connection->fd);  // never counted: not adopted
+}
+
+void GuardedServer::release(Connection& connection) {
+  ::close(connection.fd);
+  std::lock_guard<std::mutex> lock(handoff_mutex_);
+  release_body_bytes(connection);
+  if (connection.counted) {
+    const auto found = peer_connections_.find(connection.peer);
+    if (--found->second == 0) peer_connections_.erase(found);
+    connection.counted = false;
+  }
+}
+
+bool GuardedServer::hold_body_bytes(Connection& connection, std::size_t bytes) {
+  std::lock_guard<std::mutex> lock(handoff_mutex_);
+  const auto found = client_bytes_.find(connection.client);
+  const std::size_t held = found == client_bytes_.end() ? 0 : found->second;
+  if (buffered_bytes_ + bytes > settings_.max_buffered ||
+      held + bytes > settings_.max_buffered_per_client) {
+    return false;
+  }
+  buffered_bytes_ += bytes;
+  client_bytes_[connection.client] = held + bytes;
+  connection.reserved += bytes;
+  return true;
+}
+
+void GuardedServer::release_body_bytes(Connection& connection) {
+  if (connection.reserved == 0) return;
+  buffered_bytes_ -= connection.reserved;
+  const auto found = client_bytes_.find(connection.client);
+  found->second -= connection.reserved;
+  if (found->second == 0) client_bytes_.erase(found);
+  connection.reserved = 0;
 }
 
 void GuardedServer::close_connection(int fd) {
   auto found = waiting_.find(fd);
   if (found == waiting_.end()) return;
-  if (found->second->reserved > 0) {
-    std::lock_guard<std::mutex> lock(handoff_mutex_);
-    buffered_bytes_ -= found->second->reserved;
-  }
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-  ::close(fd);
+  release(*found->second);
   waiting_.erase(found);
 }
 
@@ -341,18 +446,27 @@ void GuardedServer::on_readable(Connection& connection) {
   std::size_t taken = 0;
   while (taken < kReadPerEvent) {
     // Only what the request needs is read: the rest waits in the socket.
+    const bool body_arriving = !connection.draining && connection.head.has_value();
     std::size_t wanted = kReadChunk;
-    if (!connection.draining && connection.head) {
+    if (body_arriving) {
       const std::size_t needed = connection.head->head_bytes + connection.body_length;
       if (connection.buffer.size() >= needed) break;
       wanted = std::min(wanted, needed - connection.buffer.size());
     }
     const ssize_t count = ::recv(fd, chunk, wanted, 0);
     if (count > 0) {
-      taken += static_cast<std::size_t>(count);
-      if (!connection.draining) connection.buffer.append(chunk, static_cast<std::size_t>(count));
-      if (!connection.draining && !connection.head) {
-        advance(connection);  // may refuse, answer or close: look it up again
+      const auto bytes = static_cast<std::size_t>(count);
+      taken += bytes;
+      if (connection.draining) continue;
+      // Body bytes are held as they arrive, never on the promise of a length.
+      if (body_arriving && !hold_body_bytes(connection, bytes)) {
+        refuse(connection, 503, "too many request bodies in progress; try again shortly",
+               "Retry-After: 1\r\n");
+        return;
+      }
+      connection.buffer.append(chunk, bytes);
+      if (!body_arriving) {
+        advance(connection);  // may refuse, answer, close or ask the gate: look it up again
         if (waiting_.find(fd) == waiting_.end()) return;
       }
       continue;
@@ -391,22 +505,14 @@ void GuardedServer::advance(Connection& connection) {
     }
     connection.head = std::move(framing.head);
     const RequestHead& head = *connection.head;
+    connection.client =
+        client_address(connection.peer, forwarded_for(head), settings_.trusted_proxies);
     const bool body_read =
-        head.content_length > 0 && takes_body_(head.method, target_path(head.target));
+        head.content_length > 0 && gate_.takes_body(head.method, target_path(head.target));
     connection.body_length = body_read ? head.content_length : 0;
     connection.close_after = head.content_length > 0 && !body_read;
     if (connection.body_length > 0) {
-      std::lock_guard<std::mutex> lock(handoff_mutex_);
-      if (buffered_bytes_ + connection.body_length > settings_.max_buffered) {
-        connection.head.reset();
-      } else {
-        buffered_bytes_ += connection.body_length;
-        connection.reserved = connection.body_length;
-      }
-    }
-    if (!connection.head) {
-      refuse(connection, 503, "too many request bodies in progress; try again shortly",
-             "Retry-After: 1\r\n");
+      ask_gate(connection);
       return;
     }
   }
@@ -423,6 +529,47 @@ void GuardedServer::advance(Connection& connection) {
   }
 }
 
+GuardedServer::ConnectionPtr GuardedServer::take_from_reader(Connection& connection) {
+  const int fd = connection.fd;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  auto found = waiting_.find(fd);
+  ConnectionPtr owned = std::move(found->second);
+  waiting_.erase(found);
+  std::lock_guard<std::mutex> lock(handoff_mutex_);
+  ++answering_;
+  return owned;
+}
+
+// The gate sees the head before any byte of the body is held (it may read
+// the token table, so on a worker); the connection comes back to the reader
+// admitted, its early body bytes held, or with the refusal to answer.
+void GuardedServer::ask_gate(Connection& connection) {
+  // std::function needs a copyable callable: the connection travels as a raw
+  // pointer and is owned again at once on the worker.
+  Connection* raw = take_from_reader(connection).release();
+  workers_.enqueue([this, raw] {
+    ConnectionPtr asking(raw);
+    try {
+      asking->refusal = gate_.admit(*asking->head, asking->client);
+    } catch (const std::exception& error) {
+      asking->refusal = Refusal{500, std::string("internal error: ") + error.what(), ""};
+    } catch (...) {
+      asking->refusal = Refusal{500, "internal error", ""};
+    }
+    const std::size_t early =
+        std::min(asking->buffer.size() - asking->head->head_bytes, asking->body_length);
+    if (!asking->refusal && early > 0 && !hold_body_bytes(*asking, early)) {
+      asking->refusal = Refusal{503, "too many request bodies in progress; try again shortly",
+                                "Retry-After: 1\r\n"};
+    }
+    {
+      std::lock_guard<std::mutex> lock(handoff_mutex_);
+      --answering_;
+    }
+    give_back(std::move(asking));
+  });
+}
+
 void GuardedServer::dispatch(Connection& connection) {
   const RequestHead& head = *connection.head;
   const bool sent_length = !head.field("Content-Length").empty();
@@ -431,19 +578,7 @@ void GuardedServer::dispatch(Connection& connection) {
   request.append(connection.buffer, head.head_bytes, connection.body_length);
   connection.buffer.erase(0, head.head_bytes + connection.body_length);
   if (connection.close_after) connection.buffer.clear();
-
-  const int fd = connection.fd;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-  auto found = waiting_.find(fd);
-  ConnectionPtr owned = std::move(found->second);
-  waiting_.erase(found);
-  {
-    std::lock_guard<std::mutex> lock(handoff_mutex_);
-    ++answering_;
-  }
-  // std::function needs a copyable callable: the connection travels as a raw
-  // pointer and is owned again at once on the worker.
-  Connection* raw = owned.release();
+  Connection* raw = take_from_reader(connection).release();
   workers_.enqueue([this, raw, request = std::move(request)]() mutable {
     answer(ConnectionPtr(raw), std::move(request));
   });
@@ -452,7 +587,7 @@ void GuardedServer::dispatch(Connection& connection) {
 void GuardedServer::answer(ConnectionPtr connection, std::string request) {
   current_request_started = connection->started;
   BufferedStream stream(connection->fd, std::move(request), Clock::now() + settings_.timeout,
-                        connection->remote_ip, connection->remote_port);
+                        connection->client, connection->peer_port);
   bool stopping;
   {
     std::lock_guard<std::mutex> lock(handoff_mutex_);
@@ -470,11 +605,10 @@ void GuardedServer::answer(ConnectionPtr connection, std::string request) {
   }
   {
     std::lock_guard<std::mutex> lock(handoff_mutex_);
-    buffered_bytes_ -= connection->reserved;
+    release_body_bytes(*connection);
     --answering_;
     stopping = stopping_;
   }
-  connection->reserved = 0;
   const bool unread_input = connection->close_after;
   connection->head.reset();
   connection->body_length = 0;
@@ -482,16 +616,15 @@ void GuardedServer::answer(ConnectionPtr connection, std::string request) {
   connection->continue_sent = false;
   connection->started_set = false;
   if (stream.failed() || stopping) {
-    ::close(connection->fd);
+    release(*connection);
     return;
   }
   if (close || closed_by_client) {
+    ::shutdown(connection->fd, SHUT_WR);
     if (!unread_input) {
-      ::shutdown(connection->fd, SHUT_WR);
-      ::close(connection->fd);
+      release(*connection);
       return;
     }
-    ::shutdown(connection->fd, SHUT_WR);
     connection->draining = true;
     connection->buffer.clear();
     connection->deadline = Clock::now() + kDrainTime;
@@ -504,11 +637,13 @@ void GuardedServer::answer(ConnectionPtr connection, std::string request) {
 void GuardedServer::give_back(ConnectionPtr connection) {
   {
     std::lock_guard<std::mutex> lock(handoff_mutex_);
-    if (stopping_) {
-      ::close(connection->fd);
-      return;
+    if (!stopping_) {
+      handed_in_.push_back(std::move(connection));
     }
-    handed_in_.push_back(std::move(connection));
+  }
+  if (connection) {
+    release(*connection);  // stopping: the reader takes no more
+    return;
   }
   wake_reader();
 }
@@ -522,7 +657,7 @@ void GuardedServer::refuse(Connection& connection, int status, const std::string
       extra_headers,
       "",
       "",
-      connection.remote_ip,
+      connection.client,
       std::chrono::duration<double>(now - (connection.started_set ? connection.started : now))
           .count()};
   if (connection.head) {
@@ -539,7 +674,7 @@ void GuardedServer::refuse(Connection& connection, int status, const std::string
           line.substr(space + 1, end == std::string::npos ? std::string::npos : end - space - 1));
     }
   }
-  const std::string body = on_refused_(refused);
+  const std::string body = gate_.refused(refused);
   const std::string text =
       "HTTP/1.1 " + std::to_string(refused.status) + " " + reason_phrase(refused.status) +
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
@@ -551,10 +686,9 @@ void GuardedServer::refuse(Connection& connection, int status, const std::string
 
 void GuardedServer::drain_then_close(Connection& connection, Clock::time_point now) {
   ::shutdown(connection.fd, SHUT_WR);
-  if (connection.reserved > 0) {
+  {
     std::lock_guard<std::mutex> lock(handoff_mutex_);
-    buffered_bytes_ -= connection.reserved;
-    connection.reserved = 0;
+    release_body_bytes(connection);
   }
   connection.draining = true;
   connection.head.reset();

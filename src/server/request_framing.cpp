@@ -263,3 +263,19 @@ Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::
   framing.state = FramingState::complete;
   return framing;
 }
+
+std::string target_path(const std::string& target) {
+  const std::string raw = target.substr(0, target.find('?'));
+  std::string path;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '%' && i + 2 < raw.size() &&
+        std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+      path += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      path += raw[i];
+    }
+  }
+  return path;
+}

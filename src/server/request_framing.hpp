@@ -63,3 +63,7 @@ Framing frame_request(std::string_view bytes, const FramingLimits& limits, std::
 
 // Leading empty lines a client may send between requests (see frame_request).
 std::size_t leading_blank_lines(std::string_view bytes);
+
+// The path of a request target ("/get_report/a%2Fb?format=json"),
+// percent-decoded, without the query: "/get_report/a/b".
+std::string target_path(const std::string& target);

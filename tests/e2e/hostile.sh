@@ -64,7 +64,7 @@ request GET /healthz
 python3 - "$PORT" <<'PY' || fail "a stalled request was not cut off"
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # no blank line: never ends
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line: never ends
 s.settimeout(10)
 start = time.time()
 data = s.recv(1000)

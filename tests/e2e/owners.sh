@@ -47,8 +47,13 @@ REPORT_ID=$(json_field report_id)
 wait_report "$REPORT_ID"
 as "$READER" GET "/get_report/$REPORT_ID"
 [ "$(grep -c -- '-store,' <<< "$BODY")" = 3 ] || fail "the reader sees every store: $BODY"
-as "$INGEST" POST /ingest/tags -H 'Content-Type: text/csv' --data-binary $'store_id,tag\nnight-store,nyc\nsteady-store,nyc\n'
-expect_status 200 "the poller ingests tags"
+# Tags decide owners' scopes: an admin's, never the poller's.
+as "$INGEST" POST /ingest/tags -H 'Content-Type: text/csv' --data-binary $'store_id,tag\nnight-store,nyc\noutage-store,nyc\n'
+expect_json_error 403 "the poller ingests tags"
+as "$INGEST" POST /ingest/status -H 'Content-Type: text/csv' --data-binary $'store_id,status,timestamp_utc\nnew-store,active,2023-01-25 17:00:00\n'
+expect_status 200 "the poller ingests polls"
+as "$ADMIN" POST /ingest/tags -H 'Content-Type: text/csv' --data-binary $'store_id,tag\nnight-store,nyc\nsteady-store,nyc\n'
+expect_status 200 "the admin ingests tags"
 as "$INGEST" GET /reports
 expect_json_error 403 "the poller reads"
 as "$READER" POST /admin/backup
@@ -102,6 +107,10 @@ expect_json_error 429 "the 22nd failure"
 grep -qi '^retry-after: 60' <<< "$HEADERS" || fail "429 without Retry-After: $HEADERS"
 request GET /healthz
 expect_status 200 "healthz while refused"
+# A right token from the same address is accepted all the same: a client
+# behind the same NAT or proxy as a guesser is not locked out.
+as "$READER" GET /reports
+expect_status 200 "a right token from a refused address"
 
 # No secret anywhere in the logs or the metrics.
 request GET /metrics
