@@ -50,7 +50,8 @@ WHERE EXISTS (SELECT 1 FROM webhook_events t WHERE t.webhook = w.id AND t.type =
 
 -- name: due_deliveries
 -- Pending deliveries due at ?1, soonest first, each the oldest pending one
--- of its webhook and store (per store, events go out in the order raised).
+-- of its webhook and store (per store, events go out in the order raised),
+-- none of the webhooks in ?3 (a JSON array of ids: their receivers are busy).
 SELECT d.id, d.event, d.webhook, d.store, d.attempts, d.created_us,
        w.url, w.secret, w.format,
        s.store_id, s.timezone, e.type, e.at_us, e.incident_start_us, e.downtime_us
@@ -59,6 +60,7 @@ JOIN webhooks w ON w.id = d.webhook
 JOIN alert_events e ON e.id = d.event
 JOIN stores s ON s.id = d.store
 WHERE d.state = 'pending' AND d.next_attempt_us <= ?1
+  AND d.webhook NOT IN (SELECT value FROM json_each(?3))
   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o
                   WHERE o.state = 'pending' AND o.webhook = d.webhook AND o.store = d.store
                     AND o.id < d.id)

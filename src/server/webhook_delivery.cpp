@@ -3,17 +3,15 @@
 #include "clock.hpp"
 #include "log.hpp"
 #include "text.hpp"
+#include "webhook_client.hpp"
 #include "webhook_payload.hpp"
 
 namespace {
 
-// "https://host:8443" and "/path?query" of a webhook's url.
-std::pair<std::string, std::string> split_url(const std::string& url) {
-  const std::size_t host = url.find("://") + 3;
-  const std::size_t path = url.find_first_of("/?", host);
-  if (path == std::string::npos) return {url, "/"};
-  const std::string rest = url.substr(path);
-  return {url.substr(0, path), rest[0] == '?' ? "/" + rest : rest};
+// The receiver of a webhook's url: its origin ("https://hooks.slack.com").
+std::string receiver(const std::string& url) {
+  const WebUrlParse parsed = parse_web_url(url);
+  return parsed.url ? parsed.url->origin() : url;
 }
 
 }  // namespace
@@ -35,8 +33,7 @@ WebhookDelivery::WebhookDelivery(const std::string& db_path, DeliverySettings se
 WebhookDelivery::~WebhookDelivery() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    for (httplib::Client* request : requests_) request->stop();
+    stopping_ = true;  // requests in flight end within 100 ms
   }
   work_.notify_all();
   for (std::thread& sender : senders_) sender.join();
@@ -48,13 +45,26 @@ void WebhookDelivery::dispatch() {
   // (it would be sent twice).
   std::lock_guard<std::mutex> lock(mutex_);
   if (stopping_ || claimed_.size() >= settings_.concurrency) return;
+  // Webhooks whose receiver has all it may have: their rows would only take
+  // the places of others'.
+  std::vector<std::int64_t> busy;
+  for (const auto& [webhook, origin] : receiver_of_) {
+    const auto found = receiving_.find(origin);
+    if (found != receiving_.end() && found->second >= settings_.per_receiver) {
+      busy.push_back(webhook);
+    }
+  }
   // Rows of deliveries already claimed come back (still pending): ask for
   // that many more than the free senders.
   std::vector<Delivery> due =
-      due_deliveries(claims_db_, wall_clock_now(), claimed_.size() + settings_.concurrency);
+      due_deliveries(claims_db_, wall_clock_now(), claimed_.size() + settings_.concurrency, busy);
   for (Delivery& delivery : due) {
     if (claimed_.size() >= settings_.concurrency) break;
+    const std::string origin = receiver(delivery.url);
+    receiver_of_[delivery.webhook] = origin;
+    if (receiving_[origin] >= settings_.per_receiver) continue;
     if (!claimed_.insert({delivery.webhook, delivery.store}).second) continue;
+    ++receiving_[origin];
     queue_.push_back(std::move(delivery));
     work_.notify_one();
   }
@@ -74,6 +84,8 @@ void WebhookDelivery::send_loop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       claimed_.erase({delivery.webhook, delivery.store});
+      const auto found = receiving_.find(receiver(delivery.url));
+      if (--found->second == 0) receiving_.erase(found);
     }
     dispatcher_.wake();  // the store's next event, or another due one
   }
@@ -82,36 +94,27 @@ void WebhookDelivery::send_loop() {
 std::optional<DeliveryAttempt> WebhookDelivery::send(const Delivery& delivery) {
   DeliveryAttempt attempt;
   try {
-    const std::string body = webhook_body(delivery, settings_.public_url);
-    const auto [origin, path] = split_url(delivery.url);
-    httplib::Client client(origin);
-    client.set_connection_timeout(settings_.timeout);
-    client.set_read_timeout(settings_.timeout);
-    client.set_write_timeout(settings_.timeout);
-    const httplib::Headers headers = {
-        {"X-Uptime-Signature", webhook_signature(delivery.secret, body)},
-        {"X-Uptime-Event-Id", std::to_string(delivery.event_id)},
-        {"X-Uptime-Event", alert_type_name(delivery.type)},
-        {"User-Agent", std::string("uptime-monitor/") + UPTIME_VERSION}};
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_) return std::nullopt;  // not sent: stays pending
-      requests_.insert(&client);
-    }
-    const httplib::Result result = client.Post(path, headers, body, "application/json");
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      requests_.erase(&client);
-    }
-    if (result) {
-      attempt.status = result->status;
-      if (result->status < 200 || result->status > 299) {
-        attempt.error = "answered HTTP " + std::to_string(result->status);
+    const WebUrlParse url = parse_web_url(delivery.url);
+    if (!url.url) throw std::runtime_error(url.problem);
+    WebhookPost post;
+    post.url = *url.url;
+    post.body = webhook_body(delivery, settings_.public_url);
+    post.fields = {{"X-Uptime-Signature", webhook_signature(delivery.secret, post.body)},
+                   {"X-Uptime-Event-Id", std::to_string(delivery.event_id)},
+                   {"X-Uptime-Event", alert_type_name(delivery.type)},
+                   {"User-Agent", std::string("uptime-monitor/") + UPTIME_VERSION}};
+    const WebhookAnswer answer =
+        post_webhook(post, std::chrono::steady_clock::now() + settings_.timeout, stopping_);
+    if (stopping_) return std::nullopt;  // not sent, or not known to be: stays pending
+    if (answer.status) {
+      attempt.status = answer.status;
+      if (*answer.status < 200 || *answer.status > 299) {
+        attempt.error = "answered HTTP " + std::to_string(*answer.status);
       }
     } else {
-      attempt.error = "no answer: " + httplib::to_string(result.error());
+      attempt.error = "no answer: " + answer.error;
     }
-  } catch (const std::exception& error) {  // a url httplib cannot take, no memory
+  } catch (const std::exception& error) {  // a url that cannot be sent to, no memory
     attempt.error = std::string("cannot send: ") + error.what();
   }
   attempt.at = wall_clock_now();

@@ -2,19 +2,22 @@
 // ingest, so a slow or dead receiver never slows an ingest. A dispatcher
 // claims due deliveries — at most one per webhook and store at a time, the
 // oldest first, so each store's events arrive in order — and hands them to a
-// fixed number of sender threads (the bound on concurrent requests). Each
-// request is signed; a 2xx answer delivers it, anything else is tried again
-// after 1 s, 2 s, 4 s ... (capped at 10 min) until 24 h after the event, then
-// marked failed. A delivery sent but not yet recorded when the process dies
-// is sent again after the restart: at least once, with X-Uptime-Event-Id for
-// the receiver to drop repeats.
+// fixed number of sender threads (the bound on concurrent requests). One
+// receiver (scheme, host and port) has at most `per_receiver` of them at a
+// time, so a slow one never holds the senders the others need; each attempt
+// ends at one deadline, whatever the receiver does (webhook_client.hpp).
+// Each request is signed; a 2xx answer delivers it, anything else is tried
+// again after 1 s, 2 s, 4 s ... (capped at 10 min) until 24 h after the
+// event, then marked failed. A delivery sent but not yet recorded when the
+// process dies is sent again after the restart: at least once, with
+// X-Uptime-Event-Id for the receiver to drop repeats.
 #pragma once
 
-#include <httplib.h>
-
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -30,10 +33,11 @@
 #include "webhook_store.hpp"
 
 struct DeliverySettings {
-  std::size_t concurrency = 8;  // requests in flight at most, across all webhooks
-  std::string public_url;       // the page's address, for store links; empty: none
+  std::size_t concurrency = 8;   // requests in flight at most, across all webhooks
+  std::size_t per_receiver = 4;  // ... and to one receiver (scheme, host, port)
+  std::string public_url;        // the page's address, for store links; empty: none
   RetryPolicy retry;
-  std::chrono::seconds timeout{10};  // to connect, and for each read or write
+  std::chrono::seconds timeout{10};  // one attempt, from connecting to the answer's head
   std::chrono::milliseconds check_every{1000};
 };
 
@@ -64,10 +68,11 @@ class WebhookDelivery {
 
   std::mutex mutex_;
   std::condition_variable work_;
-  std::deque<Delivery> queue_;           // claimed, waiting for a sender
-  std::set<OrderKey> claimed_;           // queued or being sent, until recorded
-  std::set<httplib::Client*> requests_;  // being sent: stopped at shutdown
-  bool stopping_ = false;
+  std::deque<Delivery> queue_;                       // claimed, waiting for a sender
+  std::set<OrderKey> claimed_;                       // queued or being sent, until recorded
+  std::map<std::string, std::size_t> receiving_;     // claimed, by receiver (origin)
+  std::map<std::int64_t, std::string> receiver_of_;  // webhook -> its receiver, as seen
+  std::atomic<bool> stopping_{false};
   std::vector<std::thread> senders_;
   PeriodicThread dispatcher_;  // last: joined first
 };

@@ -8,27 +8,12 @@
 
 #include "embedded_sql.hpp"
 #include "sql_values.hpp"
+#include "web_url.hpp"
 
 namespace {
 
 constexpr AlertType kAllTypes[] = {AlertType::down, AlertType::recovered, AlertType::silent,
                                    AlertType::heard};
-
-// Where a webhook may point: http:// or https:// and a host, no spaces or
-// control bytes, at most 2,000 characters.
-void check_url(const std::string& url) {
-  const bool http = url.rfind("http://", 0) == 0;
-  const bool https = url.rfind("https://", 0) == 0;
-  if (!http && !https) throw std::runtime_error("url must begin with http:// or https://");
-  if (url.size() > 2000) throw std::runtime_error("url is longer than 2,000 characters");
-  const std::string rest = url.substr(http ? 7 : 8);
-  if (rest.empty() || rest[0] == '/' || rest[0] == ':') {
-    throw std::runtime_error("url has no host: '" + url + "'");
-  }
-  for (unsigned char c : url) {
-    if (c <= ' ' || c == 0x7f) throw std::runtime_error("url holds a space or a control byte");
-  }
-}
 
 void bind_text_or_null(SQLite::Statement& statement, int index, const std::string& text) {
   if (text.empty()) {
@@ -41,7 +26,9 @@ void bind_text_or_null(SQLite::Statement& statement, int index, const std::strin
 }  // namespace
 
 std::int64_t create_webhook(Database& db, const Webhook& webhook) {
-  check_url(webhook.url);
+  if (const WebUrlParse url = parse_web_url(webhook.url); !url.url) {
+    throw std::runtime_error(url.problem);
+  }
   if (webhook.secret.size() < 16 || webhook.secret.size() > 256) {
     throw std::runtime_error("secret must be 16 to 256 characters");
   }
@@ -117,11 +104,18 @@ bool delete_webhook(Database& db, std::int64_t id) {
   return true;
 }
 
-std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limit) {
+std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limit,
+                                     const std::vector<std::int64_t>& skip) {
   std::vector<Delivery> due;
+  std::string skipped = "[";
+  for (std::int64_t webhook : skip) {
+    skipped += (skipped.size() > 1 ? "," : "") + std::to_string(webhook);
+  }
+  skipped += "]";
   SQLite::Statement query(db.sql(), sql::query("due_deliveries"));
   query.bind(1, to_micros(now));
   query.bind(2, static_cast<std::int64_t>(limit));
+  query.bind(3, skipped);
   while (query.executeStep()) {
     Delivery delivery;
     delivery.id = query.getColumn(0).getInt64();

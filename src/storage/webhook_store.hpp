@@ -25,7 +25,8 @@ struct Webhook {
   Instant created;
 };
 
-// Checks the webhook (url, secret, scope) and stores it; returns its id.
+// Checks the webhook (url: web_url.hpp; secret, scope) and stores it;
+// returns its id.
 // Throws std::runtime_error with the reason when it is not valid.
 std::int64_t create_webhook(Database& db, const Webhook& webhook);
 // Every webhook, oldest first, secrets included (the caller leaves them out).
@@ -53,8 +54,10 @@ struct Delivery {
 };
 
 // Up to `limit` due deliveries at `now`, soonest first, at most one per
-// webhook and store (the oldest pending one: in order).
-std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limit);
+// webhook and store (the oldest pending one: in order), none of the webhooks
+// in `skip`.
+std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limit,
+                                     const std::vector<std::int64_t>& skip = {});
 
 // What came of one attempt.
 struct DeliveryAttempt {
