@@ -1,8 +1,11 @@
 // The reports table (report_store.hpp): statuses as an enum, and the typed
 // rows kept beside the CSV that JSON answers are made from.
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "report_store.hpp"
 #include "support.hpp"
@@ -177,4 +180,45 @@ TEST_CASE("a period report keeps its period and its typed period rows", "[report
   REQUIRE(utc->period);
   CHECK(std::get<UtcPeriod>(*utc->period).to == test::at("2023-01-21 00:00:00"));
   CHECK_THROWS(decode_period_rows(encode_period_rows({row}).substr(0, 20)));
+}
+
+TEST_CASE("rows without a status at now read back as unknown, never as a made-up one",
+          "[report_store]") {
+  std::vector<StoreFigures> rows = {figures("kept", 1), figures("never had one", 2)};
+  rows[0].now = NowStatus{NowState::closed, FineInstant{HalfMicroseconds{-5}}, false, {}};
+  const auto back = decode_report_rows(encode_report_rows(rows));
+  REQUIRE(back[0].now);
+  CHECK(back[0].now->state == NowState::closed);
+  CHECK_FALSE(back[1].now);
+}
+
+TEST_CASE("a database made by 4362a15 (schema 3) opens with its report's rows, now unknown",
+          "[report_store][upgrade]") {
+  // fixtures/upgrade/schema3-4362a15.sql: `sqlite3 .dump` of the database that
+  // version made of 3 generated stores, with one report triggered and done.
+  TempDir dir;
+  std::ifstream dump(test::fixtures() + "/upgrade/schema3-4362a15.sql");
+  std::stringstream text;
+  text << dump.rdbuf();
+  {
+    SQLite::Database old(dir.file("old.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(text.str());
+    REQUIRE(old.execAndGet("PRAGMA user_version").getInt() == 3);
+  }
+  ReportStore store(dir.file("old.db"));  // migrates, and reads the old CSV into rows
+  const auto reports = store.list(10, std::nullopt);
+  REQUIRE(reports.size() == 1);
+  const auto report = store.find(reports[0].id, ReportPart::rows);
+  REQUIRE(report);
+  REQUIRE(report->rows);
+  REQUIRE(report->rows->size() == 3);
+  for (const StoreFigures& row : *report->rows) {
+    INFO(row.store_id);
+    CHECK_FALSE(row.now);
+  }
+  // The figures are the CSV's: 5153706603835915733,38.45,4.60,54.33,0.00,3.90,5.17
+  const StoreFigures& first = report->rows->front();
+  CHECK(first.store_id == "5153706603835915733");
+  CHECK(first.uptime[last_hour] == HalfMicroseconds{std::chrono::seconds{60}} * 3845 / 100);
+  CHECK(first.downtime[last_week] == HalfMicroseconds{std::chrono::hours{1}} * 517 / 100);
 }

@@ -72,6 +72,9 @@ constexpr std::string_view kRowsMagic = "UMR3";
 // The flags byte of UMR3: NowState in the low two bits, then these.
 constexpr unsigned kSinceWeekStart = 4;
 constexpr unsigned kHasOpens = 8;
+// The row has no status at now (a report made before it was kept): it reads
+// back as unknown, never as a made-up state.
+constexpr unsigned kNoNow = 16;
 constexpr std::string_view kPeriodRowsMagic = "UMP1";
 constexpr std::size_t kCsvFiguresPerRow = 2 * kWindowCount;
 constexpr std::size_t kPeriodFiguresPerRow = 6;  // begin, end, business, up, down, unknown
@@ -162,7 +165,7 @@ std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
     const NowStatus now = row.now.value_or(NowStatus{});
     out += static_cast<char>(static_cast<unsigned>(now.state) |
                              (now.since_week_start ? kSinceWeekStart : 0) |
-                             (now.opens ? kHasOpens : 0));
+                             (now.opens ? kHasOpens : 0) | (row.now ? 0 : kNoNow));
     put_u64(out, static_cast<std::uint64_t>(now.since.time_since_epoch().count()));
     put_u64(out, static_cast<std::uint64_t>(
                      now.opens.value_or(FineInstant{}).time_since_epoch().count()));
@@ -203,7 +206,12 @@ std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
       now.since = FineInstant{HalfMicroseconds{next_i64()}};
       const FineInstant opens{HalfMicroseconds{next_i64()}};
       if (flags & kHasOpens) now.opens = opens;
-      row.now = now;
+      // Versions up to b6552ce wrote "closed since 1970-01-01" (the empty
+      // status) for rows they converted from an old report's CSV: no store
+      // was closed since the epoch, so that is read as unknown too.
+      const bool made_up = now.state == NowState::closed && now.since == FineInstant{} &&
+                           !now.opens && !now.since_week_start;
+      if (!(flags & kNoNow) && !made_up) row.now = now;
     }
     rows.push_back(std::move(row));
   }
