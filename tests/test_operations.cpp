@@ -2,9 +2,11 @@
 // backups (a consistent copy that gives the same report), metrics (the
 // Prometheus text) and the log format names.
 #include <SQLiteCpp/Statement.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <thread>
 
 #include "backup.hpp"
@@ -156,6 +158,52 @@ TEST_CASE("retention keeps the newest finished reports and every unfinished one"
   CHECK(apply_retention(db, RetentionSettings{}).reports_deleted == 0);  // default: keep all
 }
 
+TEST_CASE("alert events and their finished deliveries go after --keep-alerts-days; totals stay",
+          "[retention]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  const Instant now = test::at("2023-06-30 12:00:00");
+  const std::int64_t old_us = to_micros(now - date::days{40});
+  const std::int64_t new_us = to_micros(now - date::days{2});
+  db.sql().exec("INSERT INTO stores (id, store_id) VALUES (1, 's')");
+  db.sql().exec(
+      "INSERT INTO webhooks (id, url, secret, format, created_us) "
+      "VALUES (1, 'http://127.0.0.1:9/', '0123456789abcdef', 'json', 0)");
+  // Events 1-3 are old: 1 delivered, 2 still pending (its receiver is down),
+  // 3 had no webhook. Event 4 is recent.
+  for (const auto& [id, created] :
+       {std::pair<int, std::int64_t>{1, old_us}, {2, old_us}, {3, old_us}, {4, new_us}}) {
+    db.sql().exec("INSERT INTO alert_events (id, store, type, at_us, created_us) VALUES (" +
+                  std::to_string(id) + ", 1, 'store.down', 0, " + std::to_string(created) + ")");
+  }
+  const auto delivery = [&](int id, int event, const char* state) {
+    db.sql().exec(
+        "INSERT INTO webhook_deliveries (id, event, webhook, store, state, attempts, "
+        "created_us) VALUES (" +
+        std::to_string(id) + ", " + std::to_string(event) + ", 1, 1, '" + state + "', 1, 0)");
+  };
+  delivery(1, 1, "delivered");
+  delivery(2, 2, "pending");
+  delivery(3, 4, "delivered");
+
+  RetentionSettings settings;
+  settings.keep_alerts_days = 30;
+  const RetentionResult deleted = apply_retention(db, settings, RetentionPart::all, {}, now);
+  CHECK(deleted.deliveries_deleted == 1);
+  CHECK(deleted.alert_events_deleted == 2);  // 1 and 3; 2 waits for its delivery
+  std::vector<std::int64_t> events;
+  SQLite::Statement left(db.sql(), "SELECT id FROM alert_events ORDER BY id");
+  while (left.executeStep()) events.push_back(left.getColumn(0).getInt64());
+  CHECK(events == std::vector<std::int64_t>{2, 4});
+  CHECK(db.sql().execAndGet("SELECT count(*) FROM webhook_deliveries").getInt() == 2);
+  // The metric counts every event raised, deleted or not.
+  CHECK(read_database_figures(db).alert_events_by_type.at("store.down") == 4);
+  CHECK(read_database_figures(db).alert_events_kept == 2);
+  // 0 keeps everything.
+  CHECK(apply_retention(db, RetentionSettings{}, RetentionPart::all, {}, now + date::days{999})
+            .total() == 0);
+}
+
 TEST_CASE("a backup is a whole copy that gives the same report", "[backup]") {
   TempDir dir;
   const std::string path = dir.file("u.db");
@@ -180,6 +228,42 @@ TEST_CASE("a backup is a whole copy that gives the same report", "[backup]") {
   CHECK_THROWS_WITH(backup_database(dir.file("missing.db"), dir.file("y.db")),
                     Catch::Contains("cannot open database"));
   CHECK(!std::filesystem::exists(dir.file("y.db")));
+}
+
+TEST_CASE("a backup that fails half-way leaves no partial file, and old ones are swept",
+          "[backup]") {
+  TempDir dir;
+  const std::string path = dir.file("u.db");
+  {
+    Database db(path);
+    test::import_text(db, Dataset::polls, month_of_polls(10));
+  }
+  // Files may grow to 64 KiB here: the copy fails as on a full disk.
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit limit{};
+  getrlimit(RLIMIT_FSIZE, &limit);
+  const rlimit small{64 << 10, limit.rlim_max};
+  setrlimit(RLIMIT_FSIZE, &small);
+  const std::string out = dir.file("uptime-monitor-20230125T180000Z.db");
+  std::string error;
+  try {
+    backup_database(path, out);
+  } catch (const std::exception& thrown) {
+    error = thrown.what();
+  }
+  setrlimit(RLIMIT_FSIZE, &limit);
+  std::signal(SIGXFSZ, previous_handler);
+  CHECK_THAT(error, Catch::Contains("failed"));
+  CHECK_FALSE(std::filesystem::exists(out));
+  CHECK_FALSE(std::filesystem::exists(partial_path(out)));
+
+  // What a killed backup leaves is swept (only backups' partial files).
+  dir.write("uptime-monitor-20230101T000000Z.db.partial", "half");
+  dir.write("uptime-monitor-20230101T000000Z-2.db.partial", "half");
+  dir.write("notes.db.partial", "not ours");
+  CHECK(remove_partial_backups(dir.path().string()) == 2);
+  CHECK(std::filesystem::exists(dir.file("notes.db.partial")));
+  CHECK(remove_partial_backups(dir.file("no-such-folder")) == 0);
 }
 
 TEST_CASE("a backup taken while polls are written is consistent", "[backup]") {

@@ -9,3 +9,7 @@ SELECT status, count(*) FROM reports GROUP BY status;
 -- name: last_complete_report
 SELECT stores_reported, as_of_us FROM reports
 WHERE status = 'Complete' ORDER BY created_us DESC LIMIT 1;
+
+-- name: kept_alert_rows
+-- Alert events and webhook deliveries kept (retention deletes old ones).
+SELECT (SELECT count(*) FROM alert_events), (SELECT count(*) FROM webhook_deliveries);

@@ -22,3 +22,18 @@ DELETE FROM polls
 WHERE store BETWEEN ?1 AND ?2
   AND at_us < ?3
   AND at_us < (SELECT max(p.at_us) FROM polls AS p WHERE p.store = polls.store AND p.at_us < ?3);
+
+-- name: delete_old_deliveries
+-- Up to ?2 webhook deliveries done with (delivered or failed) whose event
+-- was raised before ?1 (UTC microseconds). Pending ones stay until they end.
+DELETE FROM webhook_deliveries WHERE id IN (
+  SELECT d.id FROM alert_events e JOIN webhook_deliveries d ON d.event = e.id
+  WHERE e.created_us < ?1 AND d.state <> 'pending' LIMIT ?2);
+
+-- name: delete_old_alert_events
+-- Up to ?2 alert events raised before ?1 with no delivery left.
+DELETE FROM alert_events WHERE id IN (
+  SELECT e.id FROM alert_events e
+  WHERE e.created_us < ?1
+    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event = e.id)
+  LIMIT ?2);

@@ -106,6 +106,14 @@ void Metrics::count_delivery(const std::string& outcome) {
   ++deliveries_[outcome];
 }
 
+void Metrics::count_retention(const RetentionResult& deleted) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  retention_deleted_.reports_deleted += deleted.reports_deleted;
+  retention_deleted_.polls_deleted += deleted.polls_deleted;
+  retention_deleted_.alert_events_deleted += deleted.alert_events_deleted;
+  retention_deleted_.deliveries_deleted += deleted.deliveries_deleted;
+}
+
 std::string Metrics::render(const DatabaseFigures& database) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
@@ -173,7 +181,7 @@ std::string Metrics::render(const DatabaseFigures& database) const {
   }
 
   header(out, "uptime_monitor_alert_events_total", "counter",
-         "Alert events raised (kept in the database), by type.");
+         "Alert events raised since the database began (deleted ones included), by type.");
   for (const char* type : {"store.down", "store.recovered", "store.silent", "store.heard"}) {
     const auto found = database.alert_events_by_type.find(type);
     sample(out, "uptime_monitor_alert_events_total", "type=" + label_value(type),
@@ -198,6 +206,25 @@ std::string Metrics::render(const DatabaseFigures& database) const {
       database.outbox.oldest_raised
           ? std::chrono::duration<double>(wall_clock_now() - *database.outbox.oldest_raised).count()
           : 0.0);
+
+  header(out, "uptime_monitor_alert_events_kept", "gauge",
+         "Alert events in the database (older than --keep-alerts-days are deleted).");
+  sample(out, "uptime_monitor_alert_events_kept", "",
+         static_cast<double>(database.alert_events_kept));
+  header(out, "uptime_monitor_webhook_deliveries_kept", "gauge",
+         "Webhook deliveries in the database, pending or done.");
+  sample(out, "uptime_monitor_webhook_deliveries_kept", "",
+         static_cast<double>(database.deliveries_kept));
+  header(out, "uptime_monitor_retention_deleted_total", "counter",
+         "Rows retention deleted in this process, by table.");
+  for (const auto& [table, count] :
+       {std::pair<const char*, std::size_t>{"reports", retention_deleted_.reports_deleted},
+        {"polls", retention_deleted_.polls_deleted},
+        {"alert_events", retention_deleted_.alert_events_deleted},
+        {"webhook_deliveries", retention_deleted_.deliveries_deleted}}) {
+    sample(out, "uptime_monitor_retention_deleted_total", "table=" + label_value(table),
+           static_cast<double>(count));
+  }
 
   header(out, "uptime_monitor_polls", "gauge", "Polls in the database.");
   sample(out, "uptime_monitor_polls", "", static_cast<double>(database.polls));

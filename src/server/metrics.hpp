@@ -12,6 +12,7 @@
 
 #include "database_figures.hpp"
 #include "report_store.hpp"
+#include "retention.hpp"
 
 // Counts of observations at or below each bound (seconds), cumulative on output.
 class Histogram {
@@ -42,6 +43,8 @@ class Metrics {
 
   // One webhook request's outcome: "delivered", "retry" or "failed".
   void count_delivery(const std::string& outcome);
+  // Rows retention deleted.
+  void count_retention(const RetentionResult& deleted);
 
   std::string render(const DatabaseFigures& database) const;
 
@@ -53,6 +56,7 @@ class Metrics {
   Histogram report_seconds_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> ingest_rows_;  // dataset, outcome
   std::map<std::string, std::uint64_t> deliveries_;                           // by outcome
+  RetentionResult retention_deleted_;                                         // summed
   double started_seconds_;
 };
 

@@ -24,6 +24,10 @@ DatabaseFigures read_database_figures(Database& db) {
   }
   figures.alert_events_by_type = alert_events_by_type(db);
   figures.outbox = read_outbox(db);
+  SQLite::Statement kept(db.sql(), sql::query("kept_alert_rows"));
+  kept.executeStep();
+  figures.alert_events_kept = kept.getColumn(0).getInt64();
+  figures.deliveries_kept = kept.getColumn(1).getInt64();
   for (const std::string& file : {db.path(), db.path() + "-wal"}) {
     std::error_code missing;
     const auto bytes = std::filesystem::file_size(file, missing);

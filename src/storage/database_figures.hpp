@@ -21,6 +21,8 @@ struct DatabaseFigures {
   std::uintmax_t database_bytes = 0;                         // the file and its WAL
   std::map<std::string, std::int64_t> alert_events_by_type;  // "store.down", ...
   Outbox outbox;                                             // webhook deliveries waiting
+  std::int64_t alert_events_kept = 0;                        // rows, after retention
+  std::int64_t deliveries_kept = 0;
 };
 
 // Reads the figures; the caller serializes use of `db`.

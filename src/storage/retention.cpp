@@ -24,6 +24,11 @@ constexpr std::chrono::milliseconds kMinPause{50};
 // when it moved this far.
 constexpr std::chrono::hours kPollsStep{1};
 
+// Alert rows per delete transaction, and how often the worker looks for old
+// ones (they age with the clock, slowly).
+constexpr std::int64_t kAlertRowsPerBatch = 1000;
+constexpr std::chrono::minutes kAlertsStep{10};
+
 // One value of a named query, -1 for NULL. The statement is done when this
 // returns: a statement left open would hold a read snapshot, and turning a
 // stale snapshot into a write fails at once with "database is locked".
@@ -41,12 +46,32 @@ std::size_t delete_old_reports(Database& db, std::size_t keep) {
   return static_cast<std::size_t>(deleted);
 }
 
-std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPause& pause) {
+// Deletes with `query_name` (?1 the cutoff, ?2 the batch size) until a batch
+// deletes nothing, pausing between batches; returns the rows deleted.
+std::size_t delete_in_batches(Database& db, const char* query_name, Instant cutoff,
+                              const RetentionPause& pause) {
+  std::size_t deleted = 0;
+  for (;;) {
+    const auto started = std::chrono::steady_clock::now();
+    SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement remove(db.sql(), sql::query(query_name));
+    remove.bind(1, to_micros(cutoff));
+    remove.bind(2, kAlertRowsPerBatch);
+    const int removed = remove.exec();
+    transaction.commit();
+    deleted += static_cast<std::size_t>(removed);
+    if (removed < kAlertRowsPerBatch) return deleted;
+    if (pause && !pause(std::chrono::steady_clock::now() - started)) return deleted;
+  }
+}
+
+std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPause& pause,
+                             Instant now) {
   std::int64_t latest_us = scalar(db, "latest_poll");
   if (latest_us < 0) return 0;
   // The line follows the latest poll but never passes the machine's clock: a
   // poll stamped far in the future must not make the whole history "old".
-  const std::int64_t clock_us = to_micros(wall_clock_now());
+  const std::int64_t clock_us = to_micros(now);
   latest_us = std::min(latest_us, clock_us);
   const Instant cutoff = from_micros(latest_us) - date::days{keep_days};
   std::size_t deleted = 0;
@@ -79,21 +104,31 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
 }  // namespace
 
 RetentionResult apply_retention(Database& db, const RetentionSettings& settings, RetentionPart part,
-                                const RetentionPause& pause) {
+                                const RetentionPause& pause, Instant now) {
+  const auto wanted = [part](RetentionPart one) {
+    return part == RetentionPart::all || part == one;
+  };
   RetentionResult result;
-  if (settings.keep_reports > 0 && part != RetentionPart::polls) {
+  if (settings.keep_reports > 0 && wanted(RetentionPart::reports)) {
     result.reports_deleted = delete_old_reports(db, settings.keep_reports);
   }
-  if (settings.keep_polls_days > 0 && part != RetentionPart::reports) {
-    result.polls_deleted = delete_old_polls(db, settings.keep_polls_days, pause);
+  if (settings.keep_polls_days > 0 && wanted(RetentionPart::polls)) {
+    result.polls_deleted = delete_old_polls(db, settings.keep_polls_days, pause, now);
+  }
+  if (settings.keep_alerts_days > 0 && wanted(RetentionPart::alerts)) {
+    const Instant cutoff = now - date::days{settings.keep_alerts_days};
+    result.deliveries_deleted = delete_in_batches(db, "delete_old_deliveries", cutoff, pause);
+    result.alert_events_deleted = delete_in_batches(db, "delete_old_alert_events", cutoff, pause);
   }
   return result;
 }
 
 RetentionWorker::RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
+                                 std::function<void(const RetentionResult&)> deleted,
                                  std::chrono::milliseconds check_every)
     : db_(db_path),
       settings_(settings),
+      deleted_(std::move(deleted)),
       // Tried again at the next check; each transaction commits whole or not at all.
       thread_("retention failed", check_every, PeriodicThread::FirstStep::at_start,
               [this] { check(); }) {}
@@ -117,10 +152,23 @@ void RetentionWorker::check() {
         apply_retention(db_, settings_, RetentionPart::polls, between_batches).polls_deleted;
     seen_latest_us_ = latest_us;
   }
-  if (result.reports_deleted + result.polls_deleted > 0) {
-    log_info(
-        "retention: deleted " + std::to_string(result.reports_deleted) + " reports and " +
-            std::to_string(result.polls_deleted) + " polls",
-        {{"reports_deleted", result.reports_deleted}, {"polls_deleted", result.polls_deleted}});
+  const auto now = std::chrono::steady_clock::now();
+  if (settings_.keep_alerts_days > 0 &&
+      (!alerts_checked_ || now - *alerts_checked_ >= kAlertsStep)) {
+    const RetentionResult alerts =
+        apply_retention(db_, settings_, RetentionPart::alerts, between_batches);
+    result.alert_events_deleted = alerts.alert_events_deleted;
+    result.deliveries_deleted = alerts.deliveries_deleted;
+    alerts_checked_ = now;
   }
+  if (result.total() == 0) return;
+  log_info("retention: deleted " + std::to_string(result.reports_deleted) + " reports, " +
+               std::to_string(result.polls_deleted) + " polls, " +
+               std::to_string(result.alert_events_deleted) + " alert events and " +
+               std::to_string(result.deliveries_deleted) + " webhook deliveries",
+           {{"reports_deleted", result.reports_deleted},
+            {"polls_deleted", result.polls_deleted},
+            {"alert_events_deleted", result.alert_events_deleted},
+            {"deliveries_deleted", result.deliveries_deleted}});
+  if (deleted_) deleted_(result);
 }

@@ -1,6 +1,7 @@
-// Retention: deletes finished reports beyond the newest N and polls more than
-// D days older than the latest poll, in small transactions, on a background
-// thread. Reports read in their own snapshot, so a deletion never changes
+// Retention: deletes finished reports beyond the newest N, polls more than
+// D days older than the latest poll, and alert events (with their finished
+// webhook deliveries) raised more than A days ago, in small transactions, on
+// a background thread. Reports read in their own snapshot, so a deletion never changes
 // what a running report reads.
 #pragma once
 
@@ -10,44 +11,57 @@
 #include <optional>
 #include <string>
 
+#include "clock.hpp"
 #include "database.hpp"
 #include "periodic_thread.hpp"
 
 struct RetentionSettings {
-  std::size_t keep_reports = 0;  // finished reports kept, newest first; 0: all
-  unsigned keep_polls_days = 0;  // 0: all; else >= 8, so that a report as of the
-                                 // latest poll never reaches deleted data
-  bool enabled() const { return keep_reports > 0 || keep_polls_days > 0; }
+  std::size_t keep_reports = 0;   // finished reports kept, newest first; 0: all
+  unsigned keep_polls_days = 0;   // 0: all; else >= 8, so that a report as of the
+                                  // latest poll never reaches deleted data
+  unsigned keep_alerts_days = 0;  // 0: all; else alert events raised within this many days
+  bool enabled() const { return keep_reports > 0 || keep_polls_days > 0 || keep_alerts_days > 0; }
 };
 
 struct RetentionResult {
   std::size_t reports_deleted = 0;
   std::size_t polls_deleted = 0;
+  std::size_t alert_events_deleted = 0;
+  std::size_t deliveries_deleted = 0;
+  std::size_t total() const {
+    return reports_deleted + polls_deleted + alert_events_deleted + deliveries_deleted;
+  }
 };
 
-enum class RetentionPart { all, reports, polls };
+enum class RetentionPart { all, reports, polls, alerts };
 
 // Called after each transaction that deleted polls with how long it held the
 // write lock; returns false to stop early (the rest goes next time).
 using RetentionPause = std::function<bool(std::chrono::steady_clock::duration held)>;
 
-// Deletes once, now. Polls: those before (min(latest poll, clock) - D days) except each
-// store's newest one before that line, 50 stores per transaction; data_state is
-// updated in the same transactions. Throws std::runtime_error when the
-// database fails.
+// Deletes once, at `now` (the wall clock). Polls: those before (min(latest
+// poll, now) - D days) except each store's newest one before that line, 50
+// stores per transaction; data_state is updated in the same transactions.
+// Alerts: webhook deliveries done with (delivered or failed) of events raised
+// before now - A days, then those events once no delivery is left, 1,000
+// rows per transaction (a pending delivery keeps its event). Throws
+// std::runtime_error when the database fails.
 RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
                                 RetentionPart part = RetentionPart::all,
-                                const RetentionPause& pause = {});
+                                const RetentionPause& pause = {}, Instant now = wall_clock_now());
 
 // Runs apply_retention on its own connection: reports whenever the number of
 // finished ones changed, polls at start and whenever the latest poll moved an
-// hour on (nothing else makes more of them old); checks every `check_every`.
+// hour on (nothing else makes more of them old), alerts at start and every
+// ten minutes; checks every `check_every`; tells `deleted` what each check
+// deleted (metrics).
 // Between delete transactions it leaves the write lock free for as long as it
 // held it (at least 50 ms), so ingest and reports never starve behind a large
 // first clean-up. Stops (and joins) when destroyed.
 class RetentionWorker {
  public:
   RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
+                  std::function<void(const RetentionResult&)> deleted = {},
                   std::chrono::milliseconds check_every = std::chrono::seconds{1});
 
  private:
@@ -55,8 +69,10 @@ class RetentionWorker {
 
   Database db_;
   RetentionSettings settings_;
+  std::function<void(const RetentionResult&)> deleted_;
   // What the last check saw: nothing to do until it moves.
   std::int64_t seen_finished_ = -1;
   std::optional<std::int64_t> seen_latest_us_;
+  std::optional<std::chrono::steady_clock::time_point> alerts_checked_;
   PeriodicThread thread_;
 };
