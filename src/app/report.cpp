@@ -1,5 +1,6 @@
 // `report`: the report of SPEC §5 as CSV, through the same code as the server.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -8,7 +9,10 @@
 #include "report_builder.hpp"
 
 int run_report(const Options& options) {
-  Database db(options.db_path);  // creates or migrates the schema
+  if (!std::filesystem::exists(options.db_path)) {
+    throw std::runtime_error("no database at '" + options.db_path + "'");
+  }
+  Database db(options.db_path);  // migrates the schema
   ReportOptions report_options{options.as_of, options.rules, options.threads, options.period};
   const Report report = build_report(options.db_path, report_options);
   const std::string csv = report_csv(report);

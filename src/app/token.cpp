@@ -1,6 +1,7 @@
 // `token`: access tokens in the database — create (the secret printed once,
 // on standard output), list (never a secret), revoke.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "clock.hpp"
@@ -9,6 +10,12 @@
 #include "token_store.hpp"
 
 int run_token(const Options& options) {
+  // A mistyped --db would otherwise make a new, empty database whose tokens
+  // no server reads.
+  if (!options.create_db && !std::filesystem::exists(options.db_path)) {
+    throw std::runtime_error("no database at '" + options.db_path +
+                             "' (give --create-db to create one)");
+  }
   Database db(options.db_path);  // creates or migrates the schema
   switch (options.token_action) {
     case TokenAction::create: {

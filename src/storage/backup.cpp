@@ -40,8 +40,9 @@ BackupResult backup_database(const std::string& db_path, const std::string& out_
     throw std::runtime_error("'" + db_path + "' is not an uptime-monitor database");
   }
 
-  const fs::path partial = out.string() + ".partial";
-  fs::remove(partial);  // left by a backup that was killed half-way
+  const fs::path partial = partial_path(out.string());
+  std::error_code ignored;
+  fs::remove(partial, ignored);  // left by a backup that was killed half-way
   try {
     SQLite::Statement vacuum(db.sql(), "VACUUM INTO ?1");
     vacuum.bind(1, partial.string());
@@ -50,7 +51,6 @@ BackupResult backup_database(const std::string& db_path, const std::string& out_
     fs::rename(partial, out);
     sync_path(out.parent_path());
   } catch (const std::exception& error) {
-    std::error_code ignored;
     fs::remove(partial, ignored);
     throw std::runtime_error("backup of '" + db_path + "' to '" + out_path +
                              "' failed: " + error.what());
@@ -90,6 +90,29 @@ std::size_t remove_old_backups(const std::string& folder, std::size_t keep) {
   for (std::size_t i = keep; i < backups.size(); ++i) {
     std::error_code ignored;
     if (fs::remove(backups[i].path, ignored)) ++removed;
+  }
+  return removed;
+}
+
+std::string partial_path(const std::string& out_path) {
+  return out_path + ".partial";
+}
+
+std::size_t remove_partial_backups(const std::string& folder) {
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) return 0;
+  std::vector<fs::path> partials;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const std::string suffix = partial_path(".db");
+    if (name.rfind("uptime-monitor-", 0) == 0 && name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      partials.push_back(entry.path());
+    }
+  }
+  std::size_t removed = 0;
+  for (const fs::path& path : partials) {
+    if (fs::remove(path, error)) ++removed;
   }
   return removed;
 }

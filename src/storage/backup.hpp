@@ -23,5 +23,14 @@ BackupResult backup_database(const std::string& db_path, const std::string& out_
 // `folder` beyond the newest `keep`. Returns how many it deleted.
 std::size_t remove_old_backups(const std::string& folder, std::size_t keep);
 
+// Where a backup to `out_path` is written before it is renamed: removed
+// when the backup fails.
+std::string partial_path(const std::string& out_path);
+
+// Removes the partial files of backups killed half-way (a crash, kill -9)
+// from `folder`: those of files named as backup_file_name makes them.
+// Returns how many; a folder that does not exist holds none.
+std::size_t remove_partial_backups(const std::string& folder);
+
 // "uptime-monitor-20230125T180000Z.db": a backup file name for `now` (UTC).
 std::string backup_file_name(Instant now);

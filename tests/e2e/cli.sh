@@ -58,4 +58,25 @@ code=0
 "$BIN" report --db "$WORK/no/such/dir/u.db" 2> "$WORK/err" > /dev/null || code=$?
 [ "$code" = 1 ] || fail "bad --db exited $code"
 grep -q "no/such/dir/u.db" "$WORK/err" || fail "bad --db message: $(cat "$WORK/err")"
+
+# A mistyped --db is an error, not a new empty database (token, report);
+# token create makes one only when asked.
+code=0
+"$BIN" token create --db "$WORK/typo.db" --name x --role admin 2> "$WORK/err" > /dev/null || code=$?
+[ "$code" = 1 ] && grep -q "no database at '$WORK/typo.db' (give --create-db" "$WORK/err" \
+  || fail "token create on a missing database: $code $(cat "$WORK/err")"
+[ ! -e "$WORK/typo.db" ] || fail "token create made $WORK/typo.db"
+code=0
+"$BIN" report --db "$WORK/typo.db" 2> "$WORK/err" > /dev/null || code=$?
+[ "$code" = 1 ] && [ ! -e "$WORK/typo.db" ] || fail "report on a missing database: $code"
+"$BIN" token create --db "$WORK/new.db" --create-db --name x --role admin > "$WORK/secret" 2> /dev/null \
+  || fail "token create --create-db"
+# Tokens are 256 random bits: 43 base64url characters after "um_".
+grep -Eq '^um_[A-Za-z0-9_-]{43}$' "$WORK/secret" || fail "token shape: $(cat "$WORK/secret")"
+
+# An UPTIME_TOKEN that is set but empty would run the server open: refused.
+code=0
+UPTIME_TOKEN= "$BIN" serve --db "$WORK/u.db" --port 0 > /dev/null 2> "$WORK/err" || code=$?
+[ "$code" = 2 ] && grep -q "UPTIME_TOKEN is set but empty" "$WORK/err" \
+  || fail "an empty UPTIME_TOKEN: $code $(cat "$WORK/err")"
 echo "cli: ok"
