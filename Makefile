@@ -11,7 +11,7 @@ DEMO_DATA  ?= fixtures/demo
 # Debian packages the build, the tests and the server need.
 PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 \
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
-           nlohmann-json3-dev catch2
+           nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
 
 .PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz \
         bench sweep load fmt clean demo-fixtures fresh-check

@@ -30,3 +30,16 @@ TEST_CASE("q-values: the most specific range decides", "[negotiation]") {
   CHECK(accept_quality("image/png", "text/csv") == 0);
   CHECK(accept_quality("text/csv; charset=utf-8; q=0.4", "text/csv") == Approx(0.4));
 }
+
+TEST_CASE("Accept-Encoding: gzip only when the client takes it", "[negotiation]") {
+  CHECK(accepts_gzip("gzip"));
+  CHECK(accepts_gzip("gzip, deflate, br"));  // curl --compressed, browsers
+  CHECK(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+  CHECK(accepts_gzip("x-gzip"));
+  CHECK(accepts_gzip("*"));
+  CHECK_FALSE(accepts_gzip(""));  // no header: identity
+  CHECK_FALSE(accepts_gzip("identity"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("*, gzip;q=0"));  // named beats "*"
+  CHECK_FALSE(accepts_gzip("gzip;q=nonsense"));
+}

@@ -165,6 +165,15 @@ const std::vector<Flag>& flags() {
        [](Options& o, const std::string& v) {
          o.max_connections_per_client = parse_number("--max-connections-per-client", v, 0, 100000);
        }},
+      {"--max-downloads",
+       "UPTIME_MAX_DOWNLOADS",
+       "N",
+       "large answers (a report or /stores of more than 3,000 stores) sent at once; past it "
+       "503 with Retry-After, so downloads leave threads for everyone else [16]",
+       {C::serve},
+       [](Options& o, const std::string& v) {
+         o.max_downloads = parse_number("--max-downloads", v, 1, 1024);
+       }},
       {"--timeout",
        "UPTIME_TIMEOUT",
        "SECONDS",

@@ -35,6 +35,7 @@ struct Options {
   std::size_t max_body = 64 << 20;     // bytes of one request body
   std::size_t max_connections = 1024;  // open connections; a new one closes the oldest waiting
   std::size_t max_connections_per_client = 256;  // open connections from one address; 0: no limit
+  std::size_t max_downloads = 16;                // serve: large answers sent at once (HttpSettings)
   unsigned timeout = 30;                         // seconds a client may take to send or receive
   std::string token;                       // when set, writes need "Authorization: Bearer <token>"
   bool token_read = false;                 // ... and so do reads

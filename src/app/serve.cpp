@@ -66,6 +66,7 @@ HttpSettings http_settings(const Options& options, WebhookDelivery& webhooks) {
   http.backup_dir = http_backup_dir(options);
   http.keep_backups = options.keep_backups;
   http.max_future = options.max_future;
+  http.max_downloads = options.max_downloads;
   http.default_max_gap = options.rules.max_gap;
   http.origins.cors_origins = options.cors_origins;
   http.origins.allowed_hosts = options.allowed_hosts;

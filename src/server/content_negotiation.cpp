@@ -1,6 +1,8 @@
 #include "content_negotiation.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "text.hpp"
@@ -60,4 +62,24 @@ double accept_quality(std::string_view accept, std::string_view media_type) {
 
 bool prefers_json(std::string_view accept) {
   return accept_quality(accept, "application/json") > accept_quality(accept, "text/csv");
+}
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  // RFC 9110 §12.5.3: a coding named with q > 0, or "*" with q > 0 when the
+  // coding is not named; "x-gzip" is gzip's old alias.
+  std::optional<double> named;
+  std::optional<double> any;
+  while (!accept_encoding.empty()) {
+    const std::size_t comma = accept_encoding.find(',');
+    const std::string_view element = accept_encoding.substr(0, comma);
+    accept_encoding = comma == std::string_view::npos ? "" : accept_encoding.substr(comma + 1);
+    const std::size_t semicolon = element.find(';');
+    const std::string coding = ascii_lower(std::string(trim_blanks(element.substr(0, semicolon))));
+    const double q =
+        quality_of(semicolon == std::string_view::npos ? "" : element.substr(semicolon + 1));
+    if (coding == "gzip" || coding == "x-gzip") named = std::max(named.value_or(0), q);
+    if (coding == "*") any = q;
+  }
+  if (named) return *named > 0;
+  return any.value_or(0) > 0;
 }

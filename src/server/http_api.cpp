@@ -53,6 +53,26 @@ std::string error_json(const std::string& message) {
   return json_text(json{{"error", message}, {"detail", message}}) + "\n";
 }
 
+// A shared answer (answer_cache.hpp) goes out without a copy: the response
+// holds it, and the download's place (if any), until the last byte is written.
+void send_shared(httplib::Response& response, int status, std::shared_ptr<const Answer> answer,
+                 std::shared_ptr<DownloadGate::Ticket> ticket) {
+  response.status = status;
+  response.set_header("Vary", "Accept-Encoding");
+  if (!answer->content_encoding.empty()) {
+    response.set_header("Content-Encoding", answer->content_encoding);
+  }
+  const std::size_t size = answer->body.size();
+  const std::string type = answer->content_type;
+  response.set_content_provider(
+      size, type,
+      [answer = std::move(answer), ticket = std::move(ticket)](
+          std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        const std::size_t end = std::min(answer->body.size(), offset + length);
+        return sink.write(answer->body.data() + offset, end - offset);
+      });
+}
+
 void send_error(httplib::Response& response, int status, const std::string& message) {
   response.status = status;
   response.set_content(error_json(message), "application/json");
@@ -471,7 +491,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
       auth_reader_(writer.path(), Database::Access::read_only),
       jobs_(jobs),
       metrics_(metrics),
-      settings_(settings) {
+      settings_(settings),
+      answers_(settings.answer_cache_bytes),
+      downloads_(settings.max_downloads) {
   using Request = httplib::Request;
   using Response = httplib::Response;
   const auto ingest_route = [this](const char* path, Dataset dataset) {
@@ -536,7 +558,7 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                                         q.get_param_value("to_date"), a);
                  }),
       make_route("GET", "/stores", "/stores", Access::scoped_read, BodyUse::none,
-                 [this](const Request&, Response& a) { list_stores(a); }),
+                 [this](const Request& q, Response& a) { list_stores(q, a); }),
       make_route("GET", "/stores/(.+)/days", "/stores/{id}/days", Access::scoped_read,
                  BodyUse::none, [this](const Request& q, Response& a) { store_days(q, a); }),
       make_route("GET", "/stores/(.+)", "/stores/{id}", Access::scoped_read, BodyUse::none,
@@ -686,8 +708,7 @@ void HttpApi::trigger_report(const httplib::Request& request, httplib::Response&
 void HttpApi::get_report(const std::string& id, const httplib::Request& request,
                          httplib::Response& response) {
   const bool as_json = wants_json(request);
-  // An owner's CSV is made again from the typed rows of its stores.
-  auto state = jobs_.find(id, as_json || t_owner_scope ? ReportPart::rows : ReportPart::csv);
+  const auto state = jobs_.find(id, ReportPart::summary);
   if (!state) throw HttpError(404, "no report with id '" + id + "'");
   if (state->status == ReportStatus::queued || state->status == ReportStatus::running) {
     json body = {{"status", report_status_name(ReportStatus::running)},
@@ -708,6 +729,40 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
                    {"detail", state->error}});
     return;
   }
+  // Complete: the same bytes for every caller with the same format,
+  // encoding and scope, made once (answer_cache.hpp).
+  auto ticket = enter_download(t_owner_scope ? static_cast<std::int64_t>(t_owner_scope->size())
+                                             : state->stores_reported.value_or(0));
+  const bool gzip = accepts_gzip(request.get_header_value("Accept-Encoding"));
+  std::string key = id + (as_json ? "|json" : "|csv") + (gzip ? "|gzip" : "|identity");
+  if (t_owner_scope) {
+    std::string stores;
+    for (const std::string& store : *t_owner_scope) stores += store + "\n";
+    key += "|owner:" + secret_sha256(stores);
+  }
+  auto answer = answers_.get(key, [&] { return encode_report(id, as_json, gzip); });
+  if (!as_json) {
+    response.set_header("Content-Disposition", "attachment; filename=\"report-" + id + ".csv\"");
+  }
+  send_shared(response, 200, std::move(answer), std::move(ticket));
+}
+
+std::shared_ptr<DownloadGate::Ticket> HttpApi::enter_download(std::int64_t stores) {
+  if (stores <= kLargeAnswerStores) return nullptr;
+  auto ticket = downloads_.enter();
+  if (!ticket) {
+    throw HttpError(503, "too many large downloads at once; try again shortly",
+                    {{"Retry-After", "2"}});
+  }
+  return std::make_shared<DownloadGate::Ticket>(std::move(*ticket));
+}
+
+Answer HttpApi::encode_report(const std::string& id, bool as_json, bool gzip) {
+  // An owner's CSV is made again from the typed rows of its stores.
+  auto state = jobs_.find(id, as_json || t_owner_scope ? ReportPart::rows : ReportPart::csv);
+  if (!state || state->status != ReportStatus::complete) {
+    throw HttpError(404, "no report with id '" + id + "'");  // deleted meanwhile
+  }
   if (t_owner_scope) {
     // Only the owner's stores, and nothing that tells the size of the fleet.
     if (state->rows) state->rows = rows_in_scope(*state->rows);
@@ -727,6 +782,7 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
       state->csv = report_csv(report);
     }
   }
+  Answer answer;
   if (as_json) {
     json body = state_json(*state);
     body["generated_at"] = optional_time(state->finished);
@@ -735,12 +791,17 @@ void HttpApi::get_report(const std::string& id, const httplib::Request& request,
     const bool with_unknown = state->rules.max_gap.has_value();
     body["rows"] = state->period ? period_rows_json(state->period_rows.value(), with_unknown)
                                  : report_rows_json(state->rows.value(), with_unknown);
-    send_json(response, 200, body);
-    return;
+    answer.body = json_text(body) + "\n";
+    answer.content_type = "application/json";
+  } else {
+    answer.body = std::move(state->csv.value());
+    answer.content_type = "text/csv";
   }
-  response.status = 200;
-  response.set_header("Content-Disposition", "attachment; filename=\"report-" + id + ".csv\"");
-  response.set_content(state->csv.value(), "text/csv");
+  if (gzip) {
+    answer.body = gzip_compress(answer.body);
+    answer.content_encoding = "gzip";
+  }
+  return answer;
 }
 
 void HttpApi::list_reports(const httplib::Request& request, httplib::Response& response) {
@@ -1018,7 +1079,7 @@ std::optional<Refusal> HttpApi::admit(const RequestHead& head, const std::string
   }
 }
 
-void HttpApi::list_stores(httplib::Response& response) {
+void HttpApi::list_stores(const httplib::Request& request, httplib::Response& response) {
   // Stores down or silent now, longest first: what the page shows first.
   json open = json::array();
   std::vector<OpenIncident> incidents;
@@ -1029,15 +1090,24 @@ void HttpApi::list_stores(httplib::Response& response) {
   // The newest complete report of the three windows: its rows the caller may see.
   for (const ReportState& state : jobs_.list(50, std::nullopt)) {
     if (state.status != ReportStatus::complete || state.period) continue;
+    auto ticket = enter_download(t_owner_scope ? static_cast<std::int64_t>(t_owner_scope->size())
+                                               : state.stores_reported.value_or(0));
     const auto full = jobs_.find(state.id, ReportPart::rows);
     if (!full || !full->rows) continue;
     const auto rows = rows_in_scope(*full->rows);
-    send_json(response, 200,
-              json{{"report_id", state.id},
-                   {"as_of", optional_time(state.as_of)},
-                   {"max_gap", max_gap_json(state.rules.max_gap)},
-                   {"open_incidents", open},
-                   {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}});
+    const json body = {{"report_id", state.id},
+                       {"as_of", optional_time(state.as_of)},
+                       {"max_gap", max_gap_json(state.rules.max_gap)},
+                       {"open_incidents", open},
+                       {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}};
+    // Open incidents change live: made for each request, but bounded in
+    // number like a report's download, and compressed once when taken.
+    auto answer = std::make_shared<Answer>(Answer{json_text(body) + "\n", "application/json", ""});
+    if (accepts_gzip(request.get_header_value("Accept-Encoding"))) {
+      answer->body = gzip_compress(answer->body);
+      answer->content_encoding = "gzip";
+    }
+    send_shared(response, 200, std::move(answer), std::move(ticket));
     return;
   }
   send_json(response, 200,

@@ -16,6 +16,7 @@
 
 #include "access.hpp"
 #include "alerts.hpp"
+#include "answer_cache.hpp"
 #include "auth_failures.hpp"
 #include "http_connections.hpp"
 #include "metrics.hpp"
@@ -42,7 +43,16 @@ struct HttpSettings {
   // Called after each polls ingest: its alert events may wait in the
   // webhook outbox (the delivery worker looks at once). Empty: nothing.
   std::function<void()> polls_ingested;
+  // Large answers (reports and /stores of more than kLargeAnswerStores
+  // stores) sent at once; more: 503 with Retry-After.
+  std::size_t max_downloads = 16;
+  // Bytes of encoded report answers kept to be shared (answer_cache.hpp).
+  std::size_t answer_cache_bytes = std::size_t{128} << 20;
 };
+
+// An answer of more stores than this is a large download: bounded in number
+// (HttpSettings::max_downloads). About 0.4 MB of CSV, 1 MB of JSON.
+constexpr std::int64_t kLargeAnswerStores = 3000;
 
 // Whether a route reads a request body. A body sent to a route that takes
 // none is never read (see http_connections.hpp).
@@ -128,7 +138,12 @@ class HttpApi : public RequestGate {
   std::optional<std::set<std::string>> authorize(const Route& route, const std::string& method,
                                                  const std::string& authorization,
                                                  const std::string& client);
-  void list_stores(httplib::Response& response);
+  void list_stores(const httplib::Request& request, httplib::Response& response);
+  // A place among the large downloads when `stores` is over
+  // kLargeAnswerStores (nullptr when not); throws a 503 when none is free.
+  std::shared_ptr<DownloadGate::Ticket> enter_download(std::int64_t stores);
+  // The answer of a complete report, as the caller may see it.
+  Answer encode_report(const std::string& id, bool as_json, bool gzip);
   void list_alerts(const httplib::Request& request, httplib::Response& response);
   void list_webhooks_route(httplib::Response& response);
   void create_webhook_route(const httplib::Request& request, httplib::Response& response);
@@ -146,6 +161,8 @@ class HttpApi : public RequestGate {
   ReportJobs& jobs_;
   Metrics& metrics_;
   HttpSettings settings_;
+  AnswerCache answers_;
+  DownloadGate downloads_;
   std::vector<Route> routes_;
 };
 

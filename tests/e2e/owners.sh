@@ -82,6 +82,17 @@ expect_json_error 403 "owner triggers"
 as "$TAGGED" GET /stores
 printf '%s' "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [s["store_id"] for s in d["stores"]] == ["night-store", "steady-store"], d' \
   || fail "tag owner's /stores: $BODY"
+# Each scope has its own answer (answers are shared, never across scopes),
+# with gzip too.
+for encoding in identity gzip; do
+  as "$TAGGED" GET "/get_report/$REPORT_ID" --compressed -H "Accept-Encoding: $encoding"
+  [ "$(sed -n '2,$p' <<< "$BODY" | cut -d, -f1 | tr '\n' ' ')" = "night-store steady-store " ] \
+    || fail "tag owner's CSV ($encoding): $BODY"
+  as "$OWNER" GET "/get_report/$REPORT_ID" --compressed -H "Accept-Encoding: $encoding"
+  [ "$(sed -n '2,$p' <<< "$BODY" | cut -d, -f1)" = outage-store ] || fail "owner's CSV again ($encoding): $BODY"
+  as "$READER" GET "/get_report/$REPORT_ID" --compressed -H "Accept-Encoding: $encoding"
+  [ "$(grep -c -- '-store,' <<< "$BODY")" = 3 ] || fail "the reader's CSV again ($encoding): $BODY"
+done
 
 # Admins manage tokens over HTTP; a revoked token stops working at once.
 as "$ADMIN" POST /admin/tokens -H 'Content-Type: application/json' --data '{"name": "temp", "role": "owner", "stores": ["night-store"]}'
