@@ -26,6 +26,7 @@
 #include "report_jobs.hpp"
 #include "retention.hpp"
 #include "shared_connection.hpp"
+#include "test_hold.hpp"
 #include "wal_keeper.hpp"
 #include "webhook_delivery.hpp"
 
@@ -160,6 +161,7 @@ int run_serve(const Options& options) {
   ReportJobs jobs(
       options.db_path, threads, options.queue_limit,
       [&metrics](ReportStatus status, double seconds) { metrics.observe_report(status, seconds); });
+  jobs.set_hold(test_hold("UPTIME_TEST_HOLD_REPORTS"));
   std::optional<RetentionWorker> retention;
   const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days,
                                              options.keep_alerts_days};

@@ -72,9 +72,17 @@ std::optional<ReportState> ReportJobs::find(const std::string& id, ReportPart pa
       state->stores_total = running_progress_->stores_total;
     }
     if (part != ReportPart::csv) state->csv.reset();
-    if (part != ReportPart::rows) state->rows.reset();
+    if (part != ReportPart::rows) {
+      state->rows.reset();
+      state->period_rows.reset();
+    }
   }
   return state;
+}
+
+void ReportJobs::set_hold(std::function<void()> hold) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  hold_ = std::move(hold);
 }
 
 std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Instant> before) {
@@ -184,15 +192,18 @@ void ReportJobs::run_worker() {
 
 void ReportJobs::run_job(const Job& job) {
   std::shared_ptr<ReportProgress> progress;
+  std::function<void()> hold;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     progress = running_progress_;
+    hold = hold_;
   }
   const Instant started = wall_clock_now();
   Outcome outcome;
   outcome.id = job.id;
   try {
     store_.start(job.id, started);
+    if (hold) hold();
     outcome.report = build_report(db_path_, job.options, progress.get());
     outcome.status = ReportStatus::complete;
     outcome.csv = report_csv(outcome.report);

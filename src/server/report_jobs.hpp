@@ -46,6 +46,10 @@ class ReportJobs {
   // cancels it. Everything left is marked Failed. Idempotent.
   void shutdown(std::chrono::milliseconds grace);
 
+  // Called on the worker once a report has started, before it is computed
+  // (a test's hold, common/test_hold.hpp). Set before the first report.
+  void set_hold(std::function<void()> hold);
+
   // Reports waiting, and whether one is running (for health and tests).
   std::size_t queued() const;
 
@@ -79,6 +83,7 @@ class ReportJobs {
   unsigned threads_;
   std::size_t queue_limit_;
   FinishedCallback on_finished_;
+  std::function<void()> hold_;  // guarded by mutex_
   ReportStore store_;
 
   mutable std::mutex mutex_;  // guards the fields below

@@ -23,6 +23,7 @@
 #include "parallel_poll_rows.hpp"
 #include "poll_writer.hpp"
 #include "store_keys.hpp"
+#include "test_hold.hpp"
 
 namespace {
 
@@ -251,6 +252,7 @@ IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   IngestRules rules;
   rules.clock = wall_clock_now();
   rules.latest_poll = rules.clock + max_future;
+  rules.before_polls_commit = test_hold("UPTIME_TEST_HOLD_IMPORT");
   return rules;
 }
 
@@ -380,6 +382,7 @@ ImportSummary load_rows(Database& db, Dataset dataset, const std::string& source
   hours.flush();
   special.flush();
   record_change(db, static_cast<std::int64_t>(dataset == Dataset::polls ? summary.loaded : 0));
+  if (dataset == Dataset::polls && rules.before_polls_commit) rules.before_polls_commit();
   transaction.commit();
 
   summary.seconds =

@@ -47,7 +47,12 @@ struct IngestRules {
   std::optional<AlertRules> alerts;
   Instant clock{};
 
-  // Polls may be at most `max_future` later than the wall clock.
+  // Called in an ingest of polls just before its transaction commits (a
+  // test's hold, common/test_hold.hpp); empty: nothing.
+  std::function<void()> before_polls_commit;
+
+  // Polls may be at most `max_future` later than the wall clock; a test may
+  // hold the polls' commit (UPTIME_TEST_HOLD_IMPORT, common/test_hold.hpp).
   static IngestRules for_clock(std::chrono::seconds max_future);
 };
 

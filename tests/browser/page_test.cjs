@@ -31,6 +31,8 @@ async function main() {
     args: ["--no-sandbox", "--disable-background-networking"],
   });
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  // Waits are for conditions; a busy machine makes them longer, never failed.
+  page.setDefaultTimeout(120000);
   const problems = [];
   page.on("pageerror", (error) => problems.push("page error: " + error.message));
   page.on("console", (message) => {
@@ -73,7 +75,12 @@ async function main() {
   // With a report as of a week earlier, the summary gives the change.
   const earlier = await page.request.post(baseUrl + "/trigger_report?as_of=2023-01-18T23:00:00Z");
   assert.strictEqual(earlier.status(), 200);
-  await page.waitForTimeout(300);
+  const earlierId = (await earlier.json()).report_id;
+  for (;;) {
+    const state = await page.request.get(baseUrl + "/get_report/" + earlierId + "?format=json");
+    if ((await state.json()).status !== "Running") break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await page.reload();
   await page.waitForFunction(() => (document.querySelector("#summary .tile")?.textContent || "").includes("against the week before"));
   assert.match(await page.textContent("#summary .tile"), /^97\.8 %fleet uptime this week; [▲▼] \d+\.\d points against the week before$/);
@@ -269,7 +276,7 @@ async function main() {
     const options = { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" };
     const { report_id } = await (await fetch(allowing + "/trigger_report", options)).json();
     let csv = "";
-    for (let i = 0; i < 100 && !csv.startsWith("store_id"); i++) {
+    while (!csv.startsWith("store_id")) {
       csv = await (await fetch(allowing + "/get_report/" + report_id)).text();
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

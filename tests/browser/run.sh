@@ -20,7 +20,7 @@ printf '<!doctype html><html lang="en"><link rel="icon" href="data:,"><title>els
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$WORK/elsewhere" > "$WORK/elsewhere.out" 2>&1 &
 ELSEWHERE_PID=$!
 trap 'kill $ELSEWHERE_PID 2>/dev/null; cleanup' EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 2400); do
   ELSEWHERE_PORT=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$WORK/elsewhere.out")
   [ -n "$ELSEWHERE_PORT" ] && break
   sleep 0.05

@@ -82,7 +82,7 @@ curl -s -o "$WORK/wide.out" -X POST "$BASE/ingest/status" -H 'Content-Type: appl
   --data-binary @"$WORK/wide.json" &
 WIDE=$!
 for _ in 1 2 3; do
-  curl -s -m 5 -o /dev/null -w '%{http_code}' "$BASE/healthz" | grep -q 200 || fail "healthz starved by a wide JSON body"
+  curl -s -m "$WAIT_LIMIT" -o /dev/null -w '%{http_code}' "$BASE/healthz" | grep -q 200 || fail "healthz starved by a wide JSON body"
 done
 wait "$WIDE"
 grep -q '"loaded":1' "$WORK/wide.out" || fail "wide JSON: $(cat "$WORK/wide.out")"
@@ -103,29 +103,25 @@ grep -q 'method="other",status="501"} 2000' "$WORK/metrics" || fail "made-up met
 
 # 6. Slow clients: 200 connections (within one address's 256) sending a header byte every half second
 # while /healthz keeps answering; each is cut off (408) within the timeout.
-python3 - "$PORT" "$BASE" <<'PY' || fail "slow clients"
+python3 - "$PORT" "$BASE" "$WAIT_LIMIT" <<'PY' || fail "slow clients"
 import socket, sys, threading, time, urllib.request
-port = int(sys.argv[1])
+port, limit = int(sys.argv[1]), float(sys.argv[3])
 socks = []
 for _ in range(200):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(b"GET /healthz HTTP/1.1\r\nX: ")
     socks.append(s)
-start = time.time()
-answered = 0
-while time.time() - start < 2.5:
+for _ in range(5):
     for s in socks:
         try:
             s.send(b"a")
         except OSError:
-            pass
-    with urllib.request.urlopen(sys.argv[2] + "/healthz", timeout=2) as answer:
+            pass  # already cut off (a busy machine took more than the timeout)
+    with urllib.request.urlopen(sys.argv[2] + "/healthz", timeout=limit) as answer:
         assert answer.status == 200
-        answered += 1
     time.sleep(0.5)
-assert answered >= 4, answered
 s = socks[0]
-s.settimeout(6)
+s.settimeout(limit)
 answer = s.recv(100)
 assert answer.startswith(b"HTTP/1.1 408"), answer
 for s in socks:
@@ -170,7 +166,7 @@ grep -q 'GET /nope\\x0AGET /forged 200 404' "$WORK/server.err" || fail "the path
 # Refused requests are logged with their own duration.
 line=$(grep 'POST /ingest/status 400' "$WORK/server.err" | tail -1)
 ms=$(sed -n 's/.* 400 \([0-9.]*\) ms.*/\1/p' <<< "$line")
-python3 -c "import sys; assert float(sys.argv[1]) < 5000, sys.argv[1]" "$ms" || fail "refused request logged with $ms ms"
+python3 -c "import sys; assert 0 <= float(sys.argv[1]) < 120000, sys.argv[1]" "$ms" || fail "refused request logged with $ms ms"
 # OPTIONS on a real route, and on a path that is none.
 request OPTIONS /reports
 expect_status 204 "OPTIONS /reports"
@@ -201,23 +197,27 @@ expect_exit() {
 # 11. The same port again: refused, exit 1.
 expect_exit 1 'address already in use' serve --db "$WORK/other.db" --port "$PORT"
 
-# 6 again: SIGTERM does not wait for a client that never finishes.
-python3 - "$PORT" "$SERVER" <<'PY' || fail "shutdown waited for a slow client"
+# 6 again: SIGTERM does not wait for a client that never finishes. The
+# server gives a request 600 s to arrive; it must stop long before that.
+stop_server
+start_server --db "$WORK/u.db" --timeout 600
+SERVER=$SERVER_PID
+python3 - "$PORT" "$SERVER" "$WAIT_LIMIT" <<'PY' || fail "shutdown waited for a slow client"
 import os, signal, socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"GET /healthz HTTP/1.1\r\nX: ")
-time.sleep(0.2)
-start = time.time()
 os.kill(int(sys.argv[2]), signal.SIGTERM)
-while time.time() - start < 10:
+# Gone within the wait limit, far below the 600 s the request had.
+start = time.time()
+while time.time() - start < float(sys.argv[3]):
     try:
-        os.kill(int(sys.argv[2]), 0)
-    except ProcessLookupError:
-        break
-    if open("/proc/%s/stat" % sys.argv[2]).read().split()[2] == "Z":
-        break
+        if open("/proc/%s/stat" % sys.argv[2]).read().split()[2] == "Z":
+            break
+    except FileNotFoundError:
+        break  # exited, and reaped by the shell
     time.sleep(0.05)
-assert time.time() - start < 2, time.time() - start
+else:
+    raise AssertionError("still running after SIGTERM")
 PY
 wait "$SERVER" || fail "server exited with $? after SIGTERM"
 SERVER_PID=""

@@ -9,6 +9,10 @@ WORK=$(mktemp -d)
 SERVER_PID=""
 PORT=""
 BASE=""
+# Seconds any wait below gives its condition before the test fails: waits
+# poll for a condition, so a slow or busy machine makes a test longer, never
+# failed (UPTIME_TEST_WAIT_LIMIT changes it).
+export WAIT_LIMIT=${UPTIME_TEST_WAIT_LIMIT:-120}  # python3 helpers read it too
 
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi
@@ -22,18 +26,30 @@ fail() {
   exit 1
 }
 
+# wait_for WHAT COMMAND...: runs COMMAND until it succeeds, for at most
+# WAIT_LIMIT seconds; then fails naming WHAT.
+wait_for() {
+  local what=$1
+  shift
+  local deadline=$((SECONDS + WAIT_LIMIT))
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "waited ${WAIT_LIMIT} s for $what"
+    sleep 0.05
+  done
+}
+
 # start_server ARGS... : serve on a free port (--port 0), wait until it listens.
 start_server() {
   : > "$WORK/server.out"
   "$BIN" serve --port 0 "$@" > "$WORK/server.out" 2>> "$WORK/server.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 200); do
+  server_listens() {
     PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$WORK/server.out")
-    [ -n "$PORT" ] && break
+    [ -n "$PORT" ] && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited at start"
-    sleep 0.05
-  done
-  [ -n "$PORT" ] || fail "server did not print its port"
+    return 1
+  }
+  wait_for "the server to print its port" server_listens
   BASE="http://127.0.0.1:$PORT"
 }
 
@@ -89,20 +105,18 @@ trigger() {
 
 # wait_report ID: polls get_report until it is no longer Running; leaves STATUS/BODY.
 wait_report() {
-  for _ in $(seq 1 600); do
+  report_ended() {
     request GET "/get_report/$1"
-    if [ "$STATUS" != 200 ] || ! grep -q '"status":"Running"' <<< "$BODY"; then return 0; fi
-    sleep 0.05
-  done
-  fail "report $1 still running"
+    [ "$STATUS" != 200 ] || ! grep -q '"status":"Running"' <<< "$BODY"
+  }
+  wait_for "report $1 to end" report_ended "$1"
 }
 
 # wait_running ID: polls get_report until the report is seen running (not queued).
 wait_running() {
-  for _ in $(seq 1 400); do
+  report_running() {
     request GET "/get_report/$1"
-    grep -q '"stage":"Running"' <<< "$BODY" && return 0
-    sleep 0.01
-  done
-  fail "never saw report $1 running: $BODY"
+    grep -q '"stage":"Running"' <<< "$BODY"
+  }
+  wait_for "report $1 to be running" report_running "$1"
 }

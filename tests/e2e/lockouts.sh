@@ -4,7 +4,7 @@
 # failed-token lockout behind a proxy, and the ingest role and tags.
 source "$(dirname "$0")/lib.sh" "$@"
 
-start_server --db "$WORK/u.db" --data "$FIXTURES/browser" --timeout 20 --log-format json \
+start_server --db "$WORK/u.db" --data "$FIXTURES/browser" --timeout 300 --log-format json \
   --allowed-host uptime.example.com --trusted-proxy 127.0.0.9
 SERVER=$SERVER_PID
 CSV=$'store_id,status,timestamp_utc\nlockout-store,active,2023-01-25 17:00:00\n'
@@ -12,7 +12,7 @@ CSV=$'store_id,status,timestamp_utc\nlockout-store,active,2023-01-25 17:00:00\n'
 # 1. Four connections that each promise a 64 MB body and send nothing hold
 # no memory: an ingest beside them is answered at once, not 503.
 python3 - "$PORT" "$BASE" "$CSV" <<'PY' || fail "promised bodies locked out an ingest"
-import socket, sys, urllib.request
+import os, socket, sys, urllib.request
 port, base, csv = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
 promises = []
 for _ in range(4):
@@ -22,14 +22,14 @@ for _ in range(4):
     promises.append(s)
 request = urllib.request.Request(base + "/ingest/status", data=csv,
                                  headers={"Content-Type": "text/csv"})
-with urllib.request.urlopen(request, timeout=10) as answer:
+with urllib.request.urlopen(request, timeout=float(os.environ["WAIT_LIMIT"])) as answer:
     assert answer.status == 200, answer.status
 PY
 
 # 1. One address may hold half of the body memory (128 MB of 256 MB): its
 # third 60 MB body is refused (503) while another address's ingest is not.
 python3 - "$PORT" "$CSV" <<'PY' || fail "one address held every body byte"
-import socket, sys
+import os, socket, sys
 port, csv = int(sys.argv[1]), sys.argv[2].encode()
 def upload_from(source, length, send):
     s = socket.create_connection(("127.0.0.1", port), source_address=(source, 0))
@@ -38,7 +38,7 @@ def upload_from(source, length, send):
     s.sendall(send)
     return s
 def answer(s):
-    s.settimeout(15)
+    s.settimeout(float(os.environ["WAIT_LIMIT"]))
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = s.recv(65536)
@@ -60,7 +60,7 @@ kill -0 "$SERVER" || fail "server died holding bodies"
 # progress: idle ones are closed to make room, never the upload; and one
 # address keeps at most 256 open.
 python3 - "$PORT" "$BASE" <<'PY' || fail "idle connections evicted an upload"
-import resource, socket, sys, urllib.request
+import os, resource, socket, sys, urllib.request
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
 port, base = int(sys.argv[1]), sys.argv[2]
@@ -83,10 +83,10 @@ for n in range(1100):
     idle.append(socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.%d" % (4 + n % 5), 0)))
 # Connections are handed over in the order accepted: once this is answered,
 # every idle one before it was seen (and the oldest closed to make room).
-with urllib.request.urlopen(base + "/healthz", timeout=10) as answer:
+with urllib.request.urlopen(base + "/healthz", timeout=float(os.environ["WAIT_LIMIT"])) as answer:
     assert answer.status == 200
 upload.sendall(body[half:])
-upload.settimeout(30)
+upload.settimeout(float(os.environ["WAIT_LIMIT"]))
 data = b""
 while b"\r\n\r\n" not in data:
     chunk = upload.recv(65536)
@@ -95,7 +95,7 @@ while b"\r\n\r\n" not in data:
 assert data.startswith(b"HTTP/1.1 200"), data[:300]
 # Per address: 300 idle from one more address leave at most 256 of them open.
 crowd = [socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.10", 0)) for _ in range(300)]
-with urllib.request.urlopen(base + "/healthz", timeout=10) as answer:
+with urllib.request.urlopen(base + "/healthz", timeout=float(os.environ["WAIT_LIMIT"])) as answer:
     assert answer.status == 200
 closed = 0
 for s in crowd:

@@ -65,21 +65,19 @@ stop_server
 "$BIN" report --db "$WORK/u.db" --out "$WORK/before.csv" 2> /dev/null
 start_server --db "$WORK/u.db" --keep-reports 2 --keep-polls-days 8
 for i in 1 2 3; do trigger; wait_report "$REPORT_ID"; done
-for _ in $(seq 1 100); do
+reports_kept() {
   request GET /reports
   COUNT=$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["reports"]))' "$BODY")
-  [ "$COUNT" = 2 ] && break
-  sleep 0.1
-done
-[ "$COUNT" = 2 ] || fail "--keep-reports 2 left $COUNT reports"
+  [ "$COUNT" = 2 ]
+}
+wait_for "--keep-reports 2 to leave 2 reports (last count: \$COUNT)" reports_kept
 request GET "/get_report/$REPORT_ID"
 expect_status 200 "the newest report stays"
-for _ in $(seq 1 100); do
+old_polls_gone() {
   OLD=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM polls JOIN stores ON stores.id = store WHERE store_id = ?", ("old-store",)).fetchone()[0])' "$WORK/u.db")
-  [ "$OLD" = 1 ] && break
-  sleep 0.1
-done
-[ "$OLD" = 1 ] || fail "--keep-polls-days left $OLD polls of old-store (want its last one)"
+  [ "$OLD" = 1 ]
+}
+wait_for "--keep-polls-days to leave old-store its last poll" old_polls_gone
 stop_server
 "$BIN" report --db "$WORK/u.db" --out "$WORK/after.csv" 2> /dev/null
 diff <(grep -v '^old-store,' "$WORK/before.csv") <(grep -v '^old-store,' "$WORK/after.csv") > /dev/null \

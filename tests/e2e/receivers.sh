@@ -22,8 +22,7 @@ start_receiver() {
   shift 2
   python3 "$script" "$@" &
   RECEIVER_PIDS+=($!)
-  for _ in $(seq 1 200); do [ -f "$WORK/$name.port" ] && break; sleep 0.05; done
-  [ -f "$WORK/$name.port" ] || fail "receiver $name did not start"
+  wait_for "receiver $name to start" test -f "$WORK/$name.port"
   RECEIVER_PORT=$(cat "$WORK/$name.port")
   : >> "$WORK/$name.log"
 }
@@ -44,13 +43,10 @@ for event in json.load(sys.stdin)["events"]:
         if d["webhook"] == int(sys.argv[1]):
             print(d["state"], d["last_status"], d["last_error"])' "$1"
 }
-# wait_delivery WEBHOOK PATTERN: until one of its deliveries matches (60 s at most).
+# wait_delivery WEBHOOK PATTERN: until one of its deliveries matches.
 wait_delivery() {
-  for _ in $(seq 1 600); do
-    deliveries "$1" | grep -q -- "$2" && return 0
-    sleep 0.1
-  done
-  fail "webhook $1: no delivery like '$2': $(deliveries "$1" | head -3)"
+  delivery_like() { deliveries "$1" | grep -q -- "$2"; }
+  wait_for "webhook $1 to have a delivery like '$2'" delivery_like "$1" "$2"
 }
 
 start_receiver drip "$HOSTILE" drip "$WORK/drip.log" "$WORK/drip.port"
@@ -81,11 +77,8 @@ request POST /ingest/status -H 'Content-Type: text/csv' --data-binary "$rows"
 expect_status 200 "ten stores down"
 
 # The main receiver gets all ten while the dripping one holds its senders.
-for _ in $(seq 1 600); do
-  [ "$(wc -l < "$WORK/main.log")" -ge 10 ] && break
-  sleep 0.1
-done
-[ "$(wc -l < "$WORK/main.log")" -ge 10 ] || fail "the main receiver got $(wc -l < "$WORK/main.log") of 10 behind a dripping one"
+main_got_ten() { [ "$(wc -l < "$WORK/main.log")" -ge 10 ]; }
+wait_for "the main receiver to get all ten behind a dripping one" main_got_ten
 # It never held more than its share of the senders.
 [ "$(cat "$WORK/drip.log.max_in_flight")" -le 4 ] || fail "the dripping receiver held $(cat "$WORK/drip.log.max_in_flight") senders"
 # With a short deadline, each attempt to it ends there, whatever it sends.

@@ -24,17 +24,14 @@ start_receiver() {
   shift
   python3 "$RECEIVER" "$SECRET" "$WORK/$name.log" "$WORK/$name.port" "$@" &
   RECEIVER_PIDS+=($!)
-  for _ in $(seq 1 100); do [ -f "$WORK/$name.port" ] && break; sleep 0.05; done
+  wait_for "receiver $name to start" test -f "$WORK/$name.port"
   RECEIVER_PORT=$(cat "$WORK/$name.port")
   : >> "$WORK/$name.log"
 }
-# wait_lines NAME N: until NAME's log holds N requests (20 s at most).
+# wait_lines NAME N: until NAME's log holds N requests.
 wait_lines() {
-  for _ in $(seq 1 400); do
-    [ "$(wc -l < "$WORK/$1.log")" -ge "$2" ] && return 0
-    sleep 0.05
-  done
-  fail "$1 received $(wc -l < "$WORK/$1.log") requests, expected $2"
+  lines_at_least() { [ "$(wc -l < "$WORK/$1.log")" -ge "$2" ]; }
+  wait_for "$1 to receive $2 requests" lines_at_least "$1" "$2"
 }
 # add_webhook JSON: POST /admin/webhooks; sets WEBHOOK_ID.
 add_webhook() {
@@ -139,12 +136,11 @@ import json, sys
 lines = [json.loads(line) for line in open(sys.argv[1])]
 assert {l["store_id"] for l in lines} == {"crash"} and len({l["event_id"] for l in lines}) == 1, lines
 PY
-for _ in $(seq 1 100); do
+marked_delivered() {
   request GET "/admin/alerts?store_id=crash"
-  printf '%s' "$BODY" | grep -q '"state":"delivered"' && break
-  sleep 0.1
-done
-printf '%s' "$BODY" | grep -q '"state":"delivered"' || fail "not marked delivered: $BODY"
+  printf '%s' "$BODY" | grep -q '"state":"delivered"'
+}
+wait_for "the crash store's event to be marked delivered" marked_delivered
 request DELETE "/admin/webhooks/$WEBHOOK_ID"
 expect_status 200 "delete webhook"
 request DELETE "/admin/webhooks/$WEBHOOK_ID"

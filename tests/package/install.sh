@@ -61,7 +61,7 @@ if [ -d /run/systemd/system ]; then
   systemctl is-enabled --quiet uptime-monitor || fail "service not enabled"
   systemctl restart uptime-monitor
   PORT=$(sed -n 's/^UPTIME_PORT=//p' "$SETTINGS")
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 2400); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.05; done
 else
   # No systemd (a container): run the unit's ExecStart as its User, in its
   # WorkingDirectory, with its EnvironmentFile — on a free port and a test database.
@@ -73,7 +73,7 @@ else
   setpriv --reuid="$RUN_AS" --regid="$RUN_AS" --init-groups -- env -i PATH=/usr/bin:/bin "${ENVIRONMENT[@]}" UPTIME_PORT=0 UPTIME_DB="$TEST_DB" \
     $EXEC > "$WORK/server.out" 2> "$LOG" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 2400); do  # 120 s at most
     PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$WORK/server.out")
     [ -n "$PORT" ] && break
     kill -0 "$SERVER_PID" 2> /dev/null || fail "the service's command exited at start"
@@ -89,7 +89,7 @@ curl -sf -H 'Content-Type: text/csv' --data-binary \
   $'store_id,status,timestamp_utc\npkg-store,active,2023-01-25 18:00:00 UTC\n' "$BASE/ingest/status" > /dev/null \
   || fail "ingest"
 ID=$(curl -sf -X POST "$BASE/trigger_report" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_id"])')
-for _ in $(seq 1 100); do
+for _ in $(seq 1 1200); do  # 120 s at most
   curl -s "$BASE/get_report/$ID" > "$WORK/report"
   grep -q Running "$WORK/report" || break
   sleep 0.1

@@ -1,0 +1,15 @@
+// Holds for the end-to-end tests, never for users: a test that must catch a
+// report running or an import before its commit holds it there instead of
+// racing it, so the verdict never depends on the machine's speed.
+//
+// UPTIME_TEST_HOLD_REPORTS=FILE  each report waits, once started, while FILE exists
+// UPTIME_TEST_HOLD_IMPORT=FILE   each ingest of polls (import, first start,
+//                                HTTP) waits before its commit while FILE exists
+#pragma once
+
+#include <functional>
+
+// A function that logs "held by VARIABLE" (once per call) and returns when
+// the file the environment variable names no longer exists; an empty
+// function when the variable is unset or empty.
+std::function<void()> test_hold(const char* variable);
