@@ -19,7 +19,7 @@ std::shared_ptr<const Answer> AnswerCache::get(const std::string& key,
     // failed, or been too large to keep: then this one makes it).
     made_.wait(lock);
   }
-  making_[key] = 1;
+  making_.insert(key);
   lock.unlock();
   std::shared_ptr<const Answer> answer;
   try {

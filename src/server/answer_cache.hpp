@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 // An encoded answer: its bytes and how they are to be labelled.
 struct Answer {
@@ -35,8 +36,8 @@ class AnswerCache {
   AnswerCache& operator=(const AnswerCache&) = delete;
 
   // The answer kept under `key`, or the one `make` returns (made once while
-  // others asking for `key` wait). If `make` throws, each waiter is told by
-  // the same exception being thrown again by its own call of `make`.
+  // others asking for `key` wait). If `make` throws, the exception reaches
+  // its caller and nothing is kept; a request that waited makes it itself.
   std::shared_ptr<const Answer> get(const std::string& key, const std::function<Answer()>& make);
 
   std::size_t bytes_kept() const;
@@ -53,9 +54,9 @@ class AnswerCache {
   mutable std::mutex mutex_;  // guards the fields below
   std::condition_variable made_;
   std::unordered_map<std::string, Entry> entries_;
-  std::list<std::string> recent_;                // keys, most recently used first
-  std::size_t bytes_ = 0;                        // sum of the kept answers' body sizes
-  std::unordered_map<std::string, int> making_;  // keys being made, and how many wait
+  std::list<std::string> recent_;           // keys, most recently used first
+  std::size_t bytes_ = 0;                   // sum of the kept answers' body sizes
+  std::unordered_set<std::string> making_;  // keys whose answer is being made
 };
 
 // At most `limit` large downloads at once. enter() gives a ticket that frees
