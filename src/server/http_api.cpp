@@ -1,5 +1,8 @@
 #include "http_api.hpp"
 
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +16,7 @@
 #include "backup.hpp"
 #include "clock.hpp"
 #include "content_negotiation.hpp"
+#include "errors.hpp"
 #include "ingest.hpp"
 #include "json_text.hpp"
 #include "json_values.hpp"
@@ -39,6 +43,13 @@ struct HttpError : std::runtime_error {
   int status;
   std::vector<std::pair<std::string, std::string>> headers;  // Allow, Retry-After, ...
 };
+
+// The HTTP status of an error kind of errors.hpp.
+int app_error_status(const AppError& error) {
+  if (dynamic_cast<const NotFound*>(&error)) return 404;
+  if (dynamic_cast<const Conflict*>(&error)) return 409;
+  return 400;  // InvalidInput, and any other rule the input broke
+}
 
 // Every JSON answer goes out through here: valid JSON whatever bytes a
 // client put into an id or a path (invalid UTF-8 becomes U+FFFD).
@@ -1215,11 +1226,7 @@ void HttpApi::create_webhook_route(const httplib::Request& request, httplib::Res
   }
   if (webhook.url.empty()) throw HttpError(400, "url is missing");
   if (webhook.secret.empty()) throw HttpError(400, "secret is missing");
-  try {
-    webhook.id = create_webhook(writer_.lock().db(), webhook);
-  } catch (const std::runtime_error& error) {
-    throw HttpError(400, error.what());
-  }
+  webhook.id = create_webhook(writer_.lock().db(), webhook);
   // A receiver's path or query often holds its own secret: shown redacted.
   const std::string shown = redacted_url(webhook.url);
   log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(shown),
@@ -1260,11 +1267,9 @@ void HttpApi::create_token_route(const httplib::Request& request, httplib::Respo
   }
   if (!body.contains("role")) throw HttpError(400, "role is missing");
   const std::string secret = new_token_secret();
-  try {
+  {
     std::lock_guard<std::mutex> lock(tokens_mutex_);
     create_token(writer_.lock().db(), token, secret_sha256(secret));
-  } catch (const std::runtime_error& error) {
-    throw HttpError(400, error.what());
   }
   log_info("token " + printable(token.name) + " created (role " + role_name(token.role) + ")",
            {{"token_name", token.name}, {"role", role_name(token.role)}});
@@ -1285,19 +1290,31 @@ void HttpApi::install(httplib::Server& server) {
 
   // The one place where errors become JSON answers. It must not throw: what
   // escaped here would end the connection's thread, and the process.
-  server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& response, std::exception_ptr thrown) {
-        try {
-          std::rethrow_exception(thrown);
-        } catch (const HttpError& error) {
-          for (const auto& [name, value] : error.headers) response.set_header(name, value);
-          send_error(response, error.status, error.what());
-        } catch (const std::exception& error) {
-          send_error(response, 500, std::string("internal error: ") + error.what());
-        } catch (...) {
-          send_error(response, 500, "internal error");
-        }
-      });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& response,
+                                  std::exception_ptr thrown) {
+    try {
+      std::rethrow_exception(thrown);
+    } catch (const HttpError& error) {
+      for (const auto& [name, value] : error.headers) response.set_header(name, value);
+      send_error(response, error.status, error.what());
+    } catch (const AppError& error) {
+      send_error(response, app_error_status(error), error.what());
+    } catch (const SQLite::Exception& error) {
+      // The database's fault, never the client's: busy or full is
+      // temporary (503), anything else a 500; both logged.
+      const int code = error.getErrorCode();
+      const bool temporary = code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL;
+      log_error(std::string("database error: ") + error.what(),
+                {{"sqlite_code", error.getExtendedErrorCode()}});
+      if (temporary) response.set_header("Retry-After", "5");
+      send_error(response, temporary ? 503 : 500,
+                 std::string("database unavailable: ") + error.what());
+    } catch (const std::exception& error) {
+      send_error(response, 500, std::string("internal error: ") + error.what());
+    } catch (...) {
+      send_error(response, 500, "internal error");
+    }
+  });
 
   // Answers no handler wrote a body for (httplib's own 400 and the like).
   server.set_error_handler([](const httplib::Request&, httplib::Response& response) {

@@ -2,10 +2,12 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include <stdexcept>
 
 #include "embedded_sql.hpp"
+#include "errors.hpp"
 
 namespace {
 
@@ -30,17 +32,16 @@ TokenRecord read_token(Database& db, SQLite::Statement& row) {
 void create_token(Database& db, const TokenRecord& token, const std::string& secret_sha256) {
   const bool scoped = !token.stores.empty() || !token.tag.empty();
   if (token.name.empty() || token.name.size() > 64) {
-    throw std::runtime_error("a token name is 1-64 characters");
+    throw InvalidInput("a token name is 1-64 characters");
   }
   if (token.role == Role::owner && !scoped) {
-    throw std::runtime_error("an owner token needs a scope: store ids or a tag");
+    throw InvalidInput("an owner token needs a scope: store ids or a tag");
   }
   if (token.role != Role::owner && scoped) {
-    throw std::runtime_error(std::string("a scope is for owner tokens, not ") +
-                             role_name(token.role));
+    throw InvalidInput(std::string("a scope is for owner tokens, not ") + role_name(token.role));
   }
   if (!token.stores.empty() && !token.tag.empty()) {
-    throw std::runtime_error("an owner token is scoped by store ids or by a tag, not both");
+    throw InvalidInput("an owner token is scoped by store ids or by a tag, not both");
   }
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement insert(db.sql(), sql::query("insert_token"));
@@ -55,8 +56,13 @@ void create_token(Database& db, const TokenRecord& token, const std::string& sec
   insert.bind(5, to_micros(token.created));
   try {
     insert.exec();
-  } catch (const SQLite::Exception&) {
-    throw std::runtime_error("a token named '" + token.name + "' exists already");
+  } catch (const SQLite::Exception& error) {
+    // Only the name's UNIQUE constraint is the caller's doing; a busy, full
+    // or failing database stays a database fault.
+    if (error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+      throw Conflict("a token named '" + token.name + "' exists already");
+    }
+    throw;
   }
   const std::int64_t id = db.sql().getLastInsertRowid();
   SQLite::Statement store(db.sql(), sql::query("insert_token_store"));

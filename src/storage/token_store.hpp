@@ -20,8 +20,9 @@ struct TokenRecord {
   Instant created;
 };
 
-// Throws std::runtime_error naming the problem: a name taken, an owner
-// without a scope, a scope on another role.
+// Throws Conflict (errors.hpp) for a name taken, InvalidInput for an owner
+// without a scope or a scope on another role; a database fault stays the
+// SQLite::Exception it is.
 void create_token(Database& db, const TokenRecord& token, const std::string& secret_sha256);
 std::vector<TokenRecord> list_tokens(Database& db);
 // False when there is no token of that name.

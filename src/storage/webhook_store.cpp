@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "embedded_sql.hpp"
+#include "errors.hpp"
 #include "sql_values.hpp"
 #include "web_url.hpp"
 
@@ -27,13 +28,13 @@ void bind_text_or_null(SQLite::Statement& statement, int index, const std::strin
 
 std::int64_t create_webhook(Database& db, const Webhook& webhook) {
   if (const WebUrlParse url = parse_web_url(webhook.url); !url.url) {
-    throw std::runtime_error(url.problem);
+    throw InvalidInput(url.problem);
   }
   if (webhook.secret.size() < 16 || webhook.secret.size() > 256) {
-    throw std::runtime_error("secret must be 16 to 256 characters");
+    throw InvalidInput("secret must be 16 to 256 characters");
   }
   if (!webhook.stores.empty() && !webhook.tag.empty()) {
-    throw std::runtime_error("a webhook is limited by store ids or by a tag, not both");
+    throw InvalidInput("a webhook is limited by store ids or by a tag, not both");
   }
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement insert(db.sql(), sql::query("insert_webhook"));

@@ -27,7 +27,7 @@ struct Webhook {
 
 // Checks the webhook (url: web_url.hpp; secret, scope) and stores it;
 // returns its id.
-// Throws std::runtime_error with the reason when it is not valid.
+// Throws InvalidInput (errors.hpp) with the reason when it is not valid.
 std::int64_t create_webhook(Database& db, const Webhook& webhook);
 // Every webhook, oldest first, secrets included (the caller leaves them out).
 std::vector<Webhook> list_webhooks(Database& db);

@@ -98,6 +98,9 @@ done
 as "$ADMIN" POST /admin/tokens -H 'Content-Type: application/json' --data '{"name": "temp", "role": "owner", "stores": ["night-store"]}'
 expect_status 200 "create over HTTP"
 TEMP=$(json_field secret)
+as "$ADMIN" POST /admin/tokens -H 'Content-Type: application/json' --data '{"name": "temp", "role": "reader"}'
+expect_json_error 409 "a token name taken"
+grep -q "exists already" <<< "$BODY" || fail "409 does not say why: $BODY"
 as "$TEMP" GET /stores/night-store
 expect_status 200 "the new token works"
 as "$ADMIN" GET /admin/tokens
