@@ -26,3 +26,8 @@ struct NotFound : AppError {
 struct Conflict : AppError {
   using AppError::AppError;
 };
+
+// The caller may not touch what it names (an owner asking for another's store): 403.
+struct Forbidden : AppError {
+  using AppError::AppError;
+};

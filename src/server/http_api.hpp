@@ -1,78 +1,22 @@
-// The HTTP API of SPEC §6: one route table, parameter checking, JSON and CSV
-// answers, and the one place where errors become JSON {"error": ...} answers.
+// The HTTP API's router: the route table, put together from the resources
+// of api/ (resources.hpp), and everything decided before a handler runs:
+// the Host, 404 and 405, OPTIONS and CORS, a page elsewhere changing data,
+// the body's type, the token and the caller it makes. Errors become JSON
+// answers in one place (api/http_answers.hpp); each request is logged and
+// counted in one place (log_request).
 #pragma once
 
 #include <httplib.h>
 
-#include <chrono>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <regex>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "access.hpp"
-#include "alerts.hpp"
-#include "answer_cache.hpp"
+#include "api/api_context.hpp"
+#include "api/route.hpp"
 #include "auth_failures.hpp"
 #include "http_connections.hpp"
-#include "metrics.hpp"
-#include "records.hpp"
-#include "report_jobs.hpp"
-#include "request_origin.hpp"
-#include "shared_connection.hpp"
-
-struct HttpSettings {
-  std::size_t max_body = 64 << 20;        // bytes; larger bodies get 413
-  std::string token;                      // empty: no access control
-  bool token_read = false;                // the token guards reading reports too
-  std::string backup_dir;                 // where POST /admin/backup writes
-  std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
-  std::chrono::seconds max_future{3600};  // polls later than the clock by more are bad rows
-  // The max_gap of reports and store views that give none (SPEC §8);
-  // nullopt: none. A request turns it off with max_gap=none.
-  std::optional<std::chrono::seconds> default_max_gap;
-  // Alert rules for polls ingested live (nullopt: no alerts).
-  std::optional<AlertRules> alerts;
-  // Which Host names the server answers to and which pages may call it
-  // (CORS, and which may change data): request_origin.hpp.
-  OriginPolicy origins;
-  // Called after each polls ingest: its alert events may wait in the
-  // webhook outbox (the delivery worker looks at once). Empty: nothing.
-  std::function<void()> polls_ingested;
-  // Large answers (reports and /stores of more than kLargeAnswerStores
-  // stores) sent at once; more: 503 with Retry-After.
-  std::size_t max_downloads = 16;
-  // Bytes of encoded report answers kept to be shared (answer_cache.hpp).
-  std::size_t answer_cache_bytes = std::size_t{128} << 20;
-};
-
-// An answer of more stores than this is a large download: bounded in number
-// (HttpSettings::max_downloads). About 0.4 MB of CSV, 1 MB of JSON.
-constexpr std::int64_t kLargeAnswerStores = 3000;
-
-// Whether a route reads a request body. A body sent to a route that takes
-// none is never read (see http_connections.hpp).
-enum class BodyUse { none, optional, required };
-
-// One entry of the route table: everything about a route lives here, and
-// registration, 404/405/Allow/OPTIONS, the token check, which bodies are read
-// and the metrics label are derived from it.
-struct Route {
-  std::string method;   // "GET" (also answers HEAD), "POST", "DELETE"
-  std::string pattern;  // an ECMAScript regex over the decoded path; groups are arguments
-  std::string label;    // metrics label: the pattern in readable form
-  Access access;
-  BodyUse body;
-  // The media types a body may have ("application/json", ...); another is a
-  // 415 before the body is read. Empty when the route takes no body.
-  std::vector<std::string> media_types;
-  std::function<void(const httplib::Request&, httplib::Response&)> handler;
-  std::regex regex;  // compiled `pattern`
-};
 
 class HttpApi : public RequestGate {
  public:
@@ -99,70 +43,37 @@ class HttpApi : public RequestGate {
   std::string refused(RefusedRequest& request) override;
 
  private:
-  void trigger_report(const httplib::Request& request, httplib::Response& response);
-  void get_report(const std::string& id, const httplib::Request& request,
-                  httplib::Response& response);
-  void list_reports(const httplib::Request& request, httplib::Response& response);
-  void store_detail(const httplib::Request& request, httplib::Response& response);
-  void store_days(const httplib::Request& request, httplib::Response& response);
-  void delete_polls(const httplib::Request& request, httplib::Response& response);
-  // Deletes the store's special dates from `from` to `to` (YYYY-MM-DD, inclusive).
-  void delete_special_hours(const std::string& store_id, const std::string& from,
-                            const std::string& to, httplib::Response& response);
-  void health(httplib::Response& response);
-  void backup(httplib::Response& response);
-  void metrics(httplib::Response& response);
-  void ingest(Dataset dataset, const httplib::Request& request, httplib::Response& response);
+  using HeaderReader = std::function<std::string(const char*)>;  // "" when absent
+
   // CORS headers for an allowed Origin; `allow`: the path's methods.
   void add_cors_headers(const httplib::Request& request, httplib::Response& response,
                         const std::string& allow) const;
-  // The checks every request passes before its handler, and a request
-  // with a body before a byte of the body is held, in this order: the
-  // Host (421), the route (404, 405), a page elsewhere changing data (403),
-  // the body's content type (415), the token (authorize). `header` reads a
-  // field of the request ("" when absent). Throws HttpError; returns the
-  // route and, for an owner, its stores.
-  struct Admitted {
-    const Route* route = nullptr;
-    std::optional<std::set<std::string>> owner_scope;
-  };
-  Admitted check_request(const std::string& method, const std::string& path,
-                         const std::function<std::string(const char*)>& header, bool has_body,
-                         const std::string& client);
+  // The checks every request passes, in this order: the Host (421) and the
+  // route (404, 405) in locate(); then in admit_caller() a page elsewhere
+  // changing data (403), the body's content type (415) and the token
+  // (authorize). A request with a body passes both in admit(), before a
+  // byte of its body is held. Throw HttpError.
+  const Route& locate(const std::string& method, const std::string& path,
+                      const HeaderReader& header) const;
+  Caller admit_caller(const Route& route, const std::string& method, const HeaderReader& header,
+                      bool has_body, const std::string& client);
   // The one access decision: the route's level, the request's token (the
   // configured one is an admin's; others are looked up by their SHA-256)
   // and its role. A right token is always accepted; a wrong one counts
   // against `client` (more than 20 a minute: 429); no token counts for
   // nothing. Throws 401 (missing or wrong token), 403 (a token without the
-  // right) or 429; returns an owner's stores.
-  std::optional<std::set<std::string>> authorize(const Route& route, const std::string& method,
-                                                 const std::string& authorization,
-                                                 const std::string& client);
-  void list_stores(const httplib::Request& request, httplib::Response& response);
-  // A place among the large downloads when `stores` is over
-  // kLargeAnswerStores (nullptr when not); throws a 503 when none is free.
-  std::shared_ptr<DownloadGate::Ticket> enter_download(std::int64_t stores);
-  // The answer of a complete report, as the caller may see it.
-  Answer encode_report(const std::string& id, bool as_json, bool gzip);
-  void list_alerts(const httplib::Request& request, httplib::Response& response);
-  void list_webhooks_route(httplib::Response& response);
-  void create_webhook_route(const httplib::Request& request, httplib::Response& response);
-  void list_tokens_route(httplib::Response& response);
-  void create_token_route(const httplib::Request& request, httplib::Response& response);
+  // right) or 429; returns the caller.
+  Caller authorize(const Route& route, const std::string& method, const std::string& authorization,
+                   const std::string& client);
+  // The access log line and the request metrics, for answered and refused
+  // requests alike. `reason`: why it was refused ("" when answered).
+  void log_request(const std::string& method, const std::string& path, int status, double seconds,
+                   const std::string& client, const std::string& reason);
 
-  SharedConnection& writer_;
-  // /healthz and /metrics read here, never waiting behind a write.
-  SharedConnection status_reader_;
+  ApiContext api_;
   // Tokens are looked up here: a request never waits for /metrics' reads.
   SharedConnection auth_reader_;
-  std::mutex backup_mutex_;  // one backup at a time
-  std::mutex tokens_mutex_;  // token changes one at a time
   AuthFailures failures_;
-  ReportJobs& jobs_;
-  Metrics& metrics_;
-  HttpSettings settings_;
-  AnswerCache answers_;
-  DownloadGate downloads_;
   std::vector<Route> routes_;
 };
 
@@ -170,5 +81,7 @@ class HttpApi : public RequestGate {
 // so made-up methods cannot grow the metrics.
 std::string method_label(const std::string& method);
 
-// The path without one trailing '/' ("/trigger_report/" is "/trigger_report").
+// The path the route table knows: without the versioned base /api/v1
+// ("/api/v1/reports" is "/reports") and one trailing '/'
+// ("/trigger_report/" is "/trigger_report").
 std::string canonical_path(const std::string& path);

@@ -9,6 +9,20 @@ trigger
 wait_report "$REPORT_ID"
 CSV_HEADER="store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week"
 
+# The versioned base: every route also under /api/v1 (and the page at /api/v1/).
+request GET "/api/v1/get_report/$REPORT_ID"
+[ "$(head -1 <<< "$BODY")" = "$CSV_HEADER" ] || fail "/api/v1/get_report: $(head -c 200 <<< "$BODY")"
+request POST "/api/v1/trigger_report/"
+expect_status 200 "POST /api/v1/trigger_report/"
+request POST /api/v1/ingest/status -H 'Content-Type: text/csv' --data-binary $'store_id,status,timestamp_utc\nv1-store,active,2023-01-25 17:00:00\n'
+expect_status 200 "POST /api/v1/ingest/status (a body, admitted before it is read)"
+request GET /api/v1/
+expect_status 200 "the page at /api/v1/"
+request GET /api/v1/nope
+expect_json_error 404 "an unknown path under /api/v1"
+request GET /api/v2/healthz
+expect_json_error 404 "another version"
+
 # Content negotiation: equal preference keeps the CSV the contract promises.
 for accept in "application/json, text/plain, */*" "*/*" "text/csv, application/json" ""; do
   request GET "/get_report/$REPORT_ID" -H "Accept: $accept"

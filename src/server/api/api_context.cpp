@@ -1,0 +1,23 @@
+#include "api/api_context.hpp"
+
+#include "api/http_answers.hpp"
+
+ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
+                       const HttpSettings& settings)
+    : writer(writer),
+      status_reader(writer.path(), Database::Access::read_only),
+      jobs(jobs),
+      metrics(metrics),
+      settings(settings),
+      answers(settings.answer_cache_bytes),
+      downloads(settings.max_downloads) {}
+
+std::shared_ptr<DownloadGate::Ticket> ApiContext::enter_download(std::int64_t stores) {
+  if (stores <= kLargeAnswerStores) return nullptr;
+  auto ticket = downloads.enter();
+  if (!ticket) {
+    throw HttpError(503, "too many large downloads at once; try again shortly",
+                    {{"Retry-After", "2"}});
+  }
+  return std::make_shared<DownloadGate::Ticket>(std::move(*ticket));
+}

@@ -1,0 +1,37 @@
+// Who is asking, as the router decided from the request's token: passed to
+// every handler, so a handler that reads stores shows in its signature
+// whether it cuts them to the caller's scope.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "errors.hpp"
+
+struct Caller {
+  // An owner's stores; nullopt: every store (any other role, or no tokens).
+  std::optional<std::set<std::string>> stores;
+
+  bool is_owner() const { return stores.has_value(); }
+
+  // Throws Forbidden when the store is not the owner's (before any 404, so
+  // an owner cannot probe which stores exist).
+  void require(const std::string& store_id) const {
+    if (stores && !stores->count(store_id)) {
+      throw Forbidden("this token does not cover store '" + store_id + "'");
+    }
+  }
+
+  // The rows the caller may see.
+  template <class Row>
+  std::vector<Row> in_scope(const std::vector<Row>& rows) const {
+    if (!stores) return rows;
+    std::vector<Row> kept;
+    for (const Row& row : rows) {
+      if (stores->count(row.store_id)) kept.push_back(row);
+    }
+    return kept;
+  }
+};

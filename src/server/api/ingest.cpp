@@ -1,0 +1,83 @@
+// Ingest: rows posted as CSV, JSON or a multipart upload, loaded in one
+// transaction each (storage/ingest.hpp).
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_answers.hpp"
+#include "api/json_views.hpp"
+#include "api/request_params.hpp"
+#include "api/resources.hpp"
+#include "errors.hpp"
+#include <sstream>
+
+#include "ingest.hpp"
+#include "log.hpp"
+#include "text.hpp"
+
+using nlohmann::json;
+using Request = httplib::Request;
+using Response = httplib::Response;
+
+namespace {
+
+void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
+            httplib::Response& response) {
+  // One of kRowsBody: the route table refused any other type.
+  const std::string type = media_type(request.get_header_value("Content-Type"));
+  IngestRules rules = IngestRules::for_clock(api.settings.max_future);
+  rules.alerts = api.settings.alerts;
+  ImportSummary summary;
+  if (type == "multipart/form-data") {
+    // An upload (curl -F file=@store_status.csv): one file part, its name free.
+    if (request.files.size() != 1) {
+      throw InvalidInput("a multipart/form-data body must hold exactly one file part, got " +
+                               std::to_string(request.files.size()));
+    }
+    const auto& part = request.files.begin()->second;
+    std::istringstream body(part.content);
+    const std::string source = part.filename.empty() ? "upload" : printable(part.filename);
+    summary = ingest_csv(api.writer.lock().db(), dataset, source, body, {}, rules);
+  } else if (type == "text/csv") {
+    // CSV is read as it is written (linear, a field at a time).
+    std::istringstream body(request.body);
+    summary = ingest_csv(api.writer.lock().db(), dataset, "body", body, {}, rules);
+  } else {
+    // JSON is read whole first, without the lock.
+    const JsonRows rows = read_json_rows(dataset, request.body);
+    summary = ingest_json_rows(api.writer.lock().db(), dataset, "body", rows, rules);
+  }
+  if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
+  if (summary.ok() && summary.rejected == summary.rows_read)
+    summary.error = "every row was rejected";
+  api.metrics.count_ingest(dataset_name(dataset), summary.loaded, summary.duplicates,
+                        summary.conflicts, summary.rejected);
+  if (dataset == Dataset::polls && api.settings.polls_ingested) api.settings.polls_ingested();
+  json fields = summary.json();
+  fields.erase("rejections");
+  log_info(std::string("ingest ") + dataset_name(dataset) + ": " + printable(summary.text()),
+           fields);
+  send_json(response, summary.ok() ? 200 : 400, summary.json());
+}
+
+}  // namespace
+
+std::vector<Route> ingest_routes(ApiContext& api) {
+  const auto route = [&api](const char* path, Dataset dataset) {
+    // Tags decide owners' scopes: an admin's.
+    return make_route(
+        "POST", path, path, dataset == Dataset::tags ? Access::admin : Access::ingest,
+        BodyUse::required,
+        [&api, dataset](const Request& q, Response& a, const Caller&) {
+          ingest(api, dataset, q, a);
+        },
+        kRowsBody);
+  };
+  return {
+      route("/ingest/status", Dataset::polls),
+      route("/ingest/hours", Dataset::hours),
+      route("/ingest/timezones", Dataset::zones),
+      route("/ingest/special_hours", Dataset::special_hours),
+      route("/ingest/tags", Dataset::tags),
+  };
+}

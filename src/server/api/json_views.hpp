@@ -1,0 +1,29 @@
+// The JSON of the API's resources: reports and their rows, tokens, webhooks,
+// open incidents. One function a shape, used by every route that shows it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "alert_store.hpp"
+#include "report_store.hpp"
+#include "token_store.hpp"
+#include "webhook_store.hpp"
+
+// A report's period as asked for: null, {"from","to"} or {"from_date","to_date"}.
+nlohmann::json period_json(const std::optional<Period>& period);
+// A report's status, options and times (no rows).
+nlohmann::json state_json(const ReportState& state);
+// A finished report's rows as JSON objects keyed like the CSV columns,
+// figures as numbers rounded as the CSV rounds them; the unknown figures
+// when the report has a max_gap, as its CSV does.
+nlohmann::json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown);
+// A period report's rows, keyed like its CSV columns.
+nlohmann::json period_rows_json(const std::vector<PeriodFigures>& rows, bool with_unknown);
+// A token as listed: never its secret, nor its hash.
+nlohmann::json token_json(const TokenRecord& token);
+// A webhook as listed: never its secret, and its url redacted.
+nlohmann::json webhook_json(const Webhook& webhook);
+// A store down or silent now.
+nlohmann::json incident_json(const OpenIncident& incident);

@@ -1,0 +1,180 @@
+// Stores: the fleet as the newest report sees it, one store's detail and
+// day-by-day history, and an operator's deletions of a store's polls or
+// special hours.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_answers.hpp"
+#include "api/json_views.hpp"
+#include "api/request_params.hpp"
+#include "api/resources.hpp"
+#include "errors.hpp"
+#include "alert_store.hpp"
+#include "content_negotiation.hpp"
+#include "ingest.hpp"
+#include "json_text.hpp"
+#include "json_values.hpp"
+#include "log.hpp"
+#include "store_detail.hpp"
+#include "text.hpp"
+
+using nlohmann::json;
+using Request = httplib::Request;
+using Response = httplib::Response;
+
+namespace {
+
+void store_detail(ApiContext& api, const httplib::Request& request, httplib::Response& response,
+                  const Caller& caller) {
+  const std::string store_id = request.matches[1];
+  caller.require(store_id);
+  const ReportOptions options = read_report_options(request, api.settings.default_max_gap);
+  const auto snapshot = read_store_snapshot(api.writer.path(), store_id, options.as_of);
+  if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
+  json body = store_detail_json(*snapshot, options.rules);
+  // The store's open incident (alerts), if any: what its owner sees first.
+  std::vector<OpenIncident> incidents;
+  { incidents = open_incidents(api.status_reader.lock().db(), store_id); }
+  body["incident"] = incidents.empty() ? json(nullptr) : incident_json(incidents.front());
+  send_json(response, 200, body);
+}
+
+void store_days(ApiContext& api, const httplib::Request& request, httplib::Response& response,
+                const Caller& caller) {
+  const std::string store_id = request.matches[1];
+  caller.require(store_id);
+  ReportOptions options =
+      read_report_options(request, api.settings.default_max_gap, PeriodKeys::dates);
+  // Without dates: the 30 local dates ending with the local date of `now`,
+  // which the store's snapshot tells (its zone, the latest poll).
+  if (!options.period) {
+    const auto latest = read_store_snapshot(api.writer.path(), store_id, options.as_of);
+    if (!latest) throw NotFound("no store with id '" + store_id + "'");
+    if (!latest->as_of) {
+      send_json(response, 200, store_days_json(*latest, options.rules, std::nullopt));
+      return;
+    }
+    options.as_of = latest->as_of;
+    const auto today = date::floor<date::days>(zone_of(latest->input)->to_local(*latest->as_of));
+    options.period = DatePeriod{today - date::days{kDefaultHistoryDays - 1}, today};
+  }
+  const DatePeriod dates = std::get<DatePeriod>(*options.period);
+  const auto snapshot = read_store_snapshot(api.writer.path(), store_id, options.as_of, dates);
+  if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
+  send_json(response, 200, store_days_json(*snapshot, options.rules, dates));
+}
+
+void delete_polls(ApiContext& api, const httplib::Request& request, httplib::Response& response) {
+  const std::string store_id = request.matches[1];
+  reject_unknown_params(request, {"from", "to"});
+  const std::optional<Instant> from = instant_param(request, "from");
+  const std::optional<Instant> to = instant_param(request, "to");
+  if (!from && !to) {
+    throw InvalidInput("give 'from', 'to' or both: the polls in [from, to) are deleted");
+  }
+  if (from && to && *from >= *to) throw InvalidInput("'from' must be before 'to'");
+  std::optional<std::size_t> deleted;
+  { deleted = delete_store_polls(api.writer.lock().db(), store_id, from, to); }
+  if (!deleted) throw NotFound("no store with id '" + store_id + "'");
+  log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
+           {{"store_id", store_id}, {"deleted", *deleted}});
+  send_json(response, 200, json{{"store_id", store_id}, {"deleted", *deleted}});
+}
+
+void delete_special_hours(ApiContext& api, const std::string& store_id,
+                          const std::string& from_text, const std::string& to_text,
+                          httplib::Response& response) {
+  const auto from = parse_local_date(from_text);
+  const auto to = parse_local_date(to_text);
+  if (!from || !to) {
+    throw InvalidInput("give the dates as YYYY-MM-DD (from_date and to_date for a range), got '" +
+                             from_text + "' and '" + to_text + "'");
+  }
+  if (*from > *to) throw InvalidInput("from_date must not be after to_date");
+  const auto deleted = delete_special_dates(api.writer.lock().db(), store_id, *from, *to);
+  if (!deleted) throw NotFound("no store with id '" + store_id + "'");
+  log_info(
+      "deleted " + std::to_string(*deleted) + " special hours rows of store " + printable(store_id),
+      {{"store_id", store_id}, {"deleted", *deleted}});
+  send_json(response, 200,
+            json{{"store_id", store_id},
+                 {"from_date", from_text},
+                 {"to_date", to_text},
+                 {"deleted", *deleted}});
+}
+
+void list_stores(ApiContext& api, const httplib::Request& request, httplib::Response& response,
+                 const Caller& caller) {
+  // Stores down or silent now, longest first: what the page shows first.
+  json open = json::array();
+  std::vector<OpenIncident> incidents;
+  { incidents = open_incidents(api.status_reader.lock().db()); }
+  for (const OpenIncident& incident : caller.in_scope(incidents)) {
+    open.push_back(incident_json(incident));
+  }
+  // The newest complete report of the three windows: its rows the caller may see.
+  for (const ReportState& state : api.jobs.list(50, std::nullopt)) {
+    if (state.status != ReportStatus::complete || state.period) continue;
+    auto ticket = api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
+                                               : state.stores_reported.value_or(0));
+    const auto full = api.jobs.find(state.id, ReportPart::rows);
+    if (!full || !full->rows) continue;
+    const auto rows = caller.in_scope(*full->rows);
+    const json body = {{"report_id", state.id},
+                       {"as_of", optional_time(state.as_of)},
+                       {"max_gap", max_gap_json(state.rules.max_gap)},
+                       {"open_incidents", open},
+                       {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}};
+    // Open incidents change live: made for each request, but bounded in
+    // number like a report's download, and compressed once when taken.
+    auto answer = std::make_shared<Answer>(Answer{json_text(body) + "\n", "application/json", ""});
+    if (accepts_gzip(request.get_header_value("Accept-Encoding"))) {
+      answer->body = gzip_compress(answer->body);
+      answer->content_encoding = "gzip";
+    }
+    send_shared(response, 200, std::move(answer), std::move(ticket));
+    return;
+  }
+  send_json(response, 200,
+            json{{"report_id", nullptr},
+                 {"as_of", nullptr},
+                 {"max_gap", nullptr},
+                 {"open_incidents", open},
+                 {"stores", json::array()}});
+}
+
+}  // namespace
+
+std::vector<Route> store_routes(ApiContext& api) {
+  return {
+      // Store ids may hold '/': the routes under a store are matched first.
+      make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::admin, BodyUse::none,
+                 [&api](const Request& q, Response& a, const Caller&) { delete_polls(api, q, a); }),
+      make_route("DELETE", "/stores/(.+)/special_hours/([0-9]{4}-[0-9]{2}-[0-9]{2})",
+                 "/stores/{id}/special_hours/{date}", Access::admin, BodyUse::none,
+                 [&api](const Request& q, Response& a, const Caller&) {
+                   delete_special_hours(api, q.matches[1], q.matches[2], q.matches[2], a);
+                 }),
+      make_route("DELETE", "/stores/(.+)/special_hours", "/stores/{id}/special_hours",
+                 Access::admin, BodyUse::none,
+                 [&api](const Request& q, Response& a, const Caller&) {
+                   reject_unknown_params(q, {"from_date", "to_date"});
+                   delete_special_hours(api, q.matches[1], q.get_param_value("from_date"),
+                                        q.get_param_value("to_date"), a);
+                 }),
+      make_route("GET", "/stores", "/stores", Access::scoped_read, BodyUse::none,
+                 [&api](const Request& q, Response& a, const Caller& caller) {
+                   list_stores(api, q, a, caller);
+                 }),
+      make_route("GET", "/stores/(.+)/days", "/stores/{id}/days", Access::scoped_read,
+                 BodyUse::none,
+                 [&api](const Request& q, Response& a, const Caller& caller) {
+                   store_days(api, q, a, caller);
+                 }),
+      make_route("GET", "/stores/(.+)", "/stores/{id}", Access::scoped_read, BodyUse::none,
+                 [&api](const Request& q, Response& a, const Caller& caller) {
+                   store_detail(api, q, a, caller);
+                 }),
+  };
+}
