@@ -56,13 +56,14 @@ golden: build
 e2e: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L e2e
 
-# What the tests need beyond the build: Debian's chromium and prometheus (for
-# promtool), node and npm (unless a node with its own npm is there already),
+# What the tests need beyond the build: Debian's chromium, prometheus (for
+# promtool) and python3-jsonschema (the end-to-end tests check every JSON
+# answer against the OpenAPI document), node and npm (unless a node with its own npm is there already),
 # and playwright-core (pinned in tests/browser/package-lock.json) from the npm
 # registry into $(BUILD)/browser. When the npm registry cannot be reached the
 # browser test reports itself skipped, with the reason, and the rest run.
 test-deps: deps
-	@$(MAKE) --no-print-directory deps PACKAGES="chromium prometheus"
+	@$(MAKE) --no-print-directory deps PACKAGES="chromium prometheus python3-jsonschema"
 	@command -v npm > /dev/null || $(MAKE) --no-print-directory deps PACKAGES="nodejs npm"
 	@mkdir -p $(BUILD)/browser
 	@cp tests/browser/package.json tests/browser/package-lock.json $(BUILD)/browser/

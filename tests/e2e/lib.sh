@@ -14,9 +14,22 @@ BASE=""
 # failed (UPTIME_TEST_WAIT_LIMIT changes it).
 export WAIT_LIMIT=${UPTIME_TEST_WAIT_LIMIT:-120}  # python3 helpers read it too
 
+# Every JSON answer request() receives is checked against the OpenAPI
+# document when the test ends (openapi_answers.py): a test whose answers
+# drift from the document fails.
+OPENAPI_DOC=$(dirname "$FIXTURES")/src/server/web/openapi.json
+ANSWERS=$WORK/answers.tsv
+
 cleanup() {
+  local code=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi
+  if [ "$code" = 0 ] && [ -f "$ANSWERS" ] &&
+     ! python3 "$(dirname "${BASH_SOURCE[0]}")/openapi_answers.py" "$OPENAPI_DOC" "$ANSWERS"; then
+    echo "FAIL: answers that do not match $OPENAPI_DOC (above)" >&2
+    code=1
+  fi
   rm -rf "$WORK"
+  exit "$code"
 }
 trap cleanup EXIT
 
@@ -74,6 +87,13 @@ request() {
   STATUS=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
   BODY=$(cat "$WORK/body")
   HEADERS=$(cat "$WORK/headers")
+  # Kept for the OpenAPI check: JSON answers up to 1 MB.
+  if grep -qi '^content-type: application/json' "$WORK/headers" &&
+     [ "$(stat -c %s "$WORK/body")" -le 1048576 ]; then
+    ANSWER_COUNT=$((${ANSWER_COUNT:-0} + 1))
+    cp "$WORK/body" "$WORK/answer.$ANSWER_COUNT"
+    printf '%s\t%s\t%s\t%s\n' "$method" "$path" "$STATUS" "$WORK/answer.$ANSWER_COUNT" >> "$ANSWERS"
+  fi
 }
 
 expect_status() {

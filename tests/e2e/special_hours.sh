@@ -64,6 +64,9 @@ request DELETE "/stores/$STORE/special_hours?from_date=2023-01-31&to_date=2023-0
 expect_json_error 400 "a range backwards"
 request DELETE "/stores/nobody/special_hours/2023-01-20"
 expect_json_error 404 "an unknown store"
+request DELETE "/stores/$STORE/special_hours/2023-13-45"
+expect_json_error 400 "a malformed date in the path"
+grep -q "2023-13-45" <<< "$BODY" || fail "the 400 does not name the date: $BODY"
 trigger
 wait_report "$REPORT_ID"
 [ "$(row_of "$REPORT_ID")" = "$BEFORE" ] || fail "after removal: $(row_of "$REPORT_ID"), before: $BEFORE"

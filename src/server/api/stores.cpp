@@ -16,6 +16,7 @@
 #include "json_text.hpp"
 #include "json_values.hpp"
 #include "log.hpp"
+#include "records.hpp"
 #include "store_detail.hpp"
 #include "text.hpp"
 
@@ -151,10 +152,16 @@ std::vector<Route> store_routes(ApiContext& api) {
       // Store ids may hold '/': the routes under a store are matched first.
       make_route("DELETE", "/stores/(.+)/polls", "/stores/{id}/polls", Access::admin, BodyUse::none,
                  [&api](const Request& q, Response& a, const Caller&) { delete_polls(api, q, a); }),
-      make_route("DELETE", "/stores/(.+)/special_hours/([0-9]{4}-[0-9]{2}-[0-9]{2})",
+      // Any last segment: a malformed date is a 400 naming it, not a 405.
+      make_route("DELETE", "/stores/(.+)/special_hours/([^/]+)",
                  "/stores/{id}/special_hours/{date}", Access::admin, BodyUse::none,
                  [&api](const Request& q, Response& a, const Caller&) {
-                   delete_special_hours(api, q.matches[1], q.matches[2], q.matches[2], a);
+                   const std::string day = q.matches[2];
+                   if (!parse_local_date(day)) {
+                     throw InvalidInput("the date in the path must be YYYY-MM-DD, got '" + day +
+                                        "'");
+                   }
+                   delete_special_hours(api, q.matches[1], day, day, a);
                  }),
       make_route("DELETE", "/stores/(.+)/special_hours", "/stores/{id}/special_hours",
                  Access::admin, BodyUse::none,
