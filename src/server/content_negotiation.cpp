@@ -29,6 +29,21 @@ double quality_of(std::string_view parameters) {
   return 1;
 }
 
+// Calls `take(name, q)` for each element of a list header (Accept,
+// Accept-Encoding): "name;params, name;params", name lower case and
+// trimmed, q its quality.
+template <class Take>
+void for_each_element(std::string_view header, const Take& take) {
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    const std::string_view element = header.substr(0, comma);
+    header = comma == std::string_view::npos ? "" : header.substr(comma + 1);
+    const std::size_t semicolon = element.find(';');
+    take(ascii_lower(std::string(trim_blanks(element.substr(0, semicolon)))),
+         quality_of(semicolon == std::string_view::npos ? "" : element.substr(semicolon + 1)));
+  }
+}
+
 }  // namespace
 
 double accept_quality(std::string_view accept, std::string_view media_type) {
@@ -37,14 +52,7 @@ double accept_quality(std::string_view accept, std::string_view media_type) {
   const std::string wanted = ascii_lower(std::string(media_type));
   int best_specificity = -1;  // 2: type/subtype, 1: type/*, 0: */*
   double best = 0;
-  while (!accept.empty()) {
-    const std::size_t comma = accept.find(',');
-    const std::string_view element = accept.substr(0, comma);
-    accept = comma == std::string_view::npos ? "" : accept.substr(comma + 1);
-    const std::size_t semicolon = element.find(';');
-    const std::string range = ascii_lower(std::string(trim_blanks(element.substr(0, semicolon))));
-    const std::string_view parameters =
-        semicolon == std::string_view::npos ? "" : element.substr(semicolon + 1);
+  for_each_element(accept, [&](const std::string& range, double q) {
     int specificity = -1;
     if (range == wanted)
       specificity = 2;
@@ -54,9 +62,9 @@ double accept_quality(std::string_view accept, std::string_view media_type) {
       specificity = 0;
     if (specificity > best_specificity) {
       best_specificity = specificity;
-      best = quality_of(parameters);
+      best = q;
     }
-  }
+  });
   return best;
 }
 
@@ -69,17 +77,10 @@ bool accepts_gzip(std::string_view accept_encoding) {
   // coding is not named; "x-gzip" is gzip's old alias.
   std::optional<double> named;
   std::optional<double> any;
-  while (!accept_encoding.empty()) {
-    const std::size_t comma = accept_encoding.find(',');
-    const std::string_view element = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos ? "" : accept_encoding.substr(comma + 1);
-    const std::size_t semicolon = element.find(';');
-    const std::string coding = ascii_lower(std::string(trim_blanks(element.substr(0, semicolon))));
-    const double q =
-        quality_of(semicolon == std::string_view::npos ? "" : element.substr(semicolon + 1));
+  for_each_element(accept_encoding, [&](const std::string& coding, double q) {
     if (coding == "gzip" || coding == "x-gzip") named = std::max(named.value_or(0), q);
     if (coding == "*") any = q;
-  }
+  });
   if (named) return *named > 0;
   return any.value_or(0) > 0;
 }
