@@ -41,6 +41,11 @@ std::size_t ElasticThreadPool::threads() const {
   return threads_.size();
 }
 
+std::size_t ElasticThreadPool::idle_threads() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return idle_;
+}
+
 void ElasticThreadPool::run() {
   for (;;) {
     std::function<void()> job;

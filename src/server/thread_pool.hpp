@@ -25,6 +25,8 @@ class ElasticThreadPool : public httplib::TaskQueue {
   void shutdown() override;
 
   std::size_t threads() const;
+  // Threads waiting for a job now.
+  std::size_t idle_threads() const;
 
  private:
   void start_thread();  // with mutex_ held
