@@ -145,7 +145,7 @@ fresh-check:
 
 fmt:
 	@$(MAKE) --no-print-directory deps PACKAGES=clang-format
-	clang-format -i main.cpp src/*/*.cpp src/*/*.hpp tests/*.cpp tests/*/*.cpp
+	clang-format -i main.cpp src/*/*.cpp src/*/*.hpp src/*/*/*.cpp src/*/*/*.hpp tests/*.cpp tests/*/*.cpp
 
 clean:
 	rm -rf $(BUILD)

@@ -4,12 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert_store.hpp"
 #include "api/http_answers.hpp"
 #include "api/json_views.hpp"
 #include "api/request_params.hpp"
 #include "api/resources.hpp"
 #include "errors.hpp"
-#include "alert_store.hpp"
 #include "read_transaction.hpp"
 #include "webhook_store.hpp"
 

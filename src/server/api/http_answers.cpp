@@ -91,4 +91,3 @@ json optional_time(const std::optional<Instant>& instant) {
 json optional_number(const std::optional<std::int64_t>& number) {
   return number ? json(*number) : json(nullptr);
 }
-

@@ -1,17 +1,17 @@
 // Ingest: rows posted as CSV, JSON or a multipart upload, loaded in one
 // transaction each (storage/ingest.hpp).
+#include "ingest.hpp"
+
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "api/http_answers.hpp"
 #include "api/json_views.hpp"
 #include "api/request_params.hpp"
 #include "api/resources.hpp"
 #include "errors.hpp"
-#include <sstream>
-
-#include "ingest.hpp"
 #include "log.hpp"
 #include "text.hpp"
 
@@ -32,7 +32,7 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
     // An upload (curl -F file=@store_status.csv): one file part, its name free.
     if (request.files.size() != 1) {
       throw InvalidInput("a multipart/form-data body must hold exactly one file part, got " +
-                               std::to_string(request.files.size()));
+                         std::to_string(request.files.size()));
     }
     const auto& part = request.files.begin()->second;
     std::istringstream body(part.content);
@@ -51,7 +51,7 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
   if (summary.ok() && summary.rejected == summary.rows_read)
     summary.error = "every row was rejected";
   api.metrics.count_ingest(dataset_name(dataset), summary.loaded, summary.duplicates,
-                        summary.conflicts, summary.rejected);
+                           summary.conflicts, summary.rejected);
   if (dataset == Dataset::polls && api.settings.polls_ingested) api.settings.polls_ingested();
   json fields = summary.json();
   fields.erase("rejections");

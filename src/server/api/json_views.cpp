@@ -107,4 +107,3 @@ json incident_json(const OpenIncident& incident) {
           {"down_since", optional_time(incident.down_since)},
           {"silent_since", optional_time(incident.silent_since)}};
 }
-

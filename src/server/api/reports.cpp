@@ -8,8 +8,8 @@
 #include "api/json_views.hpp"
 #include "api/request_params.hpp"
 #include "api/resources.hpp"
-#include "errors.hpp"
 #include "content_negotiation.hpp"
+#include "errors.hpp"
 #include "json_text.hpp"
 #include "json_values.hpp"
 #include "token_secret.hpp"
@@ -20,8 +20,7 @@ using Response = httplib::Response;
 
 namespace {
 
-void trigger_report(ApiContext& api, const httplib::Request& request,
-                    httplib::Response& response) {
+void trigger_report(ApiContext& api, const httplib::Request& request, httplib::Response& response) {
   const ReportOptions options =
       read_report_options(request, api.settings.default_max_gap, PeriodKeys::any);
   auto id = api.jobs.submit(options);
@@ -106,8 +105,9 @@ void get_report(ApiContext& api, const std::string& id, const httplib::Request& 
   }
   // Complete: the same bytes for every caller with the same format,
   // encoding and scope, made once (answer_cache.hpp).
-  auto ticket = api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
-                                             : state->stores_reported.value_or(0));
+  auto ticket =
+      api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
+                                           : state->stores_reported.value_or(0));
   const bool gzip = accepts_gzip(request.get_header_value("Accept-Encoding"));
   std::string key = id + (as_json ? "|json" : "|csv") + (gzip ? "|gzip" : "|identity");
   if (caller.is_owner()) {

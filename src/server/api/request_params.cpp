@@ -208,8 +208,7 @@ std::string report_id_of(const httplib::Request& request) {
   throw HttpError(400, "parameter 'report_id' is missing (query, form or JSON body)");
 }
 
-void reject_unknown_params(const httplib::Request& request,
-                           const std::vector<std::string>& known) {
+void reject_unknown_params(const httplib::Request& request, const std::vector<std::string>& known) {
   for (const auto& [key, value] : request.params) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     std::string list;

@@ -27,4 +27,3 @@ std::string one_of(const std::vector<std::string>& items) {
   }
   return text;
 }
-

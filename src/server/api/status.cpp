@@ -2,19 +2,18 @@
 // backups.
 #include <httplib.h>
 
+#include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "api/http_answers.hpp"
 #include "api/json_views.hpp"
 #include "api/request_params.hpp"
 #include "api/resources.hpp"
-#include "errors.hpp"
-#include <filesystem>
-#include <mutex>
-
 #include "backup.hpp"
 #include "clock.hpp"
 #include "database_figures.hpp"
+#include "errors.hpp"
 #include "log.hpp"
 #include "web_page.hpp"
 

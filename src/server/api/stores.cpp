@@ -5,13 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert_store.hpp"
 #include "api/http_answers.hpp"
 #include "api/json_views.hpp"
 #include "api/request_params.hpp"
 #include "api/resources.hpp"
-#include "errors.hpp"
-#include "alert_store.hpp"
 #include "content_negotiation.hpp"
+#include "errors.hpp"
 #include "ingest.hpp"
 #include "json_text.hpp"
 #include "json_values.hpp"
@@ -90,7 +90,7 @@ void delete_special_hours(ApiContext& api, const std::string& store_id,
   const auto to = parse_local_date(to_text);
   if (!from || !to) {
     throw InvalidInput("give the dates as YYYY-MM-DD (from_date and to_date for a range), got '" +
-                             from_text + "' and '" + to_text + "'");
+                       from_text + "' and '" + to_text + "'");
   }
   if (*from > *to) throw InvalidInput("from_date must not be after to_date");
   const auto deleted = delete_special_dates(api.writer.lock().db(), store_id, *from, *to);
@@ -117,8 +117,9 @@ void list_stores(ApiContext& api, const httplib::Request& request, httplib::Resp
   // The newest complete report of the three windows: its rows the caller may see.
   for (const ReportState& state : api.jobs.list(50, std::nullopt)) {
     if (state.status != ReportStatus::complete || state.period) continue;
-    auto ticket = api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
-                                               : state.stores_reported.value_or(0));
+    auto ticket =
+        api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
+                                             : state.stores_reported.value_or(0));
     const auto full = api.jobs.find(state.id, ReportPart::rows);
     if (!full || !full->rows) continue;
     const auto rows = caller.in_scope(*full->rows);

@@ -1,16 +1,15 @@
 // Tokens: an admin creates (the secret shown once), lists and revokes them.
 #include <httplib.h>
 
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "api/http_answers.hpp"
 #include "api/json_views.hpp"
 #include "api/request_params.hpp"
 #include "api/resources.hpp"
-#include "errors.hpp"
-#include <mutex>
-
 #include "clock.hpp"
+#include "errors.hpp"
 #include "log.hpp"
 #include "text.hpp"
 #include "token_secret.hpp"

@@ -46,8 +46,8 @@ void add_webhook(ApiContext& api, const httplib::Request& request, httplib::Resp
         const auto type = parse_alert_type(name);
         if (!type) {
           throw InvalidInput("unknown event '" + name +
-                                   "' (known: store.down, store.recovered, store.silent, "
-                                   "store.heard)");
+                             "' (known: store.down, store.recovered, store.silent, "
+                             "store.heard)");
         }
         webhook.events.push_back(*type);
       }
@@ -59,7 +59,7 @@ void add_webhook(ApiContext& api, const httplib::Request& request, httplib::Resp
       webhook.tag = value.get<std::string>();
     } else {
       throw InvalidInput("unknown or mistyped key '" + key +
-                               "' (known: url, secret, format, events, stores, tag)");
+                         "' (known: url, secret, format, events, stores, tag)");
     }
   }
   if (webhook.url.empty()) throw InvalidInput("url is missing");
@@ -76,7 +76,8 @@ void add_webhook(ApiContext& api, const httplib::Request& request, httplib::Resp
 }
 
 void delete_webhook_route(ApiContext& api, const std::string& text, Response& response) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     throw InvalidInput("a webhook id is a number, got '" + text + "'");
   }
   const std::int64_t id = std::stoll(text);
