@@ -1,4 +1,4 @@
-// SPEC §3: weekly local hours as UTC intervals. Each expectation carries its
+// rules §3: weekly local hours as UTC intervals. Each expectation carries its
 // arithmetic. Weekdays: 2023-01-23 is a Monday (day 0).
 #include <catch2/catch.hpp>
 

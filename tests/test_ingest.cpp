@@ -1,4 +1,4 @@
-// Import into the database (SPEC §1): counts, bad rows by line, whole-file
+// Import into the database (rules §1): counts, bad rows by line, whole-file
 // rejection, one transaction per input, idempotency, replace semantics.
 #include <SQLiteCpp/Statement.h>
 

@@ -1,4 +1,4 @@
-// SPEC §9: periods, worked by hand — local dates over daylight-saving days
+// rules §7: periods, worked by hand — local dates over daylight-saving days
 // (23 h and 25 h), a skipped midnight (Havana), periods partly and wholly
 // after now, a UTC period cutting a business interval, the limits, the CSV,
 // and day-by-day figures that add up to the period's.

@@ -1,4 +1,4 @@
-// SPEC §1 reading rules: columns by header name, and what makes a row bad.
+// rules §1 reading rules: columns by header name, and what makes a row bad.
 #include <catch2/catch.hpp>
 
 #include "records.hpp"

@@ -1,4 +1,4 @@
-// SPEC §5: windows, figures, rounding and the CSV. Each case states its
+// rules §7: windows, figures, rounding and the CSV. Each case states its
 // arithmetic. 2023-01-23 is a Monday.
 #include <catch2/catch.hpp>
 #include <random>
@@ -251,7 +251,7 @@ TEST_CASE("property: up + down equals business time in every window, exactly (sp
     }
     // Some time in 2023 (covering every DST change), polls around it.
     const Instant now = base + std::chrono::microseconds{below(365LL * 86400 * 1000000)};
-    // Half the stores have special dates around the week (SPEC §7): closed,
+    // Half the stores have special dates around the week (rules §6): closed,
     // or up to three shifts, closed rows among them.
     if (below(2) == 0) {
       const auto first = date::floor<date::days>(now) - date::days{9};

@@ -1,4 +1,4 @@
-// SPEC §7: special dates replace the weekly hours of a store's local date.
+// rules §6: special dates replace the weekly hours of a store's local date.
 // Each expectation carries its arithmetic. 2023-01-23 is a Monday (day 0);
 // Chicago is UTC-6 in January.
 #include <SQLiteCpp/Statement.h>

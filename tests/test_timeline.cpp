@@ -1,4 +1,4 @@
-// SPEC §4: the status between polls, for both interpolations.
+// rules §4: the status between polls, for both interpolations.
 #include <catch2/catch.hpp>
 
 #include "support.hpp"

@@ -1,4 +1,4 @@
-// SPEC §1: the accepted timestamp forms, and everything else rejected.
+// rules §1: the accepted timestamp forms, and everything else rejected.
 #include <catch2/catch.hpp>
 
 #include "timestamps.hpp"

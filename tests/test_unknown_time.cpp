@@ -1,4 +1,4 @@
-// SPEC §8: unknown time with max_gap, for both interpolations, worked by
+// rules §5: unknown time with max_gap, for both interpolations, worked by
 // hand; and the property up + down + unknown == business, exactly, for
 // random stores. 2023-01-23 is a Monday; stores are in UTC unless said.
 #include <catch2/catch.hpp>
@@ -156,7 +156,7 @@ TEST_CASE("max_gap: before the first poll and after the last", "[unknown]") {
     CHECK(f.unknown[last_week] == hours(166));
     CHECK(f.downtime[last_week] == HalfMicroseconds{0});
   }
-  SECTION("previous without max_gap: the first poll's status holds before it (SPEC §4)") {
+  SECTION("previous without max_gap: the first poll's status holds before it (rules §4)") {
     const auto f = figures(store, "2023-01-25 18:00:00", Interpolation::previous);
     CHECK(f.uptime[last_week] == hours(168));
     CHECK(f.unknown[last_week] == HalfMicroseconds{0});

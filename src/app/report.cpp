@@ -1,4 +1,4 @@
-// `report`: the report of SPEC §5 as CSV, through the same code as the server.
+// `report`: the report of rules §7 as CSV, through the same code as the server.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -8,7 +8,7 @@ using LocalSeconds = date::local_time<std::chrono::seconds>;
 
 // Local -> UTC for one store over a span of days. Most weeks have no offset
 // change, and then a conversion is one subtraction; otherwise it goes through
-// date/tz, whose choose::earliest gives the SPEC's rules (a skipped time maps
+// date/tz, whose choose::earliest gives the rules' choice (docs/rules.md §3) (a skipped time maps
 // to the transition instant, a repeated time to its first occurrence).
 class LocalToUtc {
  public:
@@ -61,7 +61,7 @@ std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hour
     return result;
   }
   // For special dates a store without weekly rows is open from 00:00 on each
-  // date to 00:00 on the next (SPEC §7): seven 24-hour rows.
+  // date to 00:00 on the next (rules §6): seven 24-hour rows.
   static const std::vector<WeeklyHoursRow> kAllDay = [] {
     std::vector<WeeklyHoursRow> rows;
     for (int day = 0; day < 7; ++day)
@@ -79,7 +79,7 @@ std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hour
   const LocalToUtc to_utc(zone, first_day - days{1}, last_day + days{3});
 
   std::vector<Interval> raw;
-  // Opens [start, end) on `local_date` by SPEC §3's three cases.
+  // Opens [start, end) on `local_date` by rules §3's three cases.
   const auto open = [&](date::local_days local_date, std::chrono::seconds start,
                         std::chrono::seconds end) {
     const LocalSeconds opens = local_date + start;

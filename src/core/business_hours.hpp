@@ -1,5 +1,5 @@
 // Business hours: a store's weekly local-time rows and its special dates
-// expanded into the UTC instants it is open (SPEC §3 and §7), through the
+// expanded into the UTC instants it is open (rules §3 and §7), through the
 // store's IANA zone. Pure.
 #pragma once
 
@@ -17,7 +17,7 @@ struct WeeklyHoursRow {
   std::chrono::seconds end;    // end < start: closes the next day; end == start: 24 h
 };
 
-// One row of a special date (SPEC §7): open from `start` as a weekly row
+// One row of a special date (rules §6): open from `start` as a weekly row
 // would be, or closed the whole date.
 struct SpecialHoursRow {
   bool closed = false;
@@ -31,10 +31,10 @@ struct SpecialDate {
   std::vector<SpecialHoursRow> rows;  // at least one
 };
 
-// The zone of stores without a time zone row (SPEC §2).
+// The zone of stores without a time zone row (rules §2).
 const date::time_zone* default_zone();
 
-// The instant local date `day` starts in `zone` (SPEC §3: a skipped midnight
+// The instant local date `day` starts in `zone` (rules §3: a skipped midnight
 // maps to the jump, a repeated one to its first occurrence).
 FineInstant local_midnight(const date::time_zone* zone, date::local_days day);
 

@@ -1,4 +1,4 @@
-// Periods (SPEC §9): a report over one range of the caller's choosing instead
+// Periods (rules §7): a report over one range of the caller's choosing instead
 // of the three windows: UTC instants the same for every store, or local dates
 // in each store's own calendar. Also a store's figures date by date. Pure.
 #pragma once
@@ -31,7 +31,7 @@ constexpr int kMaxPeriodDays = 400;
 
 // The period that the options from, to, from_date and to_date describe
 // (nullopt: none given), or why they describe none: both forms at once, one
-// of a pair missing, or a period that breaks SPEC §9's rules. Messages name
+// of a pair missing, or a period that breaks rules §7's rules. Messages name
 // the options as the API does ('from', 'to_date').
 struct PeriodChoice {
   std::optional<Period> period;
@@ -41,7 +41,7 @@ PeriodChoice choose_period(std::optional<Instant> from, std::optional<Instant> t
                            std::optional<date::local_days> from_date,
                            std::optional<date::local_days> to_date);
 
-// Why the period breaks SPEC §9's rules ("'from' must be before 'to'", ...),
+// Why the period breaks rules §7's rules ("'from' must be before 'to'", ...),
 // or an empty string when it keeps them.
 std::string period_problem(const Period& period);
 
@@ -52,7 +52,7 @@ Interval store_period(const Period& period, const date::time_zone* zone, Instant
 // One store's figures over its period.
 struct PeriodFigures {
   std::string store_id;
-  Interval period;  // clipped at now (SPEC §9)
+  Interval period;  // clipped at now (rules §7)
   HalfMicroseconds business{0};
   HalfMicroseconds uptime{0};
   HalfMicroseconds downtime{0};
@@ -78,13 +78,13 @@ std::optional<PeriodFigures> compute_period_figures(const StoreInput& store, Ins
 struct DayFigures {
   date::local_days date;
   PeriodFigures figures;
-  bool special = false;  // a special date (SPEC §7)
+  bool special = false;  // a special date (rules §6)
 };
 std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
                                       const StatusRules& rules, date::local_days from,
                                       date::local_days to);
 
-// The period report's columns (SPEC §9), unknown_hours only with max_gap.
+// The period report's columns (rules §7), unknown_hours only with max_gap.
 std::vector<std::string> period_columns(bool with_unknown);
 
 // A period report as CSV: the header line, then one line per row.

@@ -36,7 +36,7 @@ const std::vector<Column>& required_columns(Dataset dataset) {
   return polls;
 }
 
-// The name a missing column is reported by (as SPEC §1 writes it).
+// The name a missing column is reported by (as rules §1 writes it).
 const char* display_name(const std::string& lower_name) {
   static const std::unordered_map<std::string, const char*> names = {{"dayofweek", "dayOfWeek"}};
   auto it = names.find(lower_name);

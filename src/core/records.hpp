@@ -1,4 +1,4 @@
-// The input data sets of SPEC §1 and §7 and what a valid row of each is: finding
+// The input data sets of rules §1 and §7 and what a valid row of each is: finding
 // the columns in a header, and turning one row's fields into a typed record or
 // a reason it is bad. Pure: no database, no I/O.
 #pragma once
@@ -84,7 +84,7 @@ RowError parse_tag(const std::vector<std::string>& fields, const ColumnMap& colu
 // A local date "YYYY-MM-DD": a real Gregorian date of the years 0001-9999.
 std::optional<date::local_days> parse_local_date(std::string_view text);
 
-// Store ids are 1-64 bytes of UTF-8 text with no control characters (SPEC §1:
+// Store ids are 1-64 bytes of UTF-8 text with no control characters (rules §1:
 // text); empty result when valid.
 RowError check_store_id(std::string_view store_id);
 

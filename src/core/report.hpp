@@ -1,5 +1,5 @@
-// The report of SPEC §5: per store, uptime and downtime (and with max_gap,
-// unknown time, SPEC §8) inside business hours over the last hour, day and
+// The report of rules §7: per store, uptime and downtime (and with max_gap,
+// unknown time, rules §5) inside business hours over the last hour, day and
 // week before `now`, and its CSV form. Pure.
 #pragma once
 
@@ -17,7 +17,7 @@ enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };
 constexpr std::size_t kWindowCount = 3;
 std::chrono::hours window_length(Window window);
 
-// What is true of a store at the report's `now` (SPEC §4 and §8 read at the
+// What is true of a store at the report's `now` (rules §4 and §8 read at the
 // last instant before now, with its hours and special dates).
 enum class NowState { up, down, unknown, closed };
 const char* now_state_name(NowState state);
@@ -80,8 +80,8 @@ NowStatus now_status(const StoreInput& store, const StoreWeek& week);
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
                                                   const StatusRules& rules);
 
-// A whole report: the three windows of SPEC §5 for each store, or with a
-// period (SPEC §9) that period's figures.
+// A whole report: the three windows of rules §7 for each store, or with a
+// period (rules §7) that period's figures.
 struct Report {
   Instant as_of;
   StatusRules rules;
@@ -112,5 +112,5 @@ extern const std::array<const char*, kWindowCount> kUnknownColumns;
 
 // The report as CSV: the header line, then one line per row, "\n" line ends.
 // The unknown columns are there when the report has a max_gap; a period
-// report has the columns of SPEC §9 (period_csv).
+// report has the columns of rules §7 (period_csv).
 std::string report_csv(const Report& report);

@@ -1,4 +1,4 @@
-// The one rounding rule of every figure (SPEC §5, §9): hundredths of a unit,
+// The one rounding rule of every figure (docs/rules.md §7): hundredths of a unit,
 // rounded half away from zero, in integers (no binary floating point).
 #pragma once
 

@@ -16,7 +16,7 @@ struct StoreInput {
   std::vector<SpecialDate> special{};     // sorted by date; at least those near the range
 };
 
-// The store's zone: its own, or the default (SPEC §2).
+// The store's zone: its own, or the default (rules §2).
 inline const date::time_zone* zone_of(const StoreInput& store) {
   return store.zone ? store.zone : default_zone();
 }

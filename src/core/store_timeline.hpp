@@ -36,7 +36,7 @@ std::vector<Interval> outages(const std::vector<Segment>& segments);
 // A local midnight inside [from, to): its date and the UTC instant it starts.
 struct LocalDayStart {
   date::local_days date;
-  FineInstant begins;  // a skipped midnight starts at the jump (SPEC §3)
+  FineInstant begins;  // a skipped midnight starts at the jump (rules §3)
 };
 std::vector<LocalDayStart> local_day_starts(const date::time_zone* zone, FineInstant from,
                                             FineInstant to);

@@ -60,7 +60,7 @@ std::vector<StatusSpan> status_timeline(const std::vector<Poll>& polls, const St
   // and the last one the time after. With max_gap a poll speaks only for the
   // part of its share it reaches, and no other poll reaches into it (any
   // other is farther away, or for `previous` older), so the rest is unknown:
-  // for `previous` that includes all time before the first poll (SPEC §8).
+  // for `previous` that includes all time before the first poll (rules §5).
   // Polls before the last one at or before `from` own nothing in [from, to):
   // start there (a period of a day reads a store's polls of many).
   const auto after_from =

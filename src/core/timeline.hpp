@@ -1,5 +1,5 @@
-// A store's status between polls (SPEC §4) and what its polls do not tell
-// (SPEC §8): from its polls, the spans of time it counts as active, inactive
+// A store's status between polls (rules §4) and what its polls do not tell
+// (rules §5): from its polls, the spans of time it counts as active, inactive
 // or unknown under the chosen rules. Pure.
 #pragma once
 
@@ -26,7 +26,7 @@ enum class Interpolation {
 const char* interpolation_name(Interpolation interpolation);
 std::optional<Interpolation> parse_interpolation(const std::string& name);
 
-// The longest a max_gap may be (SPEC §8).
+// The longest a max_gap may be (rules §5).
 constexpr std::chrono::hours kMaxGapLimit{168};
 
 // "90m", "2h", "5400s": a positive length of at most kMaxGapLimit; nullopt otherwise.
@@ -37,13 +37,13 @@ std::string format_max_gap(std::chrono::seconds max_gap);
 // How a store's status is read between its polls.
 struct StatusRules {
   Interpolation interpolation = Interpolation::nearest;
-  // nullopt: every instant has a status (SPEC §4). A length G: an instant
+  // nullopt: every instant has a status (rules §4). A length G: an instant
   // further than G / 2 from every poll (nearest), or G or more after the
-  // latest poll at or before it (previous), is unknown (SPEC §8).
+  // latest poll at or before it (previous), is unknown (rules §5).
   std::optional<std::chrono::seconds> max_gap;
 
   StatusRules() = default;
-  // Implicit: an interpolation alone is the rules of SPEC §4.
+  // Implicit: an interpolation alone is the rules of rules §4.
   StatusRules(Interpolation interpolation,
               std::optional<std::chrono::seconds> max_gap = std::nullopt)
       : interpolation(interpolation), max_gap(max_gap) {}

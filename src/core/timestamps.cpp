@@ -34,7 +34,7 @@ std::optional<Instant> parse_timestamp(std::string_view text) {
   const char separator = text[10];
   if (separator != ' ' && separator != 'T') return std::nullopt;
   if (!clock_fields_ok(hour, minute, second)) return std::nullopt;
-  if (year == 0) return std::nullopt;  // years are 0001-9999, as SPEC §7 writes dates
+  if (year == 0) return std::nullopt;  // years are 0001-9999, as rules §6 writes dates
 
   std::size_t pos = 19;
   std::int64_t micros = 0;

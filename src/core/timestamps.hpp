@@ -1,4 +1,4 @@
-// Instants and their text forms: the UTC timestamp forms of SPEC §1 parsed to
+// Instants and their text forms: the UTC timestamp forms of rules §1 parsed to
 // microseconds, local times of day ("HH:MM[:SS]"), and ISO 8601 output.
 #pragma once
 

@@ -27,7 +27,7 @@
 
 namespace {
 
-// A store's hours rows in this input replace all it had before (SPEC §1);
+// A store's hours rows in this input replace all it had before (rules §1);
 // stores this import added had none. Rows are buffered and written sorted by
 // store, many to a statement, so the table takes them in key order.
 class HoursWriter {
@@ -92,7 +92,7 @@ class HoursWriter {
 };
 
 // The rows of a (store, local date) in this input replace that date's rows
-// from before (SPEC §7); the store's other dates stay. Written sorted by
+// from before (rules §6); the store's other dates stay. Written sorted by
 // (store, date), like hours.
 class SpecialHoursWriter {
  public:
@@ -204,7 +204,7 @@ void record_change(Database& db, std::int64_t polls_added) {
   record.exec();
 }
 
-// A poll row as SPEC §1 and the rules take it (called on worker threads).
+// A poll row as rules §1 and the rules take it (called on worker threads).
 RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap& columns,
                         const IngestRules& rules, PollRecord& poll) {
   RowError error = parse_poll(fields, columns, poll);

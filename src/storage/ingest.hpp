@@ -1,4 +1,4 @@
-// Loading input rows into the database (SPEC §1): CSV files and streams, or
+// Loading input rows into the database (rules §1): CSV files and streams, or
 // rows already split into fields (API bodies). Each input lands in one
 // transaction or not at all; bad rows are counted and named, good rows load.
 #pragma once

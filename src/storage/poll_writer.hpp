@@ -1,7 +1,7 @@
 // Writing the polls of one import: batches sorted by (store, instant) on a
 // writer thread while the caller parses the next, merged in key order at the
 // end by the caller while the writer inserts, and the duplicate/conflict
-// counts of SPEC §1.
+// counts of rules §1.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
@@ -35,7 +35,7 @@
 // Among polls with the same identity the first one kept wins.
 class PollWriter {
  public:
-  // What happened to the polls added, as SPEC §1 counts them.
+  // What happened to the polls added, as rules §1 counts them.
   struct Counts {
     std::size_t loaded = 0;      // new polls written
     std::size_t duplicates = 0;  // already known with the same status

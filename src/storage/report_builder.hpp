@@ -13,7 +13,7 @@ struct ReportOptions {
   std::optional<Instant> as_of;  // nullopt: the latest poll in the database
   StatusRules rules;             // interpolation and max_gap
   unsigned threads = 0;          // 0: one per core
-  std::optional<Period> period;  // nullopt: the three windows of SPEC §5
+  std::optional<Period> period;  // nullopt: the three windows of rules §7
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`

@@ -156,7 +156,7 @@ std::optional<ReportStatus> parse_report_status(std::string_view name) {
 std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
   std::string out(kRowsMagic);
   for (const StoreFigures& row : rows) {
-    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (SPEC §1)
+    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (rules §1)
     out += row.store_id;
     for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
       for (HalfMicroseconds length : *figures)
@@ -221,7 +221,7 @@ std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
 std::string encode_period_rows(const std::vector<PeriodFigures>& rows) {
   std::string out(kPeriodRowsMagic);
   for (const PeriodFigures& row : rows) {
-    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (SPEC §1)
+    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (rules §1)
     out += row.store_id;
     for (std::int64_t value :
          {row.period.begin.time_since_epoch().count(), row.period.end.time_since_epoch().count(),

@@ -1,6 +1,6 @@
 // The reports table: what a triggered report asked for, how far it got, and
 // its CSV once complete. Statuses are an enum everywhere but at the SQL and
-// JSON edges, where report_status_name() writes them as SPEC §6 does.
+// JSON edges, where report_status_name() writes them as the API does (README).
 #pragma once
 
 #include <mutex>

@@ -1,6 +1,6 @@
 // libFuzzer target: the CSV reader and row validation. The first byte picks
 // the data set (and the piece size for the cutter); the rest is a CSV file.
-// Checks that parsing never crashes, that valid rows satisfy SPEC §1, that
+// Checks that parsing never crashes, that valid rows satisfy rules §1, that
 // written fields read back, and that blocks cut where CsvCutter says read
 // alone as the whole file does.
 #include <algorithm>

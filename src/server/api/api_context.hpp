@@ -26,7 +26,7 @@ struct HttpSettings {
   std::string backup_dir;                 // where POST /admin/backup writes
   std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
   std::chrono::seconds max_future{3600};  // polls later than the clock by more are bad rows
-  // The max_gap of reports and store views that give none (SPEC §8);
+  // The max_gap of reports and store views that give none (rules §5);
   // nullopt: none. A request turns it off with max_gap=none.
   std::optional<std::chrono::seconds> default_max_gap;
   // Alert rules for polls ingested live (nullopt: no alerts).
