@@ -19,6 +19,9 @@ for template, item in doc["paths"].items():
     for method, operation in item.items():
         if method in ("get", "post", "delete"):
             operations.append((method.upper(), re.compile(pattern), operation))
+# The most specific template first: /stores/{id}/days before /stores/{id}
+# (a store id may hold '/', so both match).
+operations.sort(key=lambda entry: -len(entry[1].pattern))
 
 
 def schema_of(response):
