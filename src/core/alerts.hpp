@@ -18,6 +18,9 @@ struct AlertRules {
 };
 
 enum class AlertType { down, recovered, silent, heard };
+// Every type, in this order wherever they are listed.
+constexpr AlertType kAlertTypes[] = {AlertType::down, AlertType::recovered, AlertType::silent,
+                                     AlertType::heard};
 // "store.down", "store.recovered", "store.silent", "store.heard".
 const char* alert_type_name(AlertType type);
 

@@ -70,12 +70,10 @@ std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hour
   }();
   const std::vector<WeeklyHoursRow>& weekly = hours.empty() ? kAllDay : hours;
 
-  // A local date's intervals open on that date and close at most one day later,
-  // and no zone is more than a day away from UTC: two days of margin on each
-  // side cover every interval that can reach into [from, to).
+  // Every interval that can reach into [from, to) opens on one of these dates.
   using date::days;
-  const auto first_day = date::floor<days>(from) - days{2};
-  const auto last_day = date::floor<days>(to) + days{2};
+  const auto first_day = date::floor<days>(from) - kZoneMargin;
+  const auto last_day = date::floor<days>(to) + kZoneMargin;
   const LocalToUtc to_utc(zone, first_day - days{1}, last_day + days{3});
 
   std::vector<Interval> raw;

@@ -1,5 +1,5 @@
 // Business hours: a store's weekly local-time rows and its special dates
-// expanded into the UTC instants it is open (rules §3 and §7), through the
+// expanded into the UTC instants it is open (rules §3 and §6), through the
 // store's IANA zone. Pure.
 #pragma once
 
@@ -30,6 +30,11 @@ struct SpecialDate {
   date::local_days date;
   std::vector<SpecialHoursRow> rows;  // at least one
 };
+
+// No zone is a day or more away from UTC, and a local date's hours close at
+// most a day after it: a range of instants widened by this many days on each
+// side holds every local date whose hours can reach into it.
+constexpr date::days kZoneMargin{2};
 
 // The zone of stores without a time zone row (rules §2).
 const date::time_zone* default_zone();

@@ -1,4 +1,4 @@
-// The input data sets of rules §1 and §7 and what a valid row of each is: finding
+// The input data sets of rules §1 and §6 and what a valid row of each is: finding
 // the columns in a header, and turning one row's fields into a typed record or
 // a reason it is bad. Pure: no database, no I/O.
 #pragma once

@@ -17,7 +17,7 @@ enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };
 constexpr std::size_t kWindowCount = 3;
 std::chrono::hours window_length(Window window);
 
-// What is true of a store at the report's `now` (rules §4 and §8 read at the
+// What is true of a store at the report's `now` (rules §4 and §5 read at the
 // last instant before now, with its hours and special dates).
 enum class NowState { up, down, unknown, closed };
 const char* now_state_name(NowState state);

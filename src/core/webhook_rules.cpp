@@ -13,8 +13,7 @@ std::optional<WebhookFormat> parse_webhook_format(const std::string& name) {
 }
 
 std::optional<AlertType> parse_alert_type(const std::string& name) {
-  for (AlertType type :
-       {AlertType::down, AlertType::recovered, AlertType::silent, AlertType::heard}) {
+  for (AlertType type : kAlertTypes) {
     if (name == alert_type_name(type)) return type;
   }
   return std::nullopt;

@@ -182,7 +182,8 @@ std::string Metrics::render(const DatabaseFigures& database) const {
 
   header(out, "uptime_monitor_alert_events_total", "counter",
          "Alert events raised since the database began (deleted ones included), by type.");
-  for (const char* type : {"store.down", "store.recovered", "store.silent", "store.heard"}) {
+  for (AlertType alert : kAlertTypes) {
+    const char* type = alert_type_name(alert);
     const auto found = database.alert_events_by_type.find(type);
     sample(out, "uptime_monitor_alert_events_total", "type=" + label_value(type),
            found == database.alert_events_by_type.end() ? 0 : static_cast<double>(found->second));

@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "business_hours.hpp"
 #include "database.hpp"
 #include "database_figures.hpp"
 #include "embedded_sql.hpp"
@@ -34,11 +35,11 @@ ReadRange read_range(Instant begin, Instant end, Instant now) {
   return {to_micros(std::min(begin, end)), to_micros(end), to_micros(now)};
 }
 
-// The UTC range that holds local dates [from, to] in any zone: no zone is a
-// day or more away from UTC.
+// The UTC range that holds local dates [from, to] in any zone (kZoneMargin
+// around them; the day after `to` is where its hours may end).
 ReadRange read_range(const DatePeriod& dates, Instant now) {
-  const Instant begin = date::sys_days{(dates.from - date::days{2}).time_since_epoch()};
-  const Instant end = date::sys_days{(dates.to + date::days{3}).time_since_epoch()};
+  const Instant begin = date::sys_days{(dates.from - kZoneMargin).time_since_epoch()};
+  const Instant end = date::sys_days{(dates.to + kZoneMargin + date::days{1}).time_since_epoch()};
   return read_range(begin, end, now);
 }
 

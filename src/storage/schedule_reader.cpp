@@ -23,8 +23,9 @@ std::vector<SpecialDate> ScheduleReader::special(std::int64_t store, Instant fro
   };
   std::vector<SpecialDate> dates;
   special_.bind(1, store);
-  special_.bind(2, day_of(from) - 2);
-  special_.bind(3, day_of(to) + 2);
+  // The special dates whose hours can reach into [from, to).
+  special_.bind(2, day_of(from) - kZoneMargin.count());
+  special_.bind(3, day_of(to) + kZoneMargin.count());
   while (special_.executeStep()) {
     const date::local_days day{date::days{special_.getColumn(0).getInt64()}};
     if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});

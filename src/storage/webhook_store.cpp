@@ -13,9 +13,6 @@
 
 namespace {
 
-constexpr AlertType kAllTypes[] = {AlertType::down, AlertType::recovered, AlertType::silent,
-                                   AlertType::heard};
-
 void bind_text_or_null(SQLite::Statement& statement, int index, const std::string& text) {
   if (text.empty()) {
     statement.bind(index);
@@ -47,8 +44,9 @@ std::int64_t create_webhook(Database& db, const Webhook& webhook) {
   const std::int64_t id = db.sql().getLastInsertRowid();
   SQLite::Statement add_type(db.sql(), sql::query("insert_webhook_event"));
   const std::vector<AlertType> types =
-      webhook.events.empty() ? std::vector<AlertType>(std::begin(kAllTypes), std::end(kAllTypes))
-                             : webhook.events;
+      webhook.events.empty()
+          ? std::vector<AlertType>(std::begin(kAlertTypes), std::end(kAlertTypes))
+          : webhook.events;
   for (AlertType type : types) {
     add_type.bind(1, id);
     add_type.bind(2, alert_type_name(type));

@@ -70,7 +70,7 @@ void add_webhook(ApiContext& api, const httplib::Request& request, httplib::Resp
   log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(shown),
            {{"webhook", webhook.id}, {"url", shown}});
   if (webhook.events.empty()) {
-    webhook.events = {AlertType::down, AlertType::recovered, AlertType::silent, AlertType::heard};
+    webhook.events.assign(std::begin(kAlertTypes), std::end(kAlertTypes));
   }
   send_json(response, 200, webhook_json(webhook));
 }
