@@ -19,6 +19,21 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// httplib's own task queue, for the thread that accepts: accepting only
+// hands the socket over, so one thread is plenty (a second if it lags).
+class AcceptQueue : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> job) override { pool_.enqueue(std::move(job)); }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  ElasticThreadPool pool_{1, 2};
+};
+
+}  // namespace
+
+namespace {
+
 // Bytes read from a socket per call, and at most per readiness event (so one
 // fast sender cannot hold the reader while others wait).
 constexpr std::size_t kReadChunk = 64 << 10;
@@ -206,8 +221,7 @@ GuardedServer::GuardedServer(ConnectionSettings settings, RequestGate& gate)
   event.events = EPOLLIN;
   event.data.fd = wake_fd_;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
-  // Accepting only hands the socket over: one thread is plenty.
-  new_task_queue = [] { return new ElasticThreadPool(1, 2); };
+  new_task_queue = [] { return new AcceptQueue; };
   // What httplib writes in "Keep-Alive:" must be what the reader does.
   set_keep_alive_timeout(settings_.keep_alive.count());
   set_keep_alive_max_count(kMaxRequestsPerConnection);

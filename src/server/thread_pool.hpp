@@ -5,8 +5,6 @@
 // need not wait behind slow ones; beyond it jobs wait in arrival order.
 #pragma once
 
-#include <httplib.h>
-
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -14,15 +12,19 @@
 #include <thread>
 #include <vector>
 
-class ElasticThreadPool : public httplib::TaskQueue {
+class ElasticThreadPool {
  public:
   // Starts `min_threads`; adds one whenever a job arrives and none is idle,
   // up to `max_threads`; beyond that, jobs wait, the oldest taken first.
   ElasticThreadPool(std::size_t min_threads, std::size_t max_threads);
-  ~ElasticThreadPool() override;
+  ~ElasticThreadPool();
 
-  void enqueue(std::function<void()> job) override;
-  void shutdown() override;
+  ElasticThreadPool(const ElasticThreadPool&) = delete;
+  ElasticThreadPool& operator=(const ElasticThreadPool&) = delete;
+
+  void enqueue(std::function<void()> job);
+  // Stops taking jobs; runs those waiting, then joins the threads.
+  void shutdown();
 
   std::size_t threads() const;
   // Threads waiting for a job now.
