@@ -19,10 +19,8 @@ bool import_and_print(Database& db, const std::string& directory, const IngestRu
   import_directory(
       db, directory,
       [&](const ImportSummary& summary) {
-        nlohmann::json fields = summary.json();
-        fields.erase("rejections");
         log_line(summary.ok() ? LogLevel::info : LogLevel::error, printable(summary.text()),
-                 fields);
+                 summary.log_fields());
         for (const auto& rejection : summary.first_rejections) {
           log_warning("  rejected " + printable(rejection),
                       {{"source", summary.source}, {"rejected", rejection}});

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "clock.hpp"
 
@@ -38,14 +39,29 @@ bool log_writes_fields() {
   return current_format == LogFormat::json;
 }
 
-void log_line(LogLevel level, const std::string& message, const nlohmann::json& fields) {
+void log_line(LogLevel level, const std::string& message, const LogFields& fields) {
   std::string line;
   if (current_format == LogFormat::json) {
     // Ordered: time, level and message lead every line.
     nlohmann::ordered_json object = {{"time", format_timestamp(wall_clock_now())},
                                      {"level", level_name(level)},
                                      {"message", message}};
-    for (const auto& [key, value] : fields.items()) object[key] = value;
+    for (const auto& [key, value] : fields) {
+      switch (value.kind()) {
+        case LogValue::Kind::text:
+          object[key] = value.text();
+          break;
+        case LogValue::Kind::integer:
+          object[key] = value.integer();
+          break;
+        case LogValue::Kind::number:
+          object[key] = value.number();
+          break;
+        case LogValue::Kind::flag:
+          object[key] = value.flag();
+          break;
+      }
+    }
     // Invalid UTF-8 (a store id, a path) is replaced, not thrown on.
     line = object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   } else {

@@ -250,14 +250,14 @@ void HttpApi::log_request(const std::string& method, const std::string& path, in
   api_.metrics.observe_request(label_of(path), method_label(method), status, seconds);
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.1f ms", seconds * 1000);
-  json fields = json::object();
+  LogFields fields;
   if (log_writes_fields()) {
     fields = {{"method", method},
               {"path", path},
               {"status", status},
               {"duration_ms", seconds * 1000},
               {"remote_addr", client}};
-    if (!reason.empty()) fields["error"] = reason;
+    if (!reason.empty()) fields.emplace_back("error", reason);
   }
   log_info(printable(method.empty() ? "-" : method) + " " + printable(path.empty() ? "-" : path) +
                " " + std::to_string(status) + " " + duration +

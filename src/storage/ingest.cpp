@@ -234,6 +234,15 @@ nlohmann::json ImportSummary::json() const {
   return body;
 }
 
+LogFields ImportSummary::log_fields() const {
+  LogFields fields = {{"source", source},         {"dataset", dataset_name(dataset)},
+                      {"rows_read", rows_read},   {"loaded", loaded},
+                      {"duplicates", duplicates}, {"conflicts", conflicts},
+                      {"rejected", rejected},     {"seconds", seconds}};
+  if (!ok()) fields.emplace_back("error", error);
+  return fields;
+}
+
 std::string ImportSummary::text() const {
   if (!ok()) return source + ": rejected whole: " + error;
   std::string line = source + ": " + std::to_string(rows_read) + " rows read, " +

@@ -13,6 +13,7 @@
 
 #include "alerts.hpp"
 #include "database.hpp"
+#include "log.hpp"
 #include "records.hpp"
 
 struct ImportSummary {
@@ -30,8 +31,10 @@ struct ImportSummary {
   bool ok() const { return error.empty(); }
   // One line for people: "store_status.csv: 1000 rows read, 998 loaded, ..."
   std::string text() const;
-  // The same as a JSON object (API answers and JSON logs).
+  // The same as a JSON object (API answers).
   nlohmann::json json() const;
+  // The same for a log line, without the rejected rows (logged one by one).
+  LogFields log_fields() const;
 };
 
 constexpr std::size_t kRejectionsListed = 10;

@@ -53,10 +53,8 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
   api.metrics.count_ingest(dataset_name(dataset), summary.loaded, summary.duplicates,
                            summary.conflicts, summary.rejected);
   if (dataset == Dataset::polls && api.settings.polls_ingested) api.settings.polls_ingested();
-  json fields = summary.json();
-  fields.erase("rejections");
   log_info(std::string("ingest ") + dataset_name(dataset) + ": " + printable(summary.text()),
-           fields);
+           summary.log_fields());
   send_json(response, summary.ok() ? 200 : 400, summary.json());
 }
 
