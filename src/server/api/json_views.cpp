@@ -7,7 +7,6 @@
 
 using nlohmann::json;
 
-// A report's period as asked for: null, {"from","to"} or {"from_date","to_date"}.
 json period_json(const std::optional<Period>& period) {
   if (!period) return nullptr;
   if (const auto* utc = std::get_if<UtcPeriod>(&*period)) {
@@ -37,9 +36,6 @@ json state_json(const ReportState& state) {
   return body;
 }
 
-// A finished report's rows as JSON objects keyed like the CSV columns,
-// figures as numbers rounded as the CSV rounds them; the unknown figures
-// when the report has a max_gap, as its CSV does.
 json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) {
   const auto& columns = kReportColumns;
   json out = json::array();
@@ -76,7 +72,6 @@ json period_rows_json(const std::vector<PeriodFigures>& rows, bool with_unknown)
   return out;
 }
 
-// A token as listed: never its secret, nor its hash.
 json token_json(const TokenRecord& token) {
   json item = {{"name", token.name},
                {"role", role_name(token.role)},
@@ -101,7 +96,6 @@ json webhook_json(const Webhook& webhook) {
   return item;
 }
 
-// A store down or silent now.
 json incident_json(const OpenIncident& incident) {
   return {{"store_id", incident.store_id},
           {"down_since", optional_time(incident.down_since)},

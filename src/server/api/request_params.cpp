@@ -5,6 +5,7 @@
 #include <map>
 
 #include "content_negotiation.hpp"
+#include "errors.hpp"
 #include "json_values.hpp"
 #include "records.hpp"
 #include "text.hpp"
@@ -21,8 +22,8 @@ constexpr std::size_t kMaxOptionsDepth = 4;
 json parse_flat_json(const std::string& text) {
   const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
     if (depth > static_cast<int>(kMaxOptionsDepth)) {
-      throw HttpError(400,
-                      "body is nested deeper than " + std::to_string(kMaxOptionsDepth) + " levels");
+      throw InvalidInput("body is nested deeper than " + std::to_string(kMaxOptionsDepth) +
+                         " levels");
     }
     return true;
   };
@@ -33,51 +34,44 @@ json parse_flat_json(const std::string& text) {
 date::local_days date_value(const std::string& name, const std::string& value) {
   const auto day = parse_local_date(value);
   if (!day) {
-    throw HttpError(
-        400, "parameter '" + name + "' must be a date such as '2023-01-25', got '" + value + "'");
+    throw InvalidInput("parameter '" + name + "' must be a date such as '2023-01-25', got '" +
+                       value + "'");
   }
   return *day;
 }
 
 }  // namespace
 
-// A request body that must be one JSON object (an admin's settings), or a 400.
 json json_object_body(const httplib::Request& request) {
   json body;
   try {
     body = parse_flat_json(request.body);
   } catch (const json::exception& error) {
-    throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+    throw InvalidInput(std::string("body is not valid JSON: ") + error.what());
   }
-  if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+  if (!body.is_object()) throw InvalidInput("body must be a JSON object");
   return body;
 }
 
-// The value of body key `key` as an array of strings, or a 400 naming it.
 std::vector<std::string> string_array(const json& value, const std::string& key) {
   std::vector<std::string> items;
-  if (!value.is_array()) throw HttpError(400, key + " must be an array of strings");
+  if (!value.is_array()) throw InvalidInput(key + " must be an array of strings");
   for (const auto& item : value) {
-    if (!item.is_string()) throw HttpError(400, key + " must be an array of strings");
+    if (!item.is_string()) throw InvalidInput(key + " must be an array of strings");
     items.push_back(item.get<std::string>());
   }
   return items;
 }
 
-// The value of parameter `name` as a UTC timestamp, or a 400 naming it.
 Instant timestamp_value(const std::string& name, const std::string& value) {
   const auto instant = parse_timestamp(value);
   if (!instant) {
-    throw HttpError(400, "parameter '" + name + "' must be a UTC timestamp such as " +
-                             "'2023-01-25 18:00:00 UTC', got '" + value + "'");
+    throw InvalidInput("parameter '" + name + "' must be a UTC timestamp such as " +
+                       "'2023-01-25 18:00:00 UTC', got '" + value + "'");
   }
   return *instant;
 }
 
-// Report options from the query string and, if any, a JSON object body;
-// a key in the body overrides the same key in the query. Without a max_gap
-// the server's default holds; "none" turns it off. Period options as
-// `period_keys` allows: the checked period in `period` (nullopt if none).
 ReportOptions read_report_options(const httplib::Request& request,
                                   std::optional<std::chrono::seconds> default_max_gap,
                                   PeriodKeys period_keys) {
@@ -91,15 +85,15 @@ ReportOptions read_report_options(const httplib::Request& request,
     try {
       body = parse_flat_json(request.body);
     } catch (const json::exception& error) {  // parse_error, and out_of_range for 1e99999
-      throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+      throw InvalidInput(std::string("body is not valid JSON: ") + error.what());
     }
-    if (!body.is_object()) throw HttpError(400, "body must be a JSON object");
+    if (!body.is_object()) throw InvalidInput("body must be a JSON object");
     for (const auto& [key, value] : body.items()) {
       if (value.is_null()) {
         values.erase(key);
         continue;
       }
-      if (!value.is_string()) throw HttpError(400, "parameter '" + key + "' must be a string");
+      if (!value.is_string()) throw InvalidInput("parameter '" + key + "' must be a string");
       values[key] = value.get<std::string>();
     }
   }
@@ -124,8 +118,8 @@ ReportOptions read_report_options(const httplib::Request& request,
     } else if (key == "interpolation") {
       auto mode = parse_interpolation(value);
       if (!mode) {
-        throw HttpError(
-            400, "parameter 'interpolation' must be 'nearest' or 'previous', got '" + value + "'");
+        throw InvalidInput("parameter 'interpolation' must be 'nearest' or 'previous', got '" +
+                           value + "'");
       }
       options.rules.interpolation = *mode;
     } else if (key == "max_gap") {
@@ -135,21 +129,21 @@ ReportOptions read_report_options(const httplib::Request& request,
       }
       options.rules.max_gap = parse_max_gap(value);
       if (!options.rules.max_gap) {
-        throw HttpError(400,
-                        "parameter 'max_gap' must be a length such as '90m', '2h' or '5400s' "
-                        "(at most 168h), or 'none', got '" +
-                            value + "'");
+        throw InvalidInput(
+            "parameter 'max_gap' must be a length such as '90m', '2h' or '5400s' "
+            "(at most 168h), or 'none', got '" +
+            value + "'");
       }
     } else if (allowed(key) && (key == "from" || key == "to")) {
       (key == "from" ? from : to) = timestamp_value(key, value);
     } else if (allowed(key)) {
       (key == "from_date" ? from_date : to_date) = date_value(key, value);
     } else {
-      throw HttpError(400, "unknown parameter '" + key + "' (known: " + known + ")");
+      throw InvalidInput("unknown parameter '" + key + "' (known: " + known + ")");
     }
   }
   const PeriodChoice period = choose_period(from, to, from_date, to_date);
-  if (!period.problem.empty()) throw HttpError(400, period.problem);
+  if (!period.problem.empty()) throw InvalidInput(period.problem);
   options.period = period.period;
   return options;
 }
@@ -159,38 +153,33 @@ bool wants_json(const httplib::Request& request) {
     const std::string format = request.get_param_value("format");
     if (format == "json") return true;
     if (format == "csv") return false;
-    throw HttpError(400, "parameter 'format' must be 'csv' or 'json', got '" + format + "'");
+    throw InvalidInput("parameter 'format' must be 'csv' or 'json', got '" + format + "'");
   }
   return prefers_json(request.get_header_value("Accept"));
 }
 
-// The media type of a Content-Type header, lower case, without parameters.
 std::string media_type(const std::string& content_type) {
   std::string type = content_type.substr(0, content_type.find(';'));
   type.erase(type.find_last_not_of(" \t") + 1);
   return ascii_lower(type);
 }
 
-// A UTC timestamp parameter, if given.
 std::optional<Instant> instant_param(const httplib::Request& request, const std::string& name) {
   if (!request.has_param(name)) return std::nullopt;
   return timestamp_value(name, request.get_param_value(name));
 }
 
-// The `limit` parameter of a list: 1 to 1000, `fallback` when not given.
 std::size_t limit_param(const httplib::Request& request, std::size_t fallback) {
   if (!request.has_param("limit")) return fallback;
   const std::string text = request.get_param_value("limit");
   char* end = nullptr;
   const long value = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || value < 1 || value > 1000) {
-    throw HttpError(400, "parameter 'limit' must be a whole number from 1 to 1000");
+    throw InvalidInput("parameter 'limit' must be a whole number from 1 to 1000");
   }
   return static_cast<std::size_t>(value);
 }
 
-// The report id of POST /get_report: the query or a form body (httplib
-// reads both into params), else a JSON object body's "report_id".
 std::string report_id_of(const httplib::Request& request) {
   if (request.has_param("report_id")) return request.get_param_value("report_id");
   if (!request.body.empty() &&
@@ -199,13 +188,13 @@ std::string report_id_of(const httplib::Request& request) {
     try {
       body = parse_flat_json(request.body);
     } catch (const json::exception& error) {
-      throw HttpError(400, std::string("body is not valid JSON: ") + error.what());
+      throw InvalidInput(std::string("body is not valid JSON: ") + error.what());
     }
     if (body.is_object() && body.contains("report_id") && body["report_id"].is_string()) {
       return body["report_id"].get<std::string>();
     }
   }
-  throw HttpError(400, "parameter 'report_id' is missing (query, form or JSON body)");
+  throw InvalidInput("parameter 'report_id' is missing (query, form or JSON body)");
 }
 
 void reject_unknown_params(const httplib::Request& request, const std::vector<std::string>& known) {
@@ -213,6 +202,6 @@ void reject_unknown_params(const httplib::Request& request, const std::vector<st
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     std::string list;
     for (const std::string& name : known) list += (list.empty() ? "" : ", ") + name;
-    throw HttpError(400, "unknown parameter '" + key + "' (known: " + list + ")");
+    throw InvalidInput("unknown parameter '" + key + "' (known: " + list + ")");
   }
 }
