@@ -27,9 +27,10 @@ PeriodFigures figures_over(const StoreInput& store, const std::vector<Poll>& pol
   return figures;
 }
 
-Interval clip_at(Interval period, Instant now) {
-  if (period.begin >= FineInstant{now}) return {period.begin, period.begin};
-  return {period.begin, std::min(period.end, FineInstant{now})};
+Interval clip(Interval period, Instant first_poll, Instant now) {
+  const FineInstant end = std::max(period.begin, std::min(period.end, FineInstant{now}));
+  const FineInstant begin = std::min(std::max(period.begin, FineInstant{first_poll}), end);
+  return {begin, end};
 }
 
 }  // namespace
@@ -74,13 +75,14 @@ std::string period_problem(const Period& period) {
   return "";
 }
 
-Interval store_period(const Period& period, const date::time_zone* zone, Instant now) {
+Interval store_period(const Period& period, const date::time_zone* zone, Instant first_poll,
+                      Instant now) {
   if (const auto* utc = std::get_if<UtcPeriod>(&period)) {
-    return clip_at({utc->from, utc->to}, now);
+    return clip({utc->from, utc->to}, first_poll, now);
   }
   const auto& dates = std::get<DatePeriod>(period);
-  return clip_at({local_midnight(zone, dates.from), local_midnight(zone, dates.to + date::days{1})},
-                 now);
+  return clip({local_midnight(zone, dates.from), local_midnight(zone, dates.to + date::days{1})},
+              first_poll, now);
 }
 
 std::optional<PeriodFigures> compute_period_figures(const StoreInput& store, Instant now,
@@ -88,7 +90,10 @@ std::optional<PeriodFigures> compute_period_figures(const StoreInput& store, Ins
                                                     const Period& period) {
   const std::vector<Poll> polls = polls_until(store, now);
   if (polls.empty()) return std::nullopt;
-  return figures_over(store, polls, rules, store_period(period, zone_of(store), now));
+  // The selection (rules §7) holds the last poll before the period, if any:
+  // the first poll given is the store's first, or one before the period.
+  return figures_over(store, polls, rules,
+                      store_period(period, zone_of(store), polls.front().at, now));
 }
 
 std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
@@ -103,7 +108,8 @@ std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
         [](const SpecialDate& a, const SpecialDate& b) { return a.date < b.date; });
     days.push_back(
         {day,
-         figures_over(store, polls, rules, store_period(DatePeriod{day, day}, zone_of(store), now)),
+         figures_over(store, polls, rules,
+                      store_period(DatePeriod{day, day}, zone_of(store), polls.front().at, now)),
          special});
   }
   return days;

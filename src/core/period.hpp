@@ -45,14 +45,18 @@ PeriodChoice choose_period(std::optional<Instant> from, std::optional<Instant> t
 // or an empty string when it keeps them.
 std::string period_problem(const Period& period);
 
-// The store's period in UTC, clipped to end at `now` at the latest; when it
-// starts at or after `now` it is empty: [start, start).
-Interval store_period(const Period& period, const date::time_zone* zone, Instant now);
+// The store's period in UTC, clipped to what its data can speak for
+// (rules §7): with [start, end) unclipped and `first_poll` the store's first
+// poll, end' = max(start, min(end, now)) and start' = min(max(start,
+// first_poll), end'); empty ([start', start')) when wholly after `now` or
+// wholly before the first poll.
+Interval store_period(const Period& period, const date::time_zone* zone, Instant first_poll,
+                      Instant now);
 
 // One store's figures over its period.
 struct PeriodFigures {
   std::string store_id;
-  Interval period;  // clipped at now (rules §7)
+  Interval period;  // clipped to [first poll, now] (rules §7)
   HalfMicroseconds business{0};
   HalfMicroseconds uptime{0};
   HalfMicroseconds downtime{0};
