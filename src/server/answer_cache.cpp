@@ -5,6 +5,12 @@
 #include <algorithm>
 #include <stdexcept>
 
+void Answer::encode(bool gzip) {
+  if (!gzip) return;
+  body = gzip_compress(body);
+  content_encoding = "gzip";
+}
+
 std::shared_ptr<const Answer> AnswerCache::get(const std::string& key,
                                                const std::function<Answer()>& make) {
   std::unique_lock<std::mutex> lock(mutex_);

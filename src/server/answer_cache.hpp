@@ -24,6 +24,9 @@ struct Answer {
   std::string body;
   std::string content_type;      // "text/csv", "application/json"
   std::string content_encoding;  // "gzip" or "" (identity)
+
+  // Compresses the body with gzip_compress when `gzip`; else leaves it.
+  void encode(bool gzip);
 };
 
 class AnswerCache {

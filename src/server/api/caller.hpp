@@ -3,6 +3,7 @@
 // whether it cuts them to the caller's scope.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,11 @@ struct Caller {
   std::optional<std::set<std::string>> stores;
 
   bool is_owner() const { return stores.has_value(); }
+
+  // How many stores of `all` the caller sees (an owner: its own).
+  std::int64_t store_count(std::int64_t all) const {
+    return stores ? static_cast<std::int64_t>(stores->size()) : all;
+  }
 
   // Throws Forbidden when the store is not the owner's (before any 404, so
   // an owner cannot probe which stores exist).

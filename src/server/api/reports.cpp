@@ -72,10 +72,7 @@ Answer encode_report(ApiContext& api, const std::string& id, bool as_json, bool 
     answer.body = std::move(state->csv.value());
     answer.content_type = "text/csv";
   }
-  if (gzip) {
-    answer.body = gzip_compress(answer.body);
-    answer.content_encoding = "gzip";
-  }
+  answer.encode(gzip);
   return answer;
 }
 
@@ -105,9 +102,7 @@ void get_report(ApiContext& api, const std::string& id, const httplib::Request& 
   }
   // Complete: the same bytes for every caller with the same format,
   // encoding and scope, made once (answer_cache.hpp).
-  auto ticket =
-      api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
-                                           : state->stores_reported.value_or(0));
+  auto ticket = api.enter_download(caller.store_count(state->stores_reported.value_or(0)));
   const bool gzip = accepts_gzip(request.get_header_value("Accept-Encoding"));
   std::string key = id + (as_json ? "|json" : "|csv") + (gzip ? "|gzip" : "|identity");
   if (caller.is_owner()) {

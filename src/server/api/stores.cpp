@@ -117,9 +117,7 @@ void list_stores(ApiContext& api, const httplib::Request& request, httplib::Resp
   // The newest complete report of the three windows: its rows the caller may see.
   for (const ReportState& state : api.jobs.list(50, std::nullopt)) {
     if (state.status != ReportStatus::complete || state.period) continue;
-    auto ticket =
-        api.enter_download(caller.is_owner() ? static_cast<std::int64_t>(caller.stores->size())
-                                             : state.stores_reported.value_or(0));
+    auto ticket = api.enter_download(caller.store_count(state.stores_reported.value_or(0)));
     const auto full = api.jobs.find(state.id, ReportPart::rows);
     if (!full || !full->rows) continue;
     const auto rows = caller.in_scope(*full->rows);
@@ -131,10 +129,7 @@ void list_stores(ApiContext& api, const httplib::Request& request, httplib::Resp
     // Open incidents change live: made for each request, but bounded in
     // number like a report's download, and compressed once when taken.
     auto answer = std::make_shared<Answer>(Answer{json_text(body) + "\n", "application/json", ""});
-    if (accepts_gzip(request.get_header_value("Accept-Encoding"))) {
-      answer->body = gzip_compress(answer->body);
-      answer->content_encoding = "gzip";
-    }
+    answer->encode(accepts_gzip(request.get_header_value("Accept-Encoding")));
     send_shared(response, 200, std::move(answer), std::move(ticket));
     return;
   }
