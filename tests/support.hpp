@@ -12,6 +12,7 @@
 #include "database.hpp"
 #include "database_figures.hpp"
 #include "ingest.hpp"
+#include "store_edits.hpp"
 #include "timeline.hpp"
 #include "timestamps.hpp"
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "clock.hpp"
+#include "data_generation.hpp"
 #include "embedded_sql.hpp"
 #include "log.hpp"
 #include "timestamps.hpp"
@@ -88,11 +89,7 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
     remove.bind(2, last);
     remove.bind(3, to_micros(cutoff));
     const int removed = remove.exec();
-    if (removed > 0) {
-      SQLite::Statement record(db.sql(), sql::query("record_change"));
-      record.bind(1, -static_cast<std::int64_t>(removed));
-      record.exec();
-    }
+    if (removed > 0) record_change(db.sql(), -static_cast<std::int64_t>(removed));
     transaction.commit();
     deleted += static_cast<std::size_t>(removed);
     first = last + 1;

@@ -12,12 +12,12 @@
 #include "api/resources.hpp"
 #include "content_negotiation.hpp"
 #include "errors.hpp"
-#include "ingest.hpp"
 #include "json_text.hpp"
 #include "json_values.hpp"
 #include "log.hpp"
 #include "records.hpp"
 #include "store_detail.hpp"
+#include "store_edits.hpp"
 #include "text.hpp"
 
 using nlohmann::json;

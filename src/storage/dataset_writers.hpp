@@ -1,0 +1,99 @@
+// Writing the rows of the small data sets of one import (hours, special
+// hours, zones, tags) inside the import's transaction, with the replace rules
+// of rules §1 and §6. Polls, the bulk, have their own writer (poll_writer).
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <set>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "records.hpp"
+
+// A store's hours rows in this input replace all it had before (rules §1);
+// stores this import added had none. Rows are buffered and written sorted by
+// store, many to a statement, so the table takes them in key order.
+class HoursWriter {
+ public:
+  // Stores whose key is `first_new_store` or more were added by this import.
+  HoursWriter(SQLite::Database& db, std::int64_t first_new_store);
+
+  void add(std::int64_t store, const HoursRecord& row);
+  // Writes what is buffered; call before the transaction commits.
+  void flush();
+
+ private:
+  static constexpr std::size_t kBufferRows = 1 << 16;
+  static constexpr std::size_t kRowsPerInsert = 100;
+  struct Row {
+    std::int64_t store;
+    int day;
+    std::int64_t start_s;
+    std::int64_t end_s;
+  };
+
+  static void insert(SQLite::Statement& statement, const Row* rows, std::size_t count);
+
+  std::int64_t first_new_store_;
+  SQLite::Statement remove_;
+  SQLite::Statement insert_one_;
+  SQLite::Statement insert_many_;
+  std::vector<Row> pending_;
+  std::unordered_set<std::int64_t> replaced_;  // stores whose old rows are gone
+};
+
+// The rows of a (store, local date) in this input replace that date's rows
+// from before (rules §6); the store's other dates stay. Written sorted by
+// (store, date), like hours.
+class SpecialHoursWriter {
+ public:
+  SpecialHoursWriter(SQLite::Database& db, std::int64_t first_new_store);
+
+  void add(std::int64_t store, const SpecialHoursRecord& row);
+  // Writes what is buffered; call before the transaction commits.
+  void flush();
+
+ private:
+  struct Row {
+    std::int64_t store;
+    std::int64_t day;  // local date, days since 1970-01-01
+    bool closed;
+    std::int64_t start_s;
+    std::int64_t end_s;
+  };
+
+  std::int64_t first_new_store_;
+  SQLite::Statement remove_;
+  SQLite::Statement insert_;
+  std::vector<Row> pending_;  // a few rows per store and date: held whole
+  std::set<std::pair<std::int64_t, std::int64_t>>
+      replaced_;  // (store, day) whose old rows are gone
+};
+
+// A zone row sets the store's zone; the last row of a store wins.
+class ZoneWriter {
+ public:
+  explicit ZoneWriter(SQLite::Database& db);
+
+  void add(std::int64_t store, const ZoneRecord& row);
+
+ private:
+  SQLite::Statement update_;
+};
+
+// A store's tags in this input replace all it had before, like its hours.
+class TagWriter {
+ public:
+  explicit TagWriter(SQLite::Database& db);
+
+  void add(std::int64_t store, const TagRecord& row);
+
+ private:
+  SQLite::Statement remove_;
+  SQLite::Statement insert_;
+  std::unordered_set<std::int64_t> replaced_;
+};
