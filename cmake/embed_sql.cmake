@@ -20,7 +20,7 @@ function(append_sql_function out_var function files name_part)
 endfunction()
 
 set(body "// Generated from sql/ by cmake/embed_sql.cmake; do not edit.\n")
-string(APPEND body "#include \"embedded_sql.hpp\"\n\nnamespace sql {\n\n")
+string(APPEND body "#include \"storage/embedded_sql.hpp\"\n\nnamespace sql {\n\n")
 append_sql_function(body migrations "${migrations}" NAME)
 append_sql_function(body queries "${queries}" NAME_WE)
 string(APPEND body "}  // namespace sql\n")

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "business_hours.hpp"
-#include "database.hpp"
-#include "database_figures.hpp"
-#include "ingest.hpp"
-#include "store_edits.hpp"
-#include "timeline.hpp"
-#include "timestamps.hpp"
+#include "core/business_hours.hpp"
+#include "storage/database.hpp"
+#include "storage/database_figures.hpp"
+#include "storage/ingest.hpp"
+#include "storage/store_edits.hpp"
+#include "core/timeline.hpp"
+#include "core/timestamps.hpp"
 
 namespace test {
 

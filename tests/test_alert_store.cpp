@@ -2,7 +2,7 @@
 // transaction, the clock raises the time rules, backfill raises nothing.
 #include <catch2/catch.hpp>
 
-#include "alert_store.hpp"
+#include "storage/alert_store.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -3,7 +3,7 @@
 // day unless said; 2023-01-25 is a Wednesday.
 #include <catch2/catch.hpp>
 
-#include "alerts.hpp"
+#include "core/alerts.hpp"
 #include "support.hpp"
 
 using test::at;

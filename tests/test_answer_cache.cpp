@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "answer_cache.hpp"
+#include "server/answer_cache.hpp"
 
 namespace {
 

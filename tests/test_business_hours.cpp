@@ -2,7 +2,7 @@
 // arithmetic. Weekdays: 2023-01-23 is a Monday (day 0).
 #include <catch2/catch.hpp>
 
-#include "business_hours.hpp"
+#include "core/business_hours.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -2,7 +2,7 @@
 // real clients send.
 #include <catch2/catch.hpp>
 
-#include "content_negotiation.hpp"
+#include "server/content_negotiation.hpp"
 
 TEST_CASE("clients' default Accept headers get the CSV", "[negotiation]") {
   CHECK_FALSE(prefers_json(""));                                   // curl without -H, no header

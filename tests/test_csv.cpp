@@ -3,7 +3,7 @@
 #include <random>
 #include <sstream>
 
-#include "csv.hpp"
+#include "core/csv.hpp"
 
 namespace {
 

@@ -6,12 +6,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "database.hpp"
-#include "errors.hpp"
+#include "common/errors.hpp"
+#include "server/token_secret.hpp"
+#include "storage/database.hpp"
+#include "storage/token_store.hpp"
+#include "storage/webhook_store.hpp"
 #include "support.hpp"
-#include "token_secret.hpp"
-#include "token_store.hpp"
-#include "webhook_store.hpp"
 
 using test::TempDir;
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "generator.hpp"
+#include "app/generator.hpp"
 #include "support.hpp"
 
 using test::TempDir;

@@ -11,11 +11,11 @@
 #include <sstream>
 #include <thread>
 
-#include "backup.hpp"
-#include "report_jobs.hpp"
-#include "retention.hpp"
+#include "server/report_jobs.hpp"
+#include "storage/backup.hpp"
+#include "storage/retention.hpp"
+#include "storage/wal_keeper.hpp"
 #include "support.hpp"
-#include "wal_keeper.hpp"
 
 using test::at;
 using test::import_text;

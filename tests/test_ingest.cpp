@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 #include "support.hpp"
 
 using test::import_text;

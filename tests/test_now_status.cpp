@@ -3,7 +3,7 @@
 // Wednesday; stores are in UTC unless said.
 #include <catch2/catch.hpp>
 
-#include "store_timeline.hpp"
+#include "core/store_timeline.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -9,11 +9,11 @@
 #include <csignal>
 #include <thread>
 
-#include "backup.hpp"
-#include "log.hpp"
-#include "metrics.hpp"
-#include "report_builder.hpp"
-#include "retention.hpp"
+#include "common/log.hpp"
+#include "server/metrics.hpp"
+#include "storage/backup.hpp"
+#include "storage/report_builder.hpp"
+#include "storage/retention.hpp"
 #include "support.hpp"
 
 using test::at;

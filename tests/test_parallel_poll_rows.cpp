@@ -4,8 +4,8 @@
 #include <random>
 #include <sstream>
 
-#include "csv.hpp"
-#include "parallel_poll_rows.hpp"
+#include "core/csv.hpp"
+#include "storage/parallel_poll_rows.hpp"
 
 namespace {
 

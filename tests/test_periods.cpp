@@ -4,7 +4,7 @@
 // and day-by-day figures that add up to the period's.
 #include <catch2/catch.hpp>
 
-#include "period.hpp"
+#include "core/period.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <random>
 
-#include "poll_writer.hpp"
-#include "sorted_runs.hpp"
+#include "storage/poll_writer.hpp"
+#include "storage/sorted_runs.hpp"
 #include "support.hpp"
 
 using test::TempDir;

@@ -1,7 +1,7 @@
 // rules §1 reading rules: columns by header name, and what makes a row bad.
 #include <catch2/catch.hpp>
 
-#include "records.hpp"
+#include "core/records.hpp"
 
 using Fields = std::vector<std::string>;
 

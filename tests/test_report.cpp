@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "report.hpp"
+#include "core/report.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -9,8 +9,8 @@
 #include <set>
 #include <thread>
 
-#include "generator.hpp"
-#include "report_builder.hpp"
+#include "app/generator.hpp"
+#include "storage/report_builder.hpp"
 #include "support.hpp"
 
 using test::at;

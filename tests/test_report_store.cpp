@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "report_store.hpp"
+#include "storage/report_store.hpp"
 #include "support.hpp"
 
 using test::TempDir;

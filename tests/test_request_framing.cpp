@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "request_framing.hpp"
+#include "server/request_framing.hpp"
 
 namespace {
 

@@ -2,8 +2,8 @@
 // which Host names and pages the server refuses (request_origin.hpp).
 #include <catch2/catch.hpp>
 
-#include "client_address.hpp"
-#include "request_origin.hpp"
+#include "server/client_address.hpp"
+#include "server/request_origin.hpp"
 
 TEST_CASE("address ranges: IPv4, IPv6 and mapped IPv4", "[client_address]") {
   const auto ten = parse_address_range("10.0.0.0/8");

@@ -6,13 +6,13 @@
 #include <regex>
 #include <set>
 
-#include "auth_failures.hpp"
-#include "http_api.hpp"
 #include "http_harness.hpp"
+#include "server/auth_failures.hpp"
+#include "server/http_api.hpp"
+#include "server/token_secret.hpp"
+#include "server/web_page.hpp"
+#include "storage/token_store.hpp"
 #include "support.hpp"
-#include "token_secret.hpp"
-#include "token_store.hpp"
-#include "web_page.hpp"
 
 using test::TempDir;
 

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "business_hours.hpp"
-#include "report_builder.hpp"
+#include "core/business_hours.hpp"
+#include "storage/report_builder.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "store_detail.hpp"
-#include "store_timeline.hpp"
+#include "core/store_timeline.hpp"
+#include "server/store_detail.hpp"
 #include "support.hpp"
 
 using test::at;

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "json_text.hpp"
-#include "text.hpp"
+#include "common/json_text.hpp"
+#include "core/text.hpp"
 
 TEST_CASE("UTF-8: well-formed text passes, anything else fails", "[text]") {
   for (const char* good : {"", "store_001", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x8d\x95",

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "thread_pool.hpp"
+#include "server/thread_pool.hpp"
 
 namespace {
 

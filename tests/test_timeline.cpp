@@ -1,8 +1,8 @@
 // rules §4: the status between polls, for both interpolations.
 #include <catch2/catch.hpp>
 
+#include "core/timeline.hpp"
 #include "support.hpp"
-#include "timeline.hpp"
 
 using test::at;
 

@@ -1,7 +1,7 @@
 // rules §1: the accepted timestamp forms, and everything else rejected.
 #include <catch2/catch.hpp>
 
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
 
 using std::chrono::microseconds;
 

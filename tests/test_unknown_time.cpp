@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "report.hpp"
-#include "store_timeline.hpp"
+#include "core/report.hpp"
+#include "core/store_timeline.hpp"
 #include "support.hpp"
 
 using test::at;

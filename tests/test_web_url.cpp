@@ -2,7 +2,7 @@
 // named, and shown redacted.
 #include <catch2/catch.hpp>
 
-#include "web_url.hpp"
+#include "core/web_url.hpp"
 
 TEST_CASE("web URLs: host, port and target as a request needs them", "[web_url]") {
   const auto url = parse_web_url("https://Hooks.Slack.com/services/T/B/X?a=1#frag").url;

@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "alert_store.hpp"
+#include "server/token_secret.hpp"
+#include "server/webhook_delivery.hpp"
+#include "server/webhook_payload.hpp"
+#include "storage/alert_store.hpp"
+#include "storage/webhook_store.hpp"
 #include "support.hpp"
-#include "token_secret.hpp"
-#include "webhook_delivery.hpp"
-#include "webhook_payload.hpp"
-#include "webhook_store.hpp"
 
 using nlohmann::json;
 using test::at;

@@ -1,4 +1,4 @@
-#include "generator.hpp"
+#include "app/generator.hpp"
 
 #include <algorithm>
 #include <cstdio>

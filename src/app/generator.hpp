@@ -7,13 +7,16 @@
 #include <cstdint>
 #include <string>
 
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
+
+// The default `end`: 2023-01-25 18:00:00 UTC, where the real data ends.
+Instant default_generator_end();
 
 struct GeneratorSettings {
   std::size_t stores = 100;
   unsigned days = 8;
   std::uint64_t seed = 1;
-  Instant end;  // the polls cover [end - days, end)
+  Instant end = default_generator_end();  // the polls cover [end - days, end)
 };
 
 struct GeneratedCounts {
@@ -27,6 +30,3 @@ struct GeneratedCounts {
 // special_hours.csv into `directory`
 // (created if missing). Throws std::runtime_error when a file cannot be written.
 GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::string& directory);
-
-// The default `end`: 2023-01-25 18:00:00 UTC, where the real data ends.
-Instant default_generator_end();

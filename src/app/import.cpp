@@ -1,10 +1,7 @@
-// `import`: load the CSV files of a folder, printing each file's counts.
-#include <nlohmann/json.hpp>
+#include "app/import.hpp"
 
-#include "commands.hpp"
-#include "ingest.hpp"
-#include "log.hpp"
-#include "text.hpp"
+#include "common/log.hpp"
+#include "core/text.hpp"
 
 namespace {
 
@@ -12,7 +9,6 @@ constexpr std::size_t kProgressBytes = 8 << 20;  // files above this get progres
 
 }  // namespace
 
-// Imports a folder, printing each file's summary (and progress for big files) to stderr.
 bool import_and_print(Database& db, const std::string& directory, const IngestRules& rules,
                       Metrics* metrics) {
   bool all_ok = true;
@@ -49,7 +45,27 @@ bool import_and_print(Database& db, const std::string& directory, const IngestRu
   return all_ok;
 }
 
-int run_import(const Options& options) {
+Flag data_flag(std::string& data_dir) {
+  return text_flag("--data", "UPTIME_DATA", "DIR",
+                   "folder with store_status.csv, menu_hours.csv, timezones.csv, "
+                   "special_hours.csv, store_tags.csv (each optional): what import loads, and what "
+                   "serve loads when the database holds no polls yet",
+                   data_dir);
+}
+
+std::vector<Flag> flags_for(ImportOptions& o) {
+  return {db_flag(o.db_path), data_flag(o.data_dir), max_future_flag(o.max_future),
+          log_format_flag(o.log_format)};
+}
+
+void check_options(ImportOptions& options, const std::vector<std::string>& positionals) {
+  if (!positionals.empty())
+    throw UsageError("import: unexpected argument '" + positionals[0] + "'");
+  if (options.data_dir.empty()) throw UsageError("import needs --data DIR (or UPTIME_DATA)");
+}
+
+int run_import(const ImportOptions& options) {
+  set_log_format(options.log_format);
   Database db(options.db_path);
   return import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future)) ? 0 : 1;
 }

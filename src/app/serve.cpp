@@ -2,6 +2,8 @@
 // import), the report queue, retention, the WAL keeper, the alerts' clock and
 // webhook delivery, the route table and the connection layer; SIGINT/SIGTERM
 // stop it cleanly.
+#include "app/serve.hpp"
+
 #include <httplib.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -14,21 +16,21 @@
 #include <optional>
 #include <thread>
 
-#include "alert_clock.hpp"
-#include "backup.hpp"
-#include "commands.hpp"
-#include "database.hpp"
-#include "database_figures.hpp"
-#include "http_api.hpp"
-#include "ingest.hpp"
-#include "log.hpp"
-#include "metrics.hpp"
-#include "report_jobs.hpp"
-#include "retention.hpp"
-#include "shared_connection.hpp"
-#include "test_hold.hpp"
-#include "wal_keeper.hpp"
-#include "webhook_delivery.hpp"
+#include "app/import.hpp"
+#include "common/log.hpp"
+#include "common/test_hold.hpp"
+#include "server/http_api.hpp"
+#include "server/metrics.hpp"
+#include "server/report_jobs.hpp"
+#include "server/webhook_delivery.hpp"
+#include "storage/alert_clock.hpp"
+#include "storage/backup.hpp"
+#include "storage/database.hpp"
+#include "storage/database_figures.hpp"
+#include "storage/ingest.hpp"
+#include "storage/retention.hpp"
+#include "storage/shared_connection.hpp"
+#include "storage/wal_keeper.hpp"
 
 namespace {
 
@@ -55,38 +57,27 @@ unsigned default_threads(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::string http_backup_dir(const Options& options) {
-  return options.backup_dir.empty() ? options.db_path + ".backups" : options.backup_dir;
+std::string http_backup_dir(const ServeOptions& options) {
+  return options.http.backup_dir.empty() ? options.db_path + ".backups" : options.http.backup_dir;
 }
 
-HttpSettings http_settings(const Options& options, WebhookDelivery& webhooks) {
-  HttpSettings http;
-  http.max_body = options.max_body;
-  http.token = options.token;
-  http.token_read = options.token_read;
+// The flags filled the settings; what is left is what one setting takes from
+// another.
+HttpSettings http_settings(const ServeOptions& options, WebhookDelivery& webhooks) {
+  HttpSettings http = options.http;
+  http.max_body = options.connections.max_body;
   http.backup_dir = http_backup_dir(options);
-  http.keep_backups = options.keep_backups;
-  http.max_future = options.max_future;
-  http.max_downloads = options.max_downloads;
-  http.default_max_gap = options.rules.max_gap;
-  http.origins.cors_origins = options.cors_origins;
-  http.origins.allowed_hosts = options.allowed_hosts;
   http.origins.bound_address = options.host;
-  http.origins.public_url = options.public_url;
-  http.alerts = options.alert_rules;
+  http.origins.public_url = options.webhooks.public_url;
+  http.alerts = options.alerts;
   http.polls_ingested = [&webhooks] { webhooks.wake(); };
   return http;
 }
 
-ConnectionSettings connection_settings(const Options& options, unsigned threads) {
-  ConnectionSettings connections;
-  connections.max_body = options.max_body;
-  connections.max_buffered = std::max<std::size_t>(256 << 20, 2 * options.max_body);
+ConnectionSettings connection_settings(const ServeOptions& options, unsigned threads) {
+  ConnectionSettings connections = options.connections;
+  connections.max_buffered = std::max(connections.max_buffered, 2 * connections.max_body);
   connections.max_buffered_per_client = connections.max_buffered / 2;
-  connections.max_connections = options.max_connections;
-  connections.max_connections_per_client = options.max_connections_per_client;
-  connections.trusted_proxies = options.trusted_proxies;
-  connections.timeout = std::chrono::seconds{options.timeout};
   connections.max_workers = std::max<std::size_t>(16, threads * 4);
   return connections;
 }
@@ -96,7 +87,7 @@ ConnectionSettings connection_settings(const Options& options, unsigned threads)
 // overflows it and each waits a second for a SYN retry: the socket listens
 // again with the system's maximum once bound. No SO_REUSEPORT (httplib's
 // default sets it): a second server on the same port must fail, not share it.
-int bind_port(httplib::Server& server, const Options& options) {
+int bind_port(httplib::Server& server, const ServeOptions& options) {
   int listen_socket = -1;
   server.set_socket_options([&listen_socket](socket_t socket) {
     const int yes = 1;
@@ -121,18 +112,19 @@ int bind_port(httplib::Server& server, const Options& options) {
 }
 
 // Imports --data when the database holds no polls yet.
-void first_start_import(SharedConnection& writer, const Options& options, Metrics& metrics) {
+void first_start_import(SharedConnection& writer, const ServeOptions& options, Metrics& metrics) {
   auto lease = writer.lock();
   if (options.data_dir.empty() || count_polls(lease.db()) != 0) return;
   log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
            {{"database", options.db_path}, {"data", options.data_dir}});
-  import_and_print(lease.db(), options.data_dir, IngestRules::for_clock(options.max_future),
+  import_and_print(lease.db(), options.data_dir, IngestRules::for_clock(options.http.max_future),
                    &metrics);
 }
 
 }  // namespace
 
-int run_serve(const Options& options) {
+int run_serve(const ServeOptions& options) {
+  set_log_format(options.log_format);
   // SIGINT/SIGTERM are taken by one thread with sigwait; blocked everywhere else
   // (threads started from here inherit the mask).
   sigset_t stop_signals;
@@ -143,7 +135,8 @@ int run_serve(const Options& options) {
 
   // A right token is always accepted (the lockout slows wrong ones only):
   // a short one can be guessed.
-  if (!options.token.empty() && options.token.size() < kShortToken) {
+  const std::string& token = options.http.token;
+  if (!token.empty() && token.size() < kShortToken) {
     log_warning("warning: the --token is shorter than " + std::to_string(kShortToken) +
                 " characters and could be guessed; 'uptime-monitor token create' makes 256-bit "
                 "ones");
@@ -163,22 +156,17 @@ int run_serve(const Options& options) {
       [&metrics](ReportStatus status, double seconds) { metrics.observe_report(status, seconds); });
   jobs.set_hold(test_hold("UPTIME_TEST_HOLD_REPORTS"));
   std::optional<RetentionWorker> retention;
-  const RetentionSettings retention_settings{options.keep_reports, options.keep_polls_days,
-                                             options.keep_alerts_days};
-  if (retention_settings.enabled()) {
+  if (options.retention.enabled()) {
     retention.emplace(
-        options.db_path, retention_settings,
+        options.db_path, options.retention,
         [&metrics](const RetentionResult& deleted) { metrics.count_retention(deleted); });
   }
   WalKeeper wal_keeper(options.db_path);
-  DeliverySettings delivery;
-  delivery.concurrency = options.webhook_concurrency;
-  delivery.per_receiver = std::min(options.webhook_receiver_concurrency, delivery.concurrency);
-  delivery.timeout = std::chrono::seconds{options.webhook_timeout};
-  delivery.public_url = options.public_url;
+  DeliverySettings delivery = options.webhooks;
+  delivery.per_receiver = std::min(delivery.per_receiver, delivery.concurrency);
   WebhookDelivery webhooks(options.db_path, delivery, metrics);
-  AlertClock alert_clock(options.db_path, options.alert_rules, [&webhooks] { webhooks.wake(); });
-  raise_open_file_limit(options.max_connections);
+  AlertClock alert_clock(options.db_path, options.alerts, [&webhooks] { webhooks.wake(); });
+  raise_open_file_limit(options.connections.max_connections);
   HttpApi api(writer, jobs, metrics, http_settings(options, webhooks));
   GuardedServer server(connection_settings(options, threads), api);
   api.install(server);

@@ -1,15 +1,69 @@
-// `token`: access tokens in the database — create (the secret printed once,
-// on standard output), list (never a secret), revoke.
+#include "app/token.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
-#include "clock.hpp"
-#include "commands.hpp"
-#include "token_secret.hpp"
-#include "token_store.hpp"
+#include "common/clock.hpp"
+#include "core/access.hpp"
+#include "server/token_secret.hpp"
+#include "storage/database.hpp"
+#include "storage/token_store.hpp"
 
-int run_token(const Options& options) {
+std::vector<Flag> flags_for(TokenOptions& o) {
+  return {
+      db_flag(o.db_path),
+      {"--create-db", nullptr, nullptr,
+       "create the --db file when it does not exist (else a mistyped path is an error, not a "
+       "new empty database whose tokens no server reads)",
+       "", [&o](const std::string&) { o.create_db = true; }},
+      text_flag("--name", nullptr, "NAME",
+                "create, revoke: the token's name (1-64 characters, unique)", o.name),
+      {"--role", nullptr, "ROLE",
+       "create: admin (everything), ingest (/ingest/*), reader (every read, triggering reports) "
+       "or owner (read its own stores)",
+       "",
+       [&o](const std::string& v) {
+         if (!parse_role(v))
+           throw UsageError("--role wants admin, ingest, reader or owner, got '" + v + "'");
+         o.role = v;
+       }},
+      {"--stores", nullptr, "IDS",
+       "create --role owner: the store ids it covers, separated by commas", "",
+       [&o](const std::string& v) {
+         for (const std::string& id : split_commas(v)) {
+           if (!id.empty()) o.stores.push_back(id);
+         }
+         if (o.stores.empty()) throw UsageError("--stores wants store ids separated by commas");
+       }},
+      text_flag("--tag", nullptr, "TAG",
+                "create --role owner: the tag whose stores it covers, as they change "
+                "(store_tags.csv)",
+                o.tag),
+  };
+}
+
+void check_options(TokenOptions& options, const std::vector<std::string>& positionals) {
+  const std::string action = positionals.empty() ? "" : positionals[0];
+  if (action == "create")
+    options.action = TokenAction::create;
+  else if (action == "list")
+    options.action = TokenAction::list;
+  else if (action == "revoke")
+    options.action = TokenAction::revoke;
+  else
+    throw UsageError("token wants create, list or revoke, got '" + action + "'");
+  if (positionals.size() > 1)
+    throw UsageError("token: unexpected argument '" + positionals[1] + "'");
+  if (options.action != TokenAction::list && options.name.empty()) {
+    throw UsageError("token create and revoke need --name");
+  }
+  if (options.action == TokenAction::create && options.role.empty()) {
+    throw UsageError("token create needs --role");
+  }
+}
+
+int run_token(const TokenOptions& options) {
   // A mistyped --db would otherwise make a new, empty database whose tokens
   // no server reads.
   if (!options.create_db && !std::filesystem::exists(options.db_path)) {
@@ -17,10 +71,10 @@ int run_token(const Options& options) {
                              "' (give --create-db to create one)");
   }
   Database db(options.db_path);  // creates or migrates the schema
-  switch (options.token_action) {
+  switch (options.action) {
     case TokenAction::create: {
-      TokenRecord token{options.token_name, *parse_role(options.token_role), options.token_stores,
-                        options.token_tag, wall_clock_now()};
+      TokenRecord token{options.name, *parse_role(options.role), options.stores, options.tag,
+                        wall_clock_now()};
       const std::string secret = new_token_secret();
       create_token(db, token, secret_sha256(secret));
       std::cout << secret << std::endl;
@@ -40,11 +94,11 @@ int run_token(const Options& options) {
       }
       return 0;
     case TokenAction::revoke:
-      if (!revoke_token(db, options.token_name)) {
-        std::fprintf(stderr, "uptime-monitor: no token named '%s'\n", options.token_name.c_str());
+      if (!revoke_token(db, options.name)) {
+        std::fprintf(stderr, "uptime-monitor: no token named '%s'\n", options.name.c_str());
         return 1;
       }
-      std::fprintf(stderr, "token '%s' revoked\n", options.token_name.c_str());
+      std::fprintf(stderr, "token '%s' revoked\n", options.name.c_str());
       return 0;
   }
   return 1;

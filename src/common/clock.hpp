@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
 
 inline Instant wall_clock_now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());

@@ -1,11 +1,11 @@
-#include "log.hpp"
+#include "common/log.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "clock.hpp"
+#include "common/clock.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
-#include "periodic_thread.hpp"
+#include "common/periodic_thread.hpp"
 
-#include "log.hpp"
+#include "common/log.hpp"
 
 PeriodicThread::PeriodicThread(std::string what, std::chrono::milliseconds every, FirstStep first,
                                std::function<void()> step)

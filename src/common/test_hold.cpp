@@ -1,4 +1,4 @@
-#include "test_hold.hpp"
+#include "common/test_hold.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -6,7 +6,7 @@
 #include <string>
 #include <thread>
 
-#include "log.hpp"
+#include "common/log.hpp"
 
 std::function<void()> test_hold(const char* variable) {
   const char* value = std::getenv(variable);

@@ -1,4 +1,4 @@
-#include "access.hpp"
+#include "core/access.hpp"
 
 const char* role_name(Role role) {
   switch (role) {

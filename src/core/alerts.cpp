@@ -1,4 +1,4 @@
-#include "alerts.hpp"
+#include "core/alerts.hpp"
 
 const char* alert_type_name(AlertType type) {
   switch (type) {

@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "store_input.hpp"
+#include "core/store_input.hpp"
 
 struct AlertRules {
   int alert_after = 1;  // inactive polls in a row before store.down

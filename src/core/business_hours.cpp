@@ -1,4 +1,4 @@
-#include "business_hours.hpp"
+#include "core/business_hours.hpp"
 
 #include <algorithm>
 

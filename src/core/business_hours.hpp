@@ -8,7 +8,7 @@
 #include <chrono>
 #include <vector>
 
-#include "fine_time.hpp"
+#include "core/fine_time.hpp"
 
 // One row of weekly hours, in the store's local time.
 struct WeeklyHoursRow {

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
 
 using HalfMicroseconds = std::chrono::duration<std::int64_t, std::ratio<1, 2'000'000>>;
 using FineInstant = date::sys_time<HalfMicroseconds>;

@@ -1,8 +1,8 @@
-#include "period.hpp"
+#include "core/period.hpp"
 
 #include <algorithm>
 
-#include "csv.hpp"
+#include "core/csv.hpp"
 
 namespace {
 

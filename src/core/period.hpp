@@ -8,8 +8,8 @@
 #include <variant>
 #include <vector>
 
-#include "rounding.hpp"
-#include "store_input.hpp"
+#include "core/rounding.hpp"
+#include "core/store_input.hpp"
 
 // [from, to) in UTC, for every store.
 struct UtcPeriod {

@@ -1,4 +1,4 @@
-#include "records.hpp"
+#include "core/records.hpp"
 
 #include <date/tz.h>
 

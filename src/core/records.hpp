@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "text.hpp"
-#include "timestamps.hpp"
+#include "core/text.hpp"
+#include "core/timestamps.hpp"
 
 enum class Dataset { polls, hours, zones, special_hours, tags };
 

@@ -1,8 +1,8 @@
-#include "report.hpp"
+#include "core/report.hpp"
 
 #include <algorithm>
 
-#include "csv.hpp"
+#include "core/csv.hpp"
 
 const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns = {
     "store_id",           "uptime_last_hour",  "uptime_last_day",   "uptime_last_week",

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "period.hpp"
-#include "rounding.hpp"
-#include "store_input.hpp"
+#include "core/period.hpp"
+#include "core/rounding.hpp"
+#include "core/store_input.hpp"
 
 // The three windows, each [now - length, now) in elapsed UTC time.
 enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };

@@ -1,4 +1,4 @@
-#include "rounding.hpp"
+#include "core/rounding.hpp"
 
 #include <charconv>
 

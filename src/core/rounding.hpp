@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "fine_time.hpp"
+#include "core/fine_time.hpp"
 
 // `length` in hundredths of `unit`: 6000 for 60 minutes in minutes.
 std::int64_t hundredths(HalfMicroseconds length, HalfMicroseconds unit);

@@ -1,4 +1,4 @@
-#include "store_input.hpp"
+#include "core/store_input.hpp"
 
 #include <algorithm>
 

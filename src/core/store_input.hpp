@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "business_hours.hpp"
-#include "timeline.hpp"
+#include "core/business_hours.hpp"
+#include "core/timeline.hpp"
 
 struct StoreInput {
   std::string store_id;

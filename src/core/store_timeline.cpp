@@ -1,4 +1,4 @@
-#include "store_timeline.hpp"
+#include "core/store_timeline.hpp"
 
 #include <cstdio>
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report.hpp"
+#include "core/report.hpp"
 
 enum class SegmentState { closed, up, down, unknown };
 const char* segment_state_name(SegmentState state);

@@ -1,4 +1,4 @@
-#include "timeline.hpp"
+#include "core/timeline.hpp"
 
 #include <algorithm>
 

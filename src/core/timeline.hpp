@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "business_hours.hpp"
-#include "timestamps.hpp"
+#include "core/business_hours.hpp"
+#include "core/timestamps.hpp"
 
 struct Poll {
   Instant at;  // UTC

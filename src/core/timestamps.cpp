@@ -1,4 +1,4 @@
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
 
 #include <cstdio>
 

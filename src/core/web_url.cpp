@@ -1,8 +1,8 @@
-#include "web_url.hpp"
+#include "core/web_url.hpp"
 
 #include <cctype>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace {
 

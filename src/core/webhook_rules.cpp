@@ -1,4 +1,4 @@
-#include "webhook_rules.hpp"
+#include "core/webhook_rules.hpp"
 
 #include <algorithm>
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "alerts.hpp"
-#include "timestamps.hpp"
+#include "core/alerts.hpp"
+#include "core/timestamps.hpp"
 
 // "json": the event as a JSON object; "slack": {"text": ...} for
 // Slack-compatible incoming webhooks.

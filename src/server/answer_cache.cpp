@@ -1,4 +1,4 @@
-#include "answer_cache.hpp"
+#include "server/answer_cache.hpp"
 
 #include <zlib.h>
 

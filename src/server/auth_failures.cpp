@@ -1,4 +1,4 @@
-#include "auth_failures.hpp"
+#include "server/auth_failures.hpp"
 
 void AuthFailures::forget_old(std::deque<Clock::time_point>& times, Clock::time_point now) const {
   while (!times.empty() && now - times.front() >= kWindow) times.pop_front();

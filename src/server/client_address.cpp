@@ -1,11 +1,11 @@
-#include "client_address.hpp"
+#include "server/client_address.hpp"
 
 #include <arpa/inet.h>
 
 #include <charconv>
 #include <cstring>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 std::optional<std::array<unsigned char, 16>> parse_ip_address(std::string_view text) {
   if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;

@@ -1,11 +1,11 @@
-#include "content_negotiation.hpp"
+#include "server/content_negotiation.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "http_api.hpp"
+#include "server/http_api.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,14 +7,14 @@
 #include <set>
 #include <sstream>
 
-#include "api/http_answers.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "log.hpp"
-#include "request_origin.hpp"
-#include "text.hpp"
-#include "token_secret.hpp"
-#include "token_store.hpp"
+#include "common/log.hpp"
+#include "core/text.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "server/request_origin.hpp"
+#include "server/token_secret.hpp"
+#include "storage/token_store.hpp"
 
 using nlohmann::json;
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "api/api_context.hpp"
-#include "api/route.hpp"
-#include "auth_failures.hpp"
-#include "http_connections.hpp"
+#include "server/api/api_context.hpp"
+#include "server/api/route.hpp"
+#include "server/auth_failures.hpp"
+#include "server/http_connections.hpp"
 
 class HttpApi : public RequestGate {
  public:

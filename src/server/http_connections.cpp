@@ -1,4 +1,4 @@
-#include "http_connections.hpp"
+#include "server/http_connections.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <cstring>
 #include <optional>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 using Clock = std::chrono::steady_clock;
 

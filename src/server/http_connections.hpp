@@ -30,13 +30,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "client_address.hpp"
-#include "request_framing.hpp"
-#include "thread_pool.hpp"
+#include "server/client_address.hpp"
+#include "server/request_framing.hpp"
+#include "server/thread_pool.hpp"
 
 struct ConnectionSettings {
-  std::size_t max_body = 64 << 20;       // bytes of one body; more: 413 before reading it
-  std::size_t max_buffered = 256 << 20;  // bytes of bodies held at once; more: 503
+  std::size_t max_body = kDefaultMaxBody;  // bytes of one body; more: 413 before reading it
+  std::size_t max_buffered = 256 << 20;    // bytes of bodies held at once; more: 503
   // Bytes of bodies one client (client_address.hpp) may hold at once; more: 503.
   std::size_t max_buffered_per_client = 128 << 20;
   std::size_t max_connections = 1024;  // open connections; see make_room()

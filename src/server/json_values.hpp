@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "rounding.hpp"
-#include "timeline.hpp"
+#include "core/rounding.hpp"
+#include "core/timeline.hpp"
 
 // "2023-01-24T09:00:00.000000Z"; the half microsecond, if any, dropped.
 inline std::string utc_text(FineInstant instant) {

@@ -1,4 +1,4 @@
-#include "metrics.hpp"
+#include "server/metrics.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <tuple>
 
-#include "clock.hpp"
+#include "common/clock.hpp"
 
 namespace {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "database_figures.hpp"
-#include "report_store.hpp"
-#include "retention.hpp"
+#include "storage/database_figures.hpp"
+#include "storage/report_store.hpp"
+#include "storage/retention.hpp"
 
 // Counts of observations at or below each bound (seconds), cumulative on output.
 class Histogram {

@@ -1,12 +1,12 @@
-#include "report_jobs.hpp"
+#include "server/report_jobs.hpp"
 
 #include <sys/random.h>
 
 #include <cstdio>
 #include <stdexcept>
 
-#include "clock.hpp"
-#include "log.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
 
 namespace {
 

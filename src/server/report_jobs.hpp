@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "report_builder.hpp"
-#include "report_store.hpp"
+#include "storage/report_builder.hpp"
+#include "storage/report_store.hpp"
 
 class ReportJobs {
  public:

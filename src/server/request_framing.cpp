@@ -1,9 +1,9 @@
-#include "request_framing.hpp"
+#include "server/request_framing.hpp"
 
 #include <algorithm>
 #include <optional>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace {
 

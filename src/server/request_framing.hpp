@@ -12,6 +12,9 @@
 #include <utility>
 #include <vector>
 
+// The largest request body accepted unless --max-body says otherwise (bytes).
+constexpr std::size_t kDefaultMaxBody = std::size_t{64} << 20;
+
 struct FramingLimits {
   std::size_t max_head = 64 << 10;  // request line and headers together, bytes
   std::size_t max_line = 8 << 10;   // one request line or header line, bytes

@@ -1,9 +1,9 @@
-#include "request_origin.hpp"
+#include "server/request_origin.hpp"
 
 #include <algorithm>
 
-#include "client_address.hpp"
-#include "text.hpp"
+#include "core/text.hpp"
+#include "server/client_address.hpp"
 
 namespace {
 

@@ -1,11 +1,11 @@
-#include "store_detail.hpp"
+#include "server/store_detail.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "clock.hpp"
-#include "json_values.hpp"
-#include "store_timeline.hpp"
+#include "common/clock.hpp"
+#include "core/store_timeline.hpp"
+#include "server/json_values.hpp"
 
 using nlohmann::json;
 

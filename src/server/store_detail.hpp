@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report_builder.hpp"
-#include "timeline.hpp"
+#include "core/timeline.hpp"
+#include "storage/report_builder.hpp"
 
 nlohmann::json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules);
 

@@ -1,4 +1,4 @@
-#include "thread_pool.hpp"
+#include "server/thread_pool.hpp"
 
 ElasticThreadPool::ElasticThreadPool(std::size_t min_threads, std::size_t max_threads)
     : max_threads_(std::max(min_threads, max_threads)) {

@@ -1,4 +1,4 @@
-#include "token_secret.hpp"
+#include "server/token_secret.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -1,4 +1,4 @@
-#include "webhook_client.hpp"
+#include "server/webhook_client.hpp"
 
 #include <netdb.h>
 #include <openssl/err.h>

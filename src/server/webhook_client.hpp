@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "web_url.hpp"
+#include "core/web_url.hpp"
 
 constexpr std::size_t kMaxAnswerHead = 16 << 10;  // bytes
 

@@ -1,10 +1,10 @@
-#include "webhook_delivery.hpp"
+#include "server/webhook_delivery.hpp"
 
-#include "clock.hpp"
-#include "log.hpp"
-#include "text.hpp"
-#include "webhook_client.hpp"
-#include "webhook_payload.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "core/text.hpp"
+#include "server/webhook_client.hpp"
+#include "server/webhook_payload.hpp"
 
 namespace {
 

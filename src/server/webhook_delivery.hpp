@@ -26,11 +26,11 @@
 #include <utility>
 #include <vector>
 
-#include "database.hpp"
-#include "metrics.hpp"
-#include "periodic_thread.hpp"
-#include "webhook_rules.hpp"
-#include "webhook_store.hpp"
+#include "common/periodic_thread.hpp"
+#include "core/webhook_rules.hpp"
+#include "server/metrics.hpp"
+#include "storage/database.hpp"
+#include "storage/webhook_store.hpp"
 
 struct DeliverySettings {
   std::size_t concurrency = 8;   // requests in flight at most, across all webhooks

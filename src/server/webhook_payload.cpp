@@ -1,14 +1,14 @@
-#include "webhook_payload.hpp"
+#include "server/webhook_payload.hpp"
 
 #include <date/tz.h>
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
-#include "business_hours.hpp"
-#include "json_text.hpp"
-#include "store_timeline.hpp"
-#include "token_secret.hpp"
+#include "common/json_text.hpp"
+#include "core/business_hours.hpp"
+#include "core/store_timeline.hpp"
+#include "server/token_secret.hpp"
 
 using nlohmann::json;
 

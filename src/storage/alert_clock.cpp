@@ -1,8 +1,8 @@
-#include "alert_clock.hpp"
+#include "storage/alert_clock.hpp"
 
-#include "alert_store.hpp"
-#include "clock.hpp"
-#include "log.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "storage/alert_store.hpp"
 
 AlertClock::AlertClock(const std::string& db_path, AlertRules rules, std::function<void()> raised,
                        std::chrono::milliseconds every)

@@ -7,9 +7,9 @@
 #include <functional>
 #include <string>
 
-#include "alerts.hpp"
-#include "database.hpp"
-#include "periodic_thread.hpp"
+#include "common/periodic_thread.hpp"
+#include "core/alerts.hpp"
+#include "storage/database.hpp"
 
 class AlertClock {
  public:

@@ -1,4 +1,4 @@
-#include "alert_store.hpp"
+#include "storage/alert_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-#include "clock.hpp"
-#include "embedded_sql.hpp"
-#include "schedule_reader.hpp"
-#include "sql_values.hpp"
+#include "common/clock.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/schedule_reader.hpp"
+#include "storage/sql_values.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "alerts.hpp"
-#include "database.hpp"
+#include "core/alerts.hpp"
+#include "storage/database.hpp"
 
 // Live polls of one ingest, by store key: polls that arrived within
 // rules.silence of their own instant (older ones are backfill, and raise

@@ -1,4 +1,4 @@
-#include "backup.hpp"
+#include "storage/backup.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "database.hpp"
+#include "storage/database.hpp"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
 
 struct BackupResult {
   std::string path;

@@ -1,8 +1,8 @@
-#include "data_generation.hpp"
+#include "storage/data_generation.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 void record_change(SQLite::Database& db, std::int64_t polls_added) {
   SQLite::Statement record(db, sql::query("record_change"));

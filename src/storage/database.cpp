@@ -1,4 +1,4 @@
-#include "database.hpp"
+#include "storage/database.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace {
 

@@ -1,11 +1,11 @@
-#include "database_figures.hpp"
+#include "storage/database_figures.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include <filesystem>
 
-#include "alert_store.hpp"
-#include "embedded_sql.hpp"
+#include "storage/alert_store.hpp"
+#include "storage/embedded_sql.hpp"
 
 DatabaseFigures read_database_figures(Database& db) {
   DatabaseFigures figures;

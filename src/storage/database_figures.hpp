@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "database.hpp"
-#include "timestamps.hpp"
-#include "webhook_store.hpp"
+#include "core/timestamps.hpp"
+#include "storage/database.hpp"
+#include "storage/webhook_store.hpp"
 
 // Read from the database when /metrics is scraped.
 struct DatabaseFigures {

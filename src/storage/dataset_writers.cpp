@@ -1,8 +1,8 @@
-#include "dataset_writers.hpp"
+#include "storage/dataset_writers.hpp"
 
 #include <algorithm>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 HoursWriter::HoursWriter(SQLite::Database& db, std::int64_t first_new_store)
     : first_new_store_(first_new_store),

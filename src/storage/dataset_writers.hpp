@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "records.hpp"
+#include "core/records.hpp"
 
 // A store's hours rows in this input replace all it had before (rules §1);
 // stores this import added had none. Rows are buffered and written sorted by

@@ -2,7 +2,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace sql {
 

@@ -1,4 +1,4 @@
-#include "import_summary.hpp"
+#include "storage/import_summary.hpp"
 
 #include <cstdio>
 

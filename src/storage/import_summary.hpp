@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "log.hpp"
-#include "records.hpp"
+#include "common/log.hpp"
+#include "core/records.hpp"
 
 constexpr std::size_t kRejectionsListed = 10;
 

@@ -1,4 +1,4 @@
-#include "ingest.hpp"
+#include "storage/ingest.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -9,16 +9,16 @@
 #include <memory>
 #include <stdexcept>
 
-#include "alert_store.hpp"
-#include "clock.hpp"
-#include "csv.hpp"
-#include "data_generation.hpp"
-#include "dataset_writers.hpp"
-#include "embedded_sql.hpp"
-#include "parallel_poll_rows.hpp"
-#include "poll_writer.hpp"
-#include "store_keys.hpp"
-#include "test_hold.hpp"
+#include "common/clock.hpp"
+#include "common/test_hold.hpp"
+#include "core/csv.hpp"
+#include "storage/alert_store.hpp"
+#include "storage/data_generation.hpp"
+#include "storage/dataset_writers.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/parallel_poll_rows.hpp"
+#include "storage/poll_writer.hpp"
+#include "storage/store_keys.hpp"
 
 IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   IngestRules rules;

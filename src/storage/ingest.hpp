@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "alerts.hpp"
-#include "database.hpp"
-#include "import_summary.hpp"
-#include "json_rows.hpp"
-#include "records.hpp"
-#include "row_source.hpp"
+#include "core/alerts.hpp"
+#include "core/records.hpp"
+#include "storage/database.hpp"
+#include "storage/import_summary.hpp"
+#include "storage/json_rows.hpp"
+#include "storage/row_source.hpp"
 
 // Rules that depend on the moment of loading, not on the row alone.
 struct IngestRules {

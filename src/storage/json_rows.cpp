@@ -1,9 +1,9 @@
-#include "json_rows.hpp"
+#include "storage/json_rows.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace {
 

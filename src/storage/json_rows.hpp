@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "records.hpp"
-#include "row_source.hpp"
+#include "core/records.hpp"
+#include "storage/row_source.hpp"
 
 // A field of a JSON row whose key is a column name of the data set.
 struct JsonValue {

@@ -1,4 +1,4 @@
-#include "parallel_poll_rows.hpp"
+#include "storage/parallel_poll_rows.hpp"
 
 #include <algorithm>
 #include <streambuf>

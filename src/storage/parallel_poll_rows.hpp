@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
-#include "csv.hpp"
-#include "records.hpp"
+#include "core/csv.hpp"
+#include "core/records.hpp"
 
 class ParallelPollRows {
  public:

@@ -1,4 +1,4 @@
-#include "poll_writer.hpp"
+#include "storage/poll_writer.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <tuple>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace {
 

@@ -17,9 +17,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sorted_runs.hpp"
-#include "store_keys.hpp"
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
+#include "storage/sorted_runs.hpp"
+#include "storage/store_keys.hpp"
 
 // B-tree inserts in key order are several times faster than in file order:
 // every batch is sorted into a run (sorted_runs.hpp, held in memory up to a

@@ -1,4 +1,4 @@
-#include "raw_statement.hpp"
+#include "storage/raw_statement.hpp"
 
 #include <stdexcept>
 #include <string>

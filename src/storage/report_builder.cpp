@@ -1,4 +1,4 @@
-#include "report_builder.hpp"
+#include "storage/report_builder.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -11,13 +11,13 @@
 #include <thread>
 #include <unordered_map>
 
-#include "business_hours.hpp"
-#include "database.hpp"
-#include "database_figures.hpp"
-#include "embedded_sql.hpp"
-#include "raw_statement.hpp"
-#include "read_transaction.hpp"
-#include "schedule_reader.hpp"
+#include "core/business_hours.hpp"
+#include "storage/database.hpp"
+#include "storage/database_figures.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/raw_statement.hpp"
+#include "storage/read_transaction.hpp"
+#include "storage/schedule_reader.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "report.hpp"
+#include "core/report.hpp"
 
 struct ReportOptions {
   std::optional<Instant> as_of;  // nullopt: the latest poll in the database

@@ -1,4 +1,4 @@
-#include "report_store.hpp"
+#include "storage/report_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -6,9 +6,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "csv.hpp"
-#include "embedded_sql.hpp"
-#include "sql_values.hpp"
+#include "core/csv.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/sql_values.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "database.hpp"
-#include "report_builder.hpp"
+#include "storage/database.hpp"
+#include "storage/report_builder.hpp"
 
 enum class ReportStatus { queued, running, complete, failed };
 

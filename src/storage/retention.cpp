@@ -1,15 +1,15 @@
-#include "retention.hpp"
+#include "storage/retention.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
 
-#include "clock.hpp"
-#include "data_generation.hpp"
-#include "embedded_sql.hpp"
-#include "log.hpp"
-#include "timestamps.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "core/timestamps.hpp"
+#include "storage/data_generation.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace {
 

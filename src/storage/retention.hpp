@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
-#include "clock.hpp"
-#include "database.hpp"
-#include "periodic_thread.hpp"
+#include "common/clock.hpp"
+#include "common/periodic_thread.hpp"
+#include "storage/database.hpp"
 
 struct RetentionSettings {
   std::size_t keep_reports = 0;   // finished reports kept, newest first; 0: all

@@ -1,6 +1,6 @@
-#include "schedule_reader.hpp"
+#include "storage/schedule_reader.hpp"
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 ScheduleReader::ScheduleReader(SQLite::Database& db)
     : hours_(db, sql::query("store_hours")), special_(db, sql::query("store_special_hours")) {}

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "business_hours.hpp"
-#include "timestamps.hpp"
+#include "core/business_hours.hpp"
+#include "core/timestamps.hpp"
 
 class ScheduleReader {
  public:

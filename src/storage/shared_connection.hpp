@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "database.hpp"
+#include "storage/database.hpp"
 
 class SharedConnection {
  public:

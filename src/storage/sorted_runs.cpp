@@ -1,4 +1,4 @@
-#include "sorted_runs.hpp"
+#include "storage/sorted_runs.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

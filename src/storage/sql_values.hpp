@@ -7,7 +7,7 @@
 
 #include <optional>
 
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
 
 inline std::optional<Instant> optional_instant(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;

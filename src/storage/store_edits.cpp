@@ -1,4 +1,4 @@
-#include "store_edits.hpp"
+#include "storage/store_edits.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "data_generation.hpp"
-#include "embedded_sql.hpp"
+#include "storage/data_generation.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "database.hpp"
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
+#include "storage/database.hpp"
 
 // Deletes the special dates of `store_id` from `first` to `last` (local
 // dates, inclusive). Returns how many rows went, or nullopt for an unknown

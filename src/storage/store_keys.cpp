@@ -1,4 +1,4 @@
-#include "store_keys.hpp"
+#include "storage/store_keys.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "embedded_sql.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace {
 std::uint64_t hash_of(std::string_view text) {

@@ -1,4 +1,4 @@
-#include "token_store.hpp"
+#include "storage/token_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -6,8 +6,8 @@
 
 #include <stdexcept>
 
-#include "embedded_sql.hpp"
-#include "errors.hpp"
+#include "common/errors.hpp"
+#include "storage/embedded_sql.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "access.hpp"
-#include "database.hpp"
-#include "timestamps.hpp"
+#include "core/access.hpp"
+#include "core/timestamps.hpp"
+#include "storage/database.hpp"
 
 struct TokenRecord {
   std::string name;

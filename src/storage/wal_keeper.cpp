@@ -1,10 +1,10 @@
-#include "wal_keeper.hpp"
+#include "storage/wal_keeper.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 #include <filesystem>
 
-#include "log.hpp"
+#include "common/log.hpp"
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <string>
 
-#include "database.hpp"
-#include "periodic_thread.hpp"
+#include "common/periodic_thread.hpp"
+#include "storage/database.hpp"
 
 class WalKeeper {
  public:

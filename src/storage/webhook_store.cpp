@@ -1,4 +1,4 @@
-#include "webhook_store.hpp"
+#include "storage/webhook_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "embedded_sql.hpp"
-#include "errors.hpp"
-#include "sql_values.hpp"
-#include "web_url.hpp"
+#include "common/errors.hpp"
+#include "core/web_url.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/sql_values.hpp"
 
 namespace {
 

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "alerts.hpp"
-#include "database.hpp"
-#include "timestamps.hpp"
-#include "webhook_rules.hpp"
+#include "core/alerts.hpp"
+#include "core/timestamps.hpp"
+#include "core/webhook_rules.hpp"
+#include "storage/database.hpp"
 
 struct Webhook {
   std::int64_t id = 0;

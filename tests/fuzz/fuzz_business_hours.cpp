@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <vector>
 
-#include "business_hours.hpp"
-#include "report.hpp"
+#include "core/business_hours.hpp"
+#include "core/report.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <tuple>
 #include <vector>
 
-#include "csv.hpp"
-#include "records.hpp"
+#include "core/csv.hpp"
+#include "core/records.hpp"
 
 namespace {
 void check(bool condition) {

@@ -12,11 +12,11 @@
 #include <string>
 
 #include "../http_harness.hpp"
-#include "business_hours.hpp"
-#include "http_api.hpp"
-#include "ingest.hpp"
-#include "request_framing.hpp"
-#include "text.hpp"
+#include "core/business_hours.hpp"
+#include "core/text.hpp"
+#include "server/http_api.hpp"
+#include "server/request_framing.hpp"
+#include "storage/ingest.hpp"
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "database_figures.hpp"
-#include "ingest.hpp"
+#include "storage/database_figures.hpp"
+#include "storage/ingest.hpp"
 
 namespace {
 void check(bool condition) {

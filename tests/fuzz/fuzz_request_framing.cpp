@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "request_framing.hpp"
+#include "server/request_framing.hpp"
 
 namespace {
 void check(bool condition) {

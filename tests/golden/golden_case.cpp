@@ -15,10 +15,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "csv.hpp"
-#include "ingest.hpp"
-#include "records.hpp"
-#include "report_builder.hpp"
+#include "core/csv.hpp"
+#include "core/records.hpp"
+#include "storage/ingest.hpp"
+#include "storage/report_builder.hpp"
 
 namespace fs = std::filesystem;
 

@@ -4,14 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "alert_store.hpp"
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "errors.hpp"
-#include "read_transaction.hpp"
-#include "webhook_store.hpp"
+#include "common/errors.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "storage/alert_store.hpp"
+#include "storage/read_transaction.hpp"
+#include "storage/webhook_store.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

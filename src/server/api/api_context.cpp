@@ -1,6 +1,6 @@
-#include "api/api_context.hpp"
+#include "server/api/api_context.hpp"
 
-#include "api/http_answers.hpp"
+#include "server/api/http_answers.hpp"
 
 ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
                        const HttpSettings& settings)

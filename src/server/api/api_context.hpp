@@ -12,20 +12,21 @@
 #include <optional>
 #include <string>
 
-#include "alerts.hpp"
-#include "answer_cache.hpp"
-#include "metrics.hpp"
-#include "report_jobs.hpp"
-#include "request_origin.hpp"
-#include "shared_connection.hpp"
+#include "core/alerts.hpp"
+#include "server/answer_cache.hpp"
+#include "server/metrics.hpp"
+#include "server/report_jobs.hpp"
+#include "server/request_framing.hpp"
+#include "server/request_origin.hpp"
+#include "storage/shared_connection.hpp"
 
 struct HttpSettings {
-  std::size_t max_body = 64 << 20;        // bytes; larger bodies get 413
-  std::string token;                      // empty: no access control
-  bool token_read = false;                // the token guards reading reports too
-  std::string backup_dir;                 // where POST /admin/backup writes
-  std::size_t keep_backups = 7;           // backups kept in backup_dir, newest first
-  std::chrono::seconds max_future{3600};  // polls later than the clock by more are bad rows
+  std::size_t max_body = kDefaultMaxBody;  // bytes; larger bodies get 413
+  std::string token;                       // empty: no access control
+  bool token_read = false;                 // the token guards reading reports too
+  std::string backup_dir;                  // where POST /admin/backup writes
+  std::size_t keep_backups = 7;            // backups kept in backup_dir, newest first
+  std::chrono::seconds max_future{3600};   // polls later than the clock by more are bad rows
   // The max_gap of reports and store views that give none (rules §5);
   // nullopt: none. A request turns it off with max_gap=none.
   std::optional<std::chrono::seconds> default_max_gap;

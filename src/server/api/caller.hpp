@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "errors.hpp"
+#include "common/errors.hpp"
 
 struct Caller {
   // An owner's stores; nullopt: every store (any other role, or no tokens).

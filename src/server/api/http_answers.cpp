@@ -1,13 +1,13 @@
-#include "api/http_answers.hpp"
+#include "server/api/http_answers.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 
-#include "errors.hpp"
-#include "json_text.hpp"
-#include "log.hpp"
+#include "common/errors.hpp"
+#include "common/json_text.hpp"
+#include "common/log.hpp"
 
 using nlohmann::json;
 

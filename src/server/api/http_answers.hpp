@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "answer_cache.hpp"
-#include "timestamps.hpp"
+#include "core/timestamps.hpp"
+#include "server/answer_cache.hpp"
 
 // An answer that is a matter of HTTP itself (405, 411, 415, 421, 429, 503):
 // thrown by the router and handlers. What the input or the data got wrong

@@ -1,19 +1,19 @@
 // Ingest: rows posted as CSV, JSON or a multipart upload, loaded in one
 // transaction each (storage/ingest.hpp).
-#include "ingest.hpp"
+#include "storage/ingest.hpp"
 
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "errors.hpp"
-#include "log.hpp"
-#include "text.hpp"
+#include "common/errors.hpp"
+#include "common/log.hpp"
+#include "core/text.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

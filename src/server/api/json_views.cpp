@@ -1,9 +1,9 @@
-#include "api/json_views.hpp"
+#include "server/api/json_views.hpp"
 
-#include "api/http_answers.hpp"
-#include "json_values.hpp"
-#include "store_detail.hpp"
-#include "web_url.hpp"
+#include "core/web_url.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/json_values.hpp"
+#include "server/store_detail.hpp"
 
 using nlohmann::json;
 

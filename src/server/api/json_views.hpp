@@ -6,10 +6,10 @@
 #include <optional>
 #include <vector>
 
-#include "alert_store.hpp"
-#include "report_store.hpp"
-#include "token_store.hpp"
-#include "webhook_store.hpp"
+#include "storage/alert_store.hpp"
+#include "storage/report_store.hpp"
+#include "storage/token_store.hpp"
+#include "storage/webhook_store.hpp"
 
 // A report's period as asked for: null, {"from","to"} or {"from_date","to_date"}.
 nlohmann::json period_json(const std::optional<Period>& period);

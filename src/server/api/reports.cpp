@@ -4,15 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "content_negotiation.hpp"
-#include "errors.hpp"
-#include "json_text.hpp"
-#include "json_values.hpp"
-#include "token_secret.hpp"
+#include "common/errors.hpp"
+#include "common/json_text.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "server/content_negotiation.hpp"
+#include "server/json_values.hpp"
+#include "server/token_secret.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

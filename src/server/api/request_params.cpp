@@ -1,14 +1,14 @@
-#include "api/request_params.hpp"
+#include "server/api/request_params.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 
-#include "content_negotiation.hpp"
-#include "errors.hpp"
-#include "json_values.hpp"
-#include "records.hpp"
-#include "text.hpp"
+#include "common/errors.hpp"
+#include "core/records.hpp"
+#include "core/text.hpp"
+#include "server/content_negotiation.hpp"
+#include "server/json_values.hpp"
 
 using nlohmann::json;
 

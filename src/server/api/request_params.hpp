@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "api/http_answers.hpp"
-#include "report_builder.hpp"
+#include "server/api/http_answers.hpp"
+#include "storage/report_builder.hpp"
 
 // A request body that must be one JSON object (an admin's settings), or a 400.
 nlohmann::json json_object_body(const httplib::Request& request);

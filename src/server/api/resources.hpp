@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "api/api_context.hpp"
-#include "api/route.hpp"
+#include "server/api/api_context.hpp"
+#include "server/api/route.hpp"
 
 // /, /healthz, /health, /openapi.json, /metrics, POST /admin/backup (status.cpp)
 std::vector<Route> status_routes(ApiContext& api);

@@ -1,4 +1,4 @@
-#include "api/route.hpp"
+#include "server/api/route.hpp"
 
 Route make_route(std::string method, std::string pattern, std::string label, Access access,
                  BodyUse body, Handler handler, std::vector<std::string> media_types) {

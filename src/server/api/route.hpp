@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "access.hpp"
-#include "api/caller.hpp"
+#include "core/access.hpp"
+#include "server/api/caller.hpp"
 
 // Whether a route reads a request body. A body sent to a route that takes
 // none is never read (see http_connections.hpp).

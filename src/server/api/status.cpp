@@ -6,16 +6,16 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "backup.hpp"
-#include "clock.hpp"
-#include "database_figures.hpp"
-#include "errors.hpp"
-#include "log.hpp"
-#include "web_page.hpp"
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "common/log.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "server/web_page.hpp"
+#include "storage/backup.hpp"
+#include "storage/database_figures.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

@@ -5,20 +5,20 @@
 
 #include <nlohmann/json.hpp>
 
-#include "alert_store.hpp"
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "content_negotiation.hpp"
-#include "errors.hpp"
-#include "json_text.hpp"
-#include "json_values.hpp"
-#include "log.hpp"
-#include "records.hpp"
-#include "store_detail.hpp"
-#include "store_edits.hpp"
-#include "text.hpp"
+#include "common/errors.hpp"
+#include "common/json_text.hpp"
+#include "common/log.hpp"
+#include "core/records.hpp"
+#include "core/text.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "server/content_negotiation.hpp"
+#include "server/json_values.hpp"
+#include "server/store_detail.hpp"
+#include "storage/alert_store.hpp"
+#include "storage/store_edits.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

@@ -4,16 +4,16 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "clock.hpp"
-#include "errors.hpp"
-#include "log.hpp"
-#include "text.hpp"
-#include "token_secret.hpp"
-#include "token_store.hpp"
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "common/log.hpp"
+#include "core/text.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "server/token_secret.hpp"
+#include "storage/token_store.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

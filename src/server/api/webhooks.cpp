@@ -4,15 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/http_answers.hpp"
-#include "api/json_views.hpp"
-#include "api/request_params.hpp"
-#include "api/resources.hpp"
-#include "errors.hpp"
-#include "log.hpp"
-#include "text.hpp"
-#include "web_url.hpp"
-#include "webhook_store.hpp"
+#include "common/errors.hpp"
+#include "common/log.hpp"
+#include "core/text.hpp"
+#include "core/web_url.hpp"
+#include "server/api/http_answers.hpp"
+#include "server/api/json_views.hpp"
+#include "server/api/request_params.hpp"
+#include "server/api/resources.hpp"
+#include "storage/webhook_store.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;

@@ -1,0 +1,36 @@
+// `serve`: the HTTP server. Its settings are the layers' own (HttpSettings,
+// ConnectionSettings, DeliverySettings, RetentionSettings, AlertRules), filled
+// by its flags (serve_flags.cpp), so each default is written once, where the
+// setting is declared.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "app/flags.hpp"
+#include "core/alerts.hpp"
+#include "server/api/api_context.hpp"
+#include "server/http_connections.hpp"
+#include "server/webhook_delivery.hpp"
+#include "storage/retention.hpp"
+
+struct ServeOptions {
+  std::string db_path = "uptime.db";
+  std::string data_dir;  // imported when the database holds no polls yet
+  std::string host = "127.0.0.1";
+  int port = 8080;               // 0: a free one, printed
+  unsigned threads = 0;          // report workers; 0: one per core
+  std::size_t queue_limit = 16;  // reports waiting to run; more: 429
+  LogFormat log_format = LogFormat::text;
+  HttpSettings http;               // tokens, origins, backups, downloads, max_gap
+  ConnectionSettings connections;  // bodies, connections, timeouts, proxies
+  DeliverySettings webhooks;
+  RetentionSettings retention{500, 0, 90};  // reports kept, polls' days (all), alerts' days
+  AlertRules alerts;                        // when live polls raise alerts
+};
+
+std::vector<Flag> flags_for(ServeOptions& options);
+// Checks what the flags say together. Throws UsageError.
+void check_options(ServeOptions& options, const std::vector<std::string>& positionals);
+int run_serve(const ServeOptions& options);
