@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/business_hours.hpp"
+#include "core/report.hpp"
 #include "storage/database.hpp"
 #include "storage/database_figures.hpp"
 #include "storage/ingest.hpp"
@@ -87,5 +88,16 @@ ImportSummary import_text(Database& db, Dataset dataset, const std::string& csv,
 // with the default rules and the clock at `clock`; fails the test unless
 // the ingest succeeds.
 void ingest_live_polls(Database& db, const std::string& rows, const std::string& clock);
+
+// A report's rows of either kind (core/report.hpp ReportRows).
+inline const std::vector<StoreFigures>& window_rows(const Report& report) {
+  return std::get<std::vector<StoreFigures>>(report.rows);
+}
+inline std::vector<StoreFigures>& window_rows(Report& report) {
+  return std::get<std::vector<StoreFigures>>(report.rows);
+}
+inline const std::vector<PeriodFigures>& period_rows(const Report& report) {
+  return std::get<std::vector<PeriodFigures>>(report.rows);
+}
 
 }  // namespace test

@@ -217,7 +217,7 @@ TEST_CASE("the CSV: header, rows as given, quoting, LF line ends", "[report]") {
     row.store_id = id;
     row.uptime = {minutes(60), hours(23.5), hours(100)};
     row.downtime = {minutes(0), hours(0.5), hours(0.25)};
-    report.rows.push_back(row);
+    test::window_rows(report).push_back(row);
   }
   const std::string expected =
       "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,"

@@ -263,7 +263,7 @@ TEST_CASE("max_gap: the CSV has the unknown columns only with max_gap", "[unknow
   row.store_id = "a";
   row.uptime = {minutes(30), hours(2), hours(10)};
   row.unknown = {minutes(30), hours(1.5), hours(3.25)};
-  report.rows.push_back(row);
+  test::window_rows(report).push_back(row);
   CHECK(report_csv(report) ==
         "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,"
         "downtime_last_day,downtime_last_week\n"

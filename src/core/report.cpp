@@ -142,9 +142,13 @@ double figure_value(HalfMicroseconds length, Window window) {
   return static_cast<double>(figure_hundredths(length, window)) / 100.0;
 }
 
-std::string report_csv(const Report& report) {
-  const bool with_unknown = report.rules.max_gap.has_value();
-  if (report.period) return period_csv(report.period_rows, with_unknown);
+std::size_t row_count(const ReportRows& rows) {
+  return std::visit([](const auto& list) { return list.size(); }, rows);
+}
+
+namespace {
+
+std::string windows_csv(const std::vector<StoreFigures>& rows, bool with_unknown) {
   std::string csv;
   for (const char* column : kReportColumns) {
     if (!csv.empty()) csv += ',';
@@ -155,8 +159,8 @@ std::string report_csv(const Report& report) {
   }
   csv += '\n';
   constexpr std::size_t kRowBytes = 80;  // an id of 36 characters and 6 figures, or 9
-  csv.reserve(csv.size() + report.rows.size() * kRowBytes);
-  for (const StoreFigures& row : report.rows) {
+  csv.reserve(csv.size() + rows.size() * kRowBytes);
+  for (const StoreFigures& row : rows) {
     csv += csv_field(row.store_id);
     const auto append = [&csv](const std::array<HalfMicroseconds, kWindowCount>& figures) {
       for (std::size_t w = 0; w < kWindowCount; ++w) {
@@ -170,4 +174,17 @@ std::string report_csv(const Report& report) {
     csv += '\n';
   }
   return csv;
+}
+
+}  // namespace
+
+std::string report_csv(const ReportRows& rows, bool with_unknown) {
+  if (const auto* periods = std::get_if<std::vector<PeriodFigures>>(&rows)) {
+    return period_csv(*periods, with_unknown);
+  }
+  return windows_csv(std::get<std::vector<StoreFigures>>(rows), with_unknown);
+}
+
+std::string report_csv(const Report& report) {
+  return report_csv(report.rows, report.rules.max_gap.has_value());
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/period.hpp"
@@ -44,7 +45,7 @@ struct StoreFigures {
   std::array<HalfMicroseconds, kWindowCount> uptime{};
   std::array<HalfMicroseconds, kWindowCount> downtime{};
   std::array<HalfMicroseconds, kWindowCount> unknown{};  // zero without max_gap
-  std::optional<NowStatus> now;  // nullopt only in reports stored before it was kept
+  NowStatus now;  // the status at the report's now (rules §8)
 
   // uptime, downtime or unknown.
   std::array<HalfMicroseconds, kWindowCount>& of(StoreStatus status) {
@@ -80,17 +81,22 @@ NowStatus now_status(const StoreInput& store, const StoreWeek& week);
 std::optional<StoreFigures> compute_store_figures(const StoreInput& store, Instant now,
                                                   const StatusRules& rules);
 
+// A report's rows, one per store, sorted by store_id byte-wise: the three
+// windows' figures (rules §7), or with a period that period's. One type, so
+// whatever stores, cuts or renders rows visits both kinds in one place.
+using ReportRows = std::variant<std::vector<StoreFigures>, std::vector<PeriodFigures>>;
+std::size_t row_count(const ReportRows& rows);
+
 // A whole report: the three windows of rules §7 for each store, or with a
 // period (rules §7) that period's figures.
 struct Report {
   Instant as_of;
   StatusRules rules;
   std::optional<Period> period;
-  std::vector<StoreFigures> rows;          // without a period; sorted by store_id, byte-wise
-  std::vector<PeriodFigures> period_rows;  // with one; sorted likewise
+  ReportRows rows;  // PeriodFigures exactly when `period` is set
   std::size_t stores_without_data = 0;
 
-  std::size_t stores_reported() const { return rows.size() + period_rows.size(); }
+  std::size_t stores_reported() const { return row_count(rows); }
 };
 
 // A window's figure in hundredths of minutes (last hour) or of hours (day,
@@ -110,7 +116,10 @@ double figure_value(HalfMicroseconds length, Window window);
 extern const std::array<const char*, 1 + 2 * kWindowCount> kReportColumns;
 extern const std::array<const char*, kWindowCount> kUnknownColumns;
 
-// The report as CSV: the header line, then one line per row, "\n" line ends.
-// The unknown columns are there when the report has a max_gap; a period
-// report has the columns of rules §7 (period_csv).
+// Rows as CSV, the one rendering of the CSV answers: the header line, then
+// one line per row, "\n" line ends. The unknown columns are there when
+// `with_unknown` (the report has a max_gap); period rows have the columns of
+// rules §7 (period_csv).
+std::string report_csv(const ReportRows& rows, bool with_unknown);
+// The same for a whole report.
 std::string report_csv(const Report& report);

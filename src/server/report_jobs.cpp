@@ -72,10 +72,7 @@ std::optional<ReportState> ReportJobs::find(const std::string& id, ReportPart pa
       state->stores_total = running_progress_->stores_total;
     }
     if (part != ReportPart::csv) state->csv.reset();
-    if (part != ReportPart::rows) {
-      state->rows.reset();
-      state->period_rows.reset();
-    }
+    if (part != ReportPart::rows) state->rows.reset();
   }
   return state;
 }
@@ -92,7 +89,6 @@ std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Insta
     overlay_unrecorded(state);
     state.csv.reset();
     state.rows.reset();
-    state.period_rows.reset();
   }
   return states;
 }
@@ -109,11 +105,7 @@ void ReportJobs::overlay_unrecorded(ReportState& state) const {
   state.stores_reported = static_cast<std::int64_t>(outcome.report.stores_reported());
   state.stores_without_data = static_cast<std::int64_t>(outcome.report.stores_without_data);
   state.csv = outcome.csv;
-  if (outcome.report.period) {
-    state.period_rows = outcome.report.period_rows;
-  } else {
-    state.rows = outcome.report.rows;
-  }
+  state.rows = outcome.report.rows;
 }
 
 void ReportJobs::write_outcome(const Outcome& outcome) {

@@ -131,7 +131,7 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
   body["special_dates"] = special_dates_json(store.special, zone, week->begin, week->end);
   const StoreFigures figures = week_figures(store, *week);
   body["windows"] = windows_json(figures, rules.max_gap.has_value());
-  body["now"] = now_json(*figures.now, zone);
+  body["now"] = now_json(figures.now, zone);
   body["week"] = {{"start", utc_text(week->begin)}, {"end", utc_text(week->end)}};
   const auto segments = week_segments(*week);
   for (const Segment& segment : segments) {

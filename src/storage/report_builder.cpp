@@ -242,10 +242,13 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
   // in the report; places of stores without data stay unfilled.
   constexpr std::size_t kChunk = 256;
   std::atomic<std::size_t> next_chunk{0};
+  // The rows of the report's kind, one place per store.
+  std::vector<PeriodFigures>* period_rows = nullptr;
+  std::vector<StoreFigures>* window_rows = nullptr;
   if (options.period) {
-    report.period_rows.resize(stores.size());
+    period_rows = &report.rows.emplace<std::vector<PeriodFigures>>(stores.size());
   } else {
-    report.rows.resize(stores.size());
+    window_rows = &report.rows.emplace<std::vector<StoreFigures>>(stores.size());
   }
   std::vector<char> filled(stores.size(), 0);  // char: each written by one thread
   std::vector<std::exception_ptr> errors(threads);
@@ -260,14 +263,13 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
           const StoreInput input =
               readers[worker]->read_store(stores[i], zone_named(stores[i]), range);
           const std::size_t place = places[i];
-          if (options.period) {
+          if (period_rows) {
             auto figures =
                 compute_period_figures(input, report.as_of, options.rules, *options.period);
-            if ((filled[place] = figures.has_value()))
-              report.period_rows[place] = std::move(*figures);
+            if ((filled[place] = figures.has_value())) (*period_rows)[place] = std::move(*figures);
           } else {
             auto figures = compute_store_figures(input, report.as_of, options.rules);
-            if ((filled[place] = figures.has_value())) report.rows[place] = std::move(*figures);
+            if ((filled[place] = figures.has_value())) (*window_rows)[place] = std::move(*figures);
           }
         }
         if (progress) progress->stores_done += end - begin;
@@ -285,8 +287,7 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
     if (error) std::rethrow_exception(error);
   }
 
-  keep_filled(report.rows, filled);
-  keep_filled(report.period_rows, filled);
+  std::visit([&filled](auto& rows) { keep_filled(rows, filled); }, report.rows);
   report.stores_without_data = stores.size() - report.stores_reported();
   return report;
 }

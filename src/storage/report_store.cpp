@@ -3,11 +3,10 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
-#include <sstream>
 #include <stdexcept>
 
-#include "core/csv.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/report_rows.hpp"
 #include "storage/sql_values.hpp"
 
 namespace {
@@ -17,116 +16,41 @@ std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
   return column.getInt64();
 }
 
-// Columns as find_report and list_reports select them.
+// A row of find_report or list_reports, by column name.
 ReportState read_state(SQLite::Statement& row) {
   ReportState state;
-  state.id = row.getColumn(0).getString();
-  const std::string status = row.getColumn(1).getString();
+  state.id = row.getColumn("id").getString();
+  const std::string status = row.getColumn("status").getString();
   const auto parsed = parse_report_status(status);
   if (!parsed) throw std::runtime_error("report " + state.id + " has an unknown status " + status);
   state.status = *parsed;
-  state.requested_as_of = optional_instant(row.getColumn(2));
-  state.rules.interpolation =
-      parse_interpolation(row.getColumn(3).getString()).value_or(Interpolation::nearest);
-  state.created = from_micros(row.getColumn(4).getInt64());
-  state.started = optional_instant(row.getColumn(5));
-  state.finished = optional_instant(row.getColumn(6));
-  state.as_of = optional_instant(row.getColumn(7));
-  state.stores_reported = optional_int(row.getColumn(8));
-  state.stores_without_data = optional_int(row.getColumn(9));
-  state.error = row.getColumn(10).isNull() ? "" : row.getColumn(10).getString();
-  if (!row.getColumn(11).isNull()) {
-    state.rules.max_gap = std::chrono::seconds{row.getColumn(11).getInt64()};
+  state.requested_as_of = optional_instant(row.getColumn("requested_as_of_us"));
+  state.rules.interpolation = parse_interpolation(row.getColumn("interpolation").getString())
+                                  .value_or(Interpolation::nearest);
+  state.created = from_micros(row.getColumn("created_us").getInt64());
+  state.started = optional_instant(row.getColumn("started_us"));
+  state.finished = optional_instant(row.getColumn("finished_us"));
+  state.as_of = optional_instant(row.getColumn("as_of_us"));
+  state.stores_reported = optional_int(row.getColumn("stores_reported"));
+  state.stores_without_data = optional_int(row.getColumn("stores_without_data"));
+  state.error = row.getColumn("error").isNull() ? "" : row.getColumn("error").getString();
+  if (!row.getColumn("max_gap_s").isNull()) {
+    state.rules.max_gap = std::chrono::seconds{row.getColumn("max_gap_s").getInt64()};
   }
-  if (!row.getColumn(12).isNull()) {
-    state.period = UtcPeriod{from_micros(row.getColumn(12).getInt64()),
-                             from_micros(row.getColumn(13).getInt64())};
-  } else if (!row.getColumn(14).isNull()) {
-    state.period = DatePeriod{date::local_days{date::days{row.getColumn(14).getInt64()}},
-                              date::local_days{date::days{row.getColumn(15).getInt64()}}};
+  if (!row.getColumn("period_from_us").isNull()) {
+    state.period = UtcPeriod{from_micros(row.getColumn("period_from_us").getInt64()),
+                             from_micros(row.getColumn("period_to_us").getInt64())};
+  } else if (!row.getColumn("period_from_day").isNull()) {
+    state.period =
+        DatePeriod{date::local_days{date::days{row.getColumn("period_from_day").getInt64()}},
+                   date::local_days{date::days{row.getColumn("period_to_day").getInt64()}}};
   }
-  if (!row.getColumn(16).isNull()) {
-    const SQLite::Column csv = row.getColumn(16);
+  if (!row.getColumn("csv").isNull()) {
+    const SQLite::Column csv = row.getColumn("csv");
     state.csv = std::string(static_cast<const char*>(csv.getBlob()),
                             static_cast<std::size_t>(csv.getBytes()));
   }
-  if (!row.getColumn(17).isNull()) {
-    const SQLite::Column rows = row.getColumn(17);
-    const std::string_view bytes(static_cast<const char*>(rows.getBlob()),
-                                 static_cast<std::size_t>(rows.getBytes()));
-    if (state.period) {
-      state.period_rows = decode_period_rows(bytes);
-    } else {
-      state.rows = decode_report_rows(bytes);
-    }
-  }
   return state;
-}
-
-// Format and version of the typed rows: UMR1 (schema 4) has uptime and
-// downtime per window, UMR2 (schema 6) unknown time after them, UMR3 the
-// status at now after those (a flags byte, then since and opens).
-constexpr std::string_view kRowsMagicV1 = "UMR1";
-constexpr std::string_view kRowsMagicV2 = "UMR2";
-constexpr std::string_view kRowsMagic = "UMR3";
-// The flags byte of UMR3: NowState in the low two bits, then these.
-constexpr unsigned kSinceWeekStart = 4;
-constexpr unsigned kHasOpens = 8;
-// The row has no status at now (a report made before it was kept): it reads
-// back as unknown, never as a made-up state.
-constexpr unsigned kNoNow = 16;
-constexpr std::string_view kPeriodRowsMagic = "UMP1";
-constexpr std::size_t kCsvFiguresPerRow = 2 * kWindowCount;
-constexpr std::size_t kPeriodFiguresPerRow = 6;  // begin, end, business, up, down, unknown
-
-void put_u64(std::string& out, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
-}
-
-std::uint64_t get_u64(std::string_view bytes, std::size_t at) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) {
-    value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-  }
-  return value;
-}
-
-// "161.07" -> 16107: a figure of a CSV written by report_csv, read exactly.
-std::int64_t parse_hundredths(const std::string& text) {
-  const std::size_t dot = text.find('.');
-  if (dot == std::string::npos || text.size() != dot + 3) {
-    throw std::runtime_error("not a report figure: '" + text + "'");
-  }
-  const bool negative = !text.empty() && text[0] == '-';
-  const std::int64_t whole = std::stoll(text.substr(negative ? 1 : 0, dot - (negative ? 1 : 0)));
-  const std::int64_t value = whole * 100 + std::stoll(text.substr(dot + 1));
-  return negative ? -value : value;
-}
-
-// The rows of a report completed before typed rows were stored, from its
-// CSV: each figure is the rounded value it shows, which is all the CSV has.
-std::vector<StoreFigures> rows_of_csv(const std::string& csv) {
-  std::istringstream in(csv);
-  CsvReader reader(in);
-  std::vector<std::string> fields;
-  std::vector<StoreFigures> rows;
-  if (!reader.next(fields)) return rows;  // the header
-  while (reader.next(fields)) {
-    if (fields.size() != 1 + kCsvFiguresPerRow)
-      throw std::runtime_error("a report CSV row is short");
-    StoreFigures row;
-    row.store_id = fields[0];
-    for (std::size_t w = 0; w < kWindowCount; ++w) {
-      const auto window = static_cast<Window>(w);
-      const HalfMicroseconds hundredth = window == last_hour
-                                             ? HalfMicroseconds{std::chrono::minutes{1}} / 100
-                                             : HalfMicroseconds{std::chrono::hours{1}} / 100;
-      row.uptime[w] = hundredth * parse_hundredths(fields[1 + w]);
-      row.downtime[w] = hundredth * parse_hundredths(fields[1 + kWindowCount + w]);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 }  // namespace
@@ -153,138 +77,7 @@ std::optional<ReportStatus> parse_report_status(std::string_view name) {
   return std::nullopt;
 }
 
-std::string encode_report_rows(const std::vector<StoreFigures>& rows) {
-  std::string out(kRowsMagic);
-  for (const StoreFigures& row : rows) {
-    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (rules §1)
-    out += row.store_id;
-    for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
-      for (HalfMicroseconds length : *figures)
-        put_u64(out, static_cast<std::uint64_t>(length.count()));
-    }
-    const NowStatus now = row.now.value_or(NowStatus{});
-    out += static_cast<char>(static_cast<unsigned>(now.state) |
-                             (now.since_week_start ? kSinceWeekStart : 0) |
-                             (now.opens ? kHasOpens : 0) | (row.now ? 0 : kNoNow));
-    put_u64(out, static_cast<std::uint64_t>(now.since.time_since_epoch().count()));
-    put_u64(out, static_cast<std::uint64_t>(
-                     now.opens.value_or(FineInstant{}).time_since_epoch().count()));
-  }
-  return out;
-}
-
-std::vector<StoreFigures> decode_report_rows(std::string_view bytes) {
-  const std::string_view magic = bytes.substr(0, 4);
-  if (magic != kRowsMagic && magic != kRowsMagicV2 && magic != kRowsMagicV1) {
-    throw std::runtime_error("report rows in an unknown format");
-  }
-  const bool with_unknown = magic != kRowsMagicV1;
-  const bool with_now = magic == kRowsMagic;
-  const std::size_t row_bytes = 8 * (with_unknown ? 3 : 2) * kWindowCount + (with_now ? 17 : 0);
-  std::vector<StoreFigures> rows;
-  std::size_t at = 4;
-  const auto next_i64 = [&] {
-    const auto value = static_cast<std::int64_t>(get_u64(bytes, at));
-    at += 8;
-    return value;
-  };
-  while (at < bytes.size()) {
-    const auto length = static_cast<unsigned char>(bytes[at++]);
-    if (at + length + row_bytes > bytes.size()) throw std::runtime_error("report rows cut short");
-    StoreFigures row;
-    row.store_id = std::string(bytes.substr(at, length));
-    at += length;
-    for (auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
-      if (figures == &row.unknown && !with_unknown) break;
-      for (HalfMicroseconds& value : *figures) value = HalfMicroseconds{next_i64()};
-    }
-    if (with_now) {
-      const auto flags = static_cast<unsigned char>(bytes[at++]);
-      NowStatus now;
-      now.state = static_cast<NowState>(flags & 3);
-      now.since_week_start = (flags & kSinceWeekStart) != 0;
-      now.since = FineInstant{HalfMicroseconds{next_i64()}};
-      const FineInstant opens{HalfMicroseconds{next_i64()}};
-      if (flags & kHasOpens) now.opens = opens;
-      // Versions up to b6552ce wrote "closed since 1970-01-01" (the empty
-      // status) for rows they converted from an old report's CSV: no store
-      // was closed since the epoch, so that is read as unknown too.
-      const bool made_up = now.state == NowState::closed && now.since == FineInstant{} &&
-                           !now.opens && !now.since_week_start;
-      if (!(flags & kNoNow) && !made_up) row.now = now;
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::string encode_period_rows(const std::vector<PeriodFigures>& rows) {
-  std::string out(kPeriodRowsMagic);
-  for (const PeriodFigures& row : rows) {
-    out += static_cast<char>(row.store_id.size());  // 1-64 bytes (rules §1)
-    out += row.store_id;
-    for (std::int64_t value :
-         {row.period.begin.time_since_epoch().count(), row.period.end.time_since_epoch().count(),
-          row.business.count(), row.uptime.count(), row.downtime.count(), row.unknown.count()}) {
-      put_u64(out, static_cast<std::uint64_t>(value));
-    }
-  }
-  return out;
-}
-
-std::vector<PeriodFigures> decode_period_rows(std::string_view bytes) {
-  if (bytes.substr(0, 4) != kPeriodRowsMagic) {
-    throw std::runtime_error("period report rows in an unknown format");
-  }
-  std::vector<PeriodFigures> rows;
-  std::size_t at = 4;
-  while (at < bytes.size()) {
-    const auto length = static_cast<unsigned char>(bytes[at++]);
-    if (at + length + 8 * kPeriodFiguresPerRow > bytes.size()) {
-      throw std::runtime_error("period report rows cut short");
-    }
-    PeriodFigures row;
-    row.store_id = std::string(bytes.substr(at, length));
-    at += length;
-    std::int64_t values[kPeriodFiguresPerRow];
-    for (std::int64_t& value : values) {
-      value = static_cast<std::int64_t>(get_u64(bytes, at));
-      at += 8;
-    }
-    row.period = {FineInstant{HalfMicroseconds{values[0]}},
-                  FineInstant{HalfMicroseconds{values[1]}}};
-    row.business = HalfMicroseconds{values[2]};
-    row.uptime = HalfMicroseconds{values[3]};
-    row.downtime = HalfMicroseconds{values[4]};
-    row.unknown = HalfMicroseconds{values[5]};
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {
-  std::vector<std::pair<std::string, std::string>> missing;
-  {
-    SQLite::Statement query(db_.sql(), sql::query("reports_without_figures"));
-    while (query.executeStep()) {
-      const SQLite::Column csv = query.getColumn(1);
-      missing.emplace_back(query.getColumn(0).getString(),
-                           std::string(static_cast<const char*>(csv.getBlob()),
-                                       static_cast<std::size_t>(csv.getBytes())));
-    }
-  }
-  if (missing.empty()) return;
-  SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement update(db_.sql(), sql::query("set_report_figures"));
-  for (const auto& [id, csv] : missing) {
-    const std::string rows = encode_report_rows(rows_of_csv(csv));
-    update.bind(1, id);
-    update.bindNoCopy(2, rows.data(), static_cast<int>(rows.size()));
-    update.exec();
-    update.reset();
-  }
-  transaction.commit();
-}
+ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {}
 
 void ReportStore::insert(const std::string& id, const ReportOptions& options, Instant created) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -322,9 +115,8 @@ void ReportStore::start(const std::string& id, Instant started) {
 
 void ReportStore::complete(const std::string& id, Instant finished, const Report& report,
                            const std::string& csv) {
-  const std::string rows =
-      report.period ? encode_period_rows(report.period_rows) : encode_report_rows(report.rows);
   std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
   complete.bind(1, id);
   complete.bind(2, to_micros(finished));
@@ -332,8 +124,9 @@ void ReportStore::complete(const std::string& id, Instant finished, const Report
   complete.bind(4, static_cast<std::int64_t>(report.stores_reported()));
   complete.bind(5, static_cast<std::int64_t>(report.stores_without_data));
   complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
-  complete.bindNoCopy(7, rows.data(), static_cast<int>(rows.size()));
   complete.exec();
+  write_report_rows(db_.sql(), id, report.rows);
+  transaction.commit();
 }
 
 void ReportStore::fail(const std::string& id, Instant finished, const std::string& error) {
@@ -358,9 +151,15 @@ std::optional<ReportState> ReportStore::find(const std::string& id, ReportPart p
   SQLite::Statement query(db_.sql(), sql::query("find_report"));
   query.bind(1, id);
   query.bind(2, part == ReportPart::csv ? 1 : 0);
-  query.bind(3, part == ReportPart::rows ? 1 : 0);
   if (!query.executeStep()) return std::nullopt;
-  return read_state(query);
+  ReportState state = read_state(query);
+  // Reports finished before rows were kept (sql/013_report_rows.sql) have
+  // none though they reported stores: their rows stay unset.
+  if (part == ReportPart::rows && state.status == ReportStatus::complete) {
+    ReportRows rows = read_report_rows(db_.sql(), id, state.period.has_value());
+    if (row_count(rows) > 0 || state.stores_reported.value_or(0) == 0) state.rows = std::move(rows);
+  }
+  return state;
 }
 
 std::vector<ReportState> ReportStore::list(std::size_t limit, std::optional<Instant> before) {

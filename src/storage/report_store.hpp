@@ -14,14 +14,6 @@
 
 enum class ReportStatus { queued, running, complete, failed };
 
-// The typed rows as stored: exact lengths, so nothing is rounded twice.
-std::string encode_report_rows(const std::vector<StoreFigures>& rows);
-// Throws std::runtime_error for bytes encode_report_rows did not write.
-std::vector<StoreFigures> decode_report_rows(std::string_view bytes);
-// The same for a period report's rows.
-std::string encode_period_rows(const std::vector<PeriodFigures>& rows);
-std::vector<PeriodFigures> decode_period_rows(std::string_view bytes);
-
 // "Queued", "Running", "Complete", "Failed": the text in the table and in answers.
 const char* report_status_name(ReportStatus status);
 std::optional<ReportStatus> parse_report_status(std::string_view name);
@@ -39,9 +31,10 @@ struct ReportState {
   std::optional<std::int64_t> stores_reported;
   std::optional<std::int64_t> stores_without_data;
   std::string error;
-  std::optional<std::string> csv;                         // when asked for and Complete
-  std::optional<std::vector<StoreFigures>> rows;          // likewise: the typed rows behind the CSV
-  std::optional<std::vector<PeriodFigures>> period_rows;  // the same for a period report
+  std::optional<std::string> csv;  // when asked for and Complete
+  // Likewise: the rows behind the CSV (report_rows.hpp); unset for a report
+  // finished before rows were kept (sql/013_report_rows.sql).
+  std::optional<ReportRows> rows;
   // While running: stores done out of total (not stored).
   std::size_t stores_done = 0;
   std::size_t stores_total = 0;
@@ -54,13 +47,12 @@ enum class ReportPart { summary, csv, rows };
 // transaction) under its lock. Throws std::runtime_error when SQLite fails.
 class ReportStore {
  public:
-  // Also gives reports completed before typed rows were stored (schema 4)
-  // their rows, read once from their CSV.
   explicit ReportStore(const std::string& db_path);
 
   void insert(const std::string& id, const ReportOptions& options, Instant created);
   void start(const std::string& id, Instant started);
-  // `csv` is report_csv(report), made once by the caller.
+  // `csv` is report_csv(report), made once by the caller; the rows are
+  // written in the same transaction.
   void complete(const std::string& id, Instant finished, const Report& report,
                 const std::string& csv);
   void fail(const std::string& id, Instant finished, const std::string& error);

@@ -7,9 +7,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/errors.hpp"
+#include "core/report.hpp"
 
 struct Caller {
   // An owner's stores; nullopt: every store (any other role, or no tokens).
@@ -39,5 +41,8 @@ struct Caller {
       if (stores->count(row.store_id)) kept.push_back(row);
     }
     return kept;
+  }
+  ReportRows in_scope(const ReportRows& rows) const {
+    return std::visit([this](const auto& list) { return ReportRows(in_scope(list)); }, rows);
   }
 };

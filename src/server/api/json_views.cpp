@@ -36,7 +36,9 @@ json state_json(const ReportState& state) {
   return body;
 }
 
-json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) {
+namespace {
+
+json window_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) {
   const auto& columns = kReportColumns;
   json out = json::array();
   for (const StoreFigures& row : rows) {
@@ -47,7 +49,7 @@ json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown) 
       item[columns[1 + kWindowCount + w]] = figure_value(row.downtime[w], window);
       if (with_unknown) item[kUnknownColumns[w]] = figure_value(row.unknown[w], window);
     }
-    item["now"] = row.now ? now_json(*row.now) : json(nullptr);
+    item["now"] = now_json(row.now);
     out.push_back(std::move(item));
   }
   return out;
@@ -70,6 +72,15 @@ json period_rows_json(const std::vector<PeriodFigures>& rows, bool with_unknown)
     out.push_back(std::move(item));
   }
   return out;
+}
+
+}  // namespace
+
+json report_rows_json(const ReportRows& rows, bool with_unknown) {
+  if (const auto* periods = std::get_if<std::vector<PeriodFigures>>(&rows)) {
+    return period_rows_json(*periods, with_unknown);
+  }
+  return window_rows_json(std::get<std::vector<StoreFigures>>(rows), with_unknown);
 }
 
 json token_json(const TokenRecord& token) {

@@ -15,12 +15,11 @@
 nlohmann::json period_json(const std::optional<Period>& period);
 // A report's status, options and times (no rows).
 nlohmann::json state_json(const ReportState& state);
-// A finished report's rows as JSON objects keyed like the CSV columns,
-// figures as numbers rounded as the CSV rounds them; the unknown figures
-// when the report has a max_gap, as its CSV does.
-nlohmann::json report_rows_json(const std::vector<StoreFigures>& rows, bool with_unknown);
-// A period report's rows, keyed like its CSV columns.
-nlohmann::json period_rows_json(const std::vector<PeriodFigures>& rows, bool with_unknown);
+// A finished report's rows as JSON objects keyed like the CSV columns
+// (core/report.hpp report_csv, the CSV rendering), figures as numbers
+// rounded as the CSV rounds them; the unknown figures when the report has a
+// max_gap, as its CSV does. Window rows also give the status at now.
+nlohmann::json report_rows_json(const ReportRows& rows, bool with_unknown);
 // A token as listed: never its secret, nor its hash.
 nlohmann::json token_json(const TokenRecord& token);
 // A webhook as listed: never its secret, and its url redacted.

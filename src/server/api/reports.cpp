@@ -38,24 +38,18 @@ Answer encode_report(ApiContext& api, const std::string& id, bool as_json, bool 
   if (!state || state->status != ReportStatus::complete) {
     throw NotFound("no report with id '" + id + "'");  // deleted meanwhile
   }
+  if ((as_json || caller.is_owner()) && !state->rows) {
+    throw Conflict("report '" + id +
+                   "' was made by an earlier version, which kept only its CSV: download it "
+                   "with format=csv, or trigger it again");
+  }
+  const bool with_unknown = state->rules.max_gap.has_value();
   if (caller.is_owner()) {
     // Only the owner's stores, and nothing that tells the size of the fleet.
-    if (state->rows) state->rows = caller.in_scope(*state->rows);
-    if (state->period_rows) state->period_rows = caller.in_scope(*state->period_rows);
-    state->stores_reported =
-        static_cast<std::int64_t>(state->rows          ? state->rows->size()
-                                  : state->period_rows ? state->period_rows->size()
-                                                       : 0);
+    state->rows = caller.in_scope(*state->rows);
+    state->stores_reported = static_cast<std::int64_t>(row_count(*state->rows));
     state->stores_without_data.reset();
-    if (!as_json) {
-      Report report;
-      report.as_of = state->as_of.value_or(Instant{});
-      report.rules = state->rules;
-      report.period = state->period;
-      report.rows = state->rows.value_or(std::vector<StoreFigures>{});
-      report.period_rows = state->period_rows.value_or(std::vector<PeriodFigures>{});
-      state->csv = report_csv(report);
-    }
+    if (!as_json) state->csv = report_csv(*state->rows, with_unknown);
   }
   Answer answer;
   if (as_json) {
@@ -63,9 +57,7 @@ Answer encode_report(ApiContext& api, const std::string& id, bool as_json, bool 
     body["generated_at"] = optional_time(state->finished);
     body["duration_seconds"] =
         std::chrono::duration<double>(*state->finished - *state->started).count();
-    const bool with_unknown = state->rules.max_gap.has_value();
-    body["rows"] = state->period ? period_rows_json(state->period_rows.value(), with_unknown)
-                                 : report_rows_json(state->rows.value(), with_unknown);
+    body["rows"] = report_rows_json(*state->rows, with_unknown);
     answer.body = json_text(body) + "\n";
     answer.content_type = "application/json";
   } else {

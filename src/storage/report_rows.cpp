@@ -1,0 +1,130 @@
+#include "storage/report_rows.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <stdexcept>
+
+#include "storage/embedded_sql.hpp"
+
+namespace {
+
+// The columns of each window's figures, in Window order (core/report.hpp).
+constexpr std::array<const char*, kWindowCount> kUptimeColumns = {"uptime_hour", "uptime_day",
+                                                                  "uptime_week"};
+constexpr std::array<const char*, kWindowCount> kDowntimeColumns = {"downtime_hour", "downtime_day",
+                                                                    "downtime_week"};
+constexpr std::array<const char*, kWindowCount> kUnknownTimeColumns = {
+    "unknown_hour", "unknown_day", "unknown_week"};
+constexpr NowState kNowStates[] = {NowState::up, NowState::down, NowState::unknown,
+                                   NowState::closed};
+
+std::int64_t count(FineInstant instant) {
+  return instant.time_since_epoch().count();
+}
+FineInstant instant(const SQLite::Column& column) {
+  return FineInstant{HalfMicroseconds{column.getInt64()}};
+}
+HalfMicroseconds length(const SQLite::Column& column) {
+  return HalfMicroseconds{column.getInt64()};
+}
+
+NowState now_state_named(const std::string& name) {
+  for (NowState state : kNowStates) {
+    if (name == now_state_name(state)) return state;
+  }
+  throw std::runtime_error("a report row has an unknown now_state '" + name + "'");
+}
+
+void write_rows(SQLite::Database& db, const std::string& id,
+                const std::vector<StoreFigures>& rows) {
+  SQLite::Statement insert(db, sql::query("insert_window_row"));
+  for (const StoreFigures& row : rows) {
+    const NowStatus& now = row.now;
+    int column = 1;
+    insert.bind(column++, id);
+    insert.bind(column++, row.store_id);
+    for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
+      for (HalfMicroseconds figure : *figures) insert.bind(column++, figure.count());
+    }
+    insert.bind(column++, now_state_name(now.state));
+    insert.bind(column++, count(now.since));
+    insert.bind(column++, now.since_week_start ? 1 : 0);
+    if (now.opens) {
+      insert.bind(column++, count(*now.opens));
+    } else {
+      insert.bind(column++);
+    }
+    insert.exec();
+    insert.reset();
+  }
+}
+
+void write_rows(SQLite::Database& db, const std::string& id,
+                const std::vector<PeriodFigures>& rows) {
+  SQLite::Statement insert(db, sql::query("insert_period_row"));
+  for (const PeriodFigures& row : rows) {
+    insert.bind(1, id);
+    insert.bind(2, row.store_id);
+    insert.bind(3, count(row.period.begin));
+    insert.bind(4, count(row.period.end));
+    insert.bind(5, row.business.count());
+    insert.bind(6, row.uptime.count());
+    insert.bind(7, row.downtime.count());
+    insert.bind(8, row.unknown.count());
+    insert.exec();
+    insert.reset();
+  }
+}
+
+std::vector<StoreFigures> read_window_rows(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement query(db, sql::query("window_rows"));
+  query.bind(1, id);
+  std::vector<StoreFigures> rows;
+  while (query.executeStep()) {
+    StoreFigures row;
+    row.store_id = query.getColumn("store_id").getString();
+    for (std::size_t w = 0; w < kWindowCount; ++w) {
+      row.uptime[w] = length(query.getColumn(kUptimeColumns[w]));
+      row.downtime[w] = length(query.getColumn(kDowntimeColumns[w]));
+      row.unknown[w] = length(query.getColumn(kUnknownTimeColumns[w]));
+    }
+    NowStatus now;
+    now.state = now_state_named(query.getColumn("now_state").getString());
+    now.since = instant(query.getColumn("now_since"));
+    now.since_week_start = query.getColumn("now_since_week_start").getInt() != 0;
+    const SQLite::Column opens = query.getColumn("now_opens");
+    if (!opens.isNull()) now.opens = instant(opens);
+    row.now = now;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<PeriodFigures> read_period_rows(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement query(db, sql::query("period_rows"));
+  query.bind(1, id);
+  std::vector<PeriodFigures> rows;
+  while (query.executeStep()) {
+    PeriodFigures row;
+    row.store_id = query.getColumn("store_id").getString();
+    row.period = {instant(query.getColumn("period_begin")), instant(query.getColumn("period_end"))};
+    row.business = length(query.getColumn("business"));
+    row.uptime = length(query.getColumn("uptime"));
+    row.downtime = length(query.getColumn("downtime"));
+    row.unknown = length(query.getColumn("unknown"));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+void write_report_rows(SQLite::Database& db, const std::string& id, const ReportRows& rows) {
+  std::visit([&](const auto& list) { write_rows(db, id, list); }, rows);
+}
+
+ReportRows read_report_rows(SQLite::Database& db, const std::string& id, bool period) {
+  if (period) return read_period_rows(db, id);
+  return read_window_rows(db, id);
+}
