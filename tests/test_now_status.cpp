@@ -32,7 +32,7 @@ TEST_CASE("now: down since the outage began, across a closed minute", "[now]") {
                                  "2023-01-25 01:00:00", "2023-01-25 02:00:00"}),
                    every_day("00:00", "23:59"), utc()};
   const NowStatus now = status(store, "2023-01-25 02:00:00");
-  CHECK(now.state == NowState::down);
+  CHECK(now.state == StoreState::down);
   CHECK(now.since == fine("2023-01-24 22:30:00"));
   CHECK_FALSE(now.since_week_start);
   // The outage list agrees: one outage, not two parted by 23:59-00:00.
@@ -49,7 +49,7 @@ TEST_CASE("now: closed, since the last close, opening next in local time", "[now
   StoreInput store{"s", hourly_polls("2023-01-18 00:00:00", "2023-01-25 23:00:00"),
                    every_day("09:00", "17:00"), date::locate_zone("America/New_York")};
   NowStatus now = status(store, "2023-01-25 23:00:00");
-  CHECK(now.state == NowState::closed);
+  CHECK(now.state == StoreState::closed);
   CHECK(now.since == fine("2023-01-25 22:00:00"));
   REQUIRE(now.opens);
   CHECK(*now.opens == fine("2023-01-26 14:00:00"));
@@ -63,13 +63,13 @@ TEST_CASE("now: closed, since the last close, opening next in local time", "[now
 TEST_CASE("now: up for the whole week; unknown with max_gap; never opening", "[now]") {
   StoreInput always{"s", hourly_polls("2023-01-10 00:00:00", "2023-01-25 12:00:00"), {}, utc()};
   NowStatus now = status(always, "2023-01-25 12:00:00");
-  CHECK(now.state == NowState::up);
+  CHECK(now.state == StoreState::up);
   CHECK(now.since_week_start);
   CHECK(now.since == fine("2023-01-18 12:00:00"));
   // The last poll three hours before now, max_gap 2h: unknown since 13:00.
   now = status(always, "2023-01-25 15:00:00",
                StatusRules{Interpolation::nearest, std::chrono::hours{2}});
-  CHECK(now.state == NowState::unknown);
+  CHECK(now.state == StoreState::unknown);
   CHECK(now.since == fine("2023-01-25 13:00:00"));
   // Every date of the coming week closed: closed with no opening in sight.
   StoreInput closed{"c", hourly_polls("2023-01-18 00:00:00", "2023-01-25 12:00:00"),
@@ -81,7 +81,7 @@ TEST_CASE("now: up for the whole week; unknown with max_gap; never opening", "[n
     closed.special.push_back({date::local_days{date::year{2023} / 2 / d}, {{true, {}, {}}}});
   }
   now = status(closed, "2023-01-25 12:00:00");
-  CHECK(now.state == NowState::closed);
+  CHECK(now.state == StoreState::closed);
   CHECK(now.since == fine("2023-01-24 10:00:00"));
   CHECK_FALSE(now.opens);
 }

@@ -55,10 +55,10 @@ TEST_CASE("rows round-trip exactly through their table, odd ids and the status a
   ReportStore store(dir.file("u.db"));
   std::vector<StoreFigures> rows = {figures("say \"hi\"", 1234567890123), figures("a,b", 1),
                                     figures(std::string(64, 'x'), 0)};
-  rows[0].now = NowStatus{NowState::down, FineInstant{HalfMicroseconds{123}}, true, {}};
-  rows[1].now = NowStatus{NowState::closed, FineInstant{HalfMicroseconds{-5}}, false,
+  rows[0].now = NowStatus{StoreState::down, FineInstant{HalfMicroseconds{123}}, true, {}};
+  rows[1].now = NowStatus{StoreState::closed, FineInstant{HalfMicroseconds{-5}}, false,
                           FineInstant{HalfMicroseconds{77}}};
-  rows[2].now = NowStatus{NowState::unknown, FineInstant{HalfMicroseconds{9}}, false, {}};
+  rows[2].now = NowStatus{StoreState::unknown, FineInstant{HalfMicroseconds{9}}, false, {}};
   Report report;
   report.rows = rows;
   const ReportRows read = stored_and_read(store, "r", report);

@@ -37,7 +37,7 @@ TEST_CASE("segments: closed outside hours, up and down inside, merged", "[store_
   // Week: 18th 23:00 -> 25th 23:00 UTC; 7 open days, one of them split by the outage.
   REQUIRE(segments.size() == 7 * 2 + 1 + 2);
   CHECK(segments.front().begin == fine("2023-01-18 23:00:00"));
-  CHECK(segments.front().state == SegmentState::closed);
+  CHECK(segments.front().state == StoreState::closed);
   CHECK(segments.back().end == fine("2023-01-25 23:00:00"));
   for (std::size_t i = 1; i < segments.size(); ++i) {
     CHECK(segments[i].begin == segments[i - 1].end);    // no gap, no overlap
@@ -56,7 +56,7 @@ TEST_CASE("segments: an outage across midnight in 24x7 hours is one outage", "[s
                    zone("UTC")};
   const auto segments = week_segments(week_of(store, "2023-01-25 12:00:00"));
   REQUIRE(segments.size() == 3);
-  CHECK(segments[1].state == SegmentState::down);
+  CHECK(segments[1].state == StoreState::down);
   const auto down = outages(segments);
   REQUIRE(down.size() == 1);
   CHECK(down[0] == Interval{fine("2023-01-22 22:30:00"), fine("2023-01-23 00:30:00")});
@@ -71,7 +71,7 @@ TEST_CASE("segments: overnight hours touching the next day's make one open stret
                    zone("UTC")};
   const auto segments = week_segments(week_of(store, "2023-01-25 12:00:00"));
   REQUIRE(segments.size() == 1);
-  CHECK(segments[0].state == SegmentState::up);
+  CHECK(segments[0].state == StoreState::up);
 }
 
 TEST_CASE("segments add up to the report's figures for the week", "[store_timeline]") {
@@ -99,8 +99,8 @@ TEST_CASE("segments add up to the report's figures for the week", "[store_timeli
       HalfMicroseconds up{0}, down{0}, all{0};
       for (const Segment& segment : week_segments(*week)) {
         all += segment.end - segment.begin;
-        if (segment.state == SegmentState::up) up += segment.end - segment.begin;
-        if (segment.state == SegmentState::down) down += segment.end - segment.begin;
+        if (segment.state == StoreState::up) up += segment.end - segment.begin;
+        if (segment.state == StoreState::down) down += segment.end - segment.begin;
       }
       CHECK(up == figures->uptime[last_week]);
       CHECK(down == figures->downtime[last_week]);

@@ -233,15 +233,15 @@ TEST_CASE("max_gap: unknown segments in the store timeline, and outages split by
   // unknown until 05:00, up 05-07, down 07-09, unknown 09-19, down 19-21,
   // up 21-23.
   REQUIRE(segments.size() == 6);
-  CHECK(segments[0].state == SegmentState::unknown);
-  CHECK(segments[3].state == SegmentState::unknown);
+  CHECK(segments[0].state == StoreState::unknown);
+  CHECK(segments[3].state == StoreState::unknown);
   CHECK(segments[3].begin == fine("2023-01-25 09:00:00"));
   CHECK(segments[3].end == fine("2023-01-25 19:00:00"));
   const auto down = outages(segments);
   REQUIRE(down.size() == 2);
   CHECK(down[0].length() == std::chrono::hours{2});
   CHECK(down[1].length() == std::chrono::hours{2});
-  CHECK(std::string(segment_state_name(SegmentState::unknown)) == "unknown");
+  CHECK(std::string(store_state_name(StoreState::unknown)) == "unknown");
 }
 
 TEST_CASE("max_gap: parsing and the shortest written form", "[unknown]") {

@@ -36,35 +36,7 @@ std::optional<StoreWeek> store_week(const StoreInput& store, Instant now,
   return week;
 }
 
-const char* now_state_name(NowState state) {
-  switch (state) {
-    case NowState::up:
-      return "up";
-    case NowState::down:
-      return "down";
-    case NowState::unknown:
-      return "unknown";
-    case NowState::closed:
-      return "closed";
-  }
-  return "";
-}
-
-namespace {
-
-NowState now_state_of(StoreStatus status) {
-  switch (status) {
-    case StoreStatus::active:
-      return NowState::up;
-    case StoreStatus::inactive:
-      return NowState::down;
-    case StoreStatus::unknown:
-      return NowState::unknown;
-  }
-  return NowState::unknown;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 NowStatus now_status(const StoreInput& store, const StoreWeek& week) {
   NowStatus now;
@@ -84,7 +56,7 @@ NowStatus now_status(const StoreInput& store, const StoreWeek& week) {
         }
       });
   if (pieces.empty() || pieces.back().end != week.end) {
-    now.state = NowState::closed;
+    now.state = StoreState::closed;
     now.since = pieces.empty() ? week.begin : pieces.back().end;
     now.since_week_start = pieces.empty();
     const auto ahead = business_intervals(store.hours, store.special, zone_of(store), week.end,
@@ -99,7 +71,7 @@ NowStatus now_status(const StoreInput& store, const StoreWeek& week) {
          pieces[first].begin - pieces[first - 1].end <= kBridgedClosedGap) {
     --first;
   }
-  now.state = now_state_of(status);
+  now.state = open_store_state(status);
   now.since = pieces[first].begin;
   now.since_week_start = now.since == week.begin;
   return now;

@@ -12,23 +12,23 @@
 #include "core/period.hpp"
 #include "core/rounding.hpp"
 #include "core/store_input.hpp"
+#include "core/store_state.hpp"
 
 // The three windows, each [now - length, now) in elapsed UTC time.
 enum Window : std::size_t { last_hour = 0, last_day = 1, last_week = 2 };
 constexpr std::size_t kWindowCount = 3;
+// "last_hour", "last_day", "last_week": how answers name the windows.
+constexpr const char* kWindowNames[kWindowCount] = {"last_hour", "last_day", "last_week"};
 std::chrono::hours window_length(Window window);
-
-// What is true of a store at the report's `now` (rules §4 and §5 read at the
-// last instant before now, with its hours and special dates).
-enum class NowState { up, down, unknown, closed };
-const char* now_state_name(NowState state);
 
 // Closed time between two stretches of one state that does not part them: an
 // outage across a store's "23:59 to 00:00" closed minute is one outage.
 constexpr std::chrono::minutes kBridgedClosedGap{5};
 
+// What is true of a store at the report's `now` (rules §4 and §5 read at the
+// last instant before now, with its hours and special dates).
 struct NowStatus {
-  NowState state = NowState::closed;
+  StoreState state = StoreState::closed;
   // Since when, UTC: the start of the current stretch of this state inside
   // business hours (closed gaps of at most kBridgedClosedGap bridged), or for
   // closed, the end of the last business interval. At the week's start when

@@ -2,39 +2,9 @@
 
 #include <cstdio>
 
-const char* segment_state_name(SegmentState state) {
-  switch (state) {
-    case SegmentState::closed:
-      return "closed";
-    case SegmentState::up:
-      return "up";
-    case SegmentState::down:
-      return "down";
-    case SegmentState::unknown:
-      return "unknown";
-  }
-  return "";
-}
-
-namespace {
-
-SegmentState segment_state(StoreStatus status) {
-  switch (status) {
-    case StoreStatus::active:
-      return SegmentState::up;
-    case StoreStatus::inactive:
-      return SegmentState::down;
-    case StoreStatus::unknown:
-      return SegmentState::unknown;
-  }
-  return SegmentState::unknown;
-}
-
-}  // namespace
-
 std::vector<Segment> week_segments(const StoreWeek& week) {
   std::vector<Segment> segments;
-  auto append = [&segments](FineInstant begin, FineInstant end, SegmentState state) {
+  auto append = [&segments](FineInstant begin, FineInstant end, StoreState state) {
     if (begin >= end) return;
     if (!segments.empty() && segments.back().state == state && segments.back().end == begin) {
       segments.back().end = end;
@@ -47,11 +17,11 @@ std::vector<Segment> week_segments(const StoreWeek& week) {
   FineInstant covered = week.begin;
   for_each_open_piece(week.business, week.spans,
                       [&](FineInstant begin, FineInstant end, StoreStatus status) {
-                        append(covered, begin, SegmentState::closed);
-                        append(begin, end, segment_state(status));
+                        append(covered, begin, StoreState::closed);
+                        append(begin, end, open_store_state(status));
                         covered = end;
                       });
-  append(covered, week.end, SegmentState::closed);
+  append(covered, week.end, StoreState::closed);
   return segments;
 }
 
@@ -61,14 +31,14 @@ std::vector<Interval> outages(const std::vector<Segment>& segments) {
   // enough to bridge.
   bool bridgeable = false;
   for (const Segment& segment : segments) {
-    if (segment.state == SegmentState::down) {
+    if (segment.state == StoreState::down) {
       if (bridgeable && segment.begin - result.back().end <= kBridgedClosedGap) {
         result.back().end = segment.end;
       } else {
         result.push_back({segment.begin, segment.end});
       }
       bridgeable = true;
-    } else if (segment.state != SegmentState::closed) {
+    } else if (segment.state != StoreState::closed) {
       bridgeable = false;
     }
   }

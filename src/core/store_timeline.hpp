@@ -8,14 +8,11 @@
 
 #include "core/report.hpp"
 
-enum class SegmentState { closed, up, down, unknown };
-const char* segment_state_name(SegmentState state);
-
 // A half-open UTC span [begin, end) of one state.
 struct Segment {
   FineInstant begin;
   FineInstant end;
-  SegmentState state;
+  StoreState state;
 };
 
 // Segments covering [week.begin, week.end) exactly, in order, adjacent

@@ -13,7 +13,6 @@ namespace {
 
 const char* const kDayNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
-const char* const kWindowNames[] = {"last_hour", "last_day", "last_week"};
 
 // The special dates whose local day overlaps [begin, end): the date, whether
 // it is closed, and its shifts.
@@ -94,7 +93,7 @@ json span_json(const date::time_zone* zone, FineInstant begin, FineInstant end) 
 }  // namespace
 
 json now_json(const NowStatus& now, const date::time_zone* zone) {
-  json body = {{"state", now_state_name(now.state)},
+  json body = {{"state", store_state_name(now.state)},
                {"since", utc_text(now.since)},
                {"since_week_start", now.since_week_start},
                {"opens", now.opens ? json(utc_text(*now.opens)) : json(nullptr)}};
@@ -136,7 +135,7 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
   const auto segments = week_segments(*week);
   for (const Segment& segment : segments) {
     json item = span_json(zone, segment.begin, segment.end);
-    item["state"] = segment_state_name(segment.state);
+    item["state"] = store_state_name(segment.state);
     body["timeline"].push_back(std::move(item));
   }
   for (const Interval& outage : outages(segments)) {

@@ -207,8 +207,8 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
   // With no as_of, an end before every poll selects the hours and no polls.
   const Instant now = snapshot.as_of.value_or(Instant::min());
   const ReadRange range = !snapshot.as_of ? ReadRange{0, 0, to_micros(now)}
-                          : dates         ? read_range(*dates, now)
-                                          : read_range(now - window_length(last_week), now, now);
+                          : dates         ? report_range(Period{*dates}, now)
+                                          : report_range(std::nullopt, now);
   snapshot.input = reader.read_store(store, zone_named(store), range);
   return snapshot;
 }

@@ -16,8 +16,8 @@ constexpr std::array<const char*, kWindowCount> kDowntimeColumns = {"downtime_ho
                                                                     "downtime_week"};
 constexpr std::array<const char*, kWindowCount> kUnknownTimeColumns = {
     "unknown_hour", "unknown_day", "unknown_week"};
-constexpr NowState kNowStates[] = {NowState::up, NowState::down, NowState::unknown,
-                                   NowState::closed};
+constexpr StoreState kStoreStates[] = {StoreState::up, StoreState::down, StoreState::unknown,
+                                       StoreState::closed};
 
 std::int64_t count(FineInstant instant) {
   return instant.time_since_epoch().count();
@@ -29,9 +29,9 @@ HalfMicroseconds length(const SQLite::Column& column) {
   return HalfMicroseconds{column.getInt64()};
 }
 
-NowState now_state_named(const std::string& name) {
-  for (NowState state : kNowStates) {
-    if (name == now_state_name(state)) return state;
+StoreState store_state_named(const std::string& name) {
+  for (StoreState state : kStoreStates) {
+    if (name == store_state_name(state)) return state;
   }
   throw std::runtime_error("a report row has an unknown now_state '" + name + "'");
 }
@@ -47,7 +47,7 @@ void write_rows(SQLite::Database& db, const std::string& id,
     for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
       for (HalfMicroseconds figure : *figures) insert.bind(column++, figure.count());
     }
-    insert.bind(column++, now_state_name(now.state));
+    insert.bind(column++, store_state_name(now.state));
     insert.bind(column++, count(now.since));
     insert.bind(column++, now.since_week_start ? 1 : 0);
     if (now.opens) {
@@ -90,7 +90,7 @@ std::vector<StoreFigures> read_window_rows(SQLite::Database& db, const std::stri
       row.unknown[w] = length(query.getColumn(kUnknownTimeColumns[w]));
     }
     NowStatus now;
-    now.state = now_state_named(query.getColumn("now_state").getString());
+    now.state = store_state_named(query.getColumn("now_state").getString());
     now.since = instant(query.getColumn("now_since"));
     now.since_week_start = query.getColumn("now_since_week_start").getInt() != 0;
     const SQLite::Column opens = query.getColumn("now_opens");

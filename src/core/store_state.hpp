@@ -1,0 +1,14 @@
+// What a store is at an instant or over a stretch, as people read it: up,
+// down, unknown (inside business hours, rules §4 and §5) or closed. One type
+// for the status at now (report.hpp) and a week's segments (store_timeline).
+#pragma once
+
+#include "core/timeline.hpp"
+
+enum class StoreState { up, down, unknown, closed };
+
+// "up", "down", "unknown", "closed": as answers and the page write them.
+const char* store_state_name(StoreState state);
+
+// The state of a time with this status while the store is open.
+StoreState open_store_state(StoreStatus status);
