@@ -12,7 +12,7 @@
 
 namespace {
 
-// Parses `args` (after the command's name) into a fresh Options; false: --help.
+// Parses `args` (after the command's name) into a fresh Options; --help is a failure.
 template <typename Options>
 Options parse(const std::string& command, const std::vector<std::string>& args) {
   Options options;

@@ -17,9 +17,17 @@ struct CommandEntry {
   const char* name;
   const char* usage;  // what follows the name
   const char* summary;
-  int (*run)(const char* name, const std::vector<std::string>& args);  // args after the name
+  // Runs it on the arguments after its name.
+  int (*run)(const CommandEntry& command, const std::vector<std::string>& args);
   std::string (*flags)();  // the help of its flags, defaults included
 };
+
+// "uptime-monitor token create|list|revoke [options]" and its flags: what
+// `<command> --help` prints, and --help for each command.
+std::string command_help(const CommandEntry& command) {
+  return std::string("uptime-monitor ") + command.name + " " + command.usage + "\n" +
+         command.flags();
+}
 
 template <typename Options>
 std::string flags_of() {
@@ -29,11 +37,10 @@ std::string flags_of() {
 
 // Parses a command's options and runs it, or prints its help.
 template <typename Options, int (*Run)(const Options&)>
-int run_with(const char* name, const std::vector<std::string>& args) {
+int run_with(const CommandEntry& command, const std::vector<std::string>& args) {
   Options options;
-  if (!parse_options(name, args, options)) {
-    const std::string text = std::string("Usage: uptime-monitor ") + name +
-                             " [options]\n\nOptions:\n" + flags_of<Options>();
+  if (!parse_options(command.name, args, options)) {
+    const std::string text = "Usage: " + command_help(command);
     std::fputs(text.c_str(), stdout);
     return 0;
   }
@@ -77,8 +84,7 @@ std::string help_text() {
   }
   text += "  --help      this text\n  --version   the version\n";
   for (const CommandEntry& command : commands()) {
-    text += std::string("\nuptime-monitor ") + command.name + " " + command.usage + "\n";
-    text += command.flags();
+    text += "\n" + command_help(command);
   }
   text +=
       "\nA flag's [env NAME] variable is read when the flag is not given; flags win.\n"
@@ -102,7 +108,7 @@ int run_command_line(int argc, const char* const argv[]) {
     }
     for (const CommandEntry& command : commands()) {
       if (first == command.name) {
-        return command.run(command.name, std::vector<std::string>(args.begin() + 1, args.end()));
+        return command.run(command, std::vector<std::string>(args.begin() + 1, args.end()));
       }
     }
     throw UsageError("unknown command '" + first + "'; try 'uptime-monitor --help'");

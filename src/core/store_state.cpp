@@ -14,6 +14,14 @@ const char* store_state_name(StoreState state) {
   return "";
 }
 
+std::optional<StoreState> parse_store_state(std::string_view name) {
+  for (StoreState state :
+       {StoreState::up, StoreState::down, StoreState::unknown, StoreState::closed}) {
+    if (name == store_state_name(state)) return state;
+  }
+  return std::nullopt;
+}
+
 StoreState open_store_state(StoreStatus status) {
   switch (status) {
     case StoreStatus::active:

@@ -3,12 +3,17 @@
 // for the status at now (report.hpp) and a week's segments (store_timeline).
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include "core/timeline.hpp"
 
 enum class StoreState { up, down, unknown, closed };
 
 // "up", "down", "unknown", "closed": as answers and the page write them.
 const char* store_state_name(StoreState state);
+// The state of such a name; nullopt for any other text.
+std::optional<StoreState> parse_store_state(std::string_view name);
 
 // The state of a time with this status while the store is open.
 StoreState open_store_state(StoreStatus status);

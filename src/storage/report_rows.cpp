@@ -16,8 +16,6 @@ constexpr std::array<const char*, kWindowCount> kDowntimeColumns = {"downtime_ho
                                                                     "downtime_week"};
 constexpr std::array<const char*, kWindowCount> kUnknownTimeColumns = {
     "unknown_hour", "unknown_day", "unknown_week"};
-constexpr StoreState kStoreStates[] = {StoreState::up, StoreState::down, StoreState::unknown,
-                                       StoreState::closed};
 
 std::int64_t count(FineInstant instant) {
   return instant.time_since_epoch().count();
@@ -27,13 +25,6 @@ FineInstant instant(const SQLite::Column& column) {
 }
 HalfMicroseconds length(const SQLite::Column& column) {
   return HalfMicroseconds{column.getInt64()};
-}
-
-StoreState store_state_named(const std::string& name) {
-  for (StoreState state : kStoreStates) {
-    if (name == store_state_name(state)) return state;
-  }
-  throw std::runtime_error("a report row has an unknown now_state '" + name + "'");
 }
 
 void write_rows(SQLite::Database& db, const std::string& id,
@@ -90,7 +81,10 @@ std::vector<StoreFigures> read_window_rows(SQLite::Database& db, const std::stri
       row.unknown[w] = length(query.getColumn(kUnknownTimeColumns[w]));
     }
     NowStatus now;
-    now.state = store_state_named(query.getColumn("now_state").getString());
+    const std::string state = query.getColumn("now_state").getString();
+    const auto parsed = parse_store_state(state);
+    if (!parsed) throw std::runtime_error("a report row has an unknown now_state '" + state + "'");
+    now.state = *parsed;
     now.since = instant(query.getColumn("now_since"));
     now.since_week_start = query.getColumn("now_since_week_start").getInt() != 0;
     const SQLite::Column opens = query.getColumn("now_opens");
