@@ -30,6 +30,10 @@ WHERE store = ?1
                 AND min(?4, coalesce((SELECT min(at_us) FROM polls WHERE store = ?1 AND at_us > ?3), ?3))
 ORDER BY at_us;
 
+-- name: store_first_poll
+-- One seek on (store, at_us); NULL when the store has no poll.
+SELECT min(at_us) FROM polls WHERE store = ?1;
+
 -- name: store_by_id
 SELECT id, store_id, timezone FROM stores WHERE store_id = ?1;
 

@@ -106,11 +106,14 @@ std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
     const bool special = std::binary_search(
         store.special.begin(), store.special.end(), SpecialDate{day, {}},
         [](const SpecialDate& a, const SpecialDate& b) { return a.date < b.date; });
+    // polls.front() is the first poll, or one before `from` (then no date is before it).
+    const bool no_data =
+        local_midnight(zone_of(store), day + date::days{1}) <= FineInstant{polls.front().at};
     days.push_back(
         {day,
          figures_over(store, polls, rules,
                       store_period(DatePeriod{day, day}, zone_of(store), polls.front().at, now)),
-         special});
+         special, no_data});
   }
   return days;
 }

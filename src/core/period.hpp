@@ -83,6 +83,9 @@ struct DayFigures {
   date::local_days date;
   PeriodFigures figures;
   bool special = false;  // a special date (rules §6)
+  // The date ends at or before the store's first poll: nothing was measured,
+  // so it has no figures (rules §7: a period starts at the first poll).
+  bool no_data = false;
 };
 std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
                                       const StatusRules& rules, date::local_days from,

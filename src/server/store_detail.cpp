@@ -104,6 +104,15 @@ json now_json(const NowStatus& now, const date::time_zone* zone) {
   return body;
 }
 
+namespace {
+
+// When the store's data begins: its first poll, UTC, or null before any.
+json first_poll_json(const StoreSnapshot& snapshot) {
+  return snapshot.first_poll ? json(format_timestamp(*snapshot.first_poll)) : json(nullptr);
+}
+
+}  // namespace
+
 json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) {
   const StoreInput& store = snapshot.input;
   const date::time_zone* zone = store.zone ? store.zone : default_zone();
@@ -117,6 +126,7 @@ json store_detail_json(const StoreSnapshot& snapshot, const StatusRules& rules) 
                {"interpolation", interpolation_name(rules.interpolation)},
                {"max_gap", max_gap_json(rules.max_gap)},
                {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
+               {"data_since", first_poll_json(snapshot)},
                {"has_data", false},
                {"windows", nullptr},
                {"timeline", json::array()},
@@ -167,19 +177,44 @@ json store_days_json(const StoreSnapshot& snapshot, const StatusRules& rules,
                {"interpolation", interpolation_name(rules.interpolation)},
                {"max_gap", max_gap_json(rules.max_gap)},
                {"as_of", snapshot.as_of ? json(format_timestamp(*snapshot.as_of)) : json(nullptr)},
+               {"data_since", first_poll_json(snapshot)},
                {"from_date", dates ? json(date_text(dates->from)) : json(nullptr)},
                {"to_date", dates ? json(date_text(dates->to)) : json(nullptr)},
                {"has_data", false},
                {"days", json::array()}};
-  if (!snapshot.as_of || !dates) return body;
-  const auto days = daily_figures(store, *snapshot.as_of, rules, dates->from, dates->to);
-  body["has_data"] = !days.empty();
+  // A date before the first poll (or of a store never polled) has no figures:
+  // nothing was measured then, so it is neither up nor down (rules §7).
+  const auto no_data_day = [&](date::local_days day) {
+    const bool special = std::any_of(store.special.begin(), store.special.end(),
+                                     [day](const SpecialDate& date) { return date.date == day; });
+    return json{{"date", date_text(day)},
+                {"weekday", date::format("%a", day)},
+                {"special", special},
+                {"no_data", true}};
+  };
+  if (!snapshot.first_poll) body["message"] = "no poll from this store yet";
+  if (!dates) return body;
+  const auto days = snapshot.as_of
+                        ? daily_figures(store, *snapshot.as_of, rules, dates->from, dates->to)
+                        : std::vector<DayFigures>{};
+  if (days.empty()) {
+    for (date::local_days day = dates->from; day <= dates->to; day += date::days{1}) {
+      body["days"].push_back(no_data_day(day));
+    }
+    return body;
+  }
   for (const DayFigures& day : days) {
+    if (day.no_data) {
+      body["days"].push_back(no_data_day(day.date));
+      continue;
+    }
+    body["has_data"] = true;
     const PeriodFigures& figures = day.figures;
     json item = {
         {"date", date_text(day.date)},
         {"weekday", date::format("%a", day.date)},
         {"special", day.special},
+        {"no_data", false},
         {"start", utc_text(figures.period.begin)},
         {"end", utc_text(figures.period.end)},
         {"business_hours", hours_value(figures.business)},

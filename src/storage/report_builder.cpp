@@ -18,6 +18,7 @@
 #include "storage/raw_statement.hpp"
 #include "storage/read_transaction.hpp"
 #include "storage/schedule_reader.hpp"
+#include "storage/sql_values.hpp"
 
 namespace {
 
@@ -210,6 +211,9 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                           : dates         ? report_range(Period{*dates}, now)
                                           : report_range(std::nullopt, now);
   snapshot.input = reader.read_store(store, zone_named(store), range);
+  SQLite::Statement first(reader.sql(), sql::query("store_first_poll"));
+  first.bind(1, store.key);
+  if (first.executeStep()) snapshot.first_poll = optional_instant(first.getColumn(0));
   return snapshot;
 }
 

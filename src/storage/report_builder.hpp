@@ -14,6 +14,10 @@ struct ReportOptions {
   StatusRules rules;             // interpolation and max_gap
   unsigned threads = 0;          // 0: one per core
   std::optional<Period> period;  // nullopt: the three windows of rules §7
+  // A standard report (docs/rules.md §10): the three windows with the
+  // server's default options as of the newest poll. Only these become the
+  // landing view; whoever submits says so (the server's standard_report).
+  bool standard = false;
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`
@@ -31,6 +35,8 @@ struct StoreSnapshot {
   // The given as_of, else the latest poll in the database; nullopt when
   // there is none (and then no polls are read).
   std::optional<Instant> as_of;
+  // The store's first poll, UTC (whatever as_of); nullopt: none yet.
+  std::optional<Instant> first_poll;
 };
 
 // Reads the store with this id (nullopt when there is none) in one snapshot:
