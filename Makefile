@@ -41,7 +41,7 @@ build-server: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target uptime-monitor
 
 run: build-server
-	./$(BUILD)/uptime-monitor serve --db $(DB) --data $(DEMO_DATA) --port $(PORT)
+	./$(BUILD)/uptime-monitor serve --db $(DB) --data $(DEMO_DATA) --port $(PORT) --demo
 
 test: build test-deps package
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

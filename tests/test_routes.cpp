@@ -23,10 +23,11 @@ struct Server {
   SharedConnection writer{dir.file("u.db")};
   Metrics metrics;
   ReportJobs jobs{dir.file("u.db"), 1, 4};
+  LiveFleet fleet{dir.file("u.db"), std::chrono::hours{2}};
   HttpApi api;
   test::HttpHarness http;
 
-  explicit Server(HttpSettings settings) : api(writer, jobs, metrics, settings) {
+  explicit Server(HttpSettings settings) : api(writer, jobs, fleet, metrics, settings) {
     api.install(http);
     http.set_logger({});
   }

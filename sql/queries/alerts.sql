@@ -38,3 +38,48 @@ ORDER BY min(coalesce(a.incident_start_us, a.silent_since_us), coalesce(a.silent
 -- name: alert_events_by_type
 -- Raised since the database began (events deleted by retention included).
 SELECT type, raised FROM alert_event_totals;
+
+-- name: incidents_page
+-- Incidents newest first: open (down now), silent now and recovered, each
+-- read from its index in that order, at most ?4 (offset + limit) of each,
+-- then merged. ?1, ?2, ?3: whether open, silent, recovered ones are wanted;
+-- ?5 = limit, ?6 = offset; ?7: an owner's store ids as a JSON array, or NULL.
+SELECT * FROM (
+  SELECT s.store_id, s.name, s.timezone, 'open' AS state, a.incident_start_us AS start_us,
+         NULL AS end_us, NULL AS downtime_us
+  FROM alert_state a JOIN stores s ON s.id = a.store
+  WHERE ?1 AND a.incident_start_us IS NOT NULL
+    AND (?7 IS NULL OR s.store_id IN (SELECT value FROM json_each(?7)))
+  ORDER BY a.incident_start_us DESC LIMIT ?4)
+UNION ALL SELECT * FROM (
+  SELECT s.store_id, s.name, s.timezone, 'silent', a.silent_since_us, NULL, NULL
+  FROM alert_state a JOIN stores s ON s.id = a.store
+  WHERE ?2 AND a.silent_since_us IS NOT NULL
+    AND (?7 IS NULL OR s.store_id IN (SELECT value FROM json_each(?7)))
+  ORDER BY a.silent_since_us DESC LIMIT ?4)
+UNION ALL SELECT * FROM (
+  SELECT s.store_id, s.name, s.timezone, 'recovered', e.incident_start_us, e.at_us, e.downtime_us
+  FROM alert_events e JOIN stores s ON s.id = e.store
+  WHERE ?3 AND e.type = 'store.recovered' AND e.incident_start_us IS NOT NULL
+    AND (?7 IS NULL OR s.store_id IN (SELECT value FROM json_each(?7)))
+  ORDER BY e.incident_start_us DESC LIMIT ?4)
+ORDER BY start_us DESC, store_id LIMIT ?5 OFFSET ?6;
+
+-- name: incidents_count
+-- How many incidents incidents_page pages over (the same ?1, ?2, ?3 and ?7 as ?4).
+SELECT
+  (SELECT count(*) FROM alert_state a JOIN stores s ON s.id = a.store
+   WHERE ?1 AND a.incident_start_us IS NOT NULL
+     AND (?4 IS NULL OR s.store_id IN (SELECT value FROM json_each(?4))))
++ (SELECT count(*) FROM alert_state a JOIN stores s ON s.id = a.store
+   WHERE ?2 AND a.silent_since_us IS NOT NULL
+     AND (?4 IS NULL OR s.store_id IN (SELECT value FROM json_each(?4))))
++ (SELECT count(*) FROM alert_events e JOIN stores s ON s.id = e.store
+   WHERE ?3 AND e.type = 'store.recovered' AND e.incident_start_us IS NOT NULL
+     AND (?4 IS NULL OR s.store_id IN (SELECT value FROM json_each(?4))));
+
+-- name: incidents_opened_since
+-- store.down events raised at or after ?1 (wall clock); ?2 as ?7 above.
+SELECT count(*) FROM alert_events e JOIN stores s ON s.id = e.store
+WHERE e.created_us >= ?1 AND e.type = 'store.down'
+  AND (?2 IS NULL OR s.store_id IN (SELECT value FROM json_each(?2)));

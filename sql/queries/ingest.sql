@@ -46,6 +46,9 @@ INSERT OR IGNORE INTO business_hours (store, day, start_s, end_s) VALUES
 -- name: set_store_zone
 UPDATE stores SET timezone = ?2 WHERE id = ?1;
 
+-- name: set_store_name
+UPDATE stores SET name = ?2 WHERE id = ?1;
+
 -- name: count_polls
 SELECT poll_count FROM data_state;
 

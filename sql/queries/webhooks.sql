@@ -54,7 +54,7 @@ WHERE EXISTS (SELECT 1 FROM webhook_events t WHERE t.webhook = w.id AND t.type =
 -- none of the webhooks in ?3 (a JSON array of ids: their receivers are busy).
 SELECT d.id, d.event, d.webhook, d.store, d.attempts, d.created_us,
        w.url, w.secret, w.format,
-       s.store_id, s.timezone, e.type, e.at_us, e.incident_start_us, e.downtime_us
+       s.store_id, s.timezone, e.type, e.at_us, e.incident_start_us, e.downtime_us, s.name
 FROM webhook_deliveries d
 JOIN webhooks w ON w.id = d.webhook
 JOIN alert_events e ON e.id = d.event

@@ -48,7 +48,8 @@ bool import_and_print(Database& db, const std::string& directory, const IngestRu
 Flag data_flag(std::string& data_dir) {
   return text_flag("--data", "UPTIME_DATA", "DIR",
                    "folder with store_status.csv, menu_hours.csv, timezones.csv, "
-                   "special_hours.csv, store_tags.csv (each optional): what import loads, and what "
+                   "special_hours.csv, store_tags.csv, stores.csv (each optional): what import "
+                   "loads, and what "
                    "serve loads when the database holds no polls yet",
                    data_dir);
 }

@@ -13,13 +13,18 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <thread>
 
+#include "app/demo_feed.hpp"
 #include "app/import.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/test_hold.hpp"
+#include "server/fleet_keeper.hpp"
 #include "server/http_api.hpp"
+#include "server/live_fleet.hpp"
 #include "server/metrics.hpp"
 #include "server/report_jobs.hpp"
 #include "server/webhook_delivery.hpp"
@@ -117,8 +122,32 @@ void first_start_import(SharedConnection& writer, const ServeOptions& options, M
   if (options.data_dir.empty() || count_polls(lease.db()) != 0) return;
   log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
            {{"database", options.db_path}, {"data", options.data_dir}});
-  import_and_print(lease.db(), options.data_dir, IngestRules::for_clock(options.http.max_future),
-                   &metrics);
+  IngestRules rules = IngestRules::for_clock(options.http.max_future);
+  if (options.demo) {
+    rules.shift = demo_shift(options.data_dir, rules.clock);
+    log_info("demo: polls moved " + std::to_string(rules.shift.count() / 3600000000) +
+                 " hours later, so the newest is now",
+             {{"shift_seconds", rules.shift.count() / 1000000}});
+  }
+  import_and_print(lease.db(), options.data_dir, rules, &metrics);
+}
+
+// The demo feeder's stores: every one, going on from its state now.
+std::vector<DemoFeed::Store> demo_stores(const LiveFleet& fleet) {
+  std::vector<DemoFeed::Store> stores;
+  StoreListQuery all;
+  all.limit = std::numeric_limits<std::size_t>::max();
+  for (const LiveStore& store : fleet.page(all).rows) {
+    stores.push_back({store.store_id, store.status.state != StoreState::down});
+  }
+  return stores;
+}
+
+// Where this server answers, for a client of its own.
+std::string own_url(const ServeOptions& options, int port) {
+  const bool any_host = options.host == "0.0.0.0" || options.host == "::";
+  return "http://" + (any_host ? std::string("127.0.0.1") : options.host) + ":" +
+         std::to_string(port);
 }
 
 }  // namespace
@@ -149,12 +178,25 @@ int run_serve(const ServeOptions& options) {
              {{"removed", removed}, {"folder", backup_dir}});
   }
   first_start_import(writer, options, metrics);
+  // Each store's state now, from its polls: ready before the first request.
+  LiveFleet fleet(options.db_path, options.alerts.silence);
+  {
+    const auto started = std::chrono::steady_clock::now();
+    fleet.load(wall_clock_now());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    log_info("live state of the stores read in " + std::to_string(seconds) + " s",
+             {{"seconds", seconds}});
+  }
 
   const unsigned threads = default_threads(options.threads);
   ReportJobs jobs(
       options.db_path, threads, options.queue_limit,
       [&metrics](ReportStatus status, double seconds) { metrics.observe_report(status, seconds); });
   jobs.set_hold(test_hold("UPTIME_TEST_HOLD_REPORTS"));
+  FleetSettings fleet_settings = options.fleet;
+  fleet_settings.default_max_gap = options.http.default_max_gap;
+  FleetKeeper fleet_keeper(options.db_path, fleet, jobs, fleet_settings);
   std::optional<RetentionWorker> retention;
   if (options.retention.enabled()) {
     retention.emplace(
@@ -167,7 +209,7 @@ int run_serve(const ServeOptions& options) {
   WebhookDelivery webhooks(options.db_path, delivery, metrics);
   AlertClock alert_clock(options.db_path, options.alerts, [&webhooks] { webhooks.wake(); });
   raise_open_file_limit(options.connections.max_connections);
-  HttpApi api(writer, jobs, metrics, http_settings(options, webhooks));
+  HttpApi api(writer, jobs, fleet, metrics, http_settings(options, webhooks));
   GuardedServer server(connection_settings(options, threads), api);
   api.install(server);
   const int port = bind_port(server, options);
@@ -178,6 +220,13 @@ int run_serve(const ServeOptions& options) {
            {{"url", url}, {"database", options.db_path}, {"polls", polls}});
   std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
+  std::optional<DemoFeed> demo;
+  if (options.demo) {
+    auto stores = demo_stores(fleet);
+    log_info("demo: posting polls of " + std::to_string(stores.size()) + " stores",
+             {{"stores", stores.size()}});
+    demo.emplace(own_url(options, port), options.http.token, std::move(stores));
+  }
 
   std::atomic<bool> signalled{false};
   std::thread signal_waiter([&] {

@@ -11,6 +11,7 @@
 #include "app/flags.hpp"
 #include "core/alerts.hpp"
 #include "server/api/api_context.hpp"
+#include "server/fleet_keeper.hpp"
 #include "server/http_connections.hpp"
 #include "server/webhook_delivery.hpp"
 #include "storage/retention.hpp"
@@ -28,6 +29,8 @@ struct ServeOptions {
   DeliverySettings webhooks;
   RetentionSettings retention{500, 0, 90};  // reports kept, polls' days (all), alerts' days
   AlertRules alerts;                        // when live polls raise alerts
+  FleetSettings fleet;                      // the live state's clock, the standard report
+  bool demo = false;                        // a live demo (demo_feed.hpp)
 };
 
 std::vector<Flag> flags_for(ServeOptions& options);

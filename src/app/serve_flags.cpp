@@ -150,9 +150,31 @@ std::vector<Flag> background_flags(ServeOptions& o) {
       "poll, keeping each store's newest one before that line",
       o.retention.keep_polls_days, 8, 36500);
   if (o.retention.keep_polls_days == 0) keep_polls.default_text = "all";
+  Flag standard_every =
+      length_flag("--standard-report-every", "UPTIME_STANDARD_REPORT_EVERY",
+                  "make a standard report (the three windows, default options, as of the newest "
+                  "poll: the landing view) every LEN while new polls arrive, and at start when "
+                  "there is none; 0 turns it off",
+                  o.fleet.standard_every);
+  standard_every.set = [set = standard_every.set, &o](const std::string& value) {
+    if (value == "0") {
+      o.fleet.standard_every = std::chrono::seconds{0};
+    } else {
+      set(value);
+    }
+  };
   return {
       db_flag(o.db_path),
       data_flag(o.data_dir),
+      {"--demo", "UPTIME_DEMO", nullptr,
+       "a live demo: the first-start import of --data is moved in time so that its newest poll "
+       "is now, and the server keeps posting plausible polls to itself (every store every 5 "
+       "minutes), so stores go down and recover as one watches",
+       "",
+       [&o](const std::string& v) {
+         if (v != "1" && v != "true") throw UsageError("UPTIME_DEMO wants 1 or true");
+         o.demo = true;
+       }},
       max_future_flag(o.http.max_future),
       max_gap_flag(o.http.default_max_gap,
                    ": the default of reports and store views that give none"),
@@ -166,6 +188,7 @@ std::vector<Flag> background_flags(ServeOptions& o) {
                   "keeps all",
                   o.retention.keep_reports, 0, 100000000),
       keep_polls,
+      standard_every,
       number_flag("--keep-alerts-days", "UPTIME_KEEP_ALERTS_DAYS", "D",
                   "delete, in the background, alert events raised more than D days ago and their "
                   "webhook deliveries once delivered or given up; 0 keeps all",

@@ -21,6 +21,7 @@ const std::vector<Column>& required_columns(Dataset dataset) {
   static const std::vector<Column> special = {
       {{"store_id"}}, {{"date"}}, {{"start_time_local"}}, {{"end_time_local"}}};
   static const std::vector<Column> tags = {{{"store_id"}}, {{"tag"}}};
+  static const std::vector<Column> names = {{{"store_id"}}, {{"name"}}};
   switch (dataset) {
     case Dataset::polls:
       return polls;
@@ -32,6 +33,8 @@ const std::vector<Column>& required_columns(Dataset dataset) {
       return special;
     case Dataset::tags:
       return tags;
+    case Dataset::stores:
+      return names;
   }
   return polls;
 }
@@ -74,6 +77,8 @@ const char* dataset_name(Dataset dataset) {
       return "special_hours";
     case Dataset::tags:
       return "tags";
+    case Dataset::stores:
+      return "stores";
   }
   return "?";
 }
@@ -90,6 +95,8 @@ const char* dataset_file_name(Dataset dataset) {
       return "special_hours.csv";
     case Dataset::tags:
       return "store_tags.csv";
+    case Dataset::stores:
+      return "stores.csv";
   }
   return "?";
 }
@@ -221,6 +228,24 @@ RowError parse_tag(const std::vector<std::string>& fields, const ColumnMap& colu
   }
   out.store_id = store_id;
   out.tag = tag;
+  return {};
+}
+
+RowError parse_name(const std::vector<std::string>& fields, const ColumnMap& columns,
+                    NameRecord& out) {
+  if (RowError error = check_width(fields, columns); !error.empty()) return error;
+  const std::string& store_id = fields[columns.index[0]];
+  const std::string& name = fields[columns.index[1]];
+  if (RowError error = check_store_id(store_id); !error.empty()) return error;
+  if (name.size() > kMaxStoreName) {
+    return "name longer than " + std::to_string(kMaxStoreName) + " bytes";
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7F) return "name contains a control character";
+  }
+  if (!is_valid_utf8(name)) return "name is not valid UTF-8 text";
+  out.store_id = store_id;
+  out.name = name;
   return {};
 }
 

@@ -14,7 +14,7 @@
 #include "core/text.hpp"
 #include "core/timestamps.hpp"
 
-enum class Dataset { polls, hours, zones, special_hours, tags };
+enum class Dataset { polls, hours, zones, special_hours, tags, stores };
 
 // "polls", "hours", "zones", "special_hours", "tags"; and the default CSV file name of each.
 const char* dataset_name(Dataset dataset);
@@ -62,6 +62,14 @@ struct TagRecord {
   std::string tag;  // 1-64 bytes of UTF-8, no control characters, like a store id
 };
 
+// A store's name (stores.csv): shown beside its id, never part of the
+// report CSV. Empty: the name is taken away.
+struct NameRecord {
+  std::string store_id;
+  std::string name;  // at most kMaxStoreName bytes of UTF-8, no control characters
+};
+constexpr std::size_t kMaxStoreName = 200;
+
 struct ZoneRecord {
   std::string store_id;
   std::string zone;  // a name the system's tz database knows
@@ -80,6 +88,8 @@ RowError parse_special_hours(const std::vector<std::string>& fields, const Colum
                              SpecialHoursRecord& out);
 RowError parse_tag(const std::vector<std::string>& fields, const ColumnMap& columns,
                    TagRecord& out);
+RowError parse_name(const std::vector<std::string>& fields, const ColumnMap& columns,
+                    NameRecord& out);
 
 // A local date "YYYY-MM-DD": a real Gregorian date of the years 0001-9999.
 std::optional<date::local_days> parse_local_date(std::string_view text);

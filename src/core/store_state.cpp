@@ -10,13 +10,14 @@ const char* store_state_name(StoreState state) {
       return "unknown";
     case StoreState::closed:
       return "closed";
+    case StoreState::no_data:
+      return "no_data";
   }
   return "";
 }
 
 std::optional<StoreState> parse_store_state(std::string_view name) {
-  for (StoreState state :
-       {StoreState::up, StoreState::down, StoreState::unknown, StoreState::closed}) {
+  for (StoreState state : kStoreStates) {
     if (name == store_state_name(state)) return state;
   }
   return std::nullopt;

@@ -8,9 +8,13 @@
 
 #include "core/timeline.hpp"
 
-enum class StoreState { up, down, unknown, closed };
+// no_data: no poll yet (only the live state, rules §10, is ever that).
+enum class StoreState { up, down, unknown, closed, no_data };
+// Every state, in the order answers list them.
+constexpr StoreState kStoreStates[] = {StoreState::up, StoreState::down, StoreState::closed,
+                                       StoreState::unknown, StoreState::no_data};
 
-// "up", "down", "unknown", "closed": as answers and the page write them.
+// "up", "down", "unknown", "closed", "no_data": as answers and the page write them.
 const char* store_state_name(StoreState state);
 // The state of such a name; nullopt for any other text.
 std::optional<StoreState> parse_store_state(std::string_view name);

@@ -72,13 +72,13 @@ std::string method_label(const std::string& method) {
   return "other";
 }
 
-HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
+HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
                  const HttpSettings& settings)
-    : api_(writer, jobs, metrics, settings),
+    : api_(writer, jobs, fleet, metrics, settings),
       auth_reader_(writer.path(), Database::Access::read_only) {
   for (auto routes :
-       {status_routes(api_), report_routes(api_), store_routes(api_), ingest_routes(api_),
-        alert_routes(api_), webhook_routes(api_), token_routes(api_)}) {
+       {status_routes(api_), report_routes(api_), store_routes(api_), fleet_routes(api_),
+        ingest_routes(api_), alert_routes(api_), webhook_routes(api_), token_routes(api_)}) {
     for (Route& route : routes) routes_.push_back(std::move(route));
   }
 }

@@ -21,7 +21,7 @@
 class HttpApi : public RequestGate {
  public:
   // `writer` is the connection ingested rows are written through.
-  HttpApi(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
+  HttpApi(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
           const HttpSettings& settings);
 
   const std::vector<Route>& routes() const { return routes_; }

@@ -41,6 +41,8 @@ class ReportJobs {
 
   // Newest first: at most `limit`, created before `before` when given.
   std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
+  // The landing report: the newest complete standard one (ReportStore).
+  std::optional<std::string> newest_standard() { return store_.newest_standard(); }
 
   // Stops taking work; lets the running report finish within `grace`, then
   // cancels it. Everything left is marked Failed. Idempotent.

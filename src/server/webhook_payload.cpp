@@ -68,7 +68,10 @@ std::string slack_escaped(const std::string& text) {
 
 std::string slack_text(const Delivery& delivery, const date::time_zone* zone,
                        const std::string& url) {
-  const std::string store = "Store " + slack_escaped(delivery.store_id);
+  const std::string store = delivery.store_name.empty()
+                                ? "Store " + slack_escaped(delivery.store_id)
+                                : slack_escaped(delivery.store_name) + " (store " +
+                                      slack_escaped(delivery.store_id) + ")";
   const std::string when = local_words(zone, delivery.at);
   std::string text;
   switch (delivery.type) {
@@ -105,6 +108,7 @@ std::string webhook_body(const Delivery& delivery, const std::string& public_url
   json body = {{"event_id", delivery.event_id},
                {"type", alert_type_name(delivery.type)},
                {"store_id", delivery.store_id},
+               {"name", delivery.store_name.empty() ? json(nullptr) : json(delivery.store_name)},
                {"timezone", zone->name()},
                {"at", format_timestamp(delivery.at)},
                {"at_local", format_local(zone, FineInstant{delivery.at})},

@@ -7,7 +7,9 @@
 #include <algorithm>
 
 #include "common/clock.hpp"
+#include "common/json_text.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/read_transaction.hpp"
 #include "storage/schedule_reader.hpp"
 #include "storage/sql_values.hpp"
 
@@ -194,4 +196,57 @@ std::map<std::string, std::int64_t> alert_events_by_type(Database& db) {
   while (query.executeStep())
     counts[query.getColumn(0).getString()] = query.getColumn(1).getInt64();
   return counts;
+}
+
+namespace {
+
+// An owner's store ids as one JSON array parameter (for json_each).
+void bind_store_ids(SQLite::Statement& query, int index, const std::set<std::string>* only) {
+  if (!only) return;  // NULL: every store
+  // Store ids are valid UTF-8 (rules §1), so the text holds them as they are.
+  query.bind(index, json_text(nlohmann::json(*only)));
+}
+
+}  // namespace
+
+IncidentPage list_incidents(Database& db, IncidentKinds kinds, std::size_t offset,
+                            std::size_t limit, const std::set<std::string>* only) {
+  IncidentPage page;
+  ReadTransaction snapshot(db.sql());  // the count and the rows of one moment
+  SQLite::Statement count(db.sql(), sql::query("incidents_count"));
+  count.bind(1, kinds.open);
+  count.bind(2, kinds.silent);
+  count.bind(3, kinds.recovered);
+  bind_store_ids(count, 4, only);
+  if (count.executeStep()) page.total = count.getColumn(0).getInt64();
+  SQLite::Statement query(db.sql(), sql::query("incidents_page"));
+  query.bind(1, kinds.open);
+  query.bind(2, kinds.silent);
+  query.bind(3, kinds.recovered);
+  query.bind(4, static_cast<std::int64_t>(offset + limit));
+  query.bind(5, static_cast<std::int64_t>(limit));
+  query.bind(6, static_cast<std::int64_t>(offset));
+  bind_store_ids(query, 7, only);
+  while (query.executeStep()) {
+    IncidentRecord incident;
+    incident.store_id = query.getColumn(0).getString();
+    incident.name = query.getColumn(1).isNull() ? "" : query.getColumn(1).getString();
+    incident.zone = query.getColumn(2).isNull() ? "" : query.getColumn(2).getString();
+    incident.state = query.getColumn(3).getString();
+    incident.start = from_micros(query.getColumn(4).getInt64());
+    incident.end = optional_instant(query.getColumn(5));
+    if (!query.getColumn(6).isNull()) {
+      incident.downtime = std::chrono::microseconds{query.getColumn(6).getInt64()};
+    }
+    page.rows.push_back(std::move(incident));
+  }
+  return page;
+}
+
+std::int64_t incidents_opened_since(Database& db, Instant since,
+                                    const std::set<std::string>* only) {
+  SQLite::Statement query(db.sql(), sql::query("incidents_opened_since"));
+  query.bind(1, to_micros(since));
+  bind_store_ids(query, 2, only);
+  return query.executeStep() ? query.getColumn(0).getInt64() : 0;
 }

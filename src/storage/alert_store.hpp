@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,33 @@ struct OpenIncident {
 // Longest open first; only `store_id`'s when given.
 std::vector<OpenIncident> open_incidents(Database& db,
                                          const std::optional<std::string>& store_id = {});
+
+// An incident as GET /incidents lists it: open (down now), silent now, or
+// recovered (with its end and its downtime inside business hours).
+struct IncidentRecord {
+  std::string store_id;
+  std::string name;   // empty: none given
+  std::string zone;   // as stored; empty: the default zone
+  std::string state;  // "open", "silent", "recovered"
+  Instant start;
+  std::optional<Instant> end;
+  std::optional<HalfMicroseconds> downtime;
+};
+struct IncidentKinds {
+  bool open = true;
+  bool silent = true;
+  bool recovered = true;
+};
+struct IncidentPage {
+  std::int64_t total = 0;
+  std::vector<IncidentRecord> rows;
+};
+// Newest start first; only `only`'s stores when given (an owner's). Costs
+// in proportion to offset + limit, not to the incidents kept.
+IncidentPage list_incidents(Database& db, IncidentKinds kinds, std::size_t offset,
+                            std::size_t limit, const std::set<std::string>* only);
+// store.down events raised at or after `since` (wall clock), `only`'s when given.
+std::int64_t incidents_opened_since(Database& db, Instant since, const std::set<std::string>* only);
 
 // Events raised so far, by type ("store.down", ...): for /metrics.
 std::map<std::string, std::int64_t> alert_events_by_type(Database& db);

@@ -90,6 +90,19 @@ void ZoneWriter::add(std::int64_t store, const ZoneRecord& row) {
   update_.reset();
 }
 
+NameWriter::NameWriter(SQLite::Database& db) : update_(db, sql::query("set_store_name")) {}
+
+void NameWriter::add(std::int64_t store, const NameRecord& row) {
+  update_.bind(1, store);
+  if (row.name.empty()) {
+    update_.bind(2);  // NULL: no name
+  } else {
+    update_.bind(2, row.name);
+  }
+  update_.exec();
+  update_.reset();
+}
+
 TagWriter::TagWriter(SQLite::Database& db)
     : remove_(db, sql::query("delete_store_tags")), insert_(db, sql::query("insert_store_tag")) {}
 

@@ -85,6 +85,17 @@ class ZoneWriter {
   SQLite::Statement update_;
 };
 
+// A store's name; the last row of a store wins.
+class NameWriter {
+ public:
+  explicit NameWriter(SQLite::Database& db);
+
+  void add(std::int64_t store, const NameRecord& row);
+
+ private:
+  SQLite::Statement update_;
+};
+
 // A store's tags in this input replace all it had before, like its hours.
 class TagWriter {
  public:

@@ -40,6 +40,7 @@ using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
 RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap& columns,
                         const IngestRules& rules, PollRecord& poll) {
   RowError error = parse_poll(fields, columns, poll);
+  if (error.empty()) poll.at += rules.shift;
   if (error.empty() && rules.latest_poll && poll.at > *rules.latest_poll) {
     error = "timestamp_utc " + format_timestamp(poll.at) +
             " is later than the server's clock allows (" + format_timestamp(*rules.latest_poll) +
@@ -95,6 +96,7 @@ void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
       continue;
     }
     polls.add(stores, poll.store_id, poll.at, poll.active);
+    if (rules.on_poll) rules.on_poll(stores.key_of(poll.store_id), poll.at, poll.active);
     if (rules.alerts && rules.clock - poll.at <= rules.alerts->silence) {
       live[stores.key_of(poll.store_id)].push_back({poll.at, poll.active});
     }
@@ -112,7 +114,8 @@ void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
 template <typename Record, typename Writer>
 void load_records(Database& db, StoreKeys& stores, const RowSource& rows, const ColumnMap& columns,
                   RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
-                  Writer& writer, RowCount& count, ImportSummary& summary) {
+                  Writer& writer, const IngestRules& rules, RowCount& count,
+                  ImportSummary& summary) {
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
   std::vector<std::string> fields;
   std::size_t line = 0;
@@ -128,6 +131,7 @@ void load_records(Database& db, StoreKeys& stores, const RowSource& rows, const 
     const std::int64_t key = stores.key_of(record.store_id);
     insert_stores(insert_store, stores.take_pending());
     writer.add(key, record);
+    if (rules.on_store) rules.on_store(key);
     ++summary.loaded;
   }
 }
@@ -155,24 +159,29 @@ ImportSummary load_rows(Database& db, Dataset dataset, const std::string& source
       break;
     case Dataset::hours: {
       HoursWriter hours(db.sql(), stores.first_new_key());
-      load_records(db, stores, rows, columns, parse_hours, hours, count, summary);
+      load_records(db, stores, rows, columns, parse_hours, hours, rules, count, summary);
       hours.flush();
       break;
     }
     case Dataset::special_hours: {
       SpecialHoursWriter special(db.sql(), stores.first_new_key());
-      load_records(db, stores, rows, columns, parse_special_hours, special, count, summary);
+      load_records(db, stores, rows, columns, parse_special_hours, special, rules, count, summary);
       special.flush();
       break;
     }
     case Dataset::zones: {
       ZoneWriter zones(db.sql());
-      load_records(db, stores, rows, columns, parse_zone, zones, count, summary);
+      load_records(db, stores, rows, columns, parse_zone, zones, rules, count, summary);
       break;
     }
     case Dataset::tags: {
       TagWriter tags(db.sql());
-      load_records(db, stores, rows, columns, parse_tag, tags, count, summary);
+      load_records(db, stores, rows, columns, parse_tag, tags, rules, count, summary);
+      break;
+    }
+    case Dataset::stores: {
+      NameWriter names(db.sql());
+      load_records(db, stores, rows, columns, parse_name, names, rules, count, summary);
       break;
     }
   }
@@ -258,8 +267,8 @@ std::vector<ImportSummary> import_directory(
     throw std::runtime_error("data folder '" + directory + "' does not exist");
   }
   std::vector<ImportSummary> summaries;
-  for (Dataset dataset :
-       {Dataset::zones, Dataset::hours, Dataset::special_hours, Dataset::tags, Dataset::polls}) {
+  for (Dataset dataset : {Dataset::stores, Dataset::zones, Dataset::hours, Dataset::special_hours,
+                          Dataset::tags, Dataset::polls}) {
     const fs::path path = fs::path(directory) / dataset_file_name(dataset);
     if (!fs::exists(path)) continue;
     std::ifstream file(path, std::ios::binary);
@@ -270,8 +279,9 @@ std::vector<ImportSummary> import_directory(
     if (on_file) on_file(summaries.back());
   }
   if (summaries.empty()) {
-    throw std::runtime_error("data folder '" + directory + "' holds none of store_status.csv, " +
-                             "menu_hours.csv, timezones.csv, special_hours.csv, store_tags.csv");
+    throw std::runtime_error(
+        "data folder '" + directory + "' holds none of store_status.csv, " +
+        "menu_hours.csv, timezones.csv, special_hours.csv, store_tags.csv, stores.csv");
   }
   return summaries;
 }

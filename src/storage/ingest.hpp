@@ -28,6 +28,16 @@ struct IngestRules {
   std::optional<AlertRules> alerts;
   Instant clock{};
 
+  // Added to every poll's instant as it is read (the live demo's import
+  // moves old data to now, app/demo_feed.hpp); zero: none.
+  std::chrono::microseconds shift{0};
+
+  // Called for each valid row as it is loaded, with its store's key: a
+  // poll's (on_poll) or another data set's (on_store), so the server can
+  // bring its live state up to date once the transaction commits. Empty: nothing.
+  std::function<void(std::int64_t store, Instant at, bool active)> on_poll;
+  std::function<void(std::int64_t store)> on_store;
+
   // Called in an ingest of polls just before its transaction commits (a
   // test's hold, common/test_hold.hpp); empty: nothing.
   std::function<void()> before_polls_commit;

@@ -68,9 +68,8 @@ void write_rows(SQLite::Database& db, const std::string& id,
   }
 }
 
-std::vector<StoreFigures> read_window_rows(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement query(db, sql::query("window_rows"));
-  query.bind(1, id);
+// The rows a statement over report_window_rows yields.
+std::vector<StoreFigures> read_window_rows(SQLite::Statement& query) {
   std::vector<StoreFigures> rows;
   while (query.executeStep()) {
     StoreFigures row;
@@ -95,9 +94,8 @@ std::vector<StoreFigures> read_window_rows(SQLite::Database& db, const std::stri
   return rows;
 }
 
-std::vector<PeriodFigures> read_period_rows(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement query(db, sql::query("period_rows"));
-  query.bind(1, id);
+// The rows a statement over report_period_rows yields.
+std::vector<PeriodFigures> read_period_rows(SQLite::Statement& query) {
   std::vector<PeriodFigures> rows;
   while (query.executeStep()) {
     PeriodFigures row;
@@ -119,6 +117,68 @@ void write_report_rows(SQLite::Database& db, const std::string& id, const Report
 }
 
 ReportRows read_report_rows(SQLite::Database& db, const std::string& id, bool period) {
-  if (period) return read_period_rows(db, id);
-  return read_window_rows(db, id);
+  SQLite::Statement query(db, sql::query(period ? "period_rows" : "window_rows"));
+  query.bind(1, id);
+  if (period) return read_period_rows(query);
+  return read_window_rows(query);
+}
+
+const std::vector<std::pair<const char*, const char*>>& report_sort_columns(bool period) {
+  // Answer column -> SQL expression: the only text that reaches the ORDER BY.
+  static const std::vector<std::pair<const char*, const char*>> windows = {
+      {"store_id", "r.store_id"},
+      {"uptime_last_hour", "uptime_hour"},
+      {"uptime_last_day", "uptime_day"},
+      {"uptime_last_week", "uptime_week"},
+      {"downtime_last_hour", "downtime_hour"},
+      {"downtime_last_day", "downtime_day"},
+      {"downtime_last_week", "downtime_week"},
+      {"unknown_last_hour", "unknown_hour"},
+      {"unknown_last_day", "unknown_day"},
+      {"unknown_last_week", "unknown_week"},
+      {"state", "now_state"},
+      {"since", "now_since"}};
+  static const std::vector<std::pair<const char*, const char*>> periods = {
+      {"store_id", "r.store_id"},
+      {"period_start", "period_begin"},
+      {"period_end", "period_end"},
+      {"business_hours", "business"},
+      {"uptime_hours", "uptime"},
+      {"downtime_hours", "downtime"},
+      {"unknown_hours", "unknown"},
+      {"uptime_percent", "CAST(uptime AS REAL) / nullif(uptime + downtime, 0)"}};
+  return period ? periods : windows;
+}
+
+ReportRowsPage read_report_rows_page(SQLite::Database& db, const std::string& id, bool period,
+                                     const ReportRowsQuery& query) {
+  const auto& columns = report_sort_columns(period);
+  const char* order = nullptr;
+  for (const auto& [name, expression] : columns) {
+    if (query.sort == name) order = expression;
+  }
+  if (!order) throw std::invalid_argument("unknown sort column '" + query.sort + "'");
+  const auto bind_filters = [&](SQLite::Statement& statement) {
+    statement.bind(1, id);
+    if (!query.contains.empty()) statement.bind(2, query.contains);
+    if (query.only) statement.bind(3, query.only_json);
+  };
+  ReportRowsPage page;
+  SQLite::Statement count(db, sql::query(period ? "period_rows_count" : "window_rows_count"));
+  bind_filters(count);
+  if (count.executeStep()) page.total = count.getColumn(0).getInt64();
+  const std::string direction = query.descending ? " DESC" : " ASC";
+  SQLite::Statement rows(
+      db, std::string(sql::query(period ? "period_rows_where" : "window_rows_where")) +
+              " ORDER BY " + order + direction + ", r.store_id" + direction +
+              " LIMIT ?4 OFFSET ?5");
+  bind_filters(rows);
+  rows.bind(4, static_cast<std::int64_t>(query.limit));
+  rows.bind(5, static_cast<std::int64_t>(query.offset));
+  if (period) {
+    page.rows = read_period_rows(rows);
+  } else {
+    page.rows = read_window_rows(rows);
+  }
+  return page;
 }

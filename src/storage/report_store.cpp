@@ -45,6 +45,7 @@ ReportState read_state(SQLite::Statement& row) {
         DatePeriod{date::local_days{date::days{row.getColumn("period_from_day").getInt64()}},
                    date::local_days{date::days{row.getColumn("period_to_day").getInt64()}}};
   }
+  state.standard = row.getColumn("standard").getInt() != 0;
   if (!row.getColumn("csv").isNull()) {
     const SQLite::Column csv = row.getColumn("csv");
     state.csv = std::string(static_cast<const char*>(csv.getBlob()),
@@ -92,6 +93,7 @@ void ReportStore::insert(const std::string& id, const ReportOptions& options, In
     insert.bind(5);
   }
   for (int column = 6; column <= 9; ++column) insert.bind(column);  // NULL: no period
+  insert.bind(10, options.standard ? 1 : 0);
   if (options.period) {
     if (const auto* utc = std::get_if<UtcPeriod>(&*options.period)) {
       insert.bind(6, to_micros(utc->from));
@@ -170,4 +172,11 @@ std::vector<ReportState> ReportStore::list(std::size_t limit, std::optional<Inst
   std::vector<ReportState> states;
   while (query.executeStep()) states.push_back(read_state(query));
   return states;
+}
+
+std::optional<std::string> ReportStore::newest_standard() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Statement query(db_.sql(), sql::query("newest_standard_report"));
+  if (!query.executeStep()) return std::nullopt;
+  return query.getColumn(0).getString();
 }

@@ -24,6 +24,7 @@ struct ReportState {
   std::optional<Instant> requested_as_of;
   StatusRules rules;             // interpolation and max_gap
   std::optional<Period> period;  // nullopt: the three windows
+  bool standard = false;         // as ReportOptions::standard
   Instant created;               // wall clock
   std::optional<Instant> started;
   std::optional<Instant> finished;
@@ -63,6 +64,8 @@ class ReportStore {
   std::optional<ReportState> find(const std::string& id, ReportPart part);
   // Newest first: at most `limit`, created before `before` when given.
   std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
+  // The newest complete standard report's id (the landing report); nullopt: none.
+  std::optional<std::string> newest_standard();
 
  private:
   std::mutex mutex_;

@@ -109,10 +109,14 @@ TokenRoles token_roles(Database& db) {
 
 std::set<std::string> scope_store_ids(Database& db, const TokenRecord& token) {
   std::set<std::string> ids(token.stores.begin(), token.stores.end());
-  if (!token.tag.empty()) {
-    SQLite::Statement query(db.sql(), sql::query("tag_store_ids"));
-    query.bind(1, token.tag);
-    while (query.executeStep()) ids.insert(query.getColumn(0).getString());
-  }
+  if (!token.tag.empty()) ids.merge(tagged_store_ids(db, token.tag));
+  return ids;
+}
+
+std::set<std::string> tagged_store_ids(Database& db, const std::string& tag) {
+  std::set<std::string> ids;
+  SQLite::Statement query(db.sql(), sql::query("tag_store_ids"));
+  query.bind(1, tag);
+  while (query.executeStep()) ids.insert(query.getColumn(0).getString());
   return ids;
 }

@@ -38,3 +38,5 @@ TokenRoles token_roles(Database& db);
 
 // The store ids an owner token covers now: its list, or its tag's stores.
 std::set<std::string> scope_store_ids(Database& db, const TokenRecord& token);
+// The ids of the stores with this tag now.
+std::set<std::string> tagged_store_ids(Database& db, const std::string& tag);

@@ -134,6 +134,7 @@ std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limi
     if (!query.getColumn(14).isNull()) {
       delivery.downtime = std::chrono::microseconds{query.getColumn(14).getInt64()};
     }
+    if (!query.getColumn(15).isNull()) delivery.store_name = query.getColumn(15).getString();
     due.push_back(std::move(delivery));
   }
   return due;

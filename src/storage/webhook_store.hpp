@@ -46,7 +46,8 @@ struct Delivery {
   std::int64_t event_id = 0;
   AlertType type = AlertType::down;
   std::string store_id;
-  std::string timezone;  // empty: the default zone
+  std::string store_name;  // empty: none given
+  std::string timezone;    // empty: the default zone
   Instant at;
   Instant raised;
   std::optional<Instant> incident_start;

@@ -58,7 +58,7 @@ void check_blocks(const std::string& text, std::size_t piece) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const Dataset dataset = static_cast<Dataset>(data[0] % 5);
+  const Dataset dataset = static_cast<Dataset>(data[0] % 6);
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
   check_blocks(text, data[0] / 5 + 1u);
   std::istringstream in(text);
@@ -75,6 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ZoneRecord zone;
   SpecialHoursRecord special;
   TagRecord tag;
+  NameRecord name;
   std::size_t last_line = reader.line();
   while (reader.next(fields)) {
     check(reader.line() > last_line);
@@ -116,6 +117,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case Dataset::tags:
         if (parse_tag(fields, columns, tag).empty()) check(check_store_id(tag.tag).empty());
+        break;
+      case Dataset::stores:
+        if (parse_name(fields, columns, name).empty()) check(name.name.size() <= kMaxStoreName);
         break;
     }
   }

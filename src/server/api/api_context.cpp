@@ -2,11 +2,12 @@
 
 #include "server/api/http_answers.hpp"
 
-ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
-                       const HttpSettings& settings)
+ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet,
+                       Metrics& metrics, const HttpSettings& settings)
     : writer(writer),
       status_reader(writer.path(), Database::Access::read_only),
       jobs(jobs),
+      fleet(fleet),
       metrics(metrics),
       settings(settings),
       answers(settings.answer_cache_bytes),

@@ -14,6 +14,7 @@
 
 #include "core/alerts.hpp"
 #include "server/answer_cache.hpp"
+#include "server/live_fleet.hpp"
 #include "server/metrics.hpp"
 #include "server/report_jobs.hpp"
 #include "server/request_framing.hpp"
@@ -51,7 +52,7 @@ constexpr std::int64_t kLargeAnswerStores = 3000;
 
 struct ApiContext {
   // `writer` is the connection ingested rows are written through.
-  ApiContext(SharedConnection& writer, ReportJobs& jobs, Metrics& metrics,
+  ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
              const HttpSettings& settings);
 
   // A place among the large downloads when `stores` is over
@@ -62,6 +63,7 @@ struct ApiContext {
   // Health, metrics and lists read here, never waiting behind a write.
   SharedConnection status_reader;
   ReportJobs& jobs;
+  LiveFleet& fleet;  // each store's state now, and the landing report's figures
   Metrics& metrics;
   const HttpSettings settings;
   AnswerCache answers;

@@ -4,9 +4,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/log.hpp"
 #include "core/text.hpp"
@@ -27,6 +29,15 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
   const std::string type = media_type(request.get_header_value("Content-Type"));
   IngestRules rules = IngestRules::for_clock(api.settings.max_future);
   rules.alerts = api.settings.alerts;
+  // What the rows touch, for the live state once they are committed.
+  std::vector<StorePoll> polls;
+  std::vector<std::int64_t> stores;
+  rules.on_poll = [&polls](std::int64_t store, Instant at, bool active) {
+    polls.push_back({store, at, active});
+  };
+  rules.on_store = [&stores](std::int64_t store) {
+    if (stores.empty() || stores.back() != store) stores.push_back(store);
+  };
   ImportSummary summary;
   if (type == "multipart/form-data") {
     // An upload (curl -F file=@store_status.csv): one file part, its name free.
@@ -46,6 +57,13 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
     // JSON is read whole first, without the lock.
     const JsonRows rows = read_json_rows(dataset, request.body);
     summary = ingest_json_rows(api.writer.lock().db(), dataset, "body", rows, rules);
+  }
+  // Committed (a failed ingest threw): the live state follows. Tags do not change it.
+  if (dataset == Dataset::polls) api.fleet.polls_added(polls, wall_clock_now());
+  if (dataset != Dataset::polls && dataset != Dataset::tags) {
+    std::sort(stores.begin(), stores.end());
+    stores.erase(std::unique(stores.begin(), stores.end()), stores.end());
+    api.fleet.stores_changed(stores, wall_clock_now());
   }
   if (summary.ok() && summary.rows_read == 0) summary.error = "the body holds no rows";
   if (summary.ok() && summary.rejected == summary.rows_read)
@@ -77,5 +95,6 @@ std::vector<Route> ingest_routes(ApiContext& api) {
       route("/ingest/timezones", Dataset::zones),
       route("/ingest/special_hours", Dataset::special_hours),
       route("/ingest/tags", Dataset::tags),
+      route("/ingest/stores", Dataset::stores),
   };
 }

@@ -1,5 +1,8 @@
 #include "server/api/json_views.hpp"
 
+#include <date/tz.h>
+
+#include "core/store_timeline.hpp"
 #include "core/web_url.hpp"
 #include "server/api/http_answers.hpp"
 #include "server/json_values.hpp"
@@ -31,6 +34,7 @@ json state_json(const ReportState& state) {
       {"finished", optional_time(state.finished)},
       {"stores_reported", optional_number(state.stores_reported)},
       {"stores_without_data", optional_number(state.stores_without_data)},
+      {"kind", state.standard ? "standard" : "custom"},
   };
   if (!state.error.empty()) body["error"] = state.error;
   return body;
@@ -111,4 +115,61 @@ json incident_json(const OpenIncident& incident) {
   return {{"store_id", incident.store_id},
           {"down_since", optional_time(incident.down_since)},
           {"silent_since", optional_time(incident.silent_since)}};
+}
+
+namespace {
+
+const date::time_zone* zone_or_default(const date::time_zone* zone) {
+  return zone ? zone : default_zone();
+}
+
+json local_time(const date::time_zone* zone, const std::optional<Instant>& instant) {
+  return instant ? json(format_local(zone_or_default(zone), FineInstant{*instant})) : json(nullptr);
+}
+
+}  // namespace
+
+json incident_json(const IncidentRecord& incident) {
+  const date::time_zone* zone = incident.zone.empty() ? nullptr : date::locate_zone(incident.zone);
+  return {{"store_id", incident.store_id},
+          {"name", incident.name.empty() ? json(nullptr) : json(incident.name)},
+          {"state", incident.state},
+          {"start", format_timestamp(incident.start)},
+          {"start_local", local_time(zone, incident.start)},
+          {"end", optional_time(incident.end)},
+          {"end_local", local_time(zone, incident.end)},
+          {"downtime_seconds", incident.downtime
+                                   ? json(std::chrono::duration<double>(*incident.downtime).count())
+                                   : json(nullptr)}};
+}
+
+json live_json(const LiveStore& store, bool live) {
+  const LiveStatus& status = store.status;
+  return {{"state", store_state_name(status.state)},
+          {"since", optional_time(status.since)},
+          {"since_local", local_time(store.zone, status.since)},
+          {"latest_poll", optional_time(status.latest_poll)},
+          {"next_change", optional_time(status.next_opening_change)},
+          {"next_change_local", local_time(store.zone, status.next_opening_change)},
+          {"live", live}};
+}
+
+json store_row_json(const LiveStore& store, bool with_unknown) {
+  json row = {{"store_id", store.store_id},
+              {"name", store.name.empty() ? json(nullptr) : json(store.name)},
+              {"state", store_state_name(store.status.state)},
+              {"since", optional_time(store.status.since)},
+              {"since_local", local_time(store.zone, store.status.since)},
+              {"latest_poll", optional_time(store.status.latest_poll)},
+              {"data_since", optional_time(store.first_poll)}};
+  const auto figure = [&](HalfMicroseconds WeekFigures::*length) {
+    return store.week ? json(figure_value((*store.week).*length, last_week)) : json(nullptr);
+  };
+  row["uptime_last_week"] = figure(&WeekFigures::uptime);
+  row["downtime_last_week"] = figure(&WeekFigures::downtime);
+  if (with_unknown) row["unknown_last_week"] = figure(&WeekFigures::unknown);
+  row["uptime_percent"] =
+      store.week ? percent_json(store.week->uptime, store.week->uptime + store.week->downtime)
+                 : json(nullptr);
+  return row;
 }

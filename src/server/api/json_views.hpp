@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "server/live_fleet.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/report_store.hpp"
 #include "storage/token_store.hpp"
@@ -26,3 +27,11 @@ nlohmann::json token_json(const TokenRecord& token);
 nlohmann::json webhook_json(const Webhook& webhook);
 // A store down or silent now.
 nlohmann::json incident_json(const OpenIncident& incident);
+// An incident of GET /incidents, its times in UTC and in the store's zone.
+nlohmann::json incident_json(const IncidentRecord& incident);
+
+// A store's live state (rules §10): {"state", "since", "since_local",
+// "latest_poll", "next_change", "next_change_local", "live"}.
+nlohmann::json live_json(const LiveStore& store, bool live);
+// A row of the stores list: the live state beside the landing report's week.
+nlohmann::json store_row_json(const LiveStore& store, bool with_unknown);

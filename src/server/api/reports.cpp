@@ -11,8 +11,10 @@
 #include "server/api/request_params.hpp"
 #include "server/api/resources.hpp"
 #include "server/content_negotiation.hpp"
+#include "server/fleet_keeper.hpp"
 #include "server/json_values.hpp"
 #include "server/token_secret.hpp"
+#include "storage/report_rows.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -21,8 +23,10 @@ using Response = httplib::Response;
 namespace {
 
 void trigger_report(ApiContext& api, const httplib::Request& request, httplib::Response& response) {
-  const ReportOptions options =
+  ReportOptions options =
       read_report_options(request, api.settings.default_max_gap, PeriodKeys::any);
+  // Only a standard report may become the landing view (docs/rules.md §10).
+  options.standard = is_standard(options, api.settings.default_max_gap, api.fleet.newest_poll());
   auto id = api.jobs.submit(options);
   if (!id) {
     response.set_header("Retry-After", "5");
@@ -68,6 +72,57 @@ Answer encode_report(ApiContext& api, const std::string& id, bool as_json, bool 
   return answer;
 }
 
+// The parameters that ask for a page of a report's rows (JSON only).
+const std::vector<std::string> kRowPageParams = {"offset", "limit", "sort", "order", "q"};
+
+bool wants_row_page(const httplib::Request& request) {
+  for (const std::string& name : kRowPageParams) {
+    if (request.has_param(name)) return true;
+  }
+  return false;
+}
+
+// A page of a complete report's rows: the report's state and, in place of
+// all rows, {"total", "offset", "limit", "rows"}, sorted and filtered by
+// SQLite, so the answer is as large as the page.
+void send_row_page(ApiContext& api, const ReportState& state, const httplib::Request& request,
+                   httplib::Response& response, const Caller& caller) {
+  if (!wants_json(request))
+    throw InvalidInput("a page of rows (offset, limit, sort, order, q) is JSON: add format=json");
+  const bool period = state.period.has_value();
+  ReportRowsQuery query;
+  const PageParams page = page_params(request);
+  query.offset = page.offset;
+  query.limit = page.limit;
+  query.sort = choice_param<std::string>(
+      request, "sort",
+      [&] {
+        std::vector<std::pair<const char*, std::string>> names;
+        for (const auto& column : report_sort_columns(period))
+          names.emplace_back(column.first, column.first);
+        return names;
+      }(),
+      "store_id");
+  query.descending = descending_param(request);
+  query.contains = request.get_param_value("q");
+  if (caller.stores) {
+    query.only = true;
+    query.only_json = json_text(json(*caller.stores));
+  }
+  ReportRowsPage found;
+  { found = read_report_rows_page(api.status_reader.lock().db().sql(), state.id, period, query); }
+  json body = state_json(state);
+  if (caller.is_owner()) body["stores_reported"] = body["stores_without_data"] = nullptr;
+  body["generated_at"] = optional_time(state.finished);
+  body["duration_seconds"] =
+      std::chrono::duration<double>(*state.finished - *state.started).count();
+  body["total"] = found.total;
+  body["offset"] = query.offset;
+  body["limit"] = query.limit;
+  body["rows"] = report_rows_json(found.rows, state.rules.max_gap.has_value());
+  send_json(response, 200, body);
+}
+
 void get_report(ApiContext& api, const std::string& id, const httplib::Request& request,
                 httplib::Response& response, const Caller& caller) {
   const bool as_json = wants_json(request);
@@ -92,6 +147,7 @@ void get_report(ApiContext& api, const std::string& id, const httplib::Request& 
                    {"detail", state->error}});
     return;
   }
+  if (wants_row_page(request)) return send_row_page(api, *state, request, response, caller);
   // Complete: the same bytes for every caller with the same format,
   // encoding and scope, made once (answer_cache.hpp).
   auto ticket = api.enter_download(caller.store_count(state->stores_reported.value_or(0)));

@@ -180,6 +180,26 @@ std::size_t limit_param(const httplib::Request& request, std::size_t fallback) {
   return static_cast<std::size_t>(value);
 }
 
+PageParams page_params(const httplib::Request& request) {
+  PageParams page;
+  page.limit = limit_param(request, page.limit);
+  if (request.has_param("offset")) {
+    const std::string text = request.get_param_value("offset");
+    const bool digits = !text.empty() && text.size() <= 9 &&
+                        text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) {
+      throw InvalidInput("parameter 'offset' must be a whole number from 0 to 999999999, got '" +
+                         text + "'");
+    }
+    page.offset = std::stoul(text);
+  }
+  return page;
+}
+
+bool descending_param(const httplib::Request& request) {
+  return choice_param<bool>(request, "order", {{"asc", false}, {"desc", true}}, false);
+}
+
 std::string report_id_of(const httplib::Request& request) {
   if (request.has_param("report_id")) return request.get_param_value("report_id");
   if (!request.body.empty() &&

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.hpp"
 #include "server/api/http_answers.hpp"
 #include "storage/report_builder.hpp"
 
@@ -41,6 +42,30 @@ bool wants_json(const httplib::Request& request);
 std::string media_type(const std::string& content_type);
 // The `limit` parameter of a list: 1 to 1000, `fallback` when not given.
 std::size_t limit_param(const httplib::Request& request, std::size_t fallback);
+// A page of a list: `offset` (a whole number, 0 when not given) and `limit`
+// (1 to 1000, 100 when not given), or a 400 naming the one that is wrong.
+struct PageParams {
+  std::size_t offset = 0;
+  std::size_t limit = 100;
+};
+PageParams page_params(const httplib::Request& request);
+// `order`: "asc" (the default) or "desc": true for descending, or a 400.
+bool descending_param(const httplib::Request& request);
+// The value of parameter `name` when it is one of `allowed` (by name), the
+// fallback when it is not given, or a 400 listing what is allowed.
+template <typename Value>
+Value choice_param(const httplib::Request& request, const std::string& name,
+                   const std::vector<std::pair<const char*, Value>>& allowed, Value fallback) {
+  if (!request.has_param(name)) return fallback;
+  const std::string given = request.get_param_value(name);
+  std::string names;
+  for (const auto& [text, value] : allowed) {
+    if (given == text) return value;
+    names += (names.empty() ? "" : ", ") + std::string(text);
+  }
+  throw InvalidInput("parameter '" + name + "' must be one of " + names + ", got '" + given + "'");
+}
+
 // The report id of POST /get_report: the query or a form body (httplib
 // reads both into params), else a JSON object body's "report_id".
 std::string report_id_of(const httplib::Request& request);

@@ -14,6 +14,8 @@ std::vector<Route> status_routes(ApiContext& api);
 std::vector<Route> report_routes(ApiContext& api);
 // /stores, /stores/{id}, /stores/{id}/days, deleting polls and special hours (stores.cpp)
 std::vector<Route> store_routes(ApiContext& api);
+// GET /fleet, /incidents (fleet.cpp)
+std::vector<Route> fleet_routes(ApiContext& api);
 // POST /ingest/* (ingest.cpp)
 std::vector<Route> ingest_routes(ApiContext& api);
 // GET /admin/alerts (alerts.cpp)

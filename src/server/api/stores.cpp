@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/json_text.hpp"
 #include "common/log.hpp"
@@ -19,6 +20,7 @@
 #include "server/store_detail.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/store_edits.hpp"
+#include "storage/token_store.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -38,6 +40,11 @@ void store_detail(ApiContext& api, const httplib::Request& request, httplib::Res
   std::vector<OpenIncident> incidents;
   { incidents = open_incidents(api.status_reader.lock().db(), store_id); }
   body["incident"] = incidents.empty() ? json(nullptr) : incident_json(incidents.front());
+  // Its state now, the one the fleet view and the alerts read (rules §10).
+  if (const auto live = api.fleet.store(store_id)) {
+    body["name"] = live->name.empty() ? json(nullptr) : json(live->name);
+    body["live"] = live_json(*live, api.fleet.live());
+  }
   send_json(response, 200, body);
 }
 
@@ -78,6 +85,7 @@ void delete_polls(ApiContext& api, const httplib::Request& request, httplib::Res
   std::optional<std::size_t> deleted;
   { deleted = delete_store_polls(api.writer.lock().db(), store_id, from, to); }
   if (!deleted) throw NotFound("no store with id '" + store_id + "'");
+  api.fleet.store_changed(store_id, wall_clock_now());
   log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
            {{"store_id", store_id}, {"deleted", *deleted}});
   send_json(response, 200, json{{"store_id", store_id}, {"deleted", *deleted}});
@@ -95,6 +103,7 @@ void delete_special_hours(ApiContext& api, const std::string& store_id,
   if (*from > *to) throw InvalidInput("from_date must not be after to_date");
   const auto deleted = delete_special_dates(api.writer.lock().db(), store_id, *from, *to);
   if (!deleted) throw NotFound("no store with id '" + store_id + "'");
+  api.fleet.store_changed(store_id, wall_clock_now());
   log_info(
       "deleted " + std::to_string(*deleted) + " special hours rows of store " + printable(store_id),
       {{"store_id", store_id}, {"deleted", *deleted}});
@@ -105,8 +114,53 @@ void delete_special_hours(ApiContext& api, const std::string& store_id,
                  {"deleted", *deleted}});
 }
 
+// The parameters that make GET /stores a page rather than today's whole answer.
+const std::vector<std::string> kStoreListParams = {"offset", "limit", "sort", "order",
+                                                   "q",      "state", "tag"};
+
+// A page of the stores (rules §10): each one's live state beside the landing
+// report's week, filtered, sorted and cut in memory (server/live_fleet).
+void store_page(ApiContext& api, const Request& request, Response& response, const Caller& caller) {
+  reject_unknown_params(request, kStoreListParams);
+  StoreListQuery query;
+  const PageParams page = page_params(request);
+  query.offset = page.offset;
+  query.limit = page.limit;
+  query.sort = choice_param(request, "sort", store_columns(), StoreColumn::store_id);
+  query.descending = descending_param(request);
+  query.contains = request.get_param_value("q");
+  if (request.has_param("state")) {
+    std::vector<std::pair<const char*, StoreState>> states;
+    for (StoreState state : kStoreStates) states.emplace_back(store_state_name(state), state);
+    query.state = choice_param(request, "state", states, StoreState::up);
+  }
+  std::set<std::string> tagged;
+  if (request.has_param("tag")) {
+    tagged = tagged_store_ids(api.status_reader.lock().db(), request.get_param_value("tag"));
+    query.tagged = &tagged;
+  }
+  if (caller.stores) query.only = &*caller.stores;
+  const StorePage found = api.fleet.page(query);
+  const bool live = api.fleet.live();
+  const auto landing = api.fleet.landing();
+  json rows = json::array();
+  for (const LiveStore& store : found.rows) {
+    rows.push_back(store_row_json(store, api.settings.default_max_gap.has_value()));
+  }
+  send_json(response, 200,
+            json{{"total", found.total},
+                 {"offset", query.offset},
+                 {"limit", query.limit},
+                 {"live", live},
+                 {"report_id", landing ? json(landing->report_id) : json(nullptr)},
+                 {"rows", std::move(rows)}});
+}
+
 void list_stores(ApiContext& api, const httplib::Request& request, httplib::Response& response,
                  const Caller& caller) {
+  for (const std::string& name : kStoreListParams) {
+    if (request.has_param(name)) return store_page(api, request, response, caller);
+  }
   // Stores down or silent now, longest first: what the page shows first.
   json open = json::array();
   std::vector<OpenIncident> incidents;
@@ -114,18 +168,20 @@ void list_stores(ApiContext& api, const httplib::Request& request, httplib::Resp
   for (const OpenIncident& incident : caller.in_scope(incidents)) {
     open.push_back(incident_json(incident));
   }
-  // The newest complete report of the three windows: its rows the caller may see.
-  for (const ReportState& state : api.jobs.list(50, std::nullopt)) {
-    if (state.status != ReportStatus::complete || state.period) continue;
-    auto ticket = api.enter_download(caller.store_count(state.stores_reported.value_or(0)));
-    const auto full = api.jobs.find(state.id, ReportPart::rows);
-    if (!full || !full->rows) continue;
+  // The landing report (the newest standard one, never a custom one): its
+  // rows the caller may see.
+  const auto landing = api.jobs.newest_standard();
+  const auto state = landing ? api.jobs.find(*landing, ReportPart::summary) : std::nullopt;
+  if (state) {
+    auto ticket = api.enter_download(caller.store_count(state->stores_reported.value_or(0)));
+    const auto full = api.jobs.find(state->id, ReportPart::rows);
+    if (!full || !full->rows) throw NotFound("report '" + state->id + "' was deleted meanwhile");
     const auto rows = caller.in_scope(*full->rows);
-    const json body = {{"report_id", state.id},
-                       {"as_of", optional_time(state.as_of)},
-                       {"max_gap", max_gap_json(state.rules.max_gap)},
+    const json body = {{"report_id", state->id},
+                       {"as_of", optional_time(state->as_of)},
+                       {"max_gap", max_gap_json(state->rules.max_gap)},
                        {"open_incidents", open},
-                       {"stores", report_rows_json(rows, state.rules.max_gap.has_value())}};
+                       {"stores", report_rows_json(rows, state->rules.max_gap.has_value())}};
     // Open incidents change live: made for each request, but bounded in
     // number like a report's download, and compressed once when taken.
     auto answer = std::make_shared<Answer>(Answer{json_text(body) + "\n", "application/json", ""});

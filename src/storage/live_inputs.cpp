@@ -1,0 +1,77 @@
+#include "storage/live_inputs.hpp"
+
+#include <date/tz.h>
+
+#include "storage/embedded_sql.hpp"
+#include "storage/sql_values.hpp"
+
+LiveInputs::LiveInputs(Database& db)
+    : db_(db),
+      store_(db.sql(), sql::query("live_store")),
+      first_(db.sql(), sql::query("store_first_poll")),
+      latest_(db.sql(), sql::query("live_latest_poll")),
+      run_break_(db.sql(), sql::query("live_run_break")),
+      next_(db.sql(), sql::query("live_next_poll")),
+      zone_(db.sql(), sql::query("store_zone_by_key")),
+      schedule_(db.sql()) {}
+
+void LiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& visit) {
+  SQLite::Statement query(db_.sql(), sql::query("live_stores"));
+  LiveStoreRow row;
+  while (query.executeStep()) {
+    row.key = query.getColumn(0).getInt64();
+    row.store_id = query.getColumn(1).getString();
+    row.name = query.getColumn(2).isNull() ? "" : query.getColumn(2).getString();
+    visit(row);
+  }
+}
+
+std::optional<LiveStoreRow> LiveInputs::store(std::int64_t key) {
+  std::optional<LiveStoreRow> row;
+  store_.bind(1, key);
+  if (store_.executeStep()) {
+    row = LiveStoreRow{key, store_.getColumn(0).getString(),
+                       store_.getColumn(1).isNull() ? "" : store_.getColumn(1).getString()};
+  }
+  store_.reset();
+  return row;
+}
+
+PollRun LiveInputs::poll_run(std::int64_t key) {
+  PollRun run;
+  latest_.bind(1, key);
+  if (latest_.executeStep()) {
+    run.latest_poll = from_micros(latest_.getColumn(0).getInt64());
+    run.latest_active = latest_.getColumn(1).getInt() != 0;
+  }
+  latest_.reset();
+  if (!run.latest_poll) return run;
+  first_.bind(1, key);
+  if (first_.executeStep()) run.first_poll = optional_instant(first_.getColumn(0));
+  first_.reset();
+  // The run starts just after the newest poll of the other status, or at the first poll.
+  run.run_start = *run.first_poll;
+  run_break_.bind(1, key);
+  run_break_.bind(2, to_micros(*run.latest_poll));
+  run_break_.bind(3, run.latest_active ? 1 : 0);
+  if (run_break_.executeStep()) {
+    next_.bind(1, key);
+    next_.bind(2, run_break_.getColumn(0).getInt64());
+    if (next_.executeStep()) run.run_start = from_micros(next_.getColumn(0).getInt64());
+    next_.reset();
+  }
+  run_break_.reset();
+  return run;
+}
+
+StoreInput LiveInputs::schedule(std::int64_t key, Instant at) {
+  StoreInput input;
+  zone_.bind(1, key);
+  if (zone_.executeStep() && !zone_.getColumn(0).isNull()) {
+    input.zone = date::locate_zone(zone_.getColumn(0).getString());
+  }
+  zone_.reset();
+  input.hours = schedule_.hours(key);
+  input.special = schedule_.special(key, at - kWindowReach, at + kWindowReach);
+  return input;
+}
