@@ -23,10 +23,17 @@ Instant to_instant(FineInstant instant) {
 
 }  // namespace
 
-OpeningWindow opening_window(const StoreInput& schedule, Instant at) {
+namespace {
+
+// The window read from business time within `reach` of `at`; nullopt when
+// that is too short to tell (a stretch or a gap reaches its edge).
+std::optional<OpeningWindow> window_within(const StoreInput& schedule, Instant at, date::days reach,
+                                           bool last_try) {
   const FineInstant now{at};
-  auto intervals = business_intervals(schedule.hours, schedule.special, zone_of(schedule),
-                                      now - kWindowReach, now + kWindowReach);
+  const FineInstant reach_begin = now - reach;
+  const FineInstant reach_end = now + reach;
+  const auto intervals = business_intervals(schedule.hours, schedule.special, zone_of(schedule),
+                                            reach_begin, reach_end);
   // Bridge closed gaps of at most kBridgedClosedGap (rules §8).
   std::vector<Interval> merged;
   for (const Interval& interval : intervals) {
@@ -36,24 +43,37 @@ OpeningWindow opening_window(const StoreInput& schedule, Instant at) {
       merged.push_back(interval);
     }
   }
-  const FineInstant reach_begin = now - kWindowReach;
-  const FineInstant reach_end = now + kWindowReach;
+  // An edge closer than a bridged gap to the reach's may belong to what lies beyond it.
+  const auto inside = [&](FineInstant edge) {
+    return edge - reach_begin > kBridgedClosedGap && reach_end - edge > kBridgedClosedGap;
+  };
   OpeningWindow window;
   // The first stretch ending after now.
   const auto next = std::find_if(merged.begin(), merged.end(),
                                  [&](const Interval& interval) { return interval.end > now; });
-  if (next != merged.end() && next->begin <= now) {
-    window.open = true;
-    if (next->begin > reach_begin) window.since = to_instant(next->begin);
-    if (next->end < reach_end) window.until = to_instant(next->end);
-    return window;
+  window.open = next != merged.end() && next->begin <= now;
+  std::optional<FineInstant> since, until;
+  if (window.open) {
+    since = next->begin;
+    until = next->end;
+  } else {
+    if (next != merged.begin()) since = std::prev(next)->end;
+    if (next != merged.end()) until = next->begin;
   }
-  if (next != merged.begin()) {
-    const Interval& last = *std::prev(next);
-    window.since = to_instant(last.end);
-  }
-  if (next != merged.end()) window.until = to_instant(next->begin);
+  const bool conclusive = since && until && inside(*since) && inside(*until);
+  if (!conclusive && !last_try) return std::nullopt;
+  if (since && inside(*since)) window.since = to_instant(*since);
+  if (until && inside(*until)) window.until = to_instant(*until);
   return window;
+}
+
+}  // namespace
+
+OpeningWindow opening_window(const StoreInput& schedule, Instant at) {
+  // Most stores open and close within a day of any instant: two days of
+  // hours through the zone are read, and all of kWindowReach only when not.
+  if (auto near = window_within(schedule, at, date::days{1}, false)) return *near;
+  return *window_within(schedule, at, kWindowReach, true);
 }
 
 LiveStatus live_status(const PollRun& run, const OpeningWindow& window, Instant at,

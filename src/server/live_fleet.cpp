@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "storage/read_transaction.hpp"
 
 namespace {
 
@@ -105,6 +106,9 @@ void LiveFleet::load(Instant clock) {
   std::lock_guard<std::mutex> reading(reader_mutex_);
   std::vector<std::size_t> all;
   {
+    // One snapshot for all stores: a statement outside a transaction locks
+    // and checks the file each time, which costs more than its seeks.
+    ReadTransaction snapshot(reader_db_.sql());
     std::unique_lock<std::shared_mutex> writing(lock_);
     inputs_.each_store([&](const LiveStoreRow& row) {
       if (by_key_.count(row.key)) return;
@@ -162,8 +166,11 @@ std::vector<std::size_t> LiveFleet::read_again(const std::vector<std::int64_t>& 
     PollRun run;
   };
   std::vector<Read> reads;
-  for (std::int64_t key : keys) {
-    if (auto row = inputs_.store(key)) reads.push_back({*row, inputs_.poll_run(key)});
+  if (!keys.empty()) {
+    ReadTransaction snapshot(reader_db_.sql());
+    for (std::int64_t key : keys) {
+      if (auto row = inputs_.store(key)) reads.push_back({*row, inputs_.poll_run(key)});
+    }
   }
   std::vector<std::size_t> touched;
   std::unique_lock<std::shared_mutex> writing(lock_);
@@ -216,9 +223,12 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
   // Their schedules read and turned into windows without lock_.
   std::vector<std::pair<OpeningWindow, const date::time_zone*>> windows;
   windows.reserve(stale.size());
-  for (const auto& [index, key] : stale) {
-    const StoreInput schedule = inputs_.schedule(key, at);
-    windows.emplace_back(opening_window(schedule, at), zone_of(schedule));
+  if (!stale.empty()) {
+    ReadTransaction snapshot(reader_db_.sql());
+    for (const auto& [index, key] : stale) {
+      const StoreInput schedule = inputs_.schedule(key, at);
+      windows.emplace_back(opening_window(schedule, at), zone_of(schedule));
+    }
   }
   std::unique_lock<std::shared_mutex> writing(lock_);
   for (std::size_t i = 0; i < stale.size(); ++i) {

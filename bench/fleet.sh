@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The fleet now (issue 32, docs/rules.md §10) at FLEET_SIZES stores × 8 days
+# (default 14,000 and 140,000; `make bench-scale` adds 1,000,000): start-up
+# to serving (the live state read from the polls), an hourly batch of live
+# polls for every store POSTed twice (all active, then 3 % inactive: alerts
+# and incidents), GET /fleet, a sorted and filtered page of 100 stores, the
+# first page of /incidents, and the server's RSS. Medians of RUNS; a table on
+# stdout. BIN=<an older binary> ONLY_INGEST=1 measures the ingest alone, to
+# compare.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/uptime-monitor}
+CACHE=${BENCH_CACHE:-/var/tmp/uptime-monitor-bench}
+RUNS=${RUNS:-7}
+FLEET_SIZES=${FLEET_SIZES:-"14000 140000"}
+ONLY_INGEST=${ONLY_INGEST:-0}
+mkdir -p "$CACHE"
+source bench/common.sh
+
+# latency PATH: the median seconds of RUNS GETs (after one to warm up), and
+# the bytes of the answer.
+latency() {
+  curl -s -o /dev/null "$BASE$1"
+  for _ in $(seq "$RUNS"); do curl -s -o /dev/null -w '%{time_total}\n' "$BASE$1"; done | median
+}
+bytes() { curl -s "$BASE$1" | wc -c; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
+
+# batch FILE STATUS_EVERY: one poll per store a minute ago; every Nth inactive (0: none).
+batch() {
+  local when
+  when=$(date -u -d '1 minute ago' '+%Y-%m-%d %H:%M:%S')
+  { echo "store_id,status,timestamp_utc"
+    awk -F, -v when="$when" -v every="$2" 'NR > 1 && !seen[$1]++ {
+      print $1 "," ((every > 0 && ++n % every == 0) ? "inactive" : "active") "," when }' "$3"
+  } > "$1"
+}
+
+echo "| stores | start-up to serving | ingest of an hourly batch (polls/s) | GET /fleet | page of 100, sorted and filtered | GET /incidents | server RSS |"
+echo "|---|---|---|---|---|---|---|"
+for stores in $FLEET_SIZES; do
+  if [ "$stores" = 14000 ]; then dir=$(data_set loop 14000 8); else dir=$(data_set "scale-$stores" "$stores" 8); fi
+  # One database per binary: an older one cannot open a newer schema.
+  db=$(database "fleet-$stores-$(realpath "$BIN" | md5sum | cut -c1-8)" "$dir")
+  cp "$db" "$WORK/f.db"
+  echo "$stores stores: serving..." >&2
+  start=$(date +%s.%N)
+  start_server --db "$WORK/f.db" --standard-report-every 0
+  started=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f s", b - a }')
+  live=$(sed -n 's/.*live state of the stores read in \([0-9.]*\) s.*/\1/p' "$WORK/serve.err")
+  batch "$WORK/up.csv" 0 "$dir/store_status.csv"
+  batch "$WORK/down.csv" 33 "$dir/store_status.csv"
+  polls=$(($(wc -l < "$WORK/up.csv") - 1))
+  ingest_s=()
+  for file in up down; do
+    t=$(curl -s -o /dev/null -w '%{time_total}' -H 'Content-Type: text/csv' \
+      --data-binary @"$WORK/$file.csv" "$BASE/ingest/status")
+    ingest_s+=("$t")
+  done
+  rate=$(awk -v n="$polls" -v a="${ingest_s[0]}" -v b="${ingest_s[1]}" \
+    'BEGIN { printf "%.0f / %.0f", n / a, n / b }')
+  if [ "$ONLY_INGEST" = 1 ]; then
+    echo "| $stores | $started | $rate | | | | |"
+    kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
+    continue
+  fi
+  id=$(curl -s -X POST "$BASE/trigger_report" | sed 's/.*"report_id":"\([^"]*\)".*/\1/')
+  wait_report "$id"
+  until curl -s "$BASE/fleet" | grep -q "\"report_id\":\"$id\""; do sleep 0.2; done
+  fleet=$(latency /fleet)
+  page="/stores?sort=uptime_percent&order=asc&q=7&state=up&limit=100"
+  page_s=$(latency "$page")
+  page_b=$(bytes "$page")
+  since_s=$(latency "/stores?sort=since&order=desc&limit=100")
+  incidents=$(latency "/incidents?limit=100")
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+  echo "| $stores | $started (live state ${live} s) | $rate | $(ms "$fleet") | $(ms "$page_s"), $((page_b / 1024)) KB (by since, unfiltered: $(ms "$since_s")) | $(ms "$incidents") | $((rss / 1024)) MB |"
+  kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
+done
