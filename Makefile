@@ -13,7 +13,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
 
-.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz \
+.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet \
         bench sweep load fmt clean demo-fixtures fresh-check
 
 all: build
@@ -118,6 +118,12 @@ fuzz: deps
 bench: build
 	@$(MAKE) --no-print-directory deps PACKAGES="wrk time bc"
 	bench/run.sh
+
+# The fleet now (GET /fleet, pages of stores, incidents, start-up, RSS) at
+# FLEET_SIZES stores (14,000 and 140,000; add 1000000 for the large size).
+bench-fleet: build
+	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
+	FLEET_SIZES="$(or $(FLEET_SIZES),14000 140000)" bench/fleet.sh
 
 # Import and report with 1, 2, 4, … threads (up to the cores here) at 14,000 and
 # 140,000 stores: a markdown table on stdout, for a machine of many cores.

@@ -166,3 +166,5 @@ cat "$WORK/table.md"
 LOAD_SECTION=""
 [ -f BENCHMARKS.md ] && LOAD_SECTION=$(awk '/^## Load/ {keep=1} keep' BENCHMARKS.md)
 { cat "$WORK/table.md" bench/notes.md; [ -n "$LOAD_SECTION" ] && printf '\n%s\n' "$LOAD_SECTION"; } > BENCHMARKS.md
+# Then the fleet's section (bench/fleet.sh writes it in).
+bench/fleet.sh

@@ -199,9 +199,12 @@ int run_serve(const ServeOptions& options) {
   FleetKeeper fleet_keeper(options.db_path, fleet, jobs, fleet_settings);
   std::optional<RetentionWorker> retention;
   if (options.retention.enabled()) {
-    retention.emplace(
-        options.db_path, options.retention,
-        [&metrics](const RetentionResult& deleted) { metrics.count_retention(deleted); });
+    retention.emplace(options.db_path, options.retention,
+                      [&metrics, &fleet](const RetentionResult& deleted) {
+                        metrics.count_retention(deleted);
+                        // Stores' first polls may be gone: where their data begins moved.
+                        if (deleted.polls_deleted > 0) fleet.reread_all(wall_clock_now());
+                      });
   }
   WalKeeper wal_keeper(options.db_path);
   DeliverySettings delivery = options.webhooks;

@@ -84,7 +84,12 @@ const std::vector<std::pair<const char*, StoreColumn>>& store_columns() {
 }
 
 LiveFleet::LiveFleet(const std::string& db_path, std::chrono::seconds silence)
-    : silence_(silence), reader_db_(db_path, Database::Access::read_only), inputs_(reader_db_) {}
+    : silence_(silence), reader_db_(db_path, Database::Access::read_only), inputs_(reader_db_) {
+  // Start-up reads a few pages of every store once: through a small cache,
+  // not mapped, so they do not stay in the server's memory (RSS) for good.
+  reader_db_.set_map_bytes(0);
+  reader_db_.set_cache_bytes(std::int64_t{2} << 20);
+}
 
 Instant LiveFleet::evaluation_instant(Instant clock) const {
   if (newest_poll_ && clock - *newest_poll_ > silence_) return *newest_poll_;
@@ -125,20 +130,21 @@ void LiveFleet::polls_added(const std::vector<StorePoll>& polls, Instant clock) 
   std::lock_guard<std::mutex> reading(reader_mutex_);
   std::vector<std::int64_t> reread;  // new stores, and those given a poll not their newest
   std::vector<std::size_t> touched;
+  std::vector<StorePoll> sorted = polls;
+  std::sort(sorted.begin(), sorted.end(), [](const StorePoll& a, const StorePoll& b) {
+    return a.store != b.store ? a.store < b.store : a.at < b.at;
+  });
   {
     std::unique_lock<std::shared_mutex> writing(lock_);
-    std::vector<StorePoll> sorted = polls;
-    std::sort(sorted.begin(), sorted.end(), [](const StorePoll& a, const StorePoll& b) {
-      return a.store != b.store ? a.store < b.store : a.at < b.at;
-    });
     for (const StorePoll& poll : sorted) {
       const auto found = by_key_.find(poll.store);
-      const bool first_of_store = reread.empty() || reread.back() != poll.store;
+      // Polls come by store: one marked to be read again is read whole.
+      const bool marked = !reread.empty() && reread.back() == poll.store;
+      if (marked) continue;
       if (found == by_key_.end()) {
-        if (first_of_store) reread.push_back(poll.store);
+        reread.push_back(poll.store);
         continue;
       }
-      if (!first_of_store) continue;  // read again whole
       if (touched.empty() || touched.back() != found->second) touched.push_back(found->second);
       Entry& entry = entries_[found->second];
       if (!extend_run(entry.run, poll.at, poll.active)) {
@@ -401,6 +407,15 @@ StorePage LiveFleet::page(const StoreListQuery& query) const {
                     matching.end(), before);
   for (std::size_t i = query.offset; i < end; ++i) page.rows.push_back(matching[i]->view);
   return page;
+}
+
+void LiveFleet::reread_all(Instant clock) {
+  std::vector<std::int64_t> keys;
+  {
+    std::shared_lock<std::shared_mutex> reading(lock_);
+    for (const Entry& entry : entries_) keys.push_back(entry.key);
+  }
+  stores_changed(keys, clock);
 }
 
 void LiveFleet::store_changed(const std::string& store_id, Instant clock) {

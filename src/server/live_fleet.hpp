@@ -118,6 +118,8 @@ class LiveFleet {
   // polls (deletions): each read again; new stores are added.
   void stores_changed(const std::vector<std::int64_t>& keys, Instant clock);
   void store_changed(const std::string& store_id, Instant clock);
+  // After old polls were deleted (retention): every store's run read again.
+  void reread_all(Instant clock);
   // The clock: stores whose state the time alone changes are evaluated again.
   void tick(Instant clock);
 

@@ -117,6 +117,29 @@ print(kinds[sys.argv[1]], kinds[sys.argv[2]], kinds[sys.argv[3]])' "$STANDARD" "
 as "$ADMIN" GET /stores
 [ "$(field 'd["report_id"]')" = "$STANDARD" ] || fail "the whole /stores answer: $BODY"
 
+# Names: given while serving, shown in the lists, the store view and the
+# incidents, and matched by q; the report CSV does not change.
+as "$ADMIN" POST /ingest/stores -H 'Content-Type: text/csv' \
+  --data-binary $'store_id,name\nlive-a,Pizza Palace Main St\nlive-b,Taco Town'
+expect_status 200 "names"
+as "$ADMIN" GET "/stores?q=Palace"
+[ "$(field '[(r["store_id"], r["name"]) for r in d["rows"]]')" = "[('live-a', 'Pizza Palace Main St')]" ] \
+  || fail "q by name: $BODY"
+as "$ADMIN" GET /stores/live-a
+[ "$(field 'd["name"]')" = "Pizza Palace Main St" ] || fail "store view name: $BODY"
+as "$ADMIN" GET "/incidents?state=open"
+[ "$(field 'd["rows"][0]["name"]')" = "Pizza Palace Main St" ] || fail "incident name: $BODY"
+as "$ADMIN" GET "/get_report/$STANDARD?format=json&sort=store_id&order=desc&limit=2&q=Taco"
+[ "$(field 'd["total"], [r["store_id"] for r in d["rows"]], d["status"]')" = "1 ['live-b'] Complete" ] \
+  || fail "a page of a report's rows: $BODY"
+as "$ADMIN" GET "/get_report/$STANDARD?format=json&sort=downtime_last_hour&order=desc&limit=1"
+[ "$(field 'd["total"], len(d["rows"]), d["offset"], d["limit"]')" = "3 1 0 1" ] \
+  || fail "a report page: $BODY"
+as "$ADMIN" GET "/get_report/$STANDARD?format=json&sort=colour"
+expect_json_error 400 "a report page sorted by an unknown column"
+as "$ADMIN" GET "/get_report/$STANDARD"
+grep -q "Pizza" <<< "$BODY" && fail "a name in the report CSV: $BODY"
+
 # Pages: sorted, filtered, counted; bad parameters named.
 as "$ADMIN" GET "/stores?sort=store_id&order=desc&limit=2&offset=1"
 [ "$(field 'd["total"], [r["store_id"] for r in d["rows"]]')" = "4 ['live-a', 'late']" ] \
