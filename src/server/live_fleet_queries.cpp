@@ -1,0 +1,189 @@
+// The fleet's answers: the summary, pages of stores and one store, read
+// under the shared lock from what live_fleet.cpp keeps.
+#include <algorithm>
+
+#include "server/live_fleet.hpp"
+
+namespace {
+
+// How two stores compare by a column: < 0, 0 or > 0 (page() breaks ties by id).
+int compare_optional(const std::optional<Instant>& a, const std::optional<Instant>& b) {
+  if (a == b) return 0;
+  if (!a) return -1;  // none first in ascending order
+  if (!b) return 1;
+  return *a < *b ? -1 : 1;
+}
+
+template <typename T>
+int compare_values(const T& a, const T& b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+// Uptime as a share of known time: -1 when none is known, -2 outside the
+// landing report (both sorted first).
+double week_percent(const std::optional<WeekFigures>& week) {
+  if (!week) return -2;
+  const auto known = week->uptime + week->downtime;
+  if (known.count() == 0) return -1;
+  return static_cast<double>(week->uptime.count()) / static_cast<double>(known.count());
+}
+
+HalfMicroseconds week_length(const std::optional<WeekFigures>& week, StoreColumn column) {
+  if (!week) return HalfMicroseconds{-1};
+  return column == StoreColumn::uptime_last_week     ? week->uptime
+         : column == StoreColumn::downtime_last_week ? week->downtime
+                                                     : week->unknown;
+}
+
+int compare_by(const LiveStore& a, const LiveStore& b, StoreColumn column) {
+  switch (column) {
+    case StoreColumn::store_id:
+      return 0;
+    case StoreColumn::name:
+      return a.name.compare(b.name);
+    case StoreColumn::state:
+      return compare_values(std::string_view(store_state_name(a.status.state)),
+                            std::string_view(store_state_name(b.status.state)));
+    case StoreColumn::since:
+      return compare_optional(a.status.since, b.status.since);
+    case StoreColumn::latest_poll:
+      return compare_optional(a.status.latest_poll, b.status.latest_poll);
+    case StoreColumn::uptime_last_week:
+    case StoreColumn::downtime_last_week:
+    case StoreColumn::unknown_last_week:
+      return compare_values(week_length(a.week, column), week_length(b.week, column));
+    case StoreColumn::uptime_percent:
+      return compare_values(week_percent(a.week), week_percent(b.week));
+  }
+  return 0;
+}
+
+bool contains_text(const LiveStore& store, const std::string& text) {
+  return text.empty() || store.store_id.find(text) != std::string::npos ||
+         store.name.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+const std::vector<std::pair<const char*, StoreColumn>>& store_columns() {
+  static const std::vector<std::pair<const char*, StoreColumn>> columns = {
+      {"store_id", StoreColumn::store_id},
+      {"name", StoreColumn::name},
+      {"state", StoreColumn::state},
+      {"since", StoreColumn::since},
+      {"latest_poll", StoreColumn::latest_poll},
+      {"uptime_last_week", StoreColumn::uptime_last_week},
+      {"downtime_last_week", StoreColumn::downtime_last_week},
+      {"unknown_last_week", StoreColumn::unknown_last_week},
+      {"uptime_percent", StoreColumn::uptime_percent}};
+  return columns;
+}
+
+FleetSummary LiveFleet::summary(const std::set<std::string>* only) const {
+  std::shared_lock<std::shared_mutex> reading(lock_);
+  FleetSummary summary;
+  summary.live = live_;
+  if (!entries_.empty()) summary.evaluated_at = at_;
+  // The week counts for a store measured over all of it (docs/rules.md §10).
+  const std::optional<Instant> week_start =
+      landing_ ? std::optional<Instant>(landing_->as_of - date::days{7}) : std::nullopt;
+  bool covered = true;
+  HalfMicroseconds up{0}, down{0}, up_before{0}, down_before{0};
+  bool any_week = false;
+  bool before_covered = true;  // every store counted covers the week before too
+  const auto add = [&](const Entry& entry) {
+    const LiveStore& view = entry.view;
+    if (only) {
+      ++summary.by_state[static_cast<std::size_t>(view.status.state)];
+      if (view.status.latest_poll &&
+          (!summary.newest_poll || *view.status.latest_poll > *summary.newest_poll)) {
+        summary.newest_poll = view.status.latest_poll;
+      }
+      if (view.first_poll && (!summary.data_since || *view.first_poll < *summary.data_since)) {
+        summary.data_since = view.first_poll;
+      }
+    }
+    if (!view.week || !week_start) return;
+    if (view.first_poll && *view.first_poll <= *week_start) {
+      up += view.week->uptime;
+      down += view.week->downtime;
+      any_week = true;
+      if (view.week_before && *view.first_poll <= *week_start - date::days{7}) {
+        up_before += view.week_before->uptime;
+        down_before += view.week_before->downtime;
+      } else {
+        before_covered = false;
+      }
+    } else {
+      covered = false;
+    }
+  };
+  if (only) {
+    for (const std::string& id : *only) {
+      const auto found = by_id_.find(id);
+      if (found != by_id_.end()) add(entries_[found->second]);
+    }
+  } else {
+    summary.by_state = counts_;
+    summary.newest_poll = newest_poll_;
+    summary.data_since = data_since_;
+    for (const Entry& entry : entries_) add(entry);
+  }
+  if (any_week) {
+    summary.week_uptime = up;
+    summary.week_downtime = down;
+  }
+  summary.week_covered = any_week && covered;
+  if (any_week && before_covered) {
+    summary.week_before_uptime = up_before;
+    summary.week_before_downtime = down_before;
+  }
+  return summary;
+}
+
+StorePage LiveFleet::page(const StoreListQuery& query) const {
+  std::shared_lock<std::shared_mutex> reading(lock_);
+  std::vector<const Entry*> matching;
+  // Walk the smaller of the given sets of stores (each checked against the
+  // other), or the whole fleet.
+  const std::set<std::string>* walked = query.only;
+  const std::set<std::string>* checked = query.tagged;
+  if (!walked || (checked && checked->size() < walked->size())) std::swap(walked, checked);
+  const auto consider = [&](const Entry& entry) {
+    if (query.state && entry.view.status.state != *query.state) return;
+    if (checked && !checked->count(entry.view.store_id)) return;
+    if (!contains_text(entry.view, query.contains)) return;
+    matching.push_back(&entry);
+  };
+  if (walked) {
+    for (const std::string& id : *walked) {
+      const auto found = by_id_.find(id);
+      if (found != by_id_.end()) consider(entries_[found->second]);
+    }
+  } else {
+    for (const Entry& entry : entries_) consider(entry);
+  }
+  StorePage page;
+  page.total = matching.size();
+  if (query.offset >= matching.size()) return page;
+  const auto before = [&](const Entry* a, const Entry* b) {
+    int order = compare_by(a->view, b->view, query.sort);
+    if (query.descending) order = -order;
+    if (order != 0) return order < 0;
+    return query.descending ? b->view.store_id < a->view.store_id
+                            : a->view.store_id < b->view.store_id;
+  };
+  // Only the first offset + limit need sorting (the rest is cut anyway).
+  const std::size_t end = std::min(matching.size(), query.offset + query.limit);
+  std::partial_sort(matching.begin(), matching.begin() + static_cast<std::ptrdiff_t>(end),
+                    matching.end(), before);
+  for (std::size_t i = query.offset; i < end; ++i) page.rows.push_back(matching[i]->view);
+  return page;
+}
+
+std::optional<LiveStore> LiveFleet::store(const std::string& store_id) const {
+  std::shared_lock<std::shared_mutex> reading(lock_);
+  const auto found = by_id_.find(store_id);
+  if (found == by_id_.end()) return std::nullopt;
+  return entries_[found->second].view;
+}
