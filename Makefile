@@ -120,7 +120,8 @@ bench: build
 	bench/run.sh
 
 # The fleet now (GET /fleet, pages of stores, incidents, start-up, RSS) at
-# FLEET_SIZES stores (14,000 and 140,000; add 1000000 for the large size).
+# FLEET_SIZES stores (14,000 and 140,000 × 8 days; add 1000000:1 for a
+# million stores × 1 day).
 bench-fleet: build
 	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
 	FLEET_SIZES="$(or $(FLEET_SIZES),14000 140000)" bench/fleet.sh

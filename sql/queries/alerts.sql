@@ -44,42 +44,47 @@ SELECT type, raised FROM alert_event_totals;
 -- read from its index in that order, at most ?4 (offset + limit) of each,
 -- then merged. ?1, ?2, ?3: whether open, silent, recovered ones are wanted;
 -- ?5 = limit, ?6 = offset; ?7: an owner's store ids as a JSON array, or NULL.
-SELECT * FROM (
-  SELECT s.store_id, s.name, s.timezone, 'open' AS state, a.incident_start_us AS start_us,
-         NULL AS end_us, NULL AS downtime_us
-  FROM alert_state a JOIN stores s ON s.id = a.store
-  WHERE ?1 AND a.incident_start_us IS NOT NULL
-    AND (?7 IS NULL OR s.store_id IN (SELECT value FROM json_each(?7)))
-  ORDER BY a.incident_start_us DESC LIMIT ?4)
-UNION ALL SELECT * FROM (
-  SELECT s.store_id, s.name, s.timezone, 'silent', a.silent_since_us, NULL, NULL
-  FROM alert_state a JOIN stores s ON s.id = a.store
-  WHERE ?2 AND a.silent_since_us IS NOT NULL
-    AND (?7 IS NULL OR s.store_id IN (SELECT value FROM json_each(?7)))
-  ORDER BY a.silent_since_us DESC LIMIT ?4)
-UNION ALL SELECT * FROM (
-  SELECT s.store_id, s.name, s.timezone, 'recovered', e.incident_start_us, e.at_us, e.downtime_us
-  FROM alert_events e JOIN stores s ON s.id = e.store
-  WHERE ?3 AND e.type = 'store.recovered' AND e.incident_start_us IS NOT NULL
-    AND (?7 IS NULL OR s.store_id IN (SELECT value FROM json_each(?7)))
-  ORDER BY e.incident_start_us DESC LIMIT ?4)
-ORDER BY start_us DESC, store_id LIMIT ?5 OFFSET ?6;
+-- The stores' rows are joined for the page only.
+WITH owned(store) AS (
+  SELECT id FROM stores WHERE store_id IN (SELECT value FROM json_each(?7))
+), page(store, state, start_us, end_us, downtime_us) AS (
+  SELECT * FROM (
+    SELECT store, 'open', incident_start_us, NULL, NULL FROM alert_state
+    WHERE ?1 AND incident_start_us IS NOT NULL AND (?7 IS NULL OR store IN owned)
+    ORDER BY incident_start_us DESC LIMIT ?4)
+  UNION ALL SELECT * FROM (
+    SELECT store, 'silent', silent_since_us, NULL, NULL FROM alert_state
+    WHERE ?2 AND silent_since_us IS NOT NULL AND (?7 IS NULL OR store IN owned)
+    ORDER BY silent_since_us DESC LIMIT ?4)
+  UNION ALL SELECT * FROM (
+    SELECT store, 'recovered', incident_start_us, at_us, downtime_us FROM alert_events
+    WHERE ?3 AND type = 'store.recovered' AND incident_start_us IS NOT NULL
+      AND (?7 IS NULL OR store IN owned)
+    ORDER BY incident_start_us DESC LIMIT ?4)
+)
+SELECT s.store_id, s.name, s.timezone, p.state, p.start_us, p.end_us, p.downtime_us
+FROM page p JOIN stores s ON s.id = p.store
+ORDER BY p.start_us DESC, s.store_id LIMIT ?5 OFFSET ?6;
 
 -- name: incidents_count
--- How many incidents incidents_page pages over (the same ?1, ?2, ?3 and ?7 as ?4).
+-- How many incidents incidents_page pages over (the same ?1, ?2, ?3 and ?7
+-- as ?4): counts over the partial indexes, no store read unless an owner's.
+WITH owned(store) AS (
+  SELECT id FROM stores WHERE store_id IN (SELECT value FROM json_each(?4))
+)
 SELECT
-  (SELECT count(*) FROM alert_state a JOIN stores s ON s.id = a.store
-   WHERE ?1 AND a.incident_start_us IS NOT NULL
-     AND (?4 IS NULL OR s.store_id IN (SELECT value FROM json_each(?4))))
-+ (SELECT count(*) FROM alert_state a JOIN stores s ON s.id = a.store
-   WHERE ?2 AND a.silent_since_us IS NOT NULL
-     AND (?4 IS NULL OR s.store_id IN (SELECT value FROM json_each(?4))))
-+ (SELECT count(*) FROM alert_events e JOIN stores s ON s.id = e.store
-   WHERE ?3 AND e.type = 'store.recovered' AND e.incident_start_us IS NOT NULL
-     AND (?4 IS NULL OR s.store_id IN (SELECT value FROM json_each(?4))));
+  (SELECT count(*) FROM alert_state
+   WHERE ?1 AND incident_start_us IS NOT NULL AND (?4 IS NULL OR store IN owned))
++ (SELECT count(*) FROM alert_state
+   WHERE ?2 AND silent_since_us IS NOT NULL AND (?4 IS NULL OR store IN owned))
++ (SELECT count(*) FROM alert_events
+   WHERE ?3 AND type = 'store.recovered' AND incident_start_us IS NOT NULL
+     AND (?4 IS NULL OR store IN owned));
 
 -- name: incidents_opened_since
 -- store.down events raised at or after ?1 (wall clock); ?2 as ?7 above.
-SELECT count(*) FROM alert_events e JOIN stores s ON s.id = e.store
-WHERE e.created_us >= ?1 AND e.type = 'store.down'
-  AND (?2 IS NULL OR s.store_id IN (SELECT value FROM json_each(?2)));
+WITH owned(store) AS (
+  SELECT id FROM stores WHERE store_id IN (SELECT value FROM json_each(?2))
+)
+SELECT count(*) FROM alert_events
+WHERE created_us >= ?1 AND type = 'store.down' AND (?2 IS NULL OR store IN owned);

@@ -114,10 +114,14 @@ std::vector<std::size_t> LiveFleet::read_again(const std::vector<std::int64_t>& 
     Entry& entry = found == by_key_.end() ? add_entry(read.row) : entries_[found->second];
     entry.view.name = read.row.name;
     entry.run = read.run;
+    entry.view.first_poll = read.run.first_poll;
     entry.window_at = Instant::min();  // its schedule may have changed too
     touched.push_back(by_key_[read.row.key]);
   }
-  if (!reads.empty()) recompute_extremes();
+  if (!reads.empty()) {
+    recompute_extremes();
+    recount_weeks();  // a late poll may have moved a first poll
+  }
   return touched;
 }
 
@@ -208,6 +212,7 @@ void LiveFleet::set_landing(const std::string& report_id, Instant as_of,
         WeekFigures{row.uptime[last_week], row.downtime[last_week], row.unknown[last_week]};
   }
   landing_ = Landing{report_id, as_of};
+  recount_weeks();
 }
 
 void LiveFleet::set_week_before(const std::string& report_id,
@@ -219,6 +224,7 @@ void LiveFleet::set_week_before(const std::string& report_id,
     if (found == by_id_.end()) continue;
     entries_[found->second].view.week_before = WeekFigures{row.uptime, row.downtime, row.unknown};
   }
+  recount_weeks();
 }
 
 std::optional<LiveFleet::Landing> LiveFleet::landing() const {

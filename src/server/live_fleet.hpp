@@ -73,6 +73,19 @@ struct FleetSummary {
   std::optional<HalfMicroseconds> week_before_uptime, week_before_downtime;
 };
 
+// The week figures of a set of stores summed as FleetSummary gives them:
+// over the stores whose week is covered (docs/rules.md §10).
+struct WeekTotals {
+  HalfMicroseconds uptime{0}, downtime{0}, uptime_before{0}, downtime_before{0};
+  bool any = false;            // a store counted
+  bool covered = true;         // every store of the report covers the week
+  bool before_covered = true;  // every store counted covers the week before too
+
+  // A store of the landing report, whose last week starts at week_start.
+  void add(const LiveStore& store, Instant week_start);
+  void fill(FleetSummary& summary) const;
+};
+
 // The sortable columns of the stores list.
 enum class StoreColumn {
   store_id,
@@ -164,6 +177,10 @@ class LiveFleet {
   void settle(Instant clock, std::vector<std::size_t> touched, bool all);
   // With lock_ held alone: the entry's state at at_, counted.
   void evaluate(Entry& entry);
+  // With lock_ held alone: fleet_weeks_ summed again (after the landing
+  // report, the week before or a store's first poll changed).
+  void recount_weeks();
+  Instant week_start() const;  // of the landing report's week; landing_ set
   Entry& add_entry(const LiveStoreRow& row);
   void recompute_extremes();
   Instant evaluation_instant(Instant clock) const;
@@ -183,4 +200,5 @@ class LiveFleet {
   Instant at_{};  // the evaluation instant of the states
   bool live_ = false;
   std::optional<Landing> landing_;
+  WeekTotals fleet_weeks_;  // over every store, kept by recount_weeks
 };

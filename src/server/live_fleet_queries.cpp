@@ -79,65 +79,72 @@ const std::vector<std::pair<const char*, StoreColumn>>& store_columns() {
   return columns;
 }
 
+void WeekTotals::add(const LiveStore& store, Instant week_start) {
+  if (!store.week) return;
+  if (!store.first_poll || *store.first_poll > week_start) {
+    covered = false;
+    return;
+  }
+  uptime += store.week->uptime;
+  downtime += store.week->downtime;
+  any = true;
+  if (store.week_before && *store.first_poll <= week_start - date::days{7}) {
+    uptime_before += store.week_before->uptime;
+    downtime_before += store.week_before->downtime;
+  } else {
+    before_covered = false;
+  }
+}
+
+void WeekTotals::fill(FleetSummary& summary) const {
+  if (!any) return;
+  summary.week_uptime = uptime;
+  summary.week_downtime = downtime;
+  summary.week_covered = covered;
+  if (before_covered) {
+    summary.week_before_uptime = uptime_before;
+    summary.week_before_downtime = downtime_before;
+  }
+}
+
+void LiveFleet::recount_weeks() {
+  fleet_weeks_ = WeekTotals{};
+  if (!landing_) return;
+  for (const Entry& entry : entries_) fleet_weeks_.add(entry.view, week_start());
+}
+
+Instant LiveFleet::week_start() const {
+  return landing_->as_of - date::days{7};
+}
+
 FleetSummary LiveFleet::summary(const std::set<std::string>* only) const {
   std::shared_lock<std::shared_mutex> reading(lock_);
   FleetSummary summary;
   summary.live = live_;
   if (!entries_.empty()) summary.evaluated_at = at_;
-  // The week counts for a store measured over all of it (docs/rules.md §10).
-  const std::optional<Instant> week_start =
-      landing_ ? std::optional<Instant>(landing_->as_of - date::days{7}) : std::nullopt;
-  bool covered = true;
-  HalfMicroseconds up{0}, down{0}, up_before{0}, down_before{0};
-  bool any_week = false;
-  bool before_covered = true;  // every store counted covers the week before too
-  const auto add = [&](const Entry& entry) {
-    const LiveStore& view = entry.view;
-    if (only) {
-      ++summary.by_state[static_cast<std::size_t>(view.status.state)];
-      if (view.status.latest_poll &&
-          (!summary.newest_poll || *view.status.latest_poll > *summary.newest_poll)) {
-        summary.newest_poll = view.status.latest_poll;
-      }
-      if (view.first_poll && (!summary.data_since || *view.first_poll < *summary.data_since)) {
-        summary.data_since = view.first_poll;
-      }
-    }
-    if (!view.week || !week_start) return;
-    if (view.first_poll && *view.first_poll <= *week_start) {
-      up += view.week->uptime;
-      down += view.week->downtime;
-      any_week = true;
-      if (view.week_before && *view.first_poll <= *week_start - date::days{7}) {
-        up_before += view.week_before->uptime;
-        down_before += view.week_before->downtime;
-      } else {
-        before_covered = false;
-      }
-    } else {
-      covered = false;
-    }
-  };
-  if (only) {
-    for (const std::string& id : *only) {
-      const auto found = by_id_.find(id);
-      if (found != by_id_.end()) add(entries_[found->second]);
-    }
-  } else {
+  if (!only) {
     summary.by_state = counts_;
     summary.newest_poll = newest_poll_;
     summary.data_since = data_since_;
-    for (const Entry& entry : entries_) add(entry);
+    fleet_weeks_.fill(summary);
+    return summary;
   }
-  if (any_week) {
-    summary.week_uptime = up;
-    summary.week_downtime = down;
+  WeekTotals weeks;
+  for (const std::string& id : *only) {
+    const auto found = by_id_.find(id);
+    if (found == by_id_.end()) continue;
+    const LiveStore& view = entries_[found->second].view;
+    ++summary.by_state[static_cast<std::size_t>(view.status.state)];
+    if (view.status.latest_poll &&
+        (!summary.newest_poll || *view.status.latest_poll > *summary.newest_poll)) {
+      summary.newest_poll = view.status.latest_poll;
+    }
+    if (view.first_poll && (!summary.data_since || *view.first_poll < *summary.data_since)) {
+      summary.data_since = view.first_poll;
+    }
+    if (landing_) weeks.add(view, week_start());
   }
-  summary.week_covered = any_week && covered;
-  if (any_week && before_covered) {
-    summary.week_before_uptime = up_before;
-    summary.week_before_downtime = down_before;
-  }
+  weeks.fill(summary);
   return summary;
 }
 

@@ -21,7 +21,6 @@ class AlertTables {
  public:
   explicit AlertTables(Database& db)
       : schedule_(db.sql()),
-        zone_(db.sql(), sql::query("store_zone_by_key")),
         load_(db.sql(), sql::query("alert_state")),
         save_(db.sql(), sql::query("save_alert_state")),
         insert_(db.sql(), sql::query("insert_alert_event")),
@@ -58,15 +57,7 @@ class AlertTables {
   // What the engine needs of a store: hours, zone, and special dates within
   // its reach (an incident may have begun a week back; its downtime counts).
   StoreInput schedule(std::int64_t store, Instant clock) {
-    StoreInput input;
-    zone_.bind(1, store);
-    if (zone_.executeStep() && !zone_.getColumn(0).isNull()) {
-      input.zone = date::locate_zone(zone_.getColumn(0).getString());
-    }
-    zone_.reset();
-    input.hours = schedule_.hours(store);
-    input.special = schedule_.special(store, clock - date::days{8}, clock);
-    return input;
+    return schedule_.schedule(store, clock - date::days{8}, clock);
   }
 
   // Writes the events and, in the same transaction, a pending delivery of
@@ -99,7 +90,6 @@ class AlertTables {
 
  private:
   ScheduleReader schedule_;
-  SQLite::Statement zone_;
   SQLite::Statement load_;
   SQLite::Statement save_;
   SQLite::Statement insert_;

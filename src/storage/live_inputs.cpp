@@ -1,7 +1,5 @@
 #include "storage/live_inputs.hpp"
 
-#include <date/tz.h>
-
 #include "storage/embedded_sql.hpp"
 #include "storage/sql_values.hpp"
 
@@ -12,7 +10,6 @@ LiveInputs::LiveInputs(Database& db)
       latest_(db.sql(), sql::query("live_latest_poll")),
       run_break_(db.sql(), sql::query("live_run_break")),
       next_(db.sql(), sql::query("live_next_poll")),
-      zone_(db.sql(), sql::query("store_zone_by_key")),
       schedule_(db.sql()) {}
 
 void LiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& visit) {
@@ -65,13 +62,5 @@ PollRun LiveInputs::poll_run(std::int64_t key) {
 }
 
 StoreInput LiveInputs::schedule(std::int64_t key, Instant at) {
-  StoreInput input;
-  zone_.bind(1, key);
-  if (zone_.executeStep() && !zone_.getColumn(0).isNull()) {
-    input.zone = date::locate_zone(zone_.getColumn(0).getString());
-  }
-  zone_.reset();
-  input.hours = schedule_.hours(key);
-  input.special = schedule_.special(key, at - kWindowReach, at + kWindowReach);
-  return input;
+  return schedule_.schedule(key, at - kWindowReach, at + kWindowReach);
 }

@@ -43,6 +43,5 @@ class LiveInputs {
   SQLite::Statement latest_;
   SQLite::Statement run_break_;
   SQLite::Statement next_;
-  SQLite::Statement zone_;
   ScheduleReader schedule_;
 };

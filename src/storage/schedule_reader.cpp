@@ -1,9 +1,25 @@
 #include "storage/schedule_reader.hpp"
 
+#include <date/tz.h>
+
 #include "storage/embedded_sql.hpp"
 
 ScheduleReader::ScheduleReader(SQLite::Database& db)
-    : hours_(db, sql::query("store_hours")), special_(db, sql::query("store_special_hours")) {}
+    : hours_(db, sql::query("store_hours")),
+      special_(db, sql::query("store_special_hours")),
+      zone_(db, sql::query("store_zone_by_key")) {}
+
+StoreInput ScheduleReader::schedule(std::int64_t store, Instant from, Instant to) {
+  StoreInput input;
+  zone_.bind(1, store);
+  if (zone_.executeStep() && !zone_.getColumn(0).isNull()) {
+    input.zone = date::locate_zone(zone_.getColumn(0).getString());
+  }
+  zone_.reset();
+  input.hours = hours(store);
+  input.special = special(store, from, to);
+  return input;
+}
 
 std::vector<WeeklyHoursRow> ScheduleReader::hours(std::int64_t store) {
   std::vector<WeeklyHoursRow> rows;

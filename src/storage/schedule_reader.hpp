@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/business_hours.hpp"
+#include "core/store_input.hpp"
 #include "core/timestamps.hpp"
 
 class ScheduleReader {
@@ -21,8 +22,12 @@ class ScheduleReader {
   // within two days of their UTC dates (no zone is a day away from UTC, and
   // an interval lasts at most a day), grouped by date.
   std::vector<SpecialDate> special(std::int64_t store, Instant from, Instant to);
+  // What the core needs to tell when the store is open in [from, to]: its
+  // zone (nullptr: the default), weekly hours and those special dates; no polls.
+  StoreInput schedule(std::int64_t store, Instant from, Instant to);
 
  private:
   SQLite::Statement hours_;
   SQLite::Statement special_;
+  SQLite::Statement zone_;
 };
