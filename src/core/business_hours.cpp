@@ -44,6 +44,15 @@ const date::time_zone* default_zone() {
   return zone;
 }
 
+const date::time_zone* zone_named(const std::string& name) {
+  if (name.empty()) return default_zone();
+  try {
+    return date::locate_zone(name);
+  } catch (const std::runtime_error&) {
+    return default_zone();
+  }
+}
+
 std::vector<Interval> business_intervals(const std::vector<WeeklyHoursRow>& hours,
                                          const date::time_zone* zone, FineInstant from,
                                          FineInstant to) {

@@ -6,6 +6,7 @@
 #include <date/tz.h>
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "core/fine_time.hpp"
@@ -38,6 +39,9 @@ constexpr date::days kZoneMargin{2};
 
 // The zone of stores without a time zone row (rules §2).
 const date::time_zone* default_zone();
+// The zone of this name, for showing local times: the default one when the
+// name is empty or the tz database no longer knows it.
+const date::time_zone* zone_named(const std::string& name);
 
 // The instant local date `day` starts in `zone` (rules §3: a skipped midnight
 // maps to the jump, a repeated one to its first occurrence).

@@ -14,16 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-// The store's zone; the default one when it has none or an unknown name.
-const date::time_zone* zone_named(const std::string& name) {
-  if (name.empty()) return default_zone();
-  try {
-    return date::locate_zone(name);
-  } catch (const std::runtime_error&) {
-    return default_zone();
-  }
-}
-
 // "Mon 2023-01-23 09:00 CST": local wall clock for people, to the minute.
 std::string local_words(const date::time_zone* zone, Instant instant) {
   const date::zoned_time<std::chrono::seconds> local(zone,

@@ -19,7 +19,8 @@ mkdir "$WORK/elsewhere"
 printf '<!doctype html><html lang="en"><link rel="icon" href="data:,"><title>elsewhere</title></html>\n' > "$WORK/elsewhere/index.html"
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$WORK/elsewhere" > "$WORK/elsewhere.out" 2>&1 &
 ELSEWHERE_PID=$!
-trap 'kill $ELSEWHERE_PID 2>/dev/null; cleanup' EXIT
+# cleanup (lib.sh) takes the script's exit status from $?: kept through the kills.
+trap 'status=$?; kill $ELSEWHERE_PID ${MANY_PID:-} 2>/dev/null; (exit $status); cleanup' EXIT
 for _ in $(seq 1 2400); do
   ELSEWHERE_PORT=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$WORK/elsewhere.out")
   [ -n "$ELSEWHERE_PORT" ] && break

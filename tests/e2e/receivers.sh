@@ -14,7 +14,8 @@ stop_receivers() {
   for pid in "${RECEIVER_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${RECEIVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap 'stop_receivers; cleanup' EXIT
+# cleanup (lib.sh) takes the script's exit status from $?: kept through stop_receivers.
+trap 'status=$?; stop_receivers; (exit $status); cleanup' EXIT
 
 # start_receiver NAME SCRIPT ARGS...: sets RECEIVER_PORT; NAME's log is $WORK/NAME.log.
 start_receiver() {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "../http_harness.hpp"
+#include "common/clock.hpp"
 #include "core/business_hours.hpp"
 #include "core/text.hpp"
 #include "server/http_api.hpp"
@@ -29,6 +30,7 @@ struct World {
   std::unique_ptr<SharedConnection> writer;
   Metrics metrics;
   std::unique_ptr<ReportJobs> jobs;
+  std::unique_ptr<LiveFleet> fleet;
   std::unique_ptr<HttpApi> api;
   test::HttpHarness server;
 
@@ -45,10 +47,12 @@ struct World {
                 R"([{"store_id": "a", "status": "active", "timestamp_utc": "2023-01-25 17:00:00"},
                     {"store_id": "a", "status": "inactive", "timestamp_utc": "2023-01-25 18:00:00"}])");
     jobs = std::make_unique<ReportJobs>(path, 1, 4);
+    fleet = std::make_unique<LiveFleet>(path, std::chrono::hours{2});
+    fleet->load(wall_clock_now());
     HttpSettings settings;
     settings.max_body = 1 << 16;
     settings.backup_dir = "/dev/null/backups";  // backups fail at once, never fill the disk
-    api = std::make_unique<HttpApi>(*writer, *jobs, metrics, settings);
+    api = std::make_unique<HttpApi>(*writer, *jobs, *fleet, metrics, settings);
     api->install(server);
     server.set_logger({});  // quiet: one log line per input would drown the fuzzer's own
   }

@@ -130,7 +130,7 @@ json local_time(const date::time_zone* zone, const std::optional<Instant>& insta
 }  // namespace
 
 json incident_json(const IncidentRecord& incident) {
-  const date::time_zone* zone = incident.zone.empty() ? nullptr : date::locate_zone(incident.zone);
+  const date::time_zone* zone = zone_named(incident.zone);
   return {{"store_id", incident.store_id},
           {"name", incident.name.empty() ? json(nullptr) : json(incident.name)},
           {"state", incident.state},
