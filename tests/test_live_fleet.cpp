@@ -11,7 +11,7 @@ using test::at;
 
 namespace {
 
-constexpr std::chrono::seconds kSilence{std::chrono::hours{2}};
+constexpr std::chrono::seconds kFleetSilence{std::chrono::hours{2}};
 
 std::int64_t key_of(Database& db, const std::string& store_id) {
   return db.sql()
@@ -19,7 +19,7 @@ std::int64_t key_of(Database& db, const std::string& store_id) {
       .getInt64();
 }
 
-LiveStatus status_of(const LiveFleet& fleet, const std::string& store_id) {
+LiveStatus live_status_of(const LiveFleet& fleet, const std::string& store_id) {
   const auto store = fleet.store(store_id);
   REQUIRE(store.has_value());
   return store->status;
@@ -38,7 +38,7 @@ TEST_CASE("live fleet: from the stored polls, then as polls arrive", "[live]") {
                     "b,active,2023-01-25 10:00:00\n");
   test::import_text(db, Dataset::hours,
                     "store_id,dayOfWeek,start_time_local,end_time_local\nnever,2,09:00,17:00\n");
-  LiveFleet fleet(dir.file("u.db"), kSilence);
+  LiveFleet fleet(dir.file("u.db"), kFleetSilence);
   fleet.load(at("2023-01-25 10:30:00"));
 
   FleetSummary summary = fleet.summary(nullptr);
@@ -47,14 +47,14 @@ TEST_CASE("live fleet: from the stored polls, then as polls arrive", "[live]") {
   CHECK(summary.by_state[static_cast<std::size_t>(StoreState::no_data)] == 1);
   CHECK(summary.newest_poll == at("2023-01-25 10:00:00"));
   CHECK(summary.data_since == at("2023-01-25 08:00:00"));
-  CHECK(status_of(fleet, "a").since == at("2023-01-25 09:00:00"));
+  CHECK(live_status_of(fleet, "a").since == at("2023-01-25 09:00:00"));
 
   SECTION("a newer poll moves the run on") {
     test::import_text(db, Dataset::polls,
                       "store_id,status,timestamp_utc\na,inactive,2023-01-25 10:20:00\n");
     fleet.polls_added({{key_of(db, "a"), at("2023-01-25 10:20:00"), false}},
                       at("2023-01-25 10:30:00"));
-    const LiveStatus a = status_of(fleet, "a");
+    const LiveStatus a = live_status_of(fleet, "a");
     CHECK(a.state == StoreState::down);
     CHECK(a.since == at("2023-01-25 10:20:00"));
     CHECK(fleet.summary(nullptr).by_state[static_cast<std::size_t>(StoreState::down)] == 1);
@@ -64,7 +64,7 @@ TEST_CASE("live fleet: from the stored polls, then as polls arrive", "[live]") {
                       "store_id,status,timestamp_utc\na,inactive,2023-01-25 09:30:00\n");
     fleet.polls_added({{key_of(db, "a"), at("2023-01-25 09:30:00"), false}},
                       at("2023-01-25 10:30:00"));
-    const LiveStatus a = status_of(fleet, "a");
+    const LiveStatus a = live_status_of(fleet, "a");
     CHECK(a.state == StoreState::up);
     CHECK(a.since == at("2023-01-25 10:00:00"));
   }
@@ -73,14 +73,14 @@ TEST_CASE("live fleet: from the stored polls, then as polls arrive", "[live]") {
                       "store_id,status,timestamp_utc\nc,active,2023-01-25 10:25:00\n");
     fleet.polls_added({{key_of(db, "c"), at("2023-01-25 10:25:00"), true}},
                       at("2023-01-25 10:30:00"));
-    CHECK(status_of(fleet, "c").state == StoreState::up);
+    CHECK(live_status_of(fleet, "c").state == StoreState::up);
     CHECK(fleet.summary(nullptr).by_state[static_cast<std::size_t>(StoreState::up)] == 3);
   }
   SECTION("the clock: silence makes a store unknown; an old fleet is not live") {
     fleet.tick(at("2023-01-25 12:30:00"));
     CHECK(fleet.summary(nullptr).live == false);  // the newest poll is 2 h 30 old
     // Not live: the state is as of the newest poll, so nothing went silent.
-    CHECK(status_of(fleet, "a").state == StoreState::up);
+    CHECK(live_status_of(fleet, "a").state == StoreState::up);
     fleet.polls_added({}, at("2023-01-25 10:30:00"));
     CHECK(fleet.summary(nullptr).live);
   }

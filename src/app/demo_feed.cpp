@@ -51,7 +51,7 @@ DemoFeed::DemoFeed(std::string base_url, std::string token, std::vector<Store> s
                                              static_cast<std::size_t>(cycle.count()))),
       random_(std::random_device{}()),
       // The server down or busy: the next tick posts again.
-      thread_("demo: posting polls failed", tick, PeriodicThread::FirstStep::after_wait,
+      thread_("demo: posting polls failed", tick, PeriodicThread::FirstStep::at_start,
               [this] { step(); }) {}
 
 void DemoFeed::step() {

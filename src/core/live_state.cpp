@@ -21,10 +21,6 @@ Instant to_instant(FineInstant instant) {
   return std::chrono::time_point_cast<Instant::duration>(instant);
 }
 
-}  // namespace
-
-namespace {
-
 // The window read from business time within `reach` of `at`; nullopt when
 // that is too short to tell (a stretch or a gap reaches its edge).
 std::optional<OpeningWindow> window_within(const StoreInput& schedule, Instant at, date::days reach,
