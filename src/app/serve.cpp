@@ -171,6 +171,9 @@ int run_serve(const ServeOptions& options) {
                 "ones");
   }
   SharedConnection writer(options.db_path);  // creates or migrates the schema
+  // An hourly batch touches a page of every store: mapped, those pages would
+  // stay in the server's memory; read into the writer's bounded cache instead.
+  writer.lock().db().set_map_bytes(0);
   Metrics metrics;
   const std::string backup_dir = http_backup_dir(options);
   if (const std::size_t removed = remove_partial_backups(backup_dir)) {

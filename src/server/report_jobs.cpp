@@ -1,5 +1,6 @@
 #include "server/report_jobs.hpp"
 
+#include <malloc.h>
 #include <sys/random.h>
 
 #include <cstdio>
@@ -227,6 +228,9 @@ void ReportJobs::run_job(const Job& job) {
   const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
   const ReportStatus status = outcome.status;
   record(std::move(outcome));
+  // The report's rows and its workers' buffers are freed: give the memory
+  // back, or the server stays at the size of its largest report.
+  malloc_trim(0);
   if (on_finished_) on_finished_(status, seconds);
 }
 

@@ -78,7 +78,13 @@ std::optional<ReportStatus> parse_report_status(std::string_view name) {
   return std::nullopt;
 }
 
-ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {}
+ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {
+  // Writing a report's rows touches many pages: not mapped, and through a
+  // small cache (rows are appended in key order), so they do not stay in the
+  // server's memory after it.
+  db_.set_map_bytes(0);
+  db_.set_cache_bytes(std::int64_t{8} << 20);
+}
 
 void ReportStore::insert(const std::string& id, const ReportOptions& options, Instant created) {
   std::lock_guard<std::mutex> lock(mutex_);

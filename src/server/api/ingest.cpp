@@ -3,6 +3,7 @@
 #include "storage/ingest.hpp"
 
 #include <httplib.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -22,6 +23,8 @@ using Request = httplib::Request;
 using Response = httplib::Response;
 
 namespace {
+
+constexpr std::size_t kTrimAfterBytes = std::size_t{1} << 20;
 
 void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
             httplib::Response& response) {
@@ -73,6 +76,9 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
   if (dataset == Dataset::polls && api.settings.polls_ingested) api.settings.polls_ingested();
   log_info(std::string("ingest ") + dataset_name(dataset) + ": " + printable(summary.text()),
            summary.log_fields());
+  // A large body's parsing and sorting freed much in this thread's arena:
+  // give it back, or the server's memory stays at its largest ingest's.
+  if (request.body.size() > kTrimAfterBytes) malloc_trim(0);
   send_json(response, summary.ok() ? 200 : 400, summary.json());
 }
 
