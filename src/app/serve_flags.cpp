@@ -198,7 +198,9 @@ std::vector<Flag> background_flags(ServeOptions& o) {
                   o.alerts.alert_after, 1, 1000),
       length_flag("--alert-silence", "UPTIME_ALERT_SILENCE",
                   "raise store.silent when an open store sends no poll for longer than LEN (90m, "
-                  "2h); polls arriving later than LEN after their own instant raise no alert",
+                  "2h); polls arriving later than LEN after their own instant raise no alert. "
+                  "Such a store is 'unknown' now, and a fleet whose newest poll is older than LEN "
+                  "is shown as of that poll, not live",
                   o.alerts.silence),
       number_flag("--webhook-concurrency", "UPTIME_WEBHOOK_CONCURRENCY", "N",
                   "webhook requests in flight at most, across all webhooks", o.webhooks.concurrency,
