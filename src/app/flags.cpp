@@ -85,6 +85,16 @@ Flag text_flag(const char* name, const char* env, const char* value_name, std::s
           target,     [&target](const std::string& value) { target = value; }};
 }
 
+Flag switch_flag(const char* name, const char* env, std::string help, bool& target) {
+  return {name, env, nullptr, std::move(help), "", [&target, env](const std::string& value) {
+            // On the command line a switch reads "true"; a variable may say 1 too.
+            if (value != "1" && value != "true") {
+              throw UsageError(std::string(env ? env : "a switch") + " wants 1 or true");
+            }
+            target = true;
+          }};
+}
+
 Flag seconds_flag(const char* name, const char* env, std::string help, std::chrono::seconds& target,
                   unsigned long long min, unsigned long long max) {
   return {name,

@@ -58,6 +58,8 @@ Flag number_flag(const char* name, const char* env, const char* value_name, std:
 // A whole number of seconds in [min, max].
 Flag seconds_flag(const char* name, const char* env, std::string help, std::chrono::seconds& target,
                   unsigned long long min, unsigned long long max);
+// A switch: given (or its variable set to 1 or true), `target` becomes true.
+Flag switch_flag(const char* name, const char* env, std::string help, bool& target);
 // A length such as 90s, 15m, 2h.
 Flag length_flag(const char* name, const char* env, std::string help, std::chrono::seconds& target);
 

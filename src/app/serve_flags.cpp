@@ -101,12 +101,9 @@ std::vector<Flag> http_flags(ServeOptions& o) {
       {"--token-file", "UPTIME_TOKEN_FILE", "PATH",
        "read the token from the first line of this file (keeps it out of the process list)", "",
        [&http](const std::string& v) { http.token = read_token_file(v); }, true},
-      {"--token-read", "UPTIME_TOKEN_READ", nullptr,
-       "require the token for reading reports and stores too (not for / or /healthz)", "",
-       [&http](const std::string& v) {
-         if (v != "1" && v != "true") throw UsageError("UPTIME_TOKEN_READ wants 1 or true");
-         http.token_read = true;
-       }},
+      switch_flag("--token-read", "UPTIME_TOKEN_READ",
+                  "require the token for reading reports and stores too (not for / or /healthz)",
+                  http.token_read),
       {"--cors-origin", "UPTIME_CORS_ORIGIN", "ORIGIN",
        "let pages from ORIGIN (like http://127.0.0.1:3000) call the API from a browser (CORS); "
        "repeat it, or give several separated by commas; * for any origin, only without a token",
@@ -166,15 +163,11 @@ std::vector<Flag> background_flags(ServeOptions& o) {
   return {
       db_flag(o.db_path),
       data_flag(o.data_dir),
-      {"--demo", "UPTIME_DEMO", nullptr,
-       "a live demo: the first-start import of --data is moved in time so that its newest poll "
-       "is now, and the server keeps posting plausible polls to itself (every store every 5 "
-       "minutes), so stores go down and recover as one watches",
-       "",
-       [&o](const std::string& v) {
-         if (v != "1" && v != "true") throw UsageError("UPTIME_DEMO wants 1 or true");
-         o.demo = true;
-       }},
+      switch_flag("--demo", "UPTIME_DEMO",
+                  "a live demo: the first-start import of --data is moved in time so that its "
+                  "newest poll is now, and the server keeps posting plausible polls to itself "
+                  "(every store every 5 minutes), so stores go down and recover as one watches",
+                  o.demo),
       max_future_flag(o.http.max_future),
       max_gap_flag(o.http.default_max_gap,
                    ": the default of reports and store views that give none"),

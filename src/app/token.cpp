@@ -13,10 +13,10 @@
 std::vector<Flag> flags_for(TokenOptions& o) {
   return {
       db_flag(o.db_path),
-      {"--create-db", nullptr, nullptr,
-       "create the --db file when it does not exist (else a mistyped path is an error, not a "
-       "new empty database whose tokens no server reads)",
-       "", [&o](const std::string&) { o.create_db = true; }},
+      switch_flag("--create-db", nullptr,
+                  "create the --db file when it does not exist (else a mistyped path is an error, "
+                  "not a new empty database whose tokens no server reads)",
+                  o.create_db),
       text_flag("--name", nullptr, "NAME",
                 "create, revoke: the token's name (1-64 characters, unique)", o.name),
       {"--role", nullptr, "ROLE",
