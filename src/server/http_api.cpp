@@ -76,9 +76,9 @@ HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, M
                  const HttpSettings& settings)
     : api_(writer, jobs, fleet, metrics, settings),
       auth_reader_(writer.path(), Database::Access::read_only) {
-  for (auto routes :
-       {status_routes(api_), report_routes(api_), store_routes(api_), fleet_routes(api_),
-        ingest_routes(api_), alert_routes(api_), webhook_routes(api_), token_routes(api_)}) {
+  for (auto routes : {status_routes(api_), report_routes(api_), store_routes(api_),
+                      fleet_routes(api_), me_routes(api_), ingest_routes(api_), alert_routes(api_),
+                      webhook_routes(api_), token_routes(api_)}) {
     for (Route& route : routes) routes_.push_back(std::move(route));
   }
 }
@@ -183,7 +183,7 @@ Caller HttpApi::authorize(const Route& route, const std::string& method,
                             api_.settings.token_read || roles.readers};
   switch (decide(route.access, policy, role, wrong)) {
     case Decision::allow:
-      return Caller{std::move(owner_scope)};
+      return Caller{std::move(owner_scope), role};
     case Decision::unauthenticated:
       if (wrong) {
         if (failures_.blocked(client)) {

@@ -59,6 +59,16 @@ expect_json_error 403 "the poller reads"
 as "$READER" POST /admin/backup
 expect_json_error 403 "the reader backs up"
 
+# Each token says who it is (GET /me): the page opens on what it may see.
+as "$OWNER" GET /me
+[ "$BODY" = '{"role":"owner","store_count":1,"store_id":"outage-store"}' ] || fail "owner's /me: $BODY"
+as "$TAGGED" GET /me
+[ "$BODY" = '{"role":"owner","store_count":2,"store_id":null}' ] || fail "tagged owner's /me: $BODY"
+as "$READER" GET /me
+[ "$BODY" = '{"role":"reader","store_count":null,"store_id":null}' ] || fail "reader's /me: $BODY"
+request GET /me
+expect_json_error 401 "anonymous /me"
+
 # An owner: its stores only, everywhere.
 as "$OWNER" GET /stores
 printf '%s' "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [s["store_id"] for s in d["stores"]] == ["outage-store"], d' \

@@ -11,11 +11,15 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "core/access.hpp"
 #include "core/report.hpp"
 
 struct Caller {
   // An owner's stores; nullopt: every store (any other role, or no tokens).
   std::optional<std::set<std::string>> stores;
+  // The role of the token the request carried; nullopt: none (a server with
+  // no tokens, or an open route).
+  std::optional<Role> role;
 
   bool is_owner() const { return stores.has_value(); }
 

@@ -16,6 +16,8 @@ std::vector<Route> report_routes(ApiContext& api);
 std::vector<Route> store_routes(ApiContext& api);
 // GET /fleet, /incidents (fleet.cpp)
 std::vector<Route> fleet_routes(ApiContext& api);
+// GET /me: who the caller's token is (me.cpp)
+std::vector<Route> me_routes(ApiContext& api);
 // POST /ingest/* (ingest.cpp)
 std::vector<Route> ingest_routes(ApiContext& api);
 // GET /admin/alerts (alerts.cpp)
