@@ -116,6 +116,9 @@ struct StoreListQuery {
 struct StorePage {
   std::size_t total = 0;  // stores that match, over all pages
   std::vector<LiveStore> rows;
+  // The landing report whose week the rows carry, read with them (a report
+  // landing between two reads cannot pair its id with older figures).
+  std::optional<std::string> report_id;
 };
 
 class LiveFleet {

@@ -171,6 +171,7 @@ StorePage LiveFleet::page(const StoreListQuery& query) const {
     for (const Entry& entry : entries_) consider(entry);
   }
   StorePage page;
+  if (landing_) page.report_id = landing_->report_id;
   page.total = matching.size();
   if (query.offset >= matching.size()) return page;
   const auto before = [&](const Entry* a, const Entry* b) {

@@ -30,11 +30,12 @@ done
 ELSEWHERE=http://127.0.0.1:$ELSEWHERE_PORT
 # A second server with 250 generated stores, for paging, that lets the page
 # test's other origin call it (CORS).
-"$BIN" generate --stores 250 --days 8 --seed 1 --out "$WORK/many" > /dev/null
-start_server --db "$WORK/many.db" --data "$WORK/many" --cors-origin "$ELSEWHERE"
+# Its newest polls are now, so the server is live.
+"$BIN" generate --stores 250 --days 8 --seed 1 --end "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --out "$WORK/many" > /dev/null
+start_server --db "$WORK/many.db" --data "$WORK/many" --cors-origin "$ELSEWHERE" --standard-report-every 15m
 MANY_BASE=$BASE
 MANY_PID=$SERVER_PID
-start_server --db "$WORK/u.db" --data "$FIXTURES/browser"
+start_server --db "$WORK/u.db" --data "$FIXTURES/browser" --standard-report-every 15m
 node "$(dirname "$0")/page_test.cjs" "$BASE" "$MANY_BASE" "$ELSEWHERE" "$MODULES" "$SHOTS" || fail "browser test"
 stop_server
 SERVER_PID=$MANY_PID

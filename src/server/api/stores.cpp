@@ -142,7 +142,6 @@ void store_page(ApiContext& api, const Request& request, Response& response, con
   if (caller.stores) query.only = &*caller.stores;
   const StorePage found = api.fleet.page(query);
   const bool live = api.fleet.live();
-  const auto landing = api.fleet.landing();
   json rows = json::array();
   for (const LiveStore& store : found.rows) {
     rows.push_back(store_row_json(store, api.settings.default_max_gap.has_value()));
@@ -152,7 +151,7 @@ void store_page(ApiContext& api, const Request& request, Response& response, con
                  {"offset", query.offset},
                  {"limit", query.limit},
                  {"live", live},
-                 {"report_id", landing ? json(landing->report_id) : json(nullptr)},
+                 {"report_id", found.report_id ? json(*found.report_id) : json(nullptr)},
                  {"rows", std::move(rows)}});
 }
 
