@@ -13,7 +13,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
 
-.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet \
+.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet bench-page \
         bench sweep load fmt clean demo-fixtures fresh-check
 
 all: build
@@ -125,6 +125,11 @@ bench: build
 bench-fleet: build
 	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
 	FLEET_SIZES="$(or $(FLEET_SIZES),14000 140000)" bench/fleet.sh
+
+# The page in headless Chromium at 14,000 and 140,000 stores (PAGE_SIZES):
+# status line, first table, bytes, filter and paging, an owner on a slow phone.
+bench-page: build test-deps
+	PAGE_SIZES="$(or $(PAGE_SIZES),14000 140000)" bench/page.sh
 
 # Import and report with 1, 2, 4, … threads (up to the cores here) at 14,000 and
 # 140,000 stores: a markdown table on stdout, for a machine of many cores.

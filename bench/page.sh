@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The page in headless Chromium (issue 33) at PAGE_SIZES stores (default
+# 14,000 and 140,000 × 8 days; add 1000000:1): from navigation to the status
+# line and to the first table painted, the bytes transferred before it, a
+# filter keystroke and a page change to paint, on a desktop viewport; and an
+# owner's link to its store view on a throttled phone (4× CPU, 9 Mbit/s,
+# 150 ms). Each server is first made live by a batch of polls with 3 %
+# inactive (so the home has open incidents). Medians of RUNS; a table on
+# stdout and in BENCHMARKS.md as its section "The page" (in place of the one
+# there). Needs chromium and build/browser/node_modules (`make test-deps`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/uptime-monitor}
+CACHE=${BENCH_CACHE:-/var/tmp/uptime-monitor-bench}
+RUNS=${RUNS:-5}
+PAGE_SIZES=${PAGE_SIZES:-"14000 140000"}
+MODULES=$(realpath "${MODULES:-build/browser/node_modules}")
+mkdir -p "$CACHE"
+source bench/common.sh
+# Databases are kept per schema (the newest migration), not per binary: the
+# page is measured, not the import.
+SCHEMA=$(ls sql/[0-9]*.sql | tail -1 | sed 's|sql/0*\([0-9]*\)_.*|\1|')
+
+{
+echo "| stores × days | status line | first table | transferred before it | filter keystroke → paint | next page → paint | owner's store, throttled phone |"
+echo "|---|---|---|---|---|---|---|"
+for size in $PAGE_SIZES; do
+  stores=${size%%:*}
+  days=8
+  [ "$size" = "$stores" ] || days=${size#*:}
+  name=scale-$stores
+  [ "$days" = 8 ] || name=$name-${days}d
+  [ "$stores" = 14000 ] && [ "$days" = 8 ] && name=loop
+  dir=$(data_set "$name" "$stores" "$days")
+  db="$CACHE/page-$name-schema$SCHEMA.db"
+  if [ ! -f "$db.done" ]; then
+    echo "importing $name..." >&2
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$BIN" import --db "$db" --data "$dir" 2> /dev/null
+    touch "$db.done"
+  fi
+  cp "$db" "$WORK/p.db"
+  echo "$stores stores: serving..." >&2
+  start_server --db "$WORK/p.db" --standard-report-every 0
+  # One poll per store a minute ago, every 33rd inactive: live, with incidents.
+  when=$(date -u -d '1 minute ago' '+%Y-%m-%d %H:%M:%S')
+  awk -F, -v when="$when" 'BEGIN { print "store_id,status,timestamp_utc" }
+    NR > 1 && !seen[$1]++ { print $1 "," (++n % 33 == 0 ? "inactive" : "active") "," when }' \
+    "$dir/store_status.csv" > "$WORK/batch.csv"
+  curl -s -o /dev/null -H 'Content-Type: text/csv' --data-binary @"$WORK/batch.csv" "$BASE/ingest/status"
+  id=$(curl -s -X POST "$BASE/trigger_report" | sed 's/.*"report_id":"\([^"]*\)".*/\1/')
+  wait_report "$id"
+  until curl -s "$BASE/fleet" | grep -q "\"report_id\":\"$id\""; do sleep 0.2; done
+  row=$(node bench/page_bench.cjs "$BASE" "$MODULES" "$RUNS")
+  echo "| $stores × $days | $row |"
+  kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
+done
+} | tee "$WORK/page.md"
+python3 - "$WORK/page.md" "$(nproc)" "$RUNS" <<'PY'
+import re, sys
+table, cores, runs = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+section = ("## The page (`bench/page.sh`, `make bench-page`)\n\n"
+           f"Debian's chromium, headless, on {cores} cores shared with the server; medians of {runs} cold loads "
+           "(a new browser context each). Desktop viewport 1366×900: from navigation to the status line "
+           "and to the first table of stores painted (in-page `performance.now()` at the next frame), the "
+           "bytes transferred until then (the page and its API answers), a filter keystroke and a next-page "
+           "click to the table painted again. "
+           "The owner's link (`/#token=…`, one store) on a 390×844 phone with 4× CPU slowdown, 9 Mbit/s and "
+           "150 ms latency, to the store's headline painted. The server is made live first by one poll per "
+           "store, 3 % inactive.\n\n" + table)
+text = open("BENCHMARKS.md").read()
+text = re.sub(r"## The page \(`bench/page\.sh`.*?(?=\n## |\Z)", "", text, flags=re.S)
+text = text.rstrip("\n") + "\n"
+if "\n## Load" in text:
+    head, tail = text.split("\n## Load", 1)
+    text = head.rstrip("\n") + "\n\n" + section + "\n## Load" + tail
+else:
+    text += "\n" + section
+open("BENCHMARKS.md", "w").write(text)
+PY
