@@ -37,7 +37,7 @@ async function checkAccessibility(page, what) {
 // The heading of the store view has focus and is on screen.
 async function expectLandedOnStore(page, heading) {
   await page.waitForFunction((text) => document.activeElement && document.activeElement.id === "store-title" &&
-    document.querySelector("#store-heading").textContent === text, heading);
+    (text === null || document.querySelector("#store-heading").textContent === text), heading);
   const box = await page.$eval("#store-title", (h) => { const r = h.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
   const height = page.viewportSize().height;
   assert.ok(box.top >= 0 && box.bottom <= height, "store heading out of view: " + JSON.stringify(box));
@@ -296,6 +296,24 @@ async function main() {
   const lastPageFirst = (await rows())[0][0];
   await page.reload();
   await page.waitForFunction((old) => document.querySelector("#store-table tbody td button")?.textContent === old, lastPageFirst);
+
+  // Back from a store returns to where one was on the list.
+  await page.evaluate(() => window.scrollTo(0, 700));
+  const listY = await page.evaluate(() => window.scrollY);
+  assert.ok(listY > 0);
+  await page.locator("#store-table tbody tr").nth(20).click();
+  await expectLandedOnStore(page, null);
+  await page.goBack();
+  await page.waitForFunction((y) => !document.querySelector("#home-view").hidden && Math.abs(window.scrollY - y) < 2, listY);
+
+  // A store with hours but no poll yet: said so, nothing drawn.
+  const hours = await page.request.post(manyUrl + "/ingest/hours", { headers: { "Content-Type": "text/csv" },
+    data: "store_id,dayOfWeek,start_time_local,end_time_local\nquiet-store,0,09:00:00,17:00:00\n" });
+  assert.strictEqual(hours.status(), 200);
+  await page.goto(manyUrl + "/#store=quiet-store");
+  await expectLandedOnStore(page, "Store quiet-store");
+  assert.strictEqual(await page.textContent("#store-headline"), "Not heard from this store yet: no poll has arrived.");
+  assert.ok(await page.locator("#store-history").isHidden());
 
   const live = await context.newPage();
   watch(live);
