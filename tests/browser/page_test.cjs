@@ -1,6 +1,6 @@
 // Drives the page (GET /) in Debian's chromium through playwright-core, as an
 // operator, a store owner and someone following an alert's link would: the
-// live home (status line, incidents, stores worst first from the server, a
+// live home (status line, stores down now, stores worst first from the server, a
 // page at a time), a store's own view (links land on it), only measured
 // history, custom reports that never become the landing view, downloads that
 // carry the token, owner mode, the phone store view, keyboard use, and
@@ -89,7 +89,7 @@ async function main() {
   // This week is covered, the week before is not: no trend.
   assert.deepStrictEqual(await page.$$eval("#summary .tile", (tiles) => tiles.map((t) => t.textContent)),
     ["97.8 %uptime this week", "0down now", "1up now", "2closed now"]);
-  assert.strictEqual(await page.textContent("#incidents-note"), "None: no store is down now.");
+  assert.strictEqual(await page.textContent("#down-note"), "None: no store is down now.");
   await checkAccessibility(page, "the home");
   await page.screenshot({ path: path.join(screenshotDir, "page.png"), fullPage: true });
 
@@ -192,6 +192,7 @@ async function main() {
   await page.keyboard.press("Enter");
   assert.strictEqual(await page.textContent("#day-detail"), "Tue 2023-01-24: 8 h open, 6 h online, 2 h offline, 75.0 % online");
   await checkAccessibility(page, "the store view");
+  await page.screenshot({ path: path.join(screenshotDir, "page-store.png"), fullPage: true });
 
   // The store's own CSVs.
   const [daysFile] = await Promise.all([page.waitForEvent("download"), page.click("#download-days")]);
@@ -210,7 +211,7 @@ async function main() {
   assert.ok(await page.locator("#timeline .segment.unknown").count() > 50);
   assert.strictEqual(await page.textContent("#figures .figure"), "This week92.9 % onlineoffline 2 h of 56 h open; 28 h not measured");
   assert.match(page.url(), /gap=30m/);
-  await page.screenshot({ path: path.join(screenshotDir, "page-store.png"), fullPage: true });
+  await page.screenshot({ path: path.join(screenshotDir, "page-store-gap.png"), fullPage: true });
 
   // The view is in the address: a reload lands on the same store; Back
   // returns to the list, sorted as it was.
@@ -331,12 +332,22 @@ async function main() {
   await live.clock.fastForward(31000);
   await live.waitForFunction((n) => document.querySelector("#status-text").textContent.startsWith((n + 1) + " stores down now · "), downBefore);
   assert.match(await live.textContent("#status-text"), /^\d+ stores down now · [1-9]\d* new in the last hour$/);
-  await live.waitForFunction(() => document.querySelector("#incidents tbody").textContent.includes("kitchen-9"));
-  const incident = await live.$$eval("#incidents tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells, (td) => td.textContent))
+  // "Down now" lists the same stores the status line counts: 5, then all.
+  const downNow = downBefore + 1;
+  await live.waitForFunction((n) => document.querySelector("#down-count").textContent === "(" + n + ")", downNow);
+  assert.strictEqual(await live.locator("#down-now tbody tr").count(), Math.min(5, downNow));
+  if (downNow > 5) await live.click("#down-more");
+  await live.waitForFunction((n) => document.querySelectorAll("#down-now tbody tr").length === n, downNow);
+  const incident = await live.$$eval("#down-now tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells, (td) => td.textContent))
     .find((cells) => cells[0] === "kitchen-9"));
   assert.ok(incident && /^\w{3} \d{1,2} \w{3} \d\d:\d\d$/.test(incident[1]), JSON.stringify(incident));
+  // The alert's incident starts at the same instant.
+  const alerted = await live.evaluate(async (base) => localText((await (await fetch(base + "/incidents?state=open")).json())
+    .rows.find((row) => row.store_id === "kitchen-9").start_local), manyUrl);
+  assert.strictEqual(alerted, incident[1]);
   await checkAccessibility(live, "the home with an open incident");
-  await live.click("#incidents >> text=kitchen-9");
+  await live.screenshot({ path: path.join(screenshotDir, "page-live.png") });
+  await live.click("#down-now >> text=kitchen-9");
   await expectLandedOnStore(live, "Store kitchen-9");
   // The store view gives the same start as the incident.
   assert.ok((await live.textContent("#store-now")).startsWith("Right now: offline since " + incident[1] + " ("));
@@ -452,7 +463,7 @@ async function main() {
   for (const word of ["fleet", "Fleet", "report", "Report", "max gap", "Max gap", "polls,", "All stores", "night-store", "steady-store", "OpenAPI"]) {
     assert.ok(!ownerText.includes(word), "the owner's page says “" + word + "”:\n" + ownerText);
   }
-  const operatorControls = await page.$$eval("#gap-bar, #new-report, #reports-panel, #store-back, #incidents-section, #fleet-section",
+  const operatorControls = await page.$$eval("#gap-bar, #new-report, #reports-panel, #store-back, #down-section, #fleet-section",
     (elements) => elements.filter((e) => e.offsetParent !== null).map((e) => e.id));
   assert.deepStrictEqual(operatorControls, []);
   await checkAccessibility(page, "the owner's store");
