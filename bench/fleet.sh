@@ -99,23 +99,5 @@ done
 } | tee "$WORK/fleet.md"
 [ "$ONLY_INGEST" = 1 ] && exit 0
 # BENCHMARKS.md: this section replaced (or added before the load section).
-python3 - "$WORK/fleet.md" "$(nproc)" "$RUNS" <<'PY'
-import re, sys
-table, cores, runs = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
-section = ("## The fleet now (`bench/fleet.sh`, `make bench-fleet`)\n\n"
-           f"On {cores} cores, medians of {runs} requests; data sets from `generate --seed 1` (stores × days of polls). Start-up is "
-           "launch to listening, the live state's part in brackets; an hourly batch is one poll "
-           "per store, posted as CSV; three a minute apart: all active (the fleet goes from the "
-           "2023 data's 'not live' to live: every store's opening window is read), 3 % "
-           "inactive (alerts, incidents), all active again (recoveries). The page is `sort=uptime_percent&q=7&state=up`; RSS "
-           "after all of it.\n\n" + table)
-text = open("BENCHMARKS.md").read()
-text = re.sub(r"## The fleet now \(`bench/fleet\.sh`.*?(?=\n## |\Z)", "", text, flags=re.S)
-text = text.rstrip("\n") + "\n"
-if "\n## Load" in text:
-    head, tail = text.split("\n## Load", 1)
-    text = head.rstrip("\n") + "\n\n" + section + "\n## Load" + tail
-else:
-    text += "\n" + section
-open("BENCHMARKS.md", "w").write(text)
-PY
+{ printf 'On %s cores, medians of %s requests; data sets from `generate --seed 1` (stores × days of polls). Start-up is launch to listening, the live state'\''s part in brackets; an hourly batch is one poll per store, posted as CSV; three a minute apart: all active (the fleet goes from the 2023 data'\''s '\''not live'\'' to live: every store'\''s opening window is read), 3 %% inactive (alerts, incidents), all active again (recoveries). The page is `sort=uptime_percent&q=7&state=up`; RSS after all of it.\n\n' "$(nproc)" "$RUNS"; cat "$WORK/fleet.md"; } > "$WORK/section.md"
+python3 bench/benchmarks_section.py 'The fleet now (`bench/fleet.sh`, `make bench-fleet`)' "$WORK/section.md"

@@ -56,25 +56,6 @@ for size in $PAGE_SIZES; do
   kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
 done
 } | tee "$WORK/page.md"
-python3 - "$WORK/page.md" "$(nproc)" "$RUNS" <<'PY'
-import re, sys
-table, cores, runs = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
-section = ("## The page (`bench/page.sh`, `make bench-page`)\n\n"
-           f"Debian's chromium, headless, on {cores} cores shared with the server; medians of {runs} cold loads "
-           "(a new browser context each). Desktop viewport 1366×900: from navigation to the status line "
-           "and to the first table of stores painted (in-page `performance.now()` at the next frame), the "
-           "bytes transferred until then (the page and its API answers), a filter keystroke and a next-page "
-           "click to the table painted again. "
-           "The owner's link (`/#token=…`, one store) on a 390×844 phone with 4× CPU slowdown, 9 Mbit/s and "
-           "150 ms latency, to the store's headline painted. The server is made live first by one poll per "
-           "store, 3 % inactive.\n\n" + table)
-text = open("BENCHMARKS.md").read()
-text = re.sub(r"## The page \(`bench/page\.sh`.*?(?=\n## |\Z)", "", text, flags=re.S)
-text = text.rstrip("\n") + "\n"
-if "\n## Load" in text:
-    head, tail = text.split("\n## Load", 1)
-    text = head.rstrip("\n") + "\n\n" + section + "\n## Load" + tail
-else:
-    text += "\n" + section
-open("BENCHMARKS.md", "w").write(text)
-PY
+# BENCHMARKS.md: this section replaced (or added before the load section).
+{ printf 'Debian'\''s chromium, headless, on %s cores shared with the server; medians of %s cold loads (a new browser context each). Desktop viewport 1366×900: from navigation to the status line and to the first table of stores painted (in-page `performance.now()` at the next frame), the bytes transferred until then (the page and its API answers), a filter keystroke and a next-page click to the table painted again. The owner'\''s link (`/#token=…`, one store) on a 390×844 phone with 4× CPU slowdown, 9 Mbit/s and 150 ms latency, to the store'\''s headline painted. The server is made live first by one poll per store, 3 %% inactive.\n\n' "$(nproc)" "$RUNS"; cat "$WORK/page.md"; } > "$WORK/section.md"
+python3 bench/benchmarks_section.py 'The page (`bench/page.sh`, `make bench-page`)' "$WORK/section.md"
