@@ -41,6 +41,19 @@ data_set() {
   echo "$dir"
 }
 
+# sized_data_set SIZE: SIZE is STORES or STORES:DAYS (8 days unless given);
+# sets STORES, DAYS, NAME (the cache's name: loop for the real size) and DIR,
+# the data set's folder (data_set).
+sized_data_set() {
+  STORES=${1%%:*}
+  DAYS=8
+  [ "$1" = "$STORES" ] || DAYS=${1#*:}
+  NAME=scale-$STORES
+  [ "$DAYS" = 8 ] || NAME=$NAME-${DAYS}d
+  [ "$STORES" = 14000 ] && [ "$DAYS" = 8 ] && NAME=loop
+  DIR=$(data_set "$NAME" "$STORES" "$DAYS")
+}
+
 # shuffled NAME DIR: DIR's files with the rows of store_status.csv in random
 # order (the same order every time), as real exports come; kept in the cache.
 shuffled() {

@@ -44,13 +44,8 @@ batch() {
 echo "| stores × days | start-up to serving | ingest of an hourly batch: first / 3 % down / back up (polls/s) | GET /fleet | page of 100, sorted and filtered | GET /incidents | server RSS |"
 echo "|---|---|---|---|---|---|---|"
 for size in $FLEET_SIZES; do
-  stores=${size%%:*}
-  days=8
-  [ "$size" = "$stores" ] || days=${size#*:}
-  name=scale-$stores
-  [ "$days" = 8 ] || name=$name-${days}d
-  [ "$stores" = 14000 ] && [ "$days" = 8 ] && name=loop
-  dir=$(data_set "$name" "$stores" "$days")
+  sized_data_set "$size"
+  stores=$STORES days=$DAYS name=$NAME dir=$DIR
   # One database per binary: an older one cannot open a newer schema.
   db=$(database "fleet-$name-$(realpath "$BIN" | md5sum | cut -c1-8)" "$dir")
   cp "$db" "$WORK/f.db"

@@ -25,13 +25,8 @@ SCHEMA=$(ls sql/[0-9]*.sql | tail -1 | sed 's|sql/0*\([0-9]*\)_.*|\1|')
 echo "| stores × days | status line | first table | transferred before it | filter keystroke → paint | next page → paint | owner's store, throttled phone |"
 echo "|---|---|---|---|---|---|---|"
 for size in $PAGE_SIZES; do
-  stores=${size%%:*}
-  days=8
-  [ "$size" = "$stores" ] || days=${size#*:}
-  name=scale-$stores
-  [ "$days" = 8 ] || name=$name-${days}d
-  [ "$stores" = 14000 ] && [ "$days" = 8 ] && name=loop
-  dir=$(data_set "$name" "$stores" "$days")
+  sized_data_set "$size"
+  stores=$STORES days=$DAYS name=$NAME dir=$DIR
   db="$CACHE/page-$name-schema$SCHEMA.db"
   if [ ! -f "$db.done" ]; then
     echo "importing $name..." >&2
