@@ -71,6 +71,9 @@ struct FleetSummary {
   bool week_covered = false;  // every store of the landing report covers its week
   // The same stores over the week before, only when each of them covers it too.
   std::optional<HalfMicroseconds> week_before_uptime, week_before_downtime;
+  // The landing report the week figures come from, read with them.
+  std::optional<std::string> report_id;
+  std::optional<Instant> report_as_of;
 };
 
 // The week figures of a set of stores summed as FleetSummary gives them:

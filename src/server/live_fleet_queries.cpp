@@ -121,6 +121,10 @@ FleetSummary LiveFleet::summary(const std::set<std::string>* only) const {
   std::shared_lock<std::shared_mutex> reading(lock_);
   FleetSummary summary;
   summary.live = live_;
+  if (landing_) {
+    summary.report_id = landing_->report_id;
+    summary.report_as_of = landing_->as_of;
+  }
   if (!entries_.empty()) summary.evaluated_at = at_;
   if (!only) {
     summary.by_state = counts_;

@@ -22,7 +22,6 @@ namespace {
 void fleet_summary(ApiContext& api, Response& response, const Caller& caller) {
   const std::set<std::string>* only = caller.stores ? &*caller.stores : nullptr;
   const FleetSummary summary = api.fleet.summary(only);
-  const auto landing = api.fleet.landing();
   std::int64_t opened = 0;
   {
     opened = incidents_opened_since(api.status_reader.lock().db(),
@@ -38,8 +37,8 @@ void fleet_summary(ApiContext& api, Response& response, const Caller& caller) {
                {"data_since", optional_time(summary.data_since)},
                {"by_state", by_state},
                {"new_incidents_last_hour", opened},
-               {"report_id", landing ? json(landing->report_id) : json(nullptr)},
-               {"report_as_of", landing ? json(format_timestamp(landing->as_of)) : json(nullptr)},
+               {"report_id", summary.report_id ? json(*summary.report_id) : json(nullptr)},
+               {"report_as_of", optional_time(summary.report_as_of)},
                {"uptime_this_week",
                 summary.week_uptime ? percent_json(*summary.week_uptime,
                                                    *summary.week_uptime + *summary.week_downtime)
