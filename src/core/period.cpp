@@ -8,9 +8,16 @@ namespace {
 
 constexpr std::chrono::hours kHour{1};
 
-// The figures over `period` from polls already cut at `now` (not empty).
-PeriodFigures figures_over(const StoreInput& store, const std::vector<Poll>& polls,
-                           const StatusRules& rules, Interval period) {
+Interval clip(Interval period, Instant first_poll, Instant now) {
+  const FineInstant end = std::max(period.begin, std::min(period.end, FineInstant{now}));
+  const FineInstant begin = std::min(std::max(period.begin, FineInstant{first_poll}), end);
+  return {begin, end};
+}
+
+}  // namespace
+
+PeriodFigures period_figures_over(const StoreInput& store, const std::vector<Poll>& polls,
+                                  const StatusRules& rules, Interval period) {
   PeriodFigures figures;
   figures.store_id = store.store_id;
   figures.period = period;
@@ -26,14 +33,6 @@ PeriodFigures figures_over(const StoreInput& store, const std::vector<Poll>& pol
   });
   return figures;
 }
-
-Interval clip(Interval period, Instant first_poll, Instant now) {
-  const FineInstant end = std::max(period.begin, std::min(period.end, FineInstant{now}));
-  const FineInstant begin = std::min(std::max(period.begin, FineInstant{first_poll}), end);
-  return {begin, end};
-}
-
-}  // namespace
 
 PeriodChoice choose_period(std::optional<Instant> from, std::optional<Instant> to,
                            std::optional<date::local_days> from_date,
@@ -92,8 +91,14 @@ std::optional<PeriodFigures> compute_period_figures(const StoreInput& store, Ins
   if (polls.empty()) return std::nullopt;
   // The selection (rules §7) holds the last poll before the period, if any:
   // the first poll given is the store's first, or one before the period.
-  return figures_over(store, polls, rules,
-                      store_period(period, zone_of(store), polls.front().at, now));
+  return period_figures_over(store, polls, rules,
+                             store_period(period, zone_of(store), polls.front().at, now));
+}
+
+bool is_special_date(const StoreInput& store, date::local_days day) {
+  return std::binary_search(
+      store.special.begin(), store.special.end(), SpecialDate{day, {}},
+      [](const SpecialDate& a, const SpecialDate& b) { return a.date < b.date; });
 }
 
 std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
@@ -103,17 +108,15 @@ std::vector<DayFigures> daily_figures(const StoreInput& store, Instant now,
   const std::vector<Poll> polls = polls_until(store, now);
   if (polls.empty()) return days;
   for (date::local_days day = from; day <= to; day += date::days{1}) {
-    const bool special = std::binary_search(
-        store.special.begin(), store.special.end(), SpecialDate{day, {}},
-        [](const SpecialDate& a, const SpecialDate& b) { return a.date < b.date; });
+    const bool special = is_special_date(store, day);
     // polls.front() is the first poll, or one before `from` (then no date is before it).
     const bool no_data =
         local_midnight(zone_of(store), day + date::days{1}) <= FineInstant{polls.front().at};
-    days.push_back(
-        {day,
-         figures_over(store, polls, rules,
-                      store_period(DatePeriod{day, day}, zone_of(store), polls.front().at, now)),
-         special, no_data});
+    days.push_back({day,
+                    period_figures_over(
+                        store, polls, rules,
+                        store_period(DatePeriod{day, day}, zone_of(store), polls.front().at, now)),
+                    special, no_data});
   }
   return days;
 }

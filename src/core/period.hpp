@@ -69,12 +69,20 @@ struct PeriodFigures {
   }
 };
 
+// The figures over `period` (already clipped, rules §7) from `polls` (already
+// cut at `now`, not empty): those that speak for it, any more around it.
+PeriodFigures period_figures_over(const StoreInput& store, const std::vector<Poll>& polls,
+                                  const StatusRules& rules, Interval period);
+
 // The store's figures over its period as of `now`, or nullopt when it has no
 // poll at or before `now` (it is then not a row). Polls after `now` are
 // ignored; `store.polls` and `store.special` must cover the period (and the
 // poll before it and the first after it, up to `now`).
 std::optional<PeriodFigures> compute_period_figures(const StoreInput& store, Instant now,
                                                     const StatusRules& rules, const Period& period);
+
+// Whether `day` is one of the store's special dates (store.special sorted by date).
+bool is_special_date(const StoreInput& store, date::local_days day);
 
 // The store's figures for each local date from `from` to `to` (inclusive),
 // each exactly the period report of that single date. Empty when the store

@@ -1,0 +1,48 @@
+// Daily rollups (docs/rollups.md): a store's figures for one local date, kept
+// so that periods made of whole dates and the day-by-day history need not
+// read polls. Pure: which dates the polls settle, their figures, and a
+// period's figures summed from rolled-up dates plus the dates computed anew.
+#pragma once
+
+#include <vector>
+
+#include "core/period.hpp"
+
+struct DayRollup {
+  date::local_days date;
+  // The store's first poll at or after the date's end. Every poll that
+  // speaks for the date (rules §4, §5) is at or before it, so a report as of
+  // any `now` at or after it reads exactly these figures for the date.
+  Instant settled;
+  HalfMicroseconds business{0};
+  HalfMicroseconds uptime{0};
+  HalfMicroseconds downtime{0};
+  HalfMicroseconds unknown{0};  // zero without max_gap
+};
+
+// The rollups of the dates in [from, to] that the store's polls settle: each
+// date that ends after the store's first poll and at or before its newest
+// poll, with the figures of the period report of that one date (rules §7).
+// `store.polls` must hold every poll from the last one at or before `from`'s
+// local midnight (or the store's first) to the newest; sorted by date.
+std::vector<DayRollup> roll_up_days(const StoreInput& store, const StatusRules& rules,
+                                    date::local_days from, date::local_days to);
+
+// The dates of [from, to] that no rollup covers, as runs of consecutive
+// dates. `rollups` sorted by date, any dates.
+std::vector<DatePeriod> dates_not_rolled_up(date::local_days from, date::local_days to,
+                                            const std::vector<DayRollup>& rollups);
+
+// daily_figures (core/period.hpp) of dates [from, to] with the dates in
+// `rolled_up` taken from their rollups: `store.polls` need only cover the
+// other dates, `store.special` every date. `first_poll`: the store's first.
+std::vector<DayFigures> daily_figures_with_rollups(const StoreInput& store, Instant now,
+                                                   const StatusRules& rules, date::local_days from,
+                                                   date::local_days to, Instant first_poll,
+                                                   const std::vector<DayRollup>& rolled_up);
+
+// Adds a date's figures to a period's (the figures of a period are the sums
+// of those of its dates: each date's business time, status and clipping are
+// the period's, cut at local midnights).
+void add_day(PeriodFigures& figures, const DayRollup& day);
+void add_figures(PeriodFigures& figures, const PeriodFigures& part);
