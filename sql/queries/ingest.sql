@@ -29,8 +29,16 @@ SELECT id, latest_poll_us FROM stores WHERE latest_poll_us IS NOT NULL;
 -- name: poll_status
 SELECT active FROM polls WHERE store = ?1 AND at_us = ?2;
 
--- name: raise_latest_poll
-UPDATE stores SET latest_poll_us = max(coalesce(latest_poll_us, ?2), ?2) WHERE id = ?1;
+-- name: note_store_polls
+-- An ingest offered store ?1 polls from ?2 to ?3 (UTC microseconds): its newest
+-- and first polls move out to them, and its rollups are out of date from the
+-- poll before ?2 on (?2 when none is before it; docs/rollups.md).
+UPDATE stores SET
+  latest_poll_us = max(coalesce(latest_poll_us, ?3), ?3),
+  first_poll_us = min(coalesce(first_poll_us, ?2), ?2),
+  rollup_from_us = min(coalesce(rollup_from_us, before.at_us), before.at_us)
+FROM (SELECT coalesce(max(at_us), ?2) AS at_us FROM polls WHERE store = ?1 AND at_us < ?2) AS before
+WHERE id = ?1;
 
 -- name: delete_store_hours
 DELETE FROM business_hours WHERE store = ?1;
@@ -62,8 +70,17 @@ SELECT id FROM stores WHERE store_id = ?1;
 -- A store's polls in [?2, ?3) (UTC microseconds).
 DELETE FROM polls WHERE store = ?1 AND at_us >= ?2 AND at_us < ?3;
 
--- name: refresh_latest_poll
-UPDATE stores SET latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = ?1) WHERE id = ?1;
+-- name: refresh_store_polls
+-- After store ?1's polls in [?2, ...) were deleted: its newest and first polls
+-- anew, and its rollups out of date from the poll before ?2 on (from the first
+-- poll when none is before it; docs/rollups.md).
+UPDATE stores SET
+  latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = ?1),
+  first_poll_us = (SELECT min(at_us) FROM polls WHERE store = ?1),
+  rollup_from_us = min(coalesce(rollup_from_us, before.at_us), before.at_us)
+FROM (SELECT coalesce(max(at_us), -9223372036854775807 - 1) AS at_us
+      FROM polls WHERE store = ?1 AND at_us < ?2) AS before
+WHERE id = ?1;
 
 -- name: delete_special_date
 DELETE FROM special_hours WHERE store = ?1 AND day = ?2;

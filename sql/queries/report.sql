@@ -7,7 +7,7 @@ SELECT generation FROM data_state;
 SELECT max(latest_poll_us) FROM stores;
 
 -- name: report_stores
-SELECT id, store_id, timezone FROM stores ORDER BY id;
+SELECT id, store_id, timezone, first_poll_us, rollup_from_us FROM stores ORDER BY id;
 
 -- name: report_order
 -- The stores' keys in the report's order, by store_id: a scan of the
@@ -35,7 +35,7 @@ ORDER BY at_us;
 SELECT min(at_us) FROM polls WHERE store = ?1;
 
 -- name: store_by_id
-SELECT id, store_id, timezone FROM stores WHERE store_id = ?1;
+SELECT id, store_id, timezone, first_poll_us, rollup_from_us FROM stores WHERE store_id = ?1;
 
 -- name: store_special_hours
 -- A store's special rows for local dates in [?2, ?3] (days since 1970-01-01).

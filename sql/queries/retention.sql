@@ -23,6 +23,15 @@ WHERE store BETWEEN ?1 AND ?2
   AND at_us < ?3
   AND at_us < (SELECT max(p.at_us) FROM polls AS p WHERE p.store = polls.store AND p.at_us < ?3);
 
+-- name: refresh_first_polls
+-- After delete_old_polls: stores ?1..?2 whose first polls went begin at their
+-- first kept one, and their rollups are made anew from it (docs/rollups.md).
+UPDATE stores SET
+  first_poll_us = (SELECT min(at_us) FROM polls WHERE store = stores.id),
+  rollup_from_us = -9223372036854775807 - 1
+WHERE id BETWEEN ?1 AND ?2
+  AND first_poll_us < (SELECT min(at_us) FROM polls WHERE store = stores.id);
+
 -- name: delete_old_deliveries
 -- Up to ?2 webhook deliveries done with (delivered or failed) whose event
 -- was raised before ?1 (UTC microseconds). Pending ones stay until they end.

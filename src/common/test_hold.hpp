@@ -5,6 +5,8 @@
 // UPTIME_TEST_HOLD_REPORTS=FILE  each report waits, once started, while FILE exists
 // UPTIME_TEST_HOLD_IMPORT=FILE   each ingest of polls (import, first start,
 //                                HTTP) waits before its commit while FILE exists
+// UPTIME_TEST_HOLD_ROLLUP=FILE   each roll-up of stores' days (storage/rollups.hpp)
+//                                waits before its commit while FILE exists
 #pragma once
 
 #include <functional>

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "storage/embedded_sql.hpp"
 #include "storage/parallel_poll_rows.hpp"
 #include "storage/poll_writer.hpp"
+#include "storage/rollups.hpp"
 #include "storage/store_keys.hpp"
 
 IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
@@ -111,11 +113,13 @@ void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
 // Loads the rows of one of the small data sets (hours, special hours, zones,
 // tags): each valid row goes to `writer`, its store written at once if new
 // (these rows are few).
+// Returns the keys of the stores it wrote rows of, sorted, each once.
 template <typename Record, typename Writer>
-void load_records(Database& db, StoreKeys& stores, const RowSource& rows, const ColumnMap& columns,
-                  RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
-                  Writer& writer, const IngestRules& rules, RowCount& count,
-                  ImportSummary& summary) {
+std::vector<std::int64_t> load_records(
+    Database& db, StoreKeys& stores, const RowSource& rows, const ColumnMap& columns,
+    RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&), Writer& writer,
+    const IngestRules& rules, RowCount& count, ImportSummary& summary) {
+  std::vector<std::int64_t> written;
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
   std::vector<std::string> fields;
   std::size_t line = 0;
@@ -131,9 +135,13 @@ void load_records(Database& db, StoreKeys& stores, const RowSource& rows, const 
     const std::int64_t key = stores.key_of(record.store_id);
     insert_stores(insert_store, stores.take_pending());
     writer.add(key, record);
+    if (written.empty() || written.back() != key) written.push_back(key);
     if (rules.on_store) rules.on_store(key);
     ++summary.loaded;
   }
+  std::sort(written.begin(), written.end());
+  written.erase(std::unique(written.begin(), written.end()), written.end());
+  return written;
 }
 
 // Loads an input whose header `rows` yields first; its poll rows come from
@@ -157,21 +165,26 @@ ImportSummary load_rows(Database& db, Dataset dataset, const std::string& source
     case Dataset::polls:
       load_polls(db, stores, poll_rows_for(columns), rules, count, summary);
       break;
+    // Hours, special hours and zones change the figures of every date: the
+    // stores' rollups are made anew (docs/rollups.md).
     case Dataset::hours: {
       HoursWriter hours(db.sql(), stores.first_new_key());
-      load_records(db, stores, rows, columns, parse_hours, hours, rules, count, summary);
+      mark_out_of_date(db.sql(), load_records(db, stores, rows, columns, parse_hours, hours, rules,
+                                              count, summary));
       hours.flush();
       break;
     }
     case Dataset::special_hours: {
       SpecialHoursWriter special(db.sql(), stores.first_new_key());
-      load_records(db, stores, rows, columns, parse_special_hours, special, rules, count, summary);
+      mark_out_of_date(db.sql(), load_records(db, stores, rows, columns, parse_special_hours,
+                                              special, rules, count, summary));
       special.flush();
       break;
     }
     case Dataset::zones: {
       ZoneWriter zones(db.sql());
-      load_records(db, stores, rows, columns, parse_zone, zones, rules, count, summary);
+      mark_out_of_date(db.sql(), load_records(db, stores, rows, columns, parse_zone, zones, rules,
+                                              count, summary));
       break;
     }
     case Dataset::tags: {

@@ -46,14 +46,14 @@ PollWriter::PollWriter(SQLite::Database& db, Sizes sizes)
       insert_new_(db, insert_polls_sql(false)),
       insert_many_(db, insert_polls_sql(true)),
       existing_(db, sql::query("poll_status")),
-      raise_latest_(db, sql::query("raise_latest_poll")),
+      note_store_(db, sql::query("note_store_polls")),
       batch_polls_(sizes.batch_polls),
       runs_(folder_of(db), sizes.memory_polls) {
   SQLite::Statement latest(db, sql::query("store_latest_polls"));
   while (latest.executeStep()) {
     known_newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
   }
-  noted_ = newest_.end();
+  noted_ = offered_.end();
   writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
 }
 
@@ -91,11 +91,12 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   }
   stop_writer();
   if (failure_) std::rethrow_exception(failure_);
-  for (const auto& [store, newest] : newest_) {
-    raise_latest_.bind(1, store);
-    raise_latest_.bind(2, newest);
-    raise_latest_.exec();
-    raise_latest_.reset();
+  for (const auto& [store, offered] : offered_) {
+    note_store_.bind(1, store);
+    note_store_.bind(2, offered.oldest);
+    note_store_.bind(3, offered.newest);
+    note_store_.exec();
+    note_store_.reset();
   }
   counts_.duplicates += repeats_.duplicates;
   counts_.conflicts += repeats_.conflicts;
@@ -242,7 +243,7 @@ void PollWriter::write_rows(const std::vector<PendingPoll>& rows, bool maybe_kno
 // the conflicts, and the rest of the skipped ones duplicates.
 void PollWriter::settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted) {
   counts_.loaded += inserted;
-  for (std::size_t i = 0; i < count; ++i) note_newest(polls[i]);
+  for (std::size_t i = 0; i < count; ++i) note_offered(polls[i]);
   if (inserted == count) return;
   std::size_t conflicts = 0;
   for (std::size_t i = 0; i < count; ++i) {
@@ -256,14 +257,15 @@ void PollWriter::settle_known(const PendingPoll* polls, std::size_t count, std::
   counts_.duplicates += count - inserted - conflicts;
 }
 
-// The store's newest poll offered, for stores.latest_poll_us.
-void PollWriter::note_newest(const PendingPoll& poll) {
-  if (noted_ == newest_.end() || noted_->first != poll.store) {
+// The store's oldest and newest polls offered, for the stores table.
+void PollWriter::note_offered(const PendingPoll& poll) {
+  if (noted_ == offered_.end() || noted_->first != poll.store) {
     bool added = false;
-    std::tie(noted_, added) = newest_.emplace(poll.store, poll.at_us);
+    std::tie(noted_, added) = offered_.emplace(poll.store, Offered{poll.at_us, poll.at_us});
     if (added) return;
   }
-  noted_->second = std::max(noted_->second, poll.at_us);
+  noted_->second.oldest = std::min(noted_->second.oldest, poll.at_us);
+  noted_->second.newest = std::max(noted_->second.newest, poll.at_us);
 }
 
 // On the writer thread: a run to sort and keep, or rows to write.

@@ -95,7 +95,7 @@ class PollWriter {
   void place(const PendingPoll& poll);
   void write_rows(const std::vector<PendingPoll>& rows, bool maybe_known);
   void settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted);
-  void note_newest(const PendingPoll& poll);
+  void note_offered(const PendingPoll& poll);
   static void count_duplicate(Counts& counts, bool kept_active, bool new_active);
   static std::string insert_polls_sql(bool skip_known);
 
@@ -107,14 +107,20 @@ class PollWriter {
   SQLite::Statement insert_new_;   // kRowsPerInsert new polls
   SQLite::Statement insert_many_;  // kRowsPerInsert polls that may be known
   SQLite::Statement existing_;
-  SQLite::Statement raise_latest_;
-  // Store -> its newest poll (µs): known_newest_ in the database before the
-  // import (the caller's), newest_ among the polls this import offered (the
-  // writer's; stores.latest_poll_us takes the larger of the two at the end).
+  SQLite::Statement note_store_;
+  // The oldest and newest of a store's polls offered, UTC µs.
+  struct Offered {
+    std::int64_t oldest;
+    std::int64_t newest;
+  };
+  // Store -> its newest poll (µs) in the database before the import (the caller's).
   std::unordered_map<std::int64_t, std::int64_t> known_newest_;
-  std::unordered_map<std::int64_t, std::int64_t> newest_;
-  // The entry of newest_ noted last: polls come in key order, a store's together.
-  std::unordered_map<std::int64_t, std::int64_t>::iterator noted_;
+  // Store -> the polls this import offered (the writer's): stores.latest_poll_us
+  // and first_poll_us move out to them at the end, and the store's rollups are
+  // out of date from the poll before the oldest.
+  std::unordered_map<std::int64_t, Offered> offered_;
+  // The entry of offered_ noted last: polls come in key order, a store's together.
+  std::unordered_map<std::int64_t, Offered>::iterator noted_;
   std::vector<PendingPoll> new_;         // (the caller's) polls known to be new, not yet written
   std::vector<PendingPoll> old_;         // (the caller's) polls that may be known, not yet written
   std::optional<PendingPoll> previous_;  // (the caller's) the poll placed last, for repeats

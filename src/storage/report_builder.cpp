@@ -12,11 +12,13 @@
 #include <unordered_map>
 
 #include "core/business_hours.hpp"
+#include "core/day_rollup.hpp"
 #include "storage/database.hpp"
 #include "storage/database_figures.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/raw_statement.hpp"
 #include "storage/read_transaction.hpp"
+#include "storage/rollups.hpp"
 #include "storage/schedule_reader.hpp"
 #include "storage/sql_values.hpp"
 
@@ -55,8 +57,20 @@ ReadRange report_range(const std::optional<Period>& period, Instant now) {
 struct StoreRef {
   std::int64_t key;
   std::string store_id;
-  std::string zone;  // empty: the default zone
+  std::string zone;                            // empty: the default zone
+  std::optional<std::int64_t> first_poll_us;   // nullopt: no poll yet
+  std::optional<std::int64_t> rollup_from_us;  // nullopt: its rollups are up to date
 };
+
+// A StoreRef from the columns of report_stores or store_by_id.
+StoreRef store_ref(SQLite::Statement& query) {
+  const auto optional_int = [](const SQLite::Column& column) {
+    return column.isNull() ? std::nullopt : std::optional<std::int64_t>(column.getInt64());
+  };
+  return {query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+          query.getColumn(2).isNull() ? "" : query.getColumn(2).getString(),
+          optional_int(query.getColumn(3)), optional_int(query.getColumn(4))};
+}
 
 // The file all of a report's workers together may map, and their page caches
 // together: each takes its share. The same page mapped by two connections
@@ -74,7 +88,8 @@ class SnapshotReader {
   SnapshotReader(const std::string& path, unsigned share)
       : db_(path, Database::Access::read_only),
         schedule_(db_.sql()),
-        polls_(db_.sql(), sql::query("store_polls")) {
+        polls_(db_.sql(), sql::query("store_polls")),
+        rollups_(db_.sql()) {
     db_.set_map_bytes(kReportMapBytes / share);
     db_.set_cache_bytes(kReportCacheBytes / share);
   }
@@ -93,6 +108,14 @@ class SnapshotReader {
   // `range` as of `now`.
   StoreInput read_store(const StoreRef& store, const date::time_zone* zone,
                         const ReadRange& range) {
+    StoreInput input = read_schedule(store, zone, range);
+    read_polls(store.key, range, input.polls);
+    return input;
+  }
+
+  // The store's hours and the special dates that can matter for `range`.
+  StoreInput read_schedule(const StoreRef& store, const date::time_zone* zone,
+                           const ReadRange& range) {
     StoreInput input;
     input.store_id = store.store_id;
     input.zone = zone;
@@ -103,21 +126,54 @@ class SnapshotReader {
     input.special =
         schedule_.special(store.key, from_micros(range.begin_us),
                           from_micros(std::max(range.end_us, range.now_us + lookahead_us)));
-    polls_.bind(1, store.key);
+    return input;
+  }
+
+  // Appends the store's polls that can matter for `range` as of `now`.
+  void read_polls(std::int64_t store, const ReadRange& range, std::vector<Poll>& polls) {
+    polls_.bind(1, store);
     polls_.bind(2, range.begin_us);
     polls_.bind(3, range.end_us);
     polls_.bind(4, range.now_us);
     while (polls_.step()) {
-      input.polls.push_back({from_micros(polls_.column_int64(0)), polls_.column_int64(1) != 0});
+      polls.push_back({from_micros(polls_.column_int64(0)), polls_.column_int64(1) != 0});
     }
     polls_.reset();
-    return input;
+  }
+
+  // The store's rollups of `dates` that a report as of `now` may read.
+  std::vector<DayRollup> rollups(const StoreRef& store, const DatePeriod& dates, Instant now) {
+    return rollups_.read(store.key, dates.from, dates.to, now, store.rollup_from_us);
+  }
+
+  // The store's figures over local dates `dates` as of `now`: the rollups
+  // of the dates rolled up, the polls of the others (docs/rollups.md).
+  std::optional<PeriodFigures> rolled_up_figures(const StoreRef& store, const date::time_zone* zone,
+                                                 const DatePeriod& dates, Instant now,
+                                                 const StatusRules& rules) {
+    if (!store.first_poll_us || from_micros(*store.first_poll_us) > now) return std::nullopt;
+    const Instant first = from_micros(*store.first_poll_us);
+    PeriodFigures figures;
+    figures.store_id = store.store_id;
+    figures.period = store_period(dates, zone, first, now);
+    const std::vector<DayRollup> days = rollups(store, dates, now);
+    for (const DayRollup& day : days) add_day(figures, day);
+    for (const DatePeriod& run : dates_not_rolled_up(dates.from, dates.to, days)) {
+      const Interval counted = store_period(run, zone, first, now);
+      if (counted.begin >= counted.end) continue;  // before the data, or after now
+      const StoreInput input = read_store(store, zone, read_range(run, now));
+      if (const auto part = compute_period_figures(input, now, rules, run)) {
+        add_figures(figures, *part);
+      }
+    }
+    return figures;
   }
 
  private:
   Database db_;
   ScheduleReader schedule_;
-  RawStatement polls_;                          // the hot loop
+  RawStatement polls_;  // the hot loop
+  RollupReader rollups_;
   std::optional<ReadTransaction> transaction_;  // last: ends before the statements go
 };
 
@@ -193,15 +249,15 @@ Instant resolve_as_of(Database& db, std::optional<Instant> as_of) {
 std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  const std::string& store_id,
                                                  std::optional<Instant> as_of,
-                                                 std::optional<DatePeriod> dates) {
+                                                 std::optional<DatePeriod> dates,
+                                                 const StatusRules* rules) {
   SnapshotReader reader(db_path, 1);
   reader.begin();  // ends with the reader, however this returns
 
   SQLite::Statement query(reader.sql(), sql::query("store_by_id"));
   query.bind(1, store_id);
   if (!query.executeStep()) return std::nullopt;
-  const StoreRef store{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
-                       query.getColumn(2).isNull() ? "" : query.getColumn(2).getString()};
+  const StoreRef store = store_ref(query);
   StoreSnapshot snapshot;
   snapshot.zone_name = store.zone;
   snapshot.as_of = as_of ? as_of : latest_poll(reader.db());
@@ -210,7 +266,19 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
   const ReadRange range = !snapshot.as_of ? ReadRange{0, 0, to_micros(now)}
                           : dates         ? report_range(Period{*dates}, now)
                                           : report_range(std::nullopt, now);
-  snapshot.input = reader.read_store(store, zone_named(store), range);
+  if (dates && snapshot.as_of && rules && rollups_made_with(reader.sql(), *rules)) {
+    // The rolled-up dates from their rollups, the polls of the others only.
+    snapshot.input = reader.read_schedule(store, zone_named(store), range);
+    snapshot.rolled_up = reader.rollups(store, *dates, now);
+    const auto others = dates_not_rolled_up(dates->from, dates->to, snapshot.rolled_up);
+    if (!others.empty()) {
+      reader.read_polls(store.key,
+                        read_range(DatePeriod{others.front().from, others.back().to}, now),
+                        snapshot.input.polls);
+    }
+  } else {
+    snapshot.input = reader.read_store(store, zone_named(store), range);
+  }
   SQLite::Statement first(reader.sql(), sql::query("store_first_poll"));
   first.bind(1, store.key);
   if (first.executeStep()) snapshot.first_poll = optional_instant(first.getColumn(0));
@@ -233,9 +301,14 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
   std::vector<StoreRef> stores;
   {
     SQLite::Statement query(first, sql::query("report_stores"));
-    while (query.executeStep()) {
-      stores.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(),
-                        query.getColumn(2).isNull() ? "" : query.getColumn(2).getString()});
+    while (query.executeStep()) stores.push_back(store_ref(query));
+  }
+  // Dates read from rollups when they were made with the report's rules.
+  const DatePeriod* rolled_up_dates = nullptr;
+  if (options.read_rollups && options.period) {
+    const auto* dates = std::get_if<DatePeriod>(&*options.period);
+    if (dates && rollups_made_with(first, options.rules)) {
+      rolled_up_dates = dates;
     }
   }
   if (progress) progress->stores_total = stores.size();
@@ -264,9 +337,15 @@ Report build_report(const std::string& db_path, const ReportOptions& options,
         if (begin >= stores.size()) break;
         const std::size_t end = std::min(stores.size(), begin + kChunk);
         for (std::size_t i = begin; i < end; ++i) {
+          const std::size_t place = places[i];
+          if (rolled_up_dates) {
+            auto figures = readers[worker]->rolled_up_figures(
+                stores[i], zone_named(stores[i]), *rolled_up_dates, report.as_of, options.rules);
+            if ((filled[place] = figures.has_value())) (*period_rows)[place] = std::move(*figures);
+            continue;
+          }
           const StoreInput input =
               readers[worker]->read_store(stores[i], zone_named(stores[i]), range);
-          const std::size_t place = places[i];
           if (period_rows) {
             auto figures =
                 compute_period_figures(input, report.as_of, options.rules, *options.period);

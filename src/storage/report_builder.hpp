@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/day_rollup.hpp"
 #include "core/report.hpp"
 
 struct ReportOptions {
@@ -18,6 +19,10 @@ struct ReportOptions {
   // server's default options as of the newest poll. Only these become the
   // landing view; whoever submits says so (the server's standard_report).
   bool standard = false;
+  // A period of local dates with the rules the rollups were made with reads
+  // the dates' rollups and polls only for the dates not rolled up
+  // (docs/rollups.md); false: polls for every date (the figures are equal).
+  bool read_rollups = true;
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`
@@ -37,15 +42,20 @@ struct StoreSnapshot {
   std::optional<Instant> as_of;
   // The store's first poll, UTC (whatever as_of); nullopt: none yet.
   std::optional<Instant> first_poll;
+  // The rollups of `dates` read instead of their polls (docs/rollups.md):
+  // `input.polls` then covers only the other dates.
+  std::vector<DayRollup> rolled_up;
 };
 
 // Reads the store with this id (nullopt when there is none) in one snapshot:
-// the data for its week before as_of, or for local dates `dates`.
-// Throws std::runtime_error when the database cannot be read.
+// the data for its week before as_of, or for local dates `dates`; with
+// `rules` the rollups were made with, the rolled-up dates' rollups instead
+// of their polls. Throws std::runtime_error when the database cannot be read.
 std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  const std::string& store_id,
                                                  std::optional<Instant> as_of,
-                                                 std::optional<DatePeriod> dates = std::nullopt);
+                                                 std::optional<DatePeriod> dates = std::nullopt,
+                                                 const StatusRules* rules = nullptr);
 
 // Throws std::runtime_error when the database cannot be read, when no as_of
 // is given and the database holds no poll to take `now` from, or when cancelled.

@@ -89,7 +89,13 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
     remove.bind(2, last);
     remove.bind(3, to_micros(cutoff));
     const int removed = remove.exec();
-    if (removed > 0) record_change(db.sql(), -static_cast<std::int64_t>(removed));
+    if (removed > 0) {
+      record_change(db.sql(), -static_cast<std::int64_t>(removed));
+      SQLite::Statement refresh(db.sql(), sql::query("refresh_first_polls"));
+      refresh.bind(1, first);
+      refresh.bind(2, last);
+      refresh.exec();
+    }
     transaction.commit();
     deleted += static_cast<std::size_t>(removed);
     first = last + 1;

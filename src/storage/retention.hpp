@@ -41,7 +41,9 @@ using RetentionPause = std::function<bool(std::chrono::steady_clock::duration he
 
 // Deletes once, at `now` (the wall clock). Polls: those before (min(latest
 // poll, now) - D days) except each store's newest one before that line, 50
-// stores per transaction; data_state is updated in the same transactions.
+// stores per transaction; data_state, and the first polls of the stores
+// (their rollups then made anew: docs/rollups.md), are updated in the same
+// transactions.
 // Alerts: webhook deliveries done with (delivered or failed) of events raised
 // before now - A days, then those events once no delivery is left, 1,000
 // rows per transaction (a pending delivery keeps its event). Throws

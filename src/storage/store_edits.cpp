@@ -8,6 +8,7 @@
 
 #include "storage/data_generation.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/rollups.hpp"
 
 namespace {
 
@@ -31,6 +32,7 @@ std::optional<std::size_t> delete_special_dates(Database& db, const std::string&
   remove.bind(2, static_cast<std::int64_t>(first.time_since_epoch().count()));
   remove.bind(3, static_cast<std::int64_t>(last.time_since_epoch().count()));
   const int deleted = remove.exec();
+  mark_out_of_date(db.sql(), {*store});
   record_change(db.sql(), 0);
   transaction.commit();
   return static_cast<std::size_t>(deleted);
@@ -47,8 +49,9 @@ std::optional<std::size_t> delete_store_polls(Database& db, const std::string& s
   remove.bind(2, from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min());
   remove.bind(3, to ? to_micros(*to) : std::numeric_limits<std::int64_t>::max());
   const int deleted = remove.exec();
-  SQLite::Statement refresh(db.sql(), sql::query("refresh_latest_poll"));
+  SQLite::Statement refresh(db.sql(), sql::query("refresh_store_polls"));
   refresh.bind(1, *store);
+  refresh.bind(2, from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min());
   refresh.exec();
   record_change(db.sql(), -static_cast<std::int64_t>(deleted));
   transaction.commit();

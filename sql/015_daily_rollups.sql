@@ -1,0 +1,32 @@
+-- Daily rollups (docs/rollups.md): each store's figures for each local date
+-- that its polls settle, so that periods of whole dates and the day-by-day
+-- history read a row per date instead of the date's polls.
+CREATE TABLE daily_rollups (
+  store        INTEGER NOT NULL REFERENCES stores (id),
+  day          INTEGER NOT NULL,  -- local date, days since 1970-01-01
+  settled_us   INTEGER NOT NULL,  -- the store's first poll at or after the date's end, UTC µs
+  business_hus INTEGER NOT NULL,  -- lengths in half microseconds (core/fine_time.hpp)
+  up_hus       INTEGER NOT NULL,
+  down_hus     INTEGER NOT NULL,
+  unknown_hus  INTEGER NOT NULL,
+  PRIMARY KEY (store, day)
+) WITHOUT ROWID;
+
+-- The rules the rollups are made with: the server's default options. NULL
+-- interpolation: none made yet. Other rules make every rollup anew.
+CREATE TABLE rollup_rules (
+  only_row      INTEGER PRIMARY KEY CHECK (only_row = 1),
+  interpolation TEXT,     -- 'nearest' or 'previous'
+  max_gap_s     INTEGER   -- NULL: no max_gap
+);
+INSERT INTO rollup_rules (only_row) VALUES (1);
+
+-- first_poll_us: the store's first poll (NULL: none yet).
+-- rollup_from_us: the store's polls changed since its last roll-up, at or
+-- after the poll before this instant: a rollup settled later than it is out
+-- of date and is not read until the store is rolled up again. NULL: up to date.
+ALTER TABLE stores ADD COLUMN first_poll_us INTEGER;
+ALTER TABLE stores ADD COLUMN rollup_from_us INTEGER;
+UPDATE stores SET first_poll_us = (SELECT min(at_us) FROM polls WHERE store = stores.id);
+UPDATE stores SET rollup_from_us = first_poll_us;
+CREATE INDEX stores_to_roll_up ON stores (id) WHERE rollup_from_us IS NOT NULL;

@@ -1,0 +1,269 @@
+#include "storage/rollups.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "common/log.hpp"
+#include "common/test_hold.hpp"
+#include "core/business_hours.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/schedule_reader.hpp"
+
+namespace {
+
+// The most polls one roll-up transaction reads (about 20 ms of work), and
+// the most stores it takes: the write lock stays short, and ingests wait
+// for it little. Between transactions the worker pauses kRollUpPause.
+constexpr std::size_t kPollsPerRollUp = 100'000;
+constexpr std::size_t kStoresPerRollUp = 2'000;
+constexpr std::chrono::milliseconds kRollUpPause{20};
+
+// The local date of an instant in a zone.
+date::local_days local_date_of(const date::time_zone* zone, Instant instant) {
+  return date::floor<date::days>(zone->to_local(instant));
+}
+
+std::int64_t day_number(date::local_days day) {
+  return static_cast<std::int64_t>(day.time_since_epoch().count());
+}
+
+bool same_rules(const StatusRules& a, const StatusRules& b) {
+  return a.interpolation == b.interpolation && a.max_gap == b.max_gap;
+}
+
+// Drops every rollup and marks every store out of date when the rollups
+// were made with other rules (or none were made yet).
+void adopt_rules(SQLite::Database& db, const StatusRules& rules) {
+  if (rollups_made_with(db, rules)) return;
+  db.exec(sql::query("delete_all_rollups"));
+  db.exec(sql::query("all_stores_to_roll_up"));
+  SQLite::Statement set(db, sql::query("set_rollup_rules"));
+  set.bind(1, interpolation_name(rules.interpolation));
+  if (rules.max_gap) {
+    set.bind(2, static_cast<std::int64_t>(rules.max_gap->count()));
+  } else {
+    set.bind(2);
+  }
+  set.exec();
+}
+
+// One store out of date from `from_us` (its mark); its first and newest polls.
+struct StoreToRollUp {
+  std::int64_t key;
+  std::int64_t from_us;
+  std::optional<std::int64_t> first_us;
+  std::optional<std::int64_t> latest_us;
+};
+
+// Makes one store's rollups anew from its mark on (in the caller's transaction).
+class StoreRoller {
+ public:
+  explicit StoreRoller(SQLite::Database& db)
+      : schedule_(db),
+        polls_(db, sql::query("store_polls")),
+        remove_(db, sql::query("delete_store_rollups_settled_after")),
+        last_day_(db, sql::query("last_rolled_up_day")),
+        insert_(db, sql::query("insert_rollup")),
+        done_(db, sql::query("store_rolled_up")) {}
+
+  // The rollups settled after the mark go (those settled at or before it
+  // read no poll that changed: docs/rollups.md); they were the last dates,
+  // so the kept ones are the dates up to one, and the dates after it that
+  // the polls settle now are rolled up anew.
+  std::size_t dates_written() const { return dates_written_; }
+
+  // Returns how many polls it read.
+  std::size_t roll_up(const StoreToRollUp& store, const StatusRules& rules) {
+    remove_rows(store.key, store.from_us);
+    std::size_t polls = 0;
+    if (store.first_us && store.latest_us) polls = roll_up_after_kept(store, rules);
+    done_.bind(1, store.key);
+    done_.exec();
+    done_.reset();
+    return polls;
+  }
+
+ private:
+  std::size_t roll_up_after_kept(const StoreToRollUp& store, const StatusRules& rules) {
+    const Instant latest = from_micros(*store.latest_us);
+    StoreInput input = schedule_.schedule(store.key, latest, latest);  // special: below
+    const date::time_zone* zone = zone_of(input);
+    const date::local_days from =
+        last_day_after(store.key).value_or(local_date_of(zone, from_micros(*store.first_us)));
+    // No poll at or after the end of `from` yet: no date to roll up (the
+    // usual case for a poll that just arrived).
+    if (FineInstant{latest} < local_midnight(zone, from + date::days{1})) return 0;
+    const auto begin_us =
+        to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, from)));
+    input.special = schedule_.special(store.key, from_micros(begin_us), latest);
+    // Polls from the last one at or before the first date's start (or the
+    // store's first) to the newest.
+    polls_.bind(1, store.key);
+    polls_.bind(2, begin_us);
+    polls_.bind(3, *store.latest_us);
+    polls_.bind(4, *store.latest_us);
+    while (polls_.step()) {
+      input.polls.push_back({from_micros(polls_.column_int64(0)), polls_.column_int64(1) != 0});
+    }
+    polls_.reset();
+    for (const DayRollup& day : roll_up_days(input, rules, from, local_date_of(zone, latest))) {
+      insert(store.key, day);
+      ++dates_written_;
+    }
+    return input.polls.size();
+  }
+
+  // The date after the store's last rolled-up one; nullopt when none is.
+  std::optional<date::local_days> last_day_after(std::int64_t store) {
+    last_day_.bind(1, store);
+    std::optional<date::local_days> after;
+    if (last_day_.executeStep() && !last_day_.getColumn(0).isNull()) {
+      after = date::local_days{date::days{last_day_.getColumn(0).getInt64()}} + date::days{1};
+    }
+    last_day_.reset();
+    return after;
+  }
+
+  void remove_rows(std::int64_t store, std::int64_t settled_after_us) {
+    remove_.bind(1, store);
+    remove_.bind(2, settled_after_us);
+    remove_.exec();
+    remove_.reset();
+  }
+  void insert(std::int64_t store, const DayRollup& day) {
+    insert_.bind(1, store);
+    insert_.bind(2, day_number(day.date));
+    insert_.bind(3, to_micros(day.settled));
+    insert_.bind(4, static_cast<std::int64_t>(day.business.count()));
+    insert_.bind(5, static_cast<std::int64_t>(day.uptime.count()));
+    insert_.bind(6, static_cast<std::int64_t>(day.downtime.count()));
+    insert_.bind(7, static_cast<std::int64_t>(day.unknown.count()));
+    insert_.exec();
+    insert_.reset();
+  }
+  ScheduleReader schedule_;
+  RawStatement polls_;
+  SQLite::Statement remove_;
+  SQLite::Statement last_day_;
+  SQLite::Statement insert_;
+  SQLite::Statement done_;
+  std::size_t dates_written_ = 0;
+};
+
+std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
+
+}  // namespace
+
+void mark_out_of_date(SQLite::Database& db, const std::vector<std::int64_t>& stores) {
+  SQLite::Statement mark(db, sql::query("store_out_of_date"));
+  for (std::int64_t store : stores) {
+    mark.bind(1, store);
+    mark.exec();
+    mark.reset();
+  }
+}
+
+std::optional<StatusRules> rollup_rules(SQLite::Database& db) {
+  SQLite::Statement query(db, sql::query("rollup_rules"));
+  if (!query.executeStep() || query.getColumn(0).isNull()) return std::nullopt;
+  const auto interpolation = parse_interpolation(query.getColumn(0).getString());
+  if (!interpolation) return std::nullopt;
+  StatusRules rules(*interpolation);
+  if (!query.getColumn(1).isNull())
+    rules.max_gap = std::chrono::seconds{query.getColumn(1).getInt64()};
+  return rules;
+}
+
+bool rollups_made_with(SQLite::Database& db, const StatusRules& rules) {
+  const auto made_with = rollup_rules(db);
+  return made_with && same_rules(*made_with, rules);
+}
+
+RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_stores,
+                     const std::function<void()>& before_commit) {
+  SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  adopt_rules(db.sql(), rules);
+  std::vector<StoreToRollUp> stores;
+  {
+    SQLite::Statement query(db.sql(), sql::query("stores_to_roll_up"));
+    query.bind(1, static_cast<std::int64_t>(max_stores));
+    while (query.executeStep()) {
+      stores.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
+                        optional_int(query.getColumn(2)), optional_int(query.getColumn(3))});
+    }
+  }
+  RollUpCounts counts;
+  if (!stores.empty()) {
+    StoreRoller roller(db.sql());
+    std::size_t polls = 0;
+    // The rest stay marked for the next transaction once this one has read
+    // enough polls (a store's year anew is 9,000 hourly polls).
+    while (counts.stores < stores.size() && polls < kPollsPerRollUp) {
+      polls += roller.roll_up(stores[counts.stores++], rules);
+    }
+    counts.dates = roller.dates_written();
+  }
+  if (counts.stores > 0 && before_commit) before_commit();
+  transaction.commit();
+  return counts;
+}
+
+RollUpCounts roll_up_all(Database& db, const StatusRules& rules, std::size_t max_stores) {
+  RollUpCounts total;
+  for (RollUpCounts done; (done = roll_up(db, rules, max_stores)).stores > 0;) {
+    total.stores += done.stores;
+    total.dates += done.dates;
+  }
+  return total;
+}
+
+RollupReader::RollupReader(SQLite::Database& db) : query_(db, sql::query("store_rollups")) {}
+
+std::vector<DayRollup> RollupReader::read(std::int64_t store, date::local_days from,
+                                          date::local_days to, Instant now,
+                                          std::optional<std::int64_t> rollup_from_us) {
+  std::vector<DayRollup> days;
+  query_.bind(1, store);
+  query_.bind(2, day_number(from));
+  query_.bind(3, day_number(to));
+  query_.bind(4, to_micros(now));
+  query_.bind(5, rollup_from_us.value_or(std::numeric_limits<std::int64_t>::max()));
+  while (query_.step()) {
+    days.push_back(
+        {date::local_days{date::days{query_.column_int64(0)}}, from_micros(query_.column_int64(1)),
+         HalfMicroseconds{query_.column_int64(2)}, HalfMicroseconds{query_.column_int64(3)},
+         HalfMicroseconds{query_.column_int64(4)}, HalfMicroseconds{query_.column_int64(5)}});
+  }
+  query_.reset();
+  return days;
+}
+
+RollupWorker::RollupWorker(const std::string& db_path, const StatusRules& rules,
+                           std::chrono::milliseconds check_every)
+    : db_(db_path),
+      rules_(rules),
+      hold_(test_hold("UPTIME_TEST_HOLD_ROLLUP")),
+      thread_("roll-up failed", check_every, PeriodicThread::FirstStep::at_start,
+              [this] { step(); }) {}
+
+void RollupWorker::step() {
+  RollUpCounts total;
+  for (RollUpCounts done; (done = roll_up(db_, rules_, kStoresPerRollUp, hold_)).stores > 0;) {
+    total.stores += done.stores;
+    total.dates += done.dates;
+    if (!thread_.pause(kRollUpPause)) break;
+  }
+  // Polls arriving on time mark their stores but settle a date about once a
+  // day each: only dates written are worth a line.
+  if (total.dates > 0) {
+    log_info("rolled up " + std::to_string(total.dates) + " local dates of " +
+                 std::to_string(total.stores) + " stores",
+             {{"dates", total.dates}, {"stores", total.stores}});
+  }
+}
