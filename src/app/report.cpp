@@ -45,6 +45,10 @@ std::vector<Flag> flags_for(ReportCommandOptions& o) {
       interpolation,
       max_gap_flag(report.rules.max_gap, ""),
       threads_flag(report.threads),
+      {"--no-rollups", nullptr, nullptr,
+       "answer a --from-date period from the polls alone, not from the stores' daily rollups "
+       "(the figures are the same; docs/rollups.md)",
+       "", [&report](const std::string&) { report.read_rollups = false; }},
       text_flag("--out", nullptr, "PATH", "the CSV file to write", o.out_path),
   };
 }

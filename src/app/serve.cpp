@@ -1,5 +1,5 @@
 // `serve`: the HTTP server, wired from the layers: the database (first-start
-// import), the report queue, retention, the WAL keeper, the alerts' clock and
+// import), the report queue, the daily rollups, retention, the WAL keeper, the alerts' clock and
 // webhook delivery, the route table and the connection layer; SIGINT/SIGTERM
 // stop it cleanly.
 #include "app/serve.hpp"
@@ -34,6 +34,7 @@
 #include "storage/database_figures.hpp"
 #include "storage/ingest.hpp"
 #include "storage/retention.hpp"
+#include "storage/rollups.hpp"
 #include "storage/shared_connection.hpp"
 #include "storage/wal_keeper.hpp"
 
@@ -200,6 +201,10 @@ int run_serve(const ServeOptions& options) {
   FleetSettings fleet_settings = options.fleet;
   fleet_settings.default_max_gap = options.http.default_max_gap;
   FleetKeeper fleet_keeper(options.db_path, fleet, jobs, fleet_settings);
+  // Each store's days rolled up in the background with the standard
+  // report's rules, so periods of dates read a row per date (docs/rollups.md).
+  RollupWorker rollups(options.db_path,
+                       standard_report_options(options.http.default_max_gap).rules);
   std::optional<RetentionWorker> retention;
   if (options.retention.enabled()) {
     retention.emplace(options.db_path, options.retention,

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/clock.hpp"
+#include "core/day_rollup.hpp"
 #include "core/store_timeline.hpp"
 #include "server/json_values.hpp"
 
@@ -194,9 +195,12 @@ json store_days_json(const StoreSnapshot& snapshot, const StatusRules& rules,
   };
   if (!snapshot.first_poll) body["message"] = "no poll from this store yet";
   if (!dates) return body;
-  const auto days = snapshot.as_of
-                        ? daily_figures(store, *snapshot.as_of, rules, dates->from, dates->to)
-                        : std::vector<DayFigures>{};
+  const auto days =
+      !snapshot.as_of ? std::vector<DayFigures>{}
+      : snapshot.rolled_up.empty()
+          ? daily_figures(store, *snapshot.as_of, rules, dates->from, dates->to)
+          : daily_figures_with_rollups(store, *snapshot.as_of, rules, dates->from, dates->to,
+                                       *snapshot.first_poll, snapshot.rolled_up);
   if (days.empty()) {
     for (date::local_days day = dates->from; day <= dates->to; day += date::days{1}) {
       body["days"].push_back(no_data_day(day));

@@ -68,7 +68,8 @@ void store_days(ApiContext& api, const httplib::Request& request, httplib::Respo
     options.period = DatePeriod{today - date::days{kDefaultHistoryDays - 1}, today};
   }
   const DatePeriod dates = std::get<DatePeriod>(*options.period);
-  const auto snapshot = read_store_snapshot(api.writer.path(), store_id, options.as_of, dates);
+  const auto snapshot =
+      read_store_snapshot(api.writer.path(), store_id, options.as_of, dates, &options.rules);
   if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
   send_json(response, 200, store_days_json(*snapshot, options.rules, dates));
 }
