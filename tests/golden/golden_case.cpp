@@ -1,12 +1,17 @@
 // One golden case (fixtures/cases/<name>/): imports the folder's CSVs into a
-// fresh database, runs the report with the options of its meta.json, and
+// fresh database, rolls up its stores' days with the case's rules
+// (docs/rollups.md), runs the report with the options of its meta.json, and
 // compares with expected.csv as fixtures/cases/README.md says: same header
-// and rows, figures within 0.01, period timestamps and empty percents exactly. CTest runs it once
+// and rows, figures within 0.01, period timestamps and empty percents exactly.
+// Then every local date of the data, answered from rollups, must equal the
+// same period answered from polls, byte for byte. CTest runs it once
 // per folder, named after it, so adding a case is adding a folder. Usage: golden_case FOLDER. Exit
 // 0: equal; 1: different (each difference printed); 77: the case uses an option this build does not
 // have (skipped, with the reason).
+#include <SQLiteCpp/Statement.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +24,7 @@
 #include "core/records.hpp"
 #include "storage/ingest.hpp"
 #include "storage/report_builder.hpp"
+#include "storage/rollups.hpp"
 
 namespace fs = std::filesystem;
 
@@ -117,6 +123,30 @@ std::vector<std::string> compare(const Rows& actual, const Rows& expected) {
   return differences;
 }
 
+// Every local date the data can touch: a day either side of its polls' UTC
+// dates (no zone is a day away from UTC), at most a period's length.
+std::optional<DatePeriod> dates_of_data(Database& db) {
+  SQLite::Statement span(db.sql(), "SELECT min(at_us), max(at_us) FROM polls");
+  if (!span.executeStep() || span.getColumn(0).isNull()) return std::nullopt;
+  const auto utc_date = [](std::int64_t at_us) {
+    return date::local_days{date::floor<date::days>(from_micros(at_us)).time_since_epoch()};
+  };
+  const date::local_days last = utc_date(span.getColumn(1).getInt64()) + date::days{1};
+  const date::local_days first = std::max(utc_date(span.getColumn(0).getInt64()) - date::days{1},
+                                          last - date::days{kMaxPeriodDays - 1});
+  return DatePeriod{first, last};
+}
+
+// Empty when `options` answered from rollups equals the same answered from polls.
+std::string rollups_differ(const std::string& db_path, ReportOptions options) {
+  const std::string from_rollups = report_csv(build_report(db_path, options));
+  options.read_rollups = false;
+  if (from_rollups == report_csv(build_report(db_path, options))) return "";
+  const auto& dates = std::get<DatePeriod>(*options.period);
+  return "the dates " + date::format("%F", dates.from) + " to " + date::format("%F", dates.to) +
+         " answered from rollups differ from the same answered from polls";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,15 +161,30 @@ int main(int argc, char** argv) {
     const fs::path dir = mkdtemp(scratch);
     const std::string db_path = (dir / "golden.db").string();
     Rows actual;
+    std::vector<std::string> rollup_differences;
     {
       Database db(db_path);
       import_directory(db, folder.string());
+      roll_up_all(db, options.rules);
       std::istringstream text(report_csv(build_report(db_path, options)));
       actual = read_csv(text);
+      std::vector<ReportOptions> date_periods;
+      if (options.period && std::holds_alternative<DatePeriod>(*options.period)) {
+        date_periods.push_back(options);
+      }
+      if (const auto dates = dates_of_data(db)) {
+        date_periods.push_back(options);
+        date_periods.back().period = *dates;
+      }
+      for (const ReportOptions& period : date_periods) {
+        const std::string difference = rollups_differ(db_path, period);
+        if (!difference.empty()) rollup_differences.push_back(difference);
+      }
     }
     fs::remove_all(dir);
     std::ifstream expected_file(folder / "expected.csv", std::ios::binary);
-    const auto differences = compare(actual, read_csv(expected_file));
+    auto differences = compare(actual, read_csv(expected_file));
+    differences.insert(differences.end(), rollup_differences.begin(), rollup_differences.end());
     for (const auto& line : differences)
       std::cout << folder.filename().string() << ": " << line << "\n";
     if (!differences.empty()) return 1;

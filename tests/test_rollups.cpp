@@ -1,0 +1,232 @@
+// Daily rollups (docs/rollups.md): a period of local dates answered from
+// rollups equals the same period answered from polls, on generated data with
+// DST changes and special dates, after late polls, schedule changes, poll
+// deletions and a change of rules, whether or not the stores were rolled up
+// again since.
+#include <SQLiteCpp/Statement.h>
+
+#include <catch2/catch.hpp>
+
+#include "app/generator.hpp"
+#include "core/day_rollup.hpp"
+#include "server/store_detail.hpp"
+#include "storage/report_builder.hpp"
+#include "storage/retention.hpp"
+#include "storage/rollups.hpp"
+#include "support.hpp"
+
+using test::at;
+using test::TempDir;
+
+namespace {
+
+const DatePeriod kAllDates{date::local_days{date::year{2023} / 3 / 1},
+                           date::local_days{date::year{2023} / 3 / 20}};
+// Holds the US change to daylight saving time (Sunday 2023-03-12).
+const DatePeriod kAcrossDst{date::local_days{date::year{2023} / 3 / 5},
+                            date::local_days{date::year{2023} / 3 / 14}};
+const DatePeriod kOneDate{date::local_days{date::year{2023} / 3 / 12},
+                          date::local_days{date::year{2023} / 3 / 12}};
+
+StatusRules rules_with_gap(std::optional<std::chrono::seconds> max_gap) {
+  StatusRules rules(Interpolation::nearest);
+  rules.max_gap = max_gap;
+  return rules;
+}
+
+std::string period_report(const std::string& db_path, const DatePeriod& dates,
+                          const StatusRules& rules, std::optional<Instant> as_of,
+                          bool read_rollups) {
+  ReportOptions options;
+  options.as_of = as_of;
+  options.rules = rules;
+  options.threads = 2;
+  options.period = dates;
+  options.read_rollups = read_rollups;
+  return report_csv(build_report(db_path, options));
+}
+
+// Every period and as_of of the test answered from rollups and from polls alike.
+void check_rollups_match_polls(const std::string& db_path, const StatusRules& rules) {
+  for (const DatePeriod& dates : {kAllDates, kAcrossDst, kOneDate}) {
+    for (const std::optional<Instant>& as_of :
+         {std::optional<Instant>{}, std::optional<Instant>{at("2023-03-12 09:30:00")}}) {
+      INFO("dates " << date::format("%F", dates.from) << " to " << date::format("%F", dates.to)
+                    << (as_of ? " as of 2023-03-12 09:30" : " as of the newest poll"));
+      const std::string from_polls = period_report(db_path, dates, rules, as_of, false);
+      CHECK(period_report(db_path, dates, rules, as_of, true) == from_polls);
+    }
+  }
+}
+
+std::int64_t stores_out_of_date(Database& db) {
+  return test::scalar(db, "SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL");
+}
+
+// The store_ids of the first `count` stores.
+std::vector<std::string> some_stores(Database& db, int count) {
+  std::vector<std::string> ids;
+  SQLite::Statement query(db.sql(), "SELECT store_id FROM stores ORDER BY id LIMIT ?1");
+  query.bind(1, count);
+  while (query.executeStep()) ids.push_back(query.getColumn(0).getString());
+  return ids;
+}
+
+struct GeneratedDatabase {
+  TempDir dir;
+  std::string path = dir.file("u.db");
+  Database db{path};
+  GeneratedDatabase() {
+    generate_data_set({150, 20, 7, at("2023-03-20 18:00:00")}, dir.file("data"));
+    import_directory(db, dir.file("data"));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("periods of dates from rollups equal the same periods from polls", "[rollups]") {
+  GeneratedDatabase data;
+  const StatusRules rules = rules_with_gap(std::nullopt);
+  CHECK(stores_out_of_date(data.db) > 0);
+  CHECK(roll_up_all(data.db, rules, 40).stores == 150);
+  CHECK(stores_out_of_date(data.db) == 0);
+  // About 150 stores × 19 settled dates, none before a store's first poll.
+  CHECK(test::scalar(data.db, "SELECT count(*) FROM daily_rollups") > 150 * 15);
+  check_rollups_match_polls(data.path, rules);
+
+  SECTION("the report reads the rollups: a changed rollup changes it") {
+    data.db.sql().exec(
+        "UPDATE daily_rollups SET up_hus = up_hus + 7200000000 "
+        "WHERE store = (SELECT min(id) FROM stores) AND up_hus > 0");
+    CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) !=
+          period_report(data.path, kAllDates, rules, std::nullopt, false));
+  }
+  SECTION("late polls: the dates they reach are read from polls until rolled up again") {
+    std::string rows;
+    for (const std::string& id : some_stores(data.db, 40)) {
+      rows += id + ",inactive,2023-03-08 12:34:56 UTC\n";
+      rows += id + ",inactive,2023-03-12 08:10:00 UTC\n";
+      rows += id + ",active,2023-02-27 23:00:00 UTC\n";  // before its first poll
+    }
+    test::import_text(data.db, Dataset::polls, "store_id,status,timestamp_utc\n" + rows);
+    CHECK(stores_out_of_date(data.db) == 40);
+    check_rollups_match_polls(data.path, rules);
+    CHECK(roll_up_all(data.db, rules).stores == 40);
+    check_rollups_match_polls(data.path, rules);
+  }
+  SECTION("new special dates, hours and zones make the stores' dates anew") {
+    const auto ids = some_stores(data.db, 6);
+    test::import_text(data.db, Dataset::special_hours,
+                      "store_id,date,start_time_local,end_time_local\n" + ids[0] +
+                          ",2023-03-07,,\n" + ids[1] + ",2023-03-12,01:00,04:00\n");
+    test::import_text(
+        data.db, Dataset::hours,
+        "store_id,dayOfWeek,start_time_local,end_time_local\n" + ids[2] + ",3,02:00:00,23:00:00\n");
+    test::import_text(
+        data.db, Dataset::zones,
+        "store_id,timezone_str\n" + ids[3] + ",Asia/Kolkata\n" + ids[4] + ",Europe/London\n");
+    CHECK(stores_out_of_date(data.db) == 5);
+    check_rollups_match_polls(data.path, rules);
+    roll_up_all(data.db, rules);
+    check_rollups_match_polls(data.path, rules);
+    // A deleted special date too.
+    REQUIRE(delete_special_dates(data.db, ids[0], kAllDates.from, kAllDates.to));
+    CHECK(stores_out_of_date(data.db) == 1);
+    check_rollups_match_polls(data.path, rules);
+    roll_up_all(data.db, rules);
+    check_rollups_match_polls(data.path, rules);
+  }
+  SECTION("deleted polls, in the middle and from the start") {
+    const auto ids = some_stores(data.db, 3);
+    REQUIRE(
+        delete_store_polls(data.db, ids[0], at("2023-03-09 00:00:00"), at("2023-03-10 07:00:00")));
+    REQUIRE(delete_store_polls(data.db, ids[1], std::nullopt, at("2023-03-04 13:00:00")));
+    REQUIRE(delete_store_polls(data.db, ids[2], std::nullopt, std::nullopt));
+    CHECK(stores_out_of_date(data.db) == 3);
+    check_rollups_match_polls(data.path, rules);
+    roll_up_all(data.db, rules);
+    CHECK(test::scalar(data.db,
+                       "SELECT count(*) FROM daily_rollups WHERE store = (SELECT id "
+                       "FROM stores WHERE store_id = '" +
+                           ids[2] + "')") == 0);
+    check_rollups_match_polls(data.path, rules);
+  }
+  SECTION("retention: the stores begin at their first kept poll, their days made anew") {
+    const auto result = apply_retention(data.db, RetentionSettings{0, 10}, RetentionPart::polls, {},
+                                        at("2023-03-21 00:00:00"));
+    REQUIRE(result.polls_deleted > 0);
+    CHECK(stores_out_of_date(data.db) > 100);
+    CHECK(test::scalar(data.db,
+                       "SELECT count(*) FROM stores WHERE first_poll_us <> (SELECT "
+                       "min(at_us) FROM polls WHERE store = stores.id)") == 0);
+    check_rollups_match_polls(data.path, rules);
+    roll_up_all(data.db, rules);
+    check_rollups_match_polls(data.path, rules);
+  }
+  SECTION("other rules make every rollup anew; reports with the old ones read polls") {
+    const StatusRules with_gap = rules_with_gap(std::chrono::hours{2});
+    roll_up_all(data.db, with_gap);
+    const auto made_with = rollup_rules(data.db.sql());
+    REQUIRE(made_with);
+    CHECK(made_with->max_gap == std::chrono::seconds{7200});
+    CHECK(test::scalar(data.db, "SELECT sum(unknown_hus) FROM daily_rollups") > 0);
+    check_rollups_match_polls(data.path, with_gap);
+    check_rollups_match_polls(data.path, rules);
+  }
+}
+
+TEST_CASE("only the dates a store's polls settle are rolled up", "[rollups]") {
+  StoreInput store;
+  store.zone = test::zone("America/New_York");
+  store.hours = test::every_day("09:00", "17:00");
+  store.polls =
+      test::hourly_polls("2023-03-10 20:00:00", "2023-03-13 04:00:00", {"2023-03-11 15:00:00"});
+  const auto days = roll_up_days(store, StatusRules(Interpolation::nearest),
+                                 date::local_days{date::year{2023} / 3 / 9},
+                                 date::local_days{date::year{2023} / 3 / 13});
+  // 03-09 ends before the first poll; 03-13 has no poll after its end yet.
+  // 03-10 (from the first poll, 15:00 local, on), 03-11, 03-12 (23 hours).
+  REQUIRE(days.size() == 3);
+  CHECK(days[0].date == date::local_days{date::year{2023} / 3 / 10});
+  CHECK(days[0].settled == at("2023-03-11 05:00:00"));
+  CHECK(days[0].business == test::hours(2));
+  CHECK(days[1].business == test::hours(8));
+  CHECK(days[1].downtime == test::hours(1));
+  CHECK(days[1].uptime == test::hours(7));
+  CHECK(days[2].settled == at("2023-03-13 04:00:00"));
+
+  const auto runs = dates_not_rolled_up(date::local_days{date::year{2023} / 3 / 8},
+                                        date::local_days{date::year{2023} / 3 / 14}, days);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].from == date::local_days{date::year{2023} / 3 / 8});
+  CHECK(runs[0].to == date::local_days{date::year{2023} / 3 / 9});
+  CHECK(runs[1].from == date::local_days{date::year{2023} / 3 / 13});
+  CHECK(runs[1].to == date::local_days{date::year{2023} / 3 / 14});
+}
+
+TEST_CASE("a store's days from rollups equal its days from polls", "[rollups]") {
+  GeneratedDatabase data;
+  const StatusRules rules = rules_with_gap(std::nullopt);
+  roll_up_all(data.db, rules);
+  std::size_t polls_read = 0, polls_read_with_rollups = 0;
+  for (const std::string& id : some_stores(data.db, 25)) {
+    for (const DatePeriod& dates : {kAllDates, kAcrossDst}) {
+      for (const std::optional<Instant>& as_of :
+           {std::optional<Instant>{}, std::optional<Instant>{at("2023-03-12 09:30:00")}}) {
+        INFO(id << " from " << date::format("%F", dates.from));
+        const auto from_polls = read_store_snapshot(data.path, id, as_of, dates);
+        const auto from_rollups = read_store_snapshot(data.path, id, as_of, dates, &rules);
+        REQUIRE(from_polls);
+        REQUIRE(from_rollups);
+        CHECK(from_polls->rolled_up.empty());
+        CHECK(!from_rollups->rolled_up.empty());
+        polls_read += from_polls->input.polls.size();
+        polls_read_with_rollups += from_rollups->input.polls.size();
+        CHECK(store_days_json(*from_rollups, rules, dates).dump() ==
+              store_days_json(*from_polls, rules, dates).dump());
+      }
+    }
+  }
+  // Only the dates not yet settled (the last, or those after as_of) read polls.
+  CHECK(polls_read_with_rollups * 4 < polls_read);
+}
