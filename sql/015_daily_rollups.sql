@@ -1,14 +1,17 @@
 -- Daily rollups (docs/rollups.md): each store's figures for each local date
 -- that its polls settle, so that periods of whole dates and the day-by-day
--- history read a row per date instead of the date's polls.
+-- history read rows instead of the dates' polls. A row holds the store's
+-- figures summed over its rolled-up dates up to and including its own: a
+-- period's figures are the difference of two rows, whatever its length, and
+-- a date's the difference of its row and the one before.
 CREATE TABLE daily_rollups (
-  store        INTEGER NOT NULL REFERENCES stores (id),
-  day          INTEGER NOT NULL,  -- local date, days since 1970-01-01
-  settled_us   INTEGER NOT NULL,  -- the store's first poll at or after the date's end, UTC µs
-  business_hus INTEGER NOT NULL,  -- lengths in half microseconds (core/fine_time.hpp)
-  up_hus       INTEGER NOT NULL,
-  down_hus     INTEGER NOT NULL,
-  unknown_hus  INTEGER NOT NULL,
+  store              INTEGER NOT NULL REFERENCES stores (id),
+  day                INTEGER NOT NULL,  -- local date, days since 1970-01-01
+  settled_us         INTEGER NOT NULL,  -- the store's first poll at or after the date's end, UTC µs
+  business_total_hus INTEGER NOT NULL,  -- lengths in half microseconds (core/fine_time.hpp)
+  up_total_hus       INTEGER NOT NULL,
+  down_total_hus     INTEGER NOT NULL,
+  unknown_total_hus  INTEGER NOT NULL,
   PRIMARY KEY (store, day)
 ) WITHOUT ROWID;
 

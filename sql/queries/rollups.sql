@@ -17,19 +17,18 @@ UPDATE stores SET rollup_from_us = first_poll_us;
 SELECT id, rollup_from_us, first_poll_us, latest_poll_us FROM stores
 WHERE rollup_from_us IS NOT NULL ORDER BY id LIMIT ?1;
 
--- name: count_stores_to_roll_up
-SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL;
-
 -- name: delete_store_rollups_settled_after
 -- Store ?1's rollups settled after ?2 (its mark, UTC µs): out of date.
 DELETE FROM daily_rollups WHERE store = ?1 AND settled_us > ?2;
 
--- name: last_rolled_up_day
--- Store ?1's last rolled-up local date (days since 1970-01-01), NULL when none.
-SELECT max(day) FROM daily_rollups WHERE store = ?1;
+-- name: last_rollup
+-- Store ?1's last rolled-up local date (days since 1970-01-01) and its totals.
+SELECT day, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
+FROM daily_rollups WHERE store = ?1 ORDER BY day DESC LIMIT 1;
 
 -- name: insert_rollup
-INSERT INTO daily_rollups (store, day, settled_us, business_hus, up_hus, down_hus, unknown_hus)
+INSERT INTO daily_rollups (store, day, settled_us, business_total_hus, up_total_hus,
+                           down_total_hus, unknown_total_hus)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
 
 -- name: store_rolled_up
@@ -38,10 +37,25 @@ UPDATE stores SET rollup_from_us = NULL WHERE id = ?1;
 -- name: store_rollups
 -- Store ?1's rollups of local dates [?2, ?3] that a report as of ?4 reads:
 -- settled by then, and not out of date (settled at or before ?5, the store's
--- rollup_from_us, or any when it is up to date).
-SELECT day, settled_us, business_hus, up_hus, down_hus, unknown_hus FROM daily_rollups
+-- rollup_from_us, or any when it is up to date). They are the first of the
+-- store's rollups, consecutive dates (docs/rollups.md).
+SELECT day, settled_us, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
+FROM daily_rollups
 WHERE store = ?1 AND day BETWEEN ?2 AND ?3 AND settled_us <= min(?4, ?5)
 ORDER BY day;
+
+-- name: last_store_rollup
+-- The last of the rollups store_rollups reads: a seek, then a step back over
+-- those not to be read (the newest, out of date or settled after ?4).
+SELECT day, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
+FROM daily_rollups
+WHERE store = ?1 AND day BETWEEN ?2 AND ?3 AND settled_us <= min(?4, ?5)
+ORDER BY day DESC LIMIT 1;
+
+-- name: first_store_rollup_from
+-- Store ?1's first rollup of local date ?2 or later: a seek.
+SELECT day, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
+FROM daily_rollups WHERE store = ?1 AND day >= ?2 ORDER BY day LIMIT 1;
 
 -- name: store_out_of_date
 -- Store ?1's polls changed (not by adding): its rollups from its first poll on

@@ -85,6 +85,13 @@ std::vector<DayFigures> daily_figures_with_rollups(const StoreInput& store, Inst
   return days;
 }
 
+std::vector<DatePeriod> dates_outside(const DatePeriod& all, const DatePeriod& covered) {
+  std::vector<DatePeriod> runs;
+  if (all.from < covered.from) runs.push_back({all.from, covered.from - date::days{1}});
+  if (covered.to < all.to) runs.push_back({covered.to + date::days{1}, all.to});
+  return runs;
+}
+
 void add_day(PeriodFigures& figures, const DayRollup& day) {
   figures.business += day.business;
   figures.uptime += day.uptime;
@@ -97,4 +104,11 @@ void add_figures(PeriodFigures& figures, const PeriodFigures& part) {
   figures.uptime += part.uptime;
   figures.downtime += part.downtime;
   figures.unknown += part.unknown;
+}
+
+void add_dates(PeriodFigures& figures, const RolledUpDates& dates) {
+  figures.business += dates.business;
+  figures.uptime += dates.uptime;
+  figures.downtime += dates.downtime;
+  figures.unknown += dates.unknown;
 }

@@ -41,8 +41,25 @@ std::vector<DayFigures> daily_figures_with_rollups(const StoreInput& store, Inst
                                                    date::local_days to, Instant first_poll,
                                                    const std::vector<DayRollup>& rolled_up);
 
+// A store's rollups of consecutive dates, summed: a period reads them as one.
+// The rollups a report may read always are consecutive: a store's rollups
+// are its dates from its first poll's on, each settled no earlier than the
+// one before, and a report reads those settled by a bound (docs/rollups.md).
+struct RolledUpDates {
+  DatePeriod dates;
+  std::size_t count = 0;  // 0: none
+  HalfMicroseconds business{0};
+  HalfMicroseconds uptime{0};
+  HalfMicroseconds downtime{0};
+  HalfMicroseconds unknown{0};
+};
+
+// The dates of `all` outside `covered` (a part of it): at most two runs.
+std::vector<DatePeriod> dates_outside(const DatePeriod& all, const DatePeriod& covered);
+
 // Adds a date's figures to a period's (the figures of a period are the sums
 // of those of its dates: each date's business time, status and clipping are
 // the period's, cut at local midnights).
 void add_day(PeriodFigures& figures, const DayRollup& day);
 void add_figures(PeriodFigures& figures, const PeriodFigures& part);
+void add_dates(PeriodFigures& figures, const RolledUpDates& dates);

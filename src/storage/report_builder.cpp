@@ -156,9 +156,16 @@ class SnapshotReader {
     PeriodFigures figures;
     figures.store_id = store.store_id;
     figures.period = store_period(dates, zone, first, now);
-    const std::vector<DayRollup> days = rollups(store, dates, now);
-    for (const DayRollup& day : days) add_day(figures, day);
-    for (const DatePeriod& run : dates_not_rolled_up(dates.from, dates.to, days)) {
+    // The rollups read are consecutive dates (docs/rollups.md): the others
+    // are at most a run before them and one after.
+    std::vector<DatePeriod> others{dates};
+    const RolledUpDates summed =
+        rollups_.sum(store.key, dates.from, dates.to, now, store.rollup_from_us);
+    if (summed.count > 0) {
+      add_dates(figures, summed);
+      others = dates_outside(dates, summed.dates);
+    }
+    for (const DatePeriod& run : others) {
       const Interval counted = store_period(run, zone, first, now);
       if (counted.begin >= counted.end) continue;  // before the data, or after now
       const StoreInput input = read_store(store, zone, read_range(run, now));

@@ -30,6 +30,28 @@ std::int64_t day_number(date::local_days day) {
   return static_cast<std::int64_t>(day.time_since_epoch().count());
 }
 
+// A store's figures summed over its rolled-up dates up to one: a row's totals.
+struct Totals {
+  HalfMicroseconds business{0};
+  HalfMicroseconds uptime{0};
+  HalfMicroseconds downtime{0};
+  HalfMicroseconds unknown{0};
+
+  void add(const DayRollup& day) {
+    business += day.business;
+    uptime += day.uptime;
+    downtime += day.downtime;
+    unknown += day.unknown;
+  }
+};
+
+// The totals in columns [first, first + 4) of the row `row` is on.
+Totals totals_in(const RawStatement& row, int first) {
+  return {HalfMicroseconds{row.column_int64(first)}, HalfMicroseconds{row.column_int64(first + 1)},
+          HalfMicroseconds{row.column_int64(first + 2)},
+          HalfMicroseconds{row.column_int64(first + 3)}};
+}
+
 bool same_rules(const StatusRules& a, const StatusRules& b) {
   return a.interpolation == b.interpolation && a.max_gap == b.max_gap;
 }
@@ -65,17 +87,16 @@ class StoreRoller {
       : schedule_(db),
         polls_(db, sql::query("store_polls")),
         remove_(db, sql::query("delete_store_rollups_settled_after")),
-        last_day_(db, sql::query("last_rolled_up_day")),
+        last_(db, sql::query("last_rollup")),
         insert_(db, sql::query("insert_rollup")),
         done_(db, sql::query("store_rolled_up")) {}
+
+  std::size_t dates_written() const { return dates_written_; }
 
   // The rollups settled after the mark go (those settled at or before it
   // read no poll that changed: docs/rollups.md); they were the last dates,
   // so the kept ones are the dates up to one, and the dates after it that
-  // the polls settle now are rolled up anew.
-  std::size_t dates_written() const { return dates_written_; }
-
-  // Returns how many polls it read.
+  // the polls settle now are rolled up anew. Returns how many polls it read.
   std::size_t roll_up(const StoreToRollUp& store, const StatusRules& rules) {
     remove_rows(store.key, store.from_us);
     std::size_t polls = 0;
@@ -89,15 +110,24 @@ class StoreRoller {
  private:
   std::size_t roll_up_after_kept(const StoreToRollUp& store, const StatusRules& rules) {
     const Instant latest = from_micros(*store.latest_us);
-    StoreInput input = schedule_.schedule(store.key, latest, latest);  // special: below
+    StoreInput input;
+    input.zone = schedule_.zone(store.key);
     const date::time_zone* zone = zone_of(input);
-    const date::local_days from =
-        last_day_after(store.key).value_or(local_date_of(zone, from_micros(*store.first_us)));
+    // The dates after the last one kept, whose totals they go on from.
+    Totals totals;
+    date::local_days from = local_date_of(zone, from_micros(*store.first_us));
+    last_.bind(1, store.key);
+    if (last_.step()) {
+      from = date::local_days{date::days{last_.column_int64(0)}} + date::days{1};
+      totals = totals_in(last_, 1);
+    }
+    last_.reset();
     // No poll at or after the end of `from` yet: no date to roll up (the
     // usual case for a poll that just arrived).
     if (FineInstant{latest} < local_midnight(zone, from + date::days{1})) return 0;
     const auto begin_us =
         to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, from)));
+    input.hours = schedule_.hours(store.key);
     input.special = schedule_.special(store.key, from_micros(begin_us), latest);
     // Polls from the last one at or before the first date's start (or the
     // store's first) to the newest.
@@ -110,21 +140,11 @@ class StoreRoller {
     }
     polls_.reset();
     for (const DayRollup& day : roll_up_days(input, rules, from, local_date_of(zone, latest))) {
-      insert(store.key, day);
+      totals.add(day);
+      insert(store.key, day, totals);
       ++dates_written_;
     }
     return input.polls.size();
-  }
-
-  // The date after the store's last rolled-up one; nullopt when none is.
-  std::optional<date::local_days> last_day_after(std::int64_t store) {
-    last_day_.bind(1, store);
-    std::optional<date::local_days> after;
-    if (last_day_.executeStep() && !last_day_.getColumn(0).isNull()) {
-      after = date::local_days{date::days{last_day_.getColumn(0).getInt64()}} + date::days{1};
-    }
-    last_day_.reset();
-    return after;
   }
 
   void remove_rows(std::int64_t store, std::int64_t settled_after_us) {
@@ -133,21 +153,22 @@ class StoreRoller {
     remove_.exec();
     remove_.reset();
   }
-  void insert(std::int64_t store, const DayRollup& day) {
+  void insert(std::int64_t store, const DayRollup& day, const Totals& totals) {
     insert_.bind(1, store);
     insert_.bind(2, day_number(day.date));
     insert_.bind(3, to_micros(day.settled));
-    insert_.bind(4, static_cast<std::int64_t>(day.business.count()));
-    insert_.bind(5, static_cast<std::int64_t>(day.uptime.count()));
-    insert_.bind(6, static_cast<std::int64_t>(day.downtime.count()));
-    insert_.bind(7, static_cast<std::int64_t>(day.unknown.count()));
+    insert_.bind(4, static_cast<std::int64_t>(totals.business.count()));
+    insert_.bind(5, static_cast<std::int64_t>(totals.uptime.count()));
+    insert_.bind(6, static_cast<std::int64_t>(totals.downtime.count()));
+    insert_.bind(7, static_cast<std::int64_t>(totals.unknown.count()));
     insert_.exec();
     insert_.reset();
   }
+
   ScheduleReader schedule_;
   RawStatement polls_;
   SQLite::Statement remove_;
-  SQLite::Statement last_day_;
+  RawStatement last_;
   SQLite::Statement insert_;
   SQLite::Statement done_;
   std::size_t dates_written_ = 0;
@@ -223,25 +244,77 @@ RollUpCounts roll_up_all(Database& db, const StatusRules& rules, std::size_t max
   return total;
 }
 
-RollupReader::RollupReader(SQLite::Database& db) : query_(db, sql::query("store_rollups")) {}
+RollupReader::RollupReader(SQLite::Database& db)
+    : rows_(db, sql::query("store_rollups")),
+      last_(db, sql::query("last_store_rollup")),
+      first_from_(db, sql::query("first_store_rollup_from")) {}
+
+void RollupReader::bind(RawStatement& statement, std::int64_t store, date::local_days from,
+                        date::local_days to, Instant now,
+                        std::optional<std::int64_t> rollup_from_us) {
+  statement.bind(1, store);
+  statement.bind(2, day_number(from));
+  statement.bind(3, day_number(to));
+  statement.bind(4, to_micros(now));
+  statement.bind(5, rollup_from_us.value_or(std::numeric_limits<std::int64_t>::max()));
+}
 
 std::vector<DayRollup> RollupReader::read(std::int64_t store, date::local_days from,
                                           date::local_days to, Instant now,
                                           std::optional<std::int64_t> rollup_from_us) {
   std::vector<DayRollup> days;
-  query_.bind(1, store);
-  query_.bind(2, day_number(from));
-  query_.bind(3, day_number(to));
-  query_.bind(4, to_micros(now));
-  query_.bind(5, rollup_from_us.value_or(std::numeric_limits<std::int64_t>::max()));
-  while (query_.step()) {
-    days.push_back(
-        {date::local_days{date::days{query_.column_int64(0)}}, from_micros(query_.column_int64(1)),
-         HalfMicroseconds{query_.column_int64(2)}, HalfMicroseconds{query_.column_int64(3)},
-         HalfMicroseconds{query_.column_int64(4)}, HalfMicroseconds{query_.column_int64(5)}});
+  // From the date before `from`: a date's figures are its totals less the
+  // date before's (none before the store's first rollup).
+  bind(rows_, store, from - date::days{1}, to, now, rollup_from_us);
+  Totals before;
+  while (rows_.step()) {
+    const date::local_days day{date::days{rows_.column_int64(0)}};
+    const Totals totals = totals_in(rows_, 2);
+    if (day >= from) {
+      days.push_back({day, from_micros(rows_.column_int64(1)), totals.business - before.business,
+                      totals.uptime - before.uptime, totals.downtime - before.downtime,
+                      totals.unknown - before.unknown});
+    }
+    before = totals;
   }
-  query_.reset();
+  rows_.reset();
   return days;
+}
+
+RolledUpDates RollupReader::sum(std::int64_t store, date::local_days from, date::local_days to,
+                                Instant now, std::optional<std::int64_t> rollup_from_us) {
+  RolledUpDates dates;
+  bind(last_, store, from, to, now, rollup_from_us);
+  if (!last_.step()) {
+    last_.reset();
+    return dates;  // none to read
+  }
+  const date::local_days last{date::days{last_.column_int64(0)}};
+  const Totals through_last = totals_in(last_, 1);
+  last_.reset();
+  // The rollup of the date before `from`, if the store has one (then it may
+  // be read too: it settled before the last one); else the first one read is
+  // the store's first, and nothing comes before it.
+  Totals before;
+  date::local_days first = from;
+  first_from_.bind(1, store);
+  first_from_.bind(2, day_number(from - date::days{1}));
+  if (first_from_.step()) {
+    const date::local_days day{date::days{first_from_.column_int64(0)}};
+    if (day < from) {
+      before = totals_in(first_from_, 1);
+    } else {
+      first = day;
+    }
+  }
+  first_from_.reset();
+  dates.dates = {first, last};
+  dates.count = static_cast<std::size_t>((last - first).count() + 1);
+  dates.business = through_last.business - before.business;
+  dates.uptime = through_last.uptime - before.uptime;
+  dates.downtime = through_last.downtime - before.downtime;
+  dates.unknown = through_last.unknown - before.unknown;
+  return dates;
 }
 
 RollupWorker::RollupWorker(const std::string& db_path, const StatusRules& rules,

@@ -52,16 +52,27 @@ RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_sto
 RollUpCounts roll_up_all(Database& db, const StatusRules& rules, std::size_t max_stores = 500);
 
 // The rollups of one store that a report as of `now` may read for local
-// dates [from, to] (settled by then, up to date), sorted by date.
-// `rollup_from_us`: the store's mark (nullopt: up to date).
+// dates [from, to] (settled by then, up to date): consecutive dates, the
+// first of the store's (docs/rollups.md). `rollup_from_us`: the store's mark
+// (nullopt: up to date).
 class RollupReader {
  public:
   explicit RollupReader(SQLite::Database& db);
+  // Each date's figures, sorted by date.
   std::vector<DayRollup> read(std::int64_t store, date::local_days from, date::local_days to,
                               Instant now, std::optional<std::int64_t> rollup_from_us);
+  // The same summed (count 0: none), from two rows whatever the period's
+  // length: the last one's totals less those of the date before the first.
+  RolledUpDates sum(std::int64_t store, date::local_days from, date::local_days to, Instant now,
+                    std::optional<std::int64_t> rollup_from_us);
 
  private:
-  RawStatement query_;
+  static void bind(RawStatement& statement, std::int64_t store, date::local_days from,
+                   date::local_days to, Instant now, std::optional<std::int64_t> rollup_from_us);
+
+  RawStatement rows_;
+  RawStatement last_;
+  RawStatement first_from_;
 };
 
 // Rolls up the stores marked out of date on its own connection: at start,

@@ -9,13 +9,19 @@ ScheduleReader::ScheduleReader(SQLite::Database& db)
       special_(db, sql::query("store_special_hours")),
       zone_(db, sql::query("store_zone_by_key")) {}
 
-StoreInput ScheduleReader::schedule(std::int64_t store, Instant from, Instant to) {
-  StoreInput input;
+const date::time_zone* ScheduleReader::zone(std::int64_t store) {
+  const date::time_zone* zone = nullptr;
   zone_.bind(1, store);
   if (zone_.executeStep() && !zone_.getColumn(0).isNull()) {
-    input.zone = date::locate_zone(zone_.getColumn(0).getString());
+    zone = date::locate_zone(zone_.getColumn(0).getString());
   }
   zone_.reset();
+  return zone;
+}
+
+StoreInput ScheduleReader::schedule(std::int64_t store, Instant from, Instant to) {
+  StoreInput input;
+  input.zone = zone(store);
   input.hours = hours(store);
   input.special = special(store, from, to);
   return input;

@@ -17,6 +17,8 @@ class ScheduleReader {
  public:
   explicit ScheduleReader(SQLite::Database& db);
 
+  // The store's zone as given (nullptr: none, the default; core/store_input.hpp).
+  const date::time_zone* zone(std::int64_t store);
   std::vector<WeeklyHoursRow> hours(std::int64_t store);
   // The special dates that can touch the UTC instants [from, to]: local dates
   // within two days of their UTC dates (no zone is a day away from UTC, and
