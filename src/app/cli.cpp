@@ -7,6 +7,7 @@
 #include "app/generate.hpp"
 #include "app/import.hpp"
 #include "app/report.hpp"
+#include "app/rollup.hpp"
 #include "app/serve.hpp"
 #include "app/token.hpp"
 #include "common/log.hpp"
@@ -57,6 +58,9 @@ const std::vector<CommandEntry>& commands() {
        run_with<ImportOptions, run_import>, flags_of<ImportOptions>},
       {"report", "[options]", "write the uptime/downtime report as CSV",
        run_with<ReportCommandOptions, run_report>, flags_of<ReportCommandOptions>},
+      {"rollup", "[options]",
+       "roll up the stores' days now, as the server does in the background (docs/rollups.md)",
+       run_with<RollupOptions, run_rollup>, flags_of<RollupOptions>},
       {"backup", "--out FILE [options]",
        "write a consistent copy of the database to --out FILE (safe while serving)",
        run_with<BackupOptions, run_backup>, flags_of<BackupOptions>},

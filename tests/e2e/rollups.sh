@@ -22,11 +22,13 @@ MIDDLE=$(db_value "SELECT datetime((min(at_us) + max(at_us)) / 2000000, 'unixepo
 period() {  # the report of the dates FROM..TO, from rollups unless --no-rollups
   "$BIN" report --db "$WORK/u.db" --from-date "$FROM" --to-date "$TO" "$@" 2>/dev/null
 }
-same_as_polls() {  # WHAT: the period from rollups equals the period from polls
-  period --no-rollups > "$WORK/from_polls.csv"
-  period > "$WORK/from_rollups.csv"
+same_as_polls() {  # WHAT [ARGS]: the period from rollups equals the period from polls
+  local what=$1
+  shift
+  period --no-rollups "$@" > "$WORK/from_polls.csv"
+  period "$@" > "$WORK/from_rollups.csv"
   cmp -s "$WORK/from_polls.csv" "$WORK/from_rollups.csv" ||
-    fail "$1: the period from rollups differs from polls: $(diff "$WORK/from_polls.csv" "$WORK/from_rollups.csv" | head -5)"
+    fail "$what: the period from rollups differs from polls: $(diff "$WORK/from_polls.csv" "$WORK/from_rollups.csv" | head -5)"
 }
 out_of_date() { db_value "SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL"; }
 all_rolled_up() { [ "$(out_of_date)" = 0 ]; }
@@ -75,4 +77,11 @@ start_server --db "$WORK/u.db"
 wait_for "the late polls to be rolled up" all_rolled_up
 same_as_polls "after the late polls were rolled up"
 stop_server
+
+# `rollup` with other rules makes every date anew with them.
+"$BIN" rollup --db "$WORK/u.db" --max-gap 2h 2> "$WORK/rollup.err" || fail "rollup failed"
+grep -q "rolled up [0-9]* local dates of 300 stores" "$WORK/rollup.err" ||
+  fail "rollup did not roll up the 300 stores: $(cat "$WORK/rollup.err")"
+[ "$(db_value 'SELECT max_gap_s FROM rollup_rules')" = 7200 ] || fail "the rules were not recorded"
+same_as_polls "rolled up with max_gap 2h" --max-gap 2h
 echo "rollups: ok"
