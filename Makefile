@@ -13,7 +13,7 @@ PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
            nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
 
-.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet bench-page \
+.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet bench-page bench-rollups \
         bench sweep load fmt clean demo-fixtures fresh-check
 
 all: build
@@ -125,6 +125,13 @@ bench: build
 bench-fleet: build
 	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
 	FLEET_SIZES="$(or $(FLEET_SIZES),14000 140000)" bench/fleet.sh
+
+# Daily rollups (docs/rollups.md) at ROLLUP_SIZES stores:days (1,400 × 400,
+# 14,000 × 35 and 140,000 × 8; add 1000000:2 for a million stores): the
+# roll-ups and a period of every settled date from polls and from rollups.
+bench-rollups: build
+	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
+	ROLLUP_SIZES="$(or $(ROLLUP_SIZES),1400:400 14000:35 140000:8)" bench/rollups.sh
 
 # The page in headless Chromium at 14,000 and 140,000 stores (PAGE_SIZES):
 # status line, first table, bytes, filter and paging, an owner on a slow phone.
