@@ -28,8 +28,17 @@ INSERT INTO rollup_rules (only_row) VALUES (1);
 -- rollup_from_us: the store's polls changed since its last roll-up, at or
 -- after the poll before this instant: a rollup settled later than it is out
 -- of date and is not read until the store is rolled up again. NULL: up to date.
+-- frozen_through_day: retention deleted the polls of the store's local dates up
+-- to this one (days since 1970-01-01): their rollups stay as they are, no
+-- poll being left to make them anew. NULL: none deleted.
 ALTER TABLE stores ADD COLUMN first_poll_us INTEGER;
 ALTER TABLE stores ADD COLUMN rollup_from_us INTEGER;
+ALTER TABLE stores ADD COLUMN frozen_through_day INTEGER;
 UPDATE stores SET first_poll_us = (SELECT min(at_us) FROM polls WHERE store = stores.id);
 UPDATE stores SET rollup_from_us = first_poll_us;
 CREATE INDEX stores_to_roll_up ON stores (id) WHERE rollup_from_us IS NOT NULL;
+
+-- Retention deleted polls before this instant (UTC µs), of some stores: what
+-- needs polls before it, and cannot read rollups instead, is refused. NULL:
+-- no poll deleted.
+ALTER TABLE data_state ADD COLUMN polls_deleted_before_us INTEGER;

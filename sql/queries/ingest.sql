@@ -72,11 +72,15 @@ DELETE FROM polls WHERE store = ?1 AND at_us >= ?2 AND at_us < ?3;
 
 -- name: refresh_store_polls
 -- After store ?1's polls in [?2, ...) were deleted: its newest and first polls
--- anew, and its rollups out of date from the poll before ?2 on (from the first
--- poll when none is before it; docs/rollups.md).
+-- anew (the first stays where dates are frozen, while a poll is left: their
+-- rollups still speak from it), and its rollups out of date from the poll
+-- before ?2 on (from the first poll when none is before it; docs/rollups.md).
 UPDATE stores SET
   latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = ?1),
-  first_poll_us = (SELECT min(at_us) FROM polls WHERE store = ?1),
+  first_poll_us = CASE
+    WHEN frozen_through_day IS NOT NULL AND EXISTS (SELECT 1 FROM polls WHERE store = ?1)
+    THEN first_poll_us
+    ELSE (SELECT min(at_us) FROM polls WHERE store = ?1) END,
   rollup_from_us = min(coalesce(rollup_from_us, before.at_us), before.at_us)
 FROM (SELECT coalesce(max(at_us), -9223372036854775807 - 1) AS at_us
       FROM polls WHERE store = ?1 AND at_us < ?2) AS before

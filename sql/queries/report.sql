@@ -7,7 +7,8 @@ SELECT generation FROM data_state;
 SELECT max(latest_poll_us) FROM stores;
 
 -- name: report_stores
-SELECT id, store_id, timezone, first_poll_us, rollup_from_us FROM stores ORDER BY id;
+SELECT id, store_id, timezone, first_poll_us, rollup_from_us, frozen_through_day
+FROM stores ORDER BY id;
 
 -- name: report_order
 -- The stores' keys in the report's order, by store_id: a scan of the
@@ -31,11 +32,13 @@ WHERE store = ?1
 ORDER BY at_us;
 
 -- name: store_first_poll
--- One seek on (store, at_us); NULL when the store has no poll.
-SELECT min(at_us) FROM polls WHERE store = ?1;
+-- Where the store's data begins, even once retention deleted its first polls
+-- (docs/rollups.md); NULL when the store has no poll.
+SELECT first_poll_us FROM stores WHERE id = ?1;
 
 -- name: store_by_id
-SELECT id, store_id, timezone, first_poll_us, rollup_from_us FROM stores WHERE store_id = ?1;
+SELECT id, store_id, timezone, first_poll_us, rollup_from_us, frozen_through_day
+FROM stores WHERE store_id = ?1;
 
 -- name: store_special_hours
 -- A store's special rows for local dates in [?2, ?3] (days since 1970-01-01).

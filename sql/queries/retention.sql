@@ -14,23 +14,33 @@ WHERE status IN ('Complete', 'Failed')
 -- The store keys in [?1, ...): the upper end of the next batch of ?2 stores.
 SELECT max(id) FROM (SELECT id FROM stores WHERE id >= ?1 ORDER BY id LIMIT ?2);
 
--- name: delete_old_polls
--- Polls of stores ?1..?2 before ?3 (UTC microseconds), except each store's
--- newest one before ?3: it holds until the store's next poll, so every report
--- whose week starts at or after ?3 reads exactly what it read before.
-DELETE FROM polls
-WHERE store BETWEEN ?1 AND ?2
-  AND at_us < ?3
-  AND at_us < (SELECT max(p.at_us) FROM polls AS p WHERE p.store = polls.store AND p.at_us < ?3);
+-- name: stores_to_thin
+-- Stores ?1..?2 whose rollups are up to date (docs/rollups.md): the last
+-- local date rolled up (NULL: none) and the last one frozen (NULL: none).
+SELECT id, (SELECT max(day) FROM daily_rollups WHERE store = stores.id), frozen_through_day
+FROM stores WHERE id BETWEEN ?1 AND ?2 AND rollup_from_us IS NULL;
 
--- name: refresh_first_polls
--- After delete_old_polls: stores ?1..?2 whose first polls went begin at their
--- first kept one, and their rollups are made anew from it (docs/rollups.md).
-UPDATE stores SET
-  first_poll_us = (SELECT min(at_us) FROM polls WHERE store = stores.id),
-  rollup_from_us = -9223372036854775807 - 1
-WHERE id BETWEEN ?1 AND ?2
-  AND first_poll_us < (SELECT min(at_us) FROM polls WHERE store = stores.id);
+-- name: delete_store_polls_before
+-- Store ?1's polls before ?2 (UTC microseconds), except the last one at or
+-- before ?2: it speaks for the time after ?2, so the dates from ?2 on read
+-- exactly what they read before.
+DELETE FROM polls
+WHERE store = ?1
+  AND at_us < (SELECT max(at_us) FROM polls WHERE store = ?1 AND at_us <= ?2);
+
+-- name: freeze_store_dates
+-- Store ?1's dates up to ?2 lost their polls: their rollups stay as they are.
+UPDATE stores SET frozen_through_day = ?2 WHERE id = ?1;
+
+-- name: rollup_settled
+-- When store ?1's date ?2 was settled (UTC microseconds).
+SELECT settled_us FROM daily_rollups WHERE store = ?1 AND day = ?2;
+
+-- name: polls_deleted_before
+SELECT polls_deleted_before_us FROM data_state;
+
+-- name: note_polls_deleted_before
+UPDATE data_state SET polls_deleted_before_us = max(coalesce(polls_deleted_before_us, ?1), ?1);
 
 -- name: delete_old_deliveries
 -- Up to ?2 webhook deliveries done with (delivered or failed) whose event

@@ -7,19 +7,24 @@ SELECT interpolation, max_gap_s FROM rollup_rules;
 UPDATE rollup_rules SET interpolation = ?1, max_gap_s = ?2;
 
 -- name: delete_all_rollups
-DELETE FROM daily_rollups;
+-- All but the frozen ones: no poll is left to make those anew (they keep the
+-- rules they were made with).
+DELETE FROM daily_rollups
+WHERE day > coalesce((SELECT frozen_through_day FROM stores WHERE id = daily_rollups.store),
+                     -9223372036854775807 - 1);
 
 -- name: all_stores_to_roll_up
 UPDATE stores SET rollup_from_us = first_poll_us;
 
 -- name: stores_to_roll_up
 -- Up to ?1 stores whose rollups are out of date, in key order.
-SELECT id, rollup_from_us, first_poll_us, latest_poll_us FROM stores
+SELECT id, rollup_from_us, first_poll_us, latest_poll_us, frozen_through_day FROM stores
 WHERE rollup_from_us IS NOT NULL ORDER BY id LIMIT ?1;
 
 -- name: delete_store_rollups_settled_after
--- Store ?1's rollups settled after ?2 (its mark, UTC µs): out of date.
-DELETE FROM daily_rollups WHERE store = ?1 AND settled_us > ?2;
+-- Store ?1's rollups settled after ?2 (its mark, UTC µs): out of date; but
+-- not those of dates up to ?3, frozen (no poll is left to make them anew).
+DELETE FROM daily_rollups WHERE store = ?1 AND settled_us > ?2 AND day > ?3;
 
 -- name: last_rollup
 -- Store ?1's last rolled-up local date (days since 1970-01-01) and its totals.
@@ -36,12 +41,13 @@ UPDATE stores SET rollup_from_us = NULL WHERE id = ?1;
 
 -- name: store_rollups
 -- Store ?1's rollups of local dates [?2, ?3] that a report as of ?4 reads:
--- settled by then, and not out of date (settled at or before ?5, the store's
--- rollup_from_us, or any when it is up to date). They are the first of the
--- store's rollups, consecutive dates (docs/rollups.md).
+-- settled by then, and frozen (dates up to ?6, the store's frozen_through_day)
+-- or not out of date (settled at or before ?5, the store's rollup_from_us, or
+-- any when it is up to date). They are the first of the store's rollups,
+-- consecutive dates (docs/rollups.md).
 SELECT day, settled_us, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
 FROM daily_rollups
-WHERE store = ?1 AND day BETWEEN ?2 AND ?3 AND settled_us <= min(?4, ?5)
+WHERE store = ?1 AND day BETWEEN ?2 AND ?3 AND settled_us <= ?4 AND (day <= ?6 OR settled_us <= ?5)
 ORDER BY day;
 
 -- name: last_store_rollup
@@ -49,7 +55,7 @@ ORDER BY day;
 -- those not to be read (the newest, out of date or settled after ?4).
 SELECT day, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
 FROM daily_rollups
-WHERE store = ?1 AND day BETWEEN ?2 AND ?3 AND settled_us <= min(?4, ?5)
+WHERE store = ?1 AND day BETWEEN ?2 AND ?3 AND settled_us <= ?4 AND (day <= ?6 OR settled_us <= ?5)
 ORDER BY day DESC LIMIT 1;
 
 -- name: first_store_rollup_from

@@ -7,6 +7,8 @@
 //                                HTTP) waits before its commit while FILE exists
 // UPTIME_TEST_HOLD_ROLLUP=FILE   each roll-up of stores' days (storage/rollups.hpp)
 //                                waits before its commit while FILE exists
+// UPTIME_TEST_HOLD_RETENTION=FILE each batch of polls retention deletes waits
+//                                before its commit while FILE exists
 #pragma once
 
 #include <functional>

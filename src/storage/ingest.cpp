@@ -17,6 +17,7 @@
 #include "storage/data_generation.hpp"
 #include "storage/dataset_writers.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/kept_polls.hpp"
 #include "storage/parallel_poll_rows.hpp"
 #include "storage/poll_writer.hpp"
 #include "storage/rollups.hpp"
@@ -88,11 +89,19 @@ void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
                 const IngestRules& rules, RowCount& count, ImportSummary& summary) {
   PollWriter polls(db.sql());
   LivePolls live;  // polls that may raise alerts, by store
+  // A poll where retention deleted polls would change dates that can no
+  // longer be made anew (docs/rollups.md): refused, not silently unseen.
+  const std::optional<Instant> deleted_before = polls_deleted_before(db);
   std::size_t line = 0;
   RowError error;
   PollRecord poll;
   while (poll_rows(line, error, poll)) {
     count.add();
+    if (error.empty() && deleted_before && poll.at < *deleted_before) {
+      error = "timestamp_utc " + format_timestamp(poll.at) + " is before " +
+              format_timestamp(*deleted_before) +
+              ", where older polls were deleted by retention (--keep-polls-days)";
+    }
     if (!error.empty()) {
       summary.reject(line, error);
       continue;

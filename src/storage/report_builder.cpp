@@ -57,9 +57,9 @@ ReadRange report_range(const std::optional<Period>& period, Instant now) {
 struct StoreRef {
   std::int64_t key;
   std::string store_id;
-  std::string zone;                            // empty: the default zone
-  std::optional<std::int64_t> first_poll_us;   // nullopt: no poll yet
-  std::optional<std::int64_t> rollup_from_us;  // nullopt: its rollups are up to date
+  std::string zone;                           // empty: the default zone
+  std::optional<std::int64_t> first_poll_us;  // nullopt: no poll yet
+  RollupMarks rollups;                        // which of its rollups a report may read
 };
 
 // A StoreRef from the columns of report_stores or store_by_id.
@@ -67,9 +67,12 @@ StoreRef store_ref(SQLite::Statement& query) {
   const auto optional_int = [](const SQLite::Column& column) {
     return column.isNull() ? std::nullopt : std::optional<std::int64_t>(column.getInt64());
   };
-  return {query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+  const std::int64_t key = query.getColumn(0).getInt64();
+  return {key,
+          query.getColumn(1).getString(),
           query.getColumn(2).isNull() ? "" : query.getColumn(2).getString(),
-          optional_int(query.getColumn(3)), optional_int(query.getColumn(4))};
+          optional_int(query.getColumn(3)),
+          {key, optional_int(query.getColumn(4)), optional_int(query.getColumn(5))}};
 }
 
 // The file all of a report's workers together may map, and their page caches
@@ -143,7 +146,7 @@ class SnapshotReader {
 
   // The store's rollups of `dates` that a report as of `now` may read.
   std::vector<DayRollup> rollups(const StoreRef& store, const DatePeriod& dates, Instant now) {
-    return rollups_.read(store.key, dates.from, dates.to, now, store.rollup_from_us);
+    return rollups_.read(store.rollups, dates.from, dates.to, now);
   }
 
   // The store's figures over local dates `dates` as of `now`: the rollups
@@ -159,8 +162,7 @@ class SnapshotReader {
     // The rollups read are consecutive dates (docs/rollups.md): the others
     // are at most a run before them and one after.
     std::vector<DatePeriod> others{dates};
-    const RolledUpDates summed =
-        rollups_.sum(store.key, dates.from, dates.to, now, store.rollup_from_us);
+    const RolledUpDates summed = rollups_.sum(store.rollups, dates.from, dates.to, now);
     if (summed.count > 0) {
       add_dates(figures, summed);
       others = dates_outside(dates, summed.dates);

@@ -7,9 +7,12 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/test_hold.hpp"
+#include "core/business_hours.hpp"
 #include "core/timestamps.hpp"
 #include "storage/data_generation.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/schedule_reader.hpp"
 
 namespace {
 
@@ -22,8 +25,10 @@ constexpr std::int64_t kStoresPerBatch = 50;
 constexpr std::chrono::milliseconds kMinPause{50};
 
 // Polls become old only as the latest poll moves on: the worker looks again
-// when it moved this far.
+// when it moved this far, and after a while anyway (a store's polls wait for
+// its dates to be rolled up).
 constexpr std::chrono::hours kPollsStep{1};
+constexpr std::chrono::minutes kPollsRecheck{10};
 
 // Alert rows per delete transaction, and how often the worker looks for old
 // ones (they age with the clock, slowly).
@@ -66,6 +71,64 @@ std::size_t delete_in_batches(Database& db, const char* query_name, Instant cuto
   }
 }
 
+// Deletes one store's polls of its rolled-up dates that end by the cutoff,
+// keeping the last poll at or before the local midnight that ends them (it
+// speaks for the next date), and freezes those dates: their rollups stay,
+// no poll being left to make them anew (docs/rollups.md). A store whose
+// rollups are out of date, or not made yet, keeps its polls until they are.
+class PollThinner {
+ public:
+  PollThinner(SQLite::Database& db, Instant cutoff)
+      : schedule_(db),
+        remove_(db, sql::query("delete_store_polls_before")),
+        freeze_(db, sql::query("freeze_store_dates")),
+        settled_(db, sql::query("rollup_settled")),
+        cutoff_(cutoff),
+        kept_from_(cutoff) {}
+
+  // Returns how many polls it deleted. `last_day`: the store's last date
+  // rolled up; `frozen`: its last frozen one.
+  std::size_t thin(std::int64_t store, std::int64_t last_day, std::optional<std::int64_t> frozen) {
+    const date::time_zone* given = schedule_.zone(store);
+    const date::time_zone* zone = given ? given : default_zone();
+    // The dates that end by the cutoff: before its local date.
+    const date::local_days cutoff_date = date::floor<date::days>(zone->to_local(cutoff_));
+    const std::int64_t through =
+        std::min(last_day, static_cast<std::int64_t>(cutoff_date.time_since_epoch().count()) - 1);
+    if (frozen && through <= *frozen) return 0;
+    const date::local_days next{date::days{through + 1}};
+    remove_.bind(1, store);
+    remove_.bind(2, to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, next))));
+    const int removed = remove_.exec();
+    remove_.reset();
+    freeze_.bind(1, store);
+    freeze_.bind(2, through);
+    freeze_.exec();
+    freeze_.reset();
+    // A report as of before the date's settling poll could not read its
+    // rollup, nor its polls: requests reach back to there at most.
+    settled_.bind(1, store);
+    settled_.bind(2, through);
+    if (settled_.executeStep()) {
+      kept_from_ = std::max(kept_from_, from_micros(settled_.getColumn(0).getInt64()));
+    }
+    settled_.reset();
+    return static_cast<std::size_t>(removed);
+  }
+
+  // Polls before this instant may be gone; every request from it on is
+  // answered as before.
+  Instant kept_from() const { return kept_from_; }
+
+ private:
+  ScheduleReader schedule_;
+  SQLite::Statement remove_;
+  SQLite::Statement freeze_;
+  SQLite::Statement settled_;
+  Instant cutoff_;
+  Instant kept_from_;
+};
+
 std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPause& pause,
                              Instant now) {
   std::int64_t latest_us = scalar(db, "latest_poll");
@@ -75,6 +138,7 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
   const std::int64_t clock_us = to_micros(now);
   latest_us = std::min(latest_us, clock_us);
   const Instant cutoff = from_micros(latest_us) - date::days{keep_days};
+  const std::function<void()> hold = test_hold("UPTIME_TEST_HOLD_RETENTION");
   std::size_t deleted = 0;
   for (std::int64_t first = 0;;) {
     const auto started = std::chrono::steady_clock::now();
@@ -84,20 +148,28 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
     range.bind(2, kStoresPerBatch);
     if (!range.executeStep() || range.getColumn(0).isNull()) break;
     const std::int64_t last = range.getColumn(0).getInt64();
-    SQLite::Statement remove(db.sql(), sql::query("delete_old_polls"));
-    remove.bind(1, first);
-    remove.bind(2, last);
-    remove.bind(3, to_micros(cutoff));
-    const int removed = remove.exec();
+    PollThinner thinner(db.sql(), cutoff);
+    SQLite::Statement stores(db.sql(), sql::query("stores_to_thin"));
+    stores.bind(1, first);
+    stores.bind(2, last);
+    std::size_t removed = 0;
+    while (stores.executeStep()) {
+      if (stores.getColumn(1).isNull()) continue;  // nothing rolled up yet
+      const auto frozen = stores.getColumn(2).isNull()
+                              ? std::nullopt
+                              : std::optional<std::int64_t>(stores.getColumn(2).getInt64());
+      removed +=
+          thinner.thin(stores.getColumn(0).getInt64(), stores.getColumn(1).getInt64(), frozen);
+    }
     if (removed > 0) {
       record_change(db.sql(), -static_cast<std::int64_t>(removed));
-      SQLite::Statement refresh(db.sql(), sql::query("refresh_first_polls"));
-      refresh.bind(1, first);
-      refresh.bind(2, last);
-      refresh.exec();
+      SQLite::Statement note(db.sql(), sql::query("note_polls_deleted_before"));
+      note.bind(1, to_micros(thinner.kept_from()));
+      note.exec();
     }
+    if (hold && removed > 0) hold();
     transaction.commit();
-    deleted += static_cast<std::size_t>(removed);
+    deleted += removed;
     first = last + 1;
     if (removed > 0 && pause && !pause(std::chrono::steady_clock::now() - started)) break;
   }
@@ -149,13 +221,15 @@ void RetentionWorker::check() {
   }
   const std::int64_t latest_us = scalar(db_, "latest_poll");
   const std::int64_t step_us = std::chrono::microseconds{kPollsStep}.count();
+  const auto now = std::chrono::steady_clock::now();
   if (settings_.keep_polls_days > 0 && latest_us >= 0 &&
-      (!seen_latest_us_ || latest_us - *seen_latest_us_ >= step_us)) {
+      (!seen_latest_us_ || latest_us - *seen_latest_us_ >= step_us ||
+       now - *polls_checked_ >= kPollsRecheck)) {
     result.polls_deleted =
         apply_retention(db_, settings_, RetentionPart::polls, between_batches).polls_deleted;
     seen_latest_us_ = latest_us;
+    polls_checked_ = now;
   }
-  const auto now = std::chrono::steady_clock::now();
   if (settings_.keep_alerts_days > 0 &&
       (!alerts_checked_ || now - *alerts_checked_ >= kAlertsStep)) {
     const RetentionResult alerts =

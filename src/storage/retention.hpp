@@ -39,11 +39,12 @@ enum class RetentionPart { all, reports, polls, alerts };
 // write lock; returns false to stop early (the rest goes next time).
 using RetentionPause = std::function<bool(std::chrono::steady_clock::duration held)>;
 
-// Deletes once, at `now` (the wall clock). Polls: those before (min(latest
-// poll, now) - D days) except each store's newest one before that line, 50
-// stores per transaction; data_state, and the first polls of the stores
-// (their rollups then made anew: docs/rollups.md), are updated in the same
-// transactions.
+// Deletes once, at `now` (the wall clock). Polls: of each store whose daily
+// rollups are up to date, those of its rolled-up dates that end before the
+// line (min(latest poll, now) - D days), but the last one at or before the
+// local midnight ending them; those dates are frozen, their rollups kept
+// (docs/rollups.md). 50 stores per transaction; data_state (the poll count,
+// the instant polls may be missing before) in the same transactions.
 // Alerts: webhook deliveries done with (delivered or failed) of events raised
 // before now - A days, then those events once no delivery is left, 1,000
 // rows per transaction (a pending delivery keeps its event). Throws
@@ -53,10 +54,11 @@ RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
                                 const RetentionPause& pause = {}, Instant now = wall_clock_now());
 
 // Runs apply_retention on its own connection: reports whenever the number of
-// finished ones changed, polls at start and whenever the latest poll moved an
-// hour on (nothing else makes more of them old), alerts at start and every
-// ten minutes; checks every `check_every`; tells `deleted` what each check
-// deleted (metrics).
+// finished ones changed, polls at start, whenever the latest poll moved an
+// hour on (nothing else makes more of them old) and every ten minutes (a
+// store's polls wait for its dates to be rolled up), alerts at start and
+// every ten minutes; checks every `check_every`; tells `deleted` what each
+// check deleted (metrics).
 // Between delete transactions it leaves the write lock free for as long as it
 // held it (at least 50 ms), so ingest and reports never starve behind a large
 // first clean-up. Stops (and joins) when destroyed.
@@ -75,6 +77,7 @@ class RetentionWorker {
   // What the last check saw: nothing to do until it moves.
   std::int64_t seen_finished_ = -1;
   std::optional<std::int64_t> seen_latest_us_;
+  std::optional<std::chrono::steady_clock::time_point> polls_checked_;
   std::optional<std::chrono::steady_clock::time_point> alerts_checked_;
   PeriodicThread thread_;
 };

@@ -72,12 +72,14 @@ void adopt_rules(SQLite::Database& db, const StatusRules& rules) {
   set.exec();
 }
 
-// One store out of date from `from_us` (its mark); its first and newest polls.
+// One store out of date from `from_us` (its mark); its first and newest
+// polls, and its last frozen date (days since 1970-01-01).
 struct StoreToRollUp {
   std::int64_t key;
   std::int64_t from_us;
   std::optional<std::int64_t> first_us;
   std::optional<std::int64_t> latest_us;
+  std::optional<std::int64_t> frozen_through;
 };
 
 // Makes one store's rollups anew from its mark on (in the caller's transaction).
@@ -98,7 +100,8 @@ class StoreRoller {
   // so the kept ones are the dates up to one, and the dates after it that
   // the polls settle now are rolled up anew. Returns how many polls it read.
   std::size_t roll_up(const StoreToRollUp& store, const StatusRules& rules) {
-    remove_rows(store.key, store.from_us);
+    remove_rows(store.key, store.from_us,
+                store.frozen_through.value_or(std::numeric_limits<std::int64_t>::min()));
     std::size_t polls = 0;
     if (store.first_us && store.latest_us) polls = roll_up_after_kept(store, rules);
     done_.bind(1, store.key);
@@ -147,9 +150,10 @@ class StoreRoller {
     return input.polls.size();
   }
 
-  void remove_rows(std::int64_t store, std::int64_t settled_after_us) {
+  void remove_rows(std::int64_t store, std::int64_t settled_after_us, std::int64_t frozen_through) {
     remove_.bind(1, store);
     remove_.bind(2, settled_after_us);
+    remove_.bind(3, frozen_through);
     remove_.exec();
     remove_.reset();
   }
@@ -216,7 +220,8 @@ RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_sto
     query.bind(1, static_cast<std::int64_t>(max_stores));
     while (query.executeStep()) {
       stores.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
-                        optional_int(query.getColumn(2)), optional_int(query.getColumn(3))});
+                        optional_int(query.getColumn(2)), optional_int(query.getColumn(3)),
+                        optional_int(query.getColumn(4))});
     }
   }
   RollUpCounts counts;
@@ -249,23 +254,22 @@ RollupReader::RollupReader(SQLite::Database& db)
       last_(db, sql::query("last_store_rollup")),
       first_from_(db, sql::query("first_store_rollup_from")) {}
 
-void RollupReader::bind(RawStatement& statement, std::int64_t store, date::local_days from,
-                        date::local_days to, Instant now,
-                        std::optional<std::int64_t> rollup_from_us) {
-  statement.bind(1, store);
+void RollupReader::bind(RawStatement& statement, const RollupMarks& store, date::local_days from,
+                        date::local_days to, Instant now) {
+  statement.bind(1, store.key);
   statement.bind(2, day_number(from));
   statement.bind(3, day_number(to));
   statement.bind(4, to_micros(now));
-  statement.bind(5, rollup_from_us.value_or(std::numeric_limits<std::int64_t>::max()));
+  statement.bind(5, store.rollup_from_us.value_or(std::numeric_limits<std::int64_t>::max()));
+  statement.bind(6, store.frozen_through.value_or(std::numeric_limits<std::int64_t>::min()));
 }
 
-std::vector<DayRollup> RollupReader::read(std::int64_t store, date::local_days from,
-                                          date::local_days to, Instant now,
-                                          std::optional<std::int64_t> rollup_from_us) {
+std::vector<DayRollup> RollupReader::read(const RollupMarks& store, date::local_days from,
+                                          date::local_days to, Instant now) {
   std::vector<DayRollup> days;
   // From the date before `from`: a date's figures are its totals less the
   // date before's (none before the store's first rollup).
-  bind(rows_, store, from - date::days{1}, to, now, rollup_from_us);
+  bind(rows_, store, from - date::days{1}, to, now);
   Totals before;
   while (rows_.step()) {
     const date::local_days day{date::days{rows_.column_int64(0)}};
@@ -281,10 +285,10 @@ std::vector<DayRollup> RollupReader::read(std::int64_t store, date::local_days f
   return days;
 }
 
-RolledUpDates RollupReader::sum(std::int64_t store, date::local_days from, date::local_days to,
-                                Instant now, std::optional<std::int64_t> rollup_from_us) {
+RolledUpDates RollupReader::sum(const RollupMarks& store, date::local_days from,
+                                date::local_days to, Instant now) {
   RolledUpDates dates;
-  bind(last_, store, from, to, now, rollup_from_us);
+  bind(last_, store, from, to, now);
   if (!last_.step()) {
     last_.reset();
     return dates;  // none to read
@@ -297,7 +301,7 @@ RolledUpDates RollupReader::sum(std::int64_t store, date::local_days from, date:
   // the store's first, and nothing comes before it.
   Totals before;
   date::local_days first = from;
-  first_from_.bind(1, store);
+  first_from_.bind(1, store.key);
   first_from_.bind(2, day_number(from - date::days{1}));
   if (first_from_.step()) {
     const date::local_days day{date::days{first_from_.column_int64(0)}};

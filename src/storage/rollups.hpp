@@ -51,24 +51,30 @@ RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_sto
 // Rolls up every store out of date, `max_stores` per transaction.
 RollUpCounts roll_up_all(Database& db, const StatusRules& rules, std::size_t max_stores = 500);
 
+// What tells which of a store's rollups a report may read.
+struct RollupMarks {
+  std::int64_t key;
+  std::optional<std::int64_t> rollup_from_us;  // stores.rollup_from_us; nullopt: up to date
+  std::optional<std::int64_t> frozen_through;  // stores.frozen_through_day; nullopt: none
+};
+
 // The rollups of one store that a report as of `now` may read for local
-// dates [from, to] (settled by then, up to date): consecutive dates, the
-// first of the store's (docs/rollups.md). `rollup_from_us`: the store's mark
-// (nullopt: up to date).
+// dates [from, to]: settled by then, and frozen or up to date; consecutive
+// dates, the first of the store's (docs/rollups.md).
 class RollupReader {
  public:
   explicit RollupReader(SQLite::Database& db);
   // Each date's figures, sorted by date.
-  std::vector<DayRollup> read(std::int64_t store, date::local_days from, date::local_days to,
-                              Instant now, std::optional<std::int64_t> rollup_from_us);
+  std::vector<DayRollup> read(const RollupMarks& store, date::local_days from, date::local_days to,
+                              Instant now);
   // The same summed (count 0: none), from two rows whatever the period's
   // length: the last one's totals less those of the date before the first.
-  RolledUpDates sum(std::int64_t store, date::local_days from, date::local_days to, Instant now,
-                    std::optional<std::int64_t> rollup_from_us);
+  RolledUpDates sum(const RollupMarks& store, date::local_days from, date::local_days to,
+                    Instant now);
 
  private:
-  static void bind(RawStatement& statement, std::int64_t store, date::local_days from,
-                   date::local_days to, Instant now, std::optional<std::int64_t> rollup_from_us);
+  static void bind(RawStatement& statement, const RollupMarks& store, date::local_days from,
+                   date::local_days to, Instant now);
 
   RawStatement rows_;
   RawStatement last_;
