@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "storage/database.hpp"
+#include "storage/kept_polls.hpp"
 
 std::vector<Flag> flags_for(ReportCommandOptions& o) {
   ReportOptions& report = o.report;
@@ -69,6 +70,7 @@ int run_report(const ReportCommandOptions& options) {
     throw std::runtime_error("no database at '" + options.db_path + "'");
   }
   Database db(options.db_path);  // migrates the schema
+  if (const auto problem = needs_deleted_polls(db, options.report)) throw UsageError(*problem);
   const Report report = build_report(options.db_path, options.report);
   const std::string csv = report_csv(report);
   if (options.out_path.empty()) {

@@ -27,10 +27,12 @@ struct ServeOptions {
   HttpSettings http;               // tokens, origins, backups, downloads, max_gap
   ConnectionSettings connections;  // bodies, connections, timeouts, proxies
   DeliverySettings webhooks;
-  RetentionSettings retention{500, 0, 90};  // reports kept, polls' days (all), alerts' days
-  AlertRules alerts;                        // when live polls raise alerts
-  FleetSettings fleet;                      // the live state's clock, the standard report
-  bool demo = false;                        // a live demo (demo_feed.hpp)
+  // Reports kept, polls' days (a 30-date period with any options, and the
+  // week before it, still read polls), alerts' days.
+  RetentionSettings retention{500, 35, 90};
+  AlertRules alerts;    // when live polls raise alerts
+  FleetSettings fleet;  // the live state's clock, the standard report
+  bool demo = false;    // a live demo (demo_feed.hpp)
 };
 
 std::vector<Flag> flags_for(ServeOptions& options);

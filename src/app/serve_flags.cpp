@@ -143,10 +143,11 @@ std::vector<Flag> background_flags(ServeOptions& o) {
   backup_dir.default_text = "<db>.backups";
   Flag keep_polls = number_flag(
       "--keep-polls-days", "UPTIME_KEEP_POLLS_DAYS", "D",
-      "delete, in the background, polls more than D days (at least 8) older than the latest "
-      "poll, keeping each store's newest one before that line",
-      o.retention.keep_polls_days, 8, 36500);
-  if (o.retention.keep_polls_days == 0) keep_polls.default_text = "all";
+      "delete, in the background, polls more than D days (0, or at least 8) older than the "
+      "latest poll once their dates are rolled up (the daily rollups stay: periods of local "
+      "dates with the default options reach back past D days; docs/rollups.md); a request "
+      "that needs deleted polls gets a 400 saying so; 0 keeps all",
+      o.retention.keep_polls_days, 0, 36500);
   Flag standard_every =
       length_flag("--standard-report-every", "UPTIME_STANDARD_REPORT_EVERY",
                   "make a standard report (the three windows, default options, as of the newest "
@@ -224,6 +225,12 @@ void check_options(ServeOptions& options, const std::vector<std::string>& positi
   const HttpSettings& http = options.http;
   if (http.token_read && http.token.empty()) {
     throw UsageError("--token-read needs --token (or UPTIME_TOKEN)");
+  }
+  // Fewer days would delete polls the standard report's week reads.
+  const unsigned keep_polls_days = options.retention.keep_polls_days;
+  if (keep_polls_days > 0 && keep_polls_days < 8) {
+    throw UsageError("--keep-polls-days wants 0 (keep all) or at least 8 days, got " +
+                     std::to_string(keep_polls_days));
   }
   const auto& origins = http.origins.cors_origins;
   if (!http.token.empty() && std::find(origins.begin(), origins.end(), "*") != origins.end()) {

@@ -1,6 +1,8 @@
 #include "server/api/api_context.hpp"
 
+#include "common/errors.hpp"
 #include "server/api/http_answers.hpp"
+#include "storage/kept_polls.hpp"
 
 ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet,
                        Metrics& metrics, const HttpSettings& settings)
@@ -21,4 +23,13 @@ std::shared_ptr<DownloadGate::Ticket> ApiContext::enter_download(std::int64_t st
                     {{"Retry-After", "2"}});
   }
   return std::make_shared<DownloadGate::Ticket>(std::move(*ticket));
+}
+
+void ApiContext::refuse_deleted_polls(const ReportOptions& options) {
+  std::optional<std::string> problem;
+  {
+    auto reader = status_reader.lock();
+    problem = needs_deleted_polls(reader.db(), options);
+  }
+  if (problem) throw InvalidInput(*problem);
 }

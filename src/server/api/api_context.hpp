@@ -59,6 +59,10 @@ struct ApiContext {
   // kLargeAnswerStores (nullptr when not); throws a 503 when none is free.
   std::shared_ptr<DownloadGate::Ticket> enter_download(std::int64_t stores);
 
+  // A 400 (InvalidInput) naming what needs polls retention deleted, when
+  // `options` cannot be answered without them (storage/kept_polls.hpp).
+  void refuse_deleted_polls(const ReportOptions& options);
+
   SharedConnection& writer;
   // Health, metrics and lists read here, never waiting behind a write.
   SharedConnection status_reader;

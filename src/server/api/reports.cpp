@@ -25,6 +25,7 @@ namespace {
 void trigger_report(ApiContext& api, const httplib::Request& request, httplib::Response& response) {
   ReportOptions options =
       read_report_options(request, api.settings.default_max_gap, PeriodKeys::any);
+  api.refuse_deleted_polls(options);
   // Only a standard report may become the landing view (docs/rules.md §10).
   options.standard = is_standard(options, api.settings.default_max_gap, api.fleet.newest_poll());
   auto id = api.jobs.submit(options);

@@ -33,6 +33,7 @@ void store_detail(ApiContext& api, const httplib::Request& request, httplib::Res
   const std::string store_id = request.matches[1];
   caller.require(store_id);
   const ReportOptions options = read_report_options(request, api.settings.default_max_gap);
+  api.refuse_deleted_polls(options);
   const auto snapshot = read_store_snapshot(api.writer.path(), store_id, options.as_of);
   if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
   json body = store_detail_json(*snapshot, options.rules);
@@ -68,6 +69,7 @@ void store_days(ApiContext& api, const httplib::Request& request, httplib::Respo
     options.period = DatePeriod{today - date::days{kDefaultHistoryDays - 1}, today};
   }
   const DatePeriod dates = std::get<DatePeriod>(*options.period);
+  api.refuse_deleted_polls(options);
   const auto snapshot =
       read_store_snapshot(api.writer.path(), store_id, options.as_of, dates, &options.rules);
   if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
