@@ -12,8 +12,10 @@
 #include "common/log.hpp"
 #include "server/metrics.hpp"
 #include "storage/backup.hpp"
+#include "storage/kept_polls.hpp"
 #include "storage/report_builder.hpp"
 #include "storage/retention.hpp"
+#include "storage/rollups.hpp"
 #include "support.hpp"
 
 using test::at;
@@ -68,15 +70,27 @@ TEST_CASE("retention deletes polls before the line but keeps each store's last o
   const std::string three_days_back = report_text(path, "2023-01-28 23:00:00");
   const std::int64_t generation = test::scalar(db, "SELECT generation FROM data_state");
 
+  // Only the polls of dates rolled up go (docs/rollups.md): nothing before.
+  CHECK(apply_retention(db, RetentionSettings{0, 10}).polls_deleted == 0);
+  roll_up_all(db, StatusRules(Interpolation::nearest));
   const auto result = apply_retention(db, RetentionSettings{0, 10});
-  // The line: 2023-01-21 23:00. a and b keep the 10 * 24 + 1 polls from the
-  // line on, plus the one before it (22:00); gone keeps its newest poll only.
+  // The line: 2023-01-21 23:00 UTC, 17:00 in Chicago (the default zone). a
+  // and b keep their polls from the midnight that ends the last date before
+  // the line's (01-21 06:00 UTC); gone, whose last settled date is 01-03,
+  // from the midnight that ends it (01-04 06:00 UTC): the poll there speaks
+  // for the next date, which is made anew from polls when need be.
   const std::string polls_of =
       "SELECT count(*) FROM polls JOIN stores ON stores.id = polls.store "
       "WHERE stores.store_id = ";
-  CHECK(test::scalar(db, polls_of + "'a'") == 10 * 24 + 1 + 1);
-  CHECK(test::scalar(db, polls_of + "'gone'") == 1);
-  CHECK(result.polls_deleted == static_cast<std::size_t>(2 * (30 * 24 - 242) + (72 - 1)));
+  const std::string first_poll_of =
+      "SELECT min(at_us) FROM polls JOIN stores ON stores.id = polls.store "
+      "WHERE stores.store_id = ";
+  CHECK(from_micros(test::scalar(db, first_poll_of + "'a'")) == at("2023-01-21 06:00:00"));
+  CHECK(from_micros(test::scalar(db, first_poll_of + "'gone'")) == at("2023-01-04 06:00:00"));
+  CHECK(test::scalar(db, polls_of + "'a'") == 10 * 24 + 18);
+  CHECK(test::scalar(db, polls_of + "'gone'") == 18);
+  CHECK(result.polls_deleted == static_cast<std::size_t>(2 * (30 * 24 - 258) + (72 - 18)));
+  CHECK(polls_deleted_before(db) == at("2023-01-21 23:00:00"));
   CHECK(count_polls(db) == test::scalar(db, "SELECT count(*) FROM polls"));
   CHECK(test::scalar(db, "SELECT generation FROM data_state") > generation);
   // Reports whose week starts at or after the line read the same data.
@@ -98,12 +112,15 @@ TEST_CASE("retention pauses between delete transactions and can stop early", "[r
     }
   }
   test::import_text(db, Dataset::polls, csv);
+  roll_up_all(db, StatusRules(Interpolation::nearest));
   int pauses = 0;
   const auto stop_at_once = [&pauses](std::chrono::steady_clock::duration) {
     ++pauses;
     return false;
   };
-  // The line: 2023-01-12 12:00; days 1-10 go, day 11 stays as the last before it.
+  // The line: 2023-01-12 12:00 UTC, 06:00 in Chicago: the dates up to 01-11
+  // are frozen, and the polls before the midnight ending it (01-12 06:00
+  // UTC) go but the last one (day 11): days 1-10.
   const auto first =
       apply_retention(db, RetentionSettings{0, 8}, RetentionPart::polls, stop_at_once);
   CHECK(pauses == 1);
@@ -130,6 +147,7 @@ TEST_CASE("retention never changes what an open snapshot reads", "[retention]") 
   const std::string path = dir.file("u.db");
   Database db(path);
   test::import_text(db, Dataset::polls, month_of_polls(30));
+  roll_up_all(db, StatusRules(Interpolation::nearest));
   Database reader(path, Database::Access::read_only);
   reader.sql().exec("BEGIN");
   const std::int64_t seen = test::scalar(reader, "SELECT count(*) FROM polls");

@@ -10,6 +10,7 @@
 #include "app/generator.hpp"
 #include "core/day_rollup.hpp"
 #include "server/store_detail.hpp"
+#include "storage/kept_polls.hpp"
 #include "storage/report_builder.hpp"
 #include "storage/retention.hpp"
 #include "storage/rollups.hpp"
@@ -57,6 +58,13 @@ void check_rollups_match_polls(const std::string& db_path, const StatusRules& ru
       CHECK(period_report(db_path, dates, rules, as_of, true) == from_polls);
     }
   }
+}
+
+// One period answered from rollups and from polls alike, as of the newest poll.
+void check_period_rollups_match_polls(const std::string& db_path, const DatePeriod& dates,
+                                      const StatusRules& rules) {
+  CHECK(period_report(db_path, dates, rules, std::nullopt, true) ==
+        period_report(db_path, dates, rules, std::nullopt, false));
 }
 
 std::int64_t stores_out_of_date(Database& db) {
@@ -153,17 +161,74 @@ TEST_CASE("periods of dates from rollups equal the same periods from polls", "[r
                            ids[2] + "')") == 0);
     check_rollups_match_polls(data.path, rules);
   }
-  SECTION("retention: the stores begin at their first kept poll, their days made anew") {
+  SECTION("retention deletes only polls of rolled-up dates; their rollups stay") {
+    const std::string all_before = period_report(data.path, kAllDates, rules, std::nullopt, false);
+    // A late poll marks a store out of date: retention leaves its polls.
+    const std::string late_store = some_stores(data.db, 1)[0];
+    test::import_text(
+        data.db, Dataset::polls,
+        "store_id,status,timestamp_utc\n" + late_store + ",inactive,2023-03-05 10:11:12 UTC\n");
+    const std::string polls_of_late_store =
+        "SELECT count(*) FROM polls JOIN stores ON stores.id = polls.store WHERE store_id = '" +
+        late_store + "'";
+    const std::int64_t late_store_polls = test::scalar(data.db, polls_of_late_store);
+    const std::string all_with_late =
+        period_report(data.path, kAllDates, rules, std::nullopt, false);
     const auto result = apply_retention(data.db, RetentionSettings{0, 10}, RetentionPart::polls, {},
                                         at("2023-03-21 00:00:00"));
     REQUIRE(result.polls_deleted > 0);
-    CHECK(stores_out_of_date(data.db) > 100);
+    CHECK(test::scalar(data.db, polls_of_late_store) == late_store_polls);
     CHECK(test::scalar(data.db,
-                       "SELECT count(*) FROM stores WHERE first_poll_us <> (SELECT "
-                       "min(at_us) FROM polls WHERE store = stores.id)") == 0);
-    check_rollups_match_polls(data.path, rules);
+                       "SELECT count(*) FROM stores WHERE frozen_through_day IS NULL "
+                       "AND first_poll_us IS NOT NULL") == 1);
+    // The latest poll is 03-20 18:00: the line is ten days before it.
+    const auto line = polls_deleted_before(data.db);
+    REQUIRE(line);
+    CHECK(*line >= at("2023-03-10 18:00:00"));
+    // The whole history still reads as before, from the rollups.
+    CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) == all_with_late);
+    CHECK(all_with_late != all_before);
     roll_up_all(data.db, rules);
-    check_rollups_match_polls(data.path, rules);
+    CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) == all_with_late);
+
+    // What would need the deleted polls is refused, saying which option.
+    ReportOptions options;
+    options.rules = rules;
+    options.period = kAllDates;
+    CHECK_FALSE(needs_deleted_polls(data.db, options));
+    options.read_rollups = false;
+    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""),
+               Catch::Contains("--no-rollups") && Catch::Contains("--keep-polls-days"));
+    options.read_rollups = true;
+    options.rules = rules_with_gap(std::chrono::hours{2});
+    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""),
+               Catch::Contains("max_gap=2h") && Catch::Contains("'from_date' 2023-03-01"));
+    options.period = UtcPeriod{at("2023-03-02 00:00:00"), at("2023-03-04 00:00:00")};
+    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""), Catch::Contains("'from'"));
+    options.period = std::nullopt;
+    options.as_of = at("2023-03-08 00:00:00");
+    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""), Catch::Contains("as_of"));
+    // Dates after the line read polls with any options.
+    const DatePeriod after_line{date::local_days{date::year{2023} / 3 / 13}, kAllDates.to};
+    options.as_of = std::nullopt;
+    options.period = after_line;
+    CHECK_FALSE(needs_deleted_polls(data.db, options));
+    check_period_rollups_match_polls(data.path, after_line, rules);
+
+    // A poll where polls were deleted is a bad row, not a silent one.
+    const auto late = test::import_text(
+        data.db, Dataset::polls,
+        "store_id,status,timestamp_utc\n" + late_store + ",inactive,2023-03-03 10:11:12 UTC\n");
+    CHECK(late.rejected == 1);
+    REQUIRE(late.first_rejections.size() == 1);
+    CHECK_THAT(late.first_rejections[0], Catch::Contains("deleted by retention"));
+
+    // New hours make the dates whose polls are kept anew; the frozen ones stay.
+    test::import_text(data.db, Dataset::hours,
+                      "store_id,dayOfWeek,start_time_local,end_time_local\n" + late_store +
+                          ",3,02:00:00,23:00:00\n");
+    roll_up_all(data.db, rules);
+    check_period_rollups_match_polls(data.path, after_line, rules);
   }
   SECTION("other rules make every rollup anew; reports with the old ones read polls") {
     const StatusRules with_gap = rules_with_gap(std::chrono::hours{2});
