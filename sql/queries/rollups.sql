@@ -21,6 +21,10 @@ UPDATE stores SET rollup_from_us = first_poll_us;
 SELECT id, rollup_from_us, first_poll_us, latest_poll_us, frozen_through_day FROM stores
 WHERE rollup_from_us IS NOT NULL ORDER BY id LIMIT ?1;
 
+-- name: count_stores_to_roll_up
+-- Through the partial index stores_to_roll_up: as many rows as stores marked.
+SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL;
+
 -- name: delete_store_rollups_settled_after
 -- Store ?1's rollups settled after ?2 (its mark, UTC µs): out of date; but
 -- not those of dates up to ?3, frozen (no poll is left to make them anew).

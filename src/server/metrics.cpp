@@ -216,6 +216,10 @@ std::string Metrics::render(const DatabaseFigures& database) const {
          "Webhook deliveries in the database, pending or done.");
   sample(out, "uptime_monitor_webhook_deliveries_kept", "",
          static_cast<double>(database.deliveries_kept));
+  header(out, "uptime_monitor_rollup_stores_out_of_date", "gauge",
+         "Stores whose daily rollups wait for the background roll-up (docs/rollups.md).");
+  sample(out, "uptime_monitor_rollup_stores_out_of_date", "",
+         static_cast<double>(database.stores_to_roll_up));
   header(out, "uptime_monitor_retention_deleted_total", "counter",
          "Rows retention deleted in this process, by table.");
   for (const auto& [table, count] :

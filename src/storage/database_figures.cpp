@@ -28,6 +28,7 @@ DatabaseFigures read_database_figures(Database& db) {
   kept.executeStep();
   figures.alert_events_kept = kept.getColumn(0).getInt64();
   figures.deliveries_kept = kept.getColumn(1).getInt64();
+  figures.stores_to_roll_up = db.sql().execAndGet(sql::query("count_stores_to_roll_up")).getInt64();
   for (const std::string& file : {db.path(), db.path() + "-wal"}) {
     std::error_code missing;
     const auto bytes = std::filesystem::file_size(file, missing);

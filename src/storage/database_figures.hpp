@@ -23,6 +23,7 @@ struct DatabaseFigures {
   Outbox outbox;                                             // webhook deliveries waiting
   std::int64_t alert_events_kept = 0;                        // rows, after retention
   std::int64_t deliveries_kept = 0;
+  std::int64_t stores_to_roll_up = 0;  // stores whose daily rollups are out of date
 };
 
 // Reads the figures; the caller serializes use of `db`.

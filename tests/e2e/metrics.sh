@@ -33,6 +33,7 @@ has 'uptime_monitor_polls 577'
 has 'uptime_monitor_ingest_rows_total{dataset="polls",outcome="loaded"} 577'
 has 'uptime_monitor_ingest_rows_total{dataset="polls",outcome="rejected"} 1'
 grep -q '^uptime_monitor_database_size_bytes [1-9]' "$WORK/metrics.txt" || fail "database size"
+grep -q '^uptime_monitor_rollup_stores_out_of_date [0-9]' "$WORK/metrics.txt" || fail "rollup gauge"
 grep -q '^uptime_monitor_http_request_duration_seconds_bucket{route="/trigger_report",le="+Inf"} 1$' "$WORK/metrics.txt" \
   || fail "request histogram"
 

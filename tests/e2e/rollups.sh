@@ -67,6 +67,9 @@ expect_status 200 "late polls"
 late_hold() { [ "$(holds)" -gt "$HELD_BEFORE" ]; }
 wait_for "the roll-up of the late polls to hold" late_hold
 same_as_polls "while the roll-up of late polls holds"
+request GET /metrics
+grep -q '^uptime_monitor_rollup_stores_out_of_date 50$' <<< "$BODY" ||
+  fail "/metrics does not count the 50 stores waiting: $(grep rollup <<< "$BODY")"
 cmp -s "$WORK/before_late.csv" "$WORK/from_polls.csv" && fail "the late polls changed no figure"
 kill_server
 [ "$(out_of_date)" = 50 ] || fail "$(out_of_date) stores out of date after kill -9, expected 50"
