@@ -8,14 +8,7 @@ source "$(dirname "$0")/lib.sh" "$@"
 "$BIN" generate --stores 2000 --days 8 --seed 6 --out "$WORK/data" 2>/dev/null
 POLLS=$(($(wc -l < "$WORK/data/store_status.csv") - 1))
 
-db_count() {  # SQL -> number, read straight from the file
-  python3 - "$WORK/u.db" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed"
-print(db.execute(sys.argv[2]).fetchone()[0])
-PY
-}
+db_count() { db_value "$WORK/u.db" "$1"; }  # SQL -> one value of u.db
 
 # kill -9 when the polls file is read and written, before its commit.
 touch "$WORK/hold"

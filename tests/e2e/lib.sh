@@ -51,6 +51,17 @@ wait_for() {
   done
 }
 
+# db_value FILE SQL: the first column of the first row of SQL, read straight
+# from the database file, which must pass integrity_check first.
+db_value() {
+  python3 - "$1" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed"
+print(db.execute(sys.argv[2]).fetchone()[0])
+PY
+}
+
 # start_server ARGS... : serve on a free port (--port 0), wait until it listens.
 # The server's own standard reports are held off (a test counting reports or
 # holding the queue must not race them); a test of them passes

@@ -9,24 +9,17 @@ source "$(dirname "$0")/lib.sh" "$@"
 "$BIN" import --db "$WORK/u.db" --data "$WORK/data" 2>/dev/null || fail "import failed"
 "$BIN" rollup --db "$WORK/u.db" 2>/dev/null || fail "rollup failed"
 
-db_value() {  # SQL -> the first column of the first row, read straight from the file
-  python3 - "$WORK/u.db" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed"
-print(db.execute(sys.argv[2]).fetchone()[0])
-PY
-}
-FROM=$(db_value "SELECT date(min(at_us) / 1000000, 'unixepoch', '-1 day') FROM polls")
-TO=$(db_value "SELECT date(max(at_us) / 1000000, 'unixepoch', '-1 day') FROM polls")
+db() { db_value "$WORK/u.db" "$1"; }  # SQL -> one value of u.db
+FROM=$(db "SELECT date(min(at_us) / 1000000, 'unixepoch', '-1 day') FROM polls")
+TO=$(db "SELECT date(max(at_us) / 1000000, 'unixepoch', '-1 day') FROM polls")
 period() {  # the report of the dates FROM..TO
   "$BIN" report --db "$WORK/u.db" --from-date "$FROM" --to-date "$TO" "$@" 2>> "$WORK/report.err"
 }
 period --no-rollups > "$WORK/before.csv"
 period > "$WORK/from_rollups.csv"
 cmp -s "$WORK/before.csv" "$WORK/from_rollups.csv" || fail "rollups differ from polls before retention"
-POLLS=$(db_value "SELECT count(*) FROM polls")
-frozen() { db_value "SELECT count(*) FROM stores WHERE frozen_through_day IS NOT NULL"; }
+POLLS=$(db "SELECT count(*) FROM polls")
+frozen() { db "SELECT count(*) FROM stores WHERE frozen_through_day IS NOT NULL"; }
 
 # kill -9 while the first batch of retention holds before its commit.
 touch "$WORK/hold"
@@ -35,25 +28,25 @@ retention_held() { grep -q "held by UPTIME_TEST_HOLD_RETENTION" "$WORK/server.er
 wait_for "retention to hold before its commit" retention_held
 kill_server
 rm "$WORK/hold"
-[ "$(db_value 'SELECT count(*) FROM polls')" = "$POLLS" ] || fail "an uncommitted retention batch deleted polls"
+[ "$(db 'SELECT count(*) FROM polls')" = "$POLLS" ] || fail "an uncommitted retention batch deleted polls"
 [ "$(frozen)" = 0 ] || fail "an uncommitted retention batch froze dates"
-[ "$(db_value 'SELECT polls_deleted_before_us FROM data_state')" = None ] || fail "the line moved"
+[ "$(db 'SELECT polls_deleted_before_us FROM data_state')" = None ] || fail "the line moved"
 period --no-rollups > "$WORK/after_kill.csv"
 cmp -s "$WORK/before.csv" "$WORK/after_kill.csv" || fail "the figures changed after kill -9"
 
 # Started again, retention thins every store; the dates still read the same.
 start_server --db "$WORK/u.db" --keep-polls-days 8
-all_frozen() { [ "$(frozen)" = "$(db_value 'SELECT count(*) FROM stores WHERE first_poll_us IS NOT NULL')" ]; }
+all_frozen() { [ "$(frozen)" = "$(db 'SELECT count(*) FROM stores WHERE first_poll_us IS NOT NULL')" ]; }
 wait_for "retention to thin every store" all_frozen
-AFTER=$(db_value "SELECT count(*) FROM polls")
+AFTER=$(db "SELECT count(*) FROM polls")
 [ "$AFTER" -lt "$POLLS" ] || fail "retention deleted nothing"
-[ "$(db_value 'SELECT poll_count FROM data_state')" = "$AFTER" ] || fail "poll_count disagrees with the table"
+[ "$(db 'SELECT poll_count FROM data_state')" = "$AFTER" ] || fail "poll_count disagrees with the table"
 period > "$WORK/after.csv"
 cmp -s "$WORK/before.csv" "$WORK/after.csv" ||
   fail "the dates read differently after retention: $(diff "$WORK/before.csv" "$WORK/after.csv" | head -4)"
 
 # What needs the deleted polls is refused, saying which option and why.
-STORE=$(db_value "SELECT store_id FROM stores WHERE first_poll_us IS NOT NULL LIMIT 1")
+STORE=$(db "SELECT store_id FROM stores WHERE first_poll_us IS NOT NULL LIMIT 1")
 request POST "/trigger_report?from_date=$FROM&to_date=$TO&max_gap=2h"
 expect_json_error 400 "a period with max_gap over deleted polls"
 grep -q "max_gap=2h" <<< "$BODY" && grep -q "keep-polls-days" <<< "$BODY" ||

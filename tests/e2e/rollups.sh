@@ -8,17 +8,10 @@ source "$(dirname "$0")/lib.sh" "$@"
 "$BIN" generate --stores 300 --days 10 --seed 9 --out "$WORK/data" 2>/dev/null
 "$BIN" import --db "$WORK/u.db" --data "$WORK/data" 2>/dev/null || fail "import failed"
 
-db_value() {  # SQL -> the first column of the first row, read straight from the file
-  python3 - "$WORK/u.db" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed"
-print(db.execute(sys.argv[2]).fetchone()[0])
-PY
-}
-FROM=$(db_value "SELECT date(min(at_us) / 1000000, 'unixepoch', '-1 day') FROM polls")
-TO=$(db_value "SELECT date(max(at_us) / 1000000, 'unixepoch', '+1 day') FROM polls")
-MIDDLE=$(db_value "SELECT datetime((min(at_us) + max(at_us)) / 2000000, 'unixepoch') FROM polls")
+db() { db_value "$WORK/u.db" "$1"; }  # SQL -> one value of u.db
+FROM=$(db "SELECT date(min(at_us) / 1000000, 'unixepoch', '-1 day') FROM polls")
+TO=$(db "SELECT date(max(at_us) / 1000000, 'unixepoch', '+1 day') FROM polls")
+MIDDLE=$(db "SELECT datetime((min(at_us) + max(at_us)) / 2000000, 'unixepoch') FROM polls")
 period() {  # the report of the dates FROM..TO, from rollups unless --no-rollups
   "$BIN" report --db "$WORK/u.db" --from-date "$FROM" --to-date "$TO" "$@" 2>/dev/null
 }
@@ -30,7 +23,7 @@ same_as_polls() {  # WHAT [ARGS]: the period from rollups equals the period from
   cmp -s "$WORK/from_polls.csv" "$WORK/from_rollups.csv" ||
     fail "$what: the period from rollups differs from polls: $(diff "$WORK/from_polls.csv" "$WORK/from_rollups.csv" | head -5)"
 }
-out_of_date() { db_value "SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL"; }
+out_of_date() { db "SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL"; }
 all_rolled_up() { [ "$(out_of_date)" = 0 ]; }
 holds() { grep -c "held by UPTIME_TEST_HOLD_ROLLUP" "$WORK/server.err" || true; }
 HOLD=$WORK/hold
@@ -41,7 +34,7 @@ UPTIME_TEST_HOLD_ROLLUP=$HOLD start_server --db "$WORK/u.db"
 first_hold() { [ "$(holds)" -ge 1 ]; }
 wait_for "the first roll-up to hold before its commit" first_hold
 kill_server
-[ "$(db_value 'SELECT count(*) FROM daily_rollups')" = 0 ] || fail "an uncommitted roll-up left rows"
+[ "$(db 'SELECT count(*) FROM daily_rollups')" = 0 ] || fail "an uncommitted roll-up left rows"
 [ "$(out_of_date)" = 300 ] || fail "an uncommitted roll-up cleared marks: $(out_of_date) stores out of date"
 same_as_polls "after kill -9 in the first roll-up"
 period --no-rollups > "$WORK/before_late.csv"
@@ -50,14 +43,14 @@ period --no-rollups > "$WORK/before_late.csv"
 rm "$HOLD"
 UPTIME_TEST_HOLD_ROLLUP=$HOLD start_server --db "$WORK/u.db"
 wait_for "every store to be rolled up" all_rolled_up
-[ "$(db_value 'SELECT count(*) FROM daily_rollups')" -gt 2000 ] || fail "too few rollups"
+[ "$(db 'SELECT count(*) FROM daily_rollups')" -gt 2000 ] || fail "too few rollups"
 same_as_polls "after the roll-up"
 
 # Late polls in the middle of the data: the roll-up they cause holds, the
 # server is killed; the figures follow the late polls before, while held and after.
 {
   echo "store_id,status,timestamp_utc"
-  db_value "SELECT group_concat(store_id, char(10)) FROM (SELECT store_id FROM stores LIMIT 50)" |
+  db "SELECT group_concat(store_id, char(10)) FROM (SELECT store_id FROM stores LIMIT 50)" |
     awk -v at="$MIDDLE" '{ print $0 ",inactive," at " UTC" }'
 } > "$WORK/late.csv"
 HELD_BEFORE=$(holds)
@@ -85,6 +78,6 @@ stop_server
 "$BIN" rollup --db "$WORK/u.db" --max-gap 2h 2> "$WORK/rollup.err" || fail "rollup failed"
 grep -q "rolled up [0-9]* local dates of 300 stores" "$WORK/rollup.err" ||
   fail "rollup did not roll up the 300 stores: $(cat "$WORK/rollup.err")"
-[ "$(db_value 'SELECT max_gap_s FROM rollup_rules')" = 7200 ] || fail "the rules were not recorded"
+[ "$(db 'SELECT max_gap_s FROM rollup_rules')" = 7200 ] || fail "the rules were not recorded"
 same_as_polls "rolled up with max_gap 2h" --max-gap 2h
 echo "rollups: ok"
