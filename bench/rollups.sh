@@ -66,7 +66,7 @@ PY
   cmp -s "$WORK/polls.csv" "$WORK/rollups.csv" || { echo "the period from rollups differs from polls" >&2; exit 1; }
   read -r polls_s polls_rss <<< "$(period_time --no-rollups)"
   read -r rollups_s rollups_rss <<< "$(period_time)"
-  echo "| $stores × $days | $(seconds "$first_s") ($dates dates) | $per_date B | $(seconds "$late_s") | $(seconds "$polls_s"), $((polls_rss / 1024)) MB ($span dates) | $(seconds "$rollups_s"), $((rollups_rss / 1024)) MB |"
+  echo "| $stores × $days | $(seconds "$first_s") ($dates dates) | $per_date B | $(seconds "$late_s") | $(seconds "$polls_s"), $((polls_rss / 1024)) MB ($span date$([ "$span" = 1 ] || echo s)) | $(seconds "$rollups_s"), $((rollups_rss / 1024)) MB |"
 done
 } | tee "$WORK/rollups.md"
 { printf 'On %s cores; data sets from `generate --seed 1`, imported, then `uptime-monitor rollup` (what the server does in the background) timed: first over all the data, then after one late poll per store in the middle of its data (each store rolled up again from there). The period reports are `report --from-date --to-date` over every settled date (at most 400), medians of %s runs, from polls alone (`--no-rollups`) and from rollups; both gave the same bytes. The period from polls reads every poll of the period; from rollups, two rows per store.\n\n' "$(nproc)" "$RUNS"; cat "$WORK/rollups.md"; } > "$WORK/section.md"
