@@ -64,9 +64,6 @@ struct StoreRef {
 
 // A StoreRef from the columns of report_stores or store_by_id.
 StoreRef store_ref(SQLite::Statement& query) {
-  const auto optional_int = [](const SQLite::Column& column) {
-    return column.isNull() ? std::nullopt : std::optional<std::int64_t>(column.getInt64());
-  };
   const std::int64_t key = query.getColumn(0).getInt64();
   return {key,
           query.getColumn(1).getString(),

@@ -11,11 +11,6 @@
 
 namespace {
 
-std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
-
 // A row of find_report or list_reports, by column name.
 ReportState read_state(SQLite::Statement& row) {
   ReportState state;

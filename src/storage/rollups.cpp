@@ -11,6 +11,7 @@
 #include "core/business_hours.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/schedule_reader.hpp"
+#include "storage/sql_values.hpp"
 
 namespace {
 
@@ -177,11 +178,6 @@ class StoreRoller {
   SQLite::Statement done_;
   std::size_t dates_written_ = 0;
 };
-
-std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt64();
-}
 
 }  // namespace
 

@@ -1,13 +1,19 @@
-// Optional instants in and out of SQLite: NULL for none, UTC microseconds
-// otherwise (how every table stores instants).
+// Optional instants and integers in and out of SQLite: NULL for none, UTC
+// microseconds otherwise (how every table stores instants).
 #pragma once
 
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <cstdint>
 #include <optional>
 
 #include "core/timestamps.hpp"
+
+inline std::optional<std::int64_t> optional_int(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
 
 inline std::optional<Instant> optional_instant(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
