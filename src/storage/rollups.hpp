@@ -6,7 +6,9 @@
 // same transaction (stores.rollup_from_us); a roll-up makes its rollups anew
 // from that instant on and clears the mark, in one transaction, so a crash
 // anywhere leaves either the old rollups with the mark or the new ones.
-// Readers never trust a rollup settled after the mark (rollups.sql).
+// Readers never trust a rollup settled after the mark (rollups.sql), but
+// always those of frozen dates, whose polls retention deleted
+// (stores.frozen_through_day: nothing can make them anew).
 #pragma once
 
 #include <SQLiteCpp/Database.h>
