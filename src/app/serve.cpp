@@ -1,7 +1,7 @@
 // `serve`: the HTTP server, wired from the layers: the database (first-start
-// import), the report queue, the daily rollups, retention, the WAL keeper, the alerts' clock and
-// webhook delivery, the route table and the connection layer; SIGINT/SIGTERM
-// stop it cleanly.
+// import), the report queue, the daily rollups, retention, the WAL keeper,
+// the alerts' clock and webhook delivery, the route table and the connection
+// layer; SIGINT/SIGTERM stop it cleanly.
 #include "app/serve.hpp"
 
 #include <httplib.h>
