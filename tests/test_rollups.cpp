@@ -2,7 +2,8 @@
 // rollups equals the same period answered from polls, on generated data with
 // DST changes and special dates, after late polls, schedule changes, poll
 // deletions and a change of rules, whether or not the stores were rolled up
-// again since.
+// again since; retention deletes only polls of rolled-up dates, whose rollups
+// still answer, and refuses what would need the deleted polls.
 #include <SQLiteCpp/Statement.h>
 
 #include <catch2/catch.hpp>
