@@ -127,8 +127,9 @@ bench-fleet: build
 	FLEET_SIZES="$(or $(FLEET_SIZES),14000 140000)" bench/fleet.sh
 
 # Daily rollups (docs/rollups.md) at ROLLUP_SIZES stores:days (1,400 × 400,
-# 14,000 × 35 and 140,000 × 8; add 1000000:2 for a million stores): the
-# roll-ups and a period of every settled date from polls and from rollups.
+# 14,000 × 35 and 140,000 × 8; add 1000000:8 for a million stores, about
+# 20 minutes more the first time): the roll-ups and a period of every settled
+# date from polls and from rollups.
 bench-rollups: build
 	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
 	ROLLUP_SIZES="$(or $(ROLLUP_SIZES),1400:400 14000:35 140000:8)" bench/rollups.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Daily rollups (docs/rollups.md, issue 34) at ROLLUP_SIZES stores × days
-# (default 1,400 × 400, 14,000 × 35 and 140,000 × 8; add 1000000:2 for a
+# (default 1,400 × 400, 14,000 × 35 and 140,000 × 8; add 1000000:8 for a
 # million stores): the first roll-up of an imported database (seconds, dates,
 # bytes of database per date), the roll-up after a late poll for every store
 # in the middle of the data, and the period of every settled date (at most
