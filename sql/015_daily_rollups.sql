@@ -31,12 +31,17 @@ INSERT INTO rollup_rules (only_row) VALUES (1);
 -- frozen_through_day: retention deleted the polls of the store's local dates up
 -- to this one (days since 1970-01-01): their rollups stay as they are, no
 -- poll being left to make them anew. NULL: none deleted.
+-- settles_next_us: the end (UTC µs) of the store's first local date not
+-- rolled up yet: a poll at or after it settles that date, and the roll-up
+-- takes the store (polls added after every other one leave no mark).
 ALTER TABLE stores ADD COLUMN first_poll_us INTEGER;
 ALTER TABLE stores ADD COLUMN rollup_from_us INTEGER;
 ALTER TABLE stores ADD COLUMN frozen_through_day INTEGER;
+ALTER TABLE stores ADD COLUMN settles_next_us INTEGER;
 UPDATE stores SET first_poll_us = (SELECT min(at_us) FROM polls WHERE store = stores.id);
 UPDATE stores SET rollup_from_us = first_poll_us;
 CREATE INDEX stores_to_roll_up ON stores (id) WHERE rollup_from_us IS NOT NULL;
+CREATE INDEX stores_with_a_date_settled ON stores (id) WHERE latest_poll_us >= settles_next_us;
 
 -- Retention deleted polls before this instant (UTC µs), of some stores: what
 -- needs polls before it, and cannot read rollups instead, is refused. NULL:

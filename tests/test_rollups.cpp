@@ -112,6 +112,23 @@ TEST_CASE("periods of dates from rollups equal the same periods from polls", "[r
     CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) !=
           period_report(data.path, kAllDates, rules, std::nullopt, false));
   }
+  SECTION("polls after all the others leave no mark; the dates they settle roll up") {
+    std::string rows;
+    for (const std::string& id : some_stores(data.db, 30)) {
+      rows += id + ",active,2023-03-21 07:00:00 UTC\n" + id + ",inactive,2023-03-21 09:00:00 UTC\n";
+    }
+    test::import_text(data.db, Dataset::polls, "store_id,status,timestamp_utc\n" + rows);
+    CHECK(stores_out_of_date(data.db) == 0);
+    const std::string settled =
+        "SELECT count(*) FROM stores WHERE latest_poll_us >= settles_next_us";
+    CHECK(test::scalar(data.db, settled) == 30);
+    check_rollups_match_polls(data.path, rules);
+    const RollUpCounts counts = roll_up_all(data.db, rules);
+    CHECK(counts.stores == 30);
+    CHECK(counts.dates >= 30);
+    CHECK(test::scalar(data.db, settled) == 0);
+    check_rollups_match_polls(data.path, rules);
+  }
   SECTION("late polls: the dates they reach are read from polls until rolled up again") {
     std::string rows;
     for (const std::string& id : some_stores(data.db, 40)) {

@@ -31,13 +31,19 @@ SELECT active FROM polls WHERE store = ?1 AND at_us = ?2;
 
 -- name: note_store_polls
 -- An ingest offered store ?1 polls from ?2 to ?3 (UTC microseconds): its newest
--- and first polls move out to them, and its rollups are out of date from the
--- poll before ?2 on (?2 when none is before it; docs/rollups.md).
+-- and first polls move out to them. Polls all after its newest change none of
+-- its rollups (the roll-up takes it once one settles a date: settles_next_us);
+-- others make them out of date from the poll before ?2 on (?2 when none is
+-- before it; docs/rollups.md).
 UPDATE stores SET
   latest_poll_us = max(coalesce(latest_poll_us, ?3), ?3),
   first_poll_us = min(coalesce(first_poll_us, ?2), ?2),
-  rollup_from_us = min(coalesce(rollup_from_us, before.at_us), before.at_us)
-FROM (SELECT coalesce(max(at_us), ?2) AS at_us FROM polls WHERE store = ?1 AND at_us < ?2) AS before
+  rollup_from_us = CASE
+    WHEN latest_poll_us IS NOT NULL AND ?2 > latest_poll_us THEN rollup_from_us
+    ELSE (SELECT min(coalesce(stores.rollup_from_us, before.at_us), before.at_us)
+          FROM (SELECT coalesce(max(at_us), ?2) AS at_us FROM polls
+                WHERE store = ?1 AND at_us < ?2) AS before)
+  END
 WHERE id = ?1;
 
 -- name: delete_store_hours

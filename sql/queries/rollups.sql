@@ -22,8 +22,10 @@ SELECT id, rollup_from_us, first_poll_us, latest_poll_us, frozen_through_day FRO
 WHERE rollup_from_us IS NOT NULL ORDER BY id LIMIT ?1;
 
 -- name: count_stores_to_roll_up
--- Through the partial index stores_to_roll_up: as many rows as stores marked.
-SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL;
+-- Through the partial indexes: as many rows as stores waiting.
+SELECT (SELECT count(*) FROM stores WHERE rollup_from_us IS NOT NULL)
+     + (SELECT count(*) FROM stores WHERE latest_poll_us >= settles_next_us
+        AND rollup_from_us IS NULL);
 
 -- name: delete_store_rollups_settled_after
 -- Store ?1's rollups settled after ?2 (its mark, UTC µs): out of date; but
@@ -41,7 +43,15 @@ INSERT INTO daily_rollups (store, day, settled_us, business_total_hus, up_total_
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
 
 -- name: store_rolled_up
-UPDATE stores SET rollup_from_us = NULL WHERE id = ?1;
+-- Store ?1 is up to date; ?2: the end of its first date not rolled up (UTC
+-- µs), NULL when it has no poll.
+UPDATE stores SET rollup_from_us = NULL, settles_next_us = ?2 WHERE id = ?1;
+
+-- name: stores_with_a_date_settled
+-- Up to ?1 stores up to date but for dates their newest polls settled since
+-- the last roll-up, in key order.
+SELECT id, first_poll_us, latest_poll_us, frozen_through_day FROM stores
+WHERE latest_poll_us >= settles_next_us AND rollup_from_us IS NULL ORDER BY id LIMIT ?1;
 
 -- name: store_rollups
 -- Store ?1's rollups of local dates [?2, ?3] that a report as of ?4 reads:

@@ -15,10 +15,13 @@
 
 namespace {
 
-// The most polls one roll-up transaction reads (about 20 ms of work), and
-// the most stores it takes: the write lock stays short, and ingests wait
-// for it little. Between transactions the worker pauses kRollUpPause.
+// The most polls one roll-up transaction reads and dates it writes (each
+// about 20 ms of work; a store polled again after weeks settles every date
+// between), and the most stores it takes: the write lock stays short, and
+// ingests wait for it little. Between transactions the worker pauses
+// kRollUpPause.
 constexpr std::size_t kPollsPerRollUp = 100'000;
+constexpr std::size_t kDatesPerRollUp = 20'000;
 constexpr std::size_t kStoresPerRollUp = 2'000;
 constexpr std::chrono::milliseconds kRollUpPause{20};
 
@@ -104,15 +107,21 @@ class StoreRoller {
     remove_rows(store.key, store.from_us,
                 store.frozen_through.value_or(std::numeric_limits<std::int64_t>::min()));
     std::size_t polls = 0;
-    if (store.first_us && store.latest_us) polls = roll_up_after_kept(store, rules);
+    std::optional<std::int64_t> settles_next_us;
+    if (store.first_us && store.latest_us) {
+      polls = roll_up_after_kept(store, rules, settles_next_us);
+    }
     done_.bind(1, store.key);
+    bind_optional_int(done_, 2, settles_next_us);
     done_.exec();
     done_.reset();
     return polls;
   }
 
  private:
-  std::size_t roll_up_after_kept(const StoreToRollUp& store, const StatusRules& rules) {
+  // Sets `settles_next_us` to the end of the first date still not rolled up.
+  std::size_t roll_up_after_kept(const StoreToRollUp& store, const StatusRules& rules,
+                                 std::optional<std::int64_t>& settles_next_us) {
     const Instant latest = from_micros(*store.latest_us);
     StoreInput input;
     input.zone = schedule_.zone(store.key);
@@ -126,9 +135,13 @@ class StoreRoller {
       totals = totals_in(last_, 1);
     }
     last_.reset();
-    // No poll at or after the end of `from` yet: no date to roll up (the
-    // usual case for a poll that just arrived).
-    if (FineInstant{latest} < local_midnight(zone, from + date::days{1})) return 0;
+    const auto end_us = [zone](date::local_days day) {
+      return to_micros(
+          date::floor<std::chrono::microseconds>(local_midnight(zone, day + date::days{1})));
+    };
+    settles_next_us = end_us(from);
+    // No poll at or after the end of `from` yet: no date to roll up.
+    if (*store.latest_us < *settles_next_us) return 0;
     const auto begin_us =
         to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, from)));
     input.hours = schedule_.hours(store.key);
@@ -147,6 +160,7 @@ class StoreRoller {
       totals.add(day);
       insert(store.key, day, totals);
       ++dates_written_;
+      settles_next_us = end_us(day.date + date::days{1});
     }
     return input.polls.size();
   }
@@ -210,6 +224,8 @@ RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_sto
                      const std::function<void()>& before_commit) {
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   adopt_rules(db.sql(), rules);
+  // The stores marked first; then, room left, those whose newest polls
+  // settled a date (nothing to delete: from the end of time).
   std::vector<StoreToRollUp> stores;
   {
     SQLite::Statement query(db.sql(), sql::query("stores_to_roll_up"));
@@ -220,13 +236,23 @@ RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_sto
                         optional_int(query.getColumn(4))});
     }
   }
+  if (stores.size() < max_stores) {
+    SQLite::Statement query(db.sql(), sql::query("stores_with_a_date_settled"));
+    query.bind(1, static_cast<std::int64_t>(max_stores - stores.size()));
+    while (query.executeStep()) {
+      stores.push_back({query.getColumn(0).getInt64(), std::numeric_limits<std::int64_t>::max(),
+                        optional_int(query.getColumn(1)), optional_int(query.getColumn(2)),
+                        optional_int(query.getColumn(3))});
+    }
+  }
   RollUpCounts counts;
   if (!stores.empty()) {
     StoreRoller roller(db.sql());
     std::size_t polls = 0;
-    // The rest stay marked for the next transaction once this one has read
-    // enough polls (a store's year anew is 9,000 hourly polls).
-    while (counts.stores < stores.size() && polls < kPollsPerRollUp) {
+    // The rest wait for the next transaction once this one has read or
+    // written enough (a store's year anew is 9,000 hourly polls, 365 dates).
+    while (counts.stores < stores.size() && polls < kPollsPerRollUp &&
+           roller.dates_written() < kDatesPerRollUp) {
       polls += roller.roll_up(stores[counts.stores++], rules);
     }
     counts.dates = roller.dates_written();

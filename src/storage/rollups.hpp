@@ -42,9 +42,10 @@ struct RollUpCounts {
   std::size_t dates = 0;
 };
 
-// Rolls up to `max_stores` of the stores marked out of date (fewer once it
-// has read 100,000 polls), in one write transaction; stores == 0: none was
-// out of date. When the rollups were made with other rules, drops them all
+// Rolls up to `max_stores` of the stores marked out of date, then of those
+// whose newest polls settled a date (fewer once it has read 100,000 polls or
+// written 20,000 dates), in one write transaction; stores == 0: none was
+// waiting. When the rollups were made with other rules, drops them all
 // first (every store out of date). `before_commit` (a test's hold) runs just
 // before the commit. Throws std::runtime_error when the database fails.
 RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_stores,

@@ -20,6 +20,15 @@ inline std::optional<Instant> optional_instant(const SQLite::Column& column) {
   return from_micros(column.getInt64());
 }
 
+inline void bind_optional_int(SQLite::Statement& statement, int index,
+                              std::optional<std::int64_t> value) {
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
 inline void bind_optional(SQLite::Statement& statement, int index, std::optional<Instant> instant) {
   if (instant) {
     statement.bind(index, to_micros(*instant));
