@@ -274,10 +274,10 @@ TEST_CASE("only the dates a store's polls settle are rolled up", "[rollups]") {
   REQUIRE(days.size() == 3);
   CHECK(days[0].date == date::local_days{date::year{2023} / 3 / 10});
   CHECK(days[0].settled == at("2023-03-11 05:00:00"));
-  CHECK(days[0].business == test::hours(2));
-  CHECK(days[1].business == test::hours(8));
-  CHECK(days[1].downtime == test::hours(1));
-  CHECK(days[1].uptime == test::hours(7));
+  CHECK(days[0].times.business == test::hours(2));
+  CHECK(days[1].times.business == test::hours(8));
+  CHECK(days[1].times.downtime == test::hours(1));
+  CHECK(days[1].times.uptime == test::hours(7));
   CHECK(days[2].settled == at("2023-03-13 04:00:00"));
 
   const auto runs = dates_not_rolled_up(date::local_days{date::year{2023} / 3 / 8},

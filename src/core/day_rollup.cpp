@@ -43,8 +43,7 @@ std::vector<DayRollup> roll_up_days(const StoreInput& store, const StatusRules& 
     const std::vector<Poll> near(last_at_or_before(polls, start), settled + 1);
     const Interval period = store_period(DatePeriod{day, day}, zone, polls.front().at, newest);
     const PeriodFigures figures = period_figures_over(store, near, rules, period);
-    days.push_back(
-        {day, settled->at, figures.business, figures.uptime, figures.downtime, figures.unknown});
+    days.push_back({day, settled->at, times_of(figures)});
   }
   return days;
 }
@@ -77,7 +76,7 @@ std::vector<DayFigures> daily_figures_with_rollups(const StoreInput& store, Inst
     day.figures.store_id = store.store_id;
     day.figures.period =
         store_period(DatePeriod{rollup.date, rollup.date}, zone_of(store), first_poll, now);
-    add_day(day.figures, rollup);
+    add_times(day.figures, rollup.times);
     days.push_back(std::move(day));
   }
   std::sort(days.begin(), days.end(),
@@ -92,23 +91,26 @@ std::vector<DatePeriod> dates_outside(const DatePeriod& all, const DatePeriod& c
   return runs;
 }
 
-void add_day(PeriodFigures& figures, const DayRollup& day) {
-  figures.business += day.business;
-  figures.uptime += day.uptime;
-  figures.downtime += day.downtime;
-  figures.unknown += day.unknown;
+BusinessTimes& BusinessTimes::operator+=(const BusinessTimes& other) {
+  business += other.business;
+  uptime += other.uptime;
+  downtime += other.downtime;
+  unknown += other.unknown;
+  return *this;
 }
 
-void add_figures(PeriodFigures& figures, const PeriodFigures& part) {
-  figures.business += part.business;
-  figures.uptime += part.uptime;
-  figures.downtime += part.downtime;
-  figures.unknown += part.unknown;
+BusinessTimes BusinessTimes::operator-(const BusinessTimes& other) const {
+  return {business - other.business, uptime - other.uptime, downtime - other.downtime,
+          unknown - other.unknown};
 }
 
-void add_dates(PeriodFigures& figures, const RolledUpDates& dates) {
-  figures.business += dates.business;
-  figures.uptime += dates.uptime;
-  figures.downtime += dates.downtime;
-  figures.unknown += dates.unknown;
+BusinessTimes times_of(const PeriodFigures& figures) {
+  return {figures.business, figures.uptime, figures.downtime, figures.unknown};
+}
+
+void add_times(PeriodFigures& figures, const BusinessTimes& times) {
+  figures.business += times.business;
+  figures.uptime += times.uptime;
+  figures.downtime += times.downtime;
+  figures.unknown += times.unknown;
 }

@@ -8,16 +8,30 @@
 
 #include "core/period.hpp"
 
+// The business time of a date, or of consecutive dates, and how it splits
+// into up, down and unknown: what a rollup keeps. Those of consecutive dates
+// are the sums of the dates' (each date is the period cut at local midnights).
+struct BusinessTimes {
+  HalfMicroseconds business{0};
+  HalfMicroseconds uptime{0};
+  HalfMicroseconds downtime{0};
+  HalfMicroseconds unknown{0};  // zero without max_gap
+
+  BusinessTimes& operator+=(const BusinessTimes& other);
+  BusinessTimes operator-(const BusinessTimes& other) const;
+};
+
+// A period's times, and a period's figures with more times added.
+BusinessTimes times_of(const PeriodFigures& figures);
+void add_times(PeriodFigures& figures, const BusinessTimes& times);
+
 struct DayRollup {
   date::local_days date;
   // The store's first poll at or after the date's end. Every poll that
   // speaks for the date (rules §4, §5) is at or before it, so a report as of
   // any `now` at or after it reads exactly these figures for the date.
   Instant settled;
-  HalfMicroseconds business{0};
-  HalfMicroseconds uptime{0};
-  HalfMicroseconds downtime{0};
-  HalfMicroseconds unknown{0};  // zero without max_gap
+  BusinessTimes times;
 };
 
 // The rollups of the dates in [from, to] that the store's polls settle: each
@@ -47,19 +61,8 @@ std::vector<DayFigures> daily_figures_with_rollups(const StoreInput& store, Inst
 // one before, and a report reads those settled by a bound (docs/rollups.md).
 struct RolledUpDates {
   DatePeriod dates;
-  std::size_t count = 0;  // 0: none
-  HalfMicroseconds business{0};
-  HalfMicroseconds uptime{0};
-  HalfMicroseconds downtime{0};
-  HalfMicroseconds unknown{0};
+  BusinessTimes times;
 };
 
 // The dates of `all` outside `covered` (a part of it): at most two runs.
 std::vector<DatePeriod> dates_outside(const DatePeriod& all, const DatePeriod& covered);
-
-// Adds a date's figures to a period's (the figures of a period are the sums
-// of those of its dates: each date's business time, status and clipping are
-// the period's, cut at local midnights).
-void add_day(PeriodFigures& figures, const DayRollup& day);
-void add_figures(PeriodFigures& figures, const PeriodFigures& part);
-void add_dates(PeriodFigures& figures, const RolledUpDates& dates);

@@ -159,17 +159,16 @@ class SnapshotReader {
     // The rollups read are consecutive dates (docs/rollups.md): the others
     // are at most a run before them and one after.
     std::vector<DatePeriod> others{dates};
-    const RolledUpDates summed = rollups_.sum(store.rollups, dates.from, dates.to, now);
-    if (summed.count > 0) {
-      add_dates(figures, summed);
-      others = dates_outside(dates, summed.dates);
+    if (const auto summed = rollups_.sum(store.rollups, dates.from, dates.to, now)) {
+      add_times(figures, summed->times);
+      others = dates_outside(dates, summed->dates);
     }
     for (const DatePeriod& run : others) {
       const Interval counted = store_period(run, zone, first, now);
       if (counted.begin >= counted.end) continue;  // before the data, or after now
       const StoreInput input = read_store(store, zone, read_range(run, now));
       if (const auto part = compute_period_figures(input, now, rules, run)) {
-        add_figures(figures, *part);
+        add_times(figures, times_of(*part));
       }
     }
     return figures;

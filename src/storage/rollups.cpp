@@ -34,23 +34,9 @@ std::int64_t day_number(date::local_days day) {
   return static_cast<std::int64_t>(day.time_since_epoch().count());
 }
 
-// A store's figures summed over its rolled-up dates up to one: a row's totals.
-struct Totals {
-  HalfMicroseconds business{0};
-  HalfMicroseconds uptime{0};
-  HalfMicroseconds downtime{0};
-  HalfMicroseconds unknown{0};
-
-  void add(const DayRollup& day) {
-    business += day.business;
-    uptime += day.uptime;
-    downtime += day.downtime;
-    unknown += day.unknown;
-  }
-};
-
-// The totals in columns [first, first + 4) of the row `row` is on.
-Totals totals_in(const RawStatement& row, int first) {
+// A row's totals (the store's times summed over its rolled-up dates up to
+// the row's), in columns [first, first + 4) of the row `row` is on.
+BusinessTimes totals_in(const RawStatement& row, int first) {
   return {HalfMicroseconds{row.column_int64(first)}, HalfMicroseconds{row.column_int64(first + 1)},
           HalfMicroseconds{row.column_int64(first + 2)},
           HalfMicroseconds{row.column_int64(first + 3)}};
@@ -127,7 +113,7 @@ class StoreRoller {
     input.zone = schedule_.zone(store.key);
     const date::time_zone* zone = zone_of(input);
     // The dates after the last one kept, whose totals they go on from.
-    Totals totals;
+    BusinessTimes totals;
     date::local_days from = local_date_of(zone, from_micros(*store.first_us));
     last_.bind(1, store.key);
     if (last_.step()) {
@@ -157,7 +143,7 @@ class StoreRoller {
     }
     polls_.reset();
     for (const DayRollup& day : roll_up_days(input, rules, from, local_date_of(zone, latest))) {
-      totals.add(day);
+      totals += day.times;
       insert(store.key, day, totals);
       ++dates_written_;
       settles_next_us = end_us(day.date + date::days{1});
@@ -172,7 +158,7 @@ class StoreRoller {
     remove_.exec();
     remove_.reset();
   }
-  void insert(std::int64_t store, const DayRollup& day, const Totals& totals) {
+  void insert(std::int64_t store, const DayRollup& day, const BusinessTimes& totals) {
     insert_.bind(1, store);
     insert_.bind(2, day_number(day.date));
     insert_.bind(3, to_micros(day.settled));
@@ -292,36 +278,31 @@ std::vector<DayRollup> RollupReader::read(const RollupMarks& store, date::local_
   // From the date before `from`: a date's figures are its totals less the
   // date before's (none before the store's first rollup).
   bind(rows_, store, from - date::days{1}, to, now);
-  Totals before;
+  BusinessTimes before;
   while (rows_.step()) {
     const date::local_days day{date::days{rows_.column_int64(0)}};
-    const Totals totals = totals_in(rows_, 2);
-    if (day >= from) {
-      days.push_back({day, from_micros(rows_.column_int64(1)), totals.business - before.business,
-                      totals.uptime - before.uptime, totals.downtime - before.downtime,
-                      totals.unknown - before.unknown});
-    }
+    const BusinessTimes totals = totals_in(rows_, 2);
+    if (day >= from) days.push_back({day, from_micros(rows_.column_int64(1)), totals - before});
     before = totals;
   }
   rows_.reset();
   return days;
 }
 
-RolledUpDates RollupReader::sum(const RollupMarks& store, date::local_days from,
-                                date::local_days to, Instant now) {
-  RolledUpDates dates;
+std::optional<RolledUpDates> RollupReader::sum(const RollupMarks& store, date::local_days from,
+                                               date::local_days to, Instant now) {
   bind(last_, store, from, to, now);
   if (!last_.step()) {
     last_.reset();
-    return dates;  // none to read
+    return std::nullopt;  // none to read
   }
   const date::local_days last{date::days{last_.column_int64(0)}};
-  const Totals through_last = totals_in(last_, 1);
+  const BusinessTimes through_last = totals_in(last_, 1);
   last_.reset();
   // The rollup of the date before `from`, if the store has one (then it may
   // be read too: it settled before the last one); else the first one read is
   // the store's first, and nothing comes before it.
-  Totals before;
+  BusinessTimes before;
   date::local_days first = from;
   first_from_.bind(1, store.key);
   first_from_.bind(2, day_number(from - date::days{1}));
@@ -334,13 +315,7 @@ RolledUpDates RollupReader::sum(const RollupMarks& store, date::local_days from,
     }
   }
   first_from_.reset();
-  dates.dates = {first, last};
-  dates.count = static_cast<std::size_t>((last - first).count() + 1);
-  dates.business = through_last.business - before.business;
-  dates.uptime = through_last.uptime - before.uptime;
-  dates.downtime = through_last.downtime - before.downtime;
-  dates.unknown = through_last.unknown - before.unknown;
-  return dates;
+  return RolledUpDates{{first, last}, through_last - before};
 }
 
 RollupWorker::RollupWorker(const std::string& db_path, const StatusRules& rules,

@@ -70,10 +70,10 @@ class RollupReader {
   // Each date's figures, sorted by date.
   std::vector<DayRollup> read(const RollupMarks& store, date::local_days from, date::local_days to,
                               Instant now);
-  // The same summed (count 0: none), from two rows whatever the period's
+  // The same summed (nullopt: none), from two rows whatever the period's
   // length: the last one's totals less those of the date before the first.
-  RolledUpDates sum(const RollupMarks& store, date::local_days from, date::local_days to,
-                    Instant now);
+  std::optional<RolledUpDates> sum(const RollupMarks& store, date::local_days from,
+                                   date::local_days to, Instant now);
 
  private:
   static void bind(RawStatement& statement, const RollupMarks& store, date::local_days from,
