@@ -100,7 +100,7 @@ TEST_CASE("a large import through sorted runs counts and lands like a small one"
   }
   // The temporary file of the runs is gone (its name went at once).
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    CHECK(entry.path().filename().string().rfind(".uptime-import-", 0) != 0);
+    CHECK(entry.path().filename().string().rfind(".uptime-temporary-", 0) != 0);
   }
 
   // The writing skipped CHECK constraints (its binding keeps them); they hold again after.

@@ -1,12 +1,6 @@
 #include "storage/sorted_runs.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 
 namespace {
 
@@ -24,11 +18,7 @@ struct Cursor {
 }  // namespace
 
 SortedRuns::SortedRuns(const std::string& folder, std::size_t memory_polls)
-    : folder_(folder), memory_polls_(memory_polls) {}
-
-SortedRuns::~SortedRuns() {
-  if (fd_ >= 0) close(fd_);
-}
+    : memory_polls_(memory_polls), file_(folder, "the import") {}
 
 void SortedRuns::add(std::vector<PendingPoll> sorted) {
   held_ += sorted.size();
@@ -39,39 +29,14 @@ void SortedRuns::add(std::vector<PendingPoll> sorted) {
   if (held_ > memory_polls_) spill();
 }
 
-// Moves every run held in memory to the file, making it first if need be.
+// Moves every run held in memory to the file.
 void SortedRuns::spill() {
-  if (fd_ < 0) {
-    // mkstemp replaces the six trailing X's with a unique suffix.
-    std::string name = folder_ + "/.uptime-import-" + std::string(6, 'X');
-    fd_ = mkstemp(name.data());
-    if (fd_ < 0) {
-      throw std::runtime_error("cannot make a temporary file for the import in " + folder_ + ": " +
-                               std::strerror(errno));
-    }
-    unlink(name.c_str());
-  }
   for (Run& run : runs_) {
-    if (!run.polls.empty()) write_to_file(run);
+    if (run.polls.empty()) continue;
+    run.offset = file_.append(run.polls.data(), run.polls.size() * sizeof(PendingPoll));
+    run.polls = std::vector<PendingPoll>();  // (frees it: `= {}` would keep the capacity)
   }
   held_ = 0;
-}
-
-void SortedRuns::write_to_file(Run& run) {
-  const auto* bytes = reinterpret_cast<const char*>(run.polls.data());
-  const std::size_t size = run.polls.size() * sizeof(PendingPoll);
-  for (std::size_t done = 0; done < size;) {
-    const ssize_t wrote = pwrite(fd_, bytes + done, size - done, static_cast<off_t>(end_ + done));
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) {
-      throw std::runtime_error("cannot write the import's temporary file in " + folder_ + ": " +
-                               std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(wrote);
-  }
-  run.offset = end_;
-  end_ += size;
-  run.polls = std::vector<PendingPoll>();  // (frees it: `= {}` would keep the capacity)
 }
 
 void SortedRuns::merge(const std::function<void(const PendingPoll&)>& each) {
@@ -79,18 +44,8 @@ void SortedRuns::merge(const std::function<void(const PendingPoll&)>& each) {
   const auto refill = [this](Cursor& cursor) {
     const std::size_t count = std::min(kReadPolls, cursor.left);
     cursor.buffer.resize(count);
-    auto* bytes = reinterpret_cast<char*>(cursor.buffer.data());
     const std::size_t size = count * sizeof(PendingPoll);
-    for (std::size_t done = 0; done < size;) {
-      const ssize_t got =
-          pread(fd_, bytes + done, size - done, static_cast<off_t>(cursor.offset + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {
-        throw std::runtime_error("cannot read the import's temporary file in " + folder_ + ": " +
-                                 (got < 0 ? std::strerror(errno) : "it ended early"));
-      }
-      done += static_cast<std::size_t>(got);
-    }
+    file_.read(cursor.offset, cursor.buffer.data(), size);
     cursor.offset += size;
     cursor.left -= count;
     cursor.at = 0;

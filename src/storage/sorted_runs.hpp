@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/temp_file.hpp"
+
 // 16 bytes: a run of a million polls is 16 MB, in memory or in the file.
 struct PendingPoll {
   PendingPoll() : order(0), active(0) {}
@@ -41,7 +43,6 @@ class SortedRuns {
   // Runs are held in memory while they hold at most `memory_polls` polls
   // together; the file, when needed, is made in `folder`.
   SortedRuns(const std::string& folder, std::size_t memory_polls);
-  ~SortedRuns();
   SortedRuns(const SortedRuns&) = delete;
   SortedRuns& operator=(const SortedRuns&) = delete;
 
@@ -63,12 +64,9 @@ class SortedRuns {
   };
 
   void spill();
-  void write_to_file(Run& run);
 
-  std::string folder_;
   std::size_t memory_polls_;
   std::size_t held_ = 0;  // polls of the runs in memory
   std::vector<Run> runs_;
-  int fd_ = -1;            // the file, once made
-  std::uint64_t end_ = 0;  // bytes written to it
+  TempFile file_;
 };
