@@ -234,3 +234,53 @@ TEST_CASE("workers see one snapshot while polls keep arriving", "[report_builder
   // The reports really did run while the data changed.
   CHECK(generations_seen.size() >= 2);
 }
+
+TEST_CASE("rows sorted through runs in a temporary file equal rows sorted in memory",
+          "[report_builder]") {
+  TempDir dir;
+  const Instant end = at("2023-01-25 18:00:00");
+  generate_data_set({300, 9, 3, end}, dir.file("data"));
+  {
+    Database db(dir.file("u.db"));
+    import_directory(db, dir.file("data"));
+  }
+  const std::vector<std::optional<Period>> periods = {
+      std::nullopt, Period{UtcPeriod{end - date::days{5}, end}},
+      Period{DatePeriod{date::local_days{date::year{2023} / 1 / 18},
+                        date::local_days{date::year{2023} / 1 / 24}}}};
+  for (const auto& period : periods) {
+    ReportOptions options;
+    options.rules.max_gap = std::chrono::hours{2};  // unknown time and openings in the rows
+    options.period = period;
+    options.threads = 3;
+    const std::string in_memory = report_text(dir.file("u.db"), options);
+    CHECK(std::count(in_memory.begin(), in_memory.end(), '\n') == 301);
+    for (std::size_t run_rows : {1, 7, 64}) {
+      INFO("run_rows " << run_rows << (period ? " with a period" : ""));
+      options.run_rows = run_rows;
+      CHECK(report_text(dir.file("u.db"), options) == in_memory);
+      // The rows reach the sink in store_id order, in bounded chunks.
+      std::string last;
+      std::size_t rows = 0;
+      const ReportSummary summary =
+          stream_report(dir.file("u.db"), options, [&](ReportRows&& chunk) {
+            std::visit(
+                [&](const auto& list) {
+                  CHECK(list.size() <= 4096);
+                  for (const auto& row : list) {
+                    CHECK(row.store_id > last);
+                    last = row.store_id;
+                    ++rows;
+                  }
+                },
+                chunk);
+          });
+      CHECK(rows == 300);
+      CHECK(summary.stores_reported == 300);
+    }
+  }
+  // The runs' file is gone (its name went at once).
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().rfind(".uptime-temporary-", 0) != 0);
+  }
+}

@@ -26,6 +26,32 @@ StoreFigures figures(const std::string& id, std::int64_t base) {
   return row;
 }
 
+// Completes report `id` as the server does: its rows appended (a chunk at a
+// time when there are several), its CSV from a temporary file.
+void complete(ReportStore& store, const std::string& id, const Report& report,
+              const std::string& folder) {
+  std::visit(
+      [&](const auto& rows) {
+        using Rows = std::decay_t<decltype(rows)>;
+        for (std::size_t i = 0; i < rows.size(); i += 2) {
+          store.append_rows(
+              id, Rows(rows.begin() + static_cast<std::ptrdiff_t>(i),
+                       rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), i + 2))));
+        }
+      },
+      report.rows);
+  TempFile csv(folder, "a test");
+  const std::string text = report_csv(report);
+  csv.append(text.data(), text.size());
+  ReportSummary summary;
+  summary.as_of = report.as_of;
+  summary.rules = report.rules;
+  summary.period = report.period;
+  summary.stores_reported = report.stores_reported();
+  summary.stores_without_data = report.stores_without_data;
+  store.complete(id, test::at("2023-01-25 18:02:00"), summary, csv);
+}
+
 }  // namespace
 
 TEST_CASE("report statuses: text only at the edges, both ways", "[report_store]") {
@@ -38,11 +64,12 @@ TEST_CASE("report statuses: text only at the edges, both ways", "[report_store]"
 }
 
 // Completes report `id` with `report` and reads its rows back.
-static ReportRows stored_and_read(ReportStore& store, const std::string& id, const Report& report) {
+static ReportRows stored_and_read(ReportStore& store, const std::string& id, const Report& report,
+                                  const TempDir& dir) {
   ReportOptions options;
   options.period = report.period;
   store.insert(id, options, test::at("2023-01-25 18:01:00"));
-  store.complete(id, test::at("2023-01-25 18:02:00"), report, report_csv(report));
+  complete(store, id, report, dir.path().string());
   const auto state = store.find(id, ReportPart::rows);
   REQUIRE(state);
   REQUIRE(state->rows);
@@ -61,7 +88,7 @@ TEST_CASE("rows round-trip exactly through their table, odd ids and the status a
   rows[2].now = NowStatus{StoreState::unknown, FineInstant{HalfMicroseconds{9}}, false, {}};
   Report report;
   report.rows = rows;
-  const ReportRows read = stored_and_read(store, "r", report);
+  const ReportRows read = stored_and_read(store, "r", report, dir);
   const auto& back = std::get<std::vector<StoreFigures>>(read);
   REQUIRE(back.size() == rows.size());
   std::sort(rows.begin(), rows.end(),
@@ -78,7 +105,7 @@ TEST_CASE("rows round-trip exactly through their table, odd ids and the status a
     CHECK(back[i].now.opens == rows[i].now.opens);
   }
   // A report of no stores has rows: none.
-  CHECK(row_count(stored_and_read(store, "empty", Report{})) == 0);
+  CHECK(row_count(stored_and_read(store, "empty", Report{}, dir)) == 0);
 }
 
 TEST_CASE("a report's rows go when the report goes", "[report_store]") {
@@ -87,7 +114,7 @@ TEST_CASE("a report's rows go when the report goes", "[report_store]") {
   ReportStore store(path);
   Report report;
   report.rows = std::vector<StoreFigures>{figures("a", 1), figures("b", 2)};
-  stored_and_read(store, "r", report);
+  stored_and_read(store, "r", report, dir);
   Database db(path);
   CHECK(db.sql().execAndGet("SELECT count(*) FROM report_window_rows").getInt() == 2);
   db.sql().exec("DELETE FROM reports WHERE id = 'r'");
@@ -101,7 +128,7 @@ TEST_CASE("a complete report keeps its CSV and its typed rows", "[report_store]"
   report.as_of = test::at("2023-01-25 18:00:00");
   report.rows = std::vector<StoreFigures>{figures("s1", 7200000000)};
   store.insert("r1", ReportOptions{}, test::at("2023-01-25 18:01:00"));
-  store.complete("r1", test::at("2023-01-25 18:02:00"), report, report_csv(report));
+  complete(store, "r1", report, dir.path().string());
   const auto with_rows = store.find("r1", ReportPart::rows);
   REQUIRE(with_rows);
   CHECK(with_rows->status == ReportStatus::complete);
@@ -147,7 +174,7 @@ TEST_CASE("a period report keeps its period and its typed period rows", "[report
   report.period = DatePeriod{date::local_days{date::year{2023} / 1 / 24},
                              date::local_days{date::year{2023} / 1 / 24}};
   report.rows = std::vector<PeriodFigures>{row};
-  const ReportRows rows = stored_and_read(store, "p", report);
+  const ReportRows rows = stored_and_read(store, "p", report, dir);
   const auto state = store.find("p", ReportPart::summary);
   REQUIRE(state->period);
   CHECK(std::get<DatePeriod>(*state->period).from == std::get<DatePeriod>(*report.period).from);
@@ -194,4 +221,44 @@ TEST_CASE("a database made by 4362a15 (schema 3) opens; its report keeps its CSV
   const auto csv = store.find(reports[0].id, ReportPart::csv);
   REQUIRE(csv->csv);
   CHECK(csv->csv->find("5153706603835915733,38.45,4.60,54.33,0.00,3.90,5.17") != std::string::npos);
+}
+
+TEST_CASE("a report's CSV of many pieces is stored whole; a failed report keeps no rows",
+          "[report_store]") {
+  TempDir dir;
+  const std::string path = dir.file("u.db");
+  ReportStore store(path);
+  Report report;
+  std::vector<StoreFigures> rows;
+  // About 2.5 MB of CSV: the blob is written in pieces of 1 MiB.
+  for (int i = 0; i < 60000; ++i) rows.push_back(figures("store-" + std::to_string(i), i));
+  report.rows = rows;
+  store.insert("big", ReportOptions{}, test::at("2023-01-25 18:01:00"));
+  complete(store, "big", report, dir.path().string());
+  const std::string csv = report_csv(report);
+  CHECK(csv.size() > (2u << 20));
+  CHECK(store.find("big", ReportPart::csv)->csv == csv);
+
+  // Rows appended, then the report fails: they go with the failure.
+  Database db(path);
+  const auto window_rows = [&] {
+    return db.sql()
+        .execAndGet("SELECT count(*) FROM report_window_rows WHERE report <> 'big'")
+        .getInt();
+  };
+  store.insert("cut", ReportOptions{}, test::at("2023-01-25 18:03:00"));
+  store.start("cut", test::at("2023-01-25 18:03:00"));
+  store.append_rows("cut", std::vector<StoreFigures>{figures("a", 1)});
+  CHECK(window_rows() == 1);
+  store.fail("cut", test::at("2023-01-25 18:04:00"), "cancelled");
+  CHECK(window_rows() == 0);
+  // Likewise the rows of a report its process left running.
+  store.insert("left", ReportOptions{}, test::at("2023-01-25 18:05:00"));
+  store.start("left", test::at("2023-01-25 18:05:00"));
+  store.append_rows("left", std::vector<StoreFigures>{figures("a", 1), figures("b", 2)});
+  CHECK(window_rows() == 2);
+  store.fail_unfinished(test::at("2023-01-25 18:06:00"), "interrupted by restart");
+  CHECK(window_rows() == 0);
+  CHECK(store.find("left", ReportPart::summary)->status == ReportStatus::failed);
+  CHECK(db.sql().execAndGet("SELECT count(*) FROM report_window_rows").getInt() == 60000);
 }

@@ -6,15 +6,15 @@ SELECT generation FROM data_state;
 -- name: latest_poll
 SELECT max(latest_poll_us) FROM stores;
 
--- name: report_stores
-SELECT id, store_id, timezone, first_poll_us, rollup_from_us, frozen_through_day
-FROM stores ORDER BY id;
+-- name: report_store_keys
+-- The range of store keys and how many stores there are: workers take the
+-- stores in ranges of keys (each one's polls side by side in the table).
+SELECT coalesce(max(id), 0), count(*) FROM stores;
 
--- name: report_order
--- The stores' keys in the report's order, by store_id: a scan of the
--- store_id index (BINARY collation compares bytes as memcmp does, the order
--- of std::string's operator<), so the report needs no sort.
-SELECT id FROM stores ORDER BY store_id;
+-- name: report_stores
+-- The stores with keys in [?1, ?2), in key order.
+SELECT id, store_id, timezone, first_poll_us, rollup_from_us, frozen_through_day
+FROM stores WHERE id >= ?1 AND id < ?2 ORDER BY id;
 
 -- name: store_hours
 SELECT day, start_s, end_s FROM business_hours WHERE store = ?1;

@@ -11,8 +11,25 @@ UPDATE reports SET status = 'Running', started_us = ?2 WHERE id = ?1;
 -- name: complete_report
 UPDATE reports
 SET status = 'Complete', finished_us = ?2, as_of_us = ?3, stores_reported = ?4,
-    stores_without_data = ?5, csv = ?6
+    stores_without_data = ?5, csv = zeroblob(?6)  -- the CSV's bytes, written into it next
 WHERE id = ?1;
+
+-- name: report_rowid
+-- For SQLite's incremental blob I/O, which takes the row by its rowid.
+SELECT rowid FROM reports WHERE id = ?1;
+
+-- name: delete_report_window_rows
+DELETE FROM report_window_rows WHERE report = ?1;
+
+-- name: delete_report_period_rows
+DELETE FROM report_period_rows WHERE report = ?1;
+
+-- name: delete_unfinished_report_rows
+-- The rows a report appended before its process stopped (fail_unfinished_reports).
+DELETE FROM report_window_rows
+WHERE report IN (SELECT id FROM reports WHERE status IN ('Queued', 'Running'));
+DELETE FROM report_period_rows
+WHERE report IN (SELECT id FROM reports WHERE status IN ('Queued', 'Running'));
 
 -- name: fail_report
 UPDATE reports SET status = 'Failed', finished_us = ?2, error = ?3 WHERE id = ?1;

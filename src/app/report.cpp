@@ -1,9 +1,12 @@
 #include "app/report.hpp"
 
+#include <cerrno>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "storage/database.hpp"
 #include "storage/kept_polls.hpp"
@@ -65,27 +68,115 @@ void check_options(ReportCommandOptions& options, const std::vector<std::string>
   options.report.period = period.period;
 }
 
+namespace {
+
+// Where the CSV goes: standard output, or a file written under a temporary
+// name beside it and renamed when whole, so a report that fails leaves no
+// half-written file (and an older one in its place stays).
+class CsvOutput {
+ public:
+  explicit CsvOutput(const std::string& path) : path_(path) {
+    if (path_.empty()) return;
+    partial_ = path_ + ".partial";
+    file_ = std::fopen(partial_.c_str(), "wb");
+    if (!file_)
+      throw std::runtime_error("cannot write '" + partial_ + "': " + std::strerror(errno));
+  }
+  ~CsvOutput() {
+    if (!file_) return;
+    std::fclose(file_);
+    std::remove(partial_.c_str());
+  }
+  CsvOutput(const CsvOutput&) = delete;
+  CsvOutput& operator=(const CsvOutput&) = delete;
+
+  void write(const std::string& text) {
+    std::FILE* out = file_ ? file_ : stdout;
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
+      throw std::runtime_error("cannot write '" + (file_ ? partial_ : "standard output") +
+                               "': " + std::strerror(errno));
+    }
+  }
+  void finish() {
+    if (!file_) {
+      if (std::fflush(stdout) != 0) throw std::runtime_error("cannot write standard output");
+      return;
+    }
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!closed || std::rename(partial_.c_str(), path_.c_str()) != 0) {
+      const std::string problem = std::strerror(errno);
+      std::remove(partial_.c_str());
+      throw std::runtime_error("cannot write '" + path_ + "': " + problem);
+    }
+  }
+
+ private:
+  std::string path_;
+  std::string partial_;
+  std::FILE* file_ = nullptr;
+};
+
+// Says on standard error how far a report got, every few seconds while it
+// runs: nothing for one that takes less.
+class ProgressLines {
+ public:
+  explicit ProgressLines(const ReportProgress& progress)
+      : thread_([this, &progress] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          while (!done_cv_.wait_for(lock, kEvery, [this] { return done_; })) {
+            std::fprintf(stderr, "report: %zu of %zu stores\n", progress.stores_done.load(),
+                         progress.stores_total.load());
+          }
+        }) {}
+  ~ProgressLines() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  static constexpr std::chrono::seconds kEvery{5};
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the rest is made
+};
+
+}  // namespace
+
 int run_report(const ReportCommandOptions& options) {
   if (!std::filesystem::exists(options.db_path)) {
     throw std::runtime_error("no database at '" + options.db_path + "'");
   }
   Database db(options.db_path);  // migrates the schema
   if (const auto problem = needs_deleted_polls(db, options.report)) throw UsageError(*problem);
-  const Report report = build_report(options.db_path, options.report);
-  const std::string csv = report_csv(report);
-  if (options.out_path.empty()) {
-    std::cout << csv << std::flush;
-  } else {
-    std::ofstream out(options.out_path, std::ios::binary);
-    out << csv;
-    out.close();
-    if (!out) throw std::runtime_error("cannot write '" + options.out_path + "'");
+  CsvOutput out(options.out_path);
+  const bool with_unknown = options.report.rules.max_gap.has_value();
+  out.write(report_csv_header(options.report.period.has_value(), with_unknown));
+  ReportProgress progress;
+  ReportSummary report;
+  {
+    ProgressLines lines(progress);
+    std::string text;
+    report = stream_report(
+        options.db_path, options.report,
+        [&](ReportRows&& rows) {
+          text.clear();
+          append_csv_lines(text, rows, with_unknown);
+          out.write(text);
+        },
+        &progress);
   }
+  out.finish();
   const std::string max_gap =
       report.rules.max_gap ? ", max_gap " + format_max_gap(*report.rules.max_gap) : "";
   std::fprintf(stderr, "report as of %s (%s%s): %zu stores, %zu without data\n",
                format_timestamp(report.as_of).c_str(),
                interpolation_name(report.rules.interpolation), max_gap.c_str(),
-               report.stores_reported(), report.stores_without_data);
+               report.stores_reported, report.stores_without_data);
   return 0;
 }

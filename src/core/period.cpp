@@ -142,28 +142,34 @@ std::string uptime_percent_text(HalfMicroseconds uptime, HalfMicroseconds downti
   return percent ? format_hundredths(*percent) : "";
 }
 
-std::string period_csv(const std::vector<PeriodFigures>& rows, bool with_unknown) {
+std::string period_csv_header(bool with_unknown) {
   std::string csv;
   for (const std::string& column : period_columns(with_unknown)) {
     if (!csv.empty()) csv += ',';
     csv += column;
   }
-  csv += '\n';
-  for (const PeriodFigures& row : rows) {
-    csv += csv_field(row.store_id);
-    // Period bounds are whole microseconds: instants given, local midnights, now.
-    for (FineInstant bound : {row.period.begin, row.period.end}) {
-      csv += ',';
-      csv += format_timestamp(date::floor<std::chrono::microseconds>(bound));
-    }
-    for (HalfMicroseconds length : {row.business, row.uptime, row.downtime}) {
-      csv += ',';
-      csv += format_hours(length);
-    }
-    if (with_unknown) (csv += ',') += format_hours(row.unknown);
+  return csv += '\n';
+}
+
+void append_period_csv_line(std::string& csv, const PeriodFigures& row, bool with_unknown) {
+  csv += csv_field(row.store_id);
+  // Period bounds are whole microseconds: instants given, local midnights, now.
+  for (FineInstant bound : {row.period.begin, row.period.end}) {
     csv += ',';
-    csv += uptime_percent_text(row.uptime, row.downtime);
-    csv += '\n';
+    csv += format_timestamp(date::floor<std::chrono::microseconds>(bound));
   }
+  for (HalfMicroseconds length : {row.business, row.uptime, row.downtime}) {
+    csv += ',';
+    csv += format_hours(length);
+  }
+  if (with_unknown) (csv += ',') += format_hours(row.unknown);
+  csv += ',';
+  csv += uptime_percent_text(row.uptime, row.downtime);
+  csv += '\n';
+}
+
+std::string period_csv(const std::vector<PeriodFigures>& rows, bool with_unknown) {
+  std::string csv = period_csv_header(with_unknown);
+  for (const PeriodFigures& row : rows) append_period_csv_line(csv, row, with_unknown);
   return csv;
 }

@@ -104,6 +104,9 @@ std::vector<std::string> period_columns(bool with_unknown);
 
 // A period report as CSV: the header line, then one line per row.
 std::string period_csv(const std::vector<PeriodFigures>& rows, bool with_unknown);
+// Its parts, for a CSV written as rows come: the header line, and a row's line.
+std::string period_csv_header(bool with_unknown);
+void append_period_csv_line(std::string& csv, const PeriodFigures& row, bool with_unknown);
 
 // A length in hours as the period CSV writes it ("23.50"), and as a number,
 // as JSON answers give it (the double nearest to that text).

@@ -120,7 +120,7 @@ std::size_t row_count(const ReportRows& rows) {
 
 namespace {
 
-std::string windows_csv(const std::vector<StoreFigures>& rows, bool with_unknown) {
+std::string windows_csv_header(bool with_unknown) {
   std::string csv;
   for (const char* column : kReportColumns) {
     if (!csv.empty()) csv += ',';
@@ -129,32 +129,45 @@ std::string windows_csv(const std::vector<StoreFigures>& rows, bool with_unknown
   if (with_unknown) {
     for (const char* column : kUnknownColumns) (csv += ',') += column;
   }
+  return csv += '\n';
+}
+
+void append_window_csv_line(std::string& csv, const StoreFigures& row, bool with_unknown) {
+  csv += csv_field(row.store_id);
+  const auto append = [&csv](const std::array<HalfMicroseconds, kWindowCount>& figures) {
+    for (std::size_t w = 0; w < kWindowCount; ++w) {
+      csv += ',';
+      append_hundredths(csv, figure_hundredths(figures[w], static_cast<Window>(w)));
+    }
+  };
+  append(row.uptime);
+  append(row.downtime);
+  if (with_unknown) append(row.unknown);
   csv += '\n';
-  constexpr std::size_t kRowBytes = 80;  // an id of 36 characters and 6 figures, or 9
-  csv.reserve(csv.size() + rows.size() * kRowBytes);
-  for (const StoreFigures& row : rows) {
-    csv += csv_field(row.store_id);
-    const auto append = [&csv](const std::array<HalfMicroseconds, kWindowCount>& figures) {
-      for (std::size_t w = 0; w < kWindowCount; ++w) {
-        csv += ',';
-        append_hundredths(csv, figure_hundredths(figures[w], static_cast<Window>(w)));
-      }
-    };
-    append(row.uptime);
-    append(row.downtime);
-    if (with_unknown) append(row.unknown);
-    csv += '\n';
-  }
-  return csv;
 }
 
 }  // namespace
 
-std::string report_csv(const ReportRows& rows, bool with_unknown) {
+std::string report_csv_header(bool period, bool with_unknown) {
+  return period ? period_csv_header(with_unknown) : windows_csv_header(with_unknown);
+}
+
+void append_csv_lines(std::string& csv, const ReportRows& rows, bool with_unknown) {
   if (const auto* periods = std::get_if<std::vector<PeriodFigures>>(&rows)) {
-    return period_csv(*periods, with_unknown);
+    for (const PeriodFigures& row : *periods) append_period_csv_line(csv, row, with_unknown);
+    return;
   }
-  return windows_csv(std::get<std::vector<StoreFigures>>(rows), with_unknown);
+  const auto& windows = std::get<std::vector<StoreFigures>>(rows);
+  constexpr std::size_t kRowBytes = 80;  // an id of 36 characters and 6 figures, or 9
+  csv.reserve(csv.size() + windows.size() * kRowBytes);
+  for (const StoreFigures& row : windows) append_window_csv_line(csv, row, with_unknown);
+}
+
+std::string report_csv(const ReportRows& rows, bool with_unknown) {
+  std::string csv =
+      report_csv_header(std::holds_alternative<std::vector<PeriodFigures>>(rows), with_unknown);
+  append_csv_lines(csv, rows, with_unknown);
+  return csv;
 }
 
 std::string report_csv(const Report& report) {

@@ -121,5 +121,9 @@ extern const std::array<const char*, kWindowCount> kUnknownColumns;
 // `with_unknown` (the report has a max_gap); period rows have the columns of
 // rules §7 (period_csv).
 std::string report_csv(const ReportRows& rows, bool with_unknown);
+// Its parts, for a CSV written as rows come: the header line of period or
+// window rows, and the lines of `rows` appended to `csv`.
+std::string report_csv_header(bool period, bool with_unknown);
+void append_csv_lines(std::string& csv, const ReportRows& rows, bool with_unknown);
 // The same for a whole report.
 std::string report_csv(const Report& report);

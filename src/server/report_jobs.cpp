@@ -67,7 +67,7 @@ std::optional<ReportState> ReportJobs::find(const std::string& id, ReportPart pa
   std::optional<ReportState> state = store_.find(id, part);
   if (state && (state->status == ReportStatus::running || state->status == ReportStatus::queued)) {
     std::lock_guard<std::mutex> lock(mutex_);
-    overlay_unrecorded(*state);
+    overlay_unrecorded(*state, part);
     if (running_id_ == id && running_progress_) {
       state->stores_done = running_progress_->stores_done;
       state->stores_total = running_progress_->stores_total;
@@ -86,15 +86,11 @@ void ReportJobs::set_hold(std::function<void()> hold) {
 std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Instant> before) {
   std::vector<ReportState> states = store_.list(limit, before);
   std::lock_guard<std::mutex> lock(mutex_);
-  for (ReportState& state : states) {
-    overlay_unrecorded(state);
-    state.csv.reset();
-    state.rows.reset();
-  }
+  for (ReportState& state : states) overlay_unrecorded(state, ReportPart::summary);
   return states;
 }
 
-void ReportJobs::overlay_unrecorded(ReportState& state) const {
+void ReportJobs::overlay_unrecorded(ReportState& state, ReportPart part) {
   const auto found = unrecorded_.find(state.id);
   if (found == unrecorded_.end()) return;
   const Outcome& outcome = found->second;
@@ -102,16 +98,20 @@ void ReportJobs::overlay_unrecorded(ReportState& state) const {
   state.finished = outcome.finished;
   state.error = outcome.error;
   if (outcome.status != ReportStatus::complete) return;
-  state.as_of = outcome.report.as_of;
-  state.stores_reported = static_cast<std::int64_t>(outcome.report.stores_reported());
-  state.stores_without_data = static_cast<std::int64_t>(outcome.report.stores_without_data);
-  state.csv = outcome.csv;
-  state.rows = outcome.report.rows;
+  state.as_of = outcome.summary.as_of;
+  state.stores_reported = static_cast<std::int64_t>(outcome.summary.stores_reported);
+  state.stores_without_data = static_cast<std::int64_t>(outcome.summary.stores_without_data);
+  if (part == ReportPart::csv) {
+    std::string csv(static_cast<std::size_t>(outcome.csv->size()), '\0');
+    outcome.csv->read(0, csv.data(), csv.size());
+    state.csv = std::move(csv);
+  }
+  if (part == ReportPart::rows) state.rows = store_.rows(state.id, outcome.period);
 }
 
 void ReportJobs::write_outcome(const Outcome& outcome) {
   if (outcome.status == ReportStatus::complete) {
-    store_.complete(outcome.id, outcome.finished, outcome.report, outcome.csv);
+    store_.complete(outcome.id, outcome.finished, outcome.summary, *outcome.csv);
   } else {
     store_.fail(outcome.id, outcome.finished, outcome.error);
   }
@@ -197,20 +197,35 @@ void ReportJobs::run_job(const Job& job) {
   try {
     store_.start(job.id, started);
     if (hold) hold();
-    outcome.report = build_report(db_path_, job.options, progress.get());
+    // The rows go to the table and the CSV to a temporary file as they
+    // come: neither is ever whole in memory.
+    outcome.period = job.options.period.has_value();
+    const bool with_unknown = job.options.rules.max_gap.has_value();
+    auto csv = std::make_shared<TempFile>(folder_of(db_path_), "a report's CSV");
+    std::string lines = report_csv_header(outcome.period, with_unknown);
+    csv->append(lines.data(), lines.size());
+    outcome.summary = stream_report(
+        db_path_, job.options,
+        [&](ReportRows&& rows) {
+          store_.append_rows(job.id, rows);
+          lines.clear();
+          append_csv_lines(lines, rows, with_unknown);
+          csv->append(lines.data(), lines.size());
+        },
+        progress.get());
     outcome.status = ReportStatus::complete;
-    outcome.csv = report_csv(outcome.report);
+    outcome.csv = std::move(csv);
     outcome.finished = wall_clock_now();
-    const Report& report = outcome.report;
+    const ReportSummary& report = outcome.summary;
     const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
     char text[64];
     std::snprintf(text, sizeof text, "%.3f s", seconds);
-    log_info("report " + job.id + ": Complete, " + std::to_string(report.stores_reported()) +
+    log_info("report " + job.id + ": Complete, " + std::to_string(report.stores_reported) +
                  " stores (" + std::to_string(report.stores_without_data) +
                  " without data), as_of " + format_timestamp(report.as_of) + ", " + text,
              {{"report_id", job.id},
               {"status", "Complete"},
-              {"stores", report.stores_reported()},
+              {"stores", report.stores_reported},
               {"stores_without_data", report.stores_without_data},
               {"as_of", format_timestamp(report.as_of)},
               {"interpolation", interpolation_name(report.rules.interpolation)},
@@ -222,8 +237,8 @@ void ReportJobs::run_job(const Job& job) {
     outcome.status = ReportStatus::failed;
     outcome.error = error.what();
     outcome.finished = wall_clock_now();
-    outcome.report = Report{};
-    outcome.csv.clear();
+    outcome.summary = ReportSummary{};
+    outcome.csv.reset();
   }
   const double seconds = std::chrono::duration<double>(outcome.finished - started).count();
   const ReportStatus status = outcome.status;

@@ -66,8 +66,9 @@ class ReportJobs {
     std::string id;
     ReportStatus status = ReportStatus::failed;  // complete or failed
     Instant finished;
-    Report report;    // when complete
-    std::string csv;  // report_csv(report), made once
+    bool period = false;            // its rows are period rows
+    ReportSummary summary;          // when complete
+    std::shared_ptr<TempFile> csv;  // when complete: its CSV, until it is in the table
     std::string error;
   };
 
@@ -79,7 +80,9 @@ class ReportJobs {
   void record(Outcome outcome);
   void write_outcome(const Outcome& outcome);
   void retry_unrecorded();
-  void overlay_unrecorded(ReportState& state) const;  // with mutex_ held
+  // With mutex_ held: the outcome not yet written over the table's state,
+  // with its CSV or rows when `part` asks for them.
+  void overlay_unrecorded(ReportState& state, ReportPart part);
 
   std::string db_path_;
   unsigned threads_;

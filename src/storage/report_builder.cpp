@@ -9,6 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "core/business_hours.hpp"
@@ -18,6 +19,7 @@
 #include "storage/embedded_sql.hpp"
 #include "storage/raw_statement.hpp"
 #include "storage/read_transaction.hpp"
+#include "storage/report_row_runs.hpp"
 #include "storage/rollups.hpp"
 #include "storage/schedule_reader.hpp"
 #include "storage/sql_values.hpp"
@@ -214,33 +216,6 @@ const date::time_zone* zone_named(const StoreRef& store) {
   }
 }
 
-// Each store's place in the report (by store_id), by its index in `stores`
-// (sorted by key; read in the same snapshot, so the same stores).
-std::vector<std::size_t> report_places(SQLite::Database& db, const std::vector<StoreRef>& stores) {
-  std::vector<std::int64_t> keys;  // side by side: the searches stay in the CPU's cache
-  keys.reserve(stores.size());
-  for (const StoreRef& store : stores) keys.push_back(store.key);
-  std::vector<std::size_t> places(stores.size());
-  RawStatement query(db, sql::query("report_order"));
-  for (std::size_t place = 0; query.step(); ++place) {
-    const auto index = std::lower_bound(keys.begin(), keys.end(), query.column_int64(0));
-    places[static_cast<std::size_t>(index - keys.begin())] = place;
-  }
-  return places;
-}
-
-// Keeps the rows marked in `filled`, in their order.
-template <class Row>
-void keep_filled(std::vector<Row>& rows, const std::vector<char>& filled) {
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!filled[i]) continue;
-    if (kept != i) rows[kept] = std::move(rows[i]);
-    ++kept;
-  }
-  rows.resize(kept);
-}
-
 // The given as_of, or else the latest poll in the database.
 Instant resolve_as_of(Database& db, std::optional<Instant> as_of) {
   if (as_of) return *as_of;
@@ -290,92 +265,136 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
   return snapshot;
 }
 
-Report build_report(const std::string& db_path, const ReportOptions& options,
-                    ReportProgress* progress) {
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  threads = std::max(1u, threads);
-  auto readers = open_same_snapshot(db_path, threads);
-  SQLite::Database& first = readers.front()->sql();
+namespace {
 
-  Report report;
-  report.rules = options.rules;
-  report.period = options.period;
-  report.as_of = resolve_as_of(readers.front()->db(), options.as_of);
-  const ReadRange range = report_range(options.period, report.as_of);
-
-  std::vector<StoreRef> stores;
-  {
-    SQLite::Statement query(first, sql::query("report_stores"));
-    while (query.executeStep()) stores.push_back(store_ref(query));
-  }
-  // Dates read from rollups when they were made with the report's rules.
-  const DatePeriod* rolled_up_dates = nullptr;
-  if (options.read_rollups && options.period) {
-    const auto* dates = std::get_if<DatePeriod>(&*options.period);
-    if (dates && rollups_made_with(first, options.rules)) {
-      rolled_up_dates = dates;
+// One store's row of a report, or nullopt when it has no data for it.
+template <class Row>
+std::optional<Row> compute_row(SnapshotReader& reader, const StoreRef& store,
+                               const ReportOptions& options, Instant as_of, const ReadRange& range,
+                               const DatePeriod* rolled_up_dates) {
+  if constexpr (std::is_same_v<Row, PeriodFigures>) {
+    if (rolled_up_dates) {
+      return reader.rolled_up_figures(store, zone_named(store), *rolled_up_dates, as_of,
+                                      options.rules);
     }
   }
-  if (progress) progress->stores_total = stores.size();
-  const std::vector<std::size_t> places = report_places(first, stores);
-
-  // Workers take chunks of stores in key order (their polls side by side in
-  // the table), each with its own connection, and put each row in its place
-  // in the report; places of stores without data stay unfilled.
-  constexpr std::size_t kChunk = 256;
-  std::atomic<std::size_t> next_chunk{0};
-  // The rows of the report's kind, one place per store.
-  std::vector<PeriodFigures>* period_rows = nullptr;
-  std::vector<StoreFigures>* window_rows = nullptr;
-  if (options.period) {
-    period_rows = &report.rows.emplace<std::vector<PeriodFigures>>(stores.size());
+  const StoreInput input = reader.read_store(store, zone_named(store), range);
+  if constexpr (std::is_same_v<Row, PeriodFigures>) {
+    return compute_period_figures(input, as_of, options.rules, *options.period);
   } else {
-    window_rows = &report.rows.emplace<std::vector<StoreFigures>>(stores.size());
+    return compute_store_figures(input, as_of, options.rules);
   }
-  std::vector<char> filled(stores.size(), 0);  // char: each written by one thread
-  std::vector<std::exception_ptr> errors(threads);
-  auto work = [&](unsigned worker) {
+}
+
+// The rows of every store with a key up to `last_key` to `sink` by
+// store_id: workers take ranges of keys in order, each reading its stores
+// and their data on its own connection on the snapshot; their rows go
+// through sorted runs.
+template <class Row>
+std::size_t stream_rows(const std::string& db_path,
+                        std::vector<std::unique_ptr<SnapshotReader>>& readers,
+                        std::int64_t last_key, const ReportOptions& options, Instant as_of,
+                        const DatePeriod* rolled_up_dates, const ReportRowsSink& sink,
+                        ReportProgress* progress) {
+  const ReadRange range = report_range(options.period, as_of);
+  ReportRowRuns<Row> runs(folder_of(db_path), options.run_rows);
+  constexpr std::int64_t kChunkKeys = 256;
+  std::atomic<std::int64_t> next_chunk{0};
+  std::vector<std::exception_ptr> errors(readers.size());
+  auto work = [&](std::size_t worker) {
     try {
+      SnapshotReader& reader = *readers[worker];
+      SQLite::Statement query(reader.sql(), sql::query("report_stores"));
+      std::vector<Row> rows;
       for (;;) {
         if (progress && progress->cancel) throw std::runtime_error("report cancelled");
-        const std::size_t begin = next_chunk.fetch_add(1) * kChunk;
-        if (begin >= stores.size()) break;
-        const std::size_t end = std::min(stores.size(), begin + kChunk);
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::size_t place = places[i];
-          if (rolled_up_dates) {
-            auto figures = readers[worker]->rolled_up_figures(
-                stores[i], zone_named(stores[i]), *rolled_up_dates, report.as_of, options.rules);
-            if ((filled[place] = figures.has_value())) (*period_rows)[place] = std::move(*figures);
-            continue;
-          }
-          const StoreInput input =
-              readers[worker]->read_store(stores[i], zone_named(stores[i]), range);
-          if (period_rows) {
-            auto figures =
-                compute_period_figures(input, report.as_of, options.rules, *options.period);
-            if ((filled[place] = figures.has_value())) (*period_rows)[place] = std::move(*figures);
-          } else {
-            auto figures = compute_store_figures(input, report.as_of, options.rules);
-            if ((filled[place] = figures.has_value())) (*window_rows)[place] = std::move(*figures);
-          }
+        const std::int64_t begin = 1 + next_chunk.fetch_add(1) * kChunkKeys;
+        if (begin > last_key) break;
+        query.bind(1, begin);
+        query.bind(2, begin + kChunkKeys);
+        std::size_t stores = 0;
+        while (query.executeStep()) {
+          const StoreRef store = store_ref(query);
+          auto row = compute_row<Row>(reader, store, options, as_of, range, rolled_up_dates);
+          if (row) rows.push_back(std::move(*row));
+          ++stores;
         }
-        if (progress) progress->stores_done += end - begin;
+        query.reset();
+        runs.add(rows);
+        if (progress) progress->stores_done += stores;
       }
     } catch (...) {
       errors[worker] = std::current_exception();
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned worker = 1; worker < threads; ++worker) pool.emplace_back(work, worker);
+  for (std::size_t worker = 1; worker < readers.size(); ++worker) pool.emplace_back(work, worker);
   work(0);
   for (auto& thread : pool) thread.join();
-  for (auto& reader : readers) reader->end();
+  for (auto& reader : readers) reader->end();  // the snapshot is not needed to merge
   for (auto& error : errors) {
     if (error) std::rethrow_exception(error);
   }
+  constexpr std::size_t kSinkRows = 4096;
+  runs.merge(kSinkRows, [&sink](std::vector<Row>&& chunk) { sink(ReportRows{std::move(chunk)}); });
+  return runs.rows();
+}
 
-  std::visit([&filled](auto& rows) { keep_filled(rows, filled); }, report.rows);
-  report.stores_without_data = stores.size() - report.stores_reported();
+}  // namespace
+
+ReportSummary stream_report(const std::string& db_path, const ReportOptions& options,
+                            const ReportRowsSink& sink, ReportProgress* progress) {
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  auto readers = open_same_snapshot(db_path, threads);
+  SQLite::Database& first = readers.front()->sql();
+
+  ReportSummary summary;
+  summary.rules = options.rules;
+  summary.period = options.period;
+  summary.as_of = resolve_as_of(readers.front()->db(), options.as_of);
+
+  SQLite::Statement keys(first, sql::query("report_store_keys"));
+  keys.executeStep();
+  const std::int64_t last_key = keys.getColumn(0).getInt64();
+  const auto store_count = static_cast<std::size_t>(keys.getColumn(1).getInt64());
+  keys.reset();
+  if (progress) progress->stores_total = store_count;
+  // Dates read from rollups when they were made with the report's rules.
+  const DatePeriod* rolled_up_dates = nullptr;
+  if (options.read_rollups && options.period) {
+    const auto* dates = std::get_if<DatePeriod>(&*options.period);
+    if (dates && rollups_made_with(first, options.rules)) rolled_up_dates = dates;
+  }
+  summary.stores_reported =
+      options.period ? stream_rows<PeriodFigures>(db_path, readers, last_key, options,
+                                                  summary.as_of, rolled_up_dates, sink, progress)
+                     : stream_rows<StoreFigures>(db_path, readers, last_key, options, summary.as_of,
+                                                 nullptr, sink, progress);
+  summary.stores_without_data = store_count - summary.stores_reported;
+  return summary;
+}
+
+Report build_report(const std::string& db_path, const ReportOptions& options,
+                    ReportProgress* progress) {
+  Report report;
+  if (options.period) {
+    report.rows = std::vector<PeriodFigures>{};
+  }
+  const ReportSummary summary = stream_report(
+      db_path, options,
+      [&report](ReportRows&& chunk) {
+        std::visit(
+            [&chunk](auto& rows) {
+              using Rows = std::decay_t<decltype(rows)>;
+              for (auto& row : std::get<Rows>(chunk)) rows.push_back(std::move(row));
+            },
+            report.rows);
+      },
+      progress);
+  report.as_of = summary.as_of;
+  report.rules = summary.rules;
+  report.period = summary.period;
+  report.stores_without_data = summary.stores_without_data;
   return report;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,9 @@ struct ReportOptions {
   // the dates' rollups and polls only for the dates not rolled up
   // (docs/rollups.md); false: polls for every date (the figures are equal).
   bool read_rollups = true;
+  // Rows sorted in memory before they go to a temporary file beside the
+  // database (report_row_runs.hpp): about 150 bytes each.
+  std::size_t run_rows = 50000;
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`
@@ -57,7 +61,26 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
                                                  std::optional<DatePeriod> dates = std::nullopt,
                                                  const StatusRules* rules = nullptr);
 
-// Throws std::runtime_error when the database cannot be read, when no as_of
-// is given and the database holds no poll to take `now` from, or when cancelled.
+// What a report is besides its rows.
+struct ReportSummary {
+  Instant as_of;
+  StatusRules rules;
+  std::optional<Period> period;
+  std::size_t stores_reported = 0;
+  std::size_t stores_without_data = 0;
+};
+
+// Receives a report's rows in the report's order (by store_id), a few
+// thousand at a time, of the report's kind (PeriodFigures with a period).
+using ReportRowsSink = std::function<void(ReportRows&& chunk)>;
+
+// Computes the report on worker threads and gives its rows to `sink` as it
+// goes, in memory bounded whatever the fleet. Throws std::runtime_error when
+// the database cannot be read, when no as_of is given and the database holds
+// no poll to take `now` from, or when cancelled; whatever `sink` throws.
+ReportSummary stream_report(const std::string& db_path, const ReportOptions& options,
+                            const ReportRowsSink& sink, ReportProgress* progress = nullptr);
+
+// The same, every row in memory.
 Report build_report(const std::string& db_path, const ReportOptions& options,
                     ReportProgress* progress = nullptr);

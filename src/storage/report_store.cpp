@@ -2,7 +2,9 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "storage/embedded_sql.hpp"
@@ -47,6 +49,36 @@ ReportState read_state(SQLite::Statement& row) {
                             static_cast<std::size_t>(csv.getBytes()));
   }
   return state;
+}
+
+// Copies `csv` into the report's csv column, made zeroblob(size) before:
+// a piece at a time through SQLite's incremental blob I/O, so the CSV is
+// never whole in memory.
+void write_blob(SQLite::Database& db, const std::string& id, const TempFile& csv) {
+  SQLite::Statement find(db, sql::query("report_rowid"));
+  find.bind(1, id);
+  if (!find.executeStep()) throw std::runtime_error("report " + id + " is gone");
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(db.getHandle(), "main", "reports", "csv", find.getColumn(0).getInt64(), 1,
+                        &blob) != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    throw std::runtime_error(std::string("cannot write the report's CSV: ") +
+                             sqlite3_errmsg(db.getHandle()));
+  }
+  constexpr std::size_t kPiece = 1 << 20;
+  std::string piece;
+  int result = SQLITE_OK;
+  for (std::uint64_t offset = 0; offset < csv.size() && result == SQLITE_OK; offset += kPiece) {
+    piece.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kPiece, csv.size() - offset)));
+    csv.read(offset, piece.data(), piece.size());
+    result = sqlite3_blob_write(blob, piece.data(), static_cast<int>(piece.size()),
+                                static_cast<int>(offset));
+  }
+  sqlite3_blob_close(blob);
+  if (result != SQLITE_OK) {
+    throw std::runtime_error(std::string("cannot write the report's CSV: ") +
+                             sqlite3_errstr(result));
+  }
 }
 
 }  // namespace
@@ -116,37 +148,59 @@ void ReportStore::start(const std::string& id, Instant started) {
   start.exec();
 }
 
-void ReportStore::complete(const std::string& id, Instant finished, const Report& report,
-                           const std::string& csv) {
+void ReportStore::append_rows(const std::string& id, const ReportRows& rows) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  write_report_rows(db_.sql(), id, rows);
+  transaction.commit();
+}
+
+void ReportStore::complete(const std::string& id, Instant finished, const ReportSummary& summary,
+                           const TempFile& csv) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
   complete.bind(1, id);
   complete.bind(2, to_micros(finished));
-  complete.bind(3, to_micros(report.as_of));
-  complete.bind(4, static_cast<std::int64_t>(report.stores_reported()));
-  complete.bind(5, static_cast<std::int64_t>(report.stores_without_data));
-  complete.bindNoCopy(6, csv.data(), static_cast<int>(csv.size()));
+  complete.bind(3, to_micros(summary.as_of));
+  complete.bind(4, static_cast<std::int64_t>(summary.stores_reported));
+  complete.bind(5, static_cast<std::int64_t>(summary.stores_without_data));
+  complete.bind(6, static_cast<std::int64_t>(csv.size()));
   complete.exec();
-  write_report_rows(db_.sql(), id, report.rows);
+  write_blob(db_.sql(), id, csv);
   transaction.commit();
 }
 
 void ReportStore::fail(const std::string& id, Instant finished, const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement fail(db_.sql(), sql::query("fail_report"));
   fail.bind(1, id);
   fail.bind(2, to_micros(finished));
   fail.bind(3, error);
   fail.exec();
+  for (const char* name : {"delete_report_window_rows", "delete_report_period_rows"}) {
+    SQLite::Statement remove(db_.sql(), sql::query(name));
+    remove.bind(1, id);
+    remove.exec();
+  }
+  transaction.commit();
 }
 
 void ReportStore::fail_unfinished(Instant now, const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
+  SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+  db_.sql().exec(sql::query("delete_unfinished_report_rows"));
   SQLite::Statement fail(db_.sql(), sql::query("fail_unfinished_reports"));
   fail.bind(1, to_micros(now));
   fail.bind(2, error);
   fail.exec();
+  transaction.commit();
+}
+
+ReportRows ReportStore::rows(const std::string& id, bool period) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return read_report_rows(db_.sql(), id, period);
 }
 
 std::optional<ReportState> ReportStore::find(const std::string& id, ReportPart part) {

@@ -11,6 +11,7 @@
 
 #include "storage/database.hpp"
 #include "storage/report_builder.hpp"
+#include "storage/temp_file.hpp"
 
 enum class ReportStatus { queued, running, complete, failed };
 
@@ -52,13 +53,22 @@ class ReportStore {
 
   void insert(const std::string& id, const ReportOptions& options, Instant created);
   void start(const std::string& id, Instant started);
-  // `csv` is report_csv(report), made once by the caller; the rows are
-  // written in the same transaction.
-  void complete(const std::string& id, Instant finished, const Report& report,
-                const std::string& csv);
+  // Some of a running report's rows, as stream_report gives them: each call
+  // one short transaction, so an ingest waits for one chunk at most, never
+  // for a whole report. Read only once the report is Complete.
+  void append_rows(const std::string& id, const ReportRows& rows);
+  // `csv` holds the report's CSV (report_csv of the rows appended), copied
+  // into the reports table in the transaction that marks it Complete.
+  void complete(const std::string& id, Instant finished, const ReportSummary& summary,
+                const TempFile& csv);
+  // Marks it Failed and deletes the rows appended, in one transaction.
   void fail(const std::string& id, Instant finished, const std::string& error);
-  // Reports a stopped process left Queued or Running can never finish.
+  // Reports a stopped process left Queued or Running can never finish: Failed,
+  // without the rows they had appended.
   void fail_unfinished(Instant now, const std::string& error);
+  // The rows appended for a report, whatever its status (one whose end the
+  // database refused so far, server/report_jobs.hpp).
+  ReportRows rows(const std::string& id, bool period);
 
   // nullopt for an unknown id. The CSV or the rows are read only when asked for.
   std::optional<ReportState> find(const std::string& id, ReportPart part);
