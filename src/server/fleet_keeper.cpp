@@ -4,6 +4,8 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "storage/read_transaction.hpp"
+#include "storage/report_rows.hpp"
 
 ReportOptions standard_report_options(std::optional<std::chrono::seconds> default_max_gap) {
   ReportOptions options;
@@ -39,18 +41,31 @@ void FleetKeeper::step() {
   refresh_standard(clock);
 }
 
+namespace {
+
+constexpr std::size_t kLandingChunkRows = 4096;
+
+}  // namespace
+
 void FleetKeeper::follow_landing() {
   const auto newest = jobs_.newest_standard();
   const auto landing = fleet_.landing();
   if (!newest || (landing && landing->report_id == *newest)) return;
-  const auto state = jobs_.find(*newest, ReportPart::rows);
-  if (!state || !state->rows || !state->as_of) return;
-  const auto* rows = std::get_if<std::vector<StoreFigures>>(&*state->rows);
-  if (!rows) return;
-  fleet_.set_landing(*newest, *state->as_of, *rows);
+  const auto state = jobs_.find(*newest, ReportPart::summary);
+  if (!state || state->status != ReportStatus::complete || !state->as_of) return;
+  // Its rows read a chunk at a time on a connection of their own, through a
+  // small cache, so they stay neither in memory nor in the page cache.
+  Database reader(db_path_, Database::Access::read_only);
+  reader.set_map_bytes(0);
+  reader.set_cache_bytes(std::int64_t{2} << 20);
+  ReadTransaction snapshot(reader.sql());
+  fleet_.set_landing(*newest, *state->as_of, [&](const auto& each) {
+    read_report_rows(reader.sql(), *newest, false, kLandingChunkRows,
+                     [&](ReportRows&& rows) { each(std::get<std::vector<StoreFigures>>(rows)); });
+  });
   log_info("fleet: landing report " + *newest, {{"report_id", *newest}});
   measure_week_before(*newest, *state->as_of);
-  // The report's rows, read whole here, are freed: give that memory back.
+  // What reading them allocated is freed: give that memory back.
   malloc_trim(0);
 }
 
@@ -63,8 +78,11 @@ void FleetKeeper::measure_week_before(const std::string& report_id, Instant as_o
   options.standard = false;
   options.as_of = as_of;
   options.period = UtcPeriod{start, as_of - date::days{7}};
-  const Report week_before = build_report(db_path_, options);
-  fleet_.set_week_before(report_id, std::get<std::vector<PeriodFigures>>(week_before.rows));
+  // The report streams its rows as they are merged: never all in memory.
+  fleet_.set_week_before(report_id, [&](const auto& each) {
+    stream_report(db_path_, options,
+                  [&](ReportRows&& rows) { each(std::get<std::vector<PeriodFigures>>(rows)); });
+  });
 }
 
 void FleetKeeper::refresh_standard(Instant clock) {

@@ -20,14 +20,24 @@ LiveFleet::LiveFleet(const std::string& db_path, std::chrono::seconds silence)
   reader_db_.set_cache_bytes(std::int64_t{2} << 20);
 }
 
+void LiveFleet::index_ids() {
+  places_.index_ids(
+      [this](std::size_t place) -> const std::string& { return entries_[place].view.store_id; });
+}
+
+std::optional<std::size_t> LiveFleet::place_of(const std::string& store_id) const {
+  return places_.by_id(store_id, [this](std::size_t place) -> const std::string& {
+    return entries_[place].view.store_id;
+  });
+}
+
 Instant LiveFleet::evaluation_instant(Instant clock) const {
   if (newest_poll_ && clock - *newest_poll_ > silence_) return *newest_poll_;
   return clock;
 }
 
 LiveFleet::Entry& LiveFleet::add_entry(const LiveStoreRow& row) {
-  by_key_[row.key] = entries_.size();
-  by_id_[row.store_id] = entries_.size();
+  places_.add(row.key, entries_.size());
   Entry& entry = entries_.emplace_back();
   entry.key = row.key;
   entry.view.store_id = row.store_id;
@@ -45,11 +55,12 @@ void LiveFleet::load(Instant clock) {
     ReadTransaction snapshot(reader_db_.sql());
     std::unique_lock<std::shared_mutex> writing(lock_);
     inputs_.each_store([&](const LiveStoreRow& row) {
-      if (by_key_.count(row.key)) return;
+      if (place_of(row.key)) return;
       Entry& entry = add_entry(row);
       entry.run = inputs_.poll_run(row.key);
       all.push_back(entries_.size() - 1);
     });
+    index_ids();
     recompute_extremes();
   }
   settle(clock, std::move(all), true);
@@ -66,16 +77,16 @@ void LiveFleet::polls_added(const std::vector<StorePoll>& polls, Instant clock) 
   {
     std::unique_lock<std::shared_mutex> writing(lock_);
     for (const StorePoll& poll : sorted) {
-      const auto found = by_key_.find(poll.store);
+      const auto found = place_of(poll.store);
       // Polls come by store: one marked to be read again is read whole.
       const bool marked = !reread.empty() && reread.back() == poll.store;
       if (marked) continue;
-      if (found == by_key_.end()) {
+      if (!found) {
         reread.push_back(poll.store);
         continue;
       }
-      if (touched.empty() || touched.back() != found->second) touched.push_back(found->second);
-      Entry& entry = entries_[found->second];
+      if (touched.empty() || touched.back() != *found) touched.push_back(*found);
+      Entry& entry = entries_[*found];
       if (!extend_run(entry.run, poll.at, poll.active)) {
         reread.push_back(poll.store);
         continue;
@@ -110,14 +121,15 @@ std::vector<std::size_t> LiveFleet::read_again(const std::vector<std::int64_t>& 
   std::vector<std::size_t> touched;
   std::unique_lock<std::shared_mutex> writing(lock_);
   for (Read& read : reads) {
-    const auto found = by_key_.find(read.row.key);
-    Entry& entry = found == by_key_.end() ? add_entry(read.row) : entries_[found->second];
+    const auto found = place_of(read.row.key);
+    Entry& entry = found ? entries_[*found] : add_entry(read.row);
     entry.view.name = read.row.name;
     entry.run = read.run;
     entry.view.first_poll = read.run.first_poll;
     entry.window_at = Instant::min();  // its schedule may have changed too
-    touched.push_back(by_key_[read.row.key]);
+    touched.push_back(found ? *found : entries_.size() - 1);
   }
+  index_ids();
   if (!reads.empty()) {
     recompute_extremes();
     recount_weeks();  // a late poll may have moved a first poll
@@ -198,31 +210,46 @@ void LiveFleet::evaluate(Entry& entry) {
   ++counts_[static_cast<std::size_t>(entry.view.status.state)];
 }
 
+template <class Row, class WeekOf>
+std::vector<std::optional<WeekFigures>> LiveFleet::weeks_by_place(const RowChunks<Row>& rows,
+                                                                  WeekOf week_of) const {
+  // Each chunk's ids are looked up under a short shared lock: places only
+  // grow, so those found stay right while the next chunk is read.
+  std::vector<std::optional<WeekFigures>> weeks;
+  rows([&](const std::vector<Row>& chunk) {
+    std::shared_lock<std::shared_mutex> reading(lock_);
+    weeks.resize(entries_.size());
+    for (const Row& row : chunk) {
+      if (const auto place = place_of(row.store_id)) weeks[*place] = week_of(row);
+    }
+  });
+  return weeks;
+}
+
 void LiveFleet::set_landing(const std::string& report_id, Instant as_of,
-                            const std::vector<StoreFigures>& rows) {
+                            const RowChunks<StoreFigures>& rows) {
+  auto weeks = weeks_by_place(rows, [](const StoreFigures& row) {
+    return WeekFigures{row.uptime[last_week], row.downtime[last_week], row.unknown[last_week]};
+  });
   std::unique_lock<std::shared_mutex> writing(lock_);
-  for (Entry& entry : entries_) {
-    entry.view.week.reset();
-    entry.view.week_before.reset();
-  }
-  for (const StoreFigures& row : rows) {
-    const auto found = by_id_.find(row.store_id);
-    if (found == by_id_.end()) continue;
-    entries_[found->second].view.week =
-        WeekFigures{row.uptime[last_week], row.downtime[last_week], row.unknown[last_week]};
+  for (std::size_t place = 0; place < entries_.size(); ++place) {
+    LiveStore& view = entries_[place].view;
+    view.week = place < weeks.size() ? weeks[place] : std::nullopt;
+    view.week_before.reset();
   }
   landing_ = Landing{report_id, as_of};
   recount_weeks();
 }
 
 void LiveFleet::set_week_before(const std::string& report_id,
-                                const std::vector<PeriodFigures>& rows) {
+                                const RowChunks<PeriodFigures>& rows) {
+  auto weeks = weeks_by_place(rows, [](const PeriodFigures& row) {
+    return WeekFigures{row.uptime, row.downtime, row.unknown};
+  });
   std::unique_lock<std::shared_mutex> writing(lock_);
   if (!landing_ || landing_->report_id != report_id) return;
-  for (const PeriodFigures& row : rows) {
-    const auto found = by_id_.find(row.store_id);
-    if (found == by_id_.end()) continue;
-    entries_[found->second].view.week_before = WeekFigures{row.uptime, row.downtime, row.unknown};
+  for (std::size_t place = 0; place < weeks.size(); ++place) {
+    if (weeks[place]) entries_[place].view.week_before = weeks[place];
   }
   recount_weeks();
 }
@@ -255,8 +282,7 @@ void LiveFleet::store_changed(const std::string& store_id, Instant clock) {
   std::optional<std::int64_t> key;
   {
     std::shared_lock<std::shared_mutex> reading(lock_);
-    const auto found = by_id_.find(store_id);
-    if (found != by_id_.end()) key = entries_[found->second].key;
+    if (const auto found = place_of(store_id)) key = entries_[*found].key;
   }
   if (key) stores_changed({*key}, clock);
 }

@@ -19,16 +19,17 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/live_state.hpp"
 #include "core/report.hpp"
+#include "server/store_places.hpp"
 #include "storage/database.hpp"
 #include "storage/live_inputs.hpp"
 
@@ -142,9 +143,15 @@ class LiveFleet {
   // The clock: stores whose state the time alone changes are evaluated again.
   void tick(Instant clock);
 
+  // A report's rows for the calls below: calls its argument with each chunk
+  // of them in turn (read from the database a few thousand at a time, so the
+  // rows of a million stores are never in memory at once).
+  template <class Row>
+  using RowChunks = std::function<void(const std::function<void(const std::vector<Row>&)>&)>;
+
   // The landing report: its id and each store's last week, by store_id.
   void set_landing(const std::string& report_id, Instant as_of,
-                   const std::vector<StoreFigures>& rows);
+                   const RowChunks<StoreFigures>& rows);
   struct Landing {
     std::string report_id;
     Instant as_of;
@@ -153,7 +160,7 @@ class LiveFleet {
   // The week before the landing report's, [as_of - 14 d, as_of - 7 d): each
   // store's figures, for the trend (rules §10). Ignored unless `report_id`
   // is still the landing report.
-  void set_week_before(const std::string& report_id, const std::vector<PeriodFigures>& rows);
+  void set_week_before(const std::string& report_id, const RowChunks<PeriodFigures>& rows);
   std::optional<Instant> newest_poll() const;
   bool live() const;
 
@@ -188,6 +195,15 @@ class LiveFleet {
   void recount_weeks();
   Instant week_start() const;  // of the landing report's week; landing_ set
   Entry& add_entry(const LiveStoreRow& row);
+  // Each place's week from `rows` (nullopt: no row), without lock_ held
+  // while rows are read.
+  template <class Row, class WeekOf>
+  std::vector<std::optional<WeekFigures>> weeks_by_place(const RowChunks<Row>& rows,
+                                                         WeekOf week_of) const;
+  // The ids of the entries added since the last call, indexed.
+  void index_ids();
+  std::optional<std::size_t> place_of(std::int64_t key) const { return places_.by_key(key); }
+  std::optional<std::size_t> place_of(const std::string& store_id) const;
   void recompute_extremes();
   Instant evaluation_instant(Instant clock) const;
 
@@ -198,8 +214,7 @@ class LiveFleet {
 
   mutable std::shared_mutex lock_;  // guards what follows
   std::vector<Entry> entries_;
-  std::unordered_map<std::int64_t, std::size_t> by_key_;
-  std::unordered_map<std::string, std::size_t> by_id_;
+  StorePlaces places_;  // of entries_, by key and by store_id
   std::array<std::size_t, kStoreStateCount> counts_{};
   std::optional<Instant> newest_poll_;
   std::optional<Instant> data_since_;

@@ -135,9 +135,9 @@ FleetSummary LiveFleet::summary(const std::set<std::string>* only) const {
   }
   WeekTotals weeks;
   for (const std::string& id : *only) {
-    const auto found = by_id_.find(id);
-    if (found == by_id_.end()) continue;
-    const LiveStore& view = entries_[found->second].view;
+    const auto found = place_of(id);
+    if (!found) continue;
+    const LiveStore& view = entries_[*found].view;
     ++summary.by_state[static_cast<std::size_t>(view.status.state)];
     if (view.status.latest_poll &&
         (!summary.newest_poll || *view.status.latest_poll > *summary.newest_poll)) {
@@ -168,8 +168,7 @@ StorePage LiveFleet::page(const StoreListQuery& query) const {
   };
   if (walked) {
     for (const std::string& id : *walked) {
-      const auto found = by_id_.find(id);
-      if (found != by_id_.end()) consider(entries_[found->second]);
+      if (const auto found = place_of(id)) consider(entries_[*found]);
     }
   } else {
     for (const Entry& entry : entries_) consider(entry);
@@ -195,7 +194,7 @@ StorePage LiveFleet::page(const StoreListQuery& query) const {
 
 std::optional<LiveStore> LiveFleet::store(const std::string& store_id) const {
   std::shared_lock<std::shared_mutex> reading(lock_);
-  const auto found = by_id_.find(store_id);
-  if (found == by_id_.end()) return std::nullopt;
-  return entries_[found->second].view;
+  const auto found = place_of(store_id);
+  if (!found) return std::nullopt;
+  return entries_[*found].view;
 }

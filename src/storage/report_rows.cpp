@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <array>
+#include <cstdint>
 #include <stdexcept>
 
 #include "storage/embedded_sql.hpp"
@@ -68,10 +69,10 @@ void write_rows(SQLite::Database& db, const std::string& id,
   }
 }
 
-// The rows a statement over report_window_rows yields.
-std::vector<StoreFigures> read_window_rows(SQLite::Statement& query) {
+// The rows a statement over report_window_rows yields, at most `limit`.
+std::vector<StoreFigures> read_window_rows(SQLite::Statement& query, std::size_t limit = SIZE_MAX) {
   std::vector<StoreFigures> rows;
-  while (query.executeStep()) {
+  while (rows.size() < limit && query.executeStep()) {
     StoreFigures row;
     row.store_id = query.getColumn("store_id").getString();
     for (std::size_t w = 0; w < kWindowCount; ++w) {
@@ -94,10 +95,11 @@ std::vector<StoreFigures> read_window_rows(SQLite::Statement& query) {
   return rows;
 }
 
-// The rows a statement over report_period_rows yields.
-std::vector<PeriodFigures> read_period_rows(SQLite::Statement& query) {
+// The rows a statement over report_period_rows yields, at most `limit`.
+std::vector<PeriodFigures> read_period_rows(SQLite::Statement& query,
+                                            std::size_t limit = SIZE_MAX) {
   std::vector<PeriodFigures> rows;
-  while (query.executeStep()) {
+  while (rows.size() < limit && query.executeStep()) {
     PeriodFigures row;
     row.store_id = query.getColumn("store_id").getString();
     row.period = {instant(query.getColumn("period_begin")), instant(query.getColumn("period_end"))};
@@ -121,6 +123,19 @@ ReportRows read_report_rows(SQLite::Database& db, const std::string& id, bool pe
   query.bind(1, id);
   if (period) return read_period_rows(query);
   return read_window_rows(query);
+}
+
+void read_report_rows(SQLite::Database& db, const std::string& id, bool period,
+                      std::size_t chunk_rows, const std::function<void(ReportRows&&)>& each) {
+  SQLite::Statement query(db, sql::query(period ? "period_rows" : "window_rows"));
+  query.bind(1, id);
+  for (;;) {
+    ReportRows rows = period ? ReportRows{read_period_rows(query, chunk_rows)}
+                             : ReportRows{read_window_rows(query, chunk_rows)};
+    const std::size_t count = row_count(rows);
+    if (count > 0) each(std::move(rows));
+    if (count < chunk_rows) return;
+  }
 }
 
 const std::vector<std::pair<const char*, const char*>>& report_sort_columns(bool period) {

@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,10 @@ void write_report_rows(SQLite::Database& db, const std::string& id, const Report
 // Reads them back in store_id order: period rows when `period`, else window
 // rows. Empty for a report that has none.
 ReportRows read_report_rows(SQLite::Database& db, const std::string& id, bool period);
+// The same a chunk of at most `chunk_rows` at a time, each to `each`: the
+// rows of a million stores are never in memory at once.
+void read_report_rows(SQLite::Database& db, const std::string& id, bool period,
+                      std::size_t chunk_rows, const std::function<void(ReportRows&&)>& each);
 
 // The columns a page of rows may be sorted by, as answers name them, with
 // the SQL each stands for.
