@@ -147,3 +147,36 @@ TEST_CASE("batches sort alike whether store keys are dense or far apart", "[poll
   CHECK(written.rows == 3200);
   CHECK(written.active == 2000 + 600);  // even minutes were active first
 }
+
+TEST_CASE("store keys: known ids looked up one by one, then all read at once, alike",
+          "[poll_writer]") {
+  // 10,000 stores: the first 4,096 known ids are looked up alone, the rest
+  // come from reading every store; new ids are numbered after the largest key.
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  {
+    SQLite::Transaction transaction(db.sql());
+    SQLite::Statement insert(db.sql(), "INSERT INTO stores (id, store_id) VALUES (?, ?)");
+    for (int key = 1; key <= 10000; ++key) {
+      insert.bind(1, key * 3);  // keys need not be dense
+      insert.bind(2, "s" + std::to_string(key));
+      insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+  }
+  for (const int known : {10, 6000}) {
+    INFO(known << " known ids");
+    SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+    StoreKeys keys(db.sql());
+    CHECK(keys.first_new_key() == 30001);
+    CHECK(keys.key_of("new-1") == 30001);
+    for (int key = known; key >= 1; --key) {
+      REQUIRE(keys.key_of("s" + std::to_string(key)) == key * 3);
+    }
+    CHECK(keys.key_of("new-2") == 30002);
+    CHECK(keys.key_of("new-1") == 30001);
+    CHECK(keys.key_of("s" + std::to_string(known)) == known * 3);
+    CHECK(keys.take_pending().size() == 2);
+  }
+}

@@ -3,6 +3,12 @@
 -- name: store_keys
 SELECT id, store_id FROM stores;
 
+-- name: store_key_of
+SELECT id FROM stores WHERE store_id = ?1;
+
+-- name: next_store_key
+SELECT coalesce(max(id), 0) + 1 FROM stores;
+
 -- name: insert_store
 INSERT INTO stores (id, store_id) VALUES (?1, ?2);
 
@@ -23,8 +29,8 @@ INSERT INTO polls (store, at_us, active) VALUES
 -- than their store's newest): those are skipped, and counted after.
 ON CONFLICT DO NOTHING
 
--- name: store_latest_polls
-SELECT id, latest_poll_us FROM stores WHERE latest_poll_us IS NOT NULL;
+-- name: store_latest_poll
+SELECT latest_poll_us FROM stores WHERE id = ?1;
 
 -- name: poll_status
 SELECT active FROM polls WHERE store = ?1 AND at_us = ?2;

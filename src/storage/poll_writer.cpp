@@ -1,20 +1,15 @@
 #include "storage/poll_writer.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <tuple>
 
 #include "storage/embedded_sql.hpp"
+#include "storage/sql_values.hpp"
+#include "storage/temp_file.hpp"
 
 namespace {
-
-// The folder of the database's file, for the runs' temporary file.
-std::string folder_of(const SQLite::Database& db) {
-  const std::string folder = std::filesystem::path(db.getFilename()).parent_path().string();
-  return folder.empty() ? "." : folder;
-}
 
 // While the merged polls are written, SQLite skips CHECK constraints: the
 // only one on polls is `active IN (0, 1)`, which the binding guarantees (a
@@ -48,11 +43,7 @@ PollWriter::PollWriter(SQLite::Database& db, Sizes sizes)
       existing_(db, sql::query("poll_status")),
       note_store_(db, sql::query("note_store_polls")),
       batch_polls_(sizes.batch_polls),
-      runs_(folder_of(db), sizes.memory_polls) {
-  SQLite::Statement latest(db, sql::query("store_latest_polls"));
-  while (latest.executeStep()) {
-    known_newest_.emplace(latest.getColumn(0).getInt64(), latest.getColumn(1).getInt64());
-  }
+      runs_(folder_of(db.getFilename()), sizes.memory_polls) {
   noted_ = offered_.end();
   writer_ = std::thread([this] { run_writer(); });  // last: needs all of the above
 }
@@ -287,6 +278,21 @@ void PollWriter::write(Batch& batch) {
   }
 }
 
+std::optional<std::int64_t> PollWriter::newest_before(std::int64_t store) {
+  if (store == newest_store_) return newest_us_;
+  if (!newest_of_) {
+    // A read connection sees the data as it was before the import (its
+    // transaction holds the write lock); the import's own is the writer's.
+    lookups_.emplace(db_.getFilename(), SQLite::OPEN_READONLY);
+    newest_of_.emplace(*lookups_, sql::query("store_latest_poll"));
+  }
+  newest_of_->bind(1, store);
+  newest_us_ = newest_of_->executeStep() ? optional_int(newest_of_->getColumn(0)) : std::nullopt;
+  newest_of_->reset();
+  newest_store_ = store;
+  return newest_us_;
+}
+
 // On the caller's thread, in key order: a repeat of the poll before is
 // counted; a poll newer than its store's newest before this import is new,
 // any other may be known. Rows go to the writer kChunkRows at a time.
@@ -296,8 +302,8 @@ void PollWriter::place(const PendingPoll& poll) {
     return;
   }
   previous_ = poll;
-  const auto known = known_newest_.find(poll.store);
-  const bool is_new = known == known_newest_.end() || poll.at_us > known->second;
+  const std::optional<std::int64_t> known = newest_before(poll.store);
+  const bool is_new = !known || poll.at_us > *known;
   std::vector<PendingPoll>& rows = is_new ? new_ : old_;
   rows.push_back(poll);
   if (rows.size() == kChunkRows) {

@@ -113,8 +113,14 @@ class PollWriter {
     std::int64_t oldest;
     std::int64_t newest;
   };
-  // Store -> its newest poll (µs) in the database before the import (the caller's).
-  std::unordered_map<std::int64_t, std::int64_t> known_newest_;
+  // The store's newest poll (µs) in the database before the import, looked
+  // up as polls come in key order (an index seek a store: reading every
+  // store's took seconds for each small ingest at a million stores).
+  std::optional<std::int64_t> newest_before(std::int64_t store);
+  std::optional<SQLite::Database> lookups_;  // (the caller's) opened at the first lookup
+  std::optional<SQLite::Statement> newest_of_;
+  std::int64_t newest_store_ = -1;  // the store looked up last, and its newest
+  std::optional<std::int64_t> newest_us_;
   // Store -> the polls this import offered (the writer's): stores.latest_poll_us
   // and first_poll_us move out to them at the end, and the store's rollups are
   // out of date from the poll before the oldest.

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -15,15 +16,51 @@ std::uint64_t hash_of(std::string_view text) {
 }
 }  // namespace
 
-StoreKeys::StoreKeys(SQLite::Database& db) : slots_(1024) {
-  SQLite::Statement all(db, sql::query("store_keys"));
+// Lookups alone before every store is read: at least this many, and at
+// least an eighth of the fleet (a seek costs about what reading 2-4 stores
+// in a scan does).
+constexpr std::size_t kMinSeeks = 4096;
+constexpr std::int64_t kSeeksPerFleet = 8;
+
+StoreKeys::StoreKeys(SQLite::Database& db) : path_(db.getFilename()), slots_(1024) {
+  // Keys are numbered from 1 without reuse, so the largest is about the fleet.
+  next_key_ = db.execAndGet(sql::query("next_store_key")).getInt64();
+  first_new_key_ = next_key_;
+  seeks_left_ =
+      std::max<std::size_t>(kMinSeeks, static_cast<std::size_t>(next_key_ / kSeeksPerFleet));
+}
+
+std::int64_t StoreKeys::known_key(std::string_view store_id) {
+  if (all_read_) return 0;
+  if (seeks_left_ == 0) {
+    read_all_known();
+    const Slot& slot = find_slot(store_id, hash_of(store_id));
+    return slot.key;
+  }
+  --seeks_left_;
+  if (!find_) {
+    lookups_.emplace(path_, SQLite::OPEN_READONLY);
+    find_.emplace(*lookups_, sql::query("store_key_of"));
+  }
+  find_->bind(1, std::string(store_id));  // as text: the column holds text
+  const std::int64_t key = find_->executeStep() ? find_->getColumn(0).getInt64() : 0;
+  find_->reset();
+  return key;
+}
+
+void StoreKeys::read_all_known() {
+  find_.reset();
+  if (!lookups_) lookups_.emplace(path_, SQLite::OPEN_READONLY);
+  SQLite::Statement all(*lookups_, sql::query("store_keys"));
   while (all.executeStep()) {
     const std::int64_t key = all.getColumn(0).getInt64();
-    const std::string store_id = all.getColumn(1).getString();
-    add(store_id, hash_of(store_id), key);
-    next_key_ = std::max(next_key_, key + 1);
+    if (key >= first_new_key_) continue;  // numbered by this import: in the table already
+    const char* id = all.getColumn(1).getText();
+    const std::string_view store_id(id, static_cast<std::size_t>(all.getColumn(1).getBytes()));
+    const std::uint64_t hash = hash_of(store_id);
+    if (find_slot(store_id, hash).key == 0) add(store_id, hash, key);
   }
-  first_new_key_ = next_key_;
+  all_read_ = true;
 }
 
 StoreKeys::Slot& StoreKeys::find_slot(std::string_view store_id, std::uint64_t hash) {
@@ -61,6 +98,10 @@ std::int64_t StoreKeys::key_of(std::string_view store_id) {
   const std::uint64_t hash = hash_of(store_id);
   const Slot& slot = find_slot(store_id, hash);
   if (slot.key != 0) return slot.key;
+  if (const std::int64_t known = known_key(store_id)) {
+    add(store_id, hash, known);
+    return known;
+  }
   add(store_id, hash, next_key_);
   pending_.push_back({next_key_, std::string(store_id)});
   return next_key_++;
