@@ -159,7 +159,22 @@ bool LiveFleet::window_holds(const Entry& entry, Instant at) const {
   return at < held;
 }
 
+Instant LiveFleet::due_at(const Entry& entry) const {
+  Instant due = entry.window_at == Instant::min()
+                    ? Instant::min()
+                    : entry.window.until.value_or(entry.window_at + kWindowHeld);
+  if (entry.view.status.next_change) due = std::min(due, *entry.view.status.next_change);
+  return due;
+}
+
+void LiveFleet::schedule(std::size_t place) {
+  const auto later = [](const Due& a, const Due& b) { return a.first > b.first; };
+  due_.emplace_back(due_at(entries_[place]), static_cast<std::uint32_t>(place));
+  std::push_heap(due_.begin(), due_.end(), later);
+}
+
 void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all) {
+  const auto later = [](const Due& a, const Due& b) { return a.first > b.first; };
   // Which windows no longer hold at the evaluation instant.
   Instant at;
   std::vector<std::pair<std::size_t, std::int64_t>> stale;  // index, key
@@ -167,7 +182,22 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
     std::shared_lock<std::shared_mutex> reading(lock_);
     at = evaluation_instant(clock);
     all = all || at < at_;
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (all) {
+      touched.resize(entries_.size());
+      for (std::size_t i = 0; i < entries_.size(); ++i) touched[i] = i;
+    } else {
+      // The entries whose window or state the clock changes by `at`; an
+      // item whose entry has been scheduled again since is passed over.
+      while (!due_.empty() && due_.front().first <= at) {
+        std::pop_heap(due_.begin(), due_.end(), later);
+        const auto [when, place] = due_.back();
+        due_.pop_back();
+        if (when == due_at(entries_[place])) touched.push_back(place);
+      }
+      std::sort(touched.begin(), touched.end());
+      touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    }
+    for (std::size_t i : touched) {
       if (!window_holds(entries_[i], at)) stale.emplace_back(i, entries_[i].key);
     }
   }
@@ -187,19 +217,20 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
     entry.window = windows[i].first;
     entry.view.zone = windows[i].second;
     entry.window_at = at;
-    touched.push_back(stale[i].first);
   }
   live_ = at == clock;
   at_ = at;
-  if (all) {
-    for (Entry& entry : entries_) evaluate(entry);
+  for (std::size_t index : touched) evaluate(entries_[index]);
+  // Items passed over pile up; past twice the fleet, the heap is made anew.
+  if (all || due_.size() + touched.size() > 2 * entries_.size() + 1024) {
+    due_.clear();
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      due_.emplace_back(due_at(entries_[i]), static_cast<std::uint32_t>(i));
+    }
+    std::make_heap(due_.begin(), due_.end(), later);
     return;
   }
-  for (std::size_t index : touched) evaluate(entries_[index]);
-  for (Entry& entry : entries_) {
-    const auto& next = entry.view.status.next_change;
-    if (next && *next <= at_) evaluate(entry);
-  }
+  for (std::size_t index : touched) schedule(index);
 }
 
 void LiveFleet::evaluate(Entry& entry) {
