@@ -56,15 +56,23 @@ sized_data_set() {
 
 # shuffled NAME DIR: DIR's files with the rows of store_status.csv in random
 # order (the same order every time), as real exports come; kept in the cache.
+# Each row goes to one of 16 files at random, and each file is shuffled: a
+# uniform shuffle in a sixteenth of shuf's memory (a million stores × 8 days
+# is 9 GB of polls).
 shuffled() {
   local dir="$CACHE/$1"
   if [ ! -f "$dir/.done" ]; then
     echo "shuffling the polls of $2 into $1..." >&2
     rm -rf "$dir"
-    mkdir -p "$dir"
+    mkdir -p "$dir/parts"
     cp "$2"/menu_hours.csv "$2"/timezones.csv "$dir"/
+    [ -f "$2/special_hours.csv" ] && cp "$2/special_hours.csv" "$dir"/
+    tail -n +2 "$2/store_status.csv" |
+      awk -v parts="$dir/parts" 'BEGIN { srand(1) } { print > (parts "/" int(rand() * 16)) }'
     { head -1 "$2/store_status.csv"
-      tail -n +2 "$2/store_status.csv" | shuf --random-source=<(yes 1); } > "$dir/store_status.csv"
+      for part in "$dir"/parts/*; do shuf --random-source=<(yes 1) "$part"; done
+    } > "$dir/store_status.csv"
+    rm -rf "$dir/parts"
     touch "$dir/.done"
   fi
   echo "$dir"
