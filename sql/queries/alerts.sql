@@ -9,8 +9,15 @@ INSERT OR REPLACE INTO alert_state
   (store, last_poll_us, last_active, inactive_run, run_start_us, incident_start_us, silent_since_us)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
 
--- name: alert_state_stores
-SELECT store FROM alert_state ORDER BY store;
+-- name: alert_clock_candidates
+-- The stores alerts_for_time may raise something for at a clock: not heard
+-- from since ?1 (the clock less --alert-silence) and not yet silent, or
+-- inactive ?2 (--alert-after) times or more with no incident raised. Each
+-- through its partial index (sql/016_alert_clock_candidates.sql).
+SELECT store FROM alert_state WHERE silent_since_us IS NULL AND last_poll_us < ?1
+UNION
+SELECT store FROM alert_state
+WHERE last_active = 0 AND incident_start_us IS NULL AND inactive_run >= ?2;
 
 -- name: store_zone_by_key
 SELECT timezone FROM stores WHERE id = ?1;

@@ -130,7 +130,9 @@ std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rul
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<std::int64_t> stores;
   {
-    SQLite::Statement query(db.sql(), sql::query("alert_state_stores"));
+    SQLite::Statement query(db.sql(), sql::query("alert_clock_candidates"));
+    query.bind(1, to_micros(clock - rules.silence));
+    query.bind(2, static_cast<std::int64_t>(rules.alert_after));
     while (query.executeStep()) stores.push_back(query.getColumn(0).getInt64());
   }
   AlertTables tables(db);

@@ -24,8 +24,10 @@ using LivePolls = std::map<std::int64_t, std::vector<Poll>>;  // in key order: e
 std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
                               const AlertRules& rules);
 
-// One clock tick: the engine's time rules for every store with alert state,
-// in one transaction. Returns the number of events raised.
+// One clock tick: the engine's time rules for the stores they may raise
+// something for (not heard from lately, or down with no incident raised:
+// alert_clock_candidates), in one transaction. Returns the number of events
+// raised.
 std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rules);
 
 struct AlertEventRecord {
