@@ -1,6 +1,7 @@
 // The synthetic data generator: deterministic for a seed, in the shapes of
 // the real data, and importable with no rejection.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -75,4 +76,32 @@ TEST_CASE("generated data has the real data's shapes and imports cleanly", "[gen
   CHECK(count_polls(db) == static_cast<std::int64_t>(counts.polls));
   // Every poll lies in [end - 2 days - 10 min, end).
   CHECK(db.sql().execAndGet("SELECT max(at_us) FROM polls").getInt64() < to_micros(end));
+}
+
+TEST_CASE("polls every few hours: the same shapes, a sixth of the polls, on those hours",
+          "[generator]") {
+  TempDir dir;
+  const Instant end = test::at("2023-01-25 18:00:00");
+  GeneratorSettings hourly{300, 4, 9, end};
+  GeneratorSettings sparse = hourly;
+  sparse.poll_every_hours = 6;
+  const auto every_hour = generate_data_set(hourly, dir.file("hourly"));
+  const auto every_six = generate_data_set(sparse, dir.file("sparse"));
+  CHECK(every_six.polls * 6 > every_hour.polls * 5 / 6);
+  CHECK(every_six.polls * 6 < every_hour.polls * 7 / 6);
+  // Each poll within 10 minutes of hh:30 for an hour hh that is 18:00 + 6k.
+  std::ifstream polls(dir.file("sparse/store_status.csv"));
+  std::string line;
+  std::getline(polls, line);
+  std::size_t checked = 0;
+  while (std::getline(polls, line)) {
+    const auto at = parse_timestamp(line.substr(line.rfind(',') + 1)).value();
+    const auto since =
+        std::chrono::duration_cast<std::chrono::seconds>(at - (end - std::chrono::hours{4 * 24}));
+    REQUIRE(std::abs(since.count() % (6 * 3600) - 1800) <= 600);
+    ++checked;
+  }
+  CHECK(checked == every_six.polls);
+  // Hours and zones are those of the hourly set.
+  CHECK(slurp(dir.file("sparse/menu_hours.csv")) == slurp(dir.file("hourly/menu_hours.csv")));
 }

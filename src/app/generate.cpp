@@ -9,6 +9,10 @@ std::vector<Flag> flags_for(GenerateOptions& o) {
       text_flag("--out", nullptr, "DIR", "the folder to write (created if missing)", o.out_path),
       number_flag("--stores", nullptr, "N", "stores to generate", g.stores, 1, 10000000),
       number_flag("--days", nullptr, "N", "days of polls to generate", g.days, 1, 3660),
+      number_flag("--poll-every", nullptr, "H",
+                  "hours between a store's polls (1: hourly, as the real data; more for a long "
+                  "history on less disk)",
+                  g.poll_every_hours, 1, 24 * 7),
       number_flag("--seed", nullptr, "N", "random seed; the same seed gives the same files", g.seed,
                   0, std::numeric_limits<std::uint64_t>::max()),
       {"--end", nullptr, "TS", "last instant polled", format_timestamp(g.end),

@@ -275,6 +275,7 @@ GeneratedCounts generate_data_set(const GeneratorSettings& settings, const std::
     lines.flush(file);
   };
   for (long hour = 0; hour < hours_total; ++hour) {
+    if (hour % settings.poll_every_hours != 0) continue;
     random.shuffle(order);
     drawn.clear();
     for (std::size_t index : order) {

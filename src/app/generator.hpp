@@ -17,6 +17,9 @@ struct GeneratorSettings {
   unsigned days = 8;
   std::uint64_t seed = 1;
   Instant end = default_generator_end();  // the polls cover [end - days, end)
+  // Polls every this many hours (1: hourly, as the real data): larger for a
+  // long history of many stores that fits on a disk (the rollups' benchmark).
+  unsigned poll_every_hours = 1;
 };
 
 struct GeneratedCounts {

@@ -6,11 +6,9 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
-#include <unordered_map>
 
 #include "core/business_hours.hpp"
 #include "core/day_rollup.hpp"
