@@ -91,15 +91,21 @@ def main():
                 time.sleep(wait)
             data = body(number)
             began = time.monotonic()
-            try:
-                connection.request("POST", "/ingest/status", body=data,
-                                   headers={"Content-Type": "text/csv"})
-                response = connection.getresponse()
-                answer = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as error:
-                status, answer = 0, str(error).encode()
-                connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+            # A kept-alive connection the server closed while it idled (its
+            # keep-alive timeout, at small fleets' rates) fails at once: as
+            # any client does, send again on a new one (polls are idempotent).
+            for attempt in (1, 2):
+                try:
+                    connection.request("POST", "/ingest/status", body=data,
+                                       headers={"Content-Type": "text/csv"})
+                    response = connection.getresponse()
+                    answer = response.read()
+                    status = response.status
+                    break
+                except (OSError, http.client.HTTPException) as error:
+                    status, answer = 0, str(error).encode()
+                    connection.close()
+                    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
             took = time.monotonic() - began
             with lock:
                 ingest_s.append(took)
