@@ -8,9 +8,9 @@ namespace {
 
 // A run in the file is a sequence of records: a 4-byte length, then the
 // store_id's length, its bytes and the row's numbers, 8 bytes each.
-class Encoder {
+class RecordEncoder {
  public:
-  explicit Encoder(std::string& out) : out_(out) {}
+  explicit RecordEncoder(std::string& out) : out_(out) {}
   void number(std::int64_t value) { out_.append(reinterpret_cast<const char*>(&value), 8); }
   void text(const std::string& value) {
     number(static_cast<std::int64_t>(value.size()));
@@ -21,9 +21,9 @@ class Encoder {
   std::string& out_;
 };
 
-class Decoder {
+class RecordDecoder {
  public:
-  Decoder(const char* at, const char* end) : at_(at), end_(end) {}
+  RecordDecoder(const char* at, const char* end) : at_(at), end_(end) {}
   std::int64_t number() {
     std::int64_t value;
     take(&value, 8);
@@ -47,51 +47,51 @@ class Decoder {
   const char* end_;
 };
 
-std::int64_t count(FineInstant instant) {
+std::int64_t half_micros(FineInstant instant) {
   return instant.time_since_epoch().count();
 }
-FineInstant instant(std::int64_t count) {
-  return FineInstant{HalfMicroseconds{count}};
+FineInstant fine_instant(std::int64_t half_micros) {
+  return FineInstant{HalfMicroseconds{half_micros}};
 }
 
-void encode(Encoder& out, const StoreFigures& row) {
+void encode(RecordEncoder& out, const StoreFigures& row) {
   out.text(row.store_id);
   for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
     for (HalfMicroseconds figure : *figures) out.number(figure.count());
   }
   out.number(static_cast<std::int64_t>(row.now.state));
-  out.number(count(row.now.since));
+  out.number(half_micros(row.now.since));
   out.number(row.now.since_week_start ? 1 : 0);
   out.number(row.now.opens ? 1 : 0);
-  out.number(row.now.opens ? count(*row.now.opens) : 0);
+  out.number(row.now.opens ? half_micros(*row.now.opens) : 0);
 }
 
-void decode(Decoder& in, StoreFigures& row) {
+void decode(RecordDecoder& in, StoreFigures& row) {
   row.store_id = in.text();
   for (auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
     for (HalfMicroseconds& figure : *figures) figure = HalfMicroseconds{in.number()};
   }
   row.now.state = static_cast<StoreState>(in.number());
-  row.now.since = instant(in.number());
+  row.now.since = fine_instant(in.number());
   row.now.since_week_start = in.number() != 0;
   const bool opens = in.number() != 0;
   const std::int64_t at = in.number();
-  row.now.opens = opens ? std::optional<FineInstant>(instant(at)) : std::nullopt;
+  row.now.opens = opens ? std::optional<FineInstant>(fine_instant(at)) : std::nullopt;
 }
 
-void encode(Encoder& out, const PeriodFigures& row) {
+void encode(RecordEncoder& out, const PeriodFigures& row) {
   out.text(row.store_id);
-  out.number(count(row.period.begin));
-  out.number(count(row.period.end));
+  out.number(half_micros(row.period.begin));
+  out.number(half_micros(row.period.end));
   for (HalfMicroseconds length : {row.business, row.uptime, row.downtime, row.unknown}) {
     out.number(length.count());
   }
 }
 
-void decode(Decoder& in, PeriodFigures& row) {
+void decode(RecordDecoder& in, PeriodFigures& row) {
   row.store_id = in.text();
-  row.period.begin = instant(in.number());
-  row.period.end = instant(in.number());
+  row.period.begin = fine_instant(in.number());
+  row.period.end = fine_instant(in.number());
   for (HalfMicroseconds* length : {&row.business, &row.uptime, &row.downtime, &row.unknown}) {
     *length = HalfMicroseconds{in.number()};
   }
@@ -102,11 +102,11 @@ bool by_store_id(const Row& a, const Row& b) {
   return a.store_id < b.store_id;  // bytes, as SQLite's BINARY collation
 }
 
-constexpr std::size_t kReadBytes = 1 << 16;  // per run and read
+constexpr std::size_t kRunReadBytes = 1 << 16;  // per run and read
 
 // One run being merged: its rows decoded from `bytes`, refilled from the file.
 template <class Row>
-struct Cursor {
+struct RunCursor {
   std::vector<Row> rows;
   std::size_t at = 0;
   std::uint64_t offset = 0;  // the next byte to read
@@ -124,13 +124,14 @@ struct Cursor {
         std::uint32_t length;
         std::memcpy(&length, bytes.data() + used, 4);
         if (bytes.size() - used - 4 < length) break;
-        Decoder in(bytes.data() + used + 4, bytes.data() + used + 4 + length);
+        RecordDecoder in(bytes.data() + used + 4, bytes.data() + used + 4 + length);
         decode(in, rows.emplace_back());
         used += 4 + length;
       }
       bytes.erase(0, used);
       if (!rows.empty() || left == 0) break;
-      const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(kReadBytes, left));
+      const std::size_t size =
+          static_cast<std::size_t>(std::min<std::uint64_t>(kRunReadBytes, left));
       const std::size_t had = bytes.size();
       bytes.resize(had + size);
       file.read(offset, bytes.data() + had, size);
@@ -176,7 +177,7 @@ void ReportRowRuns<Row>::spill(std::vector<Row> rows) {
   for (const Row& row : rows) {
     const std::size_t start = bytes.size();
     bytes.append(4, '\0');
-    Encoder out(bytes);
+    RecordEncoder out(bytes);
     encode(out, row);
     const auto length = static_cast<std::uint32_t>(bytes.size() - start - 4);
     std::memcpy(bytes.data() + start, &length, 4);
@@ -190,7 +191,7 @@ void ReportRowRuns<Row>::merge(std::size_t chunk_rows,
                                const std::function<void(std::vector<Row>&&)>& sink) {
   std::sort(filling_rows_.begin(), filling_rows_.end(), by_store_id<Row>);
   // The rows still in memory are one more run, read from there.
-  std::vector<Cursor<Row>> cursors(runs_.size() + 1);
+  std::vector<RunCursor<Row>> cursors(runs_.size() + 1);
   cursors.back().rows = std::move(filling_rows_);
   for (std::size_t run = 0; run < runs_.size(); ++run) {
     cursors[run].offset = runs_[run].offset;
@@ -209,7 +210,7 @@ void ReportRowRuns<Row>::merge(std::size_t chunk_rows,
   std::vector<Row> chunk;
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), after);
-    Cursor<Row>& cursor = cursors[heap.back()];
+    RunCursor<Row>& cursor = cursors[heap.back()];
     chunk.push_back(std::move(cursor.rows[cursor.at]));
     if (chunk.size() >= chunk_rows) {
       sink(std::move(chunk));
