@@ -1,5 +1,7 @@
 #include "app/report.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <condition_variable>
 #include <cstdio>
@@ -70,22 +72,26 @@ void check_options(ReportCommandOptions& options, const std::vector<std::string>
 
 namespace {
 
-// Where the CSV goes: standard output, or a file written under a temporary
-// name beside it and renamed when whole, so a report that fails leaves no
-// half-written file (and an older one in its place stays).
+// Where the CSV goes: standard output, or a file. A regular file (or a new
+// one) is written under a temporary name beside it and renamed when whole,
+// so a report that fails leaves no half-written file (and an older one in
+// its place stays); anything else (/dev/null, a pipe) is written as it is:
+// renaming onto it would replace it (as root, /dev/null itself).
 class CsvOutput {
  public:
   explicit CsvOutput(const std::string& path) : path_(path) {
     if (path_.empty()) return;
-    partial_ = path_ + ".partial";
-    file_ = std::fopen(partial_.c_str(), "wb");
+    struct stat info;
+    renamed_ = stat(path_.c_str(), &info) != 0 ? errno == ENOENT : S_ISREG(info.st_mode);
+    written_ = renamed_ ? path_ + ".partial" : path_;
+    file_ = std::fopen(written_.c_str(), "wb");
     if (!file_)
-      throw std::runtime_error("cannot write '" + partial_ + "': " + std::strerror(errno));
+      throw std::runtime_error("cannot write '" + written_ + "': " + std::strerror(errno));
   }
   ~CsvOutput() {
     if (!file_) return;
     std::fclose(file_);
-    std::remove(partial_.c_str());
+    if (renamed_) std::remove(written_.c_str());
   }
   CsvOutput(const CsvOutput&) = delete;
   CsvOutput& operator=(const CsvOutput&) = delete;
@@ -93,7 +99,7 @@ class CsvOutput {
   void write(const std::string& text) {
     std::FILE* out = file_ ? file_ : stdout;
     if (std::fwrite(text.data(), 1, text.size(), out) != text.size()) {
-      throw std::runtime_error("cannot write '" + (file_ ? partial_ : "standard output") +
+      throw std::runtime_error("cannot write '" + (file_ ? written_ : "standard output") +
                                "': " + std::strerror(errno));
     }
   }
@@ -104,16 +110,17 @@ class CsvOutput {
     }
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
-    if (!closed || std::rename(partial_.c_str(), path_.c_str()) != 0) {
+    if (!closed || (renamed_ && std::rename(written_.c_str(), path_.c_str()) != 0)) {
       const std::string problem = std::strerror(errno);
-      std::remove(partial_.c_str());
+      if (renamed_) std::remove(written_.c_str());
       throw std::runtime_error("cannot write '" + path_ + "': " + problem);
     }
   }
 
  private:
   std::string path_;
-  std::string partial_;
+  std::string written_;   // path_, or its temporary name
+  bool renamed_ = false;  // written_ is renamed to path_ when whole
   std::FILE* file_ = nullptr;
 };
 

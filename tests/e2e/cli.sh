@@ -52,6 +52,21 @@ s1,60.00,24.00,168.00,0.00,0.00,0.00
 s2,0.00,0.00,0.00,60.00,24.00,168.00
 CSV
 cmp "$WORK/out.csv" "$WORK/expected.csv" || fail "report: $(cat "$WORK/out.csv")"
+# --out to what is not a regular file (a pipe here; /dev/null alike) is
+# written into, never replaced by a renamed temporary file; a regular file
+# is replaced whole, and no temporary file stays.
+mkfifo "$WORK/pipe"
+# (A report that never opened the pipe would leave cat waiting: 60 s at most.)
+timeout 60 cat "$WORK/pipe" > "$WORK/from_pipe.csv" &
+reader=$!
+"$BIN" report --db "$WORK/u.db" --out "$WORK/pipe" 2>/dev/null
+wait "$reader" || true
+[ -p "$WORK/pipe" ] || fail "--out replaced a pipe"
+cmp "$WORK/from_pipe.csv" "$WORK/expected.csv" || fail "report through a pipe: $(cat "$WORK/from_pipe.csv")"
+echo "an older report" > "$WORK/file.csv"
+"$BIN" report --db "$WORK/u.db" --out "$WORK/file.csv" 2>/dev/null
+cmp "$WORK/file.csv" "$WORK/expected.csv" || fail "--out did not replace the older file"
+[ ! -e "$WORK/file.csv.partial" ] || fail "--out left its temporary file"
 
 # A database that cannot be opened: exit 1 with the path in the message.
 code=0
