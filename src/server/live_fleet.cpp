@@ -10,6 +10,12 @@ namespace {
 // reaches that far: half its reach when nothing changes within it (24x7).
 constexpr date::days kWindowHeld{kWindowReach / 2};
 
+// The order of the due_ heap: the earliest on top.
+bool due_later(const std::pair<Instant, std::uint32_t>& a,
+               const std::pair<Instant, std::uint32_t>& b) {
+  return a.first > b.first;
+}
+
 }  // namespace
 
 LiveFleet::LiveFleet(const std::string& db_path, std::chrono::seconds silence)
@@ -168,13 +174,11 @@ Instant LiveFleet::due_at(const Entry& entry) const {
 }
 
 void LiveFleet::schedule(std::size_t place) {
-  const auto later = [](const Due& a, const Due& b) { return a.first > b.first; };
   due_.emplace_back(due_at(entries_[place]), static_cast<std::uint32_t>(place));
-  std::push_heap(due_.begin(), due_.end(), later);
+  std::push_heap(due_.begin(), due_.end(), due_later);
 }
 
 void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all) {
-  const auto later = [](const Due& a, const Due& b) { return a.first > b.first; };
   // Which windows no longer hold at the evaluation instant.
   Instant at;
   std::vector<std::pair<std::size_t, std::int64_t>> stale;  // index, key
@@ -189,7 +193,7 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
       // The entries whose window or state the clock changes by `at`; an
       // item whose entry has been scheduled again since is passed over.
       while (!due_.empty() && due_.front().first <= at) {
-        std::pop_heap(due_.begin(), due_.end(), later);
+        std::pop_heap(due_.begin(), due_.end(), due_later);
         const auto [when, place] = due_.back();
         due_.pop_back();
         if (when == due_at(entries_[place])) touched.push_back(place);
@@ -227,7 +231,7 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       due_.emplace_back(due_at(entries_[i]), static_cast<std::uint32_t>(i));
     }
-    std::make_heap(due_.begin(), due_.end(), later);
+    std::make_heap(due_.begin(), due_.end(), due_later);
     return;
   }
   for (std::size_t index : touched) schedule(index);
