@@ -62,6 +62,14 @@ TEST_CASE("a database from a newer binary is refused", "[ingest]") {
   CHECK_THROWS_WITH(Database(dir.file("u.db")), Catch::Contains("newer"));
 }
 
+TEST_CASE("a database that names no file is refused", "[ingest]") {
+  // Imports and reports open further connections by path: each would see an
+  // empty in-memory database of its own.
+  for (const char* path : {"", ":memory:", "file::memory:"}) {
+    CHECK_THROWS_WITH(Database(path), Catch::Contains("not a file"));
+  }
+}
+
 TEST_CASE("polls load, with counts", "[ingest]") {
   TempDir dir;
   Database db(dir.file("u.db"));

@@ -30,7 +30,19 @@ void configure_sqlite_once() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
+// "", ":memory:" and "file:" URIs name no file another connection could
+// open: imports look stores up, and reports read, on connections of their
+// own, which would each see an empty database of their own.
+bool names_a_file(const std::string& path) {
+  return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0;
+}
+
 SQLite::Database open(const std::string& path, Database::Access access) {
+  if (!names_a_file(path)) {
+    throw std::runtime_error("database '" + path +
+                             "': not a file; imports and reports open further connections to "
+                             "the database, which need its path");
+  }
   configure_sqlite_once();
   try {
     // NOMUTEX: each connection is used by one thread at a time (the owners lock).

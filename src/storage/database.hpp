@@ -13,7 +13,8 @@ class Database {
 
   // Opens (creating if needed) the database at `path`. A read-write open also
   // applies any pending migrations in one transaction. Throws std::runtime_error
-  // naming the path when the file cannot be opened or is not this project's.
+  // naming the path when the file cannot be opened or is not this project's,
+  // or when the path names no file ("", ":memory:", a "file:" URI).
   explicit Database(const std::string& path, Access access = Access::read_write);
 
   SQLite::Database& sql() { return db_; }
