@@ -100,6 +100,21 @@ TEST_CASE("retention deletes polls before the line but keeps each store's last o
   CHECK(apply_retention(db, RetentionSettings{0, 10}).polls_deleted == 0);
 }
 
+TEST_CASE("retention deletes from a store first polled less than a day before the line",
+          "[retention]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  // Hourly from 2023-01-21 00:00 UTC to 01-31 23:00: the line of 10 days is
+  // 01-21 23:00 UTC, 17:00 in Chicago, whose date begins at 06:00 UTC.
+  test::import_text(db, Dataset::polls, month_of_polls(11));
+  roll_up_all(db, StatusRules(Interpolation::nearest));
+  const auto result = apply_retention(db, RetentionSettings{0, 10});
+  // 00:00 to 05:00 go; 06:00 stays (it speaks for 01-21), for a, b and gone.
+  CHECK(result.polls_deleted == 3 * 6);
+  // A database younger than the retention: nothing to delete.
+  CHECK(apply_retention(db, RetentionSettings{0, 11}).polls_deleted == 0);
+}
+
 TEST_CASE("retention pauses between delete transactions and can stop early", "[retention]") {
   TempDir dir;
   Database db(dir.file("u.db"));

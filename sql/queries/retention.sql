@@ -10,6 +10,12 @@ WHERE status IN ('Complete', 'Failed')
   AND id NOT IN (SELECT id FROM reports WHERE status IN ('Complete', 'Failed')
                  ORDER BY created_us DESC, id LIMIT ?1);
 
+-- name: any_store_polled_before
+-- Whether some store's first poll is before ?1 (UTC microseconds): when none
+-- is, no store has a poll to delete, and its stores need no walk (one scan
+-- of the stores instead of a transaction per 50 of them).
+SELECT EXISTS (SELECT 1 FROM stores WHERE first_poll_us < ?1);
+
 -- name: store_key_range
 -- The store keys in [?1, ...): the upper end of the next batch of ?2 stores.
 SELECT max(id) FROM (SELECT id FROM stores WHERE id >= ?1 ORDER BY id LIMIT ?2);

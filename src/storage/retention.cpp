@@ -138,6 +138,16 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
   const std::int64_t clock_us = to_micros(now);
   latest_us = std::min(latest_us, clock_us);
   const Instant cutoff = from_micros(latest_us) - date::days{keep_days};
+  // A store's polls are deleted before the local midnight that begins the
+  // cutoff's local date at the latest, never after the cutoff: a store first
+  // polled after it has none to delete. A database younger than the
+  // retention has nothing to delete, and walking its stores took 2 s of a
+  // core at a million of them, every 10 minutes.
+  SQLite::Statement polled(db.sql(), sql::query("any_store_polled_before"));
+  polled.bind(1, to_micros(cutoff));
+  const bool any_old = polled.executeStep() && polled.getColumn(0).getInt() != 0;
+  polled.reset();
+  if (!any_old) return 0;
   const std::function<void()> hold = test_hold("UPTIME_TEST_HOLD_RETENTION");
   std::size_t deleted = 0;
   for (std::int64_t first = 0;;) {
