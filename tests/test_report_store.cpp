@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -106,6 +107,55 @@ TEST_CASE("rows round-trip exactly through their table, odd ids and the status a
   }
   // A report of no stores has rows: none.
   CHECK(row_count(stored_and_read(store, "empty", Report{}, dir)) == 0);
+}
+
+TEST_CASE("a chunk of hundreds of rows is written whole and in order, windows and periods",
+          "[report_store]") {
+  // Rows go many to a statement, the rest one by one: 200 and 3 make both.
+  TempDir dir;
+  ReportStore store(dir.file("u.db"));
+  std::vector<StoreFigures> windows;
+  std::vector<PeriodFigures> periods;
+  for (int i = 0; i < 203; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "s%03d", i);
+    windows.push_back(figures(id, i));
+    PeriodFigures period;
+    period.store_id = id;
+    period.period = {FineInstant{HalfMicroseconds{i}}, FineInstant{HalfMicroseconds{i + 1000}}};
+    period.business = HalfMicroseconds{i * 2};
+    period.uptime = HalfMicroseconds{i};
+    periods.push_back(period);
+  }
+  ReportOptions options;
+  store.insert("w", options, test::at("2023-01-25 18:01:00"));
+  store.append_rows("w", windows);
+  options.period = UtcPeriod{test::at("2023-01-20 00:00:00"), test::at("2023-01-21 00:00:00")};
+  store.insert("p", options, test::at("2023-01-25 18:02:00"));
+  store.append_rows("p", periods);
+  TempFile csv(dir.path().string(), "a test");
+  for (const char* id : {"w", "p"}) {
+    ReportSummary summary;
+    summary.period = std::string(id) == "p" ? options.period : std::nullopt;
+    summary.stores_reported = 203;
+    store.complete(id, test::at("2023-01-25 18:03:00"), summary, csv);
+  }
+  const auto window_back =
+      std::get<std::vector<StoreFigures>>(*store.find("w", ReportPart::rows)->rows);
+  const auto period_back =
+      std::get<std::vector<PeriodFigures>>(*store.find("p", ReportPart::rows)->rows);
+  REQUIRE(window_back.size() == windows.size());
+  REQUIRE(period_back.size() == periods.size());
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    INFO(windows[i].store_id);
+    CHECK(window_back[i].store_id == windows[i].store_id);
+    CHECK(window_back[i].uptime == windows[i].uptime);
+    CHECK(window_back[i].unknown == windows[i].unknown);
+    CHECK(period_back[i].store_id == periods[i].store_id);
+    CHECK(period_back[i].period == periods[i].period);
+    CHECK(period_back[i].business == periods[i].business);
+    CHECK(period_back[i].uptime == periods[i].uptime);
+  }
 }
 
 TEST_CASE("a report's rows go when the report goes", "[report_store]") {

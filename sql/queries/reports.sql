@@ -56,17 +56,26 @@ WHERE ?2 IS NULL OR created_us < ?2
 ORDER BY created_us DESC, id DESC
 LIMIT ?1;
 
--- name: insert_window_row
+-- name: insert_window_rows
+-- Many rows per statement: the writer appends window_row_values,
+-- comma-separated, once per row.
 INSERT INTO report_window_rows (report, store_id, uptime_hour, uptime_day, uptime_week,
                                 downtime_hour, downtime_day, downtime_week, unknown_hour,
                                 unknown_day, unknown_week, now_state, now_since,
                                 now_since_week_start, now_opens)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15);
+VALUES
 
--- name: insert_period_row
+-- name: window_row_values
+(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+
+-- name: insert_period_rows
+-- Many rows per statement, as insert_window_rows.
 INSERT INTO report_period_rows (report, store_id, period_begin, period_end, business, uptime,
                                 downtime, unknown)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+VALUES
+
+-- name: period_row_values
+(?, ?, ?, ?, ?, ?, ?, ?)
 
 -- name: window_rows
 -- In store_id order (the key), as reports list their rows.

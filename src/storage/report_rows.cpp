@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 #include "storage/embedded_sql.hpp"
 
@@ -28,44 +30,67 @@ HalfMicroseconds length(const SQLite::Column& column) {
   return HalfMicroseconds{column.getInt64()};
 }
 
-void write_rows(SQLite::Database& db, const std::string& id,
-                const std::vector<StoreFigures>& rows) {
-  SQLite::Statement insert(db, sql::query("insert_window_row"));
-  for (const StoreFigures& row : rows) {
-    const NowStatus& now = row.now;
-    int column = 1;
-    insert.bind(column++, id);
-    insert.bind(column++, row.store_id);
-    for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
-      for (HalfMicroseconds figure : *figures) insert.bind(column++, figure.count());
-    }
-    insert.bind(column++, store_state_name(now.state));
-    insert.bind(column++, count(now.since));
-    insert.bind(column++, now.since_week_start ? 1 : 0);
-    if (now.opens) {
-      insert.bind(column++, count(*now.opens));
-    } else {
-      insert.bind(column++);
-    }
-    insert.exec();
-    insert.reset();
+// Binds a window row's columns from `column` on; returns the next column.
+int bind_row(SQLite::Statement& insert, int column, const std::string& id,
+             const StoreFigures& row) {
+  const NowStatus& now = row.now;
+  // Not copied: both strings outlive the statement's execution.
+  insert.bindNoCopy(column++, id);
+  insert.bindNoCopy(column++, row.store_id);
+  for (const auto* figures : {&row.uptime, &row.downtime, &row.unknown}) {
+    for (HalfMicroseconds figure : *figures) insert.bind(column++, figure.count());
   }
+  insert.bindNoCopy(column++, store_state_name(now.state));
+  insert.bind(column++, count(now.since));
+  insert.bind(column++, now.since_week_start ? 1 : 0);
+  if (now.opens) {
+    insert.bind(column++, count(*now.opens));
+  } else {
+    insert.bind(column++);
+  }
+  return column;
 }
 
-void write_rows(SQLite::Database& db, const std::string& id,
-                const std::vector<PeriodFigures>& rows) {
-  SQLite::Statement insert(db, sql::query("insert_period_row"));
-  for (const PeriodFigures& row : rows) {
-    insert.bind(1, id);
-    insert.bind(2, row.store_id);
-    insert.bind(3, count(row.period.begin));
-    insert.bind(4, count(row.period.end));
-    insert.bind(5, row.business.count());
-    insert.bind(6, row.uptime.count());
-    insert.bind(7, row.downtime.count());
-    insert.bind(8, row.unknown.count());
-    insert.exec();
-    insert.reset();
+int bind_row(SQLite::Statement& insert, int column, const std::string& id,
+             const PeriodFigures& row) {
+  insert.bindNoCopy(column++, id);
+  insert.bindNoCopy(column++, row.store_id);
+  insert.bind(column++, count(row.period.begin));
+  insert.bind(column++, count(row.period.end));
+  insert.bind(column++, row.business.count());
+  insert.bind(column++, row.uptime.count());
+  insert.bind(column++, row.downtime.count());
+  insert.bind(column++, row.unknown.count());
+  return column;
+}
+
+// Inserts `rows`, many to a statement: a report at a million stores writes a
+// million rows, and a statement each took 4 s of the report's 19.
+template <class Row>
+void write_rows(SQLite::Database& db, const std::string& id, const std::vector<Row>& rows) {
+  constexpr std::size_t kRowsPerInsert = 64;  // 15 columns: 960 of SQLite's 32,766 parameters
+  constexpr bool window = std::is_same_v<Row, StoreFigures>;
+  const char* head = window ? "insert_window_rows" : "insert_period_rows";
+  const char* values = window ? "window_row_values" : "period_row_values";
+  std::optional<SQLite::Statement> many;
+  std::size_t done = 0;
+  if (rows.size() >= kRowsPerInsert) {
+    many.emplace(db, sql::repeated_rows(head, values, kRowsPerInsert));
+  }
+  for (; rows.size() - done >= kRowsPerInsert; done += kRowsPerInsert) {
+    int column = 1;
+    for (std::size_t i = done; i < done + kRowsPerInsert; ++i) {
+      column = bind_row(*many, column, id, rows[i]);
+    }
+    many->exec();
+    many->reset();
+  }
+  if (done == rows.size()) return;
+  SQLite::Statement one(db, sql::repeated_rows(head, values, 1));
+  for (; done < rows.size(); ++done) {
+    bind_row(one, 1, id, rows[done]);
+    one.exec();
+    one.reset();
   }
 }
 
