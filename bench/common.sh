@@ -24,9 +24,25 @@ start_server() {
   BASE="http://127.0.0.1:$PORT"
 }
 
-# wait_report ID: waits until the report is no longer running.
+# wait_report ID: waits until the report is no longer running, asking every
+# 5 ms on one kept-alive connection. (A curl, head and grep started every 5 ms
+# took a share of the two cores: at a million stores the server's report
+# measured 27 s with them, 19.5 s without.)
 wait_report() {
-  while curl -s "$BASE/get_report/$1" | head -c 200 | grep -q '"status":"Running"'; do sleep 0.005; done
+  python3 - "$BASE" "$1" <<'PY'
+import http.client, sys, time, urllib.parse
+base, report_id = sys.argv[1], sys.argv[2]
+url = urllib.parse.urlsplit(base)
+connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+while True:
+    connection.request("GET", "/get_report/" + report_id)
+    answer = connection.getresponse()
+    head = answer.read(200)  # a finished report's answer may be its whole CSV: not read
+    if b'"status":"Running"' not in head and b'"status":"Queued"' not in head:
+        break
+    answer.read()
+    time.sleep(0.005)
+PY
 }
 
 # data_set NAME STORES DAYS: generated once, kept in the cache.
