@@ -17,42 +17,13 @@
 #include "storage/embedded_sql.hpp"
 #include "storage/raw_statement.hpp"
 #include "storage/read_transaction.hpp"
-#include "storage/report_row_runs.hpp"
+#include "storage/report_range.hpp"
+#include "storage/report_workers.hpp"
 #include "storage/rollups.hpp"
 #include "storage/schedule_reader.hpp"
 #include "storage/sql_values.hpp"
 
 namespace {
-
-// What a report reads of each store: polls (and special dates) for
-// [begin, end], UTC microseconds, as of now; begin <= end <= now.
-struct ReadRange {
-  std::int64_t begin_us;
-  std::int64_t end_us;
-  std::int64_t now_us;
-};
-
-// The range for [begin, end] as of `now`, clipped at now.
-ReadRange read_range(Instant begin, Instant end, Instant now) {
-  end = std::min(end, now);
-  return {to_micros(std::min(begin, end)), to_micros(end), to_micros(now)};
-}
-
-// The UTC range that holds local dates [from, to] in any zone (kZoneMargin
-// around them; the day after `to` is where its hours may end).
-ReadRange read_range(const DatePeriod& dates, Instant now) {
-  const Instant begin = date::sys_days{(dates.from - kZoneMargin).time_since_epoch()};
-  const Instant end = date::sys_days{(dates.to + kZoneMargin + date::days{1}).time_since_epoch()};
-  return read_range(begin, end, now);
-}
-
-// What a report as of `now` with `period` (or without, the week) reads.
-ReadRange report_range(const std::optional<Period>& period, Instant now) {
-  if (!period) return read_range(now - window_length(last_week), now, now);
-  if (const auto* utc = std::get_if<UtcPeriod>(&*period))
-    return read_range(utc->from, utc->to, now);
-  return read_range(std::get<DatePeriod>(*period), now);
-}
 
 struct StoreRef {
   std::int64_t key;
@@ -285,9 +256,8 @@ std::optional<Row> compute_row(SnapshotReader& reader, const StoreRef& store,
 }
 
 // The rows of every store with a key up to `last_key` to `sink` by
-// store_id: workers take ranges of keys in order, each reading its stores
-// and their data on its own connection on the snapshot; their rows go
-// through sorted runs.
+// store_id: each worker reads its stores and their data on its own
+// connection on the snapshot (report_workers.hpp).
 template <class Row>
 std::size_t stream_rows(const std::string& db_path,
                         std::vector<std::unique_ptr<SnapshotReader>>& readers,
@@ -295,47 +265,30 @@ std::size_t stream_rows(const std::string& db_path,
                         const DatePeriod* rolled_up_dates, const ReportRowsSink& sink,
                         ReportProgress* progress) {
   const ReadRange range = report_range(options.period, as_of);
-  ReportRowRuns<Row> runs(folder_of(db_path), options.run_rows);
-  constexpr std::int64_t kChunkKeys = 256;
-  std::atomic<std::int64_t> next_chunk{0};
-  std::vector<std::exception_ptr> errors(readers.size());
-  auto work = [&](std::size_t worker) {
-    try {
-      SnapshotReader& reader = *readers[worker];
-      SQLite::Statement query(reader.sql(), sql::query("report_stores"));
-      std::vector<Row> rows;
-      for (;;) {
-        if (progress && progress->cancel) throw std::runtime_error("report cancelled");
-        const std::int64_t begin = 1 + next_chunk.fetch_add(1) * kChunkKeys;
-        if (begin > last_key) break;
-        query.bind(1, begin);
-        query.bind(2, begin + kChunkKeys);
-        std::size_t stores = 0;
-        while (query.executeStep()) {
-          const StoreRef store = store_ref(query);
-          auto row = compute_row<Row>(reader, store, options, as_of, range, rolled_up_dates);
-          if (row) rows.push_back(std::move(*row));
-          ++stores;
-        }
-        query.reset();
-        runs.add(rows);
-        if (progress) progress->stores_done += stores;
-      }
-    } catch (...) {
-      errors[worker] = std::current_exception();
+  std::vector<std::optional<SQLite::Statement>> queries(readers.size());
+  const auto compute_chunk = [&](std::size_t worker, std::int64_t begin, std::int64_t end,
+                                 std::vector<Row>& rows) {
+    SnapshotReader& reader = *readers[worker];
+    auto& query = queries[worker];
+    if (!query) query.emplace(reader.sql(), sql::query("report_stores"));
+    query->bind(1, begin);
+    query->bind(2, end);
+    std::size_t stores = 0;
+    while (query->executeStep()) {
+      const StoreRef store = store_ref(*query);
+      auto row = compute_row<Row>(reader, store, options, as_of, range, rolled_up_dates);
+      if (row) rows.push_back(std::move(*row));
+      ++stores;
     }
+    query->reset();
+    return stores;
   };
-  std::vector<std::thread> pool;
-  for (std::size_t worker = 1; worker < readers.size(); ++worker) pool.emplace_back(work, worker);
-  work(0);
-  for (auto& thread : pool) thread.join();
-  for (auto& reader : readers) reader->end();  // the snapshot is not needed to merge
-  for (auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
-  constexpr std::size_t kSinkRows = 4096;
-  runs.merge(kSinkRows, [&sink](std::vector<Row>&& chunk) { sink(ReportRows{std::move(chunk)}); });
-  return runs.rows();
+  const auto end_snapshot = [&] {
+    queries.clear();
+    for (auto& reader : readers) reader->end();  // the snapshot is not needed to merge
+  };
+  return compute_report_rows<Row>(readers.size(), last_key, folder_of(db_path), options.run_rows,
+                                  compute_chunk, end_snapshot, sink, progress);
 }
 
 }  // namespace

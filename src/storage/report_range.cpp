@@ -1,0 +1,35 @@
+#include "storage/report_range.hpp"
+
+#include <algorithm>
+
+#include "core/report.hpp"
+#include "core/timestamps.hpp"
+
+ReadRange read_range(Instant begin, Instant end, Instant now) {
+  end = std::min(end, now);
+  return {to_micros(std::min(begin, end)), to_micros(end), to_micros(now)};
+}
+
+ReadRange read_range(const DatePeriod& dates, Instant now) {
+  const Instant begin = date::sys_days{(dates.from - kZoneMargin).time_since_epoch()};
+  const Instant end = date::sys_days{(dates.to + kZoneMargin + date::days{1}).time_since_epoch()};
+  return read_range(begin, end, now);
+}
+
+ReadRange report_range(const std::optional<Period>& period, Instant now) {
+  if (!period) return read_range(now - window_length(last_week), now, now);
+  if (const auto* utc = std::get_if<UtcPeriod>(&*period))
+    return read_range(utc->from, utc->to, now);
+  return read_range(std::get<DatePeriod>(*period), now);
+}
+
+SpecialDays special_days(const ReadRange& range) {
+  const auto day_of = [](std::int64_t at_us) {
+    return static_cast<std::int64_t>(
+        date::floor<date::days>(from_micros(at_us)).time_since_epoch().count());
+  };
+  const std::int64_t lookahead_us = to_micros(Instant{} + kOpeningLookahead);
+  const std::int64_t to_us = std::max(range.end_us, range.now_us + lookahead_us);
+  // Local dates within kZoneMargin of their UTC dates (schedule_reader.hpp).
+  return {day_of(range.begin_us) - kZoneMargin.count(), day_of(to_us) + kZoneMargin.count()};
+}
