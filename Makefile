@@ -8,12 +8,13 @@ PORT       ?= 8080
 DB         ?= uptime.db
 DEMO_DATA  ?= fixtures/demo
 
-# Debian packages the build, the tests and the server need.
+# Debian packages the build, the tests and the server need (PostgreSQL: its
+# client library for the build, its server for the tests' throwaway cluster).
 PACKAGES = build-essential cmake pkg-config ca-certificates tzdata curl python3 \
            libcpp-httplib-dev libsqlitecpp-dev libsqlite3-dev libhowardhinnant-date-dev \
-           nlohmann-json3-dev catch2 libssl-dev zlib1g-dev
+           nlohmann-json3-dev catch2 libssl-dev zlib1g-dev libpq-dev postgresql
 
-.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet bench-page bench-rollups bench-scale \
+.PHONY: all deps build build-server test-deps package run test unit golden e2e test-asan fuzz bench-fleet bench-page bench-rollups bench-scale bench-postgresql \
         bench sweep load fmt clean demo-fixtures fresh-check
 
 all: build
@@ -118,6 +119,12 @@ fuzz: deps
 bench: build
 	@$(MAKE) --no-print-directory deps PACKAGES="wrk time bc"
 	bench/run.sh
+	bench/postgresql.sh
+
+# Import and the standard report on PostgreSQL beside SQLite (PG_SIZES).
+bench-postgresql: build
+	@$(MAKE) --no-print-directory deps PACKAGES="time bc"
+	bench/postgresql.sh
 
 # The fleet now (GET /fleet, pages of stores, incidents, start-up, RSS) at
 # FLEET_SIZES stores (14,000 and 140,000 × 8 days; add 1000000:1 for a

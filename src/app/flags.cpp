@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/records.hpp"
+#include "storage/postgresql/pg_connection.hpp"
 
 FlagsRead read_flags(const std::string& command, const std::vector<std::string>& args,
                      const std::vector<Flag>& flags) {
@@ -124,13 +125,22 @@ Flag length_flag(const char* name, const char* env, std::string help,
           }};
 }
 
-Flag db_flag(std::string& path) {
+Flag db_flag(std::string& path, DbKinds kinds) {
+  const bool postgresql = kinds == DbKinds::sqlite_or_postgresql;
   return {"--db",
           "UPTIME_DB",
-          "PATH",
-          "SQLite database file (created if missing)",
+          postgresql ? "PATH|URL" : "PATH",
+          postgresql ? "SQLite database file (created if missing), or a PostgreSQL database "
+                       "as postgresql://USER@HOST:PORT/DATABASE (docs/postgresql.md)"
+                     : "SQLite database file (created if missing)",
           path,
-          [&path](const std::string& value) {
+          [&path, postgresql](const std::string& value) {
+            if (is_postgresql_url(value) && !postgresql) {
+              throw UsageError(
+                  "--db: this command keeps its data in a SQLite file for now; a "
+                  "PostgreSQL URL works with import and report "
+                  "(docs/postgresql.md)");
+            }
             // SQLite takes "" and ":memory:" as a database that vanishes
             // with the process: everything ingested would be lost.
             if (value.empty() || value == ":memory:" || value.rfind("file:", 0) == 0) {

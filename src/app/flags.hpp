@@ -64,7 +64,10 @@ Flag switch_flag(const char* name, const char* env, std::string help, bool& targ
 Flag length_flag(const char* name, const char* env, std::string help, std::chrono::seconds& target);
 
 // The flags several commands share.
-Flag db_flag(std::string& path);
+// Which databases a command's --db takes: a SQLite file, or also a
+// PostgreSQL URL (import and report, docs/postgresql.md).
+enum class DbKinds { sqlite, sqlite_or_postgresql };
+Flag db_flag(std::string& path, DbKinds kinds = DbKinds::sqlite);
 Flag log_format_flag(LogFormat& format);
 Flag max_future_flag(std::chrono::seconds& max_future);
 Flag threads_flag(unsigned& threads);

@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "core/text.hpp"
+#include "storage/store_engine.hpp"
 
 namespace {
 
@@ -11,9 +12,17 @@ constexpr std::size_t kProgressBytes = 8 << 20;  // files above this get progres
 
 bool import_and_print(Database& db, const std::string& directory, const IngestRules& rules,
                       Metrics* metrics) {
+  return import_and_print(
+      [&](Dataset dataset, const std::string& source, std::istream& csv, const Progress& progress) {
+        return ingest_csv(db, dataset, source, csv, progress, rules);
+      },
+      directory, metrics);
+}
+
+bool import_and_print(const CsvIngest& ingest, const std::string& directory, Metrics* metrics) {
   bool all_ok = true;
   import_directory(
-      db, directory,
+      ingest, directory,
       [&](const ImportSummary& summary) {
         log_line(summary.ok() ? LogLevel::info : LogLevel::error, printable(summary.text()),
                  summary.log_fields());
@@ -40,8 +49,7 @@ bool import_and_print(Database& db, const std::string& directory, const IngestRu
                      {{"source", file}, {"rows_read", rows}});
           }
         };
-      },
-      rules);
+      });
   return all_ok;
 }
 
@@ -55,8 +63,8 @@ Flag data_flag(std::string& data_dir) {
 }
 
 std::vector<Flag> flags_for(ImportOptions& o) {
-  return {db_flag(o.db_path), data_flag(o.data_dir), max_future_flag(o.max_future),
-          log_format_flag(o.log_format)};
+  return {db_flag(o.db_path, DbKinds::sqlite_or_postgresql), data_flag(o.data_dir),
+          max_future_flag(o.max_future), log_format_flag(o.log_format)};
 }
 
 void check_options(ImportOptions& options, const std::vector<std::string>& positionals) {
@@ -67,6 +75,12 @@ void check_options(ImportOptions& options, const std::vector<std::string>& posit
 
 int run_import(const ImportOptions& options) {
   set_log_format(options.log_format);
-  Database db(options.db_path);
-  return import_and_print(db, options.data_dir, IngestRules::for_clock(options.max_future)) ? 0 : 1;
+  const auto engine = open_store_engine(options.db_path);
+  const IngestRules rules = IngestRules::for_clock(options.max_future);
+  const bool all_ok = import_and_print(
+      [&](Dataset dataset, const std::string& source, std::istream& csv, const Progress& progress) {
+        return engine->ingest_csv(dataset, source, csv, progress, rules);
+      },
+      options.data_dir);
+  return all_ok ? 0 : 1;
 }

@@ -29,3 +29,6 @@ Flag data_flag(std::string& data_dir);
 // loaded (import and serve's first start share it).
 bool import_and_print(Database& db, const std::string& directory, const IngestRules& rules,
                       Metrics* metrics = nullptr);
+// The same through any engine's ingest (storage/store_engine.hpp).
+bool import_and_print(const CsvIngest& ingest, const std::string& directory,
+                      Metrics* metrics = nullptr);

@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "storage/database.hpp"
-#include "storage/kept_polls.hpp"
+#include "storage/postgresql/pg_connection.hpp"
+#include "storage/store_engine.hpp"
 
 std::vector<Flag> flags_for(ReportCommandOptions& o) {
   ReportOptions& report = o.report;
@@ -35,7 +35,7 @@ std::vector<Flag> flags_for(ReportCommandOptions& o) {
         report.rules.interpolation = *mode;
       }};
   return {
-      db_flag(o.db_path),
+      db_flag(o.db_path, DbKinds::sqlite_or_postgresql),
       as_of,
       {"--from", nullptr, "TS",
        "report on the period [TS, --to) instead of the last hour, day and week; UTC", "",
@@ -156,11 +156,11 @@ class ProgressLines {
 }  // namespace
 
 int run_report(const ReportCommandOptions& options) {
-  if (!std::filesystem::exists(options.db_path)) {
+  if (!is_postgresql_url(options.db_path) && !std::filesystem::exists(options.db_path)) {
     throw std::runtime_error("no database at '" + options.db_path + "'");
   }
-  Database db(options.db_path);  // migrates the schema
-  if (const auto problem = needs_deleted_polls(db, options.report)) throw UsageError(*problem);
+  const auto engine = open_store_engine(options.db_path);  // migrates the schema
+  if (const auto problem = engine->cannot_report(options.report)) throw UsageError(*problem);
   CsvOutput out(options.out_path);
   const bool with_unknown = options.report.rules.max_gap.has_value();
   out.write(report_csv_header(options.report.period.has_value(), with_unknown));
@@ -169,8 +169,8 @@ int run_report(const ReportCommandOptions& options) {
   {
     ProgressLines lines(progress);
     std::string text;
-    report = stream_report(
-        options.db_path, options.report,
+    report = engine->stream_report(
+        options.report,
         [&](ReportRows&& rows) {
           text.clear();
           append_csv_lines(text, rows, with_unknown);

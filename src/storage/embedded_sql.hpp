@@ -1,5 +1,5 @@
 // The SQL of sql/ compiled into the binary (see cmake/embed_sql.cmake):
-// numbered schema migrations and named queries.
+// numbered schema migrations and named queries, SQLite's and PostgreSQL's.
 #pragma once
 
 #include <cstddef>
@@ -23,5 +23,11 @@ const char* query(const std::string& name);
 // The statement named <head> followed by the one named <row>, comma-separated,
 // `rows` times: an INSERT of many rows at once ("INSERT ... VALUES" + "(?, ?)").
 std::string repeated_rows(const std::string& head, const std::string& row, std::size_t rows);
+
+// PostgreSQL's: sql/postgresql/NNN_*.sql and sql/postgresql/queries/*.sql.
+const std::vector<SqlFile>& pg_migrations();
+const std::vector<SqlFile>& pg_queries();
+// The statement named <name> in sql/postgresql/queries/; throws std::out_of_range if none is.
+const char* pg_query(const std::string& name);
 
 }  // namespace sql

@@ -9,10 +9,10 @@ namespace sql {
 namespace {
 
 // sql/queries/*.sql hold named statements, each introduced by "-- name: <name>".
-std::map<std::string, std::string> parse_named_queries() {
+std::map<std::string, std::string> parse_named_queries(const std::vector<SqlFile>& files) {
   std::map<std::string, std::string> named;
   const std::string marker = "-- name: ";
-  for (const auto& file : queries()) {
+  for (const auto& file : files) {
     std::istringstream lines(file.text);
     std::string line;
     std::string* current = nullptr;
@@ -31,9 +31,18 @@ std::map<std::string, std::string> parse_named_queries() {
 }  // namespace
 
 const char* query(const std::string& name) {
-  static const std::map<std::string, std::string> named = parse_named_queries();
+  static const std::map<std::string, std::string> named = parse_named_queries(queries());
   auto it = named.find(name);
   if (it == named.end()) throw std::out_of_range("no query '" + name + "' in sql/queries/");
+  return it->second.c_str();
+}
+
+const char* pg_query(const std::string& name) {
+  static const std::map<std::string, std::string> named = parse_named_queries(pg_queries());
+  auto it = named.find(name);
+  if (it == named.end()) {
+    throw std::out_of_range("no query '" + name + "' in sql/postgresql/queries/");
+  }
   return it->second.c_str();
 }
 

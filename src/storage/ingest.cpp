@@ -31,15 +31,6 @@ IngestRules IngestRules::for_clock(std::chrono::seconds max_future) {
   return rules;
 }
 
-namespace {
-
-// The poll rows of an input, in order: false at its end; `error` is set for
-// a bad row, else `poll` holds it.
-using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
-// Makes them once the header's columns are known.
-using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
-
-// A poll row as rules §1 and the rules take it (called on worker threads).
 RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap& columns,
                         const IngestRules& rules, PollRecord& poll) {
   RowError error = parse_poll(fields, columns, poll);
@@ -52,19 +43,6 @@ RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap&
   return error;
 }
 
-// Counts the rows of one input and reports progress now and then.
-struct RowCount {
-  ImportSummary& summary;
-  const Progress& progress;
-
-  void add() {
-    ++summary.rows_read;
-    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
-  }
-};
-
-// Reads the header: false (with summary.error set) when the input is
-// rejected whole.
 bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,
                  ImportSummary& summary) {
   std::vector<std::string> fields;
@@ -82,6 +60,25 @@ bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,
   }
   return summary.ok();
 }
+
+namespace {
+
+// The poll rows of an input, in order: false at its end; `error` is set for
+// a bad row, else `poll` holds it.
+using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
+// Makes them once the header's columns are known.
+using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
+
+// Counts the rows of one input and reports progress now and then.
+struct RowCount {
+  ImportSummary& summary;
+  const Progress& progress;
+
+  void add() {
+    ++summary.rows_read;
+    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
+  }
+};
 
 // Loads the poll rows of an input; those recent enough by the rules go
 // through the alert engine in the same transaction.
@@ -236,13 +233,7 @@ ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& sour
 ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& source,
                          std::istream& csv, const Progress& progress, const IngestRules& rules) {
   CsvReader reader(csv);
-  RowSource rows = [&reader](std::vector<std::string>& fields, std::size_t& line,
-                             std::string& malformed) {
-    if (!reader.next(fields)) return false;
-    line = reader.line();
-    malformed = reader.malformed() ? CsvReader::kMalformedReason : "";
-    return true;
-  };
+  const RowSource rows = csv_row_source(reader);
   // Poll rows, the bulk of any import, are read and checked on worker threads.
   const auto rows_in_parallel = [&](const ColumnMap& columns) -> PollRows {
     auto parallel = std::make_shared<ParallelPollRows>(
@@ -280,10 +271,9 @@ ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& sour
 }
 
 std::vector<ImportSummary> import_directory(
-    Database& db, const std::string& directory,
+    const CsvIngest& ingest, const std::string& directory,
     const std::function<void(const ImportSummary&)>& on_file,
-    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for,
-    const IngestRules& rules) {
+    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(directory)) {
     throw std::runtime_error("data folder '" + directory + "' does not exist");
@@ -297,7 +287,7 @@ std::vector<ImportSummary> import_directory(
     if (!file) throw std::runtime_error("cannot read '" + path.string() + "'");
     const auto bytes = static_cast<std::size_t>(fs::file_size(path));
     Progress progress = progress_for ? progress_for(path.filename().string(), bytes) : Progress{};
-    summaries.push_back(ingest_csv(db, dataset, path.filename().string(), file, progress, rules));
+    summaries.push_back(ingest(dataset, path.filename().string(), file, progress));
     if (on_file) on_file(summaries.back());
   }
   if (summaries.empty()) {
@@ -306,4 +296,25 @@ std::vector<ImportSummary> import_directory(
         "menu_hours.csv, timezones.csv, special_hours.csv, store_tags.csv, stores.csv");
   }
   return summaries;
+}
+
+std::vector<ImportSummary> import_directory(
+    Database& db, const std::string& directory,
+    const std::function<void(const ImportSummary&)>& on_file,
+    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for,
+    const IngestRules& rules) {
+  return import_directory(
+      [&](Dataset dataset, const std::string& source, std::istream& csv, const Progress& progress) {
+        return ingest_csv(db, dataset, source, csv, progress, rules);
+      },
+      directory, on_file, progress_for);
+}
+
+RowSource csv_row_source(CsvReader& reader) {
+  return [&reader](std::vector<std::string>& fields, std::size_t& line, std::string& malformed) {
+    if (!reader.next(fields)) return false;
+    line = reader.line();
+    malformed = reader.malformed() ? CsvReader::kMalformedReason : "";
+    return true;
+  };
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/alerts.hpp"
+#include "core/csv.hpp"
 #include "core/records.hpp"
 #include "storage/database.hpp"
 #include "storage/import_summary.hpp"
@@ -47,6 +48,15 @@ struct IngestRules {
   static IngestRules for_clock(std::chrono::seconds max_future);
 };
 
+// A poll row as rules §1 and `rules` take it (called on worker threads).
+RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap& columns,
+                        const IngestRules& rules, PollRecord& poll);
+
+// Reads the header of an input from `rows`: false (with summary.error set)
+// when the input is rejected whole.
+bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,
+                 ImportSummary& summary);
+
 // Loads every row of `rows` as the given data set in one transaction.
 // Throws (after rolling back) when the database fails.
 ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
@@ -67,13 +77,27 @@ ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string&
 ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,
                           const std::string& json_text, const IngestRules& rules = {});
 
+// Loads one CSV input as a data set in one transaction (ingest_csv, or
+// another engine's, storage/store_engine.hpp).
+using CsvIngest = std::function<ImportSummary(Dataset dataset, const std::string& source,
+                                              std::istream& csv, const Progress& progress)>;
+
 // Imports the CSV files of a folder that exist under their default names
 // (store_status.csv, menu_hours.csv, timezones.csv, special_hours.csv), one
-// transaction each.
+// transaction each, through `ingest`.
 // `on_file` sees each summary as soon as that file is done. Throws
 // std::runtime_error if the folder holds none of them.
+std::vector<ImportSummary> import_directory(
+    const CsvIngest& ingest, const std::string& directory,
+    const std::function<void(const ImportSummary&)>& on_file = {},
+    const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for = {});
+
+// The same into a SQLite database.
 std::vector<ImportSummary> import_directory(
     Database& db, const std::string& directory,
     const std::function<void(const ImportSummary&)>& on_file = {},
     const std::function<Progress(const std::string& file, std::size_t bytes)>& progress_for = {},
     const IngestRules& rules = {});
+
+// The rows of CSV text read by `reader`, for ingest_rows and read_header.
+RowSource csv_row_source(CsvReader& reader);

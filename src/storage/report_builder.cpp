@@ -176,13 +176,7 @@ std::vector<std::unique_ptr<SnapshotReader>> open_same_snapshot(const std::strin
 }
 
 const date::time_zone* zone_named(const StoreRef& store) {
-  if (store.zone.empty()) return default_zone();
-  try {
-    return date::locate_zone(store.zone);
-  } catch (const std::exception&) {
-    throw std::runtime_error("store " + store.store_id + " has time zone '" + store.zone +
-                             "', which this system's tz database does not know");
-  }
+  return store_zone(store.store_id, store.zone);
 }
 
 // The given as_of, or else the latest poll in the database.

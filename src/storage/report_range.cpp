@@ -1,6 +1,9 @@
 #include "storage/report_range.hpp"
 
+#include <date/tz.h>
+
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/report.hpp"
 #include "core/timestamps.hpp"
@@ -32,4 +35,14 @@ SpecialDays special_days(const ReadRange& range) {
   const std::int64_t to_us = std::max(range.end_us, range.now_us + lookahead_us);
   // Local dates within kZoneMargin of their UTC dates (schedule_reader.hpp).
   return {day_of(range.begin_us) - kZoneMargin.count(), day_of(to_us) + kZoneMargin.count()};
+}
+
+const date::time_zone* store_zone(const std::string& store_id, const std::string& zone_name) {
+  if (zone_name.empty()) return default_zone();
+  try {
+    return date::locate_zone(zone_name);
+  } catch (const std::exception&) {
+    throw std::runtime_error("store " + store_id + " has time zone '" + zone_name +
+                             "', which this system's tz database does not know");
+  }
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "core/period.hpp"
 
@@ -33,3 +34,8 @@ struct SpecialDays {
   std::int64_t last;
 };
 SpecialDays special_days(const ReadRange& range);
+
+// The zone of a store whose timezone column holds `zone_name` (empty: the
+// default, rules §2). Throws std::runtime_error naming the store when the
+// system's tz database does not know it.
+const date::time_zone* store_zone(const std::string& store_id, const std::string& zone_name);

@@ -5,9 +5,11 @@
 // and rows, figures within 0.01, period timestamps and empty percents exactly.
 // Then every local date of the data, answered from rollups, must equal the
 // same period answered from polls, byte for byte. CTest runs it once
-// per folder, named after it, so adding a case is adding a folder. Usage: golden_case FOLDER. Exit
-// 0: equal; 1: different (each difference printed); 77: the case uses an option this build does not
-// have (skipped, with the reason).
+// per folder, named after it, so adding a case is adding a folder. With a PostgreSQL URL
+// (golden_case FOLDER URL), the case is also imported into a fresh database of that server
+// (docs/postgresql.md) and its report there must be the SQLite report, byte for byte.
+// Usage: golden_case FOLDER [POSTGRESQL_URL]. Exit 0: equal; 1: different (each difference
+// printed); 77: the case uses an option this build does not have (skipped, with the reason).
 #include <SQLiteCpp/Statement.h>
 #include <unistd.h>
 
@@ -23,8 +25,10 @@
 #include "core/csv.hpp"
 #include "core/records.hpp"
 #include "storage/ingest.hpp"
+#include "storage/postgresql/pg_connection.hpp"
 #include "storage/report_builder.hpp"
 #include "storage/rollups.hpp"
+#include "storage/store_engine.hpp"
 
 namespace fs = std::filesystem;
 
@@ -147,11 +151,46 @@ std::string rollups_differ(const std::string& db_path, ReportOptions options) {
          " answered from rollups differ from the same answered from polls";
 }
 
+// `url` with its database replaced by `database`
+// (postgresql://authority/database?parameters).
+std::string with_database(const std::string& url, const std::string& database) {
+  const std::size_t path = url.find('/', url.find("://") + 3);
+  const std::size_t query = url.find('?', path);
+  return url.substr(0, path + 1) + database + (query == std::string::npos ? "" : url.substr(query));
+}
+
+// The case's report from a fresh PostgreSQL database on the server `url`
+// names (dropped after), imported from the same folder.
+std::string postgresql_report(const std::string& url, const std::string& name,
+                              const fs::path& folder, const ReportOptions& options) {
+  const std::string database = "golden_" + name;
+  PgConnection admin(url);
+  admin.exec("DROP DATABASE IF EXISTS \"" + database + "\"");
+  admin.exec("CREATE DATABASE \"" + database + "\"");
+  std::string csv;
+  {
+    const auto engine = open_store_engine(with_database(url, database));
+    import_directory(
+        [&](Dataset dataset, const std::string& source, std::istream& in,
+            const Progress& progress) {
+          return engine->ingest_csv(dataset, source, in, progress, IngestRules{});
+        },
+        folder.string());
+    // As the report command writes it: the header, then the rows as they come.
+    const bool with_unknown = options.rules.max_gap.has_value();
+    csv = report_csv_header(options.period.has_value(), with_unknown);
+    engine->stream_report(
+        options, [&](ReportRows&& rows) { append_csv_lines(csv, rows, with_unknown); }, nullptr);
+  }
+  admin.exec("DROP DATABASE \"" + database + "\"");
+  return csv;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::cerr << "usage: golden_case FOLDER\n";
+  if (argc != 2 && argc != 3) {
+    std::cerr << "usage: golden_case FOLDER [POSTGRESQL_URL]\n";
     return 2;
   }
   const fs::path folder = argv[1];
@@ -161,12 +200,14 @@ int main(int argc, char** argv) {
     const fs::path dir = mkdtemp(scratch);
     const std::string db_path = (dir / "golden.db").string();
     Rows actual;
+    std::string sqlite_csv;
     std::vector<std::string> rollup_differences;
     {
       Database db(db_path);
       import_directory(db, folder.string());
       roll_up_all(db, options.rules);
-      std::istringstream text(report_csv(build_report(db_path, options)));
+      sqlite_csv = report_csv(build_report(db_path, options));
+      std::istringstream text(sqlite_csv);
       actual = read_csv(text);
       std::vector<ReportOptions> date_periods;
       if (options.period && std::holds_alternative<DatePeriod>(*options.period)) {
@@ -185,6 +226,10 @@ int main(int argc, char** argv) {
     std::ifstream expected_file(folder / "expected.csv", std::ios::binary);
     auto differences = compare(actual, read_csv(expected_file));
     differences.insert(differences.end(), rollup_differences.begin(), rollup_differences.end());
+    if (argc == 3 &&
+        postgresql_report(argv[2], folder.filename().string(), folder, options) != sqlite_csv) {
+      differences.push_back("the report from PostgreSQL differs from SQLite's");
+    }
     for (const auto& line : differences)
       std::cout << folder.filename().string() << ": " << line << "\n";
     if (!differences.empty()) return 1;

@@ -1,0 +1,165 @@
+#include "storage/postgresql/pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <stdexcept>
+
+namespace {
+
+// PostgreSQL's messages span lines (DETAIL, HINT): the first says what failed.
+std::string first_line(const char* message) {
+  std::string text = message ? message : "";
+  const auto end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  return text.empty() ? "no message" : text;
+}
+
+// "host:port/database" from the URL's parts, the password left out. A URL
+// libpq cannot even parse is named by its scheme only (it may hold a password).
+std::string where_of(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (!options) {
+    std::string reason = first_line(error);
+    PQfreemem(error);
+    // libpq quotes the URL, password and all: cut it off.
+    const auto quoted = reason.find(" in URI");
+    if (quoted != std::string::npos) reason.resize(quoted);
+    const auto whole = reason.find(url);
+    if (whole != std::string::npos) reason.resize(whole);
+    throw std::runtime_error("PostgreSQL URL is not valid: " + reason);
+  }
+  std::string host = "localhost", port = "5432", database;
+  for (PQconninfoOption* option = options; option->keyword; ++option) {
+    if (!option->val || !*option->val) continue;
+    const std::string keyword = option->keyword;
+    if (keyword == "host" || (keyword == "hostaddr" && host == "localhost")) host = option->val;
+    if (keyword == "port") port = option->val;
+    if (keyword == "dbname") database = option->val;
+  }
+  PQconninfoFree(options);
+  return host + ":" + port + "/" + database;
+}
+
+}  // namespace
+
+bool is_postgresql_url(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
+PgResult::PgResult(pg_result* result) : result_(result) {}
+
+void PgResult::Free::operator()(pg_result* result) const {
+  PQclear(result);
+}
+
+int PgResult::rows() const {
+  return PQntuples(result_.get());
+}
+
+bool PgResult::is_null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+const char* PgResult::text(int row, int column) const {
+  return PQgetvalue(result_.get(), row, column);
+}
+
+std::int64_t pg_integer(const unsigned char* bytes, int length) {
+  std::uint64_t value = length > 0 && (bytes[0] & 0x80) ? ~std::uint64_t{0} : 0;  // the sign
+  for (int i = 0; i < length; ++i) value = (value << 8) | bytes[i];
+  return static_cast<std::int64_t>(value);
+}
+
+PgBytes PgResult::bytes(int row, int column) const {
+  return {reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row, column)),
+          PQgetlength(result_.get(), row, column)};
+}
+
+std::int64_t PgResult::int64(int row, int column) const {
+  if (PQfformat(result_.get(), column) == 0) return std::stoll(text(row, column));
+  // Binary: big-endian, as wide as the column's type (2, 4 or 8 bytes).
+  const PgBytes value = bytes(row, column);
+  return pg_integer(value.data, value.length);
+}
+
+PgConnection::PgConnection(const std::string& url) : where_(where_of(url)) {
+  conn_ = PQconnectdb(url.c_str());
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    const std::string reason = first_line(conn_ ? PQerrorMessage(conn_) : "out of memory");
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw std::runtime_error("cannot connect to PostgreSQL at " + where_ + ": " + reason);
+  }
+  // Messages the server prints for its own reasons stay out of our stderr.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
+}
+
+PgConnection::~PgConnection() {
+  PQfinish(conn_);
+}
+
+void PgConnection::fail(const std::string& doing) const {
+  throw std::runtime_error("PostgreSQL at " + where_ + ": " + doing + ": " +
+                           first_line(PQerrorMessage(conn_)));
+}
+
+PgResult PgConnection::checked(pg_result* raw, const std::string& doing) {
+  PgResult result(raw);
+  const ExecStatusType status = PQresultStatus(raw);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_COPY_IN) {
+    fail(doing);
+  }
+  return result;
+}
+
+PgResult PgConnection::exec(const std::string& sql) {
+  return checked(PQexec(conn_, sql.c_str()), "a command failed");
+}
+
+PgResult PgConnection::exec(const std::string& sql,
+                            const std::vector<std::optional<std::string>>& params, bool binary) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, binary ? 1 : 0),
+                 "a command failed");
+}
+
+void PgConnection::copy_begin(const std::string& copy_sql) {
+  checked(PQexec(conn_, copy_sql.c_str()), "COPY could not start");
+}
+
+void PgConnection::copy_put(const std::string& rows) {
+  if (PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1) {
+    fail("COPY could not send rows");
+  }
+}
+
+void PgConnection::copy_end() {
+  if (PQputCopyEnd(conn_, nullptr) != 1) fail("COPY could not end");
+  while (pg_result* raw = PQgetResult(conn_)) checked(raw, "COPY failed");
+}
+
+void append_copy_text(std::string& out, const std::string& text) {
+  for (const char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// A connection to PostgreSQL through libpq, and the results of its commands:
+// RAII over PGconn and PGresult, as SQLiteCpp is over SQLite. Every failure
+// is a std::runtime_error that says where (host, port, database: never the
+// password) and what PostgreSQL said, on one line. One thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+// Whether `db` names a PostgreSQL database (postgresql:// or postgres://)
+// rather than a SQLite file.
+bool is_postgresql_url(const std::string& db);
+
+// The bytes of a value in a binary result, and its length.
+struct PgBytes {
+  const unsigned char* data;
+  int length;
+};
+// A big-endian signed integer of 1 to 8 bytes.
+std::int64_t pg_integer(const unsigned char* bytes, int length);
+
+class PgResult {
+ public:
+  explicit PgResult(pg_result* result);
+  int rows() const;
+  bool is_null(int row, int column) const;
+  // A text column's value (text results only).
+  const char* text(int row, int column) const;
+  // An integer (bigint, integer, smallint) column's value, in results of
+  // either format.
+  std::int64_t int64(int row, int column) const;
+  // A one-dimensional array of bigint or boolean without NULLs, in a binary
+  // result: its elements appended to `out` through `element(bytes, length)`.
+  template <class T, class Element>
+  void array(int row, int column, std::vector<T>& out, const Element& element) const;
+
+ private:
+  PgBytes bytes(int row, int column) const;
+  struct Free {
+    void operator()(pg_result* result) const;
+  };
+  std::unique_ptr<pg_result, Free> result_;
+};
+
+class PgConnection {
+ public:
+  // Connects to the database the URL names (libpq's URL form: user,
+  // password, host or a socket folder, port, database, parameters).
+  explicit PgConnection(const std::string& url);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs a command (several, with no parameters); its last result.
+  PgResult exec(const std::string& sql);
+  // Runs one command with $1, $2... as text (nullopt: NULL). Its results in
+  // binary when `binary`: PostgreSQL then sends numbers as they are, not
+  // formatted as text for us to parse (a report's millions of polls).
+  PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params,
+                bool binary = false);
+
+  // COPY ... FROM STDIN: `copy_sql` starts it, put() sends rows in COPY's
+  // text format (tab-separated, a line each), end() finishes it.
+  void copy_begin(const std::string& copy_sql);
+  void copy_put(const std::string& rows);
+  void copy_end();
+
+  // Where this connection goes, for messages: "host:port/database".
+  const std::string& where() const { return where_; }
+
+ private:
+  [[noreturn]] void fail(const std::string& doing) const;
+  PgResult checked(pg_result* result, const std::string& doing);
+
+  pg_conn* conn_ = nullptr;
+  std::string where_;
+};
+
+// Text as COPY's text format needs it: backslash, tab, newline and carriage
+// return escaped.
+void append_copy_text(std::string& out, const std::string& text);
+
+template <class T, class Element>
+void PgResult::array(int row, int column, std::vector<T>& out, const Element& element) const {
+  const PgBytes value = bytes(row, column);
+  // Binary array: dimensions, has-NULLs flag, element type, then per
+  // dimension its size and lower bound, then each element's length and bytes.
+  const unsigned char* at = value.data;
+  const unsigned char* end = value.data + value.length;
+  const auto next_int = [&at, end]() {
+    if (end - at < 4) throw std::runtime_error("PostgreSQL sent a truncated array");
+    const std::int64_t number = pg_integer(at, 4);
+    at += 4;
+    return number;
+  };
+  const std::int64_t dimensions = next_int();
+  next_int();  // has NULLs: the queries' arrays hold none
+  next_int();  // element type
+  if (dimensions == 0) return;
+  if (dimensions != 1) throw std::runtime_error("PostgreSQL sent an array of arrays");
+  const std::int64_t size = next_int();
+  next_int();  // lower bound
+  for (std::int64_t i = 0; i < size; ++i) {
+    const std::int64_t length = next_int();
+    if (length < 0 || end - at < length) throw std::runtime_error("PostgreSQL sent a bad array");
+    out.push_back(element(at, static_cast<int>(length)));
+    at += length;
+  }
+}

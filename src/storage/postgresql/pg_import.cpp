@@ -1,0 +1,208 @@
+#include "storage/postgresql/pg_import.hpp"
+
+#include <chrono>
+
+#include "core/csv.hpp"
+#include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_schema.hpp"
+
+namespace {
+
+// COPY data is sent in pieces of about this many bytes.
+constexpr std::size_t kCopyPieceBytes = 1 << 20;
+
+// An input that loads at least this many rows has the tables analyzed after
+// it (sql/postgresql/queries/import.sql: analyze_after_import; about 0.5 s at
+// 140,000 stores, so not after every small ingest).
+constexpr std::size_t kAnalyzeRows = 100000;
+
+// COPY's text format: fields split by tabs, \N for NULL.
+void add_field(std::string& out, std::int64_t number) {
+  out += '\t';
+  out += std::to_string(number);
+}
+void add_field(std::string& out, const std::string& text) {
+  out += '\t';
+  append_copy_text(out, text);
+}
+void add_null(std::string& out) {
+  out += "\t\\N";
+}
+
+// One valid record as a row of the "incoming" table (after its line).
+void add_record(std::string& out, const PollRecord& poll) {
+  add_field(out, poll.store_id);
+  add_field(out, to_micros(poll.at));
+  out += poll.active ? "\tt" : "\tf";
+}
+void add_record(std::string& out, const HoursRecord& hours) {
+  add_field(out, hours.store_id);
+  add_field(out, static_cast<std::int64_t>(hours.day));
+  add_field(out, static_cast<std::int64_t>(hours.start.count()));
+  add_field(out, static_cast<std::int64_t>(hours.end.count()));
+}
+void add_record(std::string& out, const SpecialHoursRecord& special) {
+  add_field(out, special.store_id);
+  add_field(out, static_cast<std::int64_t>(special.date.time_since_epoch().count()));
+  if (special.closed) {
+    add_null(out);
+    add_null(out);
+  } else {
+    add_field(out, static_cast<std::int64_t>(special.start.count()));
+    add_field(out, static_cast<std::int64_t>(special.end.count()));
+  }
+}
+void add_record(std::string& out, const ZoneRecord& zone) {
+  add_field(out, zone.store_id);
+  add_field(out, zone.zone);
+}
+void add_record(std::string& out, const TagRecord& tag) {
+  add_field(out, tag.store_id);
+  add_field(out, tag.tag);
+}
+void add_record(std::string& out, const NameRecord& name) {
+  add_field(out, name.store_id);
+  add_field(out, name.name);
+}
+
+// Copies the valid rows of `rows` into "incoming", rejecting the others by
+// line; `parse` turns fields into a Record.
+template <class Record, class Parse>
+void copy_rows(PgConnection& db, const RowSource& rows, const Parse& parse,
+               const Progress& progress, ImportSummary& summary) {
+  db.copy_begin(sql::pg_query("copy_incoming"));
+  std::string piece;
+  std::vector<std::string> fields;
+  std::size_t line = 0;
+  std::string malformed;
+  Record record;
+  while (rows(fields, line, malformed)) {
+    ++summary.rows_read;
+    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
+    const RowError error = malformed.empty() ? parse(fields, record) : malformed;
+    if (!error.empty()) {
+      summary.reject(line, error);
+      continue;
+    }
+    piece += std::to_string(line);
+    add_record(piece, record);
+    piece += '\n';
+    ++summary.loaded;
+    if (piece.size() >= kCopyPieceBytes) {
+      db.copy_put(piece);
+      piece.clear();
+    }
+  }
+  if (!piece.empty()) db.copy_put(piece);
+  db.copy_end();
+}
+
+template <class Record>
+void copy_records(PgConnection& db, const RowSource& rows, const ColumnMap& columns,
+                  RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
+                  const Progress& progress, ImportSummary& summary) {
+  copy_rows<Record>(
+      db, rows,
+      [&](const std::vector<std::string>& fields, Record& record) {
+        return parse(fields, columns, record);
+      },
+      progress, summary);
+}
+
+// Applies the input in "incoming" to the tables (rules §1 and §6).
+void apply_incoming(PgConnection& db, Dataset dataset, ImportSummary& summary) {
+  db.exec(sql::pg_query("add_incoming_stores"));
+  switch (dataset) {
+    case Dataset::polls: {
+      const PgResult counts = db.exec(sql::pg_query("load_incoming_polls"));
+      summary.loaded = static_cast<std::size_t>(counts.int64(0, 0));
+      summary.duplicates = static_cast<std::size_t>(counts.int64(0, 1));
+      summary.conflicts = static_cast<std::size_t>(counts.int64(0, 2));
+      break;
+    }
+    case Dataset::hours:
+      db.exec(sql::pg_query("delete_replaced_hours"));
+      db.exec(sql::pg_query("insert_incoming_hours"));
+      break;
+    case Dataset::special_hours:
+      db.exec(sql::pg_query("delete_replaced_special_dates"));
+      db.exec(sql::pg_query("insert_incoming_special_hours"));
+      break;
+    case Dataset::zones:
+      db.exec(sql::pg_query("set_incoming_zones"));
+      break;
+    case Dataset::tags:
+      db.exec(sql::pg_query("delete_replaced_tags"));
+      db.exec(sql::pg_query("insert_incoming_tags"));
+      break;
+    case Dataset::stores:
+      db.exec(sql::pg_query("set_incoming_names"));
+      break;
+  }
+}
+
+const char* incoming_table(Dataset dataset) {
+  switch (dataset) {
+    case Dataset::polls:
+      return "create_incoming_polls";
+    case Dataset::hours:
+      return "create_incoming_hours";
+    case Dataset::special_hours:
+      return "create_incoming_special_hours";
+    case Dataset::zones:
+    case Dataset::tags:
+    case Dataset::stores:
+      break;
+  }
+  return "create_incoming_text";
+}
+
+}  // namespace
+
+ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string& source,
+                            std::istream& csv, const Progress& progress, const IngestRules& rules) {
+  const auto started = std::chrono::steady_clock::now();
+  ImportSummary summary;
+  summary.source = source;
+  summary.dataset = dataset;
+  CsvReader reader(csv);
+  const RowSource rows = csv_row_source(reader);
+  ColumnMap columns;
+  if (!read_header(dataset, rows, columns, summary)) return summary;
+
+  PgTransaction transaction(db);
+  db.exec(sql::pg_query("lock_imports"));
+  db.exec(sql::pg_query("import_memory"));
+  db.exec(sql::pg_query(incoming_table(dataset)));
+  switch (dataset) {
+    case Dataset::polls:
+      copy_rows<PollRecord>(
+          db, rows,
+          [&](const std::vector<std::string>& fields, PollRecord& poll) {
+            return parse_poll_row(fields, columns, rules, poll);
+          },
+          progress, summary);
+      break;
+    case Dataset::hours:
+      copy_records(db, rows, columns, parse_hours, progress, summary);
+      break;
+    case Dataset::special_hours:
+      copy_records(db, rows, columns, parse_special_hours, progress, summary);
+      break;
+    case Dataset::zones:
+      copy_records(db, rows, columns, parse_zone, progress, summary);
+      break;
+    case Dataset::tags:
+      copy_records(db, rows, columns, parse_tag, progress, summary);
+      break;
+    case Dataset::stores:
+      copy_records(db, rows, columns, parse_name, progress, summary);
+      break;
+  }
+  apply_incoming(db, dataset, summary);
+  transaction.commit();
+  if (summary.loaded >= kAnalyzeRows) db.exec(sql::pg_query("analyze_after_import"));
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}

@@ -1,0 +1,163 @@
+#include "storage/postgresql/pg_report.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+
+#include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_connection.hpp"
+#include "storage/report_range.hpp"
+#include "storage/report_workers.hpp"
+
+namespace {
+
+using PgParams = std::vector<std::optional<std::string>>;
+
+// One worker's connection, in a read-only transaction on the report's snapshot.
+class PgSnapshotReader {
+ public:
+  // `snapshot`: the one to join; empty: this reader's own, to export.
+  PgSnapshotReader(const std::string& url, const std::string& snapshot) : db_(url) {
+    db_.exec(sql::pg_query("begin_snapshot"));
+    // SET takes no parameters; the snapshot's name is PostgreSQL's own.
+    if (!snapshot.empty()) db_.exec("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+  }
+  ~PgSnapshotReader() {
+    try {
+      db_.exec("COMMIT");
+    } catch (const std::exception&) {
+      // Read only: nothing to keep.
+    }
+  }
+
+  PgConnection& db() { return db_; }
+
+  // The stores with keys in [begin, end) and what a report over `range`
+  // reads of each, in key order.
+  std::vector<StoreInput> read_chunk(std::int64_t begin, std::int64_t end, const ReadRange& range) {
+    const std::string from = std::to_string(begin), to = std::to_string(end);
+    const PgResult stores = db_.exec(sql::pg_query("report_stores"), PgParams{from, to});
+    std::vector<StoreInput> inputs(static_cast<std::size_t>(stores.rows()));
+    std::unordered_map<std::int64_t, StoreInput*> by_key;
+    for (int row = 0; row < stores.rows(); ++row) {
+      StoreInput& input = inputs[static_cast<std::size_t>(row)];
+      input.store_id = stores.text(row, 1);
+      input.zone = store_zone(input.store_id, stores.is_null(row, 2) ? "" : stores.text(row, 2));
+      by_key[stores.int64(row, 0)] = &input;
+    }
+    const PgResult hours = db_.exec(sql::pg_query("chunk_hours"), PgParams{from, to});
+    for (int row = 0; row < hours.rows(); ++row) {
+      by_key.at(hours.int64(row, 0))
+          ->hours.push_back({static_cast<int>(hours.int64(row, 1)),
+                             std::chrono::seconds{hours.int64(row, 2)},
+                             std::chrono::seconds{hours.int64(row, 3)}});
+    }
+    const SpecialDays days = special_days(range);
+    const PgResult special =
+        db_.exec(sql::pg_query("chunk_special_hours"),
+                 PgParams{from, to, std::to_string(days.first), std::to_string(days.last)});
+    for (int row = 0; row < special.rows(); ++row) {
+      std::vector<SpecialDate>& dates = by_key.at(special.int64(row, 0))->special;
+      const date::local_days day{date::days{special.int64(row, 1)}};
+      if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});
+      SpecialHoursRow hours;
+      hours.closed = special.is_null(row, 2);
+      if (!hours.closed) {
+        hours.start = std::chrono::seconds{special.int64(row, 2)};
+        hours.end = std::chrono::seconds{special.int64(row, 3)};
+      }
+      dates.back().rows.push_back(hours);
+    }
+    const PgResult polls =
+        db_.exec(sql::pg_query("chunk_polls"),
+                 PgParams{from, to, std::to_string(range.begin_us), std::to_string(range.end_us),
+                          std::to_string(range.now_us)},
+                 true);
+    std::vector<std::int64_t> times;
+    std::vector<bool> statuses;
+    for (int row = 0; row < polls.rows(); ++row) {
+      times.clear();
+      statuses.clear();
+      polls.array(row, 1, times, pg_integer);
+      polls.array(row, 2, statuses, [](const unsigned char* bytes, int) { return bytes[0] != 0; });
+      if (times.size() != statuses.size()) throw std::runtime_error("PostgreSQL sent uneven polls");
+      std::vector<Poll>& store_polls = by_key.at(polls.int64(row, 0))->polls;
+      for (std::size_t i = 0; i < times.size(); ++i) {
+        store_polls.push_back({from_micros(times[i]), statuses[i]});
+      }
+    }
+    return inputs;
+  }
+
+ private:
+  PgConnection db_;
+};
+
+template <class Row>
+std::optional<Row> compute_pg_row(const StoreInput& input, const ReportOptions& options,
+                                  Instant as_of) {
+  if constexpr (std::is_same_v<Row, PeriodFigures>) {
+    return compute_period_figures(input, as_of, options.rules, *options.period);
+  } else {
+    return compute_store_figures(input, as_of, options.rules);
+  }
+}
+
+template <class Row>
+std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& readers,
+                           std::int64_t last_key, const ReportOptions& options, Instant as_of,
+                           const ReportRowsSink& sink, ReportProgress* progress) {
+  const ReadRange range = report_range(options.period, as_of);
+  const auto compute_chunk = [&](std::size_t worker, std::int64_t begin, std::int64_t end,
+                                 std::vector<Row>& rows) {
+    const std::vector<StoreInput> inputs = readers[worker]->read_chunk(begin, end, range);
+    for (const StoreInput& input : inputs) {
+      if (auto row = compute_pg_row<Row>(input, options, as_of)) rows.push_back(std::move(*row));
+    }
+    return inputs.size();
+  };
+  // The snapshot is not needed to merge.
+  const auto end_snapshot = [&] { readers.clear(); };
+  return compute_report_rows<Row>(readers.size(), last_key,
+                                  std::filesystem::temp_directory_path().string(), options.run_rows,
+                                  compute_chunk, end_snapshot, sink, progress);
+}
+
+}  // namespace
+
+ReportSummary pg_stream_report(const std::string& url, const ReportOptions& options,
+                               const ReportRowsSink& sink, ReportProgress* progress) {
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  std::vector<std::unique_ptr<PgSnapshotReader>> readers;
+  readers.push_back(std::make_unique<PgSnapshotReader>(url, ""));
+  PgConnection& first = readers.front()->db();
+  const std::string snapshot = first.exec(sql::pg_query("export_snapshot")).text(0, 0);
+  for (unsigned i = 1; i < threads; ++i) {
+    readers.push_back(std::make_unique<PgSnapshotReader>(url, snapshot));
+  }
+
+  ReportSummary summary;
+  summary.rules = options.rules;
+  summary.period = options.period;
+  if (options.as_of) {
+    summary.as_of = *options.as_of;
+  } else {
+    const PgResult latest = first.exec(sql::pg_query("latest_poll"));
+    if (latest.is_null(0, 0)) {
+      throw std::runtime_error("the database holds no polls: nothing to report");
+    }
+    summary.as_of = from_micros(latest.int64(0, 0));
+  }
+  const PgResult keys = first.exec(sql::pg_query("report_store_keys"));
+  const std::int64_t last_key = keys.int64(0, 0);
+  const auto store_count = static_cast<std::size_t>(keys.int64(0, 1));
+  if (progress) progress->stores_total = store_count;
+  summary.stores_reported =
+      options.period
+          ? stream_pg_rows<PeriodFigures>(readers, last_key, options, summary.as_of, sink, progress)
+          : stream_pg_rows<StoreFigures>(readers, last_key, options, summary.as_of, sink, progress);
+  summary.stores_without_data = store_count - summary.stores_reported;
+  return summary;
+}

@@ -1,0 +1,14 @@
+// stream_report's contract (storage/report_builder.hpp) over PostgreSQL:
+// workers on connections of their own share one snapshot (exported by the
+// first), each reads a range of stores in four statements (the stores,
+// their hours, special dates and polls; sql/postgresql/queries/report.sql),
+// and the same core computes the same rows (report_workers.hpp). Periods are
+// answered from polls: PostgreSQL keeps no rollups yet (docs/postgresql.md).
+#pragma once
+
+#include <string>
+
+#include "storage/report_builder.hpp"
+
+ReportSummary pg_stream_report(const std::string& url, const ReportOptions& options,
+                               const ReportRowsSink& sink, ReportProgress* progress = nullptr);

@@ -1,0 +1,46 @@
+# The command line on PostgreSQL (docs/postgresql.md), beside SQLite: the
+# same import lines and report bytes for the demo data, a refusal for the
+# commands that keep SQLite, and an unreachable server named in one line
+# without its password. Needs the tests' cluster: its URL in
+# $UPTIME_TEST_POSTGRESQL (a file), set by CTest.
+source "$(dirname "$0")/../e2e/lib.sh" "$@"
+
+base=$(cat "$UPTIME_TEST_POSTGRESQL")
+psql "$base" -qc "DROP DATABASE IF EXISTS cli_test" -c "CREATE DATABASE cli_test" > /dev/null
+url=${base/\/uptime\?/\/cli_test\?}
+[ "$url" != "$base" ] || fail "cannot make the database's URL from $base"
+trap 'psql "$base" -qc "DROP DATABASE IF EXISTS cli_test WITH (FORCE)" > /dev/null 2>&1 || true; cleanup' EXIT
+
+# The same counts (the times differ).
+counts() { sed 's/ in [0-9.]* s (.*//' "$1"; }
+"$BIN" import --db "$url" --data "$FIXTURES/demo" 2> "$WORK/pg.import" || fail "import into PostgreSQL"
+"$BIN" import --db "$WORK/u.db" --data "$FIXTURES/demo" 2> "$WORK/lite.import" || fail "import into SQLite"
+[ "$(counts "$WORK/pg.import")" = "$(counts "$WORK/lite.import")" ] ||
+  fail "import lines differ: $(cat "$WORK/pg.import") / $(cat "$WORK/lite.import")"
+"$BIN" import --db "$url" --data "$FIXTURES/demo" 2> "$WORK/again" || fail "import again"
+grep -q "15528 rows read, 0 loaded, 15528 duplicates" "$WORK/again" || fail "again: $(cat "$WORK/again")"
+
+# The same report bytes: the windows, a period of dates, max_gap.
+for options in "" "--from-date 2023-01-20 --to-date 2023-01-24" "--max-gap 2h --as-of 2023-01-24T12:00:00Z"; do
+  # shellcheck disable=SC2086
+  "$BIN" report --db "$url" $options --out "$WORK/pg.csv" 2> /dev/null || fail "report $options on PostgreSQL"
+  # shellcheck disable=SC2086
+  "$BIN" report --db "$WORK/u.db" $options --out "$WORK/lite.csv" 2> /dev/null || fail "report $options"
+  cmp -s "$WORK/pg.csv" "$WORK/lite.csv" || fail "report $options differs from SQLite's"
+done
+[ "$(wc -l < "$WORK/pg.csv")" = 101 ] || fail "the report has $(wc -l < "$WORK/pg.csv") lines"
+
+# Commands that keep SQLite say so.
+code=0
+"$BIN" serve --db "$url" > /dev/null 2> "$WORK/err" || code=$?
+[ "$code" = 2 ] || fail "serve on PostgreSQL exited $code"
+grep -q "docs/postgresql.md" "$WORK/err" || fail "serve's refusal: $(cat "$WORK/err")"
+
+# Unreachable: one line, where, never the password.
+code=0
+"$BIN" report --db "postgresql://someone:s3cret-pw@127.0.0.1:1/uptime" > /dev/null 2> "$WORK/err" || code=$?
+[ "$code" = 1 ] || fail "unreachable exited $code"
+[ "$(wc -l < "$WORK/err")" = 1 ] || fail "unreachable printed: $(cat "$WORK/err")"
+grep -q "cannot connect to PostgreSQL at 127.0.0.1:1/uptime" "$WORK/err" || fail "$(cat "$WORK/err")"
+grep -q "s3cret-pw" "$WORK/err" && fail "the password was printed"
+echo "postgresql cli: ok"

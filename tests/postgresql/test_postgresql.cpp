@@ -1,0 +1,174 @@
+// The PostgreSQL engine (storage/postgresql/, docs/postgresql.md) against the
+// SQLite one, on the throwaway cluster tests/postgresql/cluster.sh starts
+// (its URL in the file UPTIME_TEST_POSTGRESQL names): the same counts and
+// rejections for the same inputs, the same replace rules, the same report
+// bytes; errors that say where without the password.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "storage/postgresql/pg_connection.hpp"
+#include "storage/store_engine.hpp"
+#include "support.hpp"
+
+using test::TempDir;
+
+namespace {
+
+std::string server_url() {
+  const char* file = std::getenv("UPTIME_TEST_POSTGRESQL");
+  REQUIRE(file);
+  std::ifstream in(file);
+  std::string url;
+  std::getline(in, url);
+  REQUIRE(!url.empty());
+  return url;
+}
+
+// A fresh database on the test server, dropped when the test ends.
+class FreshDatabase {
+ public:
+  explicit FreshDatabase(const std::string& name) : admin_(server_url()), name_(name) {
+    admin_.exec("DROP DATABASE IF EXISTS " + name_);
+    admin_.exec("CREATE DATABASE " + name_);
+    const std::string base = server_url();
+    const std::size_t path = base.find('/', base.find("://") + 3);
+    url_ = base.substr(0, path + 1) + name_ + base.substr(base.find('?'));
+  }
+  ~FreshDatabase() {
+    try {
+      admin_.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // Left for the cluster's removal.
+    }
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  PgConnection admin_;
+  std::string name_;
+  std::string url_;
+};
+
+ImportSummary load(StoreEngine& engine, Dataset dataset, const std::string& csv) {
+  std::istringstream in(csv);
+  return engine.ingest_csv(dataset, "input.csv", in, {}, IngestRules{});
+}
+
+std::string report(StoreEngine& engine, const ReportOptions& options) {
+  const bool with_unknown = options.rules.max_gap.has_value();
+  std::string csv = report_csv_header(options.period.has_value(), with_unknown);
+  engine.stream_report(
+      options, [&](ReportRows&& rows) { append_csv_lines(csv, rows, with_unknown); }, nullptr);
+  return csv;
+}
+
+void check_same(const ImportSummary& postgresql, const ImportSummary& sqlite) {
+  CHECK(postgresql.rows_read == sqlite.rows_read);
+  CHECK(postgresql.loaded == sqlite.loaded);
+  CHECK(postgresql.duplicates == sqlite.duplicates);
+  CHECK(postgresql.conflicts == sqlite.conflicts);
+  CHECK(postgresql.rejected == sqlite.rejected);
+  CHECK(postgresql.first_rejections == sqlite.first_rejections);
+  CHECK(postgresql.error == sqlite.error);
+}
+
+// Inputs loaded one after another: each step's counts and then the reports
+// must be the same in both engines.
+const std::vector<std::pair<Dataset, std::string>> kSteps = {
+    {Dataset::zones,
+     "store_id,timezone_str\na,America/New_York\nb,Europe/Paris\nb,Asia/Tokyo\nc,Mars/Base\n"},
+    {Dataset::hours,
+     "store_id,dayOfWeek,start_time_local,end_time_local\n"
+     "a,0,09:00,17:00\na,0,09:00,17:00\na,1,22:00,02:00\nb,2,25:00,03:00\nb,3,06:00,06:00\n"},
+    {Dataset::special_hours,
+     "store_id,date,start_time_local,end_time_local\n"
+     "a,2023-01-23,,\nb,2023-01-24,10:00,12:00\nb,2023-01-24,14:00,16:00\nb,2023-02-30,,\n"},
+    {Dataset::polls,
+     "store_id,status,timestamp_utc\n"
+     "a,active,2023-01-24 10:00:00 UTC\na,inactive,2023-01-24 11:00:00 UTC\n"
+     "a,active,2023-01-24T11:00:00Z\n"  // the same instant, the other status: a conflict
+     "a,inactive,2023-01-24 11:00:00.000000 UTC\n"  // the same again: a duplicate
+     "b,active,2023-01-24 12:00:00 UTC\nb,maybe,2023-01-24 13:00:00 UTC\n"
+     "c,inactive,2023-01-25 09:00:00 UTC\n\"d,active,2023-01-25 09:00:00 UTC\n"},
+    // Again, with news: known polls are duplicates or conflicts; hours of a
+    // replaced, special dates of b replaced date by date, a's zone replaced.
+    {Dataset::polls,
+     "store_id,status,timestamp_utc\n"
+     "a,active,2023-01-24 10:00:00 UTC\na,active,2023-01-24 11:00:00 UTC\n"
+     "a,active,2023-01-25 12:00:00 UTC\nnew,active,2023-01-25 12:00:00 UTC\n"},
+    {Dataset::hours, "store_id,dayOfWeek,start_time_local,end_time_local\na,4,08:00,20:00\n"},
+    {Dataset::special_hours,
+     "store_id,date,start_time_local,end_time_local\nb,2023-01-24,,\nb,2023-01-26,09:00,10:00\n"},
+    {Dataset::zones, "store_id,timezone_str\na,America/Chicago\n"},
+};
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step by step",
+          "[postgresql]") {
+  TempDir dir;
+  FreshDatabase database("engine_steps");
+  const auto sqlite = open_store_engine(dir.file("u.db"));
+  const auto postgresql = open_store_engine(database.url());
+  ReportOptions windows;
+  windows.as_of = test::at("2023-01-25 18:00:00");
+  ReportOptions period = windows;
+  period.period = DatePeriod{date::local_days{date::year{2023} / 1 / 22},
+                             date::local_days{date::year{2023} / 1 / 26}};
+  ReportOptions with_gap = windows;
+  with_gap.rules.max_gap = std::chrono::hours{2};
+  for (std::size_t step = 0; step < kSteps.size(); ++step) {
+    INFO("step " << step);
+    const auto& [dataset, csv] = kSteps[step];
+    check_same(load(*postgresql, dataset, csv), load(*sqlite, dataset, csv));
+    if (step < 3) continue;  // no polls yet: nothing to report
+    CHECK(report(*postgresql, windows) == report(*sqlite, windows));
+    CHECK(report(*postgresql, period) == report(*sqlite, period));
+    CHECK(report(*postgresql, with_gap) == report(*sqlite, with_gap));
+  }
+  // The fourth step has one of each kind.
+  TempDir other;
+  const auto fresh = open_store_engine(other.file("u.db"));
+  for (std::size_t step = 0; step < 3; ++step)
+    load(*fresh, kSteps[step].first, kSteps[step].second);
+  const ImportSummary mixed = load(*fresh, Dataset::polls, kSteps[3].second);
+  CHECK(mixed.loaded == 4);
+  CHECK(mixed.duplicates == 1);
+  CHECK(mixed.conflicts == 1);
+  CHECK(mixed.rejected == 2);
+}
+
+TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is an error",
+          "[postgresql]") {
+  FreshDatabase database("engine_rejected");
+  const auto postgresql = open_store_engine(database.url());
+  const ImportSummary summary =
+      load(*postgresql, Dataset::polls, "store_id,timestamp_utc\na,2023-01-24 10:00:00 UTC\n");
+  CHECK(summary.error == "input.csv:1: header lacks the required column 'status'");
+  ReportOptions options;
+  CHECK_THROWS_WITH(report(*postgresql, options), Catch::Contains("holds no polls"));
+}
+
+TEST_CASE("PostgreSQL: errors say where, never the password", "[postgresql]") {
+  try {
+    PgConnection("postgresql://someone:s3cret-pw@127.0.0.1:1/uptime");
+    FAIL("connected to nothing");
+  } catch (const std::runtime_error& error) {
+    const std::string message = error.what();
+    CHECK_THAT(message, Catch::StartsWith("cannot connect to PostgreSQL at 127.0.0.1:1/uptime: "));
+    CHECK(message.find("s3cret-pw") == std::string::npos);
+    CHECK(message.find('\n') == std::string::npos);
+  }
+  CHECK_THROWS_WITH(
+      PgConnection("postgresql://u:s3cret-pw@[bad"),
+      Catch::StartsWith("PostgreSQL URL is not valid") && !Catch::Contains("s3cret-pw"));
+  FreshDatabase database("engine_schema");
+  {
+    const auto engine = open_store_engine(database.url());  // migrates
+  }
+  PgConnection db(database.url());
+  db.exec("UPDATE schema_version SET version = 999");
+  CHECK_THROWS_WITH(open_store_engine(database.url()), Catch::Contains("newer than this binary"));
+}
