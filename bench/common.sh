@@ -128,3 +128,23 @@ import_time() {
   rm -f "$WORK/i.db"*
   echo "$(cut -d' ' -f1 "$WORK/import-$1" | median) $(cut -d' ' -f2 "$WORK/import-$1" | sort -n | tail -1)"
 }
+
+# scale_data STORES: the data set of STORES × 8 days ending at today's
+# midnight (UTC), in $CACHE, so the live polls of bench/scale.sh follow on
+# from it as they would in service; generated once a day (an older one is
+# deleted), its generation's "seconds peak_rss_kb" kept beside it.
+scale_data() {
+  local today name dir
+  today=$(date -u +%F)
+  name=scale8-$1-$today
+  dir="$CACHE/$name"
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$CACHE/scale8-$1-"*
+    echo "generating $name..." >&2
+    timed "$BIN" generate --stores "$1" --days 8 --seed 1 --end "$today 00:00:00" --out "$dir" \
+      > "$WORK/generated"
+    mv "$WORK/generated" "$dir/.generated"
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}

@@ -27,26 +27,6 @@ source bench/common.sh
 mb() { echo $(($1 / 1024)); }
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-# The data set of STORES × 8 days ending at today's midnight (UTC), so the
-# live polls follow on from it as they would in service; generated once a
-# day (an older one is deleted), its generation's "seconds peak_rss_kb" kept
-# beside it.
-scale_data() {
-  local today name dir
-  today=$(date -u +%F)
-  name=scale8-$1-$today
-  dir="$CACHE/$name"
-  if [ ! -f "$dir/.done" ]; then
-    rm -rf "$CACHE/scale8-$1-"*
-    echo "generating $name..." >&2
-    timed "$BIN" generate --stores "$1" --days 8 --seed 1 --end "$today 00:00:00" --out "$dir" \
-      > "$WORK/generated"
-    mv "$WORK/generated" "$dir/.generated"
-    touch "$dir/.done"
-  fi
-  echo "$dir"
-}
-
 {
 echo "| stores | polls | generate | import, random order | database | first roll-up | standard report, CLI |"
 echo "|---|---|---|---|---|---|---|"
