@@ -34,16 +34,23 @@ ORDER BY store, day, start_s NULLS FIRST, end_s NULLS FIRST;
 -- Each store's polls that can matter for [$3, $4] as of $5 = now: those
 -- inside it, the last one before it and the first one after it, none after
 -- now (store_polls in sql/queries/report.sql); index seeks on (store,
--- at_us). A row per store, its polls as two arrays in time order: a row per
--- poll made PostgreSQL send 19 million rows for 140,000 stores.
+-- at_us). A row per store, its polls as two arrays: a row per poll made
+-- PostgreSQL send 19 million rows for 140,000 stores. The arrays are built
+-- from a sorted subquery, which PostgreSQL follows in practice though it
+-- does not promise it (pg_report.cpp checks, and sorts when not): an
+-- array_agg(... ORDER BY at_us) sorted every store's polls again (140,000
+-- stores: 6.0 s instead of 4.7).
 SELECT s.id, p.at_us, p.active
 FROM stores s
 CROSS JOIN LATERAL (
-  SELECT array_agg(at_us ORDER BY at_us) AS at_us, array_agg(active ORDER BY at_us) AS active
-  FROM polls
-  WHERE store = s.id
-    AND at_us BETWEEN coalesce((SELECT max(at_us) FROM polls WHERE store = s.id AND at_us < $3), $3)
-                  AND least($5, coalesce((SELECT min(at_us) FROM polls
-                                          WHERE store = s.id AND at_us > $4), $4))
+  SELECT array_agg(w.at_us) AS at_us, array_agg(w.active) AS active
+  FROM (
+    SELECT at_us, active FROM polls
+    WHERE store = s.id
+      AND at_us BETWEEN coalesce((SELECT max(at_us) FROM polls WHERE store = s.id AND at_us < $3), $3)
+                    AND least($5, coalesce((SELECT min(at_us) FROM polls
+                                            WHERE store = s.id AND at_us > $4), $4))
+    ORDER BY at_us
+  ) w
 ) p
 WHERE s.id >= $1 AND s.id < $2 AND p.at_us IS NOT NULL;

@@ -1,5 +1,6 @@
 #include "storage/postgresql/pg_report.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -85,6 +86,11 @@ class PgSnapshotReader {
       std::vector<Poll>& store_polls = by_key.at(polls.int64(row, 0))->polls;
       for (std::size_t i = 0; i < times.size(); ++i) {
         store_polls.push_back({from_micros(times[i]), statuses[i]});
+      }
+      // In time order as the query builds them, checked: PostgreSQL does not promise it.
+      const auto earlier = [](const Poll& a, const Poll& b) { return a.at < b.at; };
+      if (!std::is_sorted(store_polls.begin(), store_polls.end(), earlier)) {
+        std::sort(store_polls.begin(), store_polls.end(), earlier);
       }
     }
     return inputs;
