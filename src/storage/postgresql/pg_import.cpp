@@ -141,7 +141,8 @@ void apply_incoming(PgConnection& db, Dataset dataset, ImportSummary& summary) {
   }
 }
 
-const char* incoming_table(Dataset dataset) {
+// The query that makes the "incoming" table of a data set's rows.
+const char* create_incoming_query(Dataset dataset) {
   switch (dataset) {
     case Dataset::polls:
       return "create_incoming_polls";
@@ -173,7 +174,7 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
   PgTransaction transaction(db);
   db.exec(sql::pg_query("lock_imports"));
   db.exec(sql::pg_query("import_memory"));
-  db.exec(sql::pg_query(incoming_table(dataset)));
+  db.exec(sql::pg_query(create_incoming_query(dataset)));
   switch (dataset) {
     case Dataset::polls:
       copy_rows<PollRecord>(
