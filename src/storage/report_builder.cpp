@@ -289,8 +289,7 @@ std::size_t stream_rows(const std::string& db_path,
 
 ReportSummary stream_report(const std::string& db_path, const ReportOptions& options,
                             const ReportRowsSink& sink, ReportProgress* progress) {
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  threads = std::max(1u, threads);
+  const unsigned threads = report_threads(options);
   auto readers = open_same_snapshot(db_path, threads);
   SQLite::Database& first = readers.front()->sql();
 

@@ -6,6 +6,7 @@
 // SQLite, postgresql/pg_report.cpp).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -20,6 +21,11 @@
 
 // Stores a worker takes at a time: ranges of this many keys.
 constexpr std::int64_t kReportChunkKeys = 256;
+
+// The workers a report runs on: as many as asked, else one per core.
+inline unsigned report_threads(const ReportOptions& options) {
+  return std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
+}
 
 // Computes the rows of the stores with keys 1..last_key on `workers` threads
 // (the caller's among them): `compute_chunk(worker, begin, end, rows)` appends

@@ -134,8 +134,7 @@ std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& reade
 
 ReportSummary pg_stream_report(const std::string& url, const ReportOptions& options,
                                const ReportRowsSink& sink, ReportProgress* progress) {
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  threads = std::max(1u, threads);
+  const unsigned threads = report_threads(options);
   std::vector<std::unique_ptr<PgSnapshotReader>> readers;
   readers.push_back(std::make_unique<PgSnapshotReader>(url, ""));
   PgConnection& first = readers.front()->db();
