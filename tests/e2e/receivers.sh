@@ -122,8 +122,11 @@ request POST /ingest/status -H 'Content-Type: text/csv' --data-binary \
   "store_id,status,timestamp_utc"$'\n'"store-2,active,$(ago '20 seconds')"
 wait_delivery "$TLS_HOOK" "certificate not trusted"
 stop_server
-SSL_CERT_FILE="$WORK/cert.pem" # A long deadline first: no attempt to the dripping receiver ends while the
-# senders it holds are counted.
+# Exported: where the caller's environment had no SSL_CERT_FILE (a fresh
+# machine), a plain assignment never reached the server. A long deadline
+# first: no attempt to the dripping receiver ends while the senders it holds
+# are counted.
+export SSL_CERT_FILE="$WORK/cert.pem"
 start_server --db "$WORK/u.db" --webhook-timeout 120
 wait_delivery "$TLS_HOOK" "delivered 200"
 stop_server
