@@ -75,7 +75,8 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   wait_for_writer();  // runs_ and the connection are ours while the writer waits
   {
     const ChecksSkipped skipped(db_);
-    runs_.merge([this](const PendingPoll& poll) { place(poll); });
+    runs_.merge([this, &stores](const PendingPoll& poll) { place(poll, stores); });
+    newest_of_.reset();  // a statement on the store keys' connection
     hand_over_rows(new_, Batch::Kind::new_rows);
     hand_over_rows(old_, Batch::Kind::maybe_known_rows);
     wait_for_writer();
@@ -278,14 +279,9 @@ void PollWriter::write(Batch& batch) {
   }
 }
 
-std::optional<std::int64_t> PollWriter::newest_before(std::int64_t store) {
+std::optional<std::int64_t> PollWriter::newest_before(StoreKeys& stores, std::int64_t store) {
   if (store == newest_store_) return newest_us_;
-  if (!newest_of_) {
-    // A read connection sees the data as it was before the import (its
-    // transaction holds the write lock); the import's own is the writer's.
-    lookups_.emplace(db_.getFilename(), SQLite::OPEN_READONLY);
-    newest_of_.emplace(*lookups_, sql::query("store_latest_poll"));
-  }
+  if (!newest_of_) newest_of_.emplace(stores.lookups(), sql::query("store_latest_poll"));
   newest_of_->bind(1, store);
   newest_us_ = newest_of_->executeStep() ? optional_int(newest_of_->getColumn(0)) : std::nullopt;
   newest_of_->reset();
@@ -296,13 +292,13 @@ std::optional<std::int64_t> PollWriter::newest_before(std::int64_t store) {
 // On the caller's thread, in key order: a repeat of the poll before is
 // counted; a poll newer than its store's newest before this import is new,
 // any other may be known. Rows go to the writer kChunkRows at a time.
-void PollWriter::place(const PendingPoll& poll) {
+void PollWriter::place(const PendingPoll& poll, StoreKeys& stores) {
   if (previous_ && previous_->store == poll.store && previous_->at_us == poll.at_us) {
     count_duplicate(repeats_, previous_->active, poll.active);
     return;
   }
   previous_ = poll;
-  const std::optional<std::int64_t> known = newest_before(poll.store);
+  const std::optional<std::int64_t> known = newest_before(stores, poll.store);
   const bool is_new = !known || poll.at_us > *known;
   std::vector<PendingPoll>& rows = is_new ? new_ : old_;
   rows.push_back(poll);

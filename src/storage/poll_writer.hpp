@@ -92,7 +92,7 @@ class PollWriter {
   void stop_writer();
   void run_writer();
   void write(Batch& batch);
-  void place(const PendingPoll& poll);
+  void place(const PendingPoll& poll, StoreKeys& stores);
   void write_rows(const std::vector<PendingPoll>& rows, bool maybe_known);
   void settle_known(const PendingPoll* polls, std::size_t count, std::size_t inserted);
   void note_offered(const PendingPoll& poll);
@@ -116,8 +116,11 @@ class PollWriter {
   // The store's newest poll (µs) in the database before the import, looked
   // up as polls come in key order (an index seek a store: reading every
   // store's took seconds for each small ingest at a million stores).
-  std::optional<std::int64_t> newest_before(std::int64_t store);
-  std::optional<SQLite::Database> lookups_;  // (the caller's) opened at the first lookup
+  // Read through the store keys' connection (StoreKeys::lookups), which sees
+  // the data as it was before the import: the import's own is the writer's.
+  std::optional<std::int64_t> newest_before(StoreKeys& stores, std::int64_t store);
+  // (the caller's) on the StoreKeys' connection, so the StoreKeys given to
+  // finish() outlives this writer; let go when finish() has merged.
   std::optional<SQLite::Statement> newest_of_;
   std::int64_t newest_store_ = -1;  // the store looked up last, and its newest
   std::optional<std::int64_t> newest_us_;

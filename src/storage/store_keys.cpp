@@ -38,20 +38,21 @@ std::int64_t StoreKeys::known_key(std::string_view store_id) {
     return slot.key;
   }
   --seeks_left_;
-  if (!find_) {
-    lookups_.emplace(path_, SQLite::OPEN_READONLY);
-    find_.emplace(*lookups_, sql::query("store_key_of"));
-  }
+  if (!find_) find_.emplace(lookups(), sql::query("store_key_of"));
   find_->bind(1, std::string(store_id));  // as text: the column holds text
   const std::int64_t key = find_->executeStep() ? find_->getColumn(0).getInt64() : 0;
   find_->reset();
   return key;
 }
 
+SQLite::Database& StoreKeys::lookups() {
+  if (!lookups_) lookups_.emplace(path_, SQLite::OPEN_READONLY);
+  return *lookups_;
+}
+
 void StoreKeys::read_all_known() {
   find_.reset();
-  if (!lookups_) lookups_.emplace(path_, SQLite::OPEN_READONLY);
-  SQLite::Statement all(*lookups_, sql::query("store_keys"));
+  SQLite::Statement all(lookups(), sql::query("store_keys"));
   while (all.executeStep()) {
     const std::int64_t key = all.getColumn(0).getInt64();
     if (key >= first_new_key_) continue;  // numbered by this import: in the table already

@@ -39,6 +39,12 @@ class StoreKeys {
   // Keys from this one on belong to stores this import added.
   std::int64_t first_new_key() const { return first_new_key_; }
 
+  // The read-only connection the lookups go through, opened at first use:
+  // the database as it was before the import. The poll writer reads each
+  // store's newest poll through it too (one connection an ingest, not two).
+  // The caller's thread only.
+  SQLite::Database& lookups();
+
  private:
   static constexpr std::size_t kMaxIdBytes = 64;
   // Open addressing with linear probing; key 0 marks an empty slot. Each slot
@@ -58,7 +64,7 @@ class StoreKeys {
   void read_all_known();
 
   std::string path_;                         // the database's file
-  std::optional<SQLite::Database> lookups_;  // opened at the first lookup
+  std::optional<SQLite::Database> lookups_;  // opened by lookups()
   std::optional<SQLite::Statement> find_;
   std::size_t seeks_left_;  // lookups alone before all are read
   bool all_read_ = false;
