@@ -1,6 +1,7 @@
 #include "core/business_hours.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace {
 
@@ -37,6 +38,22 @@ int monday_based_weekday(date::local_days day) {
 
 FineInstant local_midnight(const date::time_zone* zone, date::local_days day) {
   return zone->to_sys(day, date::choose::earliest);
+}
+
+LocalDayRange local_days_touching(Instant from, Instant to) {
+  const auto day_of = [](Instant instant) {
+    return static_cast<std::int64_t>(date::floor<date::days>(instant).time_since_epoch().count());
+  };
+  return {day_of(from) - kZoneMargin.count(), day_of(to) + kZoneMargin.count()};
+}
+
+void add_special_row(std::vector<SpecialDate>& dates, date::local_days day,
+                     std::optional<std::pair<std::chrono::seconds, std::chrono::seconds>> hours) {
+  if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});
+  SpecialHoursRow row;
+  row.closed = !hours;
+  if (hours) std::tie(row.start, row.end) = *hours;
+  dates.back().rows.push_back(row);
 }
 
 const date::time_zone* default_zone() {

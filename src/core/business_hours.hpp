@@ -6,7 +6,10 @@
 #include <date/tz.h>
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/fine_time.hpp"
@@ -36,6 +39,21 @@ struct SpecialDate {
 // most a day after it: a range of instants widened by this many days on each
 // side holds every local date whose hours can reach into it.
 constexpr date::days kZoneMargin{2};
+
+// Local dates as days since 1970-01-01, both ends included.
+struct LocalDayRange {
+  std::int64_t first;
+  std::int64_t last;
+};
+
+// The local dates whose special hours can reach into the UTC instants
+// [from, to] in any zone: those within kZoneMargin of their UTC dates.
+LocalDayRange local_days_touching(Instant from, Instant to);
+
+// Appends a special-hours row of `day` to `dates`, read in date order: a new
+// SpecialDate when the date changes. Without times, closed the whole date.
+void add_special_row(std::vector<SpecialDate>& dates, date::local_days day,
+                     std::optional<std::pair<std::chrono::seconds, std::chrono::seconds>> hours);
 
 // The zone of stores without a time zone row (rules §2).
 const date::time_zone* default_zone();

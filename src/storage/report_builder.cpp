@@ -91,12 +91,7 @@ class SnapshotReader {
     input.store_id = store.store_id;
     input.zone = zone;
     input.hours = schedule_.hours(store.key);
-    // Special dates up to a week and a day past now: a closed store's next
-    // opening (NowStatus) may fall on one.
-    const std::int64_t lookahead_us = to_micros(Instant{} + kOpeningLookahead);
-    input.special =
-        schedule_.special(store.key, from_micros(range.begin_us),
-                          from_micros(std::max(range.end_us, range.now_us + lookahead_us)));
+    input.special = schedule_.special(store.key, special_days(range));
     return input;
   }
 

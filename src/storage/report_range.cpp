@@ -26,15 +26,10 @@ ReadRange report_range(const std::optional<Period>& period, Instant now) {
   return read_range(std::get<DatePeriod>(*period), now);
 }
 
-SpecialDays special_days(const ReadRange& range) {
-  const auto day_of = [](std::int64_t at_us) {
-    return static_cast<std::int64_t>(
-        date::floor<date::days>(from_micros(at_us)).time_since_epoch().count());
-  };
+LocalDayRange special_days(const ReadRange& range) {
   const std::int64_t lookahead_us = to_micros(Instant{} + kOpeningLookahead);
-  const std::int64_t to_us = std::max(range.end_us, range.now_us + lookahead_us);
-  // Local dates within kZoneMargin of their UTC dates (schedule_reader.hpp).
-  return {day_of(range.begin_us) - kZoneMargin.count(), day_of(to_us) + kZoneMargin.count()};
+  return local_days_touching(from_micros(range.begin_us),
+                             from_micros(std::max(range.end_us, range.now_us + lookahead_us)));
 }
 
 const date::time_zone* store_zone(const std::string& store_id, const std::string& zone_name) {

@@ -26,14 +26,10 @@ ReadRange read_range(const DatePeriod& dates, Instant now);
 // What a report as of `now` with `period` (or without, the week) reads.
 ReadRange report_range(const std::optional<Period>& period, Instant now);
 
-// The local dates (days since 1970-01-01) whose special hours can reach into
-// the range, or into the week after now (a closed store's next opening,
-// NowStatus, may fall on one).
-struct SpecialDays {
-  std::int64_t first;
-  std::int64_t last;
-};
-SpecialDays special_days(const ReadRange& range);
+// The local dates whose special hours can reach into the range, or into
+// the week after now (a closed store's next opening, NowStatus, may fall on
+// one).
+LocalDayRange special_days(const ReadRange& range);
 
 // The zone of a store whose timezone column holds `zone_name` (empty: the
 // default, rules §2). Throws std::runtime_error naming the store when the

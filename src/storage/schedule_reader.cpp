@@ -40,24 +40,23 @@ std::vector<WeeklyHoursRow> ScheduleReader::hours(std::int64_t store) {
 }
 
 std::vector<SpecialDate> ScheduleReader::special(std::int64_t store, Instant from, Instant to) {
-  const auto day_of = [](Instant instant) {
-    return static_cast<std::int64_t>(date::floor<date::days>(instant).time_since_epoch().count());
-  };
+  return special(store, local_days_touching(from, to));
+}
+
+std::vector<SpecialDate> ScheduleReader::special(std::int64_t store, LocalDayRange days) {
   std::vector<SpecialDate> dates;
   special_.bind(1, store);
-  // The special dates whose hours can reach into [from, to).
-  special_.bind(2, day_of(from) - kZoneMargin.count());
-  special_.bind(3, day_of(to) + kZoneMargin.count());
+  special_.bind(2, days.first);
+  special_.bind(3, days.last);
   while (special_.executeStep()) {
     const date::local_days day{date::days{special_.getColumn(0).getInt64()}};
-    if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});
-    SpecialHoursRow row;
-    row.closed = special_.getColumn(1).isNull();
-    if (!row.closed) {
-      row.start = std::chrono::seconds{special_.getColumn(1).getInt64()};
-      row.end = std::chrono::seconds{special_.getColumn(2).getInt64()};
+    if (special_.getColumn(1).isNull()) {
+      add_special_row(dates, day, std::nullopt);
+    } else {
+      add_special_row(dates, day,
+                      std::make_pair(std::chrono::seconds{special_.getColumn(1).getInt64()},
+                                     std::chrono::seconds{special_.getColumn(2).getInt64()}));
     }
-    dates.back().rows.push_back(row);
   }
   special_.reset();
   return dates;

@@ -24,6 +24,8 @@ class ScheduleReader {
   // within two days of their UTC dates (no zone is a day away from UTC, and
   // an interval lasts at most a day), grouped by date.
   std::vector<SpecialDate> special(std::int64_t store, Instant from, Instant to);
+  // The special dates of local dates `days`, grouped by date.
+  std::vector<SpecialDate> special(std::int64_t store, LocalDayRange days);
   // What the core needs to tell when the store is open in [from, to]: its
   // zone (nullptr: the default), weekly hours and those special dates; no polls.
   StoreInput schedule(std::int64_t store, Instant from, Instant to);

@@ -54,21 +54,20 @@ class PgSnapshotReader {
                              std::chrono::seconds{hours.int64(row, 2)},
                              std::chrono::seconds{hours.int64(row, 3)}});
     }
-    const SpecialDays days = special_days(range);
+    const LocalDayRange days = special_days(range);
     const PgResult special =
         db_.exec(sql::pg_query("chunk_special_hours"),
                  PgParams{from, to, std::to_string(days.first), std::to_string(days.last)});
     for (int row = 0; row < special.rows(); ++row) {
-      std::vector<SpecialDate>& dates = by_key.at(special.int64(row, 0))->special;
       const date::local_days day{date::days{special.int64(row, 1)}};
-      if (dates.empty() || dates.back().date != day) dates.push_back({day, {}});
-      SpecialHoursRow hours;
-      hours.closed = special.is_null(row, 2);
-      if (!hours.closed) {
-        hours.start = std::chrono::seconds{special.int64(row, 2)};
-        hours.end = std::chrono::seconds{special.int64(row, 3)};
+      std::vector<SpecialDate>& dates = by_key.at(special.int64(row, 0))->special;
+      if (special.is_null(row, 2)) {
+        add_special_row(dates, day, std::nullopt);
+      } else {
+        add_special_row(dates, day,
+                        std::make_pair(std::chrono::seconds{special.int64(row, 2)},
+                                       std::chrono::seconds{special.int64(row, 3)}));
       }
-      dates.back().rows.push_back(hours);
     }
     const PgResult polls =
         db_.exec(sql::pg_query("chunk_polls"),
