@@ -151,14 +151,6 @@ std::string rollups_differ(const std::string& db_path, ReportOptions options) {
          " answered from rollups differ from the same answered from polls";
 }
 
-// `url` with its database replaced by `database`
-// (postgresql://authority/database?parameters).
-std::string with_database(const std::string& url, const std::string& database) {
-  const std::size_t path = url.find('/', url.find("://") + 3);
-  const std::size_t query = url.find('?', path);
-  return url.substr(0, path + 1) + database + (query == std::string::npos ? "" : url.substr(query));
-}
-
 // The case's report from a fresh PostgreSQL database on the server `url`
 // names (dropped after), imported from the same folder.
 std::string postgresql_report(const std::string& url, const std::string& name,

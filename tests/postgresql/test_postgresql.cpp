@@ -32,9 +32,7 @@ class FreshDatabase {
   explicit FreshDatabase(const std::string& name) : admin_(server_url()), name_(name) {
     admin_.exec("DROP DATABASE IF EXISTS " + name_);
     admin_.exec("CREATE DATABASE " + name_);
-    const std::string base = server_url();
-    const std::size_t path = base.find('/', base.find("://") + 3);
-    url_ = base.substr(0, path + 1) + name_ + base.substr(base.find('?'));
+    url_ = with_database(server_url(), name_);
   }
   ~FreshDatabase() {
     try {
@@ -149,6 +147,16 @@ TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is a
   CHECK(summary.error == "input.csv:1: header lacks the required column 'status'");
   ReportOptions options;
   CHECK_THROWS_WITH(report(*postgresql, options), Catch::Contains("holds no polls"));
+}
+
+TEST_CASE("PostgreSQL: another database on the same server", "[postgresql]") {
+  CHECK(with_database("postgresql:///uptime?host=/tmp/x&port=5432", "other") ==
+        "postgresql:///other?host=/tmp/x&port=5432");
+  CHECK(with_database("postgresql://u:pw@db.example.com:5433/uptime", "other") ==
+        "postgresql://u:pw@db.example.com:5433/other");
+  CHECK(with_database("postgres://db.example.com", "other") == "postgres://db.example.com/other");
+  CHECK(with_database("postgresql://db.example.com?sslmode=require", "other") ==
+        "postgresql://db.example.com/other?sslmode=require");
 }
 
 TEST_CASE("PostgreSQL: errors say where, never the password", "[postgresql]") {

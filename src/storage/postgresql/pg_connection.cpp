@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace {
@@ -45,6 +46,14 @@ std::string where_of(const std::string& url) {
 
 bool is_postgresql_url(const std::string& db) {
   return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
+std::string with_database(const std::string& url, const std::string& database) {
+  const std::size_t host = url.find("://") + 3;
+  const std::size_t query = url.find('?', host);
+  const std::size_t path = std::min(url.find('/', host), query);
+  return url.substr(0, path) + "/" + database +
+         (query == std::string::npos ? "" : url.substr(query));
 }
 
 PgResult::PgResult(pg_result* result) : result_(result) {}

@@ -18,6 +18,10 @@ struct pg_result;
 // rather than a SQLite file.
 bool is_postgresql_url(const std::string& db);
 
+// The URL of another database on the same server: `url` (a PostgreSQL URL)
+// with its database, the path after the host, replaced; parameters kept.
+std::string with_database(const std::string& url, const std::string& database);
+
 // The bytes of a value in a binary result, and its length.
 struct PgBytes {
   const unsigned char* data;
