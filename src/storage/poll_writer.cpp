@@ -69,7 +69,7 @@ void PollWriter::add(StoreKeys& stores, const std::string& store_id, Instant at,
 // inserts the ones before: the two halves of the writing run side by side.
 PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   filling_.stores = stores.take_pending();
-  sort_batch(filling_);  // (the writer may still be sorting the run before)
+  sort_run(filling_.polls);  // (the writer may still be sorting the run before)
   filling_.sorted = true;
   hand_over(Batch::Kind::run);
   wait_for_writer();  // runs_ and the connection are ours while the writer waits
@@ -93,38 +93,6 @@ PollWriter::Counts PollWriter::finish(StoreKeys& stores) {
   counts_.duplicates += repeats_.duplicates;
   counts_.conflicts += repeats_.conflicts;
   return counts_;
-}
-
-// By poll_order: among polls with the same identity the first in the file
-// sorts first, and wins. Store keys are dense (numbered from 1), so the
-// polls are first spread by store (a counting sort, which keeps the input
-// order), then each store's few sorted by instant: about a third of the
-// time of one comparison sort of the batch.
-void PollWriter::sort_batch(Batch& batch) {
-  std::vector<PendingPoll>& polls = batch.polls;
-  const auto by_order = [](const PendingPoll& a, const PendingPoll& b) { return poll_order(a, b); };
-  std::uint32_t last_store = 0;
-  for (const PendingPoll& poll : polls) last_store = std::max(last_store, poll.store);
-  if (last_store > 4 * polls.size() + 1024) {  // keys far apart: counting would cost more
-    std::sort(polls.begin(), polls.end(), by_order);
-    return;
-  }
-  std::vector<std::size_t> ends(std::size_t{last_store} + 1, 0);  // of each store's polls
-  for (const PendingPoll& poll : polls) ++ends[poll.store];
-  std::size_t total = 0;
-  for (std::size_t& end : ends) end = total += end;
-  std::vector<PendingPoll> spread(polls.size());
-  for (auto poll = polls.rbegin(); poll != polls.rend(); ++poll)
-    spread[--ends[poll->store]] = *poll;
-  // ends[s] is now where store s's polls begin; they end where s + 1's begin.
-  for (std::size_t store = 0; store < ends.size(); ++store) {
-    const auto first = spread.begin() + static_cast<std::ptrdiff_t>(ends[store]);
-    const auto last = store + 1 < ends.size()
-                          ? spread.begin() + static_cast<std::ptrdiff_t>(ends[store + 1])
-                          : spread.end();
-    if (last - first > 1) std::sort(first, last, by_order);
-  }
-  polls.swap(spread);
 }
 
 // Waits until the writer has done with its batch; rethrows its failure.
@@ -265,7 +233,7 @@ void PollWriter::write(Batch& batch) {
   switch (batch.kind) {
     case Batch::Kind::run:
       insert_stores(insert_store_, batch.stores);
-      if (!batch.sorted) sort_batch(batch);
+      if (!batch.sorted) sort_run(batch.polls);
       runs_.add(std::move(batch.polls));
       batch.polls = std::vector<PendingPoll>();
       batch.polls.reserve(batch_polls_);  // (here, not on the caller's time)

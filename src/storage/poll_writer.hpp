@@ -85,7 +85,6 @@ class PollWriter {
     bool sorted = false;
   };
 
-  static void sort_batch(Batch& batch);
   void wait_for_writer();
   void hand_over(Batch::Kind kind);
   void hand_over_rows(std::vector<PendingPoll>& rows, Batch::Kind kind);

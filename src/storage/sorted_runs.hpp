@@ -38,6 +38,10 @@ inline bool poll_order(const PendingPoll& a, const PendingPoll& b) {
   return a.at_us != b.at_us ? a.at_us < b.at_us : a.order < b.order;
 }
 
+// Sorts a batch of polls by poll_order into a run: among polls with the same
+// identity the first in the batch sorts first, and wins.
+void sort_run(std::vector<PendingPoll>& polls);
+
 class SortedRuns {
  public:
   // Runs are held in memory while they hold at most `memory_polls` polls
