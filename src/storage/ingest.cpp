@@ -63,9 +63,6 @@ bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,
 
 namespace {
 
-// The poll rows of an input, in order: false at its end; `error` is set for
-// a bad row, else `poll` holds it.
-using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
 // Makes them once the header's columns are known.
 using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
 

@@ -52,6 +52,10 @@ struct IngestRules {
 RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap& columns,
                         const IngestRules& rules, PollRecord& poll);
 
+// The poll rows of an input, in order: false at its end; `error` is set for
+// a bad row, else `poll` holds it.
+using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
+
 // Reads the header of an input from `rows`: false (with summary.error set)
 // when the input is rejected whole.
 bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,

@@ -13,7 +13,10 @@ SELECT pg_advisory_xact_lock(7238411001);
 SET LOCAL work_mem = '256MB';
 
 -- name: create_incoming_polls
-CREATE TEMPORARY TABLE incoming (line bigint NOT NULL, store_id text NOT NULL,
+-- Polls that may be in the table already (pg_poll_load.cpp): a chunk's rows
+-- at or before their store's newest poll, by store key, `line` in the order
+-- of the input's lines.
+CREATE TEMPORARY TABLE incoming (line bigint NOT NULL, store bigint NOT NULL,
                                  at_us bigint NOT NULL, active boolean NOT NULL)
 ON COMMIT DROP;
 
@@ -43,19 +46,42 @@ SELECT store_id FROM incoming i
 WHERE NOT EXISTS (SELECT 1 FROM stores s WHERE s.store_id = i.store_id)
 GROUP BY store_id ORDER BY min(line);
 
+-- name: stores_by_store_id
+-- The keys and newest polls of the stores $1 (a text[]) names that exist.
+SELECT store_id, id, latest_poll_us FROM stores WHERE store_id = ANY($1::text[]);
+
+-- name: add_stores_in_order
+-- New stores, numbered in the order of $1 (a text[]: the order of their
+-- first rows).
+INSERT INTO stores (store_id)
+SELECT store_id FROM unnest($1::text[]) WITH ORDINALITY AS n(store_id, nth) ORDER BY nth
+RETURNING store_id, id;
+
+-- name: copy_polls
+-- Polls newer than all their store has, sorted by store and instant
+-- (pg_poll_load.cpp): each one is new.
+COPY polls (store, at_us, active) FROM STDIN;
+
+-- name: note_copied_polls
+-- The stores' first and newest polls after copy_polls: $1 the stores' keys,
+-- $2 and $3 the first and newest instants copied for each (bigint[]s).
+UPDATE stores SET first_poll_us = least(first_poll_us, n.first_us),
+                  latest_poll_us = greatest(latest_poll_us, n.latest_us)
+FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS n(store, first_us, latest_us)
+WHERE stores.id = n.store;
+
 -- name: load_incoming_polls
 -- Rules §1: a poll is a store and an instant; the first one kept wins, so a
 -- row is loaded when neither the table nor an earlier line has its instant,
 -- a duplicate when the one kept has its status, a conflict otherwise. Then
 -- the stores' first and newest polls follow. Returns the three counts.
 WITH classified AS (
-  SELECT s.id AS store, i.at_us, i.active, p.at_us IS NULL AS unseen,
+  SELECT i.store, i.at_us, i.active, p.at_us IS NULL AS unseen,
          row_number() OVER same AS nth,
          coalesce(p.active, first_value(i.active) OVER same) AS kept
   FROM incoming i
-  JOIN stores s ON s.store_id = i.store_id
-  LEFT JOIN polls p ON p.store = s.id AND p.at_us = i.at_us
-  WINDOW same AS (PARTITION BY s.id, i.at_us ORDER BY i.line)
+  LEFT JOIN polls p ON p.store = i.store AND p.at_us = i.at_us
+  WINDOW same AS (PARTITION BY i.store, i.at_us ORDER BY i.line)
 ), fresh AS (
   SELECT store, at_us, active FROM classified WHERE nth = 1 AND unseen
 ), inserted AS (
@@ -74,6 +100,9 @@ SELECT count(*) FILTER (WHERE nth = 1 AND unseen),
        count(*) FILTER (WHERE active <> kept)
 FROM classified;
 
+-- name: clear_incoming
+TRUNCATE incoming;
+
 -- name: delete_replaced_hours
 -- Rules §1: a store's weekly hours are replaced by the next input that has
 -- valid rows for it.
@@ -81,10 +110,13 @@ DELETE FROM business_hours h USING stores s
 WHERE h.store = s.id AND s.store_id IN (SELECT store_id FROM incoming);
 
 -- name: insert_incoming_hours
--- All of a store's valid rows together are its hours; a row given twice is kept once.
+-- All of a store's valid rows together are its hours; a row given twice is
+-- kept once. In key order: appending to the index is faster than inserting
+-- all over it.
 INSERT INTO business_hours (store, day, start_s, end_s)
 SELECT DISTINCT s.id, i.day, i.start_s, i.end_s
-FROM incoming i JOIN stores s ON s.store_id = i.store_id;
+FROM incoming i JOIN stores s ON s.store_id = i.store_id
+ORDER BY 1, 2, 3, 4;
 
 -- name: delete_replaced_special_dates
 -- Rules §6: special hours are replaced date by date.

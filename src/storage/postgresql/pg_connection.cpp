@@ -152,6 +152,29 @@ void PgConnection::copy_end() {
   while (pg_result* raw = PQgetResult(conn_)) checked(raw, "COPY failed");
 }
 
+std::string pg_text_array(const std::vector<const std::string*>& texts) {
+  std::string array = "{";
+  for (const std::string* text : texts) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (const char c : *text) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return array + "}";
+}
+
+std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {
+  std::string array = "{";
+  for (const std::int64_t number : numbers) {
+    if (array.size() > 1) array += ',';
+    array += std::to_string(number);
+  }
+  return array + "}";
+}
+
 void append_copy_text(std::string& out, const std::string& text) {
   for (const char c : text) {
     switch (c) {

@@ -14,6 +14,8 @@
 struct pg_conn;
 struct pg_result;
 
+// COPY data is sent in pieces of about this many bytes.
+constexpr std::size_t kPgCopyPieceBytes = 1 << 20;
 // Whether `db` names a PostgreSQL database (postgresql:// or postgres://)
 // rather than a SQLite file.
 bool is_postgresql_url(const std::string& db);
@@ -71,7 +73,8 @@ class PgConnection {
                 bool binary = false);
 
   // COPY ... FROM STDIN: `copy_sql` starts it, put() sends rows in COPY's
-  // text format (tab-separated, a line each), end() finishes it.
+  // text format (tab-separated, a line each; in pieces of about
+  // kPgCopyPieceBytes), end() finishes it.
   void copy_begin(const std::string& copy_sql);
   void copy_put(const std::string& rows);
   void copy_end();
@@ -86,6 +89,11 @@ class PgConnection {
   pg_conn* conn_ = nullptr;
   std::string where_;
 };
+
+// Arrays as parameters in PostgreSQL's text form ({...}): store ids quoted,
+// for `$1::text[]`, and numbers, for `$1::bigint[]`.
+std::string pg_text_array(const std::vector<const std::string*>& texts);
+std::string pg_int64_array(const std::vector<std::int64_t>& numbers);
 
 // Text as COPY's text format needs it: backslash, tab, newline and carriage
 // return escaped.

@@ -4,12 +4,10 @@
 
 #include "core/csv.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/parallel_poll_rows.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 
 namespace {
-
-// COPY data is sent in pieces of about this many bytes.
-constexpr std::size_t kCopyPieceBytes = 1 << 20;
 
 // An input that loads at least this many rows has the tables analyzed after
 // it (sql/postgresql/queries/import.sql: analyze_after_import; about 0.5 s at
@@ -30,11 +28,6 @@ void add_null(std::string& out) {
 }
 
 // One valid record as a row of the "incoming" table (after its line).
-void add_record(std::string& out, const PollRecord& poll) {
-  add_field(out, poll.store_id);
-  add_field(out, to_micros(poll.at));
-  out += poll.active ? "\tt" : "\tf";
-}
 void add_record(std::string& out, const HoursRecord& hours) {
   add_field(out, hours.store_id);
   add_field(out, static_cast<std::int64_t>(hours.day));
@@ -67,9 +60,10 @@ void add_record(std::string& out, const NameRecord& name) {
 
 // Copies the valid rows of `rows` into "incoming", rejecting the others by
 // line; `parse` turns fields into a Record.
-template <class Record, class Parse>
-void copy_rows(PgConnection& db, const RowSource& rows, const Parse& parse,
-               const Progress& progress, ImportSummary& summary) {
+template <class Record>
+void copy_records(PgConnection& db, const RowSource& rows, const ColumnMap& columns,
+                  RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
+                  const Progress& progress, ImportSummary& summary) {
   db.copy_begin(sql::pg_query("copy_incoming"));
   std::string piece;
   std::vector<std::string> fields;
@@ -79,7 +73,7 @@ void copy_rows(PgConnection& db, const RowSource& rows, const Parse& parse,
   while (rows(fields, line, malformed)) {
     ++summary.rows_read;
     if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
-    const RowError error = malformed.empty() ? parse(fields, record) : malformed;
+    const RowError error = malformed.empty() ? parse(fields, columns, record) : malformed;
     if (!error.empty()) {
       summary.reject(line, error);
       continue;
@@ -88,7 +82,7 @@ void copy_rows(PgConnection& db, const RowSource& rows, const Parse& parse,
     add_record(piece, record);
     piece += '\n';
     ++summary.loaded;
-    if (piece.size() >= kCopyPieceBytes) {
+    if (piece.size() >= kPgCopyPieceBytes) {
       db.copy_put(piece);
       piece.clear();
     }
@@ -97,29 +91,13 @@ void copy_rows(PgConnection& db, const RowSource& rows, const Parse& parse,
   db.copy_end();
 }
 
-template <class Record>
-void copy_records(PgConnection& db, const RowSource& rows, const ColumnMap& columns,
-                  RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
-                  const Progress& progress, ImportSummary& summary) {
-  copy_rows<Record>(
-      db, rows,
-      [&](const std::vector<std::string>& fields, Record& record) {
-        return parse(fields, columns, record);
-      },
-      progress, summary);
-}
-
-// Applies the input in "incoming" to the tables (rules §1 and §6).
-void apply_incoming(PgConnection& db, Dataset dataset, ImportSummary& summary) {
+// Applies the input in "incoming" to the tables (rules §1 and §6); polls
+// are pg_load_polls's.
+void apply_incoming(PgConnection& db, Dataset dataset) {
   db.exec(sql::pg_query("add_incoming_stores"));
   switch (dataset) {
-    case Dataset::polls: {
-      const PgResult counts = db.exec(sql::pg_query("load_incoming_polls"));
-      summary.loaded = static_cast<std::size_t>(counts.int64(0, 0));
-      summary.duplicates = static_cast<std::size_t>(counts.int64(0, 1));
-      summary.conflicts = static_cast<std::size_t>(counts.int64(0, 2));
+    case Dataset::polls:
       break;
-    }
     case Dataset::hours:
       db.exec(sql::pg_query("delete_replaced_hours"));
       db.exec(sql::pg_query("insert_incoming_hours"));
@@ -161,7 +139,8 @@ const char* create_incoming_query(Dataset dataset) {
 }  // namespace
 
 ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string& source,
-                            std::istream& csv, const Progress& progress, const IngestRules& rules) {
+                            std::istream& csv, const Progress& progress, const IngestRules& rules,
+                            const PgPollSizes& poll_sizes) {
   const auto started = std::chrono::steady_clock::now();
   ImportSummary summary;
   summary.source = source;
@@ -176,14 +155,22 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
   db.exec(sql::pg_query("import_memory"));
   db.exec(sql::pg_query(create_incoming_query(dataset)));
   switch (dataset) {
-    case Dataset::polls:
-      copy_rows<PollRecord>(
-          db, rows,
-          [&](const std::vector<std::string>& fields, PollRecord& poll) {
+    case Dataset::polls: {
+      // The bulk of any import: read and checked on worker threads, as for SQLite.
+      ParallelPollRows parallel(
+          reader, csv,
+          [&rules, &columns](const std::vector<std::string>& fields, PollRecord& poll) {
             return parse_poll_row(fields, columns, rules, poll);
           },
-          progress, summary);
+          ParallelPollRows::workers_for_machine());
+      pg_load_polls(
+          db,
+          [&parallel](std::size_t& line, RowError& error, PollRecord& poll) {
+            return parallel.next(line, error, poll);
+          },
+          progress, summary, poll_sizes);
       break;
+    }
     case Dataset::hours:
       copy_records(db, rows, columns, parse_hours, progress, summary);
       break;
@@ -200,7 +187,7 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
       copy_records(db, rows, columns, parse_name, progress, summary);
       break;
   }
-  apply_incoming(db, dataset, summary);
+  if (dataset != Dataset::polls) apply_incoming(db, dataset);
   transaction.commit();
   if (summary.loaded >= kAnalyzeRows) db.exec(sql::pg_query("analyze_after_import"));
   summary.seconds =
