@@ -6,6 +6,7 @@
 #include "app/backup.hpp"
 #include "app/generate.hpp"
 #include "app/import.hpp"
+#include "app/migrate.hpp"
 #include "app/report.hpp"
 #include "app/rollup.hpp"
 #include "app/serve.hpp"
@@ -64,6 +65,10 @@ const std::vector<CommandEntry>& commands() {
       {"backup", "--out FILE [options]",
        "write a consistent copy of the database to --out FILE (safe while serving)",
        run_with<BackupOptions, run_backup>, flags_of<BackupOptions>},
+      {"migrate", "--from FILE --to URL [options]",
+       "copy a SQLite database into an empty PostgreSQL one, counts checked "
+       "(docs/postgresql.md)",
+       run_with<MigrateOptions, run_migrate>, flags_of<MigrateOptions>},
       {"generate", "--out DIR [options]", "write a realistic synthetic data set to --out DIR",
        run_with<GenerateOptions, run_generate>, flags_of<GenerateOptions>},
       {"token", "create|list|revoke [options]",
