@@ -157,3 +157,8 @@ SELECT DISTINCT s.id, i.value FROM incoming i JOIN stores s ON s.store_id = i.st
 -- (a minute or more later), a report right after importing 140,000 stores'
 -- polls took 21-30 s instead of 6.
 ANALYZE;
+
+-- name: analyze_after_polls
+-- The same after a large input of polls, for the tables it changed (0.12 s
+-- instead of 0.23 at 14,000 stores).
+ANALYZE stores, polls;
