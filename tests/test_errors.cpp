@@ -17,23 +17,25 @@ using test::TempDir;
 
 TEST_CASE("a taken token name is a conflict, a broken rule invalid input", "[errors]") {
   TempDir dir;
-  Database db(dir.file("u.db"));
+  SharedConnection db(dir.file("u.db"));
+  SqliteTokens tokens(db, db);
   const Instant now{};
-  create_token(db, {"ops", Role::admin, {}, "", now}, secret_sha256("one"));
-  CHECK_THROWS_AS(create_token(db, {"ops", Role::reader, {}, "", now}, secret_sha256("two")),
+  tokens.create({"ops", Role::admin, {}, "", now}, secret_sha256("one"));
+  CHECK_THROWS_AS(tokens.create({"ops", Role::reader, {}, "", now}, secret_sha256("two")),
                   Conflict);
-  CHECK_THROWS_AS(create_token(db, {"", Role::reader, {}, "", now}, secret_sha256("three")),
+  CHECK_THROWS_AS(tokens.create({"", Role::reader, {}, "", now}, secret_sha256("three")),
                   InvalidInput);
-  CHECK_THROWS_AS(create_token(db, {"owner", Role::owner, {}, "", now}, secret_sha256("four")),
+  CHECK_THROWS_AS(tokens.create({"owner", Role::owner, {}, "", now}, secret_sha256("four")),
                   InvalidInput);
 }
 
 TEST_CASE("a database that refuses a write is a database fault, not a taken name", "[errors]") {
   TempDir dir;
   { Database create(dir.file("u.db")); }
-  Database read_only(dir.file("u.db"), Database::Access::read_only);
+  SharedConnection read_only(dir.file("u.db"), Database::Access::read_only);
+  SqliteTokens tokens(read_only, read_only);
   try {
-    create_token(read_only, {"ops", Role::admin, {}, "", Instant{}}, secret_sha256("one"));
+    tokens.create({"ops", Role::admin, {}, "", Instant{}}, secret_sha256("one"));
     FAIL("a read-only database took a token");
   } catch (const AppError& error) {
     FAIL(std::string("reported as the caller's mistake: ") + error.what());

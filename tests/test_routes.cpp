@@ -84,12 +84,13 @@ TEST_CASE("every route answers every role as its access level says", "[routes][a
     ++checked;
     const Route& route = server.api.routes()[r];
     {
-      Database db(server.dir.file("u.db"));
+      SharedConnection db(server.dir.file("u.db"));
+      SqliteTokens tokens(db, db);
       const Instant now = test::at("2023-01-25 18:00:00");
-      create_token(db, {"i", Role::ingest, {}, "", now}, secret_sha256("ingest-secret"));
-      create_token(db, {"r", Role::reader, {}, "", now}, secret_sha256("reader-secret"));
-      create_token(db, {"ox", Role::owner, {"x"}, "", now}, secret_sha256("owner-x"));
-      create_token(db, {"oy", Role::owner, {"y"}, "", now}, secret_sha256("owner-y"));
+      tokens.create({"i", Role::ingest, {}, "", now}, secret_sha256("ingest-secret"));
+      tokens.create({"r", Role::reader, {}, "", now}, secret_sha256("reader-secret"));
+      tokens.create({"ox", Role::owner, {"x"}, "", now}, secret_sha256("owner-x"));
+      tokens.create({"oy", Role::owner, {"y"}, "", now}, secret_sha256("owner-y"));
     }
     const std::string path = path_of(route);
     REQUIRE(server.api.find_route(route.method, path) == &route);

@@ -65,7 +65,7 @@ Flag length_flag(const char* name, const char* env, std::string help, std::chron
 
 // The flags several commands share.
 // Which databases a command's --db takes: a SQLite file, or also a
-// PostgreSQL URL (import and report, docs/postgresql.md).
+// PostgreSQL URL (import, report and token, docs/postgresql.md).
 enum class DbKinds { sqlite, sqlite_or_postgresql };
 Flag db_flag(std::string& path, DbKinds kinds = DbKinds::sqlite);
 Flag log_format_flag(LogFormat& format);

@@ -3,16 +3,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "common/clock.hpp"
 #include "core/access.hpp"
 #include "server/token_secret.hpp"
-#include "storage/database.hpp"
+#include "storage/postgresql/pg_tokens.hpp"
 #include "storage/token_store.hpp"
 
 std::vector<Flag> flags_for(TokenOptions& o) {
   return {
-      db_flag(o.db_path),
+      db_flag(o.db_path, DbKinds::sqlite_or_postgresql),
       switch_flag("--create-db", nullptr,
                   "create the --db file when it does not exist (else a mistyped path is an error, "
                   "not a new empty database whose tokens no server reads)",
@@ -63,20 +65,34 @@ void check_options(TokenOptions& options, const std::vector<std::string>& positi
   }
 }
 
-int run_token(const TokenOptions& options) {
+namespace {
+
+// The tokens of --db: a SQLite file (through `sqlite`, made here) or a
+// PostgreSQL database.
+std::unique_ptr<Tokens> open_tokens(const TokenOptions& options,
+                                    std::optional<SharedConnection>& sqlite) {
+  if (is_postgresql_url(options.db_path)) return std::make_unique<PgTokens>(options.db_path);
   // A mistyped --db would otherwise make a new, empty database whose tokens
   // no server reads.
   if (!options.create_db && !std::filesystem::exists(options.db_path)) {
     throw std::runtime_error("no database at '" + options.db_path +
                              "' (give --create-db to create one)");
   }
-  Database db(options.db_path);  // creates or migrates the schema
+  sqlite.emplace(options.db_path);  // creates or migrates the schema
+  return std::make_unique<SqliteTokens>(*sqlite, *sqlite);
+}
+
+}  // namespace
+
+int run_token(const TokenOptions& options) {
+  std::optional<SharedConnection> sqlite;
+  const std::unique_ptr<Tokens> tokens = open_tokens(options, sqlite);
   switch (options.action) {
     case TokenAction::create: {
       TokenRecord token{options.name, *parse_role(options.role), options.stores, options.tag,
                         wall_clock_now()};
       const std::string secret = new_token_secret();
-      create_token(db, token, secret_sha256(secret));
+      tokens->create(token, secret_sha256(secret));
       std::cout << secret << std::endl;
       std::fprintf(stderr,
                    "token '%s' (role %s) created: the secret above is shown this once; only its "
@@ -85,7 +101,7 @@ int run_token(const TokenOptions& options) {
       return 0;
     }
     case TokenAction::list:
-      for (const TokenRecord& token : list_tokens(db)) {
+      for (const TokenRecord& token : tokens->list()) {
         std::string scope;
         for (const std::string& store : token.stores) scope += (scope.empty() ? "" : ",") + store;
         if (!token.tag.empty()) scope = "tag " + token.tag;
@@ -94,7 +110,7 @@ int run_token(const TokenOptions& options) {
       }
       return 0;
     case TokenAction::revoke:
-      if (!revoke_token(db, options.name)) {
+      if (!tokens->revoke(options.name)) {
         std::fprintf(stderr, "uptime-monitor: no token named '%s'\n", options.name.c_str());
         return 1;
       }

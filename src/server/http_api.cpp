@@ -14,7 +14,6 @@
 #include "server/api/resources.hpp"
 #include "server/request_origin.hpp"
 #include "server/token_secret.hpp"
-#include "storage/token_store.hpp"
 
 using nlohmann::json;
 
@@ -75,7 +74,8 @@ std::string method_label(const std::string& method) {
 HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
                  const HttpSettings& settings)
     : api_(writer, jobs, fleet, metrics, settings),
-      auth_reader_(writer.path(), Database::Access::read_only) {
+      auth_reader_(writer.path(), Database::Access::read_only),
+      auth_tokens_(api_.writer, auth_reader_) {
   for (auto routes : {status_routes(api_), report_routes(api_), store_routes(api_),
                       fleet_routes(api_), me_routes(api_), ingest_routes(api_), alert_routes(api_),
                       webhook_routes(api_), token_routes(api_)}) {
@@ -162,14 +162,13 @@ Caller HttpApi::authorize(const Route& route, const std::string& method,
   bool wrong = false;
   TokenRoles roles;
   {
-    auto tokens = auth_reader_.lock();
-    roles = token_roles(tokens.db());
+    roles = auth_tokens_.roles();
     const std::string prefix = "Bearer ";
     if (authorization.rfind(prefix, 0) == 0) {
       const std::string secret = authorization.substr(prefix.size());
       if (!api_.settings.token.empty() && constant_time_equals(secret, api_.settings.token)) {
         role = Role::admin;
-      } else if (roles.any && (token = find_token(tokens.db(), secret_sha256(secret)))) {
+      } else if (roles.any && (token = auth_tokens_.find(secret_sha256(secret)))) {
         role = token->role;
       } else {
         wrong = true;
@@ -177,7 +176,7 @@ Caller HttpApi::authorize(const Route& route, const std::string& method,
     } else {
       wrong = !authorization.empty();
     }
-    if (token && token->role == Role::owner) owner_scope = scope_store_ids(tokens.db(), *token);
+    if (token && token->role == Role::owner) owner_scope = auth_tokens_.scope_store_ids(*token);
   }
   const AccessPolicy policy{!api_.settings.token.empty() || roles.any,
                             api_.settings.token_read || roles.readers};

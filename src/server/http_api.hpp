@@ -17,6 +17,7 @@
 #include "server/api/route.hpp"
 #include "server/auth_failures.hpp"
 #include "server/http_connections.hpp"
+#include "storage/token_store.hpp"
 
 class HttpApi : public RequestGate {
  public:
@@ -73,6 +74,7 @@ class HttpApi : public RequestGate {
   ApiContext api_;
   // Tokens are looked up here: a request never waits for /metrics' reads.
   SharedConnection auth_reader_;
+  SqliteTokens auth_tokens_;  // read through auth_reader_
   AuthFailures failures_;
   std::vector<Route> routes_;
 };

@@ -13,7 +13,7 @@ namespace {
 
 // Columns as list_tokens and token_by_secret select them; the scope's store
 // ids read after.
-TokenRecord read_token(Database& db, SQLite::Statement& row) {
+TokenRecord read_token(SQLite::Database& db, SQLite::Statement& row) {
   TokenRecord token;
   const std::int64_t id = row.getColumn(0).getInt64();
   token.name = row.getColumn(1).getString();
@@ -21,7 +21,7 @@ TokenRecord read_token(Database& db, SQLite::Statement& row) {
   token.role = parse_role(role).value_or(Role::owner);
   if (!row.getColumn(3).isNull()) token.tag = row.getColumn(3).getString();
   token.created = from_micros(row.getColumn(4).getInt64());
-  SQLite::Statement stores(db.sql(), sql::query("token_store_ids"));
+  SQLite::Statement stores(db, sql::query("token_store_ids"));
   stores.bind(1, id);
   while (stores.executeStep()) token.stores.push_back(stores.getColumn(0).getString());
   return token;
@@ -29,22 +29,12 @@ TokenRecord read_token(Database& db, SQLite::Statement& row) {
 
 }  // namespace
 
-void create_token(Database& db, const TokenRecord& token, const std::string& secret_sha256) {
-  const bool scoped = !token.stores.empty() || !token.tag.empty();
-  if (token.name.empty() || token.name.size() > 64) {
-    throw InvalidInput("a token name is 1-64 characters");
-  }
-  if (token.role == Role::owner && !scoped) {
-    throw InvalidInput("an owner token needs a scope: store ids or a tag");
-  }
-  if (token.role != Role::owner && scoped) {
-    throw InvalidInput(std::string("a scope is for owner tokens, not ") + role_name(token.role));
-  }
-  if (!token.stores.empty() && !token.tag.empty()) {
-    throw InvalidInput("an owner token is scoped by store ids or by a tag, not both");
-  }
-  SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement insert(db.sql(), sql::query("insert_token"));
+void SqliteTokens::create(const TokenRecord& token, const std::string& secret_sha256) {
+  check_new_token(token);
+  auto lease = writer_.lock();
+  SQLite::Database& db = lease.db().sql();
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement insert(db, sql::query("insert_token"));
   insert.bind(1, token.name);
   insert.bind(2, role_name(token.role));
   insert.bind(3, secret_sha256);
@@ -64,8 +54,8 @@ void create_token(Database& db, const TokenRecord& token, const std::string& sec
     }
     throw;
   }
-  const std::int64_t id = db.sql().getLastInsertRowid();
-  SQLite::Statement store(db.sql(), sql::query("insert_token_store"));
+  const std::int64_t id = db.getLastInsertRowid();
+  SQLite::Statement store(db, sql::query("insert_token_store"));
   for (const std::string& store_id : token.stores) {
     store.bind(1, id);
     store.bind(2, store_id);
@@ -75,47 +65,49 @@ void create_token(Database& db, const TokenRecord& token, const std::string& sec
   transaction.commit();
 }
 
-std::vector<TokenRecord> list_tokens(Database& db) {
+std::vector<TokenRecord> SqliteTokens::list() {
+  auto lease = reader_.lock();
+  SQLite::Database& db = lease.db().sql();
   std::vector<TokenRecord> tokens;
-  SQLite::Statement query(db.sql(), sql::query("list_tokens"));
+  SQLite::Statement query(db, sql::query("list_tokens"));
   while (query.executeStep()) tokens.push_back(read_token(db, query));
   return tokens;
 }
 
-bool revoke_token(Database& db, const std::string& name) {
-  SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement stores(db.sql(), sql::query("delete_token_stores"));
+bool SqliteTokens::revoke(const std::string& name) {
+  auto lease = writer_.lock();
+  SQLite::Database& db = lease.db().sql();
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement stores(db, sql::query("delete_token_stores"));
   stores.bind(1, name);
   stores.exec();
-  SQLite::Statement remove(db.sql(), sql::query("delete_token"));
+  SQLite::Statement remove(db, sql::query("delete_token"));
   remove.bind(1, name);
   const bool removed = remove.exec() > 0;
   transaction.commit();
   return removed;
 }
 
-std::optional<TokenRecord> find_token(Database& db, const std::string& secret_sha256) {
-  SQLite::Statement query(db.sql(), sql::query("token_by_secret"));
+std::optional<TokenRecord> SqliteTokens::find(const std::string& secret_sha256) {
+  auto lease = reader_.lock();
+  SQLite::Database& db = lease.db().sql();
+  SQLite::Statement query(db, sql::query("token_by_secret"));
   query.bind(1, secret_sha256);
   if (!query.executeStep()) return std::nullopt;
   return read_token(db, query);
 }
 
-TokenRoles token_roles(Database& db) {
-  SQLite::Statement query(db.sql(), sql::query("token_roles"));
+TokenRoles SqliteTokens::roles() {
+  auto lease = reader_.lock();
+  SQLite::Statement query(lease.db().sql(), sql::query("token_roles"));
   query.executeStep();
   return {query.getColumn(0).getInt64() > 0, query.getColumn(1).getInt64() > 0};
 }
 
-std::set<std::string> scope_store_ids(Database& db, const TokenRecord& token) {
-  std::set<std::string> ids(token.stores.begin(), token.stores.end());
-  if (!token.tag.empty()) ids.merge(tagged_store_ids(db, token.tag));
-  return ids;
-}
-
-std::set<std::string> tagged_store_ids(Database& db, const std::string& tag) {
+std::set<std::string> SqliteTokens::tagged_store_ids(const std::string& tag) {
+  auto lease = reader_.lock();
   std::set<std::string> ids;
-  SQLite::Statement query(db.sql(), sql::query("tag_store_ids"));
+  SQLite::Statement query(lease.db().sql(), sql::query("tag_store_ids"));
   query.bind(1, tag);
   while (query.executeStep()) ids.insert(query.getColumn(0).getString());
   return ids;

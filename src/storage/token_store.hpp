@@ -1,42 +1,25 @@
-// Access tokens in the database: a name, a role, an owner's scope, and only
-// the SHA-256 of the secret (hex). The secret itself is made and hashed by
-// the server layer (server/token_secret.hpp) and shown once.
+// Access tokens in the SQLite database (tokens.hpp says what they are).
 #pragma once
 
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
+#include "storage/shared_connection.hpp"
+#include "storage/tokens.hpp"
 
-#include "core/access.hpp"
-#include "core/timestamps.hpp"
-#include "storage/database.hpp"
+class SqliteTokens : public Tokens {
+ public:
+  // Changes go through `writer`, reads through `reader` (the same one, or a
+  // read-only connection that never waits behind a write), each held only
+  // for the call.
+  SqliteTokens(SharedConnection& writer, SharedConnection& reader)
+      : writer_(writer), reader_(reader) {}
 
-struct TokenRecord {
-  std::string name;
-  Role role = Role::reader;
-  std::vector<std::string> stores;  // an owner's store ids, or
-  std::string tag;                  // an owner's tag (its stores as they change)
-  Instant created;
+  void create(const TokenRecord& token, const std::string& secret_sha256) override;
+  std::vector<TokenRecord> list() override;
+  bool revoke(const std::string& name) override;
+  std::optional<TokenRecord> find(const std::string& secret_sha256) override;
+  TokenRoles roles() override;
+  std::set<std::string> tagged_store_ids(const std::string& tag) override;
+
+ private:
+  SharedConnection& writer_;
+  SharedConnection& reader_;
 };
-
-// Throws Conflict (errors.hpp) for a name taken, InvalidInput for an owner
-// without a scope or a scope on another role; a database fault stays the
-// SQLite::Exception it is.
-void create_token(Database& db, const TokenRecord& token, const std::string& secret_sha256);
-std::vector<TokenRecord> list_tokens(Database& db);
-// False when there is no token of that name.
-bool revoke_token(Database& db, const std::string& name);
-std::optional<TokenRecord> find_token(Database& db, const std::string& secret_sha256);
-
-// Which roles have tokens in the database.
-struct TokenRoles {
-  bool any = false;
-  bool readers = false;  // reader or owner tokens
-};
-TokenRoles token_roles(Database& db);
-
-// The store ids an owner token covers now: its list, or its tag's stores.
-std::set<std::string> scope_store_ids(Database& db, const TokenRecord& token);
-// The ids of the stores with this tag now.
-std::set<std::string> tagged_store_ids(Database& db, const std::string& tag);

@@ -31,6 +31,20 @@ for options in "" "--from-date 2023-01-20 --to-date 2023-01-24" "--max-gap 2h --
 done
 [ "$(wc -l < "$WORK/pg.csv")" = 101 ] || fail "the report has $(wc -l < "$WORK/pg.csv") lines"
 
+# Tokens on PostgreSQL: created (the secret printed once), listed, revoked.
+secret=$("$BIN" token create --db "$url" --name ops --role admin 2> /dev/null) || fail "token create"
+[ "${#secret}" -ge 32 ] || fail "token secret: $secret"
+"$BIN" token create --db "$url" --name owner --role owner --stores b,a > /dev/null 2>&1 || fail "owner token"
+code=0
+"$BIN" token create --db "$url" --name ops --role reader > /dev/null 2> "$WORK/err" || code=$?
+[ "$code" = 1 ] && grep -q "a token named 'ops' exists already" "$WORK/err" || fail "taken name: $code $(cat "$WORK/err")"
+"$BIN" token list --db "$url" > "$WORK/tokens" || fail "token list"
+[ "$(cut -f1,2,4 "$WORK/tokens")" = "$(printf 'ops\tadmin\t\nowner\towner\ta,b')" ] || fail "tokens: $(cat "$WORK/tokens")"
+[ "$(psql "$url" -Atc "SELECT count(*) FROM tokens WHERE secret_sha256 = encode(sha256('$secret'), 'hex')")" = 1 ] ||
+  fail "the secret's SHA-256 is not what PostgreSQL keeps"
+"$BIN" token revoke --db "$url" --name ops 2> /dev/null || fail "token revoke"
+[ "$("$BIN" token list --db "$url" | cut -f1)" = owner ] || fail "after revoke: $("$BIN" token list --db "$url")"
+
 # Commands that keep SQLite say so.
 code=0
 "$BIN" serve --db "$url" > /dev/null 2> "$WORK/err" || code=$?

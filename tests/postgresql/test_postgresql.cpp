@@ -6,12 +6,16 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
+#include "common/errors.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_import.hpp"
 #include "storage/postgresql/pg_schema.hpp"
+#include "storage/postgresql/pg_tokens.hpp"
 #include "storage/store_engine.hpp"
+#include "storage/token_store.hpp"
 #include "support.hpp"
 
 using test::TempDir;
@@ -201,6 +205,78 @@ TEST_CASE("PostgreSQL: polls loaded in batches of any size as SQLite loads them"
     CHECK(stored == as_one_run);  // keys in the order of first rows, each store's span
     CHECK(report(*open_store_engine(database.url()), options) == expected_report);
   }
+}
+
+namespace {
+
+// Tokens through the interface, every outcome written down: what a store of
+// tokens answers, to be compared between the engines.
+std::string exercise_tokens(Tokens& tokens) {
+  std::ostringstream out;
+  const Instant at = test::at("2023-01-25 18:00:00");
+  const auto outcome = [&out](const std::function<void()>& step) {
+    try {
+      step();
+      out << "ok\n";
+    } catch (const Conflict& error) {
+      out << "conflict: " << error.what() << "\n";
+    } catch (const InvalidInput& error) {
+      out << "invalid: " << error.what() << "\n";
+    }
+  };
+  const auto roles = [&] {
+    const TokenRoles now = tokens.roles();
+    out << "roles " << now.any << now.readers << "\n";
+  };
+  roles();
+  outcome([&] { tokens.create({"ops", Role::admin, {}, "", at}, "sha-ops"); });
+  roles();
+  outcome([&] { tokens.create({"Zed", Role::owner, {"b", "a", "b"}, "", at}, "sha-zed"); });
+  outcome([&] { tokens.create({"north", Role::owner, {}, "north", at}, "sha-north"); });
+  outcome([&] { tokens.create({"ops", Role::reader, {}, "", at}, "sha-other"); });
+  outcome([&] { tokens.create({"", Role::reader, {}, "", at}, "sha-empty"); });
+  outcome([&] { tokens.create({"both", Role::owner, {"a"}, "north", at}, "sha-both"); });
+  roles();
+  for (const TokenRecord& token : tokens.list()) {
+    out << token.name << " " << role_name(token.role) << " " << token.tag << " "
+        << format_timestamp(token.created);
+    for (const std::string& store : token.stores) out << " " << store;
+    out << "\n";
+  }
+  for (const std::string secret : {"sha-zed", "sha-north", "sha-none"}) {
+    const auto token = tokens.find(secret);
+    out << secret << ": " << (token ? token->name : "none");
+    if (token) {
+      for (const std::string& store : tokens.scope_store_ids(*token)) out << " " << store;
+    }
+    out << "\n";
+  }
+  out << "revoke " << tokens.revoke("Zed") << tokens.revoke("Zed") << "\n";
+  out << "find after " << tokens.find("sha-zed").has_value() << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: tokens as SQLite keeps them", "[postgresql]") {
+  const std::string tags = "store_id,tag\nn1,north\nn2,north\ns1,south\n";
+  TempDir dir;
+  load(*open_store_engine(dir.file("u.db")), Dataset::tags, tags);
+  SharedConnection sqlite(dir.file("u.db"));
+  SqliteTokens sqlite_tokens(sqlite, sqlite);
+  const std::string expected = exercise_tokens(sqlite_tokens);
+  // Checked on its own, so that both engines cannot be wrong alike.
+  CHECK_THAT(expected, Catch::StartsWith("roles 00\nok\nroles 10\nok\nok\nconflict"));
+  CHECK_THAT(expected, Catch::Contains("Zed owner  2023-01-25T18:00:00.000000Z a b\n"
+                                       "north owner north 2023-01-25T18:00:00.000000Z\n"
+                                       "ops admin  2023-01-25T18:00:00.000000Z\n"));
+  CHECK_THAT(expected, Catch::Contains("sha-north: north n1 n2\n"));
+  CHECK_THAT(expected, Catch::EndsWith("revoke 10\nfind after 0\n"));
+
+  FreshDatabase database("engine_tokens");
+  load(*open_store_engine(database.url()), Dataset::tags, tags);
+  PgTokens postgresql_tokens(database.url());
+  CHECK(exercise_tokens(postgresql_tokens) == expected);
 }
 
 TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is an error",

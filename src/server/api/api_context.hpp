@@ -20,6 +20,7 @@
 #include "server/request_framing.hpp"
 #include "server/request_origin.hpp"
 #include "storage/shared_connection.hpp"
+#include "storage/tokens.hpp"
 
 struct HttpSettings {
   std::size_t max_body = kDefaultMaxBody;  // bytes; larger bodies get 413
@@ -66,6 +67,8 @@ struct ApiContext {
   SharedConnection& writer;
   // Health, metrics and lists read here, never waiting behind a write.
   SharedConnection status_reader;
+  // Changed through `writer`, read through `status_reader`.
+  std::unique_ptr<Tokens> tokens;
   ReportJobs& jobs;
   LiveFleet& fleet;  // each store's state now, and the landing report's figures
   Metrics& metrics;

@@ -9,7 +9,7 @@
 #include "server/live_fleet.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/report_store.hpp"
-#include "storage/token_store.hpp"
+#include "storage/tokens.hpp"
 #include "storage/webhook_store.hpp"
 
 // A report's period as asked for: null, {"from","to"} or {"from_date","to_date"}.

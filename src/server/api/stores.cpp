@@ -20,7 +20,7 @@
 #include "server/store_detail.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/store_edits.hpp"
-#include "storage/token_store.hpp"
+#include "storage/tokens.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -139,7 +139,7 @@ void store_page(ApiContext& api, const Request& request, Response& response, con
   }
   std::set<std::string> tagged;
   if (request.has_param("tag")) {
-    tagged = tagged_store_ids(api.status_reader.lock().db(), request.get_param_value("tag"));
+    tagged = api.tokens->tagged_store_ids(request.get_param_value("tag"));
     query.tagged = &tagged;
   }
   if (caller.stores) query.only = &*caller.stores;

@@ -1,4 +1,6 @@
 // Tokens: an admin creates (the secret shown once), lists and revokes them.
+#include "storage/tokens.hpp"
+
 #include <httplib.h>
 
 #include <mutex>
@@ -13,7 +15,6 @@
 #include "server/api/request_params.hpp"
 #include "server/api/resources.hpp"
 #include "server/token_secret.hpp"
-#include "storage/token_store.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -23,7 +24,7 @@ namespace {
 
 void list_tokens_route(ApiContext& api, httplib::Response& response) {
   json tokens = json::array();
-  for (const TokenRecord& token : list_tokens(api.status_reader.lock().db())) {
+  for (const TokenRecord& token : api.tokens->list()) {
     tokens.push_back(token_json(token));
   }
   send_json(response, 200, json{{"tokens", tokens}});
@@ -53,7 +54,7 @@ void create_token_route(ApiContext& api, const httplib::Request& request,
   const std::string secret = new_token_secret();
   {
     std::lock_guard<std::mutex> lock(api.tokens_mutex);
-    create_token(api.writer.lock().db(), token, secret_sha256(secret));
+    api.tokens->create(token, secret_sha256(secret));
   }
   log_info("token " + printable(token.name) + " created (role " + role_name(token.role) + ")",
            {{"token_name", token.name}, {"role", role_name(token.role)}});
@@ -64,7 +65,7 @@ void create_token_route(ApiContext& api, const httplib::Request& request,
 
 void revoke_token_route(ApiContext& api, const std::string& name, Response& response) {
   std::lock_guard<std::mutex> lock(api.tokens_mutex);
-  if (!revoke_token(api.writer.lock().db(), name)) {
+  if (!api.tokens->revoke(name)) {
     throw NotFound("no token named '" + name + "'");
   }
   log_info("token " + printable(name) + " revoked", {{"token_name", name}});

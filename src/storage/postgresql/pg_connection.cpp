@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace {
@@ -64,6 +65,10 @@ void PgResult::Free::operator()(pg_result* result) const {
 
 int PgResult::rows() const {
   return PQntuples(result_.get());
+}
+
+int PgResult::affected_rows() const {
+  return std::atoi(PQcmdTuples(result_.get()));
 }
 
 bool PgResult::is_null(int row, int column) const {

@@ -36,6 +36,8 @@ class PgResult {
  public:
   explicit PgResult(pg_result* result);
   int rows() const;
+  // Rows a command changed (INSERT, UPDATE, DELETE).
+  int affected_rows() const;
   bool is_null(int row, int column) const;
   // A text column's value (text results only).
   const char* text(int row, int column) const;

@@ -190,8 +190,8 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
   if (dataset != Dataset::polls) apply_incoming(db, dataset);
   transaction.commit();
   if (summary.loaded >= kAnalyzeRows) {
-    db.exec(sql::pg_query(dataset == Dataset::polls ? "analyze_after_polls"
-                                                    : "analyze_after_import"));
+    db.exec(
+        sql::pg_query(dataset == Dataset::polls ? "analyze_after_polls" : "analyze_after_import"));
   }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
