@@ -5,12 +5,8 @@
 # $UPTIME_TEST_POSTGRESQL (a file), set by CTest.
 source "$(dirname "$0")/../e2e/lib.sh" "$@"
 
-base=$(cat "$UPTIME_TEST_POSTGRESQL")
-psql "$base" -qc "DROP DATABASE IF EXISTS cli_test" -c "CREATE DATABASE cli_test" > /dev/null
-url=${base/\/uptime\?/\/cli_test\?}
-[ "$url" != "$base" ] || fail "cannot make the database's URL from $base"
-# cleanup (lib.sh) takes the script's exit status from $?: kept through the drop.
-trap 'status=$?; psql "$base" -qc "DROP DATABASE IF EXISTS cli_test WITH (FORCE)" > /dev/null 2>&1; (exit $status); cleanup' EXIT
+source "$(dirname "$0")/database.sh"
+fresh_database cli_test
 
 # The same counts (the times differ).
 counts() { sed 's/ in [0-9.]* s (.*//' "$1"; }

@@ -7,12 +7,8 @@
 # $UPTIME_TEST_POSTGRESQL (a file), set by CTest.
 source "$(dirname "$0")/../e2e/lib.sh" "$@"
 
-base=$(cat "$UPTIME_TEST_POSTGRESQL")
-psql "$base" -qc "DROP DATABASE IF EXISTS migrate_test" -c "CREATE DATABASE migrate_test" > /dev/null
-url=${base/\/uptime\?/\/migrate_test\?}
-[ "$url" != "$base" ] || fail "cannot make the database's URL from $base"
-# cleanup (lib.sh) takes the script's exit status from $?: kept through the drop.
-trap 'status=$?; psql "$base" -qc "DROP DATABASE IF EXISTS migrate_test WITH (FORCE)" > /dev/null 2>&1; (exit $status); cleanup' EXIT
+source "$(dirname "$0")/database.sh"
+fresh_database migrate_test
 
 # A database with something in every table.
 ago() { date -u -d "$1 ago" '+%Y-%m-%d %H:%M:%S'; }
