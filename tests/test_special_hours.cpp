@@ -4,9 +4,11 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "core/business_hours.hpp"
 #include "storage/report_builder.hpp"
+#include "storage/schedule_reader.hpp"
 #include "support.hpp"
 
 using test::at;
@@ -244,4 +246,57 @@ TEST_CASE("reports honour special dates read from the database", "[special_hours
   CHECK(report_csv(build_report(path, options)) ==
         "store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,"
         "downtime_last_day,downtime_last_week\na,0.00,8.00,32.00,0.00,0.00,0.00\n");
+}
+
+TEST_CASE("a chunk of stores' schedules read at once are each store's as read alone",
+          "[special_hours][report]") {
+  TempDir dir;
+  Database db(dir.file("u.db"));
+  // Keys 1-4: a (hours, special dates), b (none), c (hours only), d (special only).
+  import_text(db, Dataset::zones,
+              "store_id,timezone_str\na,America/Chicago\nb,UTC\nc,UTC\nd,Asia/Tokyo\n");
+  import_text(db, Dataset::hours,
+              "store_id,dayOfWeek,start_time_local,end_time_local\n"
+              "a,2,09:00,17:00\na,0,22:00,02:00\na,0,06:00,08:00\nc,6,10:00,11:00\n");
+  import_text(db, Dataset::special_hours,
+              "store_id,date,start_time_local,end_time_local\n"
+              "a,2023-01-20,,\na,2023-01-24,14:00,16:00\na,2023-01-24,08:00,10:00\n"
+              "a,2023-03-01,,\nd,2023-01-22,09:00,10:00\nd,2022-12-01,,\n");
+  const auto day = [](const char* text) {
+    return static_cast<std::int64_t>(parse_local_date(text)->time_since_epoch().count());
+  };
+  const LocalDayRange read_days{day("2023-01-01"), day("2023-01-31")};
+  ScheduleReader alone(db.sql());
+  ScheduleChunk chunk(db.sql());
+  chunk.read(2, 5, read_days);  // b, c, d: not a
+  CHECK_FALSE(chunk.holds(1));
+  CHECK_FALSE(chunk.holds(5));
+  const auto text = [](const std::vector<WeeklyHoursRow>& hours,
+                       const std::vector<SpecialDate>& special) {
+    std::ostringstream out;
+    for (const WeeklyHoursRow& row : hours)
+      out << row.day << " " << row.start.count() << "-" << row.end.count() << "; ";
+    for (const SpecialDate& date : special) {
+      out << date.date.time_since_epoch().count() << ":";
+      for (const SpecialHoursRow& row : date.rows)
+        out << " " << row.closed << " " << row.start.count() << "-" << row.end.count();
+      out << "; ";
+    }
+    return out.str();
+  };
+  for (const LocalDayRange days :
+       {read_days, LocalDayRange{day("2023-01-21"), day("2023-01-31")}}) {
+    chunk.read(1, 5, read_days);
+    for (std::int64_t store = 1; store <= 4; ++store) {
+      INFO("store " << store << ", days from " << days.first);
+      const std::string expected = text(alone.hours(store), alone.special(store, days));
+      CHECK(text(chunk.hours(store), chunk.special(store, days)) == expected);
+      CHECK(text(chunk.hours(store), chunk.special(store, days)) == expected);  // asked again
+    }
+  }
+  chunk.read(1, 5, read_days);
+  CHECK(text(chunk.hours(1), chunk.special(1, read_days)) ==
+        "0 21600-28800; 0 79200-7200; 2 32400-61200; 19377: 1 0-0; 19381: 0 28800-36000 0 "
+        "50400-57600; ");
+  CHECK(text(chunk.hours(4), chunk.special(4, read_days)) == "19379: 0 32400-36000; ");
 }

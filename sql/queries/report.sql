@@ -17,7 +17,7 @@ SELECT id, store_id, timezone, first_poll_us, rollup_from_us, frozen_through_day
 FROM stores WHERE id >= ?1 AND id < ?2 ORDER BY id;
 
 -- name: store_hours
-SELECT day, start_s, end_s FROM business_hours WHERE store = ?1;
+SELECT day, start_s, end_s FROM business_hours WHERE store = ?1 ORDER BY day, start_s, end_s;
 
 -- name: store_polls
 -- A store's polls that can matter for [?2, ?3] as of ?4 = now (?2 <= ?3 <= ?4):
@@ -43,4 +43,17 @@ FROM stores WHERE store_id = ?1;
 -- name: store_special_hours
 -- A store's special rows for local dates in [?2, ?3] (days since 1970-01-01).
 SELECT day, start_s, end_s FROM special_hours WHERE store = ?1 AND day BETWEEN ?2 AND ?3
-ORDER BY day;
+ORDER BY day, start_s, end_s;
+
+-- name: chunk_hours
+-- The weekly hours of the stores with keys in [?1, ?2), by store, each
+-- store's in the order store_hours gives them (storage/schedule_reader.hpp).
+SELECT store, day, start_s, end_s FROM business_hours WHERE store >= ?1 AND store < ?2
+ORDER BY store, day, start_s, end_s;
+
+-- name: chunk_special_hours
+-- Their special rows for local dates in [?3, ?4], as store_special_hours
+-- gives each store's.
+SELECT store, day, start_s, end_s FROM special_hours
+WHERE store >= ?1 AND store < ?2 AND day BETWEEN ?3 AND ?4
+ORDER BY store, day, start_s, end_s;

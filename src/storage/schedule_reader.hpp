@@ -7,6 +7,8 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/business_hours.hpp"
@@ -34,4 +36,39 @@ class ScheduleReader {
   SQLite::Statement hours_;
   SQLite::Statement special_;
   SQLite::Statement zone_;
+};
+
+// The weekly hours and special dates of a range of stores read in two
+// statements, then handed out store by store: a report reads its stores in
+// ranges of keys, and two statements for each store were a tenth of a
+// report (the same rows, in the same order, as ScheduleReader's).
+class ScheduleChunk {
+ public:
+  explicit ScheduleChunk(SQLite::Database& db);
+
+  // Reads the rows of the stores with keys in [begin, end), and their
+  // special dates among `days`.
+  void read(std::int64_t begin, std::int64_t end, LocalDayRange days);
+  // Whether the store's rows were read.
+  bool holds(std::int64_t store) const { return store >= begin_ && store < end_; }
+  // A store's rows (holds(store)); stores asked for in increasing key
+  // order, one as often as needed. Its special dates among `days`, which
+  // must be within those read.
+  std::vector<WeeklyHoursRow> hours(std::int64_t store);
+  std::vector<SpecialDate> special(std::int64_t store, LocalDayRange days);
+
+ private:
+  using SpecialRow =
+      std::pair<std::int64_t,  // local date, days since 1970-01-01
+                std::optional<std::pair<std::chrono::seconds, std::chrono::seconds>>>;
+
+  SQLite::Statement hours_;
+  SQLite::Statement special_;
+  std::int64_t begin_ = 0;
+  std::int64_t end_ = 0;
+  // (store, row) by store, as read; the first row of the store asked last.
+  std::vector<std::pair<std::int64_t, WeeklyHoursRow>> hours_rows_;
+  std::size_t hours_at_ = 0;
+  std::vector<std::pair<std::int64_t, SpecialRow>> special_rows_;
+  std::size_t special_at_ = 0;
 };
