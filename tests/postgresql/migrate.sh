@@ -12,7 +12,9 @@ fresh_database migrate_test
 
 # A database with something in every table.
 ago() { date -u -d "$1 ago" '+%Y-%m-%d %H:%M:%S'; }
-start_server --db "$WORK/u.db" --data "$FIXTURES/demo"
+# Every poll kept: the live polls of today would otherwise let retention
+# delete the demo's (see the refusal below).
+start_server --db "$WORK/u.db" --data "$FIXTURES/demo" --keep-polls-days 0
 request POST /admin/webhooks -H 'Content-Type: application/json' \
   --data-binary '{"url":"http://127.0.0.1:1/hook","secret":"0123456789abcdef","stores":["live"],"events":["store.down"]}'
 expect_status 200 "add a webhook"
@@ -121,6 +123,19 @@ code=0
 grep -q "copying table reports: .*many" "$WORK/err" || fail "bad value: $(cat "$WORK/err")"
 [ "$(psql "$url" -Atc "SELECT count(*) FROM stores")" = 0 ] || fail "the failed migrate left rows"
 "$BIN" migrate --from "$WORK/before.db" --to "$url" 2> /dev/null || fail "migrate after a failure"
+
+# A database whose old polls retention deleted (their dates live on as rollups,
+# which PostgreSQL does not hold yet): refused, nothing written.
+psql "$base" -qc "DROP DATABASE migrate_test WITH (FORCE)" -c "CREATE DATABASE migrate_test" > /dev/null
+cp "$WORK/before.db" "$WORK/thinned.db"
+python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute('UPDATE data_state SET polls_deleted_before_us = 1674000000000000'); db.commit()" "$WORK/thinned.db"
+code=0
+"$BIN" migrate --from "$WORK/thinned.db" --to "$url" 2> "$WORK/err" || code=$?
+[ "$code" = 1 ] || fail "a thinned database exited $code"
+grep -q "retention deleted polls before 2023-01-18T00:00:00.000000Z and keeps their dates as daily rollups" "$WORK/err" ||
+  fail "thinned: $(cat "$WORK/err")"
+[ "$(psql "$url" -Atc "SELECT count(*) FROM pg_tables WHERE tablename = 'stores'")" = 0 ] ||
+  fail "the refused migrate made tables"
 
 # Usage errors (exit 2) and an unreachable server (one line, no password).
 for args in "--from $WORK/u.db" "--from $WORK/u.db --to $WORK/other.db" "--from $WORK/none.db --to $url" \

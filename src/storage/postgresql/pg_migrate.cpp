@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "storage/embedded_sql.hpp"
+#include "storage/kept_polls.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 #include "storage/read_transaction.hpp"
 
@@ -118,6 +119,15 @@ std::vector<CopiedTable> copy_sqlite_to_postgresql(
     throw std::runtime_error(from.path() + " has schema version " + std::to_string(version) +
                              ", this binary " + std::to_string(Database::latest_schema_version()) +
                              ": open it with this binary's import or serve first");
+  }
+  // Retention's deleted polls live on as SQLite's daily rollups only: copied
+  // without them, PostgreSQL would answer those dates from what is left.
+  if (const auto line = polls_deleted_before(from)) {
+    throw std::runtime_error(
+        from.path() + ": retention deleted polls before " + format_timestamp(*line) +
+        " and keeps their dates as daily rollups, which PostgreSQL does not hold yet "
+        "(docs/postgresql.md): migrate copies a database that has all its polls (one served "
+        "with --keep-polls-days 0)");
   }
   migrate_postgresql(to);
   PgTransaction transaction(to);
