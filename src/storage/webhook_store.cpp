@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "common/errors.hpp"
-#include "core/web_url.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/sql_values.hpp"
 
@@ -24,15 +22,7 @@ void bind_text_or_null(SQLite::Statement& statement, int index, const std::strin
 }  // namespace
 
 std::int64_t create_webhook(Database& db, const Webhook& webhook) {
-  if (const WebUrlParse url = parse_web_url(webhook.url); !url.url) {
-    throw InvalidInput(url.problem);
-  }
-  if (webhook.secret.size() < 16 || webhook.secret.size() > 256) {
-    throw InvalidInput("secret must be 16 to 256 characters");
-  }
-  if (!webhook.stores.empty() && !webhook.tag.empty()) {
-    throw InvalidInput("a webhook is limited by store ids or by a tag, not both");
-  }
+  check_new_webhook(webhook);
   SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement insert(db.sql(), sql::query("insert_webhook"));
   insert.bind(1, webhook.url);
@@ -43,11 +33,7 @@ std::int64_t create_webhook(Database& db, const Webhook& webhook) {
   insert.exec();
   const std::int64_t id = db.sql().getLastInsertRowid();
   SQLite::Statement add_type(db.sql(), sql::query("insert_webhook_event"));
-  const std::vector<AlertType> types =
-      webhook.events.empty()
-          ? std::vector<AlertType>(std::begin(kAlertTypes), std::end(kAlertTypes))
-          : webhook.events;
-  for (AlertType type : types) {
+  for (AlertType type : webhook_types(webhook)) {
     add_type.bind(1, id);
     add_type.bind(2, alert_type_name(type));
     add_type.exec();

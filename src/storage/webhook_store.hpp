@@ -13,26 +13,30 @@
 #include "core/timestamps.hpp"
 #include "core/webhook_rules.hpp"
 #include "storage/database.hpp"
+#include "storage/shared_connection.hpp"
+#include "storage/webhooks.hpp"
 
-struct Webhook {
-  std::int64_t id = 0;
-  std::string url;     // http:// or https://
-  std::string secret;  // signs every request; never listed
-  WebhookFormat format = WebhookFormat::json;
-  std::vector<AlertType> events;    // the types wanted; empty: all four
-  std::vector<std::string> stores;  // only these store ids; with no tag either: all stores
-  std::string tag;                  // only stores with this tag
-  Instant created;
-};
-
-// Checks the webhook (url: web_url.hpp; secret, scope) and stores it;
-// returns its id.
-// Throws InvalidInput (errors.hpp) with the reason when it is not valid.
+// Webhooks::create, list and remove on a connection (webhooks.hpp).
 std::int64_t create_webhook(Database& db, const Webhook& webhook);
-// Every webhook, oldest first, secrets included (the caller leaves them out).
 std::vector<Webhook> list_webhooks(Database& db);
-// Deletes the webhook and its deliveries; false when there is none.
 bool delete_webhook(Database& db, std::int64_t id);
+
+// The same through the server's connections: changes through `writer`,
+// reads through `reader`, each held only for the call.
+class SqliteWebhooks : public Webhooks {
+ public:
+  SqliteWebhooks(SharedConnection& writer, SharedConnection& reader)
+      : writer_(writer), reader_(reader) {}
+  std::int64_t create(const Webhook& webhook) override {
+    return create_webhook(writer_.lock().db(), webhook);
+  }
+  std::vector<Webhook> list() override { return list_webhooks(reader_.lock().db()); }
+  bool remove(std::int64_t id) override { return delete_webhook(writer_.lock().db(), id); }
+
+ private:
+  SharedConnection& writer_;
+  SharedConnection& reader_;
+};
 
 // A pending delivery that is due, with what its request needs.
 struct Delivery {

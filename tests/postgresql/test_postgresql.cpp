@@ -14,8 +14,10 @@
 #include "storage/postgresql/pg_import.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 #include "storage/postgresql/pg_tokens.hpp"
+#include "storage/postgresql/pg_webhooks.hpp"
 #include "storage/store_engine.hpp"
 #include "storage/token_store.hpp"
+#include "storage/webhook_store.hpp"
 #include "support.hpp"
 
 using test::TempDir;
@@ -277,6 +279,84 @@ TEST_CASE("PostgreSQL: tokens as SQLite keeps them", "[postgresql]") {
   load(*open_store_engine(database.url()), Dataset::tags, tags);
   PgTokens postgresql_tokens(database.url());
   CHECK(exercise_tokens(postgresql_tokens) == expected);
+}
+
+namespace {
+
+// Webhooks through the interface, every outcome written down.
+std::string exercise_webhooks(Webhooks& webhooks) {
+  std::ostringstream out;
+  const Instant at = test::at("2023-01-25 18:00:00");
+  const auto webhook = [&at](const std::string& url) {
+    Webhook made;
+    made.url = url;
+    made.secret = "0123456789abcdef";
+    made.created = at;
+    return made;
+  };
+  const auto create = [&](const Webhook& made) {
+    try {
+      const std::int64_t id = webhooks.create(made);
+      out << "created " << id << "\n";
+    } catch (const InvalidInput& error) {
+      out << "invalid: " << error.what() << "\n";
+    }
+  };
+  create(webhook("http://127.0.0.1:9/all"));
+  Webhook recoveries = webhook("https://example.com/recoveries?team=ops");
+  recoveries.events = {AlertType::heard, AlertType::recovered};
+  recoveries.format = WebhookFormat::slack;
+  create(recoveries);
+  Webhook listed = webhook("http://127.0.0.1:9/b");
+  listed.stores = {"b", "a", "b"};
+  create(listed);
+  Webhook tagged = webhook("http://127.0.0.1:9/north");
+  tagged.tag = "north";
+  create(tagged);
+  create(webhook("ftp://example.com/"));
+  Webhook short_secret = webhook("http://example.com/");
+  short_secret.secret = "short";
+  create(short_secret);
+  Webhook both = listed;
+  both.tag = "north";
+  create(both);
+  const auto list = [&] {
+    for (const Webhook& kept : webhooks.list()) {
+      out << kept.id << " " << kept.url << " " << kept.secret << " "
+          << webhook_format_name(kept.format) << " [" << kept.tag << "] "
+          << format_timestamp(kept.created) << ":";
+      for (const AlertType type : kept.events) out << " " << alert_type_name(type);
+      out << " /";
+      for (const std::string& store : kept.stores) out << " " << store;
+      out << "\n";
+    }
+  };
+  list();
+  out << "remove " << webhooks.remove(1) << webhooks.remove(1) << webhooks.remove(99) << "\n";
+  list();
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: webhooks as SQLite keeps them", "[postgresql]") {
+  TempDir dir;
+  SharedConnection sqlite(dir.file("u.db"));
+  SqliteWebhooks sqlite_webhooks(sqlite, sqlite);
+  const std::string expected = exercise_webhooks(sqlite_webhooks);
+  // Checked on its own, so that both engines cannot be wrong alike.
+  CHECK_THAT(expected, Catch::StartsWith("created 1\ncreated 2\ncreated 3\ncreated 4\ninvalid"));
+  CHECK_THAT(expected,
+             Catch::Contains("2 https://example.com/recoveries?team=ops 0123456789abcdef slack [] "
+                             "2023-01-25T18:00:00.000000Z: store.recovered store.heard /\n"
+                             "3 http://127.0.0.1:9/b 0123456789abcdef json [] "
+                             "2023-01-25T18:00:00.000000Z: store.down store.recovered "
+                             "store.silent store.heard / a b\n"));
+  CHECK_THAT(expected, Catch::Contains("remove 100\n2 https"));
+
+  FreshDatabase database("engine_webhooks");
+  PgWebhooks postgresql_webhooks(database.url());
+  CHECK(exercise_webhooks(postgresql_webhooks) == expected);
 }
 
 TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is an error",

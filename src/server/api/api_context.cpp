@@ -4,12 +4,14 @@
 #include "server/api/http_answers.hpp"
 #include "storage/kept_polls.hpp"
 #include "storage/token_store.hpp"
+#include "storage/webhook_store.hpp"
 
 ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet,
                        Metrics& metrics, const HttpSettings& settings)
     : writer(writer),
       status_reader(writer.path(), Database::Access::read_only),
       tokens(std::make_unique<SqliteTokens>(writer, status_reader)),
+      webhooks(std::make_unique<SqliteWebhooks>(writer, status_reader)),
       jobs(jobs),
       fleet(fleet),
       metrics(metrics),

@@ -21,6 +21,7 @@
 #include "server/request_origin.hpp"
 #include "storage/shared_connection.hpp"
 #include "storage/tokens.hpp"
+#include "storage/webhooks.hpp"
 
 struct HttpSettings {
   std::size_t max_body = kDefaultMaxBody;  // bytes; larger bodies get 413
@@ -69,6 +70,7 @@ struct ApiContext {
   SharedConnection status_reader;
   // Changed through `writer`, read through `status_reader`.
   std::unique_ptr<Tokens> tokens;
+  std::unique_ptr<Webhooks> webhooks;
   ReportJobs& jobs;
   LiveFleet& fleet;  // each store's state now, and the landing report's figures
   Metrics& metrics;

@@ -1,5 +1,7 @@
 // Webhooks: an admin registers, lists and deletes the receivers of alert
 // events (never showing their secrets, their URLs redacted).
+#include "storage/webhooks.hpp"
+
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
@@ -12,7 +14,6 @@
 #include "server/api/json_views.hpp"
 #include "server/api/request_params.hpp"
 #include "server/api/resources.hpp"
-#include "storage/webhook_store.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -22,7 +23,7 @@ namespace {
 
 void list_webhooks(ApiContext& api, httplib::Response& response) {
   json webhooks = json::array();
-  for (const Webhook& webhook : list_webhooks(api.status_reader.lock().db())) {
+  for (const Webhook& webhook : api.webhooks->list()) {
     webhooks.push_back(webhook_json(webhook));
   }
   send_json(response, 200, json{{"webhooks", webhooks}});
@@ -64,14 +65,12 @@ void add_webhook(ApiContext& api, const httplib::Request& request, httplib::Resp
   }
   if (webhook.url.empty()) throw InvalidInput("url is missing");
   if (webhook.secret.empty()) throw InvalidInput("secret is missing");
-  webhook.id = create_webhook(api.writer.lock().db(), webhook);
+  webhook.id = api.webhooks->create(webhook);
   // A receiver's path or query often holds its own secret: shown redacted.
   const std::string shown = redacted_url(webhook.url);
   log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(shown),
            {{"webhook", webhook.id}, {"url", shown}});
-  if (webhook.events.empty()) {
-    webhook.events.assign(std::begin(kAlertTypes), std::end(kAlertTypes));
-  }
+  webhook.events = webhook_types(webhook);
   send_json(response, 200, webhook_json(webhook));
 }
 
@@ -81,7 +80,7 @@ void delete_webhook_route(ApiContext& api, const std::string& text, Response& re
     throw InvalidInput("a webhook id is a number, got '" + text + "'");
   }
   const std::int64_t id = std::stoll(text);
-  if (!delete_webhook(api.writer.lock().db(), id)) {
+  if (!api.webhooks->remove(id)) {
     throw NotFound("no webhook with id " + std::to_string(id));
   }
   log_info("webhook " + std::to_string(id) + " deleted", {{"webhook", id}});
