@@ -150,7 +150,7 @@ namespace {
 
 // Polls out of order, given again and contradicted across what any batch
 // size cuts them into; then an input whose rows are all at or before their
-// stores' newest, or new stores'.
+// stores' newest, or new stores' (some with ids an array literal quotes).
 const std::vector<std::string> kPollInputs = {
     "store_id,status,timestamp_utc\n"
     "b,active,2023-01-24 12:00:00 UTC\na,active,2023-01-24 11:00:00 UTC\n"
@@ -163,7 +163,11 @@ const std::vector<std::string> kPollInputs = {
     "store_id,status,timestamp_utc\n"
     "a,active,2023-01-24 12:00:00 UTC\nb,active,2023-01-24 12:00:00 UTC\n"
     "e,inactive,2023-01-24 12:00:00 UTC\na,active,2023-01-24 09:00:00 UTC\n"
-    "a,inactive,2023-01-24 12:00:00 UTC\ne,active,2023-01-24 12:00:00 UTC\n",
+    "a,inactive,2023-01-24 12:00:00 UTC\ne,active,2023-01-24 12:00:00 UTC\n"
+    // Store ids an array literal must quote: kept exactly.
+    "\"x,y\",active,2023-01-24 12:00:00 UTC\n{z},active,2023-01-24 12:00:00 UTC\n"
+    "\"q\"\"uote\",inactive,2023-01-24 12:00:00 UTC\nback\\slash,active,2023-01-24 12:00:00 UTC\n"
+    " spaced ,active,2023-01-24 12:00:00 UTC\nNULL,active,2023-01-24 12:00:00 UTC\n",
 };
 
 // The stores in key order with their first and newest polls, then every poll.
