@@ -363,6 +363,41 @@ TEST_CASE("PostgreSQL: webhooks as SQLite keeps them", "[postgresql]") {
   CHECK(exercise_webhooks(postgresql_webhooks) == expected);
 }
 
+TEST_CASE("PostgreSQL: a connection the server closed is opened again, a transaction not resumed",
+          "[postgresql]") {
+  FreshDatabase database("engine_reconnect");
+  PgTokens tokens(database.url());
+  const Instant at = test::at("2023-01-25 18:00:00");
+  tokens.create({"ops", Role::admin, {}, "", at}, "sha-ops");
+  PgConnection admin(database.url());
+  const auto close_others = [&] {
+    // Waits (up to 5 s) until the other connections are gone.
+    admin.exec(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  };
+  // Closed between calls: the call that finds it closed fails, the next works
+  // on a new connection, and what was committed is there.
+  close_others();
+  CHECK_THROWS_WITH(tokens.list(), Catch::Contains("a command failed"));
+  REQUIRE(tokens.list().size() == 1);
+  tokens.create({"after", Role::reader, {}, "", at}, "sha-after");
+  CHECK(tokens.list().size() == 2);
+
+  // Closed inside a transaction: the transaction's next command is refused,
+  // not run alone on a new connection; its rollback is fine.
+  PgConnection db(database.url());
+  {
+    PgTransaction transaction(db);
+    db.exec("DELETE FROM tokens");
+    close_others();
+    CHECK_THROWS(db.exec("SELECT 1"));  // found closed
+    CHECK_THROWS_WITH(db.exec("DELETE FROM token_stores"),
+                      Catch::Contains("lost inside a transaction"));
+  }  // the rollback, on a new connection
+  CHECK(db.exec("SELECT count(*) FROM tokens").int64(0, 0) == 2);
+}
+
 TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is an error",
           "[postgresql]") {
   FreshDatabase database("engine_rejected");

@@ -121,6 +121,9 @@ void PgConnection::fail(const std::string& doing) const {
 
 PgResult PgConnection::checked(pg_result* raw, const std::string& doing) {
   PgResult result(raw);
+  // Unknown once the connection is lost: then as it was before the command.
+  const PGTransactionStatusType transaction = PQtransactionStatus(conn_);
+  if (transaction != PQTRANS_UNKNOWN) in_transaction_ = transaction != PQTRANS_IDLE;
   const ExecStatusType status = PQresultStatus(raw);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_COPY_IN) {
     fail(doing);
@@ -128,12 +131,32 @@ PgResult PgConnection::checked(pg_result* raw, const std::string& doing) {
   return result;
 }
 
+void PgConnection::reopen_if_lost(const std::string& sql) {
+  if (PQstatus(conn_) == CONNECTION_OK) return;
+  const bool lost_transaction = in_transaction_;
+  in_transaction_ = false;
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    throw std::runtime_error("cannot connect to PostgreSQL at " + where_ + ": " +
+                             first_line(PQerrorMessage(conn_)));
+  }
+  // What the transaction did went with the old connection: a command of it
+  // must not run alone on the new one (only its rollback may).
+  if (lost_transaction && sql != "ROLLBACK") {
+    throw std::runtime_error("PostgreSQL at " + where_ +
+                             ": the connection was lost inside a transaction, which was "
+                             "rolled back");
+  }
+}
+
 PgResult PgConnection::exec(const std::string& sql) {
+  reopen_if_lost(sql);
   return checked(PQexec(conn_, sql.c_str()), "a command failed");
 }
 
 PgResult PgConnection::exec(const std::string& sql,
                             const std::vector<std::optional<std::string>>& params, bool binary) {
+  reopen_if_lost(sql);
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
@@ -143,6 +166,7 @@ PgResult PgConnection::exec(const std::string& sql,
 }
 
 void PgConnection::copy_begin(const std::string& copy_sql) {
+  reopen_if_lost(copy_sql);
   checked(PQexec(conn_, copy_sql.c_str()), "COPY could not start");
 }
 

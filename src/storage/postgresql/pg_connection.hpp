@@ -66,7 +66,12 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  // Runs a command (several, with no parameters); its last result.
+  // Runs a command (several, with no parameters); its last result. Each
+  // command (and COPY) first opens the connection again when the server
+  // closed it (a restart, a failover to another host the URL names, an
+  // administrator): the command that found it closed failed, as its
+  // transaction did, and nothing it had not committed is kept; the next one
+  // finds the server again.
   PgResult exec(const std::string& sql);
   // Runs one command with $1, $2... as text (nullopt: NULL). Its results in
   // binary when `binary`: PostgreSQL then sends numbers as they are, not
@@ -85,11 +90,14 @@ class PgConnection {
   const std::string& where() const { return where_; }
 
  private:
+  // Before each command (`sql`, for the one exception: a ROLLBACK).
+  void reopen_if_lost(const std::string& sql);
   [[noreturn]] void fail(const std::string& doing) const;
   PgResult checked(pg_result* result, const std::string& doing);
 
   pg_conn* conn_ = nullptr;
   std::string where_;
+  bool in_transaction_ = false;  // after the last command
 };
 
 // Arrays as parameters in PostgreSQL's text form ({...}): store ids quoted,
