@@ -120,6 +120,8 @@ std::vector<CopiedTable> copy_sqlite_to_postgresql(
                              ", this binary " + std::to_string(Database::latest_schema_version()) +
                              ": open it with this binary's import or serve first");
   }
+  // One snapshot for the check and every table: a server may run on the file.
+  const ReadTransaction snapshot(from.sql());
   // Retention's deleted polls live on as SQLite's daily rollups only: copied
   // without them, PostgreSQL would answer those dates from what is left.
   if (const auto line = polls_deleted_before(from)) {
@@ -138,7 +140,6 @@ std::vector<CopiedTable> copy_sqlite_to_postgresql(
                                table + "): migrate copies into an empty database");
     }
   }
-  const ReadTransaction snapshot(from.sql());
   std::vector<CopiedTable> copied;
   for (const std::string table : kCopiedTables) {
     if (table == "alert_event_totals") to.exec(sql::pg_query("clear_alert_event_totals"));
