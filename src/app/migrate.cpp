@@ -22,9 +22,9 @@ void check_options(MigrateOptions& options, const std::vector<std::string>& posi
     throw UsageError("migrate needs --from FILE and --to URL");
   if (is_postgresql_url(options.from))
     throw UsageError("migrate: --from is a SQLite file; it copies into PostgreSQL, not out");
+  // (Not echoed: it may be a URL of another kind with a password in it.)
   if (!is_postgresql_url(options.to))
-    throw UsageError("migrate: --to wants a PostgreSQL URL (postgresql://...), got '" + options.to +
-                     "'");
+    throw UsageError("migrate: --to wants a PostgreSQL URL (postgresql://...)");
   if (!std::filesystem::is_regular_file(options.from))
     throw UsageError("migrate: --from " + options.from + " is not a file");
 }
