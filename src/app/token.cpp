@@ -13,8 +13,12 @@
 #include "storage/token_store.hpp"
 
 std::vector<Flag> flags_for(TokenOptions& o) {
+  Flag db = db_flag(o.db_path, DbKinds::sqlite_or_postgresql);
+  db.help =
+      "SQLite database file (see --create-db), or a PostgreSQL database as "
+      "postgresql://USER@HOST:PORT/DATABASE (docs/postgresql.md)";
   return {
-      db_flag(o.db_path, DbKinds::sqlite_or_postgresql),
+      db,
       switch_flag("--create-db", nullptr,
                   "create the --db file when it does not exist (else a mistyped path is an error, "
                   "not a new empty database whose tokens no server reads)",
