@@ -248,12 +248,7 @@ std::optional<Row> compute_row(SnapshotReader& reader, const StoreRef& store,
                                       options.rules);
     }
   }
-  const StoreInput input = reader.read_store(store, zone_named(store), range);
-  if constexpr (std::is_same_v<Row, PeriodFigures>) {
-    return compute_period_figures(input, as_of, options.rules, *options.period);
-  } else {
-    return compute_store_figures(input, as_of, options.rules);
-  }
+  return compute_input_row<Row>(reader.read_store(store, zone_named(store), range), options, as_of);
 }
 
 // The rows of every store with a key up to `last_key` to `sink` by

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "storage/report_builder.hpp"
@@ -21,6 +23,18 @@
 
 // Stores a worker takes at a time: ranges of this many keys.
 constexpr std::int64_t kReportChunkKeys = 256;
+
+// A store's row of a report from what was read of it: its period's figures
+// (options.period set), else the three windows'; nullopt when it has no data.
+template <class Row>
+std::optional<Row> compute_input_row(const StoreInput& input, const ReportOptions& options,
+                                     Instant as_of) {
+  if constexpr (std::is_same_v<Row, PeriodFigures>) {
+    return compute_period_figures(input, as_of, options.rules, *options.period);
+  } else {
+    return compute_store_figures(input, as_of, options.rules);
+  }
+}
 
 // The workers a report runs on: as many as asked, else one per core.
 inline unsigned report_threads(const ReportOptions& options) {

@@ -100,16 +100,6 @@ class PgSnapshotReader {
 };
 
 template <class Row>
-std::optional<Row> compute_pg_row(const StoreInput& input, const ReportOptions& options,
-                                  Instant as_of) {
-  if constexpr (std::is_same_v<Row, PeriodFigures>) {
-    return compute_period_figures(input, as_of, options.rules, *options.period);
-  } else {
-    return compute_store_figures(input, as_of, options.rules);
-  }
-}
-
-template <class Row>
 std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& readers,
                            std::int64_t last_key, const ReportOptions& options, Instant as_of,
                            const ReportRowsSink& sink, ReportProgress* progress) {
@@ -118,7 +108,7 @@ std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& reade
                                  std::vector<Row>& rows) {
     const std::vector<StoreInput> inputs = readers[worker]->read_chunk(begin, end, range);
     for (const StoreInput& input : inputs) {
-      if (auto row = compute_pg_row<Row>(input, options, as_of)) rows.push_back(std::move(*row));
+      if (auto row = compute_input_row<Row>(input, options, as_of)) rows.push_back(std::move(*row));
     }
     return inputs.size();
   };
