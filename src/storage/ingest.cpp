@@ -66,17 +66,6 @@ namespace {
 // Makes them once the header's columns are known.
 using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
 
-// Counts the rows of one input and reports progress now and then.
-struct RowCount {
-  ImportSummary& summary;
-  const Progress& progress;
-
-  void add() {
-    ++summary.rows_read;
-    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
-  }
-};
-
 // Loads the poll rows of an input; those recent enough by the rules go
 // through the alert engine in the same transaction.
 void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
@@ -231,17 +220,8 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
                          std::istream& csv, const Progress& progress, const IngestRules& rules) {
   CsvReader reader(csv);
   const RowSource rows = csv_row_source(reader);
-  // Poll rows, the bulk of any import, are read and checked on worker threads.
-  const auto rows_in_parallel = [&](const ColumnMap& columns) -> PollRows {
-    auto parallel = std::make_shared<ParallelPollRows>(
-        reader, csv,
-        [&rules, columns](const std::vector<std::string>& fields, PollRecord& poll) {
-          return parse_poll_row(fields, columns, rules, poll);
-        },
-        ParallelPollRows::workers_for_machine());
-    return [parallel](std::size_t& line, RowError& error, PollRecord& poll) {
-      return parallel->next(line, error, poll);
-    };
+  const auto rows_in_parallel = [&](const ColumnMap& columns) {
+    return csv_poll_rows(reader, csv, columns, rules);
   };
   return load_rows(db, dataset, source, rows, rows_in_parallel, progress, rules);
 }
@@ -305,6 +285,19 @@ std::vector<ImportSummary> import_directory(
         return ingest_csv(db, dataset, source, csv, progress, rules);
       },
       directory, on_file, progress_for);
+}
+
+PollRows csv_poll_rows(CsvReader& reader, std::istream& csv, const ColumnMap& columns,
+                       const IngestRules& rules) {
+  auto parallel = std::make_shared<ParallelPollRows>(
+      reader, csv,
+      [&rules, columns](const std::vector<std::string>& fields, PollRecord& poll) {
+        return parse_poll_row(fields, columns, rules, poll);
+      },
+      ParallelPollRows::workers_for_machine());
+  return [parallel](std::size_t& line, RowError& error, PollRecord& poll) {
+    return parallel->next(line, error, poll);
+  };
 }
 
 RowSource csv_row_source(CsvReader& reader) {

@@ -56,6 +56,17 @@ RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap&
 // a bad row, else `poll` holds it.
 using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
 
+// Counts the rows of one input and reports progress now and then.
+struct RowCount {
+  ImportSummary& summary;
+  const Progress& progress;
+
+  void add() {
+    ++summary.rows_read;
+    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
+  }
+};
+
 // Reads the header of an input from `rows`: false (with summary.error set)
 // when the input is rejected whole.
 bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,
@@ -105,3 +116,10 @@ std::vector<ImportSummary> import_directory(
 
 // The rows of CSV text read by `reader`, for ingest_rows and read_header.
 RowSource csv_row_source(CsvReader& reader);
+
+// The poll rows of the rest of a CSV input whose header `reader` has read
+// (the bytes it holds, then `csv`): read and checked on worker threads, the
+// bulk of any import (parallel_poll_rows.hpp). Valid while `reader` and
+// `csv` are.
+PollRows csv_poll_rows(CsvReader& reader, std::istream& csv, const ColumnMap& columns,
+                       const IngestRules& rules);

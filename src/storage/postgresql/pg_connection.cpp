@@ -43,6 +43,11 @@ std::string where_of(const std::string& url) {
   return host + ":" + port + "/" + database;
 }
 
+// The one-line error of a connection that could not be made.
+std::runtime_error cannot_connect(const std::string& where, const std::string& reason) {
+  return std::runtime_error("cannot connect to PostgreSQL at " + where + ": " + reason);
+}
+
 }  // namespace
 
 bool is_postgresql_url(const std::string& db) {
@@ -103,7 +108,7 @@ PgConnection::PgConnection(const std::string& url) : where_(where_of(url)) {
     const std::string reason = first_line(conn_ ? PQerrorMessage(conn_) : "out of memory");
     PQfinish(conn_);
     conn_ = nullptr;
-    throw std::runtime_error("cannot connect to PostgreSQL at " + where_ + ": " + reason);
+    throw cannot_connect(where_, reason);
   }
   // Messages the server prints for its own reasons stay out of our stderr.
   PQsetNoticeProcessor(
@@ -136,10 +141,8 @@ void PgConnection::reopen_if_lost(const std::string& sql) {
   const bool lost_transaction = in_transaction_;
   in_transaction_ = false;
   PQreset(conn_);
-  if (PQstatus(conn_) != CONNECTION_OK) {
-    throw std::runtime_error("cannot connect to PostgreSQL at " + where_ + ": " +
-                             first_line(PQerrorMessage(conn_)));
-  }
+  if (PQstatus(conn_) != CONNECTION_OK)
+    throw cannot_connect(where_, first_line(PQerrorMessage(conn_)));
   // What the transaction did went with the old connection: a command of it
   // must not run alone on the new one (only its rollback may).
   if (lost_transaction && sql != "ROLLBACK") {
@@ -167,16 +170,25 @@ PgResult PgConnection::exec(const std::string& sql,
 
 void PgConnection::copy_begin(const std::string& copy_sql) {
   reopen_if_lost(copy_sql);
+  copy_piece_.clear();
   checked(PQexec(conn_, copy_sql.c_str()), "COPY could not start");
 }
 
 void PgConnection::copy_put(const std::string& rows) {
-  if (PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1) {
+  copy_piece_ += rows;
+  if (copy_piece_.size() < kCopyPieceBytes) return;
+  if (PQputCopyData(conn_, copy_piece_.data(), static_cast<int>(copy_piece_.size())) != 1) {
     fail("COPY could not send rows");
   }
+  copy_piece_.clear();
 }
 
 void PgConnection::copy_end() {
+  if (!copy_piece_.empty() &&
+      PQputCopyData(conn_, copy_piece_.data(), static_cast<int>(copy_piece_.size())) != 1) {
+    fail("COPY could not send rows");
+  }
+  copy_piece_.clear();
   if (PQputCopyEnd(conn_, nullptr) != 1) fail("COPY could not end");
   while (pg_result* raw = PQgetResult(conn_)) checked(raw, "COPY failed");
 }
@@ -193,6 +205,18 @@ std::string pg_text_array(const std::vector<const std::string*>& texts) {
     array += '"';
   }
   return array + "}";
+}
+
+std::string pg_text_array(const std::vector<std::string>& texts) {
+  std::vector<const std::string*> each;
+  each.reserve(texts.size());
+  for (const std::string& text : texts) each.push_back(&text);
+  return pg_text_array(each);
+}
+
+std::optional<std::string> pg_text_or_null(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
 }
 
 std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {

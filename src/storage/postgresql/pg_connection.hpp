@@ -14,8 +14,6 @@
 struct pg_conn;
 struct pg_result;
 
-// COPY data is sent in pieces of about this many bytes.
-constexpr std::size_t kPgCopyPieceBytes = 1 << 20;
 // Whether `db` names a PostgreSQL database (postgresql:// or postgres://)
 // rather than a SQLite file.
 bool is_postgresql_url(const std::string& db);
@@ -79,9 +77,9 @@ class PgConnection {
   PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params,
                 bool binary = false);
 
-  // COPY ... FROM STDIN: `copy_sql` starts it, put() sends rows in COPY's
-  // text format (tab-separated, a line each; in pieces of about
-  // kPgCopyPieceBytes), end() finishes it.
+  // COPY ... FROM STDIN: `copy_sql` starts it, put() adds rows in COPY's
+  // text format (tab-separated, a line each), sent in pieces of about
+  // kCopyPieceBytes, end() sends the rest and finishes it.
   void copy_begin(const std::string& copy_sql);
   void copy_put(const std::string& rows);
   void copy_end();
@@ -98,12 +96,18 @@ class PgConnection {
   pg_conn* conn_ = nullptr;
   std::string where_;
   bool in_transaction_ = false;  // after the last command
+  static constexpr std::size_t kCopyPieceBytes = 1 << 20;
+  std::string copy_piece_;  // COPY rows not sent yet
 };
 
 // Arrays as parameters in PostgreSQL's text form ({...}): store ids quoted,
 // for `$1::text[]`, and numbers, for `$1::bigint[]`.
 std::string pg_text_array(const std::vector<const std::string*>& texts);
+std::string pg_text_array(const std::vector<std::string>& texts);
 std::string pg_int64_array(const std::vector<std::int64_t>& numbers);
+
+// A text parameter that is NULL when empty (an unset tag or scope).
+std::optional<std::string> pg_text_or_null(const std::string& text);
 
 // Text as COPY's text format needs it: backslash, tab, newline and carriage
 // return escaped.

@@ -4,7 +4,6 @@
 
 #include "core/csv.hpp"
 #include "storage/embedded_sql.hpp"
-#include "storage/parallel_poll_rows.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 
 namespace {
@@ -65,29 +64,25 @@ void copy_records(PgConnection& db, const RowSource& rows, const ColumnMap& colu
                   RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
                   const Progress& progress, ImportSummary& summary) {
   db.copy_begin(sql::pg_query("copy_incoming"));
-  std::string piece;
+  std::string row;
   std::vector<std::string> fields;
   std::size_t line = 0;
   std::string malformed;
   Record record;
+  RowCount count{summary, progress};
   while (rows(fields, line, malformed)) {
-    ++summary.rows_read;
-    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
+    count.add();
     const RowError error = malformed.empty() ? parse(fields, columns, record) : malformed;
     if (!error.empty()) {
       summary.reject(line, error);
       continue;
     }
-    piece += std::to_string(line);
-    add_record(piece, record);
-    piece += '\n';
+    row = std::to_string(line);
+    add_record(row, record);
+    row += '\n';
+    db.copy_put(row);
     ++summary.loaded;
-    if (piece.size() >= kPgCopyPieceBytes) {
-      db.copy_put(piece);
-      piece.clear();
-    }
   }
-  if (!piece.empty()) db.copy_put(piece);
   db.copy_end();
 }
 
@@ -155,22 +150,9 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
   db.exec(sql::pg_query("import_memory"));
   db.exec(sql::pg_query(create_incoming_query(dataset)));
   switch (dataset) {
-    case Dataset::polls: {
-      // The bulk of any import: read and checked on worker threads, as for SQLite.
-      ParallelPollRows parallel(
-          reader, csv,
-          [&rules, &columns](const std::vector<std::string>& fields, PollRecord& poll) {
-            return parse_poll_row(fields, columns, rules, poll);
-          },
-          ParallelPollRows::workers_for_machine());
-      pg_load_polls(
-          db,
-          [&parallel](std::size_t& line, RowError& error, PollRecord& poll) {
-            return parallel.next(line, error, poll);
-          },
-          progress, summary, poll_sizes);
+    case Dataset::polls:
+      pg_load_polls(db, csv_poll_rows(reader, csv, columns, rules), progress, summary, poll_sizes);
       break;
-    }
     case Dataset::hours:
       copy_records(db, rows, columns, parse_hours, progress, summary);
       break;

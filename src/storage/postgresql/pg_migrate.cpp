@@ -91,21 +91,18 @@ std::size_t copy_rows(SQLite::Database& from, PgConnection& to, const std::strin
   }
   SQLite::Statement rows(from, with_names(sql::query("migrate_rows"), table, columns));
   to.copy_begin(with_names(sql::pg_query("copy_table"), table, columns));
-  std::string piece;
+  std::string row;
   std::size_t count = 0;
   while (rows.executeStep()) {
+    row.clear();
     for (int column = 0; column < rows.getColumnCount(); ++column) {
-      if (column > 0) piece += '\t';
-      add_value(piece, rows.getColumn(column));
+      if (column > 0) row += '\t';
+      add_value(row, rows.getColumn(column));
     }
-    piece += '\n';
+    row += '\n';
+    to.copy_put(row);
     ++count;
-    if (piece.size() >= kPgCopyPieceBytes) {
-      to.copy_put(piece);
-      piece.clear();
-    }
   }
-  if (!piece.empty()) to.copy_put(piece);
   to.copy_end();
   return count;
 }

@@ -19,8 +19,8 @@ namespace {
 // No poll yet: older than any instant.
 constexpr std::int64_t kNoPoll = std::numeric_limits<std::int64_t>::min();
 
-// Rows sent with COPY in pieces, the COPY begun with the first row after
-// the last end(): a row is its numbers, tab-separated, and a status.
+// Rows sent with COPY, the COPY begun with the first row after the last
+// end(): a row is its numbers, tab-separated, and a status.
 class CopyStream {
  public:
   CopyStream(PgConnection& db, const char* copy_query) : db_(db), copy_query_(copy_query) {}
@@ -28,22 +28,18 @@ class CopyStream {
   void add(std::initializer_list<std::int64_t> numbers, bool active) {
     if (!begun_) db_.copy_begin(sql::pg_query(copy_query_));
     begun_ = true;
+    row_.clear();
     for (const std::int64_t number : numbers) {
-      piece_ += std::to_string(number);
-      piece_ += '\t';
+      row_ += std::to_string(number);
+      row_ += '\t';
     }
-    piece_ += active ? "t\n" : "f\n";
-    if (piece_.size() >= kPgCopyPieceBytes) {
-      db_.copy_put(piece_);
-      piece_.clear();
-    }
+    row_ += active ? "t\n" : "f\n";
+    db_.copy_put(row_);
   }
 
   // Ends the COPY, if one was begun.
   void end() {
     if (!begun_) return;
-    if (!piece_.empty()) db_.copy_put(piece_);
-    piece_.clear();
     db_.copy_end();
     begun_ = false;
   }
@@ -52,7 +48,7 @@ class CopyStream {
   PgConnection& db_;
   const char* copy_query_;
   bool begun_ = false;
-  std::string piece_;
+  std::string row_;  // the row being written
 };
 
 class PollLoad {
@@ -234,9 +230,9 @@ void pg_load_polls(PgConnection& db, const PollRows& polls, const Progress& prog
   std::size_t line = 0;
   RowError error;
   PollRecord poll;
+  RowCount count{summary, progress};
   while (polls(line, error, poll)) {
-    ++summary.rows_read;
-    if (progress && summary.rows_read % 100000 == 0) progress(summary.rows_read);
+    count.add();
     if (!error.empty()) {
       summary.reject(line, error);
       continue;

@@ -30,13 +30,11 @@ void PgTokens::create(const TokenRecord& token, const std::string& secret_sha256
   const PgResult inserted =
       db_.exec(sql::pg_query("insert_token"),
                {token.name, std::string(role_name(token.role)), secret_sha256,
-                token.tag.empty() ? std::nullopt : std::optional<std::string>(token.tag),
-                std::to_string(to_micros(token.created))});
+                pg_text_or_null(token.tag), std::to_string(to_micros(token.created))});
   if (inserted.rows() == 0) throw Conflict("a token named '" + token.name + "' exists already");
   if (!token.stores.empty()) {
-    std::vector<const std::string*> stores;
-    for (const std::string& store : token.stores) stores.push_back(&store);
-    db_.exec(sql::pg_query("insert_token_stores"), {inserted.text(0, 0), pg_text_array(stores)});
+    db_.exec(sql::pg_query("insert_token_stores"),
+             {inserted.text(0, 0), pg_text_array(token.stores)});
   }
   transaction.commit();
 }

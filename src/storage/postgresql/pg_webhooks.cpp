@@ -11,23 +11,19 @@ PgWebhooks::PgWebhooks(const std::string& url) : db_(url) {
 
 std::int64_t PgWebhooks::create(const Webhook& webhook) {
   check_new_webhook(webhook);
-  std::vector<std::string> type_names;
-  for (const AlertType type : webhook_types(webhook))
-    type_names.emplace_back(alert_type_name(type));
-  std::vector<const std::string*> types, stores;
-  for (const std::string& type : type_names) types.push_back(&type);
-  for (const std::string& store : webhook.stores) stores.push_back(&store);
+  std::vector<std::string> types;
+  for (const AlertType type : webhook_types(webhook)) types.emplace_back(alert_type_name(type));
   std::lock_guard<std::mutex> lock(mutex_);
   PgTransaction transaction(db_);
   const PgResult inserted =
       db_.exec(sql::pg_query("insert_webhook"),
                {webhook.url, webhook.secret, std::string(webhook_format_name(webhook.format)),
-                webhook.tag.empty() ? std::nullopt : std::optional<std::string>(webhook.tag),
-                std::to_string(to_micros(webhook.created))});
+                pg_text_or_null(webhook.tag), std::to_string(to_micros(webhook.created))});
   const std::string id = inserted.text(0, 0);
   db_.exec(sql::pg_query("insert_webhook_events"), {id, pg_text_array(types)});
-  if (!stores.empty())
-    db_.exec(sql::pg_query("insert_webhook_stores"), {id, pg_text_array(stores)});
+  if (!webhook.stores.empty()) {
+    db_.exec(sql::pg_query("insert_webhook_stores"), {id, pg_text_array(webhook.stores)});
+  }
   transaction.commit();
   return inserted.int64(0, 0);
 }
