@@ -113,24 +113,14 @@ std::vector<std::int64_t> load_records(
     const IngestRules& rules, RowCount& count, ImportSummary& summary) {
   std::vector<std::int64_t> written;
   SQLite::Statement insert_store(db.sql(), sql::query("insert_store"));
-  std::vector<std::string> fields;
-  std::size_t line = 0;
-  std::string malformed;
-  Record record;
-  while (rows(fields, line, malformed)) {
-    count.add();
-    const RowError error = malformed.empty() ? parse(fields, columns, record) : malformed;
-    if (!error.empty()) {
-      summary.reject(line, error);
-      continue;
-    }
+  for_each_record(rows, columns, parse, count, [&](std::size_t, const Record& record) {
     const std::int64_t key = stores.key_of(record.store_id);
     insert_stores(insert_store, stores.take_pending());
     writer.add(key, record);
     if (written.empty() || written.back() != key) written.push_back(key);
     if (rules.on_store) rules.on_store(key);
     ++summary.loaded;
-  }
+  });
   std::sort(written.begin(), written.end());
   written.erase(std::unique(written.begin(), written.end()), written.end());
   return written;

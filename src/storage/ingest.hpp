@@ -67,6 +67,29 @@ struct RowCount {
   }
 };
 
+// Reads every row of `rows` (an input of the small data sets: hours, special
+// hours, zones, tags, names), counting each: a bad one (malformed, or refused
+// by `parse`) is rejected by its line, a good one goes to
+// `each(line, record)`.
+template <class Record, class Each>
+void for_each_record(const RowSource& rows, const ColumnMap& columns,
+                     RowError (*parse)(const std::vector<std::string>&, const ColumnMap&, Record&),
+                     RowCount& count, const Each& each) {
+  std::vector<std::string> fields;
+  std::size_t line = 0;
+  std::string malformed;
+  Record record;
+  while (rows(fields, line, malformed)) {
+    count.add();
+    const RowError error = malformed.empty() ? parse(fields, columns, record) : malformed;
+    if (!error.empty()) {
+      count.summary.reject(line, error);
+      continue;
+    }
+    each(line, record);
+  }
+}
+
 // Reads the header of an input from `rows`: false (with summary.error set)
 // when the input is rejected whole.
 bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,

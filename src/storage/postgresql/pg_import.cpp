@@ -65,24 +65,14 @@ void copy_records(PgConnection& db, const RowSource& rows, const ColumnMap& colu
                   const Progress& progress, ImportSummary& summary) {
   db.copy_begin(sql::pg_query("copy_incoming"));
   std::string row;
-  std::vector<std::string> fields;
-  std::size_t line = 0;
-  std::string malformed;
-  Record record;
   RowCount count{summary, progress};
-  while (rows(fields, line, malformed)) {
-    count.add();
-    const RowError error = malformed.empty() ? parse(fields, columns, record) : malformed;
-    if (!error.empty()) {
-      summary.reject(line, error);
-      continue;
-    }
+  for_each_record(rows, columns, parse, count, [&](std::size_t line, const Record& record) {
     row = std::to_string(line);
     add_record(row, record);
     row += '\n';
     db.copy_put(row);
     ++summary.loaded;
-  }
+  });
   db.copy_end();
 }
 
