@@ -10,6 +10,7 @@
 
 #include "app/generator.hpp"
 #include "core/day_rollup.hpp"
+#include "report_text.hpp"
 #include "server/store_detail.hpp"
 #include "storage/kept_polls.hpp"
 #include "storage/report_builder.hpp"
@@ -48,16 +49,31 @@ std::string period_report(const std::string& db_path, const DatePeriod& dates,
   return report_csv(build_report(db_path, options));
 }
 
-// Every period and as_of of the test answered from rollups and from polls alike.
+// The three windows as of `as_of`, with each row's status now.
+std::string windows_report(const std::string& db_path, const StatusRules& rules,
+                           std::optional<Instant> as_of, bool read_rollups) {
+  ReportOptions options;
+  options.as_of = as_of;
+  options.rules = rules;
+  options.threads = 2;
+  options.read_rollups = read_rollups;
+  return test::report_text(build_report(db_path, options));
+}
+
+// Every period and as_of of the test, and the three windows, answered from
+// rollups and from polls alike.
 void check_rollups_match_polls(const std::string& db_path, const StatusRules& rules) {
-  for (const DatePeriod& dates : {kAllDates, kAcrossDst, kOneDate}) {
-    for (const std::optional<Instant>& as_of :
-         {std::optional<Instant>{}, std::optional<Instant>{at("2023-03-12 09:30:00")}}) {
-      INFO("dates " << date::format("%F", dates.from) << " to " << date::format("%F", dates.to)
-                    << (as_of ? " as of 2023-03-12 09:30" : " as of the newest poll"));
+  for (const std::optional<Instant>& as_of :
+       {std::optional<Instant>{}, std::optional<Instant>{at("2023-03-12 09:30:00")}}) {
+    INFO((as_of ? "as of 2023-03-12 09:30" : "as of the newest poll"));
+    for (const DatePeriod& dates : {kAllDates, kAcrossDst, kOneDate}) {
+      INFO("dates " << date::format("%F", dates.from) << " to " << date::format("%F", dates.to));
       const std::string from_polls = period_report(db_path, dates, rules, as_of, false);
       CHECK(period_report(db_path, dates, rules, as_of, true) == from_polls);
     }
+    INFO("the three windows");
+    CHECK(windows_report(db_path, rules, as_of, true) ==
+          windows_report(db_path, rules, as_of, false));
   }
 }
 
@@ -111,6 +127,8 @@ TEST_CASE("periods of dates from rollups equal the same periods from polls", "[r
         "WHERE store = (SELECT min(id) FROM stores))");
     CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) !=
           period_report(data.path, kAllDates, rules, std::nullopt, false));
+    CHECK(windows_report(data.path, rules, std::nullopt, true) !=
+          windows_report(data.path, rules, std::nullopt, false));
   }
   SECTION("polls after all the others leave no mark; the dates they settle roll up") {
     std::string rows;

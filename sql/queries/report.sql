@@ -31,6 +31,17 @@ WHERE store = ?1
                 AND min(?4, coalesce((SELECT min(at_us) FROM polls WHERE store = ?1 AND at_us > ?3), ?3))
 ORDER BY at_us;
 
+-- name: store_polls_from
+-- A store's polls from ?2 on, in order: the report reads as far as it needs
+-- (storage/report_builder.cpp, read_polls), so one seek reads the polls
+-- that speak for a range when one of them is before it.
+SELECT at_us, active FROM polls WHERE store = ?1 AND at_us >= ?2 ORDER BY at_us;
+
+-- name: store_poll_before
+-- A store's last poll before ?2: a seek, for read_polls when store_polls_from
+-- started after it.
+SELECT at_us, active FROM polls WHERE store = ?1 AND at_us < ?2 ORDER BY at_us DESC LIMIT 1;
+
 -- name: store_first_poll
 -- Where the store's data begins, even once retention deleted its first polls
 -- (docs/rollups.md); NULL when the store has no poll.

@@ -12,6 +12,7 @@
 
 #include "core/business_hours.hpp"
 #include "core/day_rollup.hpp"
+#include "core/week_from_rollups.hpp"
 #include "storage/database.hpp"
 #include "storage/database_figures.hpp"
 #include "storage/embedded_sql.hpp"
@@ -60,7 +61,8 @@ class SnapshotReader {
       : db_(path, Database::Access::read_only),
         schedule_(db_.sql()),
         chunk_(db_.sql()),
-        polls_(db_.sql(), sql::query("store_polls")),
+        polls_from_(db_.sql(), sql::query("store_polls_from")),
+        poll_before_(db_.sql(), sql::query("store_poll_before")),
         rollups_(db_.sql()) {
     db_.set_map_bytes(kReportMapBytes / share);
     db_.set_cache_bytes(kReportCacheBytes / share);
@@ -106,21 +108,97 @@ class SnapshotReader {
     return input;
   }
 
-  // Appends the store's polls that can matter for `range` as of `now`.
+  // Appends the store's polls that can matter for `range` as of `now`, as
+  // store_polls (sql/queries/report.sql) selects them: the last one before
+  // it, those inside, the first one after it, none after now. Read from a
+  // little before the range, where the poll before it usually is, so that
+  // one seek reads them all: each of store_polls's three took about as long
+  // as reading a day of polls.
   void read_polls(std::int64_t store, const ReadRange& range, std::vector<Poll>& polls) {
-    polls_.bind(1, store);
-    polls_.bind(2, range.begin_us);
-    polls_.bind(3, range.end_us);
-    polls_.bind(4, range.now_us);
-    while (polls_.step()) {
-      polls.push_back({from_micros(polls_.column_int64(0)), polls_.column_int64(1) != 0});
+    constexpr std::int64_t kLookBehindUs = std::int64_t{3} * 3600 * 1000000;  // 3 polls
+    std::optional<Poll> before;  // the last poll read before the range
+    bool inside = false;         // whether a poll at or after the range's start was read
+    polls_from_.bind(1, store);
+    polls_from_.bind(2, range.begin_us - kLookBehindUs);
+    while (polls_from_.step()) {
+      const std::int64_t at = polls_from_.column_int64(0);
+      if (at > range.now_us) break;
+      const Poll poll{from_micros(at), polls_from_.column_int64(1) != 0};
+      if (at < range.begin_us) {
+        before = poll;
+        continue;
+      }
+      if (!inside) {
+        inside = true;
+        if (!before) before = poll_before(store, range.begin_us);
+        if (before) polls.push_back(*before);
+      }
+      polls.push_back(poll);
+      if (at > range.end_us) break;  // the first one after the range
     }
-    polls_.reset();
+    polls_from_.reset();
+    if (!inside) {  // none since the range's start: the one before speaks for it
+      if (!before) before = poll_before(store, range.begin_us);
+      if (before) polls.push_back(*before);
+    }
+  }
+
+  // The store's last poll before `at_us`, if any.
+  std::optional<Poll> poll_before(std::int64_t store, std::int64_t at_us) {
+    poll_before_.bind(1, store);
+    poll_before_.bind(2, at_us);
+    std::optional<Poll> poll;
+    if (poll_before_.step()) {
+      poll = Poll{from_micros(poll_before_.column_int64(0)), poll_before_.column_int64(1) != 0};
+    }
+    poll_before_.reset();
+    return poll;
   }
 
   // The store's rollups of `dates` that a report as of `now` may read.
   std::vector<DayRollup> rollups(const StoreRef& store, const DatePeriod& dates, Instant now) {
     return rollups_.read(store.rollups, dates.from, dates.to, now);
+  }
+
+  // The store's three windows as of `now` with the whole local dates of its
+  // week read from rollups and the polls of the rest
+  // (core/week_from_rollups.hpp); nullopt when rollups cannot stand for
+  // them (a store first polled inside the week, dates not rolled up) or its
+  // status now needs the whole week: the caller then reads the week.
+  std::optional<StoreFigures> rolled_up_week(const StoreRef& store, const date::time_zone* zone,
+                                             Instant now, const StatusRules& rules,
+                                             const ReadRange& week) {
+    const Instant week_begin = now - window_length(last_week);
+    if (!store.first_poll_us || from_micros(*store.first_poll_us) > week_begin) return std::nullopt;
+    const auto dates = week_whole_dates(zone, now);
+    if (!dates) return std::nullopt;
+    // A week's few dates in one seek and scan (RollupReader::sum seeks twice).
+    const std::vector<DayRollup> days = rollups_.read(store.rollups, dates->from, dates->to, now);
+    auto cuts = week_cuts(zone, now, days, *dates);
+    if (!cuts) return std::nullopt;
+    const StoreInput input = read_schedule(store, zone, week);
+    const auto read_tail = [&] {
+      tail_.clear();
+      read_polls(store.key,
+                 read_range(date::floor<std::chrono::microseconds>(cuts->tail_begin), now, now),
+                 tail_);
+      return figures_but_week_head(input, tail_, now, rules, *cuts);
+    };
+    TailFigures tail = read_tail();
+    if (!tail.status_known) {
+      const auto longer =
+          stretch_break_before(zone, tail.figures.now.state, days, cuts->tail_begin);
+      if (!longer) return std::nullopt;
+      cuts->tail_begin = *longer;
+      tail = read_tail();
+      if (!tail.status_known) return std::nullopt;
+    }
+    head_.clear();
+    read_polls(store.key,
+               read_range(week_begin, date::ceil<std::chrono::microseconds>(cuts->head_end), now),
+               head_);
+    add_week_head(tail.figures, input, head_, now, rules, *cuts);
+    return std::move(tail.figures);
   }
 
   // The store's figures over local dates `dates` as of `now`: the rollups
@@ -154,8 +232,11 @@ class SnapshotReader {
  private:
   Database db_;
   ScheduleReader schedule_;
-  ScheduleChunk chunk_;  // the stores of the chunk being read
-  RawStatement polls_;   // the hot loop
+  ScheduleChunk chunk_;      // the stores of the chunk being read
+  RawStatement polls_from_;  // the hot loop
+  RawStatement poll_before_;
+  std::vector<Poll> head_;  // a week's polls read in parts (rolled_up_week)
+  std::vector<Poll> tail_;
   RollupReader rollups_;
   std::optional<ReadTransaction> transaction_;  // last: ends before the statements go
 };
@@ -237,15 +318,29 @@ std::optional<StoreSnapshot> read_store_snapshot(const std::string& db_path,
 
 namespace {
 
+// Which rollups a report reads (docs/rollups.md): those of a period's dates
+// (`dates`), or of the whole dates in each store's week (`week`); neither
+// when they were made with other rules, or the caller asked for polls.
+struct RollupUse {
+  const DatePeriod* dates = nullptr;
+  bool week = false;
+};
+
 // One store's row of a report, or nullopt when it has no data for it.
 template <class Row>
 std::optional<Row> compute_row(SnapshotReader& reader, const StoreRef& store,
                                const ReportOptions& options, Instant as_of, const ReadRange& range,
-                               const DatePeriod* rolled_up_dates) {
+                               const RollupUse& rollups) {
   if constexpr (std::is_same_v<Row, PeriodFigures>) {
-    if (rolled_up_dates) {
-      return reader.rolled_up_figures(store, zone_named(store), *rolled_up_dates, as_of,
+    if (rollups.dates) {
+      return reader.rolled_up_figures(store, zone_named(store), *rollups.dates, as_of,
                                       options.rules);
+    }
+  } else {
+    if (rollups.week) {
+      if (auto row = reader.rolled_up_week(store, zone_named(store), as_of, options.rules, range)) {
+        return row;
+      }
     }
   }
   return compute_input_row<Row>(reader.read_store(store, zone_named(store), range), options, as_of);
@@ -258,7 +353,7 @@ template <class Row>
 std::size_t stream_rows(const std::string& db_path,
                         std::vector<std::unique_ptr<SnapshotReader>>& readers,
                         std::int64_t last_key, const ReportOptions& options, Instant as_of,
-                        const DatePeriod* rolled_up_dates, const ReportRowsSink& sink,
+                        const RollupUse& rollups, const ReportRowsSink& sink,
                         ReportProgress* progress) {
   const ReadRange range = report_range(options.period, as_of);
   std::vector<std::optional<SQLite::Statement>> queries(readers.size());
@@ -273,7 +368,7 @@ std::size_t stream_rows(const std::string& db_path,
     std::size_t stores = 0;
     while (query->executeStep()) {
       const StoreRef store = store_ref(*query);
-      auto row = compute_row<Row>(reader, store, options, as_of, range, rolled_up_dates);
+      auto row = compute_row<Row>(reader, store, options, as_of, range, rollups);
       if (row) rows.push_back(std::move(*row));
       ++stores;
     }
@@ -308,16 +403,19 @@ ReportSummary stream_report(const std::string& db_path, const ReportOptions& opt
   keys.reset();
   if (progress) progress->stores_total = store_count;
   // Dates read from rollups when they were made with the report's rules.
-  const DatePeriod* rolled_up_dates = nullptr;
-  if (options.read_rollups && options.period) {
-    const auto* dates = std::get_if<DatePeriod>(&*options.period);
-    if (dates && rollups_made_with(first, options.rules)) rolled_up_dates = dates;
+  RollupUse rollups;
+  if (options.read_rollups && rollups_made_with(first, options.rules)) {
+    if (!options.period) {
+      rollups.week = true;
+    } else {
+      rollups.dates = std::get_if<DatePeriod>(&*options.period);
+    }
   }
-  summary.stores_reported =
-      options.period ? stream_rows<PeriodFigures>(db_path, readers, last_key, options,
-                                                  summary.as_of, rolled_up_dates, sink, progress)
-                     : stream_rows<StoreFigures>(db_path, readers, last_key, options, summary.as_of,
-                                                 nullptr, sink, progress);
+  summary.stores_reported = options.period
+                                ? stream_rows<PeriodFigures>(db_path, readers, last_key, options,
+                                                             summary.as_of, rollups, sink, progress)
+                                : stream_rows<StoreFigures>(db_path, readers, last_key, options,
+                                                            summary.as_of, rollups, sink, progress);
   summary.stores_without_data = store_count - summary.stores_reported;
   return summary;
 }

@@ -20,9 +20,11 @@ struct ReportOptions {
   // server's default options as of the newest poll. Only these become the
   // landing view; whoever submits says so (the server's standard_report).
   bool standard = false;
-  // A period of local dates with the rules the rollups were made with reads
-  // the dates' rollups and polls only for the dates not rolled up
-  // (docs/rollups.md); false: polls for every date (the figures are equal).
+  // With the rules the rollups were made with, a period of local dates reads
+  // the dates' rollups and polls only for the dates not rolled up, and the
+  // three windows read the whole dates of each store's week from rollups
+  // (docs/rollups.md, core/week_from_rollups.hpp); false: polls for every
+  // date (the figures are equal).
   bool read_rollups = true;
   // Rows sorted in memory before they go to a temporary file beside the
   // database (report_row_runs.hpp): about 150 bytes each.
