@@ -46,6 +46,9 @@ UPDATE stores SET
   first_poll_us = min(coalesce(first_poll_us, ?2), ?2),
   rollup_from_us = CASE
     WHEN latest_poll_us IS NOT NULL AND ?2 > latest_poll_us THEN rollup_from_us
+    -- Its first polls: none is before them, so no seek for one (a second of
+    -- a million-store import).
+    WHEN latest_poll_us IS NULL THEN min(coalesce(rollup_from_us, ?2), ?2)
     ELSE (SELECT min(coalesce(stores.rollup_from_us, before.at_us), before.at_us)
           FROM (SELECT coalesce(max(at_us), ?2) AS at_us FROM polls
                 WHERE store = ?1 AND at_us < ?2) AS before)
@@ -54,6 +57,13 @@ WHERE id = ?1;
 
 -- name: delete_store_hours
 DELETE FROM business_hours WHERE store = ?1;
+
+-- name: first_store_without_hours
+-- Stores from this key on have no hours rows: nothing of theirs to replace.
+SELECT coalesce(max(store), 0) + 1 FROM business_hours;
+
+-- name: first_store_without_special_hours
+SELECT coalesce(max(store), 0) + 1 FROM special_hours;
 
 -- name: insert_hours
 -- Many rows per statement: the writer appends hours_values, comma-separated,

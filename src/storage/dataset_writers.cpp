@@ -1,17 +1,37 @@
 #include "storage/dataset_writers.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "storage/embedded_sql.hpp"
 
+namespace {
+
+// The first store key from which on no store has rows in the table that
+// `query` (first_store_without_hours and the like) asks about, nor was there
+// before this import (`first_new_store`).
+std::int64_t first_store_without_rows(SQLite::Database& db, const char* query,
+                                      std::int64_t first_new_store) {
+  return std::min(first_new_store, db.execAndGet(sql::query(query)).getInt64());
+}
+
+}  // namespace
+
 HoursWriter::HoursWriter(SQLite::Database& db, std::int64_t first_new_store)
-    : first_new_store_(first_new_store),
+    : first_new_store_(first_store_without_rows(db, "first_store_without_hours", first_new_store)),
       remove_(db, sql::query("delete_store_hours")),
       insert_one_(db, sql::repeated_rows("insert_hours", "hours_values", 1)),
       insert_many_(db, sql::repeated_rows("insert_hours", "hours_values", kRowsPerInsert)) {}
 
 void HoursWriter::add(std::int64_t store, const HoursRecord& row) {
-  pending_.push_back({store, row.day, row.start.count(), row.end.count()});
+  if (store > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::runtime_error("store key " + std::to_string(store) + " is past 2^32 (HoursWriter)");
+  }
+  pending_.push_back({static_cast<std::uint32_t>(store), row.day,
+                      static_cast<std::int32_t>(row.start.count()),
+                      static_cast<std::int32_t>(row.end.count())});
   if (pending_.size() >= kBufferRows) flush();
 }
 
@@ -36,7 +56,7 @@ void HoursWriter::flush() {
 void HoursWriter::insert(SQLite::Statement& statement, const Row* rows, std::size_t count) {
   int index = 1;
   for (const Row* row = rows; row != rows + count; ++row) {
-    statement.bind(index++, row->store);
+    statement.bind(index++, static_cast<std::int64_t>(row->store));
     statement.bind(index++, row->day);
     statement.bind(index++, row->start_s);
     statement.bind(index++, row->end_s);
@@ -46,7 +66,8 @@ void HoursWriter::insert(SQLite::Statement& statement, const Row* rows, std::siz
 }
 
 SpecialHoursWriter::SpecialHoursWriter(SQLite::Database& db, std::int64_t first_new_store)
-    : first_new_store_(first_new_store),
+    : first_new_store_(
+          first_store_without_rows(db, "first_store_without_special_hours", first_new_store)),
       remove_(db, sql::query("delete_special_date")),
       insert_(db, sql::query("insert_special_hours")) {}
 

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -75,6 +76,22 @@ void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
   // A poll where retention deleted polls would change dates that can no
   // longer be made anew (docs/rollups.md): refused, not silently unseen.
   const std::optional<Instant> deleted_before = polls_deleted_before(db);
+  // Valid polls wait here, a few dozen, their stores' keys fetched from
+  // memory together (StoreKeys::prefetch), then go on in order.
+  constexpr std::size_t kWaiting = 32;
+  std::array<PollRecord, kWaiting> waiting;
+  std::size_t waiting_count = 0;
+  const auto add_waiting = [&] {
+    for (std::size_t i = 0; i < waiting_count; ++i) {
+      const PollRecord& poll = waiting[i];
+      polls.add(stores, poll.store_id, poll.at, poll.active);
+      if (rules.on_poll) rules.on_poll(stores.key_of(poll.store_id), poll.at, poll.active);
+      if (rules.alerts && rules.clock - poll.at <= rules.alerts->silence) {
+        live[stores.key_of(poll.store_id)].push_back({poll.at, poll.active});
+      }
+    }
+    waiting_count = 0;
+  };
   std::size_t line = 0;
   RowError error;
   PollRecord poll;
@@ -89,12 +106,11 @@ void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
       summary.reject(line, error);
       continue;
     }
-    polls.add(stores, poll.store_id, poll.at, poll.active);
-    if (rules.on_poll) rules.on_poll(stores.key_of(poll.store_id), poll.at, poll.active);
-    if (rules.alerts && rules.clock - poll.at <= rules.alerts->silence) {
-      live[stores.key_of(poll.store_id)].push_back({poll.at, poll.active});
-    }
+    stores.prefetch(poll.store_id);
+    std::swap(waiting[waiting_count++], poll);
+    if (waiting_count == kWaiting) add_waiting();
   }
+  add_waiting();
   const PollWriter::Counts counts = polls.finish(stores);
   summary.loaded = counts.loaded;
   summary.duplicates = counts.duplicates;

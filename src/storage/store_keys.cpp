@@ -108,6 +108,13 @@ std::int64_t StoreKeys::key_of(std::string_view store_id) {
   return next_key_++;
 }
 
+void StoreKeys::prefetch(std::string_view store_id) const {
+  const Slot& slot = slots_[hash_of(store_id) & (slots_.size() - 1)];
+  const char* first = reinterpret_cast<const char*>(&slot);
+  __builtin_prefetch(first);
+  __builtin_prefetch(first + sizeof(Slot) - 1);  // a slot may span two cache lines
+}
+
 std::vector<StoreKeys::NewStore> StoreKeys::take_pending() {
   return std::exchange(pending_, {});
 }
