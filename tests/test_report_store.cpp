@@ -29,7 +29,7 @@ StoreFigures figures(const std::string& id, std::int64_t base) {
 
 // Completes report `id` as the server does: its rows appended (a chunk at a
 // time when there are several), its CSV from a temporary file.
-void complete(ReportStore& store, const std::string& id, const Report& report,
+void complete(SqliteReports& store, const std::string& id, const Report& report,
               const std::string& folder) {
   std::visit(
       [&](const auto& rows) {
@@ -65,7 +65,7 @@ TEST_CASE("report statuses: text only at the edges, both ways", "[report_store]"
 }
 
 // Completes report `id` with `report` and reads its rows back.
-static ReportRows stored_and_read(ReportStore& store, const std::string& id, const Report& report,
+static ReportRows stored_and_read(SqliteReports& store, const std::string& id, const Report& report,
                                   const TempDir& dir) {
   ReportOptions options;
   options.period = report.period;
@@ -80,7 +80,7 @@ static ReportRows stored_and_read(ReportStore& store, const std::string& id, con
 TEST_CASE("rows round-trip exactly through their table, odd ids and the status at now included",
           "[report_store]") {
   TempDir dir;
-  ReportStore store(dir.file("u.db"));
+  SqliteReports store(dir.file("u.db"));
   std::vector<StoreFigures> rows = {figures("say \"hi\"", 1234567890123), figures("a,b", 1),
                                     figures(std::string(64, 'x'), 0)};
   rows[0].now = NowStatus{StoreState::down, FineInstant{HalfMicroseconds{123}}, true, {}};
@@ -113,7 +113,7 @@ TEST_CASE("a chunk of hundreds of rows is written whole and in order, windows an
           "[report_store]") {
   // Rows go many to a statement, the rest one by one: 200 and 3 make both.
   TempDir dir;
-  ReportStore store(dir.file("u.db"));
+  SqliteReports store(dir.file("u.db"));
   std::vector<StoreFigures> windows;
   std::vector<PeriodFigures> periods;
   for (int i = 0; i < 203; ++i) {
@@ -161,7 +161,7 @@ TEST_CASE("a chunk of hundreds of rows is written whole and in order, windows an
 TEST_CASE("a report's rows go when the report goes", "[report_store]") {
   TempDir dir;
   const std::string path = dir.file("u.db");
-  ReportStore store(path);
+  SqliteReports store(path);
   Report report;
   report.rows = std::vector<StoreFigures>{figures("a", 1), figures("b", 2)};
   stored_and_read(store, "r", report, dir);
@@ -173,7 +173,7 @@ TEST_CASE("a report's rows go when the report goes", "[report_store]") {
 
 TEST_CASE("a complete report keeps its CSV and its typed rows", "[report_store]") {
   TempDir dir;
-  ReportStore store(dir.file("u.db"));
+  SqliteReports store(dir.file("u.db"));
   Report report;
   report.as_of = test::at("2023-01-25 18:00:00");
   report.rows = std::vector<StoreFigures>{figures("s1", 7200000000)};
@@ -193,7 +193,7 @@ TEST_CASE("a complete report keeps its CSV and its typed rows", "[report_store]"
 
 TEST_CASE("a report keeps the max_gap it was asked for", "[report_store]") {
   TempDir dir;
-  ReportStore store(dir.file("u.db"));
+  SqliteReports store(dir.file("u.db"));
   ReportOptions options;
   options.rules = StatusRules{Interpolation::previous, std::chrono::minutes{90}};
   store.insert("gap", options, test::at("2023-01-25 18:01:00"));
@@ -210,7 +210,7 @@ TEST_CASE("a report keeps the max_gap it was asked for", "[report_store]") {
 
 TEST_CASE("a period report keeps its period and its typed period rows", "[report_store]") {
   TempDir dir;
-  ReportStore store(dir.file("u.db"));
+  SqliteReports store(dir.file("u.db"));
   PeriodFigures row;
   row.store_id = "a,b";
   row.period = {FineInstant{test::at("2023-01-24 05:00:00")},
@@ -258,7 +258,7 @@ TEST_CASE("a database made by 4362a15 (schema 3) opens; its report keeps its CSV
     old.exec(text.str());
     REQUIRE(old.execAndGet("PRAGMA user_version").getInt() == 3);
   }
-  ReportStore store(dir.file("old.db"));  // migrates
+  SqliteReports store(dir.file("old.db"));  // migrates
   const auto reports = store.list(10, std::nullopt);
   REQUIRE(reports.size() == 1);
   const auto report = store.find(reports[0].id, ReportPart::rows);
@@ -277,7 +277,7 @@ TEST_CASE("a report's CSV of many pieces is stored whole; a failed report keeps 
           "[report_store]") {
   TempDir dir;
   const std::string path = dir.file("u.db");
-  ReportStore store(path);
+  SqliteReports store(path);
   Report report;
   std::vector<StoreFigures> rows;
   // About 2.5 MB of CSV: the blob is written in pieces of 1 MiB.

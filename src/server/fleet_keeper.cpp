@@ -4,8 +4,6 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
-#include "storage/read_transaction.hpp"
-#include "storage/report_rows.hpp"
 
 ReportOptions standard_report_options(std::optional<std::chrono::seconds> default_max_gap) {
   ReportOptions options;
@@ -53,15 +51,11 @@ void FleetKeeper::follow_landing() {
   if (!newest || (landing && landing->report_id == *newest)) return;
   const auto state = jobs_.find(*newest, ReportPart::summary);
   if (!state || state->status != ReportStatus::complete || !state->as_of) return;
-  // Its rows read a chunk at a time on a connection of their own, through a
-  // small cache, so they stay neither in memory nor in the page cache.
-  Database reader(db_path_, Database::Access::read_only);
-  reader.set_map_bytes(0);
-  reader.set_cache_bytes(std::int64_t{2} << 20);
-  ReadTransaction snapshot(reader.sql());
+  // Its rows read a chunk at a time, so they are never all in memory.
   fleet_.set_landing(*newest, *state->as_of, [&](const auto& each) {
-    read_report_rows(reader.sql(), *newest, false, kLandingChunkRows,
-                     [&](ReportRows&& rows) { each(std::get<std::vector<StoreFigures>>(rows)); });
+    jobs_.reports().rows_in_chunks(*newest, false, kLandingChunkRows, [&](ReportRows&& rows) {
+      each(std::get<std::vector<StoreFigures>>(rows));
+    });
   });
   log_info("fleet: landing report " + *newest, {{"report_id", *newest}});
   measure_week_before(*newest, *state->as_of);

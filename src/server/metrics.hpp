@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "storage/database_figures.hpp"
-#include "storage/report_store.hpp"
+#include "storage/reports.hpp"
 #include "storage/retention.hpp"
 
 // Counts of observations at or below each bound (seconds), cumulative on output.

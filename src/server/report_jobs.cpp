@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "storage/store_engine.hpp"
 
 namespace {
 
@@ -37,14 +38,14 @@ std::string new_report_id() {
   return id;
 }
 
-ReportJobs::ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit,
+ReportJobs::ReportJobs(std::string db, unsigned threads, std::size_t queue_limit,
                        FinishedCallback on_finished)
-    : db_path_(std::move(db_path)),
+    : db_(std::move(db)),
       threads_(threads),
       queue_limit_(queue_limit),
       on_finished_(std::move(on_finished)),
-      store_(db_path_) {
-  store_.fail_unfinished(wall_clock_now(), "interrupted by restart");
+      reports_(open_reports(db_)) {
+  reports_->fail_unfinished(wall_clock_now(), "interrupted by restart");
   worker_ = std::thread([this] { run_worker(); });
 }
 
@@ -57,14 +58,14 @@ std::optional<std::string> ReportJobs::submit(const ReportOptions& options) {
   if (stopping_ || queue_.size() >= queue_limit_) return std::nullopt;
   Job job{new_report_id(), options};
   job.options.threads = threads_;
-  store_.insert(job.id, options, wall_clock_now());
+  reports_->insert(job.id, options, wall_clock_now());
   queue_.push_back(job);
   wake_.notify_one();
   return job.id;
 }
 
 std::optional<ReportState> ReportJobs::find(const std::string& id, ReportPart part) {
-  std::optional<ReportState> state = store_.find(id, part);
+  std::optional<ReportState> state = reports_->find(id, part);
   if (state && (state->status == ReportStatus::running || state->status == ReportStatus::queued)) {
     std::lock_guard<std::mutex> lock(mutex_);
     overlay_unrecorded(*state, part);
@@ -84,7 +85,7 @@ void ReportJobs::set_hold(std::function<void()> hold) {
 }
 
 std::vector<ReportState> ReportJobs::list(std::size_t limit, std::optional<Instant> before) {
-  std::vector<ReportState> states = store_.list(limit, before);
+  std::vector<ReportState> states = reports_->list(limit, before);
   std::lock_guard<std::mutex> lock(mutex_);
   for (ReportState& state : states) overlay_unrecorded(state, ReportPart::summary);
   return states;
@@ -106,14 +107,14 @@ void ReportJobs::overlay_unrecorded(ReportState& state, ReportPart part) {
     outcome.csv->read(0, csv.data(), csv.size());
     state.csv = std::move(csv);
   }
-  if (part == ReportPart::rows) state.rows = store_.rows(state.id, outcome.period);
+  if (part == ReportPart::rows) state.rows = reports_->rows(state.id, outcome.period);
 }
 
 void ReportJobs::write_outcome(const Outcome& outcome) {
   if (outcome.status == ReportStatus::complete) {
-    store_.complete(outcome.id, outcome.finished, outcome.summary, *outcome.csv);
+    reports_->complete(outcome.id, outcome.finished, outcome.summary, *outcome.csv);
   } else {
-    store_.fail(outcome.id, outcome.finished, outcome.error);
+    reports_->fail(outcome.id, outcome.finished, outcome.error);
   }
 }
 
@@ -195,19 +196,19 @@ void ReportJobs::run_job(const Job& job) {
   Outcome outcome;
   outcome.id = job.id;
   try {
-    store_.start(job.id, started);
+    reports_->start(job.id, started);
     if (hold) hold();
     // The rows go to the table and the CSV to a temporary file as they
     // come: neither is ever whole in memory.
     outcome.period = job.options.period.has_value();
     const bool with_unknown = job.options.rules.max_gap.has_value();
-    auto csv = std::make_shared<TempFile>(folder_of(db_path_), "a report's CSV");
+    auto csv = std::make_shared<TempFile>(scratch_folder(db_), "a report's CSV");
     std::string lines = report_csv_header(outcome.period, with_unknown);
     csv->append(lines.data(), lines.size());
-    outcome.summary = stream_report(
-        db_path_, job.options,
+    outcome.summary = open_store_engine(db_)->stream_report(
+        job.options,
         [&](ReportRows&& rows) {
-          store_.append_rows(job.id, rows);
+          reports_->append_rows(job.id, rows);
           lines.clear();
           append_csv_lines(lines, rows, with_unknown);
           csv->append(lines.data(), lines.size());
@@ -265,7 +266,7 @@ void ReportJobs::shutdown(std::chrono::milliseconds grace) {
   retry_unrecorded();  // a last try; what stays unwritten is failed at the next start
   for (const Job& job : abandoned) {
     try {
-      store_.fail(job.id, wall_clock_now(), "server stopped before the report ran");
+      reports_->fail(job.id, wall_clock_now(), "server stopped before the report ran");
     } catch (const std::exception& error) {
       log_error("report " + job.id + ": could not record that it was abandoned: " + error.what());
     }

@@ -1,6 +1,7 @@
 // The life of a triggered report: queued, run on a worker thread apart from
 // the HTTP threads, and kept with its options, timings, status and CSV in the
-// reports table (report_store.hpp), so finished reports outlive the process.
+// reports table (storage/reports.hpp: SQLite's or PostgreSQL's), so finished
+// reports outlive the process.
 #pragma once
 
 #include <chrono>
@@ -16,7 +17,7 @@
 #include <vector>
 
 #include "storage/report_builder.hpp"
-#include "storage/report_store.hpp"
+#include "storage/reports.hpp"
 
 class ReportJobs {
  public:
@@ -25,8 +26,10 @@ class ReportJobs {
   using FinishedCallback = std::function<void(ReportStatus status, double seconds)>;
 
   // Marks reports a previous process left Queued or Running as Failed, then
-  // starts the worker. `threads` is per report; `queue_limit` bounds waiting reports.
-  ReportJobs(std::string db_path, unsigned threads, std::size_t queue_limit,
+  // starts the worker. `db` is a SQLite path or a PostgreSQL URL (as
+  // open_store_engine takes it); `threads` is per report; `queue_limit` bounds
+  // waiting reports.
+  ReportJobs(std::string db, unsigned threads, std::size_t queue_limit,
              FinishedCallback on_finished = {});
   ~ReportJobs();
 
@@ -41,8 +44,10 @@ class ReportJobs {
 
   // Newest first: at most `limit`, created before `before` when given.
   std::vector<ReportState> list(std::size_t limit, std::optional<Instant> before);
-  // The landing report: the newest complete standard one (ReportStore).
-  std::optional<std::string> newest_standard() { return store_.newest_standard(); }
+  // The landing report: the newest complete standard one.
+  std::optional<std::string> newest_standard() { return reports_->newest_standard(); }
+  // The reports table itself: rows of complete reports, in pages or chunks.
+  Reports& reports() { return *reports_; }
 
   // Stops taking work; lets the running report finish within `grace`, then
   // cancels it. Everything left is marked Failed. Idempotent.
@@ -84,12 +89,12 @@ class ReportJobs {
   // with its CSV or rows when `part` asks for them.
   void overlay_unrecorded(ReportState& state, ReportPart part);
 
-  std::string db_path_;
+  std::string db_;
   unsigned threads_;
   std::size_t queue_limit_;
   FinishedCallback on_finished_;
   std::function<void()> hold_;  // guarded by mutex_
-  ReportStore store_;
+  std::unique_ptr<Reports> reports_;
 
   mutable std::mutex mutex_;  // guards the fields below
   std::condition_variable wake_;

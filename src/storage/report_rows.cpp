@@ -163,41 +163,19 @@ void read_report_rows(SQLite::Database& db, const std::string& id, bool period,
   }
 }
 
-const std::vector<std::pair<const char*, const char*>>& report_sort_columns(bool period) {
-  // Answer column -> SQL expression: the only text that reaches the ORDER BY.
-  static const std::vector<std::pair<const char*, const char*>> windows = {
-      {"store_id", "r.store_id"},
-      {"uptime_last_hour", "uptime_hour"},
-      {"uptime_last_day", "uptime_day"},
-      {"uptime_last_week", "uptime_week"},
-      {"downtime_last_hour", "downtime_hour"},
-      {"downtime_last_day", "downtime_day"},
-      {"downtime_last_week", "downtime_week"},
-      {"unknown_last_hour", "unknown_hour"},
-      {"unknown_last_day", "unknown_day"},
-      {"unknown_last_week", "unknown_week"},
-      {"state", "now_state"},
-      {"since", "now_since"}};
-  static const std::vector<std::pair<const char*, const char*>> periods = {
-      {"store_id", "r.store_id"},
-      {"period_start", "period_begin"},
-      {"period_end", "period_end"},
-      {"business_hours", "business"},
-      {"uptime_hours", "uptime"},
-      {"downtime_hours", "downtime"},
-      {"unknown_hours", "unknown"},
-      {"uptime_percent", "CAST(uptime AS REAL) / nullif(uptime + downtime, 0)"}};
-  return period ? periods : windows;
+namespace {
+
+// The ORDER BY's expression for a sort name: the only text that reaches it.
+std::string sort_expression(bool period, const std::string& name) {
+  const char* column = report_sort_column(period, name);
+  return column ? column : "CAST(r.uptime AS REAL) / nullif(r.uptime + r.downtime, 0)";
 }
+
+}  // namespace
 
 ReportRowsPage read_report_rows_page(SQLite::Database& db, const std::string& id, bool period,
                                      const ReportRowsQuery& query) {
-  const auto& columns = report_sort_columns(period);
-  const char* order = nullptr;
-  for (const auto& [name, expression] : columns) {
-    if (query.sort == name) order = expression;
-  }
-  if (!order) throw std::invalid_argument("unknown sort column '" + query.sort + "'");
+  const std::string order = sort_expression(period, query.sort);
   const auto bind_filters = [&](SQLite::Statement& statement) {
     statement.bind(1, id);
     if (!query.contains.empty()) statement.bind(2, query.contains);

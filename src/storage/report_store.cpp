@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "storage/embedded_sql.hpp"
+#include "storage/read_transaction.hpp"
 #include "storage/report_rows.hpp"
 #include "storage/sql_values.hpp"
 
@@ -83,29 +84,8 @@ void write_blob(SQLite::Database& db, const std::string& id, const TempFile& csv
 
 }  // namespace
 
-const char* report_status_name(ReportStatus status) {
-  switch (status) {
-    case ReportStatus::queued:
-      return "Queued";
-    case ReportStatus::running:
-      return "Running";
-    case ReportStatus::complete:
-      return "Complete";
-    case ReportStatus::failed:
-      return "Failed";
-  }
-  return "?";
-}
-
-std::optional<ReportStatus> parse_report_status(std::string_view name) {
-  for (ReportStatus status : {ReportStatus::queued, ReportStatus::running, ReportStatus::complete,
-                              ReportStatus::failed}) {
-    if (name == report_status_name(status)) return status;
-  }
-  return std::nullopt;
-}
-
-ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {
+SqliteReports::SqliteReports(const std::string& db_path)
+    : db_(db_path), reader_(db_path, Database::Access::read_only) {
   // Writing a report's rows touches many pages: not mapped, and through a
   // small cache (rows are appended in key order), so they do not stay in the
   // server's memory after it.
@@ -113,7 +93,7 @@ ReportStore::ReportStore(const std::string& db_path) : db_(db_path) {
   db_.set_cache_bytes(std::int64_t{8} << 20);
 }
 
-void ReportStore::insert(const std::string& id, const ReportOptions& options, Instant created) {
+void SqliteReports::insert(const std::string& id, const ReportOptions& options, Instant created) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement insert(db_.sql(), sql::query("insert_report"));
   insert.bind(1, id);
@@ -140,7 +120,7 @@ void ReportStore::insert(const std::string& id, const ReportOptions& options, In
   insert.exec();
 }
 
-void ReportStore::start(const std::string& id, Instant started) {
+void SqliteReports::start(const std::string& id, Instant started) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement start(db_.sql(), sql::query("start_report"));
   start.bind(1, id);
@@ -148,15 +128,15 @@ void ReportStore::start(const std::string& id, Instant started) {
   start.exec();
 }
 
-void ReportStore::append_rows(const std::string& id, const ReportRows& rows) {
+void SqliteReports::append_rows(const std::string& id, const ReportRows& rows) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   write_report_rows(db_.sql(), id, rows);
   transaction.commit();
 }
 
-void ReportStore::complete(const std::string& id, Instant finished, const ReportSummary& summary,
-                           const TempFile& csv) {
+void SqliteReports::complete(const std::string& id, Instant finished, const ReportSummary& summary,
+                             const TempFile& csv) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement complete(db_.sql(), sql::query("complete_report"));
@@ -171,7 +151,7 @@ void ReportStore::complete(const std::string& id, Instant finished, const Report
   transaction.commit();
 }
 
-void ReportStore::fail(const std::string& id, Instant finished, const std::string& error) {
+void SqliteReports::fail(const std::string& id, Instant finished, const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement fail(db_.sql(), sql::query("fail_report"));
@@ -187,7 +167,7 @@ void ReportStore::fail(const std::string& id, Instant finished, const std::strin
   transaction.commit();
 }
 
-void ReportStore::fail_unfinished(Instant now, const std::string& error) {
+void SqliteReports::fail_unfinished(Instant now, const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
   db_.sql().exec(sql::query("delete_unfinished_report_rows"));
@@ -198,28 +178,44 @@ void ReportStore::fail_unfinished(Instant now, const std::string& error) {
   transaction.commit();
 }
 
-ReportRows ReportStore::rows(const std::string& id, bool period) {
+ReportRows SqliteReports::rows(const std::string& id, bool period) {
   std::lock_guard<std::mutex> lock(mutex_);
   return read_report_rows(db_.sql(), id, period);
 }
 
-std::optional<ReportState> ReportStore::find(const std::string& id, ReportPart part) {
+void SqliteReports::rows_in_chunks(const std::string& id, bool period, std::size_t chunk_rows,
+                                   const std::function<void(ReportRows&&)>& each) {
+  // Through a small cache and not mapped, so the rows stay neither in
+  // memory nor in the page cache.
+  Database reader(db_.path(), Database::Access::read_only);
+  reader.set_map_bytes(0);
+  reader.set_cache_bytes(std::int64_t{2} << 20);
+  ReadTransaction snapshot(reader.sql());
+  read_report_rows(reader.sql(), id, period, chunk_rows, each);
+}
+
+ReportRowsPage SqliteReports::rows_page(const std::string& id, bool period,
+                                        const ReportRowsQuery& query) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  ReadTransaction snapshot(reader_.sql());  // the count and the page alike
+  return read_report_rows_page(reader_.sql(), id, period, query);
+}
+
+std::optional<ReportState> SqliteReports::find(const std::string& id, ReportPart part) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement query(db_.sql(), sql::query("find_report"));
   query.bind(1, id);
   query.bind(2, part == ReportPart::csv ? 1 : 0);
   if (!query.executeStep()) return std::nullopt;
   ReportState state = read_state(query);
-  // Reports finished before rows were kept (sql/013_report_rows.sql) have
-  // none though they reported stores: their rows stay unset.
   if (part == ReportPart::rows && state.status == ReportStatus::complete) {
     ReportRows rows = read_report_rows(db_.sql(), id, state.period.has_value());
-    if (row_count(rows) > 0 || state.stores_reported.value_or(0) == 0) state.rows = std::move(rows);
+    if (rows_belong_to(state, rows)) state.rows = std::move(rows);
   }
   return state;
 }
 
-std::vector<ReportState> ReportStore::list(std::size_t limit, std::optional<Instant> before) {
+std::vector<ReportState> SqliteReports::list(std::size_t limit, std::optional<Instant> before) {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement query(db_.sql(), sql::query("list_reports"));
   query.bind(1, static_cast<std::int64_t>(limit));
@@ -229,7 +225,7 @@ std::vector<ReportState> ReportStore::list(std::size_t limit, std::optional<Inst
   return states;
 }
 
-std::optional<std::string> ReportStore::newest_standard() {
+std::optional<std::string> SqliteReports::newest_standard() {
   std::lock_guard<std::mutex> lock(mutex_);
   SQLite::Statement query(db_.sql(), sql::query("newest_standard_report"));
   if (!query.executeStep()) return std::nullopt;

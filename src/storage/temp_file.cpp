@@ -8,9 +8,16 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "storage/postgresql/pg_connection.hpp"
+
 std::string folder_of(const std::string& path) {
   const std::string folder = std::filesystem::path(path).parent_path().string();
   return folder.empty() ? "." : folder;
+}
+
+std::string scratch_folder(const std::string& db) {
+  if (is_postgresql_url(db)) return std::filesystem::temp_directory_path().string();
+  return folder_of(db);
 }
 
 TempFile::TempFile(std::string folder, std::string purpose)

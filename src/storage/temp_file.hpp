@@ -10,6 +10,9 @@
 
 // The folder a file is in ("." for a bare name): where its temporary files go.
 std::string folder_of(const std::string& path);
+// Where temporary files for the database `db` go: beside a SQLite file, in
+// the system's temporary folder for a PostgreSQL URL.
+std::string scratch_folder(const std::string& db);
 
 class TempFile {
  public:

@@ -4,12 +4,11 @@
 // rejections for the same inputs, the same replace rules, the same report
 // bytes; errors that say where without the password.
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "postgresql/fresh_database.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_import.hpp"
 #include "storage/postgresql/pg_schema.hpp"
@@ -20,42 +19,10 @@
 #include "storage/webhook_store.hpp"
 #include "support.hpp"
 
+using test::FreshDatabase;
 using test::TempDir;
 
 namespace {
-
-std::string server_url() {
-  const char* file = std::getenv("UPTIME_TEST_POSTGRESQL");
-  REQUIRE(file);
-  std::ifstream in(file);
-  std::string url;
-  std::getline(in, url);
-  REQUIRE(!url.empty());
-  return url;
-}
-
-// A fresh database on the test server, dropped when the test ends.
-class FreshDatabase {
- public:
-  explicit FreshDatabase(const std::string& name) : admin_(server_url()), name_(name) {
-    admin_.exec("DROP DATABASE IF EXISTS " + name_);
-    admin_.exec("CREATE DATABASE " + name_);
-    url_ = with_database(server_url(), name_);
-  }
-  ~FreshDatabase() {
-    try {
-      admin_.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-      // Left for the cluster's removal.
-    }
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  PgConnection admin_;
-  std::string name_;
-  std::string url_;
-};
 
 ImportSummary load(StoreEngine& engine, Dataset dataset, const std::string& csv) {
   std::istringstream in(csv);

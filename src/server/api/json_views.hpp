@@ -8,7 +8,7 @@
 
 #include "server/live_fleet.hpp"
 #include "storage/alert_store.hpp"
-#include "storage/report_store.hpp"
+#include "storage/reports.hpp"
 #include "storage/tokens.hpp"
 #include "storage/webhook_store.hpp"
 

@@ -14,7 +14,6 @@
 #include "server/fleet_keeper.hpp"
 #include "server/json_values.hpp"
 #include "server/token_secret.hpp"
-#include "storage/report_rows.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -99,8 +98,7 @@ void send_row_page(ApiContext& api, const ReportState& state, const httplib::Req
       request, "sort",
       [&] {
         std::vector<std::pair<const char*, std::string>> names;
-        for (const auto& column : report_sort_columns(period))
-          names.emplace_back(column.first, column.first);
+        for (const char* name : report_sort_names(period)) names.emplace_back(name, name);
         return names;
       }(),
       "store_id");
@@ -110,8 +108,7 @@ void send_row_page(ApiContext& api, const ReportState& state, const httplib::Req
     query.only = true;
     query.only_json = json_text(json(*caller.stores));
   }
-  ReportRowsPage found;
-  { found = read_report_rows_page(api.status_reader.lock().db().sql(), state.id, period, query); }
+  const ReportRowsPage found = api.jobs.reports().rows_page(state.id, period, query);
   json body = state_json(state);
   if (caller.is_owner()) body["stores_reported"] = body["stores_without_data"] = nullptr;
   body["generated_at"] = optional_time(state.finished);

@@ -95,6 +95,12 @@ PgBytes PgResult::bytes(int row, int column) const {
           PQgetlength(result_.get(), row, column)};
 }
 
+std::string PgResult::raw(int row, int column) const {
+  const PgBytes value = bytes(row, column);
+  return std::string(reinterpret_cast<const char*>(value.data),
+                     static_cast<std::size_t>(value.length));
+}
+
 std::int64_t PgResult::int64(int row, int column) const {
   if (PQfformat(result_.get(), column) == 0) return std::stoll(text(row, column));
   // Binary: big-endian, as wide as the column's type (2, 4 or 8 bytes).

@@ -39,6 +39,8 @@ class PgResult {
   bool is_null(int row, int column) const;
   // A text column's value (text results only).
   const char* text(int row, int column) const;
+  // A value's bytes as they came: a bytea's in a binary result.
+  std::string raw(int row, int column) const;
   // An integer (bigint, integer, smallint) column's value, in results of
   // either format.
   std::int64_t int64(int row, int column) const;
