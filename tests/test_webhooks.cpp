@@ -7,15 +7,16 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "server/token_secret.hpp"
 #include "server/webhook_delivery.hpp"
 #include "server/webhook_payload.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/webhook_store.hpp"
 #include "support.hpp"
+#include "webhook_receiver.hpp"
 
 using nlohmann::json;
 using test::at;
+using test::Receiver;
 using test::TempDir;
 
 namespace {
@@ -23,11 +24,7 @@ namespace {
 const std::string kSecret = "test-secret-0123456789";
 
 Webhook webhook_to(const std::string& url) {
-  Webhook webhook;
-  webhook.url = url;
-  webhook.secret = kSecret;
-  webhook.created = at("2023-01-25 00:00:00");
-  return webhook;
+  return test::webhook_to(url, kSecret);
 }
 
 // "2023-01-25 13:31:00": how the tests write an instant.
@@ -48,57 +45,6 @@ std::vector<std::string> pending_for(Database& db, std::int64_t id) {
   std::sort(found.begin(), found.end());
   return found;
 }
-
-// An HTTP receiver on a free loopback port, keeping what it is sent.
-class Receiver {
- public:
-  Receiver() {
-    server_.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      bodies_.push_back(request.body);
-      signatures_ok_ = signatures_ok_ && request.get_header_value("X-Uptime-Signature") ==
-                                             webhook_signature(kSecret, request.body);
-      response.status = 200;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // Listening before anything may stop it (a stop before would be lost).
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds{1});
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  // Waits (10 s at most) until `count` requests have arrived; returns them.
-  std::vector<json> wait_for(std::size_t count) {
-    for (int i = 0; i < 1000 && received() < count; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds{10});
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<json> events;
-    for (const std::string& body : bodies_) events.push_back(json::parse(body));
-    return events;
-  }
-  std::size_t received() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return bodies_.size();
-  }
-  bool signatures_ok() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return signatures_ok_;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::mutex mutex_;
-  std::vector<std::string> bodies_;
-  bool signatures_ok_ = true;
-  std::thread thread_;
-};
 
 }  // namespace
 
@@ -268,7 +214,7 @@ TEST_CASE("webhooks: a scripted day of polls and clock ticks, delivered once eac
                     "store_id,dayOfWeek,start_time_local,end_time_local\n"
                     "a,2,09:00,17:00\na,3,09:00,17:00\n");
   test::import_text(db, Dataset::zones, "store_id,timezone_str\na,America/New_York\n");
-  Receiver receiver;
+  Receiver receiver(kSecret);
   create_webhook(db, webhook_to(receiver.url("/all")));
   Webhook night_owl = webhook_to(receiver.url("/other"));
   night_owl.stores = {"someone-else"};

@@ -16,12 +16,11 @@ std::string receiver(const std::string& url) {
 
 }  // namespace
 
-WebhookDelivery::WebhookDelivery(const std::string& db_path, DeliverySettings settings,
-                                 Metrics& metrics)
+WebhookDelivery::WebhookDelivery(const std::string& db, DeliverySettings settings, Metrics& metrics)
     : settings_(std::move(settings)),
       metrics_(metrics),
-      claims_db_(db_path),
-      outcomes_db_(db_path),
+      claims_(open_deliveries(db)),
+      outcomes_(open_deliveries(db)),
       dispatcher_("webhooks: reading the outbox failed", settings_.check_every,
                   PeriodicThread::FirstStep::at_start, [this] { dispatch(); }) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -57,7 +56,7 @@ void WebhookDelivery::dispatch() {
   // Rows of deliveries already claimed come back (still pending): ask for
   // that many more than the free senders.
   std::vector<Delivery> due =
-      due_deliveries(claims_db_, wall_clock_now(), claimed_.size() + settings_.concurrency, busy);
+      claims_->due(wall_clock_now(), claimed_.size() + settings_.concurrency, busy);
   for (Delivery& delivery : due) {
     if (claimed_.size() >= settings_.concurrency) break;
     const std::string origin = receiver(delivery.url);
@@ -139,8 +138,7 @@ void WebhookDelivery::record(const Delivery& delivery, const DeliveryAttempt& at
          {"error", attempt.error}});
   }
   try {
-    std::lock_guard<std::mutex> lock(outcomes_mutex_);
-    record_attempt(outcomes_db_, delivery.id, attempt);
+    outcomes_->record_attempt(delivery.id, attempt);
   } catch (const std::exception& error) {
     // Still pending in the outbox: sent again later (at least once).
     log_error(

@@ -1,4 +1,5 @@
-// Webhook delivery: works through the outbox (webhook_store.hpp) apart from
+// Webhook delivery: works through the outbox (storage/deliveries.hpp: SQLite's
+// or PostgreSQL's) apart from
 // ingest, so a slow or dead receiver never slows an ingest. A dispatcher
 // claims due deliveries — at most one per webhook and store at a time, the
 // oldest first, so each store's events arrive in order — and hands them to a
@@ -18,6 +19,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -29,8 +31,7 @@
 #include "common/periodic_thread.hpp"
 #include "core/webhook_rules.hpp"
 #include "server/metrics.hpp"
-#include "storage/database.hpp"
-#include "storage/webhook_store.hpp"
+#include "storage/deliveries.hpp"
 
 struct DeliverySettings {
   std::size_t concurrency = 8;   // requests in flight at most, across all webhooks
@@ -43,7 +44,8 @@ struct DeliverySettings {
 
 class WebhookDelivery {
  public:
-  WebhookDelivery(const std::string& db_path, DeliverySettings settings, Metrics& metrics);
+  // `db`: a SQLite path or a PostgreSQL URL (open_deliveries).
+  WebhookDelivery(const std::string& db, DeliverySettings settings, Metrics& metrics);
   ~WebhookDelivery();  // stops requests in flight; their deliveries stay pending
   WebhookDelivery(const WebhookDelivery&) = delete;
   WebhookDelivery& operator=(const WebhookDelivery&) = delete;
@@ -62,9 +64,8 @@ class WebhookDelivery {
 
   DeliverySettings settings_;
   Metrics& metrics_;
-  Database claims_db_;    // the dispatcher's
-  Database outcomes_db_;  // the senders', one at a time
-  std::mutex outcomes_mutex_;
+  std::unique_ptr<Deliveries> claims_;    // the dispatcher's
+  std::unique_ptr<Deliveries> outcomes_;  // the senders', one at a time
 
   std::mutex mutex_;
   std::condition_variable work_;

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "storage/webhook_store.hpp"
+#include "storage/deliveries.hpp"
 
 // The request body: a JSON object with the event (id, type, store, instants
 // in UTC and in the store's local time, the store's page URL when

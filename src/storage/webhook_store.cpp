@@ -127,9 +127,7 @@ std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limi
 }
 
 void record_attempt(Database& db, std::int64_t delivery, const DeliveryAttempt& attempt) {
-  const DeliveryState state = attempt.error.empty() ? DeliveryState::delivered
-                              : attempt.next        ? DeliveryState::pending
-                                                    : DeliveryState::failed;
+  const DeliveryState state = delivery_state_after(attempt);
   SQLite::Statement update(db.sql(), sql::query("delivery_attempted"));
   update.bind(1, delivery);
   update.bind(2, delivery_state_name(state));

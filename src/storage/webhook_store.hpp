@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "core/timestamps.hpp"
 #include "core/webhook_rules.hpp"
 #include "storage/database.hpp"
+#include "storage/deliveries.hpp"
 #include "storage/shared_connection.hpp"
 #include "storage/webhooks.hpp"
 
@@ -38,42 +40,29 @@ class SqliteWebhooks : public Webhooks {
   SharedConnection& reader_;
 };
 
-// A pending delivery that is due, with what its request needs.
-struct Delivery {
-  std::int64_t id = 0;
-  std::int64_t webhook = 0;
-  std::int64_t store = 0;  // the store's key: with `webhook`, the order key
-  int attempts = 0;        // made so far
-  std::string url;
-  std::string secret;
-  WebhookFormat format = WebhookFormat::json;
-  std::int64_t event_id = 0;
-  AlertType type = AlertType::down;
-  std::string store_id;
-  std::string store_name;  // empty: none given
-  std::string timezone;    // empty: the default zone
-  Instant at;
-  Instant raised;
-  std::optional<Instant> incident_start;
-  std::optional<HalfMicroseconds> downtime;
-};
-
-// Up to `limit` due deliveries at `now`, soonest first, at most one per
-// webhook and store (the oldest pending one: in order), none of the webhooks
-// in `skip`.
+// Deliveries::due and record_attempt (deliveries.hpp) on a connection.
 std::vector<Delivery> due_deliveries(Database& db, Instant now, std::size_t limit,
                                      const std::vector<std::int64_t>& skip = {});
-
-// What came of one attempt.
-struct DeliveryAttempt {
-  Instant at;                   // when it ended
-  std::optional<int> status;    // the HTTP status; nullopt: no answer
-  std::string error;            // empty when delivered
-  std::optional<Instant> next;  // failed attempt: when to try again; nullopt: given up
-};
-// Records the attempt: delivered (a 2xx status), pending with its next try,
-// or failed.
 void record_attempt(Database& db, std::int64_t delivery, const DeliveryAttempt& attempt);
+
+// The same on a connection of its own, one call at a time.
+class SqliteDeliveries : public Deliveries {
+ public:
+  explicit SqliteDeliveries(const std::string& path) : db_(path) {}
+  std::vector<Delivery> due(Instant now, std::size_t limit,
+                            const std::vector<std::int64_t>& skip) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return due_deliveries(db_, now, limit, skip);
+  }
+  void record_attempt(std::int64_t delivery, const DeliveryAttempt& attempt) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ::record_attempt(db_, delivery, attempt);
+  }
+
+ private:
+  std::mutex mutex_;
+  Database db_;
+};
 
 struct DeliveryRecord {
   std::int64_t event = 0;

@@ -40,3 +40,31 @@ DELETE FROM webhook_deliveries WHERE webhook = $1;
 
 -- name: delete_webhook
 DELETE FROM webhooks WHERE id = $1;
+
+-- The outbox (storage/postgresql/pg_deliveries.cpp), as SQLite's.
+
+-- name: due_deliveries
+-- Pending deliveries due at $1, soonest first, each the oldest pending one
+-- of its webhook and store (per store, events go out in the order raised),
+-- none of the webhooks in $3 (a bigint[]: their receivers are busy).
+SELECT d.id, d.event, d.webhook, d.store, d.attempts, d.created_us,
+       w.url, w.secret, w.format,
+       s.store_id, s.timezone, e.type, e.at_us, e.incident_start_us, e.downtime_us, s.name
+FROM webhook_deliveries d
+JOIN webhooks w ON w.id = d.webhook
+JOIN alert_events e ON e.id = d.event
+JOIN stores s ON s.id = d.store
+WHERE d.state = 'pending' AND d.next_attempt_us <= $1
+  AND NOT (d.webhook = ANY ($3::bigint[]))
+  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o
+                  WHERE o.state = 'pending' AND o.webhook = d.webhook AND o.store = d.store
+                    AND o.id < d.id)
+ORDER BY d.next_attempt_us, d.id
+LIMIT $2;
+
+-- name: delivery_attempted
+-- One attempt's outcome: $2 the new state, $3 when to try next (pending only).
+UPDATE webhook_deliveries
+SET state = $2, attempts = attempts + 1, next_attempt_us = $3, last_attempt_us = $4,
+    last_status = $5, last_error = $6
+WHERE id = $1;

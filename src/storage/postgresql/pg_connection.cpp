@@ -225,6 +225,11 @@ std::optional<std::string> pg_text_or_null(const std::string& text) {
   return text;
 }
 
+std::optional<std::string> pg_micros_or_null(const std::optional<Instant>& instant) {
+  if (!instant) return std::nullopt;
+  return std::to_string(to_micros(*instant));
+}
+
 std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {
   std::string array = "{";
   for (const std::int64_t number : numbers) {

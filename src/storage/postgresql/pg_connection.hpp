@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/timestamps.hpp"
+
 struct pg_conn;
 struct pg_result;
 
@@ -110,6 +112,8 @@ std::string pg_int64_array(const std::vector<std::int64_t>& numbers);
 
 // A text parameter that is NULL when empty (an unset tag or scope).
 std::optional<std::string> pg_text_or_null(const std::string& text);
+// An instant as a parameter in UTC microseconds, NULL when unset.
+std::optional<std::string> pg_micros_or_null(const std::optional<Instant>& instant);
 
 // Text as COPY's text format needs it: backslash, tab, newline and carriage
 // return escaped.

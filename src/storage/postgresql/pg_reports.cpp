@@ -9,11 +9,6 @@
 
 namespace {
 
-std::optional<std::string> micros_or_null(const std::optional<Instant>& instant) {
-  if (!instant) return std::nullopt;
-  return std::to_string(to_micros(*instant));
-}
-
 std::optional<Instant> optional_instant(const PgResult& rows, int row, int column) {
   if (rows.is_null(row, column)) return std::nullopt;
   return from_micros(rows.int64(row, column));
@@ -159,7 +154,7 @@ PgReports::PgReports(const std::string& url) : url_(url), db_(url) {
 void PgReports::insert(const std::string& id, const ReportOptions& options, Instant created) {
   std::vector<std::optional<std::string>> params = {
       id,
-      micros_or_null(options.as_of),
+      pg_micros_or_null(options.as_of),
       std::string(interpolation_name(options.rules.interpolation)),
       std::to_string(to_micros(created)),
       options.rules.max_gap
@@ -323,7 +318,7 @@ std::optional<ReportState> PgReports::find(const std::string& id, ReportPart par
 std::vector<ReportState> PgReports::list(std::size_t limit, std::optional<Instant> before) {
   std::lock_guard<std::mutex> lock(mutex_);
   const PgResult found = db_.exec(sql::pg_query("list_reports"),
-                                  {std::to_string(limit), micros_or_null(before)}, true);
+                                  {std::to_string(limit), pg_micros_or_null(before)}, true);
   std::vector<ReportState> states;
   for (int row = 0; row < found.rows(); ++row) states.push_back(read_state(found, row));
   return states;
