@@ -37,7 +37,7 @@ std::vector<std::string> column_names(Dataset dataset);
 struct PollRecord {
   std::string store_id;
   Instant at;
-  bool active;
+  bool active = false;
 };
 
 struct HoursRecord {
