@@ -2,11 +2,10 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
-#include "storage/alert_store.hpp"
 
-AlertClock::AlertClock(const std::string& db_path, AlertRules rules, std::function<void()> raised,
+AlertClock::AlertClock(const std::string& db, AlertRules rules, std::function<void()> raised,
                        std::chrono::milliseconds every)
-    : db_(db_path),
+    : alerts_(open_alerts(db)),
       rules_(rules),
       raised_(std::move(raised)),
       // A busy database or a bad row: the next tick tries again.
@@ -14,7 +13,7 @@ AlertClock::AlertClock(const std::string& db_path, AlertRules rules, std::functi
               [this] { tick(); }) {}
 
 void AlertClock::tick() {
-  const std::size_t raised = raise_time_alerts(db_, wall_clock_now(), rules_);
+  const std::size_t raised = alerts_->raise_time_alerts(wall_clock_now(), rules_);
   if (raised == 0) return;
   log_info("alerts: " + std::to_string(raised) + " raised by the clock",
            {{"alerts_raised", raised}});

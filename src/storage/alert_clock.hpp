@@ -1,27 +1,30 @@
 // The alerts' clock: every few seconds, the engine's time rules (a store
 // opening while its latest poll is inactive, a store gone silent during its
-// hours) run over every store with alert state, on a connection of its own.
+// hours) run over every store with alert state, on a connection of its own
+// (SQLite's or PostgreSQL's, storage/alerts.hpp).
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "common/periodic_thread.hpp"
 #include "core/alerts.hpp"
-#include "storage/database.hpp"
+#include "storage/alerts.hpp"
 
 class AlertClock {
  public:
   // `raised` is called after a tick that raised events (webhook delivery
   // wakes on it).
-  AlertClock(const std::string& db_path, AlertRules rules, std::function<void()> raised,
+  // `db`: a SQLite path or a PostgreSQL URL (open_alerts).
+  AlertClock(const std::string& db, AlertRules rules, std::function<void()> raised,
              std::chrono::milliseconds every = std::chrono::seconds{15});
 
  private:
   void tick();
 
-  Database db_;
+  std::unique_ptr<Alerts> alerts_;
   AlertRules rules_;
   std::function<void()> raised_;
   PeriodicThread thread_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/alerts.hpp"
+#include "storage/alerts.hpp"
 #include "storage/database.hpp"
 
 // Live polls of one ingest, by store key: polls that arrived within
@@ -29,6 +30,18 @@ std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
 // alert_clock_candidates), in one transaction. Returns the number of events
 // raised.
 std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rules);
+
+// The same through Alerts (alerts.hpp), on a connection of its own.
+class SqliteAlerts : public Alerts {
+ public:
+  explicit SqliteAlerts(const std::string& path) : db_(path) {}
+  std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override {
+    return ::raise_time_alerts(db_, clock, rules);
+  }
+
+ private:
+  Database db_;
+};
 
 struct AlertEventRecord {
   std::int64_t id;

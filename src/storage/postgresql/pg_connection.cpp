@@ -72,6 +72,10 @@ int PgResult::rows() const {
   return PQntuples(result_.get());
 }
 
+int PgResult::columns() const {
+  return PQnfields(result_.get());
+}
+
 int PgResult::affected_rows() const {
   return std::atoi(PQcmdTuples(result_.get()));
 }

@@ -36,6 +36,7 @@ class PgResult {
  public:
   explicit PgResult(pg_result* result);
   int rows() const;
+  int columns() const;
   // Rows a command changed (INSERT, UPDATE, DELETE).
   int affected_rows() const;
   bool is_null(int row, int column) const;
