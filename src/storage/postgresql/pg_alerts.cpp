@@ -11,20 +11,15 @@ namespace {
 
 using PgParams = std::vector<std::optional<std::string>>;
 
-std::optional<Instant> optional_instant(const PgResult& rows, int row, int column) {
-  if (rows.is_null(row, column)) return std::nullopt;
-  return from_micros(rows.int64(row, column));
-}
-
 // A row of alert_clock_candidates: the store's state from its second column on.
-AlertState read_state(const PgResult& rows, int row) {
+AlertState read_alert_state(const PgResult& rows, int row) {
   AlertState state;
-  state.last_poll = optional_instant(rows, row, 1);
+  state.last_poll = pg_instant_or_null(rows, row, 1);
   state.last_active = rows.int64(row, 2) != 0;
   state.inactive_run = static_cast<int>(rows.int64(row, 3));
-  state.run_start = optional_instant(rows, row, 4);
-  state.incident_start = optional_instant(rows, row, 5);
-  state.silent_since = optional_instant(rows, row, 6);
+  state.run_start = pg_instant_or_null(rows, row, 4);
+  state.incident_start = pg_instant_or_null(rows, row, 5);
+  state.silent_since = pg_instant_or_null(rows, row, 6);
   return state;
 }
 
@@ -43,7 +38,7 @@ std::size_t PgAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) 
   std::size_t raised = 0;
   for (int row = 0; row < candidates.rows(); ++row) {
     const std::int64_t store = candidates.int64(row, 0);
-    AlertState state = read_state(candidates, row);
+    AlertState state = read_alert_state(candidates, row);
     const auto events = alerts_for_time(state, schedule(store, clock), clock, rules);
     if (events.empty()) continue;
     insert(store, events);

@@ -112,6 +112,11 @@ std::int64_t PgResult::int64(int row, int column) const {
   return pg_integer(value.data, value.length);
 }
 
+std::optional<std::int64_t> PgResult::int64_or_null(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return int64(row, column);
+}
+
 PgConnection::PgConnection(const std::string& url) : where_(where_of(url)) {
   conn_ = PQconnectdb(url.c_str());
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
@@ -232,6 +237,11 @@ std::optional<std::string> pg_text_or_null(const std::string& text) {
 std::optional<std::string> pg_micros_or_null(const std::optional<Instant>& instant) {
   if (!instant) return std::nullopt;
   return std::to_string(to_micros(*instant));
+}
+
+std::optional<Instant> pg_instant_or_null(const PgResult& rows, int row, int column) {
+  if (rows.is_null(row, column)) return std::nullopt;
+  return from_micros(rows.int64(row, column));
 }
 
 std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {

@@ -47,6 +47,8 @@ class PgResult {
   // An integer (bigint, integer, smallint) column's value, in results of
   // either format.
   std::int64_t int64(int row, int column) const;
+  // The same, nullopt for NULL.
+  std::optional<std::int64_t> int64_or_null(int row, int column) const;
   // A one-dimensional array of bigint or boolean without NULLs, in a binary
   // result: its elements appended to `out` through `element(bytes, length)`.
   template <class T, class Element>
@@ -115,6 +117,8 @@ std::string pg_int64_array(const std::vector<std::int64_t>& numbers);
 std::optional<std::string> pg_text_or_null(const std::string& text);
 // An instant as a parameter in UTC microseconds, NULL when unset.
 std::optional<std::string> pg_micros_or_null(const std::optional<Instant>& instant);
+// A column of UTC microseconds as an instant; nullopt for NULL.
+std::optional<Instant> pg_instant_or_null(const PgResult& rows, int row, int column);
 
 // Text as COPY's text format needs it: backslash, tab, newline and carriage
 // return escaped.

@@ -9,33 +9,23 @@
 
 namespace {
 
-std::optional<Instant> optional_instant(const PgResult& rows, int row, int column) {
-  if (rows.is_null(row, column)) return std::nullopt;
-  return from_micros(rows.int64(row, column));
-}
-
-std::optional<std::int64_t> optional_int(const PgResult& rows, int row, int column) {
-  if (rows.is_null(row, column)) return std::nullopt;
-  return rows.int64(row, column);
-}
-
 // A row of find_report or list_reports (binary), columns in their order.
-ReportState read_state(const PgResult& rows, int row) {
+ReportState read_report_state(const PgResult& rows, int row) {
   ReportState state;
   state.id = rows.text(row, 0);
   const std::string status = rows.text(row, 1);
   const auto parsed = parse_report_status(status);
   if (!parsed) throw std::runtime_error("report " + state.id + " has an unknown status " + status);
   state.status = *parsed;
-  state.requested_as_of = optional_instant(rows, row, 2);
+  state.requested_as_of = pg_instant_or_null(rows, row, 2);
   state.rules.interpolation =
       parse_interpolation(rows.text(row, 3)).value_or(Interpolation::nearest);
   state.created = from_micros(rows.int64(row, 4));
-  state.started = optional_instant(rows, row, 5);
-  state.finished = optional_instant(rows, row, 6);
-  state.as_of = optional_instant(rows, row, 7);
-  state.stores_reported = optional_int(rows, row, 8);
-  state.stores_without_data = optional_int(rows, row, 9);
+  state.started = pg_instant_or_null(rows, row, 5);
+  state.finished = pg_instant_or_null(rows, row, 6);
+  state.as_of = pg_instant_or_null(rows, row, 7);
+  state.stores_reported = rows.int64_or_null(row, 8);
+  state.stores_without_data = rows.int64_or_null(row, 9);
   if (!rows.is_null(row, 10)) state.error = rows.text(row, 10);
   if (!rows.is_null(row, 11)) state.rules.max_gap = std::chrono::seconds{rows.int64(row, 11)};
   if (!rows.is_null(row, 12)) {
@@ -49,55 +39,55 @@ ReportState read_state(const PgResult& rows, int row) {
   return state;
 }
 
-FineInstant fine_instant(const PgResult& rows, int row, int column) {
+FineInstant pg_fine_instant(const PgResult& rows, int row, int column) {
   return FineInstant{HalfMicroseconds{rows.int64(row, column)}};
 }
-HalfMicroseconds length(const PgResult& rows, int row, int column) {
+HalfMicroseconds pg_length(const PgResult& rows, int row, int column) {
   return HalfMicroseconds{rows.int64(row, column)};
 }
 
 // Rows of window_rows or window_rows_where: store_id, then the figures.
-std::vector<StoreFigures> read_window_rows(const PgResult& rows) {
+std::vector<StoreFigures> read_pg_window_rows(const PgResult& rows) {
   std::vector<StoreFigures> read(static_cast<std::size_t>(rows.rows()));
   for (int row = 0; row < rows.rows(); ++row) {
     StoreFigures& figures = read[static_cast<std::size_t>(row)];
     figures.store_id = rows.text(row, 0);
     int column = 1;
     for (auto* lengths : {&figures.uptime, &figures.downtime, &figures.unknown}) {
-      for (HalfMicroseconds& figure : *lengths) figure = length(rows, row, column++);
+      for (HalfMicroseconds& figure : *lengths) figure = pg_length(rows, row, column++);
     }
     const std::string state = rows.text(row, column++);
     const auto parsed = parse_store_state(state);
     if (!parsed) throw std::runtime_error("a report row has an unknown now_state '" + state + "'");
     figures.now.state = *parsed;
-    figures.now.since = fine_instant(rows, row, column++);
+    figures.now.since = pg_fine_instant(rows, row, column++);
     figures.now.since_week_start = rows.int64(row, column++) != 0;
-    if (!rows.is_null(row, column)) figures.now.opens = fine_instant(rows, row, column);
+    if (!rows.is_null(row, column)) figures.now.opens = pg_fine_instant(rows, row, column);
   }
   return read;
 }
 
 // Rows of period_rows or period_rows_where.
-std::vector<PeriodFigures> read_period_rows(const PgResult& rows) {
+std::vector<PeriodFigures> read_pg_period_rows(const PgResult& rows) {
   std::vector<PeriodFigures> read(static_cast<std::size_t>(rows.rows()));
   for (int row = 0; row < rows.rows(); ++row) {
     PeriodFigures& figures = read[static_cast<std::size_t>(row)];
     figures.store_id = rows.text(row, 0);
-    figures.period = {fine_instant(rows, row, 1), fine_instant(rows, row, 2)};
-    figures.business = length(rows, row, 3);
-    figures.uptime = length(rows, row, 4);
-    figures.downtime = length(rows, row, 5);
-    figures.unknown = length(rows, row, 6);
+    figures.period = {pg_fine_instant(rows, row, 1), pg_fine_instant(rows, row, 2)};
+    figures.business = pg_length(rows, row, 3);
+    figures.uptime = pg_length(rows, row, 4);
+    figures.downtime = pg_length(rows, row, 5);
+    figures.unknown = pg_length(rows, row, 6);
   }
   return read;
 }
 
-ReportRows read_rows(const PgResult& rows, bool period) {
-  if (period) return read_period_rows(rows);
-  return read_window_rows(rows);
+ReportRows read_pg_rows(const PgResult& rows, bool period) {
+  if (period) return read_pg_period_rows(rows);
+  return read_pg_window_rows(rows);
 }
 
-void append_number(std::string& line, std::int64_t number) {
+void append_copy_number(std::string& line, std::int64_t number) {
   line += '\t';
   line += std::to_string(number);
 }
@@ -108,12 +98,12 @@ void append_copy_row(std::string& out, const std::string& id, const StoreFigures
   out += '\t';
   append_copy_text(out, row.store_id);
   for (const auto* lengths : {&row.uptime, &row.downtime, &row.unknown}) {
-    for (HalfMicroseconds figure : *lengths) append_number(out, figure.count());
+    for (HalfMicroseconds figure : *lengths) append_copy_number(out, figure.count());
   }
   out += '\t';
   out += store_state_name(row.now.state);
-  append_number(out, row.now.since.time_since_epoch().count());
-  append_number(out, row.now.since_week_start ? 1 : 0);
+  append_copy_number(out, row.now.since.time_since_epoch().count());
+  append_copy_number(out, row.now.since_week_start ? 1 : 0);
   out += row.now.opens ? '\t' + std::to_string(row.now.opens->time_since_epoch().count()) : "\t\\N";
   out += '\n';
 }
@@ -122,10 +112,10 @@ void append_copy_row(std::string& out, const std::string& id, const PeriodFigure
   append_copy_text(out, id);
   out += '\t';
   append_copy_text(out, row.store_id);
-  append_number(out, row.period.begin.time_since_epoch().count());
-  append_number(out, row.period.end.time_since_epoch().count());
+  append_copy_number(out, row.period.begin.time_since_epoch().count());
+  append_copy_number(out, row.period.end.time_since_epoch().count());
   for (HalfMicroseconds figure : {row.business, row.uptime, row.downtime, row.unknown}) {
-    append_number(out, figure.count());
+    append_copy_number(out, figure.count());
   }
   out += '\n';
 }
@@ -133,7 +123,7 @@ void append_copy_row(std::string& out, const std::string& id, const PeriodFigure
 // The ORDER BY's expression for a sort name: the only text that reaches it.
 // Text sorts byte-wise, as in SQLite; so do NULLs (a period without up or
 // down time has no uptime_percent): first ascending, last descending.
-std::string sort_expression(bool period, const std::string& name) {
+std::string pg_sort_expression(bool period, const std::string& name) {
   const char* column = report_sort_column(period, name);
   if (!column) return "r.uptime::float8 / nullif(r.uptime + r.downtime, 0)";
   const std::string text_columns[] = {"r.store_id", "r.now_state"};
@@ -253,7 +243,8 @@ void PgReports::fail_unfinished(Instant now, const std::string& error) {
 
 ReportRows PgReports::rows(const std::string& id, bool period) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return read_rows(db_.exec(sql::pg_query(period ? "period_rows" : "window_rows"), {id}), period);
+  return read_pg_rows(db_.exec(sql::pg_query(period ? "period_rows" : "window_rows"), {id}),
+                      period);
 }
 
 void PgReports::rows_in_chunks(const std::string& id, bool period, std::size_t chunk_rows,
@@ -269,7 +260,7 @@ void PgReports::rows_in_chunks(const std::string& id, bool period, std::size_t c
   const std::string fetch = "FETCH " + std::to_string(chunk_rows) + " FROM report_rows";
   for (;;) {
     const PgResult chunk = reader.exec(fetch);
-    if (chunk.rows() > 0) each(read_rows(chunk, period));
+    if (chunk.rows() > 0) each(read_pg_rows(chunk, period));
     if (static_cast<std::size_t>(chunk.rows()) < chunk_rows) break;
   }
   snapshot.commit();
@@ -277,7 +268,7 @@ void PgReports::rows_in_chunks(const std::string& id, bool period, std::size_t c
 
 ReportRowsPage PgReports::rows_page(const std::string& id, bool period,
                                     const ReportRowsQuery& query) {
-  const std::string order = sort_expression(period, query.sort);
+  const std::string order = pg_sort_expression(period, query.sort);
   const std::vector<std::optional<std::string>> filters = {
       id, pg_text_or_null(query.contains),
       query.only ? std::optional<std::string>(query.only_json) : std::nullopt};
@@ -293,7 +284,7 @@ ReportRowsPage PgReports::rows_page(const std::string& id, bool period,
   ReportRowsPage page;
   page.total = db_.exec(sql::pg_query(period ? "period_rows_count" : "window_rows_count"), filters)
                    .int64(0, 0);
-  page.rows = read_rows(db_.exec(page_sql, filters), period);
+  page.rows = read_pg_rows(db_.exec(page_sql, filters), period);
   snapshot.commit();
   return page;
 }
@@ -304,11 +295,11 @@ std::optional<ReportState> PgReports::find(const std::string& id, ReportPart par
   const PgResult found = db_.exec(sql::pg_query("find_report"),
                                   {id, part == ReportPart::csv ? "true" : "false"}, true);
   if (found.rows() == 0) return std::nullopt;
-  ReportState state = read_state(found, 0);
+  ReportState state = read_report_state(found, 0);
   if (part == ReportPart::rows && state.status == ReportStatus::complete) {
     const bool period = state.period.has_value();
     ReportRows rows =
-        read_rows(db_.exec(sql::pg_query(period ? "period_rows" : "window_rows"), {id}), period);
+        read_pg_rows(db_.exec(sql::pg_query(period ? "period_rows" : "window_rows"), {id}), period);
     if (rows_belong_to(state, rows)) state.rows = std::move(rows);
   }
   snapshot.commit();
@@ -320,7 +311,7 @@ std::vector<ReportState> PgReports::list(std::size_t limit, std::optional<Instan
   const PgResult found = db_.exec(sql::pg_query("list_reports"),
                                   {std::to_string(limit), pg_micros_or_null(before)}, true);
   std::vector<ReportState> states;
-  for (int row = 0; row < found.rows(); ++row) states.push_back(read_state(found, row));
+  for (int row = 0; row < found.rows(); ++row) states.push_back(read_report_state(found, row));
   return states;
 }
 
