@@ -3,6 +3,8 @@
 // (its URL in the file UPTIME_TEST_POSTGRESQL names): the same counts and
 // rejections for the same inputs, the same replace rules, the same report
 // bytes; errors that say where without the password.
+#include <SQLiteCpp/Statement.h>
+
 #include <catch2/catch.hpp>
 #include <functional>
 #include <sstream>
@@ -12,8 +14,10 @@
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_import.hpp"
 #include "storage/postgresql/pg_schema.hpp"
+#include "storage/postgresql/pg_store_edits.hpp"
 #include "storage/postgresql/pg_tokens.hpp"
 #include "storage/postgresql/pg_webhooks.hpp"
+#include "storage/store_edits.hpp"
 #include "storage/store_engine.hpp"
 #include "storage/token_store.hpp"
 #include "storage/webhook_store.hpp"
@@ -77,6 +81,17 @@ const std::vector<std::pair<Dataset, std::string>> kSteps = {
     {Dataset::zones, "store_id,timezone_str\na,America/Chicago\n"},
 };
 
+// The reports the engines are compared by: the windows as of the data's
+// end, and a period of dates.
+std::pair<ReportOptions, ReportOptions> compared_reports() {
+  ReportOptions windows;
+  windows.as_of = test::at("2023-01-25 18:00:00");
+  ReportOptions period = windows;
+  period.period = DatePeriod{date::local_days{date::year{2023} / 1 / 22},
+                             date::local_days{date::year{2023} / 1 / 26}};
+  return {windows, period};
+}
+
 }  // namespace
 
 TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step by step",
@@ -85,11 +100,7 @@ TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step b
   FreshDatabase database("engine_steps");
   const auto sqlite = open_store_engine(dir.file("u.db"));
   const auto postgresql = open_store_engine(database.url());
-  ReportOptions windows;
-  windows.as_of = test::at("2023-01-25 18:00:00");
-  ReportOptions period = windows;
-  period.period = DatePeriod{date::local_days{date::year{2023} / 1 / 22},
-                             date::local_days{date::year{2023} / 1 / 26}};
+  const auto [windows, period] = compared_reports();
   ReportOptions with_gap = windows;
   with_gap.rules.max_gap = std::chrono::hours{2};
   for (std::size_t step = 0; step < kSteps.size(); ++step) {
@@ -111,6 +122,88 @@ TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step b
   CHECK(mixed.duplicates == 1);
   CHECK(mixed.conflicts == 1);
   CHECK(mixed.rejected == 2);
+}
+
+namespace {
+
+// Each store's first and newest polls, as both engines keep them beside the polls.
+constexpr const char* kFirstAndLatest =
+    "SELECT store_id, coalesce(first_poll_us, -1), coalesce(latest_poll_us, -1) FROM stores "
+    "ORDER BY store_id";
+std::string first_and_latest_polls(PgConnection& db) {
+  const PgResult rows = db.exec(kFirstAndLatest);
+  std::string text;
+  for (int row = 0; row < rows.rows(); ++row) {
+    text +=
+        std::string(rows.text(row, 0)) + " " + rows.text(row, 1) + " " + rows.text(row, 2) + "\n";
+  }
+  return text;
+}
+std::string first_and_latest_polls(SQLite::Database& db) {
+  SQLite::Statement rows(db, kFirstAndLatest);
+  std::string text;
+  while (rows.executeStep()) {
+    text += rows.getColumn(0).getString() + " " + rows.getColumn(1).getString() + " " +
+            rows.getColumn(2).getString() + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: a store's special dates and polls deleted as SQLite deletes them",
+          "[postgresql]") {
+  TempDir dir;
+  FreshDatabase database("engine_edits");
+  const auto sqlite = open_store_engine(dir.file("u.db"));
+  const auto postgresql = open_store_engine(database.url());
+  for (const auto& [dataset, csv] : kSteps) {
+    load(*sqlite, dataset, csv);
+    load(*postgresql, dataset, csv);
+  }
+  SharedConnection writer(dir.file("u.db"));
+  SqliteStoreEdits sqlite_edits(writer);
+  PgStoreEdits postgresql_edits(database.url());
+  PgConnection pg(database.url());
+  const auto [windows, period] = compared_reports();
+  const auto days = [](const char* from, const char* to) {
+    return std::make_pair(*parse_local_date(from), *parse_local_date(to));
+  };
+  const auto outcome = [](std::optional<std::size_t> deleted) {
+    return deleted ? std::to_string(*deleted) : std::string("no such store");
+  };
+  // Each edit on both; the same count, then the same reports (a period
+  // starts at the store's first poll, rules §9: deleting it moves the start).
+  const std::vector<std::function<std::optional<std::size_t>(StoreEdits&)>> edits = {
+      [&](StoreEdits& edits) {
+        const auto [first, last] = days("2023-01-24", "2023-01-26");
+        return edits.delete_special_dates("b", first, last);
+      },
+      [&](StoreEdits& edits) {
+        const auto [first, last] = days("2023-01-01", "2023-12-31");
+        return edits.delete_special_dates("nobody", first, last);
+      },
+      [&](StoreEdits& edits) {
+        return edits.delete_polls("a", test::at("2023-01-24 10:30:00"),
+                                  test::at("2023-01-25 00:00:00"));
+      },
+      [&](StoreEdits& edits) {
+        return edits.delete_polls("a", std::nullopt, test::at("2023-01-24 10:30:00"));
+      },
+      [&](StoreEdits& edits) { return edits.delete_polls("c", std::nullopt, std::nullopt); },
+      [&](StoreEdits& edits) { return edits.delete_polls("nobody", std::nullopt, std::nullopt); }};
+  std::vector<std::string> counts;
+  for (std::size_t edit = 0; edit < edits.size(); ++edit) {
+    INFO("edit " << edit);
+    const std::string deleted = outcome(edits[edit](sqlite_edits));
+    CHECK(outcome(edits[edit](postgresql_edits)) == deleted);
+    counts.push_back(deleted);
+    CHECK(report(*postgresql, windows) == report(*sqlite, windows));
+    CHECK(report(*postgresql, period) == report(*sqlite, period));
+    CHECK(first_and_latest_polls(pg) == first_and_latest_polls(writer.lock().db().sql()));
+  }
+  // Checked on their own, so that both engines cannot be wrong alike.
+  CHECK(counts == std::vector<std::string>{"2", "no such store", "1", "1", "1", "no such store"});
 }
 
 namespace {

@@ -162,3 +162,24 @@ ANALYZE;
 -- The same after a large input of polls, for the tables it changed (0.12 s
 -- instead of 0.23 at 14,000 stores).
 ANALYZE stores, polls;
+
+-- Deleting part of one store's data (storage/postgresql/pg_store_edits.cpp),
+-- as SQLite's (sql/queries/ingest.sql).
+
+-- name: store_key
+SELECT id FROM stores WHERE store_id = $1;
+
+-- name: delete_special_dates
+-- A store's special dates in [$2, $3] (days since 1970-01-01, local).
+DELETE FROM special_hours WHERE store = $1 AND day BETWEEN $2 AND $3;
+
+-- name: delete_store_polls
+-- A store's polls in [$2, $3) (UTC microseconds).
+DELETE FROM polls WHERE store = $1 AND at_us >= $2 AND at_us < $3;
+
+-- name: refresh_store_polls
+-- After store $1's polls were deleted: its first and newest polls anew.
+UPDATE stores SET
+  first_poll_us = (SELECT min(at_us) FROM polls WHERE store = $1),
+  latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = $1)
+WHERE id = $1;

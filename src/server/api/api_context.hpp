@@ -20,6 +20,7 @@
 #include "server/request_framing.hpp"
 #include "server/request_origin.hpp"
 #include "storage/shared_connection.hpp"
+#include "storage/store_edits.hpp"
 #include "storage/tokens.hpp"
 #include "storage/webhooks.hpp"
 
@@ -71,6 +72,8 @@ struct ApiContext {
   // Changed through `writer`, read through `status_reader`.
   std::unique_ptr<Tokens> tokens;
   std::unique_ptr<Webhooks> webhooks;
+  // A store's special dates or polls deleted, through `writer`.
+  std::unique_ptr<StoreEdits> store_edits;
   ReportJobs& jobs;
   LiveFleet& fleet;  // each store's state now, and the landing report's figures
   Metrics& metrics;

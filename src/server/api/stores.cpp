@@ -19,7 +19,6 @@
 #include "server/json_values.hpp"
 #include "server/store_detail.hpp"
 #include "storage/alert_store.hpp"
-#include "storage/store_edits.hpp"
 #include "storage/tokens.hpp"
 
 using nlohmann::json;
@@ -85,8 +84,7 @@ void delete_polls(ApiContext& api, const httplib::Request& request, httplib::Res
     throw InvalidInput("give 'from', 'to' or both: the polls in [from, to) are deleted");
   }
   if (from && to && *from >= *to) throw InvalidInput("'from' must be before 'to'");
-  std::optional<std::size_t> deleted;
-  { deleted = delete_store_polls(api.writer.lock().db(), store_id, from, to); }
+  const auto deleted = api.store_edits->delete_polls(store_id, from, to);
   if (!deleted) throw NotFound("no store with id '" + store_id + "'");
   api.fleet.store_changed(store_id, wall_clock_now());
   log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
@@ -104,7 +102,7 @@ void delete_special_hours(ApiContext& api, const std::string& store_id,
                        from_text + "' and '" + to_text + "'");
   }
   if (*from > *to) throw InvalidInput("from_date must not be after to_date");
-  const auto deleted = delete_special_dates(api.writer.lock().db(), store_id, *from, *to);
+  const auto deleted = api.store_edits->delete_special_dates(store_id, *from, *to);
   if (!deleted) throw NotFound("no store with id '" + store_id + "'");
   api.fleet.store_changed(store_id, wall_clock_now());
   log_info(
