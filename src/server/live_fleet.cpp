@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "storage/read_transaction.hpp"
-
 namespace {
 
 // A window computed for an instant holds until its next change, or while it
@@ -18,13 +16,8 @@ bool due_later(const std::pair<Instant, std::uint32_t>& a,
 
 }  // namespace
 
-LiveFleet::LiveFleet(const std::string& db_path, std::chrono::seconds silence)
-    : silence_(silence), reader_db_(db_path, Database::Access::read_only), inputs_(reader_db_) {
-  // Start-up reads a few pages of every store once: through a small cache,
-  // not mapped, so they do not stay in the server's memory (RSS) for good.
-  reader_db_.set_map_bytes(0);
-  reader_db_.set_cache_bytes(std::int64_t{2} << 20);
-}
+LiveFleet::LiveFleet(const std::string& db, std::chrono::seconds silence)
+    : silence_(silence), inputs_(open_live_inputs(db)) {}
 
 void LiveFleet::index_ids() {
   places_.index_ids(
@@ -55,20 +48,18 @@ LiveFleet::Entry& LiveFleet::add_entry(const LiveStoreRow& row) {
 void LiveFleet::load(Instant clock) {
   std::lock_guard<std::mutex> reading(reader_mutex_);
   std::vector<std::size_t> all;
-  {
-    // One snapshot for all stores: a statement outside a transaction locks
-    // and checks the file each time, which costs more than its seeks.
-    ReadTransaction snapshot(reader_db_.sql());
+  // One snapshot for all stores.
+  inputs_->in_snapshot([&] {
     std::unique_lock<std::shared_mutex> writing(lock_);
-    inputs_.each_store([&](const LiveStoreRow& row) {
+    inputs_->each_store([&](const LiveStoreRow& row) {
       if (place_of(row.key)) return;
       Entry& entry = add_entry(row);
-      entry.run = inputs_.poll_run(row.key);
+      entry.run = inputs_->poll_run(row.key);
       all.push_back(entries_.size() - 1);
     });
     index_ids();
     recompute_extremes();
-  }
+  });
   settle(clock, std::move(all), true);
 }
 
@@ -119,10 +110,11 @@ std::vector<std::size_t> LiveFleet::read_again(const std::vector<std::int64_t>& 
   };
   std::vector<Read> reads;
   if (!keys.empty()) {
-    ReadTransaction snapshot(reader_db_.sql());
-    for (std::int64_t key : keys) {
-      if (auto row = inputs_.store(key)) reads.push_back({*row, inputs_.poll_run(key)});
-    }
+    inputs_->in_snapshot([&] {
+      for (std::int64_t key : keys) {
+        if (auto row = inputs_->store(key)) reads.push_back({*row, inputs_->poll_run(key)});
+      }
+    });
   }
   std::vector<std::size_t> touched;
   std::unique_lock<std::shared_mutex> writing(lock_);
@@ -209,11 +201,12 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
   std::vector<std::pair<OpeningWindow, const date::time_zone*>> windows;
   windows.reserve(stale.size());
   if (!stale.empty()) {
-    ReadTransaction snapshot(reader_db_.sql());
-    for (const auto& [index, key] : stale) {
-      const StoreInput schedule = inputs_.schedule(key, at);
-      windows.emplace_back(opening_window(schedule, at), zone_of(schedule));
-    }
+    inputs_->in_snapshot([&] {
+      for (const auto& [index, key] : stale) {
+        const StoreInput schedule = inputs_->schedule(key, at);
+        windows.emplace_back(opening_window(schedule, at), zone_of(schedule));
+      }
+    });
   }
   std::unique_lock<std::shared_mutex> writing(lock_);
   for (std::size_t i = 0; i < stale.size(); ++i) {

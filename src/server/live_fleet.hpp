@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -30,7 +31,6 @@
 #include "core/live_state.hpp"
 #include "core/report.hpp"
 #include "server/store_places.hpp"
-#include "storage/database.hpp"
 #include "storage/live_inputs.hpp"
 
 // A poll as an ingest wrote it, by store key.
@@ -127,7 +127,8 @@ struct StorePage {
 
 class LiveFleet {
  public:
-  LiveFleet(const std::string& db_path, std::chrono::seconds silence);
+  // `db`: a SQLite path or a PostgreSQL URL (open_live_inputs).
+  LiveFleet(const std::string& db, std::chrono::seconds silence);
 
   // Reads every store and its polls' run (at start).
   void load(Instant clock);
@@ -216,8 +217,7 @@ class LiveFleet {
 
   std::chrono::seconds silence_;
   std::mutex reader_mutex_;  // guards the connection and due_ below; taken before lock_
-  Database reader_db_;
-  LiveInputs inputs_;
+  std::unique_ptr<LiveInputs> inputs_;
   // (due_at, place) of every entry, a min-heap; items of entries scheduled
   // again since are left in and passed over when they come up.
   using Due = std::pair<Instant, std::uint32_t>;

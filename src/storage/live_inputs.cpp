@@ -1,18 +1,36 @@
 #include "storage/live_inputs.hpp"
 
 #include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_live_inputs.hpp"
+#include "storage/read_transaction.hpp"
 #include "storage/sql_values.hpp"
 
-LiveInputs::LiveInputs(Database& db)
-    : db_(db),
-      store_(db.sql(), sql::query("live_store")),
-      first_(db.sql(), sql::query("store_first_poll")),
-      latest_(db.sql(), sql::query("live_latest_poll")),
-      run_break_(db.sql(), sql::query("live_run_break")),
-      next_(db.sql(), sql::query("live_next_poll")),
-      schedule_(db.sql()) {}
+std::unique_ptr<LiveInputs> open_live_inputs(const std::string& db) {
+  if (is_postgresql_url(db)) return std::make_unique<PgLiveInputs>(db);
+  return std::make_unique<SqliteLiveInputs>(db);
+}
 
-void LiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& visit) {
+SqliteLiveInputs::SqliteLiveInputs(const std::string& path)
+    : db_(path, Database::Access::read_only),
+      store_(db_.sql(), sql::query("live_store")),
+      first_(db_.sql(), sql::query("store_first_poll")),
+      latest_(db_.sql(), sql::query("live_latest_poll")),
+      run_break_(db_.sql(), sql::query("live_run_break")),
+      next_(db_.sql(), sql::query("live_next_poll")),
+      schedule_(db_.sql()) {
+  db_.set_map_bytes(0);
+  db_.set_cache_bytes(std::int64_t{2} << 20);
+}
+
+void SqliteLiveInputs::in_snapshot(const std::function<void()>& reads) {
+  // A statement outside a transaction locks and checks the file each time,
+  // which costs more than its seeks.
+  ReadTransaction snapshot(db_.sql());
+  reads();
+}
+
+void SqliteLiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& visit) {
   SQLite::Statement query(db_.sql(), sql::query("live_stores"));
   LiveStoreRow row;
   while (query.executeStep()) {
@@ -23,7 +41,7 @@ void LiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& visi
   }
 }
 
-std::optional<LiveStoreRow> LiveInputs::store(std::int64_t key) {
+std::optional<LiveStoreRow> SqliteLiveInputs::store(std::int64_t key) {
   std::optional<LiveStoreRow> row;
   store_.bind(1, key);
   if (store_.executeStep()) {
@@ -34,7 +52,7 @@ std::optional<LiveStoreRow> LiveInputs::store(std::int64_t key) {
   return row;
 }
 
-PollRun LiveInputs::poll_run(std::int64_t key) {
+PollRun SqliteLiveInputs::poll_run(std::int64_t key) {
   PollRun run;
   latest_.bind(1, key);
   if (latest_.executeStep()) {
@@ -61,6 +79,6 @@ PollRun LiveInputs::poll_run(std::int64_t key) {
   return run;
 }
 
-StoreInput LiveInputs::schedule(std::int64_t key, Instant at) {
+StoreInput SqliteLiveInputs::schedule(std::int64_t key, Instant at) {
   return schedule_.schedule(key, at - kWindowReach, at + kWindowReach);
 }

@@ -1,13 +1,16 @@
 // What the live state of each store (core/live_state.hpp) is computed from,
 // read from the database: its poll run (first and newest poll, the run of
 // equal statuses up to the newest) and its schedule around an instant.
-// Statements prepared once; one connection, used by one thread at a time.
+// One thread at a time. SQLite (SqliteLiveInputs, below) and PostgreSQL
+// (PgLiveInputs, postgresql/pg_live_inputs.hpp) behind one interface.
 #pragma once
 
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "core/live_state.hpp"
@@ -22,22 +25,43 @@ struct LiveStoreRow {
 
 class LiveInputs {
  public:
-  explicit LiveInputs(Database& db);
+  virtual ~LiveInputs() = default;
+
+  // Runs `reads`, calls of the methods below, on one snapshot of the data.
+  virtual void in_snapshot(const std::function<void()>& reads) = 0;
 
   // Every store, in key order.
-  void each_store(const std::function<void(const LiveStoreRow&)>& visit);
+  virtual void each_store(const std::function<void(const LiveStoreRow&)>& visit) = 0;
   // One store by key; nullopt when there is none.
-  std::optional<LiveStoreRow> store(std::int64_t key);
+  virtual std::optional<LiveStoreRow> store(std::int64_t key) = 0;
 
   // The store's poll run as stored: a few seeks on the (store, at_us) key.
-  PollRun poll_run(std::int64_t key);
+  virtual PollRun poll_run(std::int64_t key) = 0;
 
   // The store's zone, weekly hours and the special dates within
   // kWindowReach of `at`: what opening_window needs.
-  StoreInput schedule(std::int64_t key, Instant at);
+  virtual StoreInput schedule(std::int64_t key, Instant at) = 0;
+};
+
+// What the live state is read from in the database `db` names: PostgreSQL
+// for a postgresql:// or postgres:// URL, else the SQLite file at that path.
+std::unique_ptr<LiveInputs> open_live_inputs(const std::string& db);
+
+// SQLite's: a read-only connection of its own, through a small cache and not
+// mapped (start-up reads a few pages of every store once: they would stay in
+// the server's memory), its statements prepared once.
+class SqliteLiveInputs : public LiveInputs {
+ public:
+  explicit SqliteLiveInputs(const std::string& path);
+
+  void in_snapshot(const std::function<void()>& reads) override;
+  void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
+  std::optional<LiveStoreRow> store(std::int64_t key) override;
+  PollRun poll_run(std::int64_t key) override;
+  StoreInput schedule(std::int64_t key, Instant at) override;
 
  private:
-  Database& db_;
+  Database db_;
   SQLite::Statement store_;
   SQLite::Statement first_;
   SQLite::Statement latest_;

@@ -1,10 +1,8 @@
 #include "storage/postgresql/pg_alerts.hpp"
 
-#include <date/tz.h>
-
 #include "common/clock.hpp"
-#include "core/business_hours.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_schedule.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 
 namespace {
@@ -39,7 +37,9 @@ std::size_t PgAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) 
   for (int row = 0; row < candidates.rows(); ++row) {
     const std::int64_t store = candidates.int64(row, 0);
     AlertState state = read_alert_state(candidates, row);
-    const auto events = alerts_for_time(state, schedule(store, clock), clock, rules);
+    // An incident may have begun a week back: its downtime counts.
+    const StoreInput schedule = read_store_schedule(db_, store, clock - date::days{8}, clock);
+    const auto events = alerts_for_time(state, schedule, clock, rules);
     if (events.empty()) continue;
     insert(store, events);
     db_.exec(sql::pg_query("save_alert_state"),
@@ -51,34 +51,6 @@ std::size_t PgAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) 
   }
   transaction.commit();
   return raised;
-}
-
-StoreInput PgAlerts::schedule(std::int64_t store, Instant clock) {
-  StoreInput input;
-  const std::string from = std::to_string(store), to = std::to_string(store + 1);
-  const PgResult zone = db_.exec(sql::pg_query("store_zone_by_key"), PgParams{from});
-  if (zone.rows() > 0 && !zone.is_null(0, 0)) input.zone = date::locate_zone(zone.text(0, 0));
-  const PgResult hours = db_.exec(sql::pg_query("chunk_hours"), PgParams{from, to});
-  for (int row = 0; row < hours.rows(); ++row) {
-    input.hours.push_back({static_cast<int>(hours.int64(row, 1)),
-                           std::chrono::seconds{hours.int64(row, 2)},
-                           std::chrono::seconds{hours.int64(row, 3)}});
-  }
-  const LocalDayRange days = local_days_touching(clock - date::days{8}, clock);
-  const PgResult special =
-      db_.exec(sql::pg_query("chunk_special_hours"),
-               PgParams{from, to, std::to_string(days.first), std::to_string(days.last)});
-  for (int row = 0; row < special.rows(); ++row) {
-    const date::local_days day{date::days{special.int64(row, 1)}};
-    if (special.is_null(row, 2)) {
-      add_special_row(input.special, day, std::nullopt);
-    } else {
-      add_special_row(input.special, day,
-                      std::make_pair(std::chrono::seconds{special.int64(row, 2)},
-                                     std::chrono::seconds{special.int64(row, 3)}));
-    }
-  }
-  return input;
 }
 
 void PgAlerts::insert(std::int64_t store, const std::vector<AlertEvent>& events) {

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "core/store_input.hpp"
 #include "storage/alerts.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 
@@ -18,10 +17,6 @@ class PgAlerts : public Alerts {
   std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override;
 
  private:
-  // What the engine needs of store `store` at `clock`: its zone, weekly hours
-  // and special dates within its reach (an incident may have begun a week
-  // back; its downtime counts).
-  StoreInput schedule(std::int64_t store, Instant clock);
   // Writes the events and a pending delivery of each for every webhook that
   // wants it (the outbox), in the caller's transaction.
   void insert(std::int64_t store, const std::vector<AlertEvent>& events);

@@ -1,0 +1,68 @@
+#include "storage/postgresql/pg_live_inputs.hpp"
+
+#include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_schedule.hpp"
+#include "storage/postgresql/pg_schema.hpp"
+
+namespace {
+
+constexpr int kStoresAPage = 10000;  // rows of each_store's pages: memory bounded at any fleet
+
+std::string text_or_empty(const PgResult& rows, int row, int column) {
+  return rows.is_null(row, column) ? std::string() : std::string(rows.text(row, column));
+}
+
+}  // namespace
+
+PgLiveInputs::PgLiveInputs(const std::string& url) : db_(url) {
+  migrate_postgresql(db_);
+}
+
+void PgLiveInputs::in_snapshot(const std::function<void()>& reads) {
+  PgTransaction snapshot(db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  reads();
+  snapshot.commit();
+}
+
+void PgLiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& visit) {
+  std::int64_t after = 0;  // keys start at 1
+  for (;;) {
+    const PgResult page = db_.exec(sql::pg_query("live_stores"),
+                                   {std::to_string(after), std::to_string(kStoresAPage)});
+    for (int row = 0; row < page.rows(); ++row) {
+      after = page.int64(row, 0);
+      visit(LiveStoreRow{after, page.text(row, 1), text_or_empty(page, row, 2)});
+    }
+    if (page.rows() < kStoresAPage) return;
+  }
+}
+
+std::optional<LiveStoreRow> PgLiveInputs::store(std::int64_t key) {
+  const PgResult found = db_.exec(sql::pg_query("live_store"), {std::to_string(key)});
+  if (found.rows() == 0) return std::nullopt;
+  return LiveStoreRow{key, found.text(0, 0), text_or_empty(found, 0, 1)};
+}
+
+PollRun PgLiveInputs::poll_run(std::int64_t key) {
+  PollRun run;
+  const std::string store = std::to_string(key);
+  const PgResult latest = db_.exec(sql::pg_query("live_latest_poll"), {store});
+  if (latest.rows() == 0) return run;
+  run.latest_poll = from_micros(latest.int64(0, 0));
+  run.latest_active = latest.int64(0, 1) != 0;
+  run.first_poll = pg_instant_or_null(db_.exec(sql::pg_query("live_first_poll"), {store}), 0, 0);
+  // The run starts just after the newest poll of the other status, or at the first poll.
+  run.run_start = *run.first_poll;
+  const PgResult run_break = db_.exec(
+      sql::pg_query("live_run_break"),
+      {store, std::to_string(to_micros(*run.latest_poll)), run.latest_active ? "true" : "false"});
+  if (run_break.rows() > 0) {
+    const PgResult next = db_.exec(sql::pg_query("live_next_poll"), {store, run_break.text(0, 0)});
+    if (!next.is_null(0, 0)) run.run_start = from_micros(next.int64(0, 0));
+  }
+  return run;
+}
+
+StoreInput PgLiveInputs::schedule(std::int64_t key, Instant at) {
+  return read_store_schedule(db_, key, at - kWindowReach, at + kWindowReach);
+}

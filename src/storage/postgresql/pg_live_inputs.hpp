@@ -1,0 +1,23 @@
+// What the live state is read from, in PostgreSQL (live_inputs.hpp says
+// what), on a connection of its own, one thread at a time.
+#pragma once
+
+#include <string>
+
+#include "storage/live_inputs.hpp"
+#include "storage/postgresql/pg_connection.hpp"
+
+class PgLiveInputs : public LiveInputs {
+ public:
+  // Connects to `url` and brings its schema up to date.
+  explicit PgLiveInputs(const std::string& url);
+
+  void in_snapshot(const std::function<void()>& reads) override;
+  void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
+  std::optional<LiveStoreRow> store(std::int64_t key) override;
+  PollRun poll_run(std::int64_t key) override;
+  StoreInput schedule(std::int64_t key, Instant at) override;
+
+ private:
+  PgConnection db_;
+};
