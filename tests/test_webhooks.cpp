@@ -244,7 +244,8 @@ TEST_CASE("webhooks: a scripted day of polls and clock ticks, delivered once eac
 
   Metrics metrics;
   {
-    WebhookDelivery delivery(path, DeliverySettings{}, metrics);
+    const auto lease = open_worker_lease(path);
+    WebhookDelivery delivery(path, *lease, DeliverySettings{}, metrics);
     const auto events = receiver.wait_for(6);
     std::this_thread::sleep_for(std::chrono::milliseconds{300});  // nothing more may come
     REQUIRE(receiver.received() == 6);

@@ -40,6 +40,7 @@
 #include "storage/rollups.hpp"
 #include "storage/shared_connection.hpp"
 #include "storage/wal_keeper.hpp"
+#include "storage/worker_lease.hpp"
 
 namespace {
 
@@ -237,8 +238,10 @@ int run_serve(const ServeOptions& options) {
   WalKeeper wal_keeper(options.db_path);
   DeliverySettings delivery = options.webhooks;
   delivery.per_receiver = std::min(delivery.per_receiver, delivery.concurrency);
-  WebhookDelivery webhooks(options.db_path, delivery, metrics);
-  AlertClock alert_clock(options.db_path, options.alerts, [&webhooks] { webhooks.wake(); });
+  // One server at a time runs the alerts' clock and webhook delivery.
+  const std::unique_ptr<WorkerLease> lease = open_worker_lease(options.db_path);
+  WebhookDelivery webhooks(options.db_path, *lease, delivery, metrics);
+  AlertClock alert_clock(options.db_path, *lease, options.alerts, [&webhooks] { webhooks.wake(); });
   raise_open_file_limit(options.connections.max_connections);
   HttpApi api(writer, jobs, fleet, metrics, http_settings(options, webhooks));
   GuardedServer server(connection_settings(options, threads), api);

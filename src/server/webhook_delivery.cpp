@@ -16,11 +16,13 @@ std::string receiver(const std::string& url) {
 
 }  // namespace
 
-WebhookDelivery::WebhookDelivery(const std::string& db, DeliverySettings settings, Metrics& metrics)
+WebhookDelivery::WebhookDelivery(const std::string& db, WorkerLease& lease,
+                                 DeliverySettings settings, Metrics& metrics)
     : settings_(std::move(settings)),
       metrics_(metrics),
       claims_(open_deliveries(db)),
       outcomes_(open_deliveries(db)),
+      lease_(lease),
       dispatcher_("webhooks: reading the outbox failed", settings_.check_every,
                   PeriodicThread::FirstStep::at_start, [this] { dispatch(); }) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -42,6 +44,8 @@ void WebhookDelivery::dispatch() {
   // The lock is held over the query: a sender that records its delivery
   // meanwhile must not leave it in `due` as pending and no longer claimed
   // (it would be sent twice).
+  // Another server delivers: this one only answers requests.
+  if (!lease_.held()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (stopping_ || claimed_.size() >= settings_.concurrency) return;
   // Webhooks whose receiver has all it may have: their rows would only take

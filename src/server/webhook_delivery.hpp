@@ -32,6 +32,7 @@
 #include "core/webhook_rules.hpp"
 #include "server/metrics.hpp"
 #include "storage/deliveries.hpp"
+#include "storage/worker_lease.hpp"
 
 struct DeliverySettings {
   std::size_t concurrency = 8;   // requests in flight at most, across all webhooks
@@ -44,8 +45,10 @@ struct DeliverySettings {
 
 class WebhookDelivery {
  public:
-  // `db`: a SQLite path or a PostgreSQL URL (open_deliveries).
-  WebhookDelivery(const std::string& db, DeliverySettings settings, Metrics& metrics);
+  // `db`: a SQLite path or a PostgreSQL URL (open_deliveries). Deliveries
+  // are claimed only while this process holds `lease`.
+  WebhookDelivery(const std::string& db, WorkerLease& lease, DeliverySettings settings,
+                  Metrics& metrics);
   ~WebhookDelivery();  // stops requests in flight; their deliveries stay pending
   WebhookDelivery(const WebhookDelivery&) = delete;
   WebhookDelivery& operator=(const WebhookDelivery&) = delete;
@@ -66,6 +69,7 @@ class WebhookDelivery {
   Metrics& metrics_;
   std::unique_ptr<Deliveries> claims_;    // the dispatcher's
   std::unique_ptr<Deliveries> outcomes_;  // the senders', one at a time
+  WorkerLease& lease_;
 
   std::mutex mutex_;
   std::condition_variable work_;

@@ -12,19 +12,23 @@
 #include "common/periodic_thread.hpp"
 #include "core/alerts.hpp"
 #include "storage/alerts.hpp"
+#include "storage/worker_lease.hpp"
 
 class AlertClock {
  public:
   // `raised` is called after a tick that raised events (webhook delivery
   // wakes on it).
-  // `db`: a SQLite path or a PostgreSQL URL (open_alerts).
-  AlertClock(const std::string& db, AlertRules rules, std::function<void()> raised,
+  // `db`: a SQLite path or a PostgreSQL URL (open_alerts). A tick runs only
+  // while this process holds `lease`.
+  AlertClock(const std::string& db, WorkerLease& lease, AlertRules rules,
+             std::function<void()> raised,
              std::chrono::milliseconds every = std::chrono::seconds{15});
 
  private:
   void tick();
 
   std::unique_ptr<Alerts> alerts_;
+  WorkerLease& lease_;
   AlertRules rules_;
   std::function<void()> raised_;
   PeriodicThread thread_;

@@ -3,6 +3,7 @@
 // over by `migrate`; the same sequence of claims and attempts through the
 // Deliveries interface writes down the same outcomes on both; the delivery
 // worker delivers from PostgreSQL's outbox.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "server/webhook_delivery.hpp"
 #include "storage/postgresql/pg_deliveries.hpp"
 #include "storage/postgresql/pg_migrate.hpp"
+#include "storage/postgresql/pg_worker_lease.hpp"
 #include "storage/webhook_store.hpp"
 #include "support.hpp"
 #include "webhook_receiver.hpp"
@@ -129,7 +131,8 @@ TEST_CASE("PostgreSQL: the delivery worker delivers from its outbox, once each, 
 
   Metrics metrics;
   {
-    WebhookDelivery delivery(database.url(), DeliverySettings{}, metrics);
+    PgWorkerLease lease(database.url());
+    WebhookDelivery delivery(database.url(), lease, DeliverySettings{}, metrics);
     // Each delivery recorded (the condition, not a time), then nothing more.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
     while (pending(db) > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -148,4 +151,60 @@ TEST_CASE("PostgreSQL: the delivery worker delivers from its outbox, once each, 
   CHECK(
       db.exec("SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered' AND attempts = 1")
           .int64(0, 0) == 4);
+}
+
+namespace {
+
+// A server's lease that counts how often its jobs asked for it.
+class CountedLease : public WorkerLease {
+ public:
+  explicit CountedLease(const std::string& url) : lease_(url) {}
+  bool held() override {
+    ++asked_;
+    return lease_.held();
+  }
+  int asked() const { return asked_; }
+
+ private:
+  PgWorkerLease lease_;
+  std::atomic<int> asked_{0};
+};
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: only the lease's holder delivers; when it dies, another server does",
+          "[postgresql]") {
+  TempDir dir;
+  const std::string path = dir.file("u.db");
+  test::Receiver receiver(kSecret);
+  raise_events(path, {webhook_to(receiver.url("/all"))});
+  FreshDatabase database("engine_lease_delivery");
+  copy_to(path, database.url());
+  PgConnection db(database.url());
+
+  // Another server holds the lease: this one's worker claims nothing.
+  PgWorkerLease other_server(database.url());
+  REQUIRE(other_server.held());
+  CountedLease lease(database.url());
+  Metrics metrics;
+  WebhookDelivery delivery(database.url(), lease, DeliverySettings{}, metrics);
+  // Waits for the condition (its dispatcher asked twice and was refused),
+  // not for a time.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (lease.asked() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  REQUIRE(lease.asked() >= 2);
+  CHECK(pending(db) == 4);
+  CHECK(receiver.received() == 0);
+
+  // The other server dies: its connection ends, and this one takes over.
+  db.exec(
+      "SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' AND "
+      "granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+  while (pending(db) > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  CHECK(pending(db) == 0);
+  CHECK(receiver.wait_for(4).size() == 4);
 }
