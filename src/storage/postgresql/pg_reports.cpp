@@ -1,8 +1,7 @@
 #include "storage/postgresql/pg_reports.hpp"
 
-#include <array>
+#include <algorithm>
 #include <stdexcept>
-#include <type_traits>
 
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_schema.hpp"
@@ -133,7 +132,8 @@ std::string pg_sort_expression(bool period, const std::string& name) {
   return column;
 }
 
-constexpr std::size_t kCsvPiece = 1 << 20;  // bytes of the CSV read at a time
+// Bytes handed to COPY at a time: rows as they are made, the CSV as it is read.
+constexpr std::size_t kPieceBytes = 1 << 20;
 
 }  // namespace
 
@@ -183,7 +183,7 @@ void PgReports::append_rows(const std::string& id, const ReportRows& rows) {
       [&](const auto& list) {
         for (const auto& row : list) {
           append_copy_row(lines, id, row);
-          if (lines.size() >= kCsvPiece) {
+          if (lines.size() >= kPieceBytes) {
             db_.copy_put(lines);
             lines.clear();
           }
@@ -206,8 +206,9 @@ void PgReports::complete(const std::string& id, Instant finished, const ReportSu
   static constexpr char kHex[] = "0123456789abcdef";
   std::string piece;
   std::string hex;
-  for (std::uint64_t offset = 0; offset < csv.size(); offset += kCsvPiece) {
-    piece.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kCsvPiece, csv.size() - offset)));
+  for (std::uint64_t offset = 0; offset < csv.size(); offset += kPieceBytes) {
+    piece.resize(
+        static_cast<std::size_t>(std::min<std::uint64_t>(kPieceBytes, csv.size() - offset)));
     csv.read(offset, piece.data(), piece.size());
     hex.clear();
     for (const char byte : piece) {
