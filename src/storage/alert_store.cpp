@@ -12,6 +12,7 @@
 #include "storage/read_transaction.hpp"
 #include "storage/schedule_reader.hpp"
 #include "storage/sql_values.hpp"
+#include "storage/webhook_store.hpp"
 
 namespace {
 
@@ -241,4 +242,21 @@ std::int64_t incidents_opened_since(Database& db, Instant since,
   query.bind(1, to_micros(since));
   bind_store_ids(query, 2, only);
   return query.executeStep() ? query.getColumn(0).getInt64() : 0;
+}
+
+std::size_t SqliteAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ::raise_time_alerts(db_, clock, rules);
+}
+
+RecentAlerts SqliteAlerts::recent(std::size_t limit, const std::optional<std::string>& store_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ReadTransaction snapshot(db_.sql());  // events and deliveries as of one moment
+  RecentAlerts found;
+  found.events = list_alert_events(db_, limit, store_id);
+  std::vector<std::int64_t> ids;
+  for (const AlertEventRecord& event : found.events) ids.push_back(event.id);
+  found.deliveries = event_deliveries(db_, ids);
+  found.incidents = open_incidents(db_, store_id);
+  return found;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,38 +32,23 @@ std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
 // raised.
 std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rules);
 
-// The same through Alerts (alerts.hpp), on a connection of its own.
+// The same through Alerts (alerts.hpp), on a connection of its own, one
+// call at a time.
 class SqliteAlerts : public Alerts {
  public:
   explicit SqliteAlerts(const std::string& path) : db_(path) {}
-  std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override {
-    return ::raise_time_alerts(db_, clock, rules);
-  }
+  std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override;
+  RecentAlerts recent(std::size_t limit, const std::optional<std::string>& store_id) override;
 
  private:
+  std::mutex mutex_;
   Database db_;
 };
 
-struct AlertEventRecord {
-  std::int64_t id;
-  std::string store_id;
-  std::string type;  // "store.down", ...
-  Instant at;
-  std::optional<Instant> incident_start;
-  std::optional<HalfMicroseconds> downtime;
-  Instant created;
-};
 // Newest first, at most `limit`; only `store_id`'s when given.
 std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit,
                                                 const std::optional<std::string>& store_id = {});
 
-// A store down or silent now: the incident's start (the first inactive poll
-// of the run that raised store.down) and when store.silent was raised.
-struct OpenIncident {
-  std::string store_id;
-  std::optional<Instant> down_since;
-  std::optional<Instant> silent_since;
-};
 // Longest open first; only `store_id`'s when given.
 std::vector<OpenIncident> open_incidents(Database& db,
                                          const std::optional<std::string>& store_id = {});

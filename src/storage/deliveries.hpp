@@ -44,6 +44,18 @@ struct DeliveryAttempt {
   std::optional<Instant> next;  // failed attempt: when to try again; nullopt: given up
 };
 
+// A delivery as /alerts shows it beside its event.
+struct DeliveryRecord {
+  std::int64_t event = 0;
+  std::int64_t webhook = 0;
+  DeliveryState state = DeliveryState::pending;
+  int attempts = 0;
+  std::optional<Instant> next_attempt;
+  std::optional<Instant> last_attempt;
+  std::optional<int> last_status;
+  std::string last_error;
+};
+
 // What an attempt makes of its delivery: delivered (no error), pending (a
 // next try), or failed (given up).
 DeliveryState delivery_state_after(const DeliveryAttempt& attempt);

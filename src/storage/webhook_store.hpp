@@ -64,16 +64,6 @@ class SqliteDeliveries : public Deliveries {
   Database db_;
 };
 
-struct DeliveryRecord {
-  std::int64_t event = 0;
-  std::int64_t webhook = 0;
-  DeliveryState state = DeliveryState::pending;
-  int attempts = 0;
-  std::optional<Instant> next_attempt;
-  std::optional<Instant> last_attempt;
-  std::optional<int> last_status;
-  std::string last_error;
-};
 // The deliveries of each of the events, in the order given, then by webhook.
 std::vector<DeliveryRecord> event_deliveries(Database& db, const std::vector<std::int64_t>& events);
 

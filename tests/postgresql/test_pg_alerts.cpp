@@ -42,7 +42,33 @@ std::string alerts_now(const RowsOf& rows) {
              "incident_start_us, silent_since_us FROM alert_state ORDER BY store");
 }
 
-// Ticks at the same clocks, every outcome written down.
+// What GET /alerts reads, but the wall clock events were raised at.
+std::string recent_text(Alerts& alerts, std::size_t limit,
+                        const std::optional<std::string>& store) {
+  const RecentAlerts recent = alerts.recent(limit, store);
+  std::ostringstream out;
+  for (const AlertEventRecord& event : recent.events) {
+    out << "event " << event.id << " " << event.store_id << " " << event.type << " "
+        << format_timestamp(event.at) << " "
+        << (event.incident_start ? format_timestamp(*event.incident_start) : "-") << " "
+        << (event.downtime ? event.downtime->count() : -1) << "\n";
+  }
+  for (const DeliveryRecord& delivery : recent.deliveries) {
+    out << "delivery " << delivery.event << " " << delivery.webhook << " "
+        << delivery_state_name(delivery.state) << " " << delivery.attempts << " "
+        << delivery.last_status.value_or(-1) << " [" << delivery.last_error << "]\n";
+  }
+  for (const OpenIncident& incident : recent.incidents) {
+    out << "open " << incident.store_id << " "
+        << (incident.down_since ? format_timestamp(*incident.down_since) : "-") << " "
+        << (incident.silent_since ? format_timestamp(*incident.silent_since) : "-") << "\n";
+  }
+  return out.str();
+}
+
+// Ticks at the same clocks, every outcome written down; then what GET
+// /alerts reads: all, the newest two, a store's.
+
 std::string tick(Alerts& alerts, const RowsOf& rows) {
   std::ostringstream out;
   // After the last poll (Thursday 13:00 UTC, 08:00 in New York).
@@ -51,6 +77,11 @@ std::string tick(Alerts& alerts, const RowsOf& rows) {
     out << clock << ": " << alerts.raise_time_alerts(at(clock), AlertRules{}) << " raised\n";
   }
   out << alerts_now(rows);
+  out << "recent:\n"
+      << recent_text(alerts, 100, std::nullopt) << "newest two:\n"
+      << recent_text(alerts, 2, std::nullopt) << "of b:\n"
+      << recent_text(alerts, 100, "b") << "of nobody:\n"
+      << recent_text(alerts, 100, "nobody");
   return out.str();
 }
 
@@ -128,6 +159,10 @@ TEST_CASE("PostgreSQL: the alerts' clock raises what SQLite's raises", "[postgre
   CHECK_THAT(expected, Catch::Contains("4|3|1|2|pending|0\n5|3|3|2|pending|0\n"
                                        "6|4|1|1|pending|0\n7|4|2|1|pending|0\n"));
   CHECK(expected.size() > before.size());
+  CHECK_THAT(expected,
+             Catch::Contains("of b:\nevent 3 b store.silent 2023-01-26T13:05:00.000000Z - -1\n"
+                             "delivery 3 1 pending 0 -1 []\ndelivery 3 3 pending 0 -1 []\n"
+                             "open b - 2023-01-26T13:05:00.000000Z\nof nobody:\n"));
 
   PgAlerts postgresql(database.url());
   PgConnection pg_db(database.url());

@@ -47,3 +47,29 @@ WHERE EXISTS (SELECT 1 FROM webhook_events t WHERE t.webhook = w.id AND t.type =
         ELSE true
       END
 ORDER BY w.id;
+
+-- name: list_alert_events
+-- Newest first, at most $1; only store $2's when $2 is not NULL.
+SELECT e.id, s.store_id, e.type, e.at_us, e.incident_start_us, e.downtime_us, e.created_us
+FROM alert_events e JOIN stores s ON s.id = e.store
+WHERE $2::text IS NULL OR s.store_id = $2::text
+ORDER BY e.id DESC
+LIMIT $1;
+
+-- name: events_deliveries
+-- The deliveries of the events in $1 (a bigint[]), newest event first, then
+-- by webhook: the order list_alert_events gives the events in.
+SELECT event, webhook, state, attempts, next_attempt_us, last_attempt_us, last_status, last_error
+FROM webhook_deliveries WHERE event = ANY ($1::bigint[])
+ORDER BY event DESC, webhook;
+
+-- name: open_incidents
+-- Stores down (incident_start_us) or silent (silent_since_us) now, longest
+-- first; only store $1 when $1 is not NULL.
+SELECT s.store_id, a.incident_start_us, a.silent_since_us
+FROM alert_state a JOIN stores s ON s.id = a.store
+WHERE (a.incident_start_us IS NOT NULL OR a.silent_since_us IS NOT NULL)
+  AND ($1::text IS NULL OR s.store_id = $1::text)
+ORDER BY least(coalesce(a.incident_start_us, a.silent_since_us),
+               coalesce(a.silent_since_us, a.incident_start_us)),
+         s.store_id COLLATE "C";

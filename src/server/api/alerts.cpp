@@ -10,7 +10,6 @@
 #include "server/api/request_params.hpp"
 #include "server/api/resources.hpp"
 #include "storage/alert_store.hpp"
-#include "storage/read_transaction.hpp"
 #include "storage/webhook_store.hpp"
 
 using nlohmann::json;
@@ -24,18 +23,7 @@ void list_alerts(ApiContext& api, const httplib::Request& request, httplib::Resp
   const std::size_t limit = limit_param(request, 100);
   std::optional<std::string> store_id;
   if (request.has_param("store_id")) store_id = request.get_param_value("store_id");
-  std::vector<AlertEventRecord> events;
-  std::vector<DeliveryRecord> deliveries;
-  std::vector<OpenIncident> incidents;
-  {
-    auto status = api.status_reader.lock();
-    ReadTransaction snapshot(status.db().sql());  // events and deliveries as of one moment
-    events = list_alert_events(status.db(), limit, store_id);
-    std::vector<std::int64_t> ids;
-    for (const AlertEventRecord& event : events) ids.push_back(event.id);
-    deliveries = event_deliveries(status.db(), ids);
-    incidents = open_incidents(status.db(), store_id);
-  }
+  const auto [events, deliveries, incidents] = api.alerts->recent(limit, store_id);
   json items = json::array();
   // Deliveries come grouped by event, in the events' order: one walk over both.
   auto delivery = deliveries.begin();

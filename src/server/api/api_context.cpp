@@ -12,6 +12,7 @@ ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fl
       status_reader(writer.path(), Database::Access::read_only),
       tokens(std::make_unique<SqliteTokens>(writer, status_reader)),
       webhooks(std::make_unique<SqliteWebhooks>(writer, status_reader)),
+      alerts(open_alerts(writer.path())),
       store_edits(std::make_unique<SqliteStoreEdits>(writer)),
       jobs(jobs),
       fleet(fleet),

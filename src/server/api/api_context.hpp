@@ -19,6 +19,7 @@
 #include "server/report_jobs.hpp"
 #include "server/request_framing.hpp"
 #include "server/request_origin.hpp"
+#include "storage/alerts.hpp"
 #include "storage/shared_connection.hpp"
 #include "storage/store_edits.hpp"
 #include "storage/tokens.hpp"
@@ -72,6 +73,8 @@ struct ApiContext {
   // Changed through `writer`, read through `status_reader`.
   std::unique_ptr<Tokens> tokens;
   std::unique_ptr<Webhooks> webhooks;
+  // GET /alerts reads here.
+  std::unique_ptr<Alerts> alerts;
   // A store's special dates or polls deleted, through `writer`.
   std::unique_ptr<StoreEdits> store_edits;
   ReportJobs& jobs;

@@ -70,3 +70,46 @@ void PgAlerts::insert(std::int64_t store, const std::vector<AlertEvent>& events)
              PgParams{inserted.text(0, 0), std::to_string(store), std::string(type), created});
   }
 }
+
+RecentAlerts PgAlerts::recent(std::size_t limit, const std::optional<std::string>& store_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  PgTransaction snapshot(db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  RecentAlerts found;
+  const PgResult events =
+      db_.exec(sql::pg_query("list_alert_events"), PgParams{std::to_string(limit), store_id});
+  std::vector<std::int64_t> ids;
+  for (int row = 0; row < events.rows(); ++row) {
+    AlertEventRecord event;
+    event.id = events.int64(row, 0);
+    event.store_id = events.text(row, 1);
+    event.type = events.text(row, 2);
+    event.at = from_micros(events.int64(row, 3));
+    event.incident_start = pg_instant_or_null(events, row, 4);
+    if (!events.is_null(row, 5)) event.downtime = std::chrono::microseconds{events.int64(row, 5)};
+    event.created = from_micros(events.int64(row, 6));
+    ids.push_back(event.id);
+    found.events.push_back(std::move(event));
+  }
+  const PgResult deliveries =
+      db_.exec(sql::pg_query("events_deliveries"), PgParams{pg_int64_array(ids)});
+  for (int row = 0; row < deliveries.rows(); ++row) {
+    DeliveryRecord record;
+    record.event = deliveries.int64(row, 0);
+    record.webhook = deliveries.int64(row, 1);
+    record.state = parse_delivery_state(deliveries.text(row, 2)).value();
+    record.attempts = static_cast<int>(deliveries.int64(row, 3));
+    record.next_attempt = pg_instant_or_null(deliveries, row, 4);
+    record.last_attempt = pg_instant_or_null(deliveries, row, 5);
+    if (!deliveries.is_null(row, 6))
+      record.last_status = static_cast<int>(deliveries.int64(row, 6));
+    if (!deliveries.is_null(row, 7)) record.last_error = deliveries.text(row, 7);
+    found.deliveries.push_back(std::move(record));
+  }
+  const PgResult incidents = db_.exec(sql::pg_query("open_incidents"), PgParams{store_id});
+  for (int row = 0; row < incidents.rows(); ++row) {
+    found.incidents.push_back({incidents.text(row, 0), pg_instant_or_null(incidents, row, 1),
+                               pg_instant_or_null(incidents, row, 2)});
+  }
+  snapshot.commit();
+  return found;
+}

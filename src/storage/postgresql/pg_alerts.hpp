@@ -1,5 +1,5 @@
 // Alerts in PostgreSQL (alerts.hpp says what goes through them), on a
-// connection of their own, one tick at a time.
+// connection of their own, one call at a time.
 #pragma once
 
 #include <mutex>
@@ -15,6 +15,7 @@ class PgAlerts : public Alerts {
   explicit PgAlerts(const std::string& url);
 
   std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override;
+  RecentAlerts recent(std::size_t limit, const std::optional<std::string>& store_id) override;
 
  private:
   // Writes the events and a pending delivery of each for every webhook that
