@@ -2,6 +2,8 @@
 // one holder among the servers sharing a database; when the holder's
 // connection ends (its process killed), the next to ask takes it.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "postgresql/fresh_database.hpp"
 #include "storage/postgresql/pg_worker_lease.hpp"
@@ -39,6 +41,13 @@ TEST_CASE("PostgreSQL: one server holds the worker lease; another takes it when 
   CHECK_FALSE(first->held());  // asking again on a new connection: taken
   CHECK(second->held());
 
-  second.reset();  // its connection closes
+  // Its connection closes; PostgreSQL ends the session (and frees the lock)
+  // on its own time: the next ask after that takes it. Waits for that
+  // condition, not for a time.
+  second.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (!first->held() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
   CHECK(first->held());
 }
