@@ -71,8 +71,9 @@ unsigned default_threads(unsigned threads) {
 // up to 8 per core, and keeps what each arena freed for that arena: at a
 // million stores the report workers, the fleet keeper and the ingest
 // connections left 1,031 MB resident at the end of `make bench-scale`; with
-// one arena per core, 926 MB (the same timings, BENCHMARKS.md). Each thread's cache still
-// serves small allocations without a lock. MALLOC_ARENA_MAX, when set, wins.
+// one arena per core, 926 MB (the same timings, BENCHMARKS.md). Each thread's
+// cache still serves small allocations without a lock. MALLOC_ARENA_MAX, when
+// set, wins.
 void bound_malloc_arenas(unsigned threads) {
   if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return;
   mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, threads)));

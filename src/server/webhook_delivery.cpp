@@ -41,11 +41,11 @@ WebhookDelivery::~WebhookDelivery() {
 }
 
 void WebhookDelivery::dispatch() {
+  // Another server delivers: this one only answers requests.
+  if (!lease_.held()) return;
   // The lock is held over the query: a sender that records its delivery
   // meanwhile must not leave it in `due` as pending and no longer claimed
   // (it would be sent twice).
-  // Another server delivers: this one only answers requests.
-  if (!lease_.held()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (stopping_ || claimed_.size() >= settings_.concurrency) return;
   // Webhooks whose receiver has all it may have: their rows would only take

@@ -1,6 +1,6 @@
 // Webhook delivery: works through the outbox (storage/deliveries.hpp: SQLite's
-// or PostgreSQL's) apart from
-// ingest, so a slow or dead receiver never slows an ingest. A dispatcher
+// or PostgreSQL's) apart from ingest, so a slow or dead receiver never slows
+// an ingest. A dispatcher
 // claims due deliveries — at most one per webhook and store at a time, the
 // oldest first, so each store's events arrive in order — and hands them to a
 // fixed number of sender threads (the bound on concurrent requests). One

@@ -245,18 +245,18 @@ std::int64_t incidents_opened_since(Database& db, Instant since,
 }
 
 std::size_t SqliteAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return ::raise_time_alerts(db_, clock, rules);
+  return ::raise_time_alerts(connection_.lock().db(), clock, rules);
 }
 
 RecentAlerts SqliteAlerts::recent(std::size_t limit, const std::optional<std::string>& store_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ReadTransaction snapshot(db_.sql());  // events and deliveries as of one moment
+  auto lease = connection_.lock();
+  Database& db = lease.db();
+  ReadTransaction snapshot(db.sql());  // events and deliveries as of one moment
   RecentAlerts found;
-  found.events = list_alert_events(db_, limit, store_id);
+  found.events = list_alert_events(db, limit, store_id);
   std::vector<std::int64_t> ids;
   for (const AlertEventRecord& event : found.events) ids.push_back(event.id);
-  found.deliveries = event_deliveries(db_, ids);
-  found.incidents = open_incidents(db_, store_id);
+  found.deliveries = event_deliveries(db, ids);
+  found.incidents = open_incidents(db, store_id);
   return found;
 }

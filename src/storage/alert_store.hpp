@@ -5,7 +5,7 @@
 #pragma once
 
 #include <map>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,6 +14,7 @@
 #include "core/alerts.hpp"
 #include "storage/alerts.hpp"
 #include "storage/database.hpp"
+#include "storage/shared_connection.hpp"
 
 // Live polls of one ingest, by store key: polls that arrived within
 // rules.silence of their own instant (older ones are backfill, and raise
@@ -32,17 +33,20 @@ std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
 // raised.
 std::size_t raise_time_alerts(Database& db, Instant clock, const AlertRules& rules);
 
-// The same through Alerts (alerts.hpp), on a connection of its own, one
-// call at a time.
+// The same through Alerts (alerts.hpp), one call at a time: on a connection
+// of its own (the alerts' clock), or on one the server shares (GET /alerts
+// reads through its read-only status connection).
 class SqliteAlerts : public Alerts {
  public:
-  explicit SqliteAlerts(const std::string& path) : db_(path) {}
+  explicit SqliteAlerts(const std::string& path)
+      : own_(std::make_unique<SharedConnection>(path)), connection_(*own_) {}
+  explicit SqliteAlerts(SharedConnection& connection) : connection_(connection) {}
   std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override;
   RecentAlerts recent(std::size_t limit, const std::optional<std::string>& store_id) override;
 
  private:
-  std::mutex mutex_;
-  Database db_;
+  std::unique_ptr<SharedConnection> own_;  // unset when shared
+  SharedConnection& connection_;
 };
 
 // Newest first, at most `limit`; only `store_id`'s when given.

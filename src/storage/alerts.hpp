@@ -38,12 +38,12 @@ struct OpenIncident {
 };
 
 // The newest events with their deliveries, and the incidents open now, read
-// together (as of one moment).
+// together (as of one moment). Events newest first; deliveries grouped by
+// event in the events' order, then by webhook; incidents longest open first.
 struct RecentAlerts {
-  std::vector<AlertEventRecord> events;  // newest first
-  std::vector<DeliveryRecord>
-      deliveries;                       // grouped by event, in the events' order, then by webhook
-  std::vector<OpenIncident> incidents;  // longest open first
+  std::vector<AlertEventRecord> events;
+  std::vector<DeliveryRecord> deliveries;
+  std::vector<OpenIncident> incidents;
 };
 
 class Alerts {

@@ -2,6 +2,7 @@
 
 #include "common/errors.hpp"
 #include "server/api/http_answers.hpp"
+#include "storage/alert_store.hpp"
 #include "storage/kept_polls.hpp"
 #include "storage/token_store.hpp"
 #include "storage/webhook_store.hpp"
@@ -12,7 +13,7 @@ ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fl
       status_reader(writer.path(), Database::Access::read_only),
       tokens(std::make_unique<SqliteTokens>(writer, status_reader)),
       webhooks(std::make_unique<SqliteWebhooks>(writer, status_reader)),
-      alerts(open_alerts(writer.path())),
+      alerts(std::make_unique<SqliteAlerts>(status_reader)),
       store_edits(std::make_unique<SqliteStoreEdits>(writer)),
       jobs(jobs),
       fleet(fleet),

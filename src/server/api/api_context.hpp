@@ -73,7 +73,7 @@ struct ApiContext {
   // Changed through `writer`, read through `status_reader`.
   std::unique_ptr<Tokens> tokens;
   std::unique_ptr<Webhooks> webhooks;
-  // GET /alerts reads here.
+  // What GET /alerts reads, through `status_reader`.
   std::unique_ptr<Alerts> alerts;
   // A store's special dates or polls deleted, through `writer`.
   std::unique_ptr<StoreEdits> store_edits;

@@ -8,6 +8,7 @@
 
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_schedule.hpp"
 #include "storage/report_range.hpp"
 #include "storage/report_workers.hpp"
 
@@ -47,28 +48,13 @@ class PgSnapshotReader {
       input.zone = store_zone(input.store_id, stores.is_null(row, 2) ? "" : stores.text(row, 2));
       by_key[stores.int64(row, 0)] = &input;
     }
-    const PgResult hours = db_.exec(sql::pg_query("chunk_hours"), PgParams{from, to});
-    for (int row = 0; row < hours.rows(); ++row) {
-      by_key.at(hours.int64(row, 0))
-          ->hours.push_back({static_cast<int>(hours.int64(row, 1)),
-                             std::chrono::seconds{hours.int64(row, 2)},
-                             std::chrono::seconds{hours.int64(row, 3)}});
-    }
+    const auto input_of = [&by_key](std::int64_t key) -> StoreInput& { return *by_key.at(key); };
+    add_hours_rows(db_.exec(sql::pg_query("chunk_hours"), PgParams{from, to}), input_of);
     const LocalDayRange days = special_days(range);
-    const PgResult special =
+    add_special_rows(
         db_.exec(sql::pg_query("chunk_special_hours"),
-                 PgParams{from, to, std::to_string(days.first), std::to_string(days.last)});
-    for (int row = 0; row < special.rows(); ++row) {
-      const date::local_days day{date::days{special.int64(row, 1)}};
-      std::vector<SpecialDate>& dates = by_key.at(special.int64(row, 0))->special;
-      if (special.is_null(row, 2)) {
-        add_special_row(dates, day, std::nullopt);
-      } else {
-        add_special_row(dates, day,
-                        std::make_pair(std::chrono::seconds{special.int64(row, 2)},
-                                       std::chrono::seconds{special.int64(row, 3)}));
-      }
-    }
+                 PgParams{from, to, std::to_string(days.first), std::to_string(days.last)}),
+        input_of);
     const PgResult polls =
         db_.exec(sql::pg_query("chunk_polls"),
                  PgParams{from, to, std::to_string(range.begin_us), std::to_string(range.end_us),

@@ -1,12 +1,21 @@
-// One store's schedule read from PostgreSQL: its zone, weekly hours and the
-// special dates of the local days an instant range touches. What the alerts'
-// clock and the live state read of a store (a report reads a range of
-// stores' at once, pg_report.cpp).
+// Stores' schedules read from PostgreSQL: the rows of chunk_hours and
+// chunk_special_hours (a range of stores, store key first) added to each
+// store's StoreInput, for a report's range of stores (pg_report.cpp) and for
+// one store, as the alerts' clock and the live state read it.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "core/store_input.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 
+// Each row's hours, or special date, added to the schedule `input_of` gives
+// for its store key.
+using InputOfStore = std::function<StoreInput&(std::int64_t key)>;
+void add_hours_rows(const PgResult& hours, const InputOfStore& input_of);
+void add_special_rows(const PgResult& special, const InputOfStore& input_of);
+
+// One store's zone, weekly hours and the special dates of the local days
+// [from, to] touches.
 StoreInput read_store_schedule(PgConnection& db, std::int64_t store, Instant from, Instant to);
