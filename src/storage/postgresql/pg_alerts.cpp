@@ -7,8 +7,6 @@
 
 namespace {
 
-using PgParams = std::vector<std::optional<std::string>>;
-
 // A row of alert_clock_candidates: the store's state from its second column on.
 AlertState read_alert_state(const PgResult& rows, int row) {
   AlertState state;

@@ -172,8 +172,7 @@ PgResult PgConnection::exec(const std::string& sql) {
   return checked(PQexec(conn_, sql.c_str()), "a command failed");
 }
 
-PgResult PgConnection::exec(const std::string& sql,
-                            const std::vector<std::optional<std::string>>& params, bool binary) {
+PgResult PgConnection::exec(const std::string& sql, const PgParams& params, bool binary) {
   reopen_if_lost(sql);
   std::vector<const char*> values;
   values.reserve(params.size());

@@ -62,6 +62,9 @@ class PgResult {
   std::unique_ptr<pg_result, Free> result_;
 };
 
+// A command's parameters, $1, $2... as text; nullopt: NULL.
+using PgParams = std::vector<std::optional<std::string>>;
+
 class PgConnection {
  public:
   // Connects to the database the URL names (libpq's URL form: user,
@@ -81,8 +84,7 @@ class PgConnection {
   // Runs one command with $1, $2... as text (nullopt: NULL). Its results in
   // binary when `binary`: PostgreSQL then sends numbers as they are, not
   // formatted as text for us to parse (a report's millions of polls).
-  PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params,
-                bool binary = false);
+  PgResult exec(const std::string& sql, const PgParams& params, bool binary = false);
 
   // COPY ... FROM STDIN: `copy_sql` starts it, put() adds rows in COPY's
   // text format (tab-separated, a line each), sent in pieces of about

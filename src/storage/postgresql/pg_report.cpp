@@ -14,8 +14,6 @@
 
 namespace {
 
-using PgParams = std::vector<std::optional<std::string>>;
-
 // One worker's connection, in a read-only transaction on the report's snapshot.
 class PgSnapshotReader {
  public:

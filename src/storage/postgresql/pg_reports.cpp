@@ -142,19 +142,18 @@ PgReports::PgReports(const std::string& url) : url_(url), db_(url) {
 }
 
 void PgReports::insert(const std::string& id, const ReportOptions& options, Instant created) {
-  std::vector<std::optional<std::string>> params = {
-      id,
-      pg_micros_or_null(options.as_of),
-      std::string(interpolation_name(options.rules.interpolation)),
-      std::to_string(to_micros(created)),
-      options.rules.max_gap
-          ? std::optional<std::string>(std::to_string(options.rules.max_gap->count()))
-          : std::nullopt,
-      std::nullopt,
-      std::nullopt,
-      std::nullopt,
-      std::nullopt,
-      options.standard ? "1" : "0"};
+  PgParams params = {id,
+                     pg_micros_or_null(options.as_of),
+                     std::string(interpolation_name(options.rules.interpolation)),
+                     std::to_string(to_micros(created)),
+                     options.rules.max_gap ? std::optional<std::string>(
+                                                 std::to_string(options.rules.max_gap->count()))
+                                           : std::nullopt,
+                     std::nullopt,
+                     std::nullopt,
+                     std::nullopt,
+                     std::nullopt,
+                     options.standard ? "1" : "0"};
   if (options.period) {
     if (const auto* utc = std::get_if<UtcPeriod>(&*options.period)) {
       params[5] = std::to_string(to_micros(utc->from));
@@ -270,7 +269,7 @@ void PgReports::rows_in_chunks(const std::string& id, bool period, std::size_t c
 ReportRowsPage PgReports::rows_page(const std::string& id, bool period,
                                     const ReportRowsQuery& query) {
   const std::string order = pg_sort_expression(period, query.sort);
-  const std::vector<std::optional<std::string>> filters = {
+  const PgParams filters = {
       id, pg_text_or_null(query.contains),
       query.only ? std::optional<std::string>(query.only_json) : std::nullopt};
   const std::string direction = query.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST";
