@@ -11,6 +11,7 @@
 #include "server/http_api.hpp"
 #include "server/token_secret.hpp"
 #include "server/web_page.hpp"
+#include "storage/server_database.hpp"
 #include "storage/token_store.hpp"
 #include "support.hpp"
 
@@ -20,14 +21,14 @@ namespace {
 
 struct Server {
   TempDir dir;
-  SharedConnection writer{dir.file("u.db")};
+  std::unique_ptr<ServerDatabase> db = open_server_database(dir.file("u.db"));
   Metrics metrics;
   ReportJobs jobs{dir.file("u.db"), 1, 4};
   LiveFleet fleet{dir.file("u.db"), std::chrono::hours{2}};
   HttpApi api;
   test::HttpHarness http;
 
-  explicit Server(HttpSettings settings) : api(writer, jobs, fleet, metrics, settings) {
+  explicit Server(HttpSettings settings) : api(*db, jobs, fleet, metrics, settings) {
     api.install(http);
     http.set_logger({});
   }

@@ -137,9 +137,9 @@ Flag db_flag(std::string& path, DbKinds kinds) {
           [&path, postgresql](const std::string& value) {
             if (is_postgresql_url(value) && !postgresql) {
               throw UsageError(
-                  "--db: this command keeps its data in a SQLite file for now; a "
-                  "PostgreSQL URL works with import, report and token, and migrate "
-                  "copies a database into one (docs/postgresql.md)");
+                  "--db: this command keeps its data in a SQLite file; a PostgreSQL URL "
+                  "works with serve, import, report and token, and migrate copies a "
+                  "database into one (docs/postgresql.md)");
             }
             // SQLite takes "" and ":memory:" as a database that vanishes
             // with the process: everything ingested would be lost.

@@ -24,6 +24,7 @@
 #include "app/import.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "common/periodic_thread.hpp"
 #include "common/test_hold.hpp"
 #include "server/fleet_keeper.hpp"
 #include "server/http_api.hpp"
@@ -33,12 +34,10 @@
 #include "server/webhook_delivery.hpp"
 #include "storage/alert_clock.hpp"
 #include "storage/backup.hpp"
-#include "storage/database.hpp"
-#include "storage/database_figures.hpp"
-#include "storage/ingest.hpp"
+#include "storage/postgresql/pg_connection.hpp"
 #include "storage/retention.hpp"
 #include "storage/rollups.hpp"
-#include "storage/shared_connection.hpp"
+#include "storage/server_database.hpp"
 #include "storage/wal_keeper.hpp"
 #include "storage/worker_lease.hpp"
 
@@ -62,6 +61,10 @@ void raise_open_file_limit(std::size_t max_connections) {
 }
 
 constexpr std::size_t kShortToken = 20;  // characters
+
+// How often a server on PostgreSQL reads the changes other servers made
+// (issue 35: /fleet follows them within 2 s).
+constexpr std::chrono::milliseconds kFollowEvery{500};
 
 unsigned default_threads(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
@@ -139,11 +142,10 @@ int bind_port(httplib::Server& server, const ServeOptions& options) {
 }
 
 // Imports --data when the database holds no polls yet.
-void first_start_import(SharedConnection& writer, const ServeOptions& options, Metrics& metrics) {
-  auto lease = writer.lock();
-  if (options.data_dir.empty() || count_polls(lease.db()) != 0) return;
-  log_info("database " + options.db_path + " holds no polls: importing " + options.data_dir,
-           {{"database", options.db_path}, {"data", options.data_dir}});
+void first_start_import(ServerDatabase& database, const ServeOptions& options, Metrics& metrics) {
+  if (options.data_dir.empty() || database.figures->health().polls != 0) return;
+  log_info("database " + database.location() + " holds no polls: importing " + options.data_dir,
+           {{"database", database.location()}, {"data", options.data_dir}});
   IngestRules rules = IngestRules::for_clock(options.http.max_future);
   if (options.demo) {
     rules.shift = demo_shift(options.data_dir, rules.clock);
@@ -151,7 +153,11 @@ void first_start_import(SharedConnection& writer, const ServeOptions& options, M
                  " hours later, so the newest is now",
              {{"shift_seconds", rules.shift.count() / 1000000}});
   }
-  import_and_print(lease.db(), options.data_dir, rules, &metrics);
+  import_and_print(
+      [&](Dataset dataset, const std::string& source, std::istream& csv, const Progress& progress) {
+        return database.engine->ingest_csv(dataset, source, csv, progress, rules);
+      },
+      options.data_dir, &metrics);
 }
 
 // The demo feeder's stores: every one, going on from its state now.
@@ -194,17 +200,20 @@ int run_serve(const ServeOptions& options) {
                 " characters and could be guessed; 'uptime-monitor token create' makes 256-bit "
                 "ones");
   }
-  SharedConnection writer(options.db_path);  // creates or migrates the schema
-  // An hourly batch touches a page of every store: mapped, those pages would
-  // stay in the server's memory; read into the writer's bounded cache instead.
-  writer.lock().db().set_map_bytes(0);
+  // Creates or migrates the schema. `where`: the file, or the PostgreSQL
+  // host and database (never the password).
+  const std::unique_ptr<ServerDatabase> database = open_server_database(options.db_path);
+  const bool on_sqlite = database->sqlite_writer() != nullptr;
+  const std::string where = on_sqlite ? options.db_path : postgresql_location(options.db_path);
   Metrics metrics;
   const std::string backup_dir = http_backup_dir(options);
-  if (const std::size_t removed = remove_partial_backups(backup_dir)) {
-    log_info("removed " + std::to_string(removed) + " partial backups left in " + backup_dir,
-             {{"removed", removed}, {"folder", backup_dir}});
+  if (on_sqlite) {
+    if (const std::size_t removed = remove_partial_backups(backup_dir)) {
+      log_info("removed " + std::to_string(removed) + " partial backups left in " + backup_dir,
+               {{"removed", removed}, {"folder", backup_dir}});
+    }
   }
-  first_start_import(writer, options, metrics);
+  first_start_import(*database, options, metrics);
   // Each store's state now, from its polls: ready before the first request.
   LiveFleet fleet(options.db_path, options.alerts.silence);
   {
@@ -222,37 +231,55 @@ int run_serve(const ServeOptions& options) {
   jobs.set_hold(test_hold("UPTIME_TEST_HOLD_REPORTS"));
   FleetSettings fleet_settings = options.fleet;
   fleet_settings.default_max_gap = options.http.default_max_gap;
-  FleetKeeper fleet_keeper(options.db_path, fleet, jobs, fleet_settings);
-  // Each store's days rolled up in the background with the standard
-  // report's rules, so periods of dates read a row per date (docs/rollups.md).
-  RollupWorker rollups(options.db_path,
-                       standard_report_options(options.http.default_max_gap).rules);
+  // One server at a time runs the alerts' clock, webhook delivery and the
+  // standard report's schedule.
+  const std::unique_ptr<WorkerLease> lease = open_worker_lease(options.db_path);
+  FleetKeeper fleet_keeper(options.db_path, fleet, jobs, *lease, fleet_settings);
+  // SQLite's own upkeep: each store's days rolled up in the background with
+  // the standard report's rules, so periods of dates read a row per date
+  // (docs/rollups.md); retention; the write-ahead log kept small.
+  // PostgreSQL keeps its own (docs/postgresql.md).
+  std::optional<RollupWorker> rollups;
   std::optional<RetentionWorker> retention;
-  if (options.retention.enabled()) {
-    retention.emplace(options.db_path, options.retention,
-                      [&metrics, &fleet](const RetentionResult& deleted) {
-                        metrics.count_retention(deleted);
-                        // Stores' first polls may be gone: where their data begins moved.
-                        if (deleted.polls_deleted > 0) fleet.reread_all(wall_clock_now());
-                      });
+  std::optional<WalKeeper> wal_keeper;
+  if (on_sqlite) {
+    rollups.emplace(options.db_path, standard_report_options(options.http.default_max_gap).rules);
+    if (options.retention.enabled()) {
+      retention.emplace(options.db_path, options.retention,
+                        [&metrics, &fleet](const RetentionResult& deleted) {
+                          metrics.count_retention(deleted);
+                          // Stores' first polls may be gone: where their data begins moved.
+                          if (deleted.polls_deleted > 0) fleet.reread_all(wall_clock_now());
+                        });
+    }
+    wal_keeper.emplace(options.db_path);
+  } else if (options.retention.enabled()) {
+    log_warning(
+        "warning: retention (--keep-reports, --keep-polls-days, --keep-alerts-days) runs on "
+        "SQLite only so far: on PostgreSQL nothing is deleted (docs/postgresql.md)");
   }
-  WalKeeper wal_keeper(options.db_path);
+  // On PostgreSQL other servers may share the data: their changes reach
+  // this server's live state within about a second.
+  std::optional<PeriodicThread> follower;
+  if (!on_sqlite) {
+    follower.emplace("fleet: following other servers failed", kFollowEvery,
+                     PeriodicThread::FirstStep::after_wait,
+                     [&fleet] { fleet.follow_other_servers(wall_clock_now()); });
+  }
   DeliverySettings delivery = options.webhooks;
   delivery.per_receiver = std::min(delivery.per_receiver, delivery.concurrency);
-  // One server at a time runs the alerts' clock and webhook delivery.
-  const std::unique_ptr<WorkerLease> lease = open_worker_lease(options.db_path);
   WebhookDelivery webhooks(options.db_path, *lease, delivery, metrics);
   AlertClock alert_clock(options.db_path, *lease, options.alerts, [&webhooks] { webhooks.wake(); });
   raise_open_file_limit(options.connections.max_connections);
-  HttpApi api(writer, jobs, fleet, metrics, http_settings(options, webhooks));
+  HttpApi api(*database, jobs, fleet, metrics, http_settings(options, webhooks));
   GuardedServer server(connection_settings(options, threads), api);
   api.install(server);
   const int port = bind_port(server, options);
   if (port < 0) return 1;
   const std::string url = "http://" + options.host + ":" + std::to_string(port) + "/";
-  const std::int64_t polls = count_polls(writer.lock().db());
-  log_info("serving database " + options.db_path + " (" + std::to_string(polls) + " polls)",
-           {{"url", url}, {"database", options.db_path}, {"polls", polls}});
+  const std::int64_t polls = database->figures->health().polls;
+  log_info("serving database " + where + " (" + std::to_string(polls) + " polls)",
+           {{"url", url}, {"database", where}, {"polls", polls}});
   std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
   std::optional<DemoFeed> demo;

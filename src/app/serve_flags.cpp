@@ -162,7 +162,7 @@ std::vector<Flag> background_flags(ServeOptions& o) {
     }
   };
   return {
-      db_flag(o.db_path),
+      db_flag(o.db_path, DbKinds::sqlite_or_postgresql),
       data_flag(o.data_dir),
       switch_flag("--demo", "UPTIME_DEMO",
                   "a live demo: the first-start import of --data is moved in time so that its "

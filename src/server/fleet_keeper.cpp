@@ -4,6 +4,7 @@
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "storage/store_engine.hpp"
 
 ReportOptions standard_report_options(std::optional<std::chrono::seconds> default_max_gap) {
   ReportOptions options;
@@ -23,10 +24,11 @@ bool is_standard(const ReportOptions& options, std::optional<std::chrono::second
 }
 
 FleetKeeper::FleetKeeper(std::string db_path, LiveFleet& fleet, ReportJobs& jobs,
-                         FleetSettings settings)
+                         WorkerLease& lease, FleetSettings settings)
     : db_path_(std::move(db_path)),
       fleet_(fleet),
       jobs_(jobs),
+      lease_(lease),
       settings_(settings),
       // A busy database: the next step tries again.
       thread_("fleet: step failed", settings.tick, PeriodicThread::FirstStep::at_start,
@@ -74,13 +76,15 @@ void FleetKeeper::measure_week_before(const std::string& report_id, Instant as_o
   options.period = UtcPeriod{start, as_of - date::days{7}};
   // The report streams its rows as they are merged: never all in memory.
   fleet_.set_week_before(report_id, [&](const auto& each) {
-    stream_report(db_path_, options,
-                  [&](ReportRows&& rows) { each(std::get<std::vector<PeriodFigures>>(rows)); });
+    open_store_engine(db_path_)->stream_report(
+        options, [&](ReportRows&& rows) { each(std::get<std::vector<PeriodFigures>>(rows)); },
+        nullptr);
   });
 }
 
 void FleetKeeper::refresh_standard(Instant clock) {
   if (settings_.standard_every.count() == 0) return;
+  if (!lease_.held()) return;  // another server makes them
   const std::optional<Instant> newest_poll = fleet_.newest_poll();
   if (!newest_poll) return;  // no data: nothing to report
   if (submitted_) {

@@ -1,7 +1,8 @@
 // Keeps the live fleet (live_fleet.hpp) current in the background: the
 // clock's tick (openings, closings, silence), the landing report's figures
 // once a newer standard report completes, and that standard report itself,
-// triggered every `standard_every` while new polls arrive (docs/rules.md §10).
+// triggered every `standard_every` while new polls arrive (docs/rules.md §10)
+// by the server holding the workers' lease (several may share a database).
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "common/periodic_thread.hpp"
 #include "server/live_fleet.hpp"
 #include "server/report_jobs.hpp"
+#include "storage/worker_lease.hpp"
 
 struct FleetSettings {
   // How often the clock re-evaluates the states the time alone changes.
@@ -33,7 +35,8 @@ bool is_standard(const ReportOptions& options, std::optional<std::chrono::second
 
 class FleetKeeper {
  public:
-  FleetKeeper(std::string db_path, LiveFleet& fleet, ReportJobs& jobs, FleetSettings settings);
+  FleetKeeper(std::string db_path, LiveFleet& fleet, ReportJobs& jobs, WorkerLease& lease,
+              FleetSettings settings);
 
   // The next step runs now (after a report completes).
   void wake() { thread_.wake(); }
@@ -49,6 +52,7 @@ class FleetKeeper {
   std::string db_path_;
   LiveFleet& fleet_;
   ReportJobs& jobs_;
+  WorkerLease& lease_;  // asked before triggering a standard report
   FleetSettings settings_;
   std::optional<std::string> submitted_;  // the standard report this keeper triggered last
   std::optional<Instant> submitted_at_;   // wall clock

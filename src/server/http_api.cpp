@@ -71,11 +71,9 @@ std::string method_label(const std::string& method) {
   return "other";
 }
 
-HttpApi::HttpApi(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
+HttpApi::HttpApi(ServerDatabase& db, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
                  const HttpSettings& settings)
-    : api_(writer, jobs, fleet, metrics, settings),
-      auth_reader_(writer.path(), Database::Access::read_only),
-      auth_tokens_(api_.writer, auth_reader_) {
+    : api_(db, jobs, fleet, metrics, settings) {
   for (auto routes : {status_routes(api_), report_routes(api_), store_routes(api_),
                       fleet_routes(api_), me_routes(api_), ingest_routes(api_), alert_routes(api_),
                       webhook_routes(api_), token_routes(api_)}) {
@@ -162,13 +160,13 @@ Caller HttpApi::authorize(const Route& route, const std::string& method,
   bool wrong = false;
   TokenRoles roles;
   {
-    roles = auth_tokens_.roles();
+    roles = api_.db.auth_tokens->roles();
     const std::string prefix = "Bearer ";
     if (authorization.rfind(prefix, 0) == 0) {
       const std::string secret = authorization.substr(prefix.size());
       if (!api_.settings.token.empty() && constant_time_equals(secret, api_.settings.token)) {
         role = Role::admin;
-      } else if (roles.any && (token = auth_tokens_.find(secret_sha256(secret)))) {
+      } else if (roles.any && (token = api_.db.auth_tokens->find(secret_sha256(secret)))) {
         role = token->role;
       } else {
         wrong = true;
@@ -176,7 +174,8 @@ Caller HttpApi::authorize(const Route& route, const std::string& method,
     } else {
       wrong = !authorization.empty();
     }
-    if (token && token->role == Role::owner) owner_scope = auth_tokens_.scope_store_ids(*token);
+    if (token && token->role == Role::owner)
+      owner_scope = api_.db.auth_tokens->scope_store_ids(*token);
   }
   const AccessPolicy policy{!api_.settings.token.empty() || roles.any,
                             api_.settings.token_read || roles.readers};

@@ -17,12 +17,11 @@
 #include "server/api/route.hpp"
 #include "server/auth_failures.hpp"
 #include "server/http_connections.hpp"
-#include "storage/token_store.hpp"
 
 class HttpApi : public RequestGate {
  public:
-  // `writer` is the connection ingested rows are written through.
-  HttpApi(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
+  // `db`: what the handlers read and write through.
+  HttpApi(ServerDatabase& db, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
           const HttpSettings& settings);
 
   const std::vector<Route>& routes() const { return routes_; }
@@ -72,9 +71,8 @@ class HttpApi : public RequestGate {
                    const std::string& client, const std::string& reason);
 
   ApiContext api_;
-  // Tokens are looked up here: a request never waits for /metrics' reads.
-  SharedConnection auth_reader_;
-  SqliteTokens auth_tokens_;  // read through auth_reader_
+  // Tokens are looked up through api_.db.auth_tokens: a request never waits
+  // for /metrics' reads.
   AuthFailures failures_;
   std::vector<Route> routes_;
 };

@@ -51,6 +51,7 @@ void LiveFleet::load(Instant clock) {
   // One snapshot for all stores.
   inputs_->in_snapshot([&] {
     std::unique_lock<std::shared_mutex> writing(lock_);
+    seen_change_ = inputs_->last_change();
     inputs_->each_store([&](const LiveStoreRow& row) {
       if (place_of(row.key)) return;
       Entry& entry = add_entry(row);
@@ -304,6 +305,21 @@ void LiveFleet::reread_all(Instant clock) {
     for (const Entry& entry : entries_) keys.push_back(entry.key);
   }
   stores_changed(keys, clock);
+}
+
+void LiveFleet::follow_other_servers(Instant clock) {
+  StoreChanges changes;
+  {
+    std::lock_guard<std::mutex> reading(reader_mutex_);
+    changes = inputs_->changes_after(seen_change_);
+    seen_change_ = changes.seen;
+  }
+  if (changes.every_store) {
+    reread_all(clock);
+    load(clock);  // and the stores new to this server
+  } else if (!changes.stores.empty()) {
+    stores_changed(changes.stores, clock);
+  }
 }
 
 void LiveFleet::store_changed(const std::string& store_id, Instant clock) {

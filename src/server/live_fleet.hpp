@@ -141,6 +141,10 @@ class LiveFleet {
   void store_changed(const std::string& store_id, Instant clock);
   // After old polls were deleted (retention): every store's run read again.
   void reread_all(Instant clock);
+  // The stores other servers changed since the last call (or since load),
+  // read again: on PostgreSQL, several servers share the data (on SQLite,
+  // nothing to do).
+  void follow_other_servers(Instant clock);
   // The clock: stores whose state the time alone changes are evaluated again.
   void tick(Instant clock);
 
@@ -218,6 +222,7 @@ class LiveFleet {
   std::chrono::seconds silence_;
   std::mutex reader_mutex_;  // guards the connection and due_ below; taken before lock_
   std::unique_ptr<LiveInputs> inputs_;
+  std::int64_t seen_change_ = 0;  // the newest change of another server read (follow_other_servers)
   // (due_at, place) of every entry, a min-heap; items of entries scheduled
   // again since are left in and passed over when they come up.
   using Due = std::pair<Instant, std::uint32_t>;

@@ -107,17 +107,7 @@ std::size_t raise_poll_alerts(Database& db, LivePolls& polls, Instant clock,
   std::size_t raised = 0;
   for (auto& [store, store_polls] : polls) {
     AlertState state = tables.load(store);
-    // Only polls newer than the newest seen, once each, in time order.
-    std::sort(store_polls.begin(), store_polls.end(),
-              [](const Poll& a, const Poll& b) { return a.at < b.at; });
-    std::vector<Poll> fresh;
-    for (const Poll& poll : store_polls) {
-      if ((state.last_poll && poll.at <= *state.last_poll) ||
-          (!fresh.empty() && fresh.back().at == poll.at)) {
-        continue;
-      }
-      fresh.push_back(poll);
-    }
+    const std::vector<Poll> fresh = unseen_polls(store_polls, state);
     if (fresh.empty()) continue;
     const auto events = alerts_for_polls(state, tables.schedule(store, clock), fresh, clock, rules);
     tables.insert(store, events);
@@ -257,6 +247,20 @@ RecentAlerts SqliteAlerts::recent(std::size_t limit, const std::optional<std::st
   std::vector<std::int64_t> ids;
   for (const AlertEventRecord& event : found.events) ids.push_back(event.id);
   found.deliveries = event_deliveries(db, ids);
-  found.incidents = open_incidents(db, store_id);
+  found.incidents = ::open_incidents(db, store_id);
   return found;
+}
+
+IncidentPage SqliteAlerts::incidents(IncidentKinds kinds, std::size_t offset, std::size_t limit,
+                                     const std::set<std::string>* only) {
+  return list_incidents(connection_.lock().db(), kinds, offset, limit, only);
+}
+
+std::int64_t SqliteAlerts::incidents_opened_since(Instant since,
+                                                  const std::set<std::string>* only) {
+  return ::incidents_opened_since(connection_.lock().db(), since, only);
+}
+
+std::vector<OpenIncident> SqliteAlerts::open_incidents(const std::optional<std::string>& store_id) {
+  return ::open_incidents(connection_.lock().db(), store_id);
 }

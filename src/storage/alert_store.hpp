@@ -16,11 +16,6 @@
 #include "storage/database.hpp"
 #include "storage/shared_connection.hpp"
 
-// Live polls of one ingest, by store key: polls that arrived within
-// rules.silence of their own instant (older ones are backfill, and raise
-// nothing).
-using LivePolls = std::map<std::int64_t, std::vector<Poll>>;  // in key order: events too
-
 // Runs the engine over each store's live polls at `clock` and writes its new
 // state and events. Call inside the ingest's transaction. Returns the number
 // of events raised.
@@ -43,6 +38,10 @@ class SqliteAlerts : public Alerts {
   explicit SqliteAlerts(SharedConnection& connection) : connection_(connection) {}
   std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override;
   RecentAlerts recent(std::size_t limit, const std::optional<std::string>& store_id) override;
+  IncidentPage incidents(IncidentKinds kinds, std::size_t offset, std::size_t limit,
+                         const std::set<std::string>* only) override;
+  std::int64_t incidents_opened_since(Instant since, const std::set<std::string>* only) override;
+  std::vector<OpenIncident> open_incidents(const std::optional<std::string>& store_id) override;
 
  private:
   std::unique_ptr<SharedConnection> own_;  // unset when shared
@@ -57,26 +56,6 @@ std::vector<AlertEventRecord> list_alert_events(Database& db, std::size_t limit,
 std::vector<OpenIncident> open_incidents(Database& db,
                                          const std::optional<std::string>& store_id = {});
 
-// An incident as GET /incidents lists it: open (down now), silent now, or
-// recovered (with its end and its downtime inside business hours).
-struct IncidentRecord {
-  std::string store_id;
-  std::string name;   // empty: none given
-  std::string zone;   // as stored; empty: the default zone
-  std::string state;  // "open", "silent", "recovered"
-  Instant start;
-  std::optional<Instant> end;
-  std::optional<HalfMicroseconds> downtime;
-};
-struct IncidentKinds {
-  bool open = true;
-  bool silent = true;
-  bool recovered = true;
-};
-struct IncidentPage {
-  std::int64_t total = 0;
-  std::vector<IncidentRecord> rows;
-};
 // Newest start first; only `only`'s stores when given (an owner's). Costs
 // in proportion to offset + limit, not to the incidents kept.
 IncidentPage list_incidents(Database& db, IncidentKinds kinds, std::size_t offset,

@@ -46,3 +46,12 @@ std::optional<Instant> latest_poll(Database& db) {
   if (latest.isNull()) return std::nullopt;
   return from_micros(latest.getInt64());
 }
+
+DatabaseFigures SqliteFigures::read() {
+  return read_database_figures(reader_.lock().db());
+}
+
+DatabaseHealth SqliteFigures::health() {
+  auto lease = reader_.lock();
+  return {count_polls(lease.db()), latest_poll(lease.db()), lease.db().schema_version()};
+}

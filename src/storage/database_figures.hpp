@@ -1,5 +1,7 @@
 // Figures about the database as a whole, read when asked: what /healthz and
-// /metrics show, and what `serve` checks before its first import.
+// /metrics show, and what `serve` checks before its first import. The
+// server reads them through `Figures`, whatever the engine: SQLite's here,
+// PostgreSQL's in postgresql/pg_figures.hpp.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 
 #include "core/timestamps.hpp"
 #include "storage/database.hpp"
+#include "storage/shared_connection.hpp"
 #include "storage/webhook_store.hpp"
 
 // Read from the database when /metrics is scraped.
@@ -35,3 +38,28 @@ std::int64_t count_polls(Database& db);
 // The latest poll in the database (the default `now` of a report), or
 // nullopt when there is none.
 std::optional<Instant> latest_poll(Database& db);
+
+// What /healthz says of the database.
+struct DatabaseHealth {
+  std::int64_t polls = 0;
+  std::optional<Instant> latest_poll;  // nullopt: none yet
+  int schema_version = 0;              // the engine's own numbering
+};
+
+class Figures {
+ public:
+  virtual ~Figures() = default;
+  virtual DatabaseFigures read() = 0;
+  virtual DatabaseHealth health() = 0;
+};
+
+// Read through a connection the server shares (its read-only status one).
+class SqliteFigures : public Figures {
+ public:
+  explicit SqliteFigures(SharedConnection& reader) : reader_(reader) {}
+  DatabaseFigures read() override;
+  DatabaseHealth health() override;
+
+ private:
+  SharedConnection& reader_;
+};

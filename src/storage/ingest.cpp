@@ -64,9 +64,6 @@ bool read_header(Dataset dataset, const RowSource& rows, ColumnMap& columns,
 
 namespace {
 
-// Makes them once the header's columns are known.
-using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
-
 // Loads the poll rows of an input; those recent enough by the rules go
 // through the alert engine in the same transaction.
 void load_polls(Database& db, StoreKeys& stores, const PollRows& poll_rows,
@@ -208,16 +205,20 @@ ImportSummary load_rows(Database& db, Dataset dataset, const std::string& source
 
 }  // namespace
 
+PollRows poll_rows_of(const RowSource& rows, const ColumnMap& columns, const IngestRules& rules) {
+  return [&rows, &rules, columns, fields = std::vector<std::string>(), malformed = std::string()](
+             std::size_t& line, RowError& error, PollRecord& poll) mutable {
+    if (!rows(fields, line, malformed)) return false;
+    error = malformed.empty() ? parse_poll_row(fields, columns, rules, poll) : malformed;
+    return true;
+  };
+}
+
 ImportSummary ingest_rows(Database& db, Dataset dataset, const std::string& source,
                           const RowSource& rows, const Progress& progress,
                           const IngestRules& rules) {
-  const auto rows_one_by_one = [&](const ColumnMap& columns) -> PollRows {
-    return [&rows, &rules, columns, fields = std::vector<std::string>(), malformed = std::string()](
-               std::size_t& line, RowError& error, PollRecord& poll) mutable {
-      if (!rows(fields, line, malformed)) return false;
-      error = malformed.empty() ? parse_poll_row(fields, columns, rules, poll) : malformed;
-      return true;
-    };
+  const auto rows_one_by_one = [&](const ColumnMap& columns) {
+    return poll_rows_of(rows, columns, rules);
   };
   return load_rows(db, dataset, source, rows, rows_one_by_one, progress, rules);
 }
@@ -232,8 +233,8 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
   return load_rows(db, dataset, source, rows, rows_in_parallel, progress, rules);
 }
 
-ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string& source,
-                               const JsonRows& json_rows, const IngestRules& rules) {
+ImportSummary ingest_json_rows(const JsonRows& json_rows, Dataset dataset,
+                               const std::string& source, const JsonRowsIngest& ingest) {
   ImportSummary rejected_whole;
   rejected_whole.source = source;
   rejected_whole.dataset = dataset;
@@ -245,7 +246,14 @@ ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string&
     rejected_whole.error = "no object has the required field '" + missing + "'";
   }
   if (!rejected_whole.ok()) return rejected_whole;
-  return ingest_rows(db, dataset, source, json_rows.source(columns), {}, rules);
+  return ingest(json_rows.source(columns));
+}
+
+ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string& source,
+                               const JsonRows& json_rows, const IngestRules& rules) {
+  return ingest_json_rows(json_rows, dataset, source, [&](const RowSource& rows) {
+    return ingest_rows(db, dataset, source, rows, {}, rules);
+  });
 }
 
 ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,

@@ -56,6 +56,14 @@ RowError parse_poll_row(const std::vector<std::string>& fields, const ColumnMap&
 // a bad row, else `poll` holds it.
 using PollRows = std::function<bool(std::size_t& line, RowError& error, PollRecord& poll)>;
 
+// Makes an input's poll rows once the header's columns are known.
+using PollRowsFor = std::function<PollRows(const ColumnMap& columns)>;
+
+// The poll rows of `rows`, read and parsed one by one (a CSV input's are
+// read on worker threads instead: csv_poll_rows). `rows` and `rules` must
+// outlive what is returned.
+PollRows poll_rows_of(const RowSource& rows, const ColumnMap& columns, const IngestRules& rules);
+
 // Counts the rows of one input and reports progress now and then.
 struct RowCount {
   ImportSummary& summary;
@@ -110,6 +118,14 @@ ImportSummary ingest_csv(Database& db, Dataset dataset, const std::string& sourc
 // positions in the array. A body rejected whole writes nothing.
 ImportSummary ingest_json_rows(Database& db, Dataset dataset, const std::string& source,
                                const JsonRows& rows, const IngestRules& rules = {});
+
+// Loads the rows of a JSON body, its columns known, in one transaction.
+using JsonRowsIngest = std::function<ImportSummary(const RowSource& rows)>;
+
+// A body read by read_json_rows rejected whole (nothing written), or its
+// rows loaded by `ingest`: what any engine's ingest_json_rows does.
+ImportSummary ingest_json_rows(const JsonRows& json_rows, Dataset dataset,
+                               const std::string& source, const JsonRowsIngest& ingest);
 
 // read_json_rows, then ingest_json_rows.
 ImportSummary ingest_json(Database& db, Dataset dataset, const std::string& source,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/live_state.hpp"
 #include "storage/database.hpp"
@@ -21,6 +22,14 @@ struct LiveStoreRow {
   std::int64_t key;
   std::string store_id;
   std::string name;  // empty: none given
+};
+
+// What other processes changed since a change this server saw
+// (LiveInputs::changes_after).
+struct StoreChanges {
+  std::int64_t seen = 0;             // the newest change now: the next call starts there
+  bool every_store = false;          // read every store again
+  std::vector<std::int64_t> stores;  // else these, sorted, each once
 };
 
 class LiveInputs {
@@ -41,6 +50,13 @@ class LiveInputs {
   // The store's zone, weekly hours and the special dates within
   // kWindowReach of `at`: what opening_window needs.
   virtual StoreInput schedule(std::int64_t key, Instant at) = 0;
+
+  // Where following other servers' changes starts: the newest change now.
+  // On SQLite, always 0: one process keeps a file, and nothing else
+  // changes it.
+  virtual std::int64_t last_change() = 0;
+  // The stores changed by other processes after change `seen`.
+  virtual StoreChanges changes_after(std::int64_t seen) = 0;
 };
 
 // What the live state is read from in the database `db` names: PostgreSQL
@@ -59,6 +75,8 @@ class SqliteLiveInputs : public LiveInputs {
   std::optional<LiveStoreRow> store(std::int64_t key) override;
   PollRun poll_run(std::int64_t key) override;
   StoreInput schedule(std::int64_t key, Instant at) override;
+  std::int64_t last_change() override { return 0; }
+  StoreChanges changes_after(std::int64_t) override { return {}; }
 
  private:
   Database db_;

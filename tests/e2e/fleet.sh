@@ -168,7 +168,7 @@ start_server --db "$DB"
 stop_server
 
 # By itself the server makes a standard report when there is none.
-rm -f "$DB"*
+remove_db "$DB"
 start_server --db "$DB" --standard-report-every 15m
 ingest_plain() {
   request POST /ingest/status -H 'Content-Type: text/csv' \

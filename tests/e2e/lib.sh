@@ -23,6 +23,7 @@ ANSWERS=$WORK/answers.tsv
 cleanup() {
   local code=$?
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi
+  drop_pg_databases
   if [ "$code" = 0 ] && [ -f "$ANSWERS" ] &&
      ! python3 "$(dirname "${BASH_SOURCE[0]}")/openapi_answers.py" "$OPENAPI_DOC" "$ANSWERS"; then
     echo "FAIL: answers that do not match $OPENAPI_DOC (above)" >&2
@@ -38,6 +39,74 @@ fail() {
   if [ -f "$WORK/server.err" ]; then echo "--- server log:" >&2; tail -20 "$WORK/server.err" >&2; fi
   exit 1
 }
+
+# With UPTIME_TEST_ENGINE=postgresql (CTest's e2e_postgresql.* runs), the
+# binary keeps its data in PostgreSQL instead: $BIN becomes a wrapper that
+# turns each --db PATH into a fresh database of its own on the tests'
+# cluster (its URL in the file $UPTIME_TEST_POSTGRESQL), the same one each
+# time the PATH comes back (a restart, a command beside the server), dropped
+# at exit. Tests that read the SQLite file themselves do not run this way
+# (tests/CMakeLists.txt lists those that do). The databases made are listed
+# in a file: server_db runs in the wrapper, a process of its own.
+server_db() {
+  if [ "${UPTIME_TEST_ENGINE:-sqlite}" != postgresql ]; then
+    printf '%s' "$1"
+    return
+  fi
+  local base name
+  base=$(cat "$UPTIME_TEST_POSTGRESQL")
+  name="e2e_${TEST_NAME}_$(printf '%s' "$1" | sha1sum | cut -c1-8)"
+  if ! grep -qx "$name" "$WORK/pg_databases" 2> /dev/null; then
+    psql "$base" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" > /dev/null 2>&1 ||
+      fail "cannot create database $name"
+    echo "$name" >> "$WORK/pg_databases"
+  fi
+  printf '%s' "${base/\/uptime\?/\/$name\?}"
+}
+drop_pg_databases() {
+  local base name
+  [ -f "$WORK/pg_databases" ] || return 0
+  base=$(cat "$UPTIME_TEST_POSTGRESQL")
+  while read -r name; do
+    psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" > /dev/null 2>&1 || true
+  done < "$WORK/pg_databases"
+}
+
+# remove_db PATH: the database at PATH is gone (its file, its write-ahead
+# log; on PostgreSQL, its database): the next start begins empty.
+remove_db() {
+  rm -f "$1" "$1-wal" "$1-shm"
+  if [ "${UPTIME_TEST_ENGINE:-sqlite}" = postgresql ]; then
+    local url
+    url=$(server_db "$1")
+    psql "$url" -qc "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" > /dev/null ||
+      fail "cannot empty the database of $1"
+  fi
+}
+
+if [ "${UPTIME_TEST_ENGINE:-sqlite}" = postgresql ]; then
+  export WORK UPTIME_TEST_POSTGRESQL UPTIME_TEST_ENGINE REAL_BIN=$BIN
+  TEST_NAME=$(basename "$0" .sh)
+  export TEST_NAME
+  export -f server_db fail
+  BIN=$WORK/uptime-monitor
+  cat > "$BIN" <<'WRAPPER'
+#!/usr/bin/env bash
+set -euo pipefail
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --db ] && [ $# -gt 1 ]; then
+    args+=(--db "$(server_db "$2")")
+    shift 2
+  else
+    args+=("$1")
+    shift
+  fi
+done
+exec "$REAL_BIN" "${args[@]}"
+WRAPPER
+  chmod +x "$BIN"
+fi
 
 # wait_for WHAT COMMAND...: runs COMMAND until it succeeds, for at most
 # WAIT_LIMIT seconds; then fails naming WHAT.

@@ -27,7 +27,7 @@ void check(bool condition) {
 
 struct World {
   std::string folder;
-  std::unique_ptr<SharedConnection> writer;
+  std::unique_ptr<ServerDatabase> db;
   Metrics metrics;
   std::unique_ptr<ReportJobs> jobs;
   std::unique_ptr<LiveFleet> fleet;
@@ -42,8 +42,8 @@ struct World {
     char pattern[] = "/tmp/fuzz-http-XXXXXX";
     folder = mkdtemp(pattern);
     const std::string path = folder + "/u.db";
-    writer = std::make_unique<SharedConnection>(path);
-    ingest_json(writer->lock().db(), Dataset::polls, "seed",
+    db = open_server_database(path);
+    ingest_json(db->sqlite_writer()->lock().db(), Dataset::polls, "seed",
                 R"([{"store_id": "a", "status": "active", "timestamp_utc": "2023-01-25 17:00:00"},
                     {"store_id": "a", "status": "inactive", "timestamp_utc": "2023-01-25 18:00:00"}])");
     jobs = std::make_unique<ReportJobs>(path, 1, 4);
@@ -52,7 +52,7 @@ struct World {
     HttpSettings settings;
     settings.max_body = 1 << 16;
     settings.backup_dir = "/dev/null/backups";  // backups fail at once, never fill the disk
-    api = std::make_unique<HttpApi>(*writer, *jobs, *fleet, metrics, settings);
+    api = std::make_unique<HttpApi>(*db, *jobs, *fleet, metrics, settings);
     api->install(server);
     server.set_logger({});  // quiet: one log line per input would drown the fuzzer's own
   }

@@ -1,6 +1,6 @@
 # The command line on PostgreSQL (docs/postgresql.md), beside SQLite: the
 # same import lines and report bytes for the demo data, a refusal for the
-# commands that keep SQLite, and an unreachable server named in one line
+# commands that keep SQLite (backup, rollup), and an unreachable server named in one line
 # without its password. Needs the tests' cluster: its URL in
 # $UPTIME_TEST_POSTGRESQL (a file), set by CTest.
 source "$(dirname "$0")/../e2e/lib.sh" "$@"
@@ -42,10 +42,12 @@ code=0
 [ "$("$BIN" token list --db "$url" | cut -f1)" = owner ] || fail "after revoke: $("$BIN" token list --db "$url")"
 
 # Commands that keep SQLite say so.
-code=0
-"$BIN" serve --db "$url" > /dev/null 2> "$WORK/err" || code=$?
-[ "$code" = 2 ] || fail "serve on PostgreSQL exited $code"
-grep -q "docs/postgresql.md" "$WORK/err" || fail "serve's refusal: $(cat "$WORK/err")"
+for command in backup rollup; do
+  code=0
+  "$BIN" $command --db "$url" > /dev/null 2> "$WORK/err" || code=$?
+  [ "$code" = 2 ] || fail "$command on PostgreSQL exited $code"
+  grep -q "docs/postgresql.md" "$WORK/err" || fail "$command's refusal: $(cat "$WORK/err")"
+done
 
 # Unreachable: one line, where, never the password.
 code=0

@@ -2,13 +2,12 @@
 // SQLite: a SQLite database's alert state, built by live polls and copied
 // over by `migrate`, ticked at the same clocks on both; the same events,
 // deliveries and state after each tick.
-#include <SQLiteCpp/Statement.h>
-
 #include <catch2/catch.hpp>
 #include <functional>
 #include <sstream>
 
 #include "postgresql/fresh_database.hpp"
+#include "postgresql/table_text.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/postgresql/pg_alerts.hpp"
 #include "storage/postgresql/pg_migrate.hpp"
@@ -22,25 +21,7 @@ using test::TempDir;
 
 namespace {
 
-// Rows as "a|b|c" lines, NULL as "-": what a query reads on either engine.
-using RowsOf = std::function<std::string(const std::string& query)>;
-
-// Events (without the wall clock they were raised at), their deliveries and
-// every store's alert state.
-std::string alerts_now(const RowsOf& rows) {
-  return "events:\n" +
-         rows(
-             "SELECT id, store, type, at_us, incident_start_us, downtime_us FROM alert_events "
-             "ORDER BY id") +
-         "deliveries:\n" +
-         rows(
-             "SELECT id, event, webhook, store, state, attempts FROM webhook_deliveries "
-             "ORDER BY id") +
-         "state:\n" +
-         rows(
-             "SELECT store, last_poll_us, last_active, inactive_run, run_start_us, "
-             "incident_start_us, silent_since_us FROM alert_state ORDER BY store");
-}
+using test::RowsOf;
 
 // What GET /alerts reads, but the wall clock events were raised at.
 std::string recent_text(Alerts& alerts, std::size_t limit,
@@ -76,7 +57,7 @@ std::string tick(Alerts& alerts, const RowsOf& rows) {
                             "2023-01-26 14:00:30", "2023-01-26 14:00:45"}) {
     out << clock << ": " << alerts.raise_time_alerts(at(clock), AlertRules{}) << " raised\n";
   }
-  out << alerts_now(rows);
+  out << test::alert_tables(rows);
   out << "recent:\n"
       << recent_text(alerts, 100, std::nullopt) << "newest two:\n"
       << recent_text(alerts, 2, std::nullopt) << "of b:\n"
@@ -131,19 +112,8 @@ TEST_CASE("PostgreSQL: the alerts' clock raises what SQLite's raises", "[postgre
   }
 
   Database sqlite_db(path, Database::Access::read_only);
-  const RowsOf sqlite_rows = [&](const std::string& query) {
-    SQLite::Statement statement(sqlite_db.sql(), query);
-    std::string text;
-    while (statement.executeStep()) {
-      for (int column = 0; column < statement.getColumnCount(); ++column) {
-        const SQLite::Column value = statement.getColumn(column);
-        text += (column ? "|" : "") + (value.isNull() ? std::string("-") : value.getString());
-      }
-      text += "\n";
-    }
-    return text;
-  };
-  const std::string before = alerts_now(sqlite_rows);
+  const test::RowsOf sqlite_rows = test::sqlite_rows_of(sqlite_db);
+  const std::string before = test::alert_tables(sqlite_rows);
   SqliteAlerts sqlite(path);
   const std::string expected = tick(sqlite, sqlite_rows);
   // Checked on its own, so that both engines cannot be wrong alike: b
@@ -166,17 +136,6 @@ TEST_CASE("PostgreSQL: the alerts' clock raises what SQLite's raises", "[postgre
 
   PgAlerts postgresql(database.url());
   PgConnection pg_db(database.url());
-  const RowsOf pg_rows = [&](const std::string& query) {
-    const PgResult result = pg_db.exec(query);
-    std::string text;
-    for (int row = 0; row < result.rows(); ++row) {
-      for (int column = 0; column < result.columns(); ++column) {
-        text += (column ? "|" : "") +
-                (result.is_null(row, column) ? std::string("-") : result.text(row, column));
-      }
-      text += "\n";
-    }
-    return text;
-  };
+  const test::RowsOf pg_rows = test::postgresql_rows_of(pg_db);
   CHECK(tick(postgresql, pg_rows) == expected);
 }

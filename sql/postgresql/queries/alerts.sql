@@ -16,11 +16,22 @@ WHERE (silent_since_us IS NULL AND last_poll_us < $1)
 ORDER BY store
 FOR UPDATE;
 
+-- name: lock_alert_state
+-- Store $1's state (as alert_clock_candidates gives it), locked until the
+-- ingest raising its alerts commits; no row: none seen yet.
+SELECT store, last_poll_us, last_active, inactive_run, run_start_us, incident_start_us,
+       silent_since_us
+FROM alert_state WHERE store = $1
+FOR UPDATE;
+
 -- name: save_alert_state
-UPDATE alert_state
-SET last_poll_us = $2, last_active = $3, inactive_run = $4, run_start_us = $5,
-    incident_start_us = $6, silent_since_us = $7
-WHERE store = $1;
+INSERT INTO alert_state
+  (store, last_poll_us, last_active, inactive_run, run_start_us, incident_start_us, silent_since_us)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (store) DO UPDATE
+SET last_poll_us = excluded.last_poll_us, last_active = excluded.last_active,
+    inactive_run = excluded.inactive_run, run_start_us = excluded.run_start_us,
+    incident_start_us = excluded.incident_start_us, silent_since_us = excluded.silent_since_us;
 
 -- name: store_zone_by_key
 SELECT timezone FROM stores WHERE id = $1;
@@ -73,3 +84,54 @@ WHERE (a.incident_start_us IS NOT NULL OR a.silent_since_us IS NOT NULL)
 ORDER BY least(coalesce(a.incident_start_us, a.silent_since_us),
                coalesce(a.silent_since_us, a.incident_start_us)),
          s.store_id COLLATE "C";
+
+-- name: incidents_page
+-- Incidents newest first: open (down now), silent now and recovered, each
+-- read from its index in that order, at most $4 (offset + limit) of each,
+-- then merged. $1, $2, $3: whether open, silent, recovered ones are wanted;
+-- $5 = limit, $6 = offset; $7: an owner's store ids (a text[]), or NULL.
+-- The stores' rows are joined for the page only (as SQLite's).
+WITH owned(store) AS (
+  SELECT id FROM stores WHERE store_id = ANY ($7::text[])
+), page(store, state, start_us, end_us, downtime_us) AS (
+  (SELECT store, 'open', incident_start_us, NULL::bigint, NULL::bigint FROM alert_state
+   WHERE $1::boolean AND incident_start_us IS NOT NULL
+     AND ($7::text[] IS NULL OR store IN (SELECT store FROM owned))
+   ORDER BY incident_start_us DESC LIMIT $4)
+  UNION ALL
+  (SELECT store, 'silent', silent_since_us, NULL, NULL FROM alert_state
+   WHERE $2::boolean AND silent_since_us IS NOT NULL
+     AND ($7::text[] IS NULL OR store IN (SELECT store FROM owned))
+   ORDER BY silent_since_us DESC LIMIT $4)
+  UNION ALL
+  (SELECT store, 'recovered', incident_start_us, at_us, downtime_us FROM alert_events
+   WHERE $3::boolean AND type = 'store.recovered' AND incident_start_us IS NOT NULL
+     AND ($7::text[] IS NULL OR store IN (SELECT store FROM owned))
+   ORDER BY incident_start_us DESC LIMIT $4)
+)
+SELECT s.store_id, s.name, s.timezone, p.state, p.start_us, p.end_us, p.downtime_us
+FROM page p JOIN stores s ON s.id = p.store
+ORDER BY p.start_us DESC, s.store_id COLLATE "C" LIMIT $5 OFFSET $6;
+
+-- name: incidents_count
+-- How many incidents incidents_page pages over (the same $1, $2, $3, and $7
+-- as $4).
+WITH owned(store) AS (
+  SELECT id FROM stores WHERE store_id = ANY ($4::text[])
+)
+SELECT
+  (SELECT count(*) FROM alert_state
+   WHERE $1::boolean AND incident_start_us IS NOT NULL
+     AND ($4::text[] IS NULL OR store IN (SELECT store FROM owned)))
++ (SELECT count(*) FROM alert_state
+   WHERE $2::boolean AND silent_since_us IS NOT NULL
+     AND ($4::text[] IS NULL OR store IN (SELECT store FROM owned)))
++ (SELECT count(*) FROM alert_events
+   WHERE $3::boolean AND type = 'store.recovered' AND incident_start_us IS NOT NULL
+     AND ($4::text[] IS NULL OR store IN (SELECT store FROM owned)));
+
+-- name: incidents_opened_since
+-- store.down events raised at or after $1 (wall clock); $2 as $7 above.
+SELECT count(*) FROM alert_events
+WHERE created_us >= $1 AND type = 'store.down'
+  AND ($2::text[] IS NULL OR store IN (SELECT id FROM stores WHERE store_id = ANY ($2::text[])));

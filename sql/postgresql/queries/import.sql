@@ -100,6 +100,29 @@ SELECT count(*) FILTER (WHERE nth = 1 AND unseen),
        count(*) FILTER (WHERE active <> kept)
 FROM classified;
 
+-- name: count_polls_added
+-- $1 polls loaded (data_state, 004_poll_count.sql); the imports' lock is held.
+UPDATE data_state SET poll_count = poll_count + $1;
+
+-- name: incoming_store_keys
+-- The stores the rows in "incoming" name (hours, special hours, zones, tags,
+-- names), by key, each once.
+SELECT DISTINCT s.id FROM incoming i JOIN stores s ON s.store_id = i.store_id ORDER BY s.id;
+
+-- name: note_store_changes
+-- Stores $3 (a bigint[]; NULL: every store) changed by process $1 at $2
+-- (UTC microseconds), with the imports' lock held (005_store_changes.sql);
+-- changes older than an hour before $2 deleted.
+WITH gone AS (
+  DELETE FROM store_changes WHERE at_us < $2::bigint - 3600000000 RETURNING seq
+), noted AS (
+  INSERT INTO store_changes (seq, origin, at_us, stores)
+  VALUES (nextval('store_change_seq'), $1, $2, $3::bigint[])
+)
+UPDATE data_state
+SET changes_pruned_through = greatest(changes_pruned_through, (SELECT max(seq) FROM gone))
+WHERE EXISTS (SELECT 1 FROM gone);
+
 -- name: clear_incoming
 TRUNCATE incoming;
 
@@ -176,6 +199,10 @@ DELETE FROM special_hours WHERE store = $1 AND day BETWEEN $2 AND $3;
 -- name: delete_store_polls
 -- A store's polls in [$2, $3) (UTC microseconds).
 DELETE FROM polls WHERE store = $1 AND at_us >= $2 AND at_us < $3;
+
+-- name: count_polls_deleted
+-- $1 polls deleted (data_state, 004_poll_count.sql).
+UPDATE data_state SET poll_count = poll_count - $1;
 
 -- name: refresh_store_polls
 -- After store $1's polls were deleted: its first and newest polls anew.

@@ -26,3 +26,7 @@ DELETE FROM alert_event_totals;
 -- A copied table's ids go on after $1: the highest copied, or the highest
 -- SQLite ever gave (AUTOINCREMENT: never reused).
 SELECT setval(pg_get_serial_sequence('{table}', 'id'), $1::bigint);
+
+-- name: recount_polls
+-- After the polls were copied in (data_state, 004_poll_count.sql).
+UPDATE data_state SET poll_count = (SELECT count(*) FROM polls);

@@ -12,6 +12,11 @@ SELECT pg_export_snapshot();
 -- name: latest_poll
 SELECT max(latest_poll_us) FROM stores;
 
+-- name: snapshot_store
+-- A store page's store (pg_read_store_snapshot): its key, zone as stored and
+-- first poll.
+SELECT id, timezone, first_poll_us FROM stores WHERE store_id = $1;
+
 -- name: report_store_keys
 SELECT coalesce(max(id), 0), count(*) FROM stores;
 

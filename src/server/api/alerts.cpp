@@ -23,7 +23,7 @@ void list_alerts(ApiContext& api, const httplib::Request& request, httplib::Resp
   const std::size_t limit = limit_param(request, 100);
   std::optional<std::string> store_id;
   if (request.has_param("store_id")) store_id = request.get_param_value("store_id");
-  const auto [events, deliveries, incidents] = api.alerts->recent(limit, store_id);
+  const auto [events, deliveries, incidents] = api.db.alerts->recent(limit, store_id);
   json items = json::array();
   // Deliveries come grouped by event, in the events' order: one walk over both.
   auto delivery = deliveries.begin();

@@ -2,19 +2,10 @@
 
 #include "common/errors.hpp"
 #include "server/api/http_answers.hpp"
-#include "storage/alert_store.hpp"
-#include "storage/kept_polls.hpp"
-#include "storage/token_store.hpp"
-#include "storage/webhook_store.hpp"
 
-ApiContext::ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet,
-                       Metrics& metrics, const HttpSettings& settings)
-    : writer(writer),
-      status_reader(writer.path(), Database::Access::read_only),
-      tokens(std::make_unique<SqliteTokens>(writer, status_reader)),
-      webhooks(std::make_unique<SqliteWebhooks>(writer, status_reader)),
-      alerts(std::make_unique<SqliteAlerts>(status_reader)),
-      store_edits(std::make_unique<SqliteStoreEdits>(writer)),
+ApiContext::ApiContext(ServerDatabase& db, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
+                       const HttpSettings& settings)
+    : db(db),
       jobs(jobs),
       fleet(fleet),
       metrics(metrics),
@@ -33,10 +24,5 @@ std::shared_ptr<DownloadGate::Ticket> ApiContext::enter_download(std::int64_t st
 }
 
 void ApiContext::refuse_deleted_polls(const ReportOptions& options) {
-  std::optional<std::string> problem;
-  {
-    auto reader = status_reader.lock();
-    problem = needs_deleted_polls(reader.db(), options);
-  }
-  if (problem) throw InvalidInput(*problem);
+  if (const auto problem = db.engine->cannot_report(options)) throw InvalidInput(*problem);
 }

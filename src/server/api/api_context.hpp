@@ -1,5 +1,5 @@
-// What the handlers of every resource share: the settings, the database
-// connections, the report queue, the metrics and the shared answers. Owned
+// What the handlers of every resource share: the settings, the database,
+// the report queue, the metrics and the shared answers. Owned
 // by HttpApi, one for the server's life.
 #pragma once
 
@@ -19,11 +19,7 @@
 #include "server/report_jobs.hpp"
 #include "server/request_framing.hpp"
 #include "server/request_origin.hpp"
-#include "storage/alerts.hpp"
-#include "storage/shared_connection.hpp"
-#include "storage/store_edits.hpp"
-#include "storage/tokens.hpp"
-#include "storage/webhooks.hpp"
+#include "storage/server_database.hpp"
 
 struct HttpSettings {
   std::size_t max_body = kDefaultMaxBody;  // bytes; larger bodies get 413
@@ -55,8 +51,8 @@ struct HttpSettings {
 constexpr std::int64_t kLargeAnswerStores = 3000;
 
 struct ApiContext {
-  // `writer` is the connection ingested rows are written through.
-  ApiContext(SharedConnection& writer, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
+  // `db`: what the handlers read and write through (storage/server_database.hpp).
+  ApiContext(ServerDatabase& db, ReportJobs& jobs, LiveFleet& fleet, Metrics& metrics,
              const HttpSettings& settings);
 
   // A place among the large downloads when `stores` is over
@@ -67,16 +63,7 @@ struct ApiContext {
   // `options` cannot be answered without them (storage/kept_polls.hpp).
   void refuse_deleted_polls(const ReportOptions& options);
 
-  SharedConnection& writer;
-  // Health, metrics and lists read here, never waiting behind a write.
-  SharedConnection status_reader;
-  // Changed through `writer`, read through `status_reader`.
-  std::unique_ptr<Tokens> tokens;
-  std::unique_ptr<Webhooks> webhooks;
-  // What GET /alerts reads, through `status_reader`.
-  std::unique_ptr<Alerts> alerts;
-  // A store's special dates or polls deleted, through `writer`.
-  std::unique_ptr<StoreEdits> store_edits;
+  ServerDatabase& db;
   ReportJobs& jobs;
   LiveFleet& fleet;  // each store's state now, and the landing report's figures
   Metrics& metrics;

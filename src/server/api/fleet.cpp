@@ -11,7 +11,7 @@
 #include "server/api/request_params.hpp"
 #include "server/api/resources.hpp"
 #include "server/json_values.hpp"
-#include "storage/alert_store.hpp"
+#include "storage/alerts.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -22,11 +22,8 @@ namespace {
 void fleet_summary(ApiContext& api, Response& response, const Caller& caller) {
   const std::set<std::string>* only = caller.stores ? &*caller.stores : nullptr;
   const FleetSummary summary = api.fleet.summary(only);
-  std::int64_t opened = 0;
-  {
-    opened = incidents_opened_since(api.status_reader.lock().db(),
-                                    wall_clock_now() - std::chrono::hours{1}, only);
-  }
+  const std::int64_t opened =
+      api.db.alerts->incidents_opened_since(wall_clock_now() - std::chrono::hours{1}, only);
   json by_state = json::object();
   for (StoreState state : kStoreStates) {
     by_state[store_state_name(state)] = summary.by_state[static_cast<std::size_t>(state)];
@@ -62,8 +59,7 @@ void incidents(ApiContext& api, const Request& request, Response& response, cons
                                                            {"recovered", {false, false, true}}},
                                                           {true, true, true});
   const std::set<std::string>* only = caller.stores ? &*caller.stores : nullptr;
-  IncidentPage found;
-  { found = list_incidents(api.status_reader.lock().db(), kinds, page.offset, page.limit, only); }
+  const IncidentPage found = api.db.alerts->incidents(kinds, page.offset, page.limit, only);
   json rows = json::array();
   for (const IncidentRecord& incident : found.rows) rows.push_back(incident_json(incident));
   send_json(response, 200,

@@ -17,6 +17,7 @@
 #include "server/api/json_views.hpp"
 #include "server/api/request_params.hpp"
 #include "server/api/resources.hpp"
+#include "storage/store_engine.hpp"
 
 using nlohmann::json;
 using Request = httplib::Request;
@@ -51,15 +52,15 @@ void ingest(ApiContext& api, Dataset dataset, const httplib::Request& request,
     const auto& part = request.files.begin()->second;
     std::istringstream body(part.content);
     const std::string source = part.filename.empty() ? "upload" : printable(part.filename);
-    summary = ingest_csv(api.writer.lock().db(), dataset, source, body, {}, rules);
+    summary = api.db.engine->ingest_csv(dataset, source, body, {}, rules);
   } else if (type == "text/csv") {
     // CSV is read as it is written (linear, a field at a time).
     std::istringstream body(request.body);
-    summary = ingest_csv(api.writer.lock().db(), dataset, "body", body, {}, rules);
+    summary = api.db.engine->ingest_csv(dataset, "body", body, {}, rules);
   } else {
     // JSON is read whole first, without the lock.
     const JsonRows rows = read_json_rows(dataset, request.body);
-    summary = ingest_json_rows(api.writer.lock().db(), dataset, "body", rows, rules);
+    summary = api.db.engine->ingest_json_rows(dataset, "body", rows, rules);
   }
   // Committed (a failed ingest threw): the live state follows. Tags do not change it.
   if (dataset == Dataset::polls) api.fleet.polls_added(polls, wall_clock_now());

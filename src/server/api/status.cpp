@@ -25,6 +25,12 @@ namespace {
 
 void backup(ApiContext& api, httplib::Response& response) {
   namespace fs = std::filesystem;
+  const SharedConnection* writer = api.db.sqlite_writer();
+  if (!writer) {
+    throw Conflict(
+        "this server's database is PostgreSQL: back it up with its own tools (pg_dump, "
+        "pg_basebackup; docs/postgresql.md)");
+  }
   std::lock_guard<std::mutex> lock(api.backup_mutex);
   const fs::path folder = api.settings.backup_dir;
   fs::create_directories(folder);
@@ -34,7 +40,7 @@ void backup(ApiContext& api, httplib::Response& response) {
   for (int n = 2; fs::exists(folder / name); ++n) {
     name = first.substr(0, first.size() - 3) + "-" + std::to_string(n) + ".db";
   }
-  const BackupResult result = backup_database(api.writer.path(), (folder / name).string());
+  const BackupResult result = backup_database(writer->path(), (folder / name).string());
   const std::size_t removed = remove_old_backups(folder.string(), api.settings.keep_backups);
   log_info("backup written to " + result.path + ": " + std::to_string(result.bytes) + " bytes" +
                (removed ? ", " + std::to_string(removed) + " older removed" : ""),
@@ -50,20 +56,19 @@ void backup(ApiContext& api, httplib::Response& response) {
 }
 
 void metrics(ApiContext& api, httplib::Response& response) {
-  DatabaseFigures figures;
-  { figures = read_database_figures(api.status_reader.lock().db()); }
+  const DatabaseFigures figures = api.db.figures->read();
   response.set_content(api.metrics.render(figures), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void health(ApiContext& api, httplib::Response& response) {
   try {
-    auto status = api.status_reader.lock();
+    const DatabaseHealth database = api.db.figures->health();
     send_json(response, 200,
               json{{"status", "ok"},
                    {"database", "ok"},
-                   {"polls", count_polls(status.db())},
-                   {"latest_poll", optional_time(latest_poll(status.db()))},
-                   {"schema_version", status.db().schema_version()},
+                   {"polls", database.polls},
+                   {"latest_poll", optional_time(database.latest_poll)},
+                   {"schema_version", database.schema_version},
                    {"reports_queued", api.jobs.queued()}});
   } catch (const std::exception& error) {
     send_json(response, 503, json{{"status", "error"}, {"database", error.what()}});

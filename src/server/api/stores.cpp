@@ -18,7 +18,7 @@
 #include "server/content_negotiation.hpp"
 #include "server/json_values.hpp"
 #include "server/store_detail.hpp"
-#include "storage/alert_store.hpp"
+#include "storage/alerts.hpp"
 #include "storage/tokens.hpp"
 
 using nlohmann::json;
@@ -33,12 +33,12 @@ void store_detail(ApiContext& api, const httplib::Request& request, httplib::Res
   caller.require(store_id);
   const ReportOptions options = read_report_options(request, api.settings.default_max_gap);
   api.refuse_deleted_polls(options);
-  const auto snapshot = read_store_snapshot(api.writer.path(), store_id, options.as_of);
+  const auto snapshot =
+      api.db.engine->store_snapshot(store_id, options.as_of, std::nullopt, nullptr);
   if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
   json body = store_detail_json(*snapshot, options.rules);
   // The store's open incident (alerts), if any: what its owner sees first.
-  std::vector<OpenIncident> incidents;
-  { incidents = open_incidents(api.status_reader.lock().db(), store_id); }
+  const std::vector<OpenIncident> incidents = api.db.alerts->open_incidents(store_id);
   body["incident"] = incidents.empty() ? json(nullptr) : incident_json(incidents.front());
   // Its state now, the one the fleet view and the alerts read (rules §10).
   if (const auto live = api.fleet.store(store_id)) {
@@ -57,7 +57,8 @@ void store_days(ApiContext& api, const httplib::Request& request, httplib::Respo
   // Without dates: the 30 local dates ending with the local date of `now`,
   // which the store's snapshot tells (its zone, the latest poll).
   if (!options.period) {
-    const auto latest = read_store_snapshot(api.writer.path(), store_id, options.as_of);
+    const auto latest =
+        api.db.engine->store_snapshot(store_id, options.as_of, std::nullopt, nullptr);
     if (!latest) throw NotFound("no store with id '" + store_id + "'");
     if (!latest->as_of) {
       send_json(response, 200, store_days_json(*latest, options.rules, std::nullopt));
@@ -70,7 +71,7 @@ void store_days(ApiContext& api, const httplib::Request& request, httplib::Respo
   const DatePeriod dates = std::get<DatePeriod>(*options.period);
   api.refuse_deleted_polls(options);
   const auto snapshot =
-      read_store_snapshot(api.writer.path(), store_id, options.as_of, dates, &options.rules);
+      api.db.engine->store_snapshot(store_id, options.as_of, dates, &options.rules);
   if (!snapshot) throw NotFound("no store with id '" + store_id + "'");
   send_json(response, 200, store_days_json(*snapshot, options.rules, dates));
 }
@@ -84,7 +85,7 @@ void delete_polls(ApiContext& api, const httplib::Request& request, httplib::Res
     throw InvalidInput("give 'from', 'to' or both: the polls in [from, to) are deleted");
   }
   if (from && to && *from >= *to) throw InvalidInput("'from' must be before 'to'");
-  const auto deleted = api.store_edits->delete_polls(store_id, from, to);
+  const auto deleted = api.db.store_edits->delete_polls(store_id, from, to);
   if (!deleted) throw NotFound("no store with id '" + store_id + "'");
   api.fleet.store_changed(store_id, wall_clock_now());
   log_info("deleted " + std::to_string(*deleted) + " polls of store " + printable(store_id),
@@ -102,7 +103,7 @@ void delete_special_hours(ApiContext& api, const std::string& store_id,
                        from_text + "' and '" + to_text + "'");
   }
   if (*from > *to) throw InvalidInput("from_date must not be after to_date");
-  const auto deleted = api.store_edits->delete_special_dates(store_id, *from, *to);
+  const auto deleted = api.db.store_edits->delete_special_dates(store_id, *from, *to);
   if (!deleted) throw NotFound("no store with id '" + store_id + "'");
   api.fleet.store_changed(store_id, wall_clock_now());
   log_info(
@@ -137,7 +138,7 @@ void store_page(ApiContext& api, const Request& request, Response& response, con
   }
   std::set<std::string> tagged;
   if (request.has_param("tag")) {
-    tagged = api.tokens->tagged_store_ids(request.get_param_value("tag"));
+    tagged = api.db.tokens->tagged_store_ids(request.get_param_value("tag"));
     query.tagged = &tagged;
   }
   if (caller.stores) query.only = &*caller.stores;
@@ -163,8 +164,7 @@ void list_stores(ApiContext& api, const httplib::Request& request, httplib::Resp
   }
   // Stores down or silent now, longest first: what the page shows first.
   json open = json::array();
-  std::vector<OpenIncident> incidents;
-  { incidents = open_incidents(api.status_reader.lock().db()); }
+  const std::vector<OpenIncident> incidents = api.db.alerts->open_incidents(std::nullopt);
   for (const OpenIncident& incident : caller.in_scope(incidents)) {
     open.push_back(incident_json(incident));
   }

@@ -24,7 +24,7 @@ namespace {
 
 void list_tokens_route(ApiContext& api, httplib::Response& response) {
   json tokens = json::array();
-  for (const TokenRecord& token : api.tokens->list()) {
+  for (const TokenRecord& token : api.db.tokens->list()) {
     tokens.push_back(token_json(token));
   }
   send_json(response, 200, json{{"tokens", tokens}});
@@ -54,7 +54,7 @@ void create_token_route(ApiContext& api, const httplib::Request& request,
   const std::string secret = new_token_secret();
   {
     std::lock_guard<std::mutex> lock(api.tokens_mutex);
-    api.tokens->create(token, secret_sha256(secret));
+    api.db.tokens->create(token, secret_sha256(secret));
   }
   log_info("token " + printable(token.name) + " created (role " + role_name(token.role) + ")",
            {{"token_name", token.name}, {"role", role_name(token.role)}});
@@ -65,7 +65,7 @@ void create_token_route(ApiContext& api, const httplib::Request& request,
 
 void revoke_token_route(ApiContext& api, const std::string& name, Response& response) {
   std::lock_guard<std::mutex> lock(api.tokens_mutex);
-  if (!api.tokens->revoke(name)) {
+  if (!api.db.tokens->revoke(name)) {
     throw NotFound("no token named '" + name + "'");
   }
   log_info("token " + printable(name) + " revoked", {{"token_name", name}});

@@ -23,7 +23,7 @@ namespace {
 
 void list_webhooks(ApiContext& api, httplib::Response& response) {
   json webhooks = json::array();
-  for (const Webhook& webhook : api.webhooks->list()) {
+  for (const Webhook& webhook : api.db.webhooks->list()) {
     webhooks.push_back(webhook_json(webhook));
   }
   send_json(response, 200, json{{"webhooks", webhooks}});
@@ -65,7 +65,7 @@ void add_webhook(ApiContext& api, const httplib::Request& request, httplib::Resp
   }
   if (webhook.url.empty()) throw InvalidInput("url is missing");
   if (webhook.secret.empty()) throw InvalidInput("secret is missing");
-  webhook.id = api.webhooks->create(webhook);
+  webhook.id = api.db.webhooks->create(webhook);
   // A receiver's path or query often holds its own secret: shown redacted.
   const std::string shown = redacted_url(webhook.url);
   log_info("webhook " + std::to_string(webhook.id) + " created for " + printable(shown),
@@ -80,7 +80,7 @@ void delete_webhook_route(ApiContext& api, const std::string& text, Response& re
     throw InvalidInput("a webhook id is a number, got '" + text + "'");
   }
   const std::int64_t id = std::stoll(text);
-  if (!api.webhooks->remove(id)) {
+  if (!api.db.webhooks->remove(id)) {
     throw NotFound("no webhook with id " + std::to_string(id));
   }
   log_info("webhook " + std::to_string(id) + " deleted", {{"webhook", id}});

@@ -19,7 +19,75 @@ AlertState read_alert_state(const PgResult& rows, int row) {
   return state;
 }
 
+// Writes a store's events and a pending delivery of each for every webhook
+// that wants it (the outbox), and its new state, in the caller's transaction.
+void write_alerts(PgConnection& db, std::int64_t store, const std::vector<AlertEvent>& events,
+                  const AlertState& state) {
+  const std::string created = std::to_string(to_micros(wall_clock_now()));
+  for (const AlertEvent& event : events) {
+    const char* type = alert_type_name(event.type);
+    std::optional<std::string> downtime;
+    if (event.type == AlertType::recovered) {
+      downtime = std::to_string(
+          std::chrono::duration_cast<std::chrono::microseconds>(event.downtime).count());
+    }
+    const PgResult inserted = db.exec(
+        sql::pg_query("insert_alert_event"),
+        PgParams{std::to_string(store), std::string(type), std::to_string(to_micros(event.at)),
+                 pg_micros_or_null(event.incident_start), downtime, created});
+    db.exec(sql::pg_query("enqueue_deliveries"),
+            PgParams{inserted.text(0, 0), std::to_string(store), std::string(type), created});
+  }
+  db.exec(sql::pg_query("save_alert_state"),
+          PgParams{std::to_string(store), pg_micros_or_null(state.last_poll),
+                   state.last_active ? "1" : "0", std::to_string(state.inactive_run),
+                   pg_micros_or_null(state.run_start), pg_micros_or_null(state.incident_start),
+                   pg_micros_or_null(state.silent_since)});
+}
+
+// A store's schedule as the engine needs it at `clock`: an incident may
+// have begun a week back, and its downtime counts.
+StoreInput alert_schedule(PgConnection& db, std::int64_t store, Instant clock) {
+  return read_store_schedule(db, store, clock - date::days{8}, clock);
+}
+
+// The incidents open now, longest first; only `store_id`'s when given.
+std::vector<OpenIncident> read_open_incidents(PgConnection& db,
+                                              const std::optional<std::string>& store_id) {
+  std::vector<OpenIncident> found;
+  const PgResult incidents = db.exec(sql::pg_query("open_incidents"), PgParams{store_id});
+  for (int row = 0; row < incidents.rows(); ++row) {
+    found.push_back({incidents.text(row, 0), pg_instant_or_null(incidents, row, 1),
+                     pg_instant_or_null(incidents, row, 2)});
+  }
+  return found;
+}
+
+// An owner's store ids as a text[] parameter; nullopt (NULL: every store)
+// when not given.
+std::optional<std::string> owned_stores(const std::set<std::string>* only) {
+  if (!only) return std::nullopt;
+  return pg_text_array(std::vector<std::string>(only->begin(), only->end()));
+}
+
 }  // namespace
+
+std::size_t pg_raise_poll_alerts(PgConnection& db, LivePolls& polls, Instant clock,
+                                 const AlertRules& rules) {
+  std::size_t raised = 0;
+  for (auto& [store, store_polls] : polls) {
+    const PgResult row =
+        db.exec(sql::pg_query("lock_alert_state"), PgParams{std::to_string(store)});
+    AlertState state = row.rows() > 0 ? read_alert_state(row, 0) : AlertState{};
+    const std::vector<Poll> fresh = unseen_polls(store_polls, state);
+    if (fresh.empty()) continue;
+    const auto events =
+        alerts_for_polls(state, alert_schedule(db, store, clock), fresh, clock, rules);
+    write_alerts(db, store, events, state);
+    raised += events.size();
+  }
+  return raised;
+}
 
 PgAlerts::PgAlerts(const std::string& url) : db_(url) {
   migrate_postgresql(db_);
@@ -35,38 +103,13 @@ std::size_t PgAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) 
   for (int row = 0; row < candidates.rows(); ++row) {
     const std::int64_t store = candidates.int64(row, 0);
     AlertState state = read_alert_state(candidates, row);
-    // An incident may have begun a week back: its downtime counts.
-    const StoreInput schedule = read_store_schedule(db_, store, clock - date::days{8}, clock);
-    const auto events = alerts_for_time(state, schedule, clock, rules);
+    const auto events = alerts_for_time(state, alert_schedule(db_, store, clock), clock, rules);
     if (events.empty()) continue;
-    insert(store, events);
-    db_.exec(sql::pg_query("save_alert_state"),
-             PgParams{std::to_string(store), pg_micros_or_null(state.last_poll),
-                      state.last_active ? "1" : "0", std::to_string(state.inactive_run),
-                      pg_micros_or_null(state.run_start), pg_micros_or_null(state.incident_start),
-                      pg_micros_or_null(state.silent_since)});
+    write_alerts(db_, store, events, state);
     raised += events.size();
   }
   transaction.commit();
   return raised;
-}
-
-void PgAlerts::insert(std::int64_t store, const std::vector<AlertEvent>& events) {
-  const std::string created = std::to_string(to_micros(wall_clock_now()));
-  for (const AlertEvent& event : events) {
-    const char* type = alert_type_name(event.type);
-    std::optional<std::string> downtime;
-    if (event.type == AlertType::recovered) {
-      downtime = std::to_string(
-          std::chrono::duration_cast<std::chrono::microseconds>(event.downtime).count());
-    }
-    const PgResult inserted = db_.exec(
-        sql::pg_query("insert_alert_event"),
-        PgParams{std::to_string(store), std::string(type), std::to_string(to_micros(event.at)),
-                 pg_micros_or_null(event.incident_start), downtime, created});
-    db_.exec(sql::pg_query("enqueue_deliveries"),
-             PgParams{inserted.text(0, 0), std::to_string(store), std::string(type), created});
-  }
 }
 
 RecentAlerts PgAlerts::recent(std::size_t limit, const std::optional<std::string>& store_id) {
@@ -103,11 +146,49 @@ RecentAlerts PgAlerts::recent(std::size_t limit, const std::optional<std::string
     if (!deliveries.is_null(row, 7)) record.last_error = deliveries.text(row, 7);
     found.deliveries.push_back(std::move(record));
   }
-  const PgResult incidents = db_.exec(sql::pg_query("open_incidents"), PgParams{store_id});
-  for (int row = 0; row < incidents.rows(); ++row) {
-    found.incidents.push_back({incidents.text(row, 0), pg_instant_or_null(incidents, row, 1),
-                               pg_instant_or_null(incidents, row, 2)});
-  }
+  found.incidents = read_open_incidents(db_, store_id);
   snapshot.commit();
   return found;
+}
+
+IncidentPage PgAlerts::incidents(IncidentKinds kinds, std::size_t offset, std::size_t limit,
+                                 const std::set<std::string>* only) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // The count and the rows of one moment.
+  PgTransaction snapshot(db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const std::string open = kinds.open ? "t" : "f", silent = kinds.silent ? "t" : "f",
+                    recovered = kinds.recovered ? "t" : "f";
+  const std::optional<std::string> owned = owned_stores(only);
+  IncidentPage page;
+  page.total = db_.exec(sql::pg_query("incidents_count"), PgParams{open, silent, recovered, owned})
+                   .int64(0, 0);
+  const PgResult rows = db_.exec(sql::pg_query("incidents_page"),
+                                 PgParams{open, silent, recovered, std::to_string(offset + limit),
+                                          std::to_string(limit), std::to_string(offset), owned});
+  for (int row = 0; row < rows.rows(); ++row) {
+    IncidentRecord incident;
+    incident.store_id = rows.text(row, 0);
+    incident.name = rows.is_null(row, 1) ? "" : rows.text(row, 1);
+    incident.zone = rows.is_null(row, 2) ? "" : rows.text(row, 2);
+    incident.state = rows.text(row, 3);
+    incident.start = from_micros(rows.int64(row, 4));
+    incident.end = pg_instant_or_null(rows, row, 5);
+    if (!rows.is_null(row, 6)) incident.downtime = std::chrono::microseconds{rows.int64(row, 6)};
+    page.rows.push_back(std::move(incident));
+  }
+  snapshot.commit();
+  return page;
+}
+
+std::int64_t PgAlerts::incidents_opened_since(Instant since, const std::set<std::string>* only) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return db_
+      .exec(sql::pg_query("incidents_opened_since"),
+            PgParams{std::to_string(to_micros(since)), owned_stores(only)})
+      .int64(0, 0);
+}
+
+std::vector<OpenIncident> PgAlerts::open_incidents(const std::optional<std::string>& store_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return read_open_incidents(db_, store_id);
 }

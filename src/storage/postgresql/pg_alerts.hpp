@@ -3,11 +3,19 @@
 #pragma once
 
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "storage/alerts.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+
+// Runs the engine over each store's live polls at `clock` (as SQLite's
+// raise_poll_alerts, alert_store.hpp), in the caller's transaction: each
+// store's state locked, its events written with their deliveries, its new
+// state saved. Returns the number of events raised.
+std::size_t pg_raise_poll_alerts(PgConnection& db, LivePolls& polls, Instant clock,
+                                 const AlertRules& rules);
 
 class PgAlerts : public Alerts {
  public:
@@ -16,12 +24,12 @@ class PgAlerts : public Alerts {
 
   std::size_t raise_time_alerts(Instant clock, const AlertRules& rules) override;
   RecentAlerts recent(std::size_t limit, const std::optional<std::string>& store_id) override;
+  IncidentPage incidents(IncidentKinds kinds, std::size_t offset, std::size_t limit,
+                         const std::set<std::string>* only) override;
+  std::int64_t incidents_opened_since(Instant since, const std::set<std::string>* only) override;
+  std::vector<OpenIncident> open_incidents(const std::optional<std::string>& store_id) override;
 
  private:
-  // Writes the events and a pending delivery of each for every webhook that
-  // wants it (the outbox), in the caller's transaction.
-  void insert(std::int64_t store, const std::vector<AlertEvent>& events);
-
   std::mutex mutex_;
   PgConnection db_;
 };

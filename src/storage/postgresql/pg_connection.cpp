@@ -1,8 +1,10 @@
 #include "storage/postgresql/pg_connection.hpp"
 
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -16,9 +18,28 @@ std::string first_line(const char* message) {
   return text.empty() ? "no message" : text;
 }
 
+// The one-line error of a connection that could not be made.
+std::runtime_error cannot_connect(const std::string& where, const std::string& reason) {
+  return std::runtime_error("cannot connect to PostgreSQL at " + where + ": " + reason);
+}
+
+}  // namespace
+
 // "host:port/database" from the URL's parts, the password left out. A URL
 // libpq cannot even parse is named by its scheme only (it may hold a password).
-std::string where_of(const std::string& url) {
+const std::string& pg_process_tag() {
+  static const std::string tag = [] {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const auto start = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(start);
+  }();
+  return tag;
+}
+
+std::string postgresql_location(const std::string& url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
   if (!options) {
@@ -42,13 +63,6 @@ std::string where_of(const std::string& url) {
   PQconninfoFree(options);
   return host + ":" + port + "/" + database;
 }
-
-// The one-line error of a connection that could not be made.
-std::runtime_error cannot_connect(const std::string& where, const std::string& reason) {
-  return std::runtime_error("cannot connect to PostgreSQL at " + where + ": " + reason);
-}
-
-}  // namespace
 
 bool is_postgresql_url(const std::string& db) {
   return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
@@ -117,7 +131,7 @@ std::optional<std::int64_t> PgResult::int64_or_null(int row, int column) const {
   return int64(row, column);
 }
 
-PgConnection::PgConnection(const std::string& url) : where_(where_of(url)) {
+PgConnection::PgConnection(const std::string& url) : where_(postgresql_location(url)) {
   conn_ = PQconnectdb(url.c_str());
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     const std::string reason = first_line(conn_ ? PQerrorMessage(conn_) : "out of memory");

@@ -20,6 +20,14 @@ struct pg_result;
 // rather than a SQLite file.
 bool is_postgresql_url(const std::string& db);
 
+// This process among those sharing a database, for the changes it notes
+// (005_store_changes.sql): "host:pid:start", start in microseconds.
+const std::string& pg_process_tag();
+
+// Where a PostgreSQL URL points, for messages: "host:port/database", never
+// the password.
+std::string postgresql_location(const std::string& url);
+
 // The URL of another database on the same server: `url` (a PostgreSQL URL)
 // with its database, the path after the host, replaced; parameters kept.
 std::string with_database(const std::string& url, const std::string& database);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/clock.hpp"
 #include "core/csv.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_schema.hpp"
@@ -12,6 +13,10 @@ namespace {
 // it (sql/postgresql/queries/import.sql: analyze_after_import; about 0.5 s at
 // 140,000 stores, so not after every small ingest).
 constexpr std::size_t kAnalyzeRows = 100000;
+
+// A change of more stores is noted as one of every store (store_changes):
+// another server then reads every store again rather than a list this long.
+constexpr std::size_t kChangedStoresListed = 10000;
 
 // COPY's text format: fields split by tabs, \N for NULL.
 void add_field(std::string& out, std::int64_t number) {
@@ -123,15 +128,30 @@ const char* create_incoming_query(Dataset dataset) {
 
 }  // namespace
 
-ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string& source,
-                            std::istream& csv, const Progress& progress, const IngestRules& rules,
-                            const PgPollSizes& poll_sizes) {
+namespace {
+
+// The keys of the stores the rows in "incoming" name (after
+// apply_incoming: every one has a key), each to rules.on_store.
+std::vector<std::int64_t> incoming_store_keys(PgConnection& db, const IngestRules& rules) {
+  std::vector<std::int64_t> keys;
+  const PgResult rows = db.exec(sql::pg_query("incoming_store_keys"));
+  for (int row = 0; row < rows.rows(); ++row) {
+    keys.push_back(rows.int64(row, 0));
+    if (rules.on_store) rules.on_store(keys.back());
+  }
+  return keys;
+}
+
+// Loads an input whose header `rows` yields first; its poll rows come from
+// `poll_rows_for`, the other data sets' from `rows`.
+ImportSummary load_rows(PgConnection& db, Dataset dataset, const std::string& source,
+                        const RowSource& rows, const PollRowsFor& poll_rows_for,
+                        const Progress& progress, const IngestRules& rules,
+                        const PgPollSizes& poll_sizes) {
   const auto started = std::chrono::steady_clock::now();
   ImportSummary summary;
   summary.source = source;
   summary.dataset = dataset;
-  CsvReader reader(csv);
-  const RowSource rows = csv_row_source(reader);
   ColumnMap columns;
   if (!read_header(dataset, rows, columns, summary)) return summary;
 
@@ -139,9 +159,10 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
   db.exec(sql::pg_query("lock_imports"));
   db.exec(sql::pg_query("import_memory"));
   db.exec(sql::pg_query(create_incoming_query(dataset)));
+  std::vector<std::int64_t> changed;  // the stores' keys
   switch (dataset) {
     case Dataset::polls:
-      pg_load_polls(db, csv_poll_rows(reader, csv, columns, rules), progress, summary, poll_sizes);
+      changed = pg_load_polls(db, poll_rows_for(columns), rules, progress, summary, poll_sizes);
       break;
     case Dataset::hours:
       copy_records(db, rows, columns, parse_hours, progress, summary);
@@ -159,7 +180,16 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
       copy_records(db, rows, columns, parse_name, progress, summary);
       break;
   }
-  if (dataset != Dataset::polls) apply_incoming(db, dataset);
+  if (dataset != Dataset::polls) {
+    apply_incoming(db, dataset);
+    changed = incoming_store_keys(db, rules);
+  }
+  // Tags change no store's live state.
+  if (dataset != Dataset::tags) pg_note_store_changes(db, changed);
+  if (dataset == Dataset::polls) {
+    db.exec(sql::pg_query("count_polls_added"), PgParams{std::to_string(summary.loaded)});
+  }
+  if (dataset == Dataset::polls && rules.before_polls_commit) rules.before_polls_commit();
   transaction.commit();
   if (summary.loaded >= kAnalyzeRows) {
     db.exec(
@@ -168,4 +198,33 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
+}
+
+}  // namespace
+
+void pg_note_store_changes(PgConnection& db, const std::vector<std::int64_t>& keys) {
+  if (keys.empty()) return;
+  db.exec(sql::pg_query("note_store_changes"),
+          PgParams{pg_process_tag(), std::to_string(to_micros(wall_clock_now())),
+                   keys.size() > kChangedStoresListed ? std::nullopt
+                                                      : std::optional(pg_int64_array(keys))});
+}
+
+ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string& source,
+                            std::istream& csv, const Progress& progress, const IngestRules& rules,
+                            const PgPollSizes& poll_sizes) {
+  CsvReader reader(csv);
+  const RowSource rows = csv_row_source(reader);
+  const auto rows_in_parallel = [&](const ColumnMap& columns) {
+    return csv_poll_rows(reader, csv, columns, rules);
+  };
+  return load_rows(db, dataset, source, rows, rows_in_parallel, progress, rules, poll_sizes);
+}
+
+ImportSummary pg_ingest_rows(PgConnection& db, Dataset dataset, const std::string& source,
+                             const RowSource& rows, const IngestRules& rules) {
+  const auto rows_one_by_one = [&](const ColumnMap& columns) {
+    return poll_rows_of(rows, columns, rules);
+  };
+  return load_rows(db, dataset, source, rows, rows_one_by_one, {}, rules, kPgPollSizes);
 }

@@ -5,6 +5,7 @@
 // their own faster way (pg_poll_load.hpp).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <istream>
 #include <string>
@@ -21,3 +22,13 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
                             std::istream& csv, const Progress& progress = {},
                             const IngestRules& rules = {},
                             const PgPollSizes& poll_sizes = kPgPollSizes);
+
+// Loads the rows of `rows` (a JSON body's, json_rows.hpp), header first,
+// the same way.
+ImportSummary pg_ingest_rows(PgConnection& db, Dataset dataset, const std::string& source,
+                             const RowSource& rows, const IngestRules& rules = {});
+
+// Notes that the stores with these keys changed (store_changes, so other
+// servers' live state follows), in the caller's transaction with the
+// imports' lock held (lock_imports).
+void pg_note_store_changes(PgConnection& db, const std::vector<std::int64_t>& keys);

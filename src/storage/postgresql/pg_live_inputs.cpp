@@ -1,5 +1,7 @@
 #include "storage/postgresql/pg_live_inputs.hpp"
 
+#include <algorithm>
+
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_schedule.hpp"
 #include "storage/postgresql/pg_schema.hpp"
@@ -65,4 +67,23 @@ PollRun PgLiveInputs::poll_run(std::int64_t key) {
 
 StoreInput PgLiveInputs::schedule(std::int64_t key, Instant at) {
   return read_store_schedule(db_, key, at - kWindowReach, at + kWindowReach);
+}
+
+std::int64_t PgLiveInputs::last_change() {
+  return db_.exec(sql::pg_query("last_store_change")).int64(0, 0);
+}
+
+StoreChanges PgLiveInputs::changes_after(std::int64_t seen) {
+  const PgResult found = db_.exec(sql::pg_query("store_changes_after"),
+                                  PgParams{std::to_string(seen), pg_process_tag()}, true);
+  StoreChanges changes;
+  changes.seen = found.int64(0, 0);
+  changes.every_store = found.int64(0, 1) != 0 || found.int64(0, 3) != 0;
+  if (!changes.every_store && !found.is_null(0, 2)) {
+    found.array(0, 2, changes.stores, pg_integer);
+    std::sort(changes.stores.begin(), changes.stores.end());
+    changes.stores.erase(std::unique(changes.stores.begin(), changes.stores.end()),
+                         changes.stores.end());
+  }
+  return changes;
 }

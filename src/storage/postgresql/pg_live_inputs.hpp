@@ -17,6 +17,8 @@ class PgLiveInputs : public LiveInputs {
   std::optional<LiveStoreRow> store(std::int64_t key) override;
   PollRun poll_run(std::int64_t key) override;
   StoreInput schedule(std::int64_t key, Instant at) override;
+  std::int64_t last_change() override;
+  StoreChanges changes_after(std::int64_t seen) override;
 
  private:
   PgConnection db_;

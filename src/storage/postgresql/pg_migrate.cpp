@@ -165,6 +165,7 @@ std::vector<CopiedTable> copy_sqlite_to_postgresql(
     copied.push_back(done);
     if (on_table) on_table(done);
   }
+  to.exec(sql::pg_query("recount_polls"));
   transaction.commit();
   to.exec(sql::pg_query("analyze_after_import"));
   return copied;

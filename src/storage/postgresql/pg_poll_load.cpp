@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_alerts.hpp"
 #include "storage/sorted_runs.hpp"
 
 namespace {
@@ -53,8 +54,10 @@ class CopyStream {
 
 class PollLoad {
  public:
-  PollLoad(PgConnection& db, ImportSummary& summary, const PgPollSizes& sizes)
+  PollLoad(PgConnection& db, const IngestRules& rules, ImportSummary& summary,
+           const PgPollSizes& sizes)
       : db_(db),
+        rules_(rules),
         summary_(summary),
         sizes_(sizes),
         runs_(std::filesystem::temp_directory_path().string(), sizes.memory_polls),
@@ -73,6 +76,14 @@ class PollLoad {
     if (batch_.size() >= sizes_.batch_polls) end_batch();
   }
 
+  // The keys of the stores the input named, sorted (after finish()).
+  std::vector<std::int64_t> store_keys() const {
+    std::vector<std::int64_t> keys;
+    keys.reserve(newest_.size());
+    for (const auto& [key, newest] : newest_) keys.push_back(key);
+    return keys;
+  }
+
   void finish() {
     end_batch();
     newest_.reserve(stores_.size());
@@ -85,6 +96,7 @@ class PollLoad {
       db_.exec(sql::pg_query("note_copied_polls"),
                {pg_int64_array(keys_), pg_int64_array(firsts_), pg_int64_array(newests_)});
     }
+    if (rules_.alerts) pg_raise_poll_alerts(db_, live_, rules_.clock, *rules_.alerts);
   }
 
  private:
@@ -144,6 +156,7 @@ class PollLoad {
   // and the rest are duplicates or conflicts (the first kept wins, rules
   // §1); otherwise all go to the set operation.
   void place(const PendingPoll& poll) {
+    tell(poll);
     if (group_ && poll.store == group_->store && poll.at_us == group_->at_us) {
       if (!group_copied_) {
         add_older(poll);
@@ -166,6 +179,16 @@ class PollLoad {
       newests_.push_back(poll.at_us);
     }
     newests_.back() = poll.at_us;
+  }
+
+  // What the rules want to see of a valid poll, with its store's key:
+  // on_poll, and the polls recent enough to raise alerts (rules.silence).
+  void tell(const PendingPoll& poll) {
+    const Instant at = from_micros(poll.at_us);
+    if (rules_.on_poll) rules_.on_poll(poll.store, at, poll.active == 1);
+    if (rules_.alerts && rules_.clock - at <= rules_.alerts->silence) {
+      live_[poll.store].push_back({at, poll.active == 1});
+    }
   }
 
   // The newest poll before the import of the store with this key; keys come
@@ -204,6 +227,7 @@ class PollLoad {
   }
 
   PgConnection& db_;
+  const IngestRules& rules_;
   ImportSummary& summary_;
   const PgPollSizes sizes_;
   std::unordered_map<std::string, std::uint32_t> index_;  // store_id -> stores_
@@ -220,13 +244,15 @@ class PollLoad {
   CopyStream copy_;
   std::vector<std::int64_t> keys_, firsts_, newests_;  // the polls copied, per store
   std::vector<PendingPoll> older_;
+  LivePolls live_;  // polls that may raise alerts, by store
 };
 
 }  // namespace
 
-void pg_load_polls(PgConnection& db, const PollRows& polls, const Progress& progress,
-                   ImportSummary& summary, const PgPollSizes& sizes) {
-  PollLoad load(db, summary, sizes);
+std::vector<std::int64_t> pg_load_polls(PgConnection& db, const PollRows& polls,
+                                        const IngestRules& rules, const Progress& progress,
+                                        ImportSummary& summary, const PgPollSizes& sizes) {
+  PollLoad load(db, rules, summary, sizes);
   std::size_t line = 0;
   RowError error;
   PollRecord poll;
@@ -240,4 +266,5 @@ void pg_load_polls(PgConnection& db, const PollRows& polls, const Progress& prog
     load.add(poll);
   }
   load.finish();
+  return load.store_keys();
 }

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "storage/import_summary.hpp"
 #include "storage/ingest.hpp"
@@ -29,6 +31,11 @@ constexpr PgPollSizes kPgPollSizes{1 << 18, 3 << 20, 1 << 20};
 
 // Loads the rows of `polls`, rejecting bad ones by line; inside the caller's
 // transaction, with the imports' lock held and the keyed "incoming" table
-// made (create_incoming_polls).
-void pg_load_polls(PgConnection& db, const PollRows& polls, const Progress& progress,
-                   ImportSummary& summary, const PgPollSizes& sizes = kPgPollSizes);
+// made (create_incoming_polls). Each valid poll goes to rules.on_poll with
+// its store's key; with rules.alerts, those recent enough raise alerts in
+// the same transaction (as SQLite's ingest, ingest.hpp).
+// Returns the keys of the stores the input named, sorted.
+std::vector<std::int64_t> pg_load_polls(PgConnection& db, const PollRows& polls,
+                                        const IngestRules& rules, const Progress& progress,
+                                        ImportSummary& summary,
+                                        const PgPollSizes& sizes = kPgPollSizes);

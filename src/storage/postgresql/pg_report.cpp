@@ -9,10 +9,58 @@
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_schedule.hpp"
+#include "storage/postgresql/pg_schema.hpp"
 #include "storage/report_range.hpp"
 #include "storage/report_workers.hpp"
 
 namespace {
+
+// The stores with keys in [begin, end) and what a report over `range` reads
+// of each, in key order, in the caller's transaction.
+std::vector<StoreInput> read_store_inputs(PgConnection& db, std::int64_t begin, std::int64_t end,
+                                          const ReadRange& range) {
+  const std::string from = std::to_string(begin), to = std::to_string(end);
+  const PgResult stores = db.exec(sql::pg_query("report_stores"), PgParams{from, to});
+  std::vector<StoreInput> inputs(static_cast<std::size_t>(stores.rows()));
+  std::unordered_map<std::int64_t, StoreInput*> by_key;
+  for (int row = 0; row < stores.rows(); ++row) {
+    StoreInput& input = inputs[static_cast<std::size_t>(row)];
+    input.store_id = stores.text(row, 1);
+    input.zone = store_zone(input.store_id, stores.is_null(row, 2) ? "" : stores.text(row, 2));
+    by_key[stores.int64(row, 0)] = &input;
+  }
+  const auto input_of = [&by_key](std::int64_t key) -> StoreInput& { return *by_key.at(key); };
+  add_hours_rows(db.exec(sql::pg_query("chunk_hours"), PgParams{from, to}), input_of);
+  const LocalDayRange days = special_days(range);
+  add_special_rows(
+      db.exec(sql::pg_query("chunk_special_hours"),
+              PgParams{from, to, std::to_string(days.first), std::to_string(days.last)}),
+      input_of);
+  const PgResult polls =
+      db.exec(sql::pg_query("chunk_polls"),
+              PgParams{from, to, std::to_string(range.begin_us), std::to_string(range.end_us),
+                       std::to_string(range.now_us)},
+              true);
+  std::vector<std::int64_t> times;
+  std::vector<bool> statuses;
+  for (int row = 0; row < polls.rows(); ++row) {
+    times.clear();
+    statuses.clear();
+    polls.array(row, 1, times, pg_integer);
+    polls.array(row, 2, statuses, [](const unsigned char* bytes, int) { return bytes[0] != 0; });
+    if (times.size() != statuses.size()) throw std::runtime_error("PostgreSQL sent uneven polls");
+    std::vector<Poll>& store_polls = by_key.at(polls.int64(row, 0))->polls;
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      store_polls.push_back({from_micros(times[i]), statuses[i]});
+    }
+    // In time order as the query builds them, checked: PostgreSQL does not promise it.
+    const auto earlier = [](const Poll& a, const Poll& b) { return a.at < b.at; };
+    if (!std::is_sorted(store_polls.begin(), store_polls.end(), earlier)) {
+      std::sort(store_polls.begin(), store_polls.end(), earlier);
+    }
+  }
+  return inputs;
+}
 
 // One worker's connection, in a read-only transaction on the report's snapshot.
 class PgSnapshotReader {
@@ -33,50 +81,8 @@ class PgSnapshotReader {
 
   PgConnection& db() { return db_; }
 
-  // The stores with keys in [begin, end) and what a report over `range`
-  // reads of each, in key order.
   std::vector<StoreInput> read_chunk(std::int64_t begin, std::int64_t end, const ReadRange& range) {
-    const std::string from = std::to_string(begin), to = std::to_string(end);
-    const PgResult stores = db_.exec(sql::pg_query("report_stores"), PgParams{from, to});
-    std::vector<StoreInput> inputs(static_cast<std::size_t>(stores.rows()));
-    std::unordered_map<std::int64_t, StoreInput*> by_key;
-    for (int row = 0; row < stores.rows(); ++row) {
-      StoreInput& input = inputs[static_cast<std::size_t>(row)];
-      input.store_id = stores.text(row, 1);
-      input.zone = store_zone(input.store_id, stores.is_null(row, 2) ? "" : stores.text(row, 2));
-      by_key[stores.int64(row, 0)] = &input;
-    }
-    const auto input_of = [&by_key](std::int64_t key) -> StoreInput& { return *by_key.at(key); };
-    add_hours_rows(db_.exec(sql::pg_query("chunk_hours"), PgParams{from, to}), input_of);
-    const LocalDayRange days = special_days(range);
-    add_special_rows(
-        db_.exec(sql::pg_query("chunk_special_hours"),
-                 PgParams{from, to, std::to_string(days.first), std::to_string(days.last)}),
-        input_of);
-    const PgResult polls =
-        db_.exec(sql::pg_query("chunk_polls"),
-                 PgParams{from, to, std::to_string(range.begin_us), std::to_string(range.end_us),
-                          std::to_string(range.now_us)},
-                 true);
-    std::vector<std::int64_t> times;
-    std::vector<bool> statuses;
-    for (int row = 0; row < polls.rows(); ++row) {
-      times.clear();
-      statuses.clear();
-      polls.array(row, 1, times, pg_integer);
-      polls.array(row, 2, statuses, [](const unsigned char* bytes, int) { return bytes[0] != 0; });
-      if (times.size() != statuses.size()) throw std::runtime_error("PostgreSQL sent uneven polls");
-      std::vector<Poll>& store_polls = by_key.at(polls.int64(row, 0))->polls;
-      for (std::size_t i = 0; i < times.size(); ++i) {
-        store_polls.push_back({from_micros(times[i]), statuses[i]});
-      }
-      // In time order as the query builds them, checked: PostgreSQL does not promise it.
-      const auto earlier = [](const Poll& a, const Poll& b) { return a.at < b.at; };
-      if (!std::is_sorted(store_polls.begin(), store_polls.end(), earlier)) {
-        std::sort(store_polls.begin(), store_polls.end(), earlier);
-      }
-    }
-    return inputs;
+    return read_store_inputs(db_, begin, end, range);
   }
 
  private:
@@ -138,4 +144,27 @@ ReportSummary pg_stream_report(const std::string& url, const ReportOptions& opti
           : stream_pg_rows<StoreFigures>(readers, last_key, options, summary.as_of, sink, progress);
   summary.stores_without_data = store_count - summary.stores_reported;
   return summary;
+}
+
+std::optional<StoreSnapshot> pg_read_store_snapshot(PgConnection& db, const std::string& store_id,
+                                                    std::optional<Instant> as_of,
+                                                    std::optional<DatePeriod> dates) {
+  PgTransaction snapshot_transaction(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const PgResult store = db.exec(sql::pg_query("snapshot_store"), PgParams{store_id});
+  if (store.rows() == 0) return std::nullopt;
+  const std::int64_t key = store.int64(0, 0);
+  StoreSnapshot snapshot;
+  snapshot.zone_name = store.is_null(0, 1) ? "" : store.text(0, 1);
+  snapshot.first_poll = pg_instant_or_null(store, 0, 2);
+  snapshot.as_of = as_of;
+  if (!as_of) snapshot.as_of = pg_instant_or_null(db.exec(sql::pg_query("latest_poll")), 0, 0);
+  // With no as_of, an end before every poll selects the hours and no polls.
+  const Instant now = snapshot.as_of.value_or(Instant::min());
+  const ReadRange range = !snapshot.as_of ? ReadRange{0, 0, to_micros(now)}
+                          : dates         ? report_range(Period{*dates}, now)
+                                          : report_range(std::nullopt, now);
+  std::vector<StoreInput> inputs = read_store_inputs(db, key, key + 1, range);
+  snapshot.input = std::move(inputs.at(0));
+  snapshot_transaction.commit();
+  return snapshot;
 }

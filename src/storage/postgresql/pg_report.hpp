@@ -6,9 +6,17 @@
 // answered from polls: PostgreSQL keeps no rollups yet (docs/postgresql.md).
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "storage/postgresql/pg_connection.hpp"
 #include "storage/report_builder.hpp"
 
 ReportSummary pg_stream_report(const std::string& url, const ReportOptions& options,
                                const ReportRowsSink& sink, ReportProgress* progress = nullptr);
+
+// read_store_snapshot's contract (report_builder.hpp) on `db`, in a
+// snapshot of its own: a period of dates is read from polls (no rollups).
+std::optional<StoreSnapshot> pg_read_store_snapshot(PgConnection& db, const std::string& store_id,
+                                                    std::optional<Instant> as_of,
+                                                    std::optional<DatePeriod> dates);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_import.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 
 PgStoreEdits::PgStoreEdits(const std::string& url) : db_(url) {
@@ -22,6 +23,8 @@ std::optional<std::size_t> PgStoreEdits::delete_special_dates(const std::string&
   PgTransaction transaction(db_);
   const auto store = store_key(store_id);
   if (!store) return std::nullopt;
+  db_.exec(sql::pg_query("lock_imports"));  // changes are noted in commit order
+  pg_note_store_changes(db_, {std::stoll(*store)});
   const PgResult deleted = db_.exec(sql::pg_query("delete_special_dates"),
                                     {*store, std::to_string(first.time_since_epoch().count()),
                                      std::to_string(last.time_since_epoch().count())});
@@ -36,10 +39,13 @@ std::optional<std::size_t> PgStoreEdits::delete_polls(const std::string& store_i
   PgTransaction transaction(db_);
   const auto store = store_key(store_id);
   if (!store) return std::nullopt;
+  db_.exec(sql::pg_query("lock_imports"));  // changes are noted in commit order
+  pg_note_store_changes(db_, {std::stoll(*store)});
   const PgResult deleted = db_.exec(
       sql::pg_query("delete_store_polls"),
       {*store, std::to_string(from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min()),
        std::to_string(to ? to_micros(*to) : std::numeric_limits<std::int64_t>::max())});
+  db_.exec(sql::pg_query("count_polls_deleted"), {std::to_string(deleted.affected_rows())});
   db_.exec(sql::pg_query("refresh_store_polls"), {*store});
   transaction.commit();
   return static_cast<std::size_t>(deleted.affected_rows());

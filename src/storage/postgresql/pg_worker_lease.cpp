@@ -21,8 +21,10 @@ bool PgWorkerLease::held() {
     if (was_held) log_warning(std::string("workers: lease lost: ") + error.what());
   }
   if (held_ && !was_held) {
-    log_info("workers: this server runs the alerts' clock and webhook delivery",
-             {{"database", db_.where()}});
+    log_info(
+        "workers: this server runs the alerts' clock, webhook delivery and the standard "
+        "report's schedule",
+        {{"database", db_.where()}});
   }
   return held_;
 }
