@@ -70,10 +70,36 @@ for stores in $PG_SIZES; do
       printf "| %d | %d | %s | %.1f s, %d MB | %.2f M | %.2f s, %d MB |\n",
         s, p, e, is, ir / 1024, p / is / 1e6, rs, rr / 1024 }'
   done
+  # Two servers: a report computed by one process alone, with one worker,
+  # and with another server's helper (its one worker) taking parts of it
+  # (storage/postgresql/pg_report_parts.hpp).
+  alone=$(for _ in $(seq "$RUNS"); do timed "$BIN" report --db "$url" --threads 1 --out /dev/null; done |
+    cut -d' ' -f1 | median)
+  "$BIN" serve --db "$url" --port 0 --threads 1 --standard-report-every 0 > "$WORK/helper.out" 2> "$WORK/helper.err" &
+  helper=$!
+  until grep -q '^listening on' "$WORK/helper.out"; do
+    kill -0 "$helper" 2> /dev/null || { cat "$WORK/helper.err" >&2; exit 1; }
+    sleep 0.2
+  done
+  helped=$(for _ in $(seq "$RUNS"); do timed "$BIN" report --db "$url" --threads 1 --out /dev/null; done |
+    cut -d' ' -f1 | median)
+  kill -TERM "$helper"
+  wait "$helper" || true
+  echo "$stores $alone $helped" >> "$WORK/two_servers"
   rm -f "$WORK/s-$stores.db"*
   psql "$base" -qc "DROP DATABASE bench_$stores" > /dev/null
 done
 } | tee "$WORK/postgresql.md"
+{
+echo
+echo "Two servers (the standard report on PostgreSQL with one worker: computed by its process alone, and with a server on the same database taking parts of it with its one worker; median of $RUNS runs):"
+echo
+echo "| stores | one process | with another server's helper | faster by |"
+echo "|---|---|---|---|"
+while read -r stores alone helped; do
+  awk -v s="$stores" -v a="$alone" -v h="$helped" 'BEGIN { printf "| %d | %.2f s | %.2f s | %.2fx |\n", s, a, h, a / h }'
+done < "$WORK/two_servers"
+} | tee -a "$WORK/postgresql.md"
 
 { printf 'On %s cores (%s), PostgreSQL %s on the same machine (a throwaway cluster, `fsync=off`, other settings the defaults: it shares the two cores with the command), the data sets of "At scale" with their polls in random order. Import: into a new database, median of %s runs (RSS: the command'\''s, not the server'\''s); the standard report: median of %s runs after a warm-up, RSS the peak; on PostgreSQL after `VACUUM ANALYZE`, which autovacuum does by itself within minutes of an import (right after one, the 140,000-store report took 7.1 s). The targets of issue 35: import at least 0.5 M polls/s at 14,000 stores; the report at most 1 s at 14,000 stores and 6 s at 140,000.\n\n' \
     "$(nproc)" "$(date -u +%F)" "$(psql "$base" -Atc 'SHOW server_version' | cut -d' ' -f1)" "$RUNS" "$RUNS"

@@ -35,6 +35,7 @@
 #include "storage/alert_clock.hpp"
 #include "storage/backup.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_report_parts.hpp"
 #include "storage/retention.hpp"
 #include "storage/rollups.hpp"
 #include "storage/server_database.hpp"
@@ -65,6 +66,8 @@ constexpr std::size_t kShortToken = 20;  // characters
 // How often a server on PostgreSQL reads the changes other servers made
 // (issue 35: /fleet follows them within 2 s).
 constexpr std::chrono::milliseconds kFollowEvery{500};
+// How often it looks for parts of other servers' reports to compute.
+constexpr std::chrono::milliseconds kHelpEvery{200};
 
 unsigned default_threads(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
@@ -259,12 +262,24 @@ int run_serve(const ServeOptions& options) {
         "SQLite only so far: on PostgreSQL nothing is deleted (docs/postgresql.md)");
   }
   // On PostgreSQL other servers may share the data: their changes reach
-  // this server's live state within about a second.
+  // this server's live state within about a second, and this server
+  // computes parts of the reports they compute (pg_report_parts.hpp).
   std::optional<PeriodicThread> follower;
+  std::optional<PgReportHelper> report_helper;
+  std::optional<PeriodicThread> helping;
   if (!on_sqlite) {
     follower.emplace("fleet: following other servers failed", kFollowEvery,
                      PeriodicThread::FirstStep::after_wait,
                      [&fleet] { fleet.follow_other_servers(wall_clock_now()); });
+    report_helper.emplace(options.db_path, threads);
+    helping.emplace("reports: helping another server failed", kHelpEvery,
+                    PeriodicThread::FirstStep::after_wait, [&report_helper] {
+                      if (const std::size_t stores = report_helper->step()) {
+                        log_info("reports: computed " + std::to_string(stores) +
+                                     " stores of another server's report",
+                                 {{"stores", stores}});
+                      }
+                    });
   }
   DeliverySettings delivery = options.webhooks;
   delivery.per_receiver = std::min(delivery.per_receiver, delivery.concurrency);

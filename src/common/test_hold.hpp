@@ -9,6 +9,9 @@
 //                                waits before its commit while FILE exists
 // UPTIME_TEST_HOLD_RETENTION=FILE each batch of polls retention deletes waits
 //                                before its commit while FILE exists
+// UPTIME_TEST_HOLD_REPORT_PARTS=FILE each report on PostgreSQL, its parts
+//                                published, waits while FILE exists before its
+//                                own workers take any (other servers' may)
 #pragma once
 
 #include <functional>

@@ -375,11 +375,12 @@ std::size_t stream_rows(const std::string& db_path,
     query->reset();
     return stores;
   };
-  const auto end_snapshot = [&] {
+  const auto end_snapshot = [&](const AddRows<Row>&) {
     queries.clear();
     for (auto& reader : readers) reader->end();  // the snapshot is not needed to merge
   };
-  return compute_report_rows<Row>(readers.size(), last_key, folder_of(db_path), options.run_rows,
+  KeyChunks chunks(last_key);
+  return compute_report_rows<Row>(readers.size(), chunks, folder_of(db_path), options.run_rows,
                                   compute_chunk, end_snapshot, sink, progress);
 }
 

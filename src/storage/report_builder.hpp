@@ -29,6 +29,9 @@ struct ReportOptions {
   // Rows sorted in memory before they go to a temporary file beside the
   // database (report_row_runs.hpp): about 150 bytes each.
   std::size_t run_rows = 50000;
+  // PostgreSQL: the store keys in a part of the report another server may
+  // compute (postgresql/pg_report_parts.hpp); smaller in tests.
+  std::int64_t part_keys = 1024;
 };
 
 // Filled in while a report builds, for progress display; setting `cancel`

@@ -41,43 +41,83 @@ inline unsigned report_threads(const ReportOptions& options) {
   return std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
 }
 
-// Computes the rows of the stores with keys 1..last_key on `workers` threads
-// (the caller's among them): `compute_chunk(worker, begin, end, rows)` appends
-// the rows of the stores with keys in [begin, end) and returns how many stores
-// it read. Then `after_workers()` (an engine ends its snapshot there), and the
-// rows reach `sink` by store_id; runs past the first spill to a temporary
-// file in `spill_folder`. Returns the rows given. Rethrows what a worker threw.
+// Store keys [begin, end): what a worker computes at a time.
+struct KeyRange {
+  std::int64_t begin;
+  std::int64_t end;
+};
+
+// Where a report's workers take their ranges of keys from, any thread.
+class KeyRanges {
+ public:
+  virtual ~KeyRanges() = default;
+  // The next range for `worker`; nullopt when none is left.
+  virtual std::optional<KeyRange> take(std::size_t worker) = 0;
+  // `worker` computed the range it took last: `stores` stores.
+  virtual void done(std::size_t worker, std::size_t stores) = 0;
+  // `worker` failed (the report fails): it takes no more.
+  virtual void failed(std::size_t /*worker*/) {}
+};
+
+// The keys 1..last_key in ranges of kReportChunkKeys, taken in turn: a report
+// computed by one process alone.
+class KeyChunks : public KeyRanges {
+ public:
+  explicit KeyChunks(std::int64_t last_key) : last_key_(last_key) {}
+  std::optional<KeyRange> take(std::size_t) override {
+    const std::int64_t begin = 1 + next_.fetch_add(1) * kReportChunkKeys;
+    if (begin > last_key_) return std::nullopt;
+    return KeyRange{begin, begin + kReportChunkKeys};
+  }
+  void done(std::size_t, std::size_t) override {}
+
+ private:
+  std::int64_t last_key_;
+  std::atomic<std::int64_t> next_{0};
+};
+
+// Adds rows computed elsewhere to a report's (PostgreSQL: by other servers).
+template <class Row>
+using AddRows = std::function<void(std::vector<Row>& rows)>;
+
+// Computes the rows of the stores in the ranges `ranges` gives on `workers`
+// threads (the caller's among them): `compute_chunk(worker, begin, end,
+// rows)` appends the rows of the stores with keys in [begin, end) and returns
+// how many stores it read. Then `after_workers(add_rows)` (an engine ends its
+// snapshot there, and may add rows computed elsewhere), and the rows reach
+// `sink` by store_id; runs past the first spill to a temporary file in
+// `spill_folder`. Returns the rows given. Rethrows what a worker threw.
 template <class Row>
 std::size_t compute_report_rows(
-    std::size_t workers, std::int64_t last_key, const std::string& spill_folder,
-    std::size_t run_rows,
+    std::size_t workers, KeyRanges& ranges, const std::string& spill_folder, std::size_t run_rows,
     const std::function<std::size_t(std::size_t worker, std::int64_t begin, std::int64_t end,
                                     std::vector<Row>& rows)>& compute_chunk,
-    const std::function<void()>& after_workers, const ReportRowsSink& sink,
-    ReportProgress* progress) {
+    const std::function<void(const AddRows<Row>& add_rows)>& after_workers,
+    const ReportRowsSink& sink, ReportProgress* progress) {
   ReportRowRuns<Row> runs(spill_folder, run_rows);
-  std::atomic<std::int64_t> next_chunk{0};
   std::vector<std::exception_ptr> errors(workers);
   auto work = [&](std::size_t worker) {
     try {
       std::vector<Row> rows;
       for (;;) {
         if (progress && progress->cancel) throw std::runtime_error("report cancelled");
-        const std::int64_t begin = 1 + next_chunk.fetch_add(1) * kReportChunkKeys;
-        if (begin > last_key) break;
-        const std::size_t stores = compute_chunk(worker, begin, begin + kReportChunkKeys, rows);
+        const std::optional<KeyRange> range = ranges.take(worker);
+        if (!range) break;
+        const std::size_t stores = compute_chunk(worker, range->begin, range->end, rows);
         runs.add(rows);
+        ranges.done(worker, stores);
         if (progress) progress->stores_done += stores;
       }
     } catch (...) {
       errors[worker] = std::current_exception();
+      ranges.failed(worker);
     }
   };
   std::vector<std::thread> pool;
   for (std::size_t worker = 1; worker < workers; ++worker) pool.emplace_back(work, worker);
   work(0);
   for (auto& thread : pool) thread.join();
-  after_workers();
+  after_workers([&runs](std::vector<Row>& rows) { runs.add(rows); });
   for (auto& error : errors) {
     if (error) std::rethrow_exception(error);
   }

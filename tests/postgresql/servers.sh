@@ -2,11 +2,13 @@
 # servers"): the first imports the demo data at its first start; polls
 # ingested through either reach the other's live state (/stores/{id}, /fleet)
 # and its store page; a webhook registered on one delivers what either
-# raises; exactly one holds the workers' lease (the alerts' clock and webhook
-# delivery), and when it is killed (-9) during an outage the other takes the
+# raises; exactly one holds the workers' lease (the alerts' clock, webhook
+# delivery, the standard reports), and when it is killed (-9) during an outage the other takes the
 # lease over and delivers the store.down raised through it: at least once,
-# none lost. Needs the tests' cluster: its URL in $UPTIME_TEST_POSTGRESQL (a
-# file), set by CTest.
+# none lost. Then a report triggered on one server, its own workers held, is
+# computed by another server's helper and is SQLite's, byte for byte. Needs
+# the tests' cluster: its URL in $UPTIME_TEST_POSTGRESQL (a file), set by
+# CTest.
 source "$(dirname "$0")/../e2e/lib.sh" "$@"
 source "$(dirname "$0")/database.sh"
 fresh_database two_servers
@@ -131,4 +133,31 @@ lines = [json.loads(line) for line in open(sys.argv[1])]
 assert all(l["signature_ok"] for l in lines), lines
 assert {(l["store_id"], l["type"]) for l in lines} == {("solo", "store.down"), ("outage", "store.down")}, lines
 PY
+
+# A report triggered on one, its parts held from one's own workers: two's
+# helper computes them, and the report is the one SQLite's `report` gives.
+one_pid=${PID[$OTHER]}
+kill -TERM "$one_pid"
+wait "$one_pid" || fail "$OTHER exited with $? after SIGTERM"
+unset "PID[$OTHER]"
+: > "$WORK/hold"
+UPTIME_TEST_HOLD_REPORT_PARTS=$WORK/hold serve held
+serve helper
+AS_OF=2023-01-25T18:00:00Z
+on held POST "/trigger_report?as_of=$AS_OF"
+expect_status 200 "trigger on held"
+REPORT_ID=$(json_field report_id)
+# 102 stores: the demo's 100, and solo and outage, read with no data before AS_OF.
+helped() { grep -q "reports: computed 102 stores of another server's report" "$WORK/helper.err"; }
+wait_for "the helper to compute the report's stores" helped
+rm "$WORK/hold"
+BASE=${BASE_OF[held]}
+wait_report "$REPORT_ID"
+on held GET "/get_report/$REPORT_ID?format=csv"
+expect_status 200 "the report's CSV"
+printf '%s\n' "$BODY" > "$WORK/shared.csv"
+"$BIN" import --db "$WORK/lite.db" --data "$FIXTURES/demo" 2> /dev/null || fail "import into SQLite"
+"$BIN" report --db "$WORK/lite.db" --as-of "$AS_OF" --out "$WORK/lite.csv" 2> /dev/null || fail "report on SQLite"
+cmp -s "$WORK/shared.csv" "$WORK/lite.csv" ||
+  fail "the shared report differs from SQLite's: $(diff "$WORK/shared.csv" "$WORK/lite.csv" | head -5)"
 echo "postgresql servers: ok"

@@ -266,6 +266,15 @@ std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {
   return array + "}";
 }
 
+void append_hex(std::string& out, const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + 2 * bytes.size());
+  for (const char byte : bytes) {
+    out += kHex[static_cast<unsigned char>(byte) >> 4];
+    out += kHex[static_cast<unsigned char>(byte) & 0xf];
+  }
+}
+
 void append_copy_text(std::string& out, const std::string& text) {
   for (const char c : text) {
     switch (c) {

@@ -130,6 +130,9 @@ std::optional<std::string> pg_micros_or_null(const std::optional<Instant>& insta
 // A column of UTC microseconds as an instant; nullopt for NULL.
 std::optional<Instant> pg_instant_or_null(const PgResult& rows, int row, int column);
 
+// Bytes as hex digits, two a byte: a bytea's text form after "\\x".
+void append_hex(std::string& out, const std::string& bytes);
+
 // Text as COPY's text format needs it: backslash, tab, newline and carriage
 // return escaped.
 void append_copy_text(std::string& out, const std::string& text);

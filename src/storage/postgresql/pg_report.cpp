@@ -6,8 +6,10 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/test_hold.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_report_parts.hpp"
 #include "storage/postgresql/pg_schedule.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 #include "storage/report_range.hpp"
@@ -62,54 +64,58 @@ std::vector<StoreInput> read_store_inputs(PgConnection& db, std::int64_t begin, 
   return inputs;
 }
 
-// One worker's connection, in a read-only transaction on the report's snapshot.
-class PgSnapshotReader {
- public:
-  // `snapshot`: the one to join; empty: this reader's own, to export.
-  PgSnapshotReader(const std::string& url, const std::string& snapshot) : db_(url) {
-    db_.exec(sql::pg_query("begin_snapshot"));
-    // SET takes no parameters; the snapshot's name is PostgreSQL's own.
-    if (!snapshot.empty()) db_.exec("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
-  }
-  ~PgSnapshotReader() {
-    try {
-      db_.exec("COMMIT");
-    } catch (const std::exception&) {
-      // Read only: nothing to keep.
-    }
-  }
-
-  PgConnection& db() { return db_; }
-
-  std::vector<StoreInput> read_chunk(std::int64_t begin, std::int64_t end, const ReadRange& range) {
-    return read_store_inputs(db_, begin, end, range);
-  }
-
- private:
-  PgConnection db_;
-};
-
 template <class Row>
 std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& readers,
-                           std::int64_t last_key, const ReportOptions& options, Instant as_of,
+                           PgReportRun& run, const ReportOptions& options, Instant as_of,
                            const ReportRowsSink& sink, ReportProgress* progress) {
-  const ReadRange range = report_range(options.period, as_of);
   const auto compute_chunk = [&](std::size_t worker, std::int64_t begin, std::int64_t end,
                                  std::vector<Row>& rows) {
-    const std::vector<StoreInput> inputs = readers[worker]->read_chunk(begin, end, range);
-    for (const StoreInput& input : inputs) {
-      if (auto row = compute_input_row<Row>(input, options, as_of)) rows.push_back(std::move(*row));
-    }
-    return inputs.size();
+    return readers[worker]->compute(begin, end, options, as_of, rows);
   };
-  // The snapshot is not needed to merge.
-  const auto end_snapshot = [&] { readers.clear(); };
-  return compute_report_rows<Row>(readers.size(), last_key,
+  // Every part is done: the rows other servers computed join the report's,
+  // and the snapshot is not needed to merge.
+  const auto after_workers = [&](const AddRows<Row>& add_rows) {
+    const std::size_t helped = run.add_helped_rows<Row>(add_rows);
+    if (progress) progress->stores_done += helped;
+    readers.clear();
+  };
+  return compute_report_rows<Row>(readers.size(), run,
                                   std::filesystem::temp_directory_path().string(), options.run_rows,
-                                  compute_chunk, end_snapshot, sink, progress);
+                                  compute_chunk, after_workers, sink, progress);
 }
 
 }  // namespace
+
+PgSnapshotReader::PgSnapshotReader(const std::string& url, const std::string& snapshot) : db_(url) {
+  db_.exec(sql::pg_query("begin_snapshot"));
+  // SET takes no parameters; the snapshot's name is PostgreSQL's own.
+  if (!snapshot.empty()) db_.exec("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+}
+
+PgSnapshotReader::~PgSnapshotReader() {
+  try {
+    db_.exec("COMMIT");
+  } catch (const std::exception&) {
+    // Read only: nothing to keep.
+  }
+}
+
+template <class Row>
+std::size_t PgSnapshotReader::compute(std::int64_t begin, std::int64_t end,
+                                      const ReportOptions& options, Instant as_of,
+                                      std::vector<Row>& rows) {
+  const std::vector<StoreInput> inputs =
+      read_store_inputs(db_, begin, end, report_range(options.period, as_of));
+  for (const StoreInput& input : inputs) {
+    if (auto row = compute_input_row<Row>(input, options, as_of)) rows.push_back(std::move(*row));
+  }
+  return inputs.size();
+}
+
+template std::size_t PgSnapshotReader::compute(std::int64_t, std::int64_t, const ReportOptions&,
+                                               Instant, std::vector<StoreFigures>&);
+template std::size_t PgSnapshotReader::compute(std::int64_t, std::int64_t, const ReportOptions&,
+                                               Instant, std::vector<PeriodFigures>&);
 
 ReportSummary pg_stream_report(const std::string& url, const ReportOptions& options,
                                const ReportRowsSink& sink, ReportProgress* progress) {
@@ -138,10 +144,14 @@ ReportSummary pg_stream_report(const std::string& url, const ReportOptions& opti
   const std::int64_t last_key = keys.int64(0, 0);
   const auto store_count = static_cast<std::size_t>(keys.int64(0, 1));
   if (progress) progress->stores_total = store_count;
+  // The stores in parts any server on the database may take (other
+  // servers' helpers read this snapshot too).
+  PgReportRun run(url, snapshot, options, summary.as_of, last_key, readers.size(), progress);
+  if (const auto hold = test_hold("UPTIME_TEST_HOLD_REPORT_PARTS")) hold();
   summary.stores_reported =
       options.period
-          ? stream_pg_rows<PeriodFigures>(readers, last_key, options, summary.as_of, sink, progress)
-          : stream_pg_rows<StoreFigures>(readers, last_key, options, summary.as_of, sink, progress);
+          ? stream_pg_rows<PeriodFigures>(readers, run, options, summary.as_of, sink, progress)
+          : stream_pg_rows<StoreFigures>(readers, run, options, summary.as_of, sink, progress);
   summary.stores_without_data = store_count - summary.stores_reported;
   return summary;
 }

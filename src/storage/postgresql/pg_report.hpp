@@ -8,10 +8,38 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/report_builder.hpp"
 
+// One connection in a read-only transaction on a report's snapshot: the
+// first of a report's exports it, its other workers and other servers'
+// helpers (pg_report_parts.hpp) join it.
+class PgSnapshotReader {
+ public:
+  // `snapshot`: the one to join; empty: this reader's own, to export.
+  PgSnapshotReader(const std::string& url, const std::string& snapshot);
+  ~PgSnapshotReader();
+  PgSnapshotReader(const PgSnapshotReader&) = delete;
+  PgSnapshotReader& operator=(const PgSnapshotReader&) = delete;
+
+  PgConnection& db() { return db_; }
+
+  // The rows `options` asks for as of `as_of` of the stores with keys in
+  // [begin, end), appended to `rows` (Row: StoreFigures for the three
+  // windows, PeriodFigures for a period); returns the stores read.
+  template <class Row>
+  std::size_t compute(std::int64_t begin, std::int64_t end, const ReportOptions& options,
+                      Instant as_of, std::vector<Row>& rows);
+
+ private:
+  PgConnection db_;
+};
+
+// The stores go in parts any server on the database may take
+// (pg_report_parts.hpp): those of a report computed here, and this
+// process's helper's of others'.
 ReportSummary pg_stream_report(const std::string& url, const ReportOptions& options,
                                const ReportRowsSink& sink, ReportProgress* progress = nullptr);
 

@@ -202,7 +202,6 @@ void PgReports::complete(const std::string& id, Instant finished, const ReportSu
   // COPY), then the bytes in hex, a piece at a time: never whole in memory.
   db_.copy_begin(sql::pg_query("copy_incoming_csv"));
   db_.copy_put("\\\\x");
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string piece;
   std::string hex;
   for (std::uint64_t offset = 0; offset < csv.size(); offset += kPieceBytes) {
@@ -210,10 +209,7 @@ void PgReports::complete(const std::string& id, Instant finished, const ReportSu
         static_cast<std::size_t>(std::min<std::uint64_t>(kPieceBytes, csv.size() - offset)));
     csv.read(offset, piece.data(), piece.size());
     hex.clear();
-    for (const char byte : piece) {
-      hex += kHex[static_cast<unsigned char>(byte) >> 4];
-      hex += kHex[static_cast<unsigned char>(byte) & 0xf];
-    }
+    append_hex(hex, piece);
     db_.copy_put(hex);
   }
   db_.copy_put("\n");
