@@ -71,4 +71,12 @@ std::vector<Poll> hourly_polls(const std::string& first, const std::string& last
   return polls;
 }
 
+std::string report_csv(StoreEngine& engine, const ReportOptions& options) {
+  const bool with_unknown = options.rules.max_gap.has_value();
+  std::string csv = report_csv_header(options.period.has_value(), with_unknown);
+  engine.stream_report(
+      options, [&](ReportRows&& rows) { append_csv_lines(csv, rows, with_unknown); }, nullptr);
+  return csv;
+}
+
 }  // namespace test

@@ -14,6 +14,7 @@
 #include "storage/database_figures.hpp"
 #include "storage/ingest.hpp"
 #include "storage/store_edits.hpp"
+#include "storage/store_engine.hpp"
 #include "core/timeline.hpp"
 #include "core/timestamps.hpp"
 
@@ -99,5 +100,8 @@ inline std::vector<StoreFigures>& window_rows(Report& report) {
 inline const std::vector<PeriodFigures>& period_rows(const Report& report) {
   return std::get<std::vector<PeriodFigures>>(report.rows);
 }
+
+// A report's CSV, as the report command writes it, through any engine.
+std::string report_csv(StoreEngine& engine, const ReportOptions& options);
 
 }  // namespace test

@@ -174,6 +174,32 @@ std::vector<DemoFeed::Store> demo_stores(const LiveFleet& fleet) {
   return stores;
 }
 
+// On PostgreSQL other servers may share the data: their changes reach this
+// server's live state within about a second, and this server computes parts
+// of the reports they compute (pg_report_parts.hpp).
+class OtherServers {
+ public:
+  OtherServers(const std::string& url, unsigned threads, LiveFleet& fleet)
+      : helper_(url, threads),
+        follower_("fleet: following other servers failed", kFollowEvery,
+                  PeriodicThread::FirstStep::after_wait,
+                  [&fleet] { fleet.follow_other_servers(wall_clock_now()); }),
+        helping_("reports: helping another server failed", kHelpEvery,
+                 PeriodicThread::FirstStep::after_wait, [this] { help(); }) {}
+
+ private:
+  void help() {
+    if (const std::size_t stores = helper_.step()) {
+      log_info("reports: computed " + std::to_string(stores) + " stores of another server's report",
+               {{"stores", stores}});
+    }
+  }
+
+  PgReportHelper helper_;
+  PeriodicThread follower_;
+  PeriodicThread helping_;  // last: stopped first, before helper_ goes
+};
+
 // Where this server answers, for a client of its own.
 std::string own_url(const ServeOptions& options, int port) {
   const bool any_host = options.host == "0.0.0.0" || options.host == "::";
@@ -261,26 +287,8 @@ int run_serve(const ServeOptions& options) {
         "warning: retention (--keep-reports, --keep-polls-days, --keep-alerts-days) runs on "
         "SQLite only so far: on PostgreSQL nothing is deleted (docs/postgresql.md)");
   }
-  // On PostgreSQL other servers may share the data: their changes reach
-  // this server's live state within about a second, and this server
-  // computes parts of the reports they compute (pg_report_parts.hpp).
-  std::optional<PeriodicThread> follower;
-  std::optional<PgReportHelper> report_helper;
-  std::optional<PeriodicThread> helping;
-  if (!on_sqlite) {
-    follower.emplace("fleet: following other servers failed", kFollowEvery,
-                     PeriodicThread::FirstStep::after_wait,
-                     [&fleet] { fleet.follow_other_servers(wall_clock_now()); });
-    report_helper.emplace(options.db_path, threads);
-    helping.emplace("reports: helping another server failed", kHelpEvery,
-                    PeriodicThread::FirstStep::after_wait, [&report_helper] {
-                      if (const std::size_t stores = report_helper->step()) {
-                        log_info("reports: computed " + std::to_string(stores) +
-                                     " stores of another server's report",
-                                 {{"stores", stores}});
-                      }
-                    });
-  }
+  std::optional<OtherServers> other_servers;
+  if (!on_sqlite) other_servers.emplace(options.db_path, threads, fleet);
   DeliverySettings delivery = options.webhooks;
   delivery.per_receiver = std::min(delivery.per_receiver, delivery.concurrency);
   WebhookDelivery webhooks(options.db_path, *lease, delivery, metrics);

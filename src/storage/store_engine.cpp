@@ -52,7 +52,7 @@ class SqliteEngine : public StoreEngine {
 // PostgreSQL's anyway: pg_import.hpp); store pages read on another.
 class PostgresqlEngine : public StoreEngine {
  public:
-  explicit PostgresqlEngine(const std::string& url) : url_(url), db_(url), reader_(url) {
+  explicit PostgresqlEngine(const std::string& url) : url_(url), db_(url) {
     migrate_postgresql(db_);
   }
 
@@ -84,7 +84,8 @@ class PostgresqlEngine : public StoreEngine {
                                               std::optional<DatePeriod> dates,
                                               const StatusRules*) override {
     std::lock_guard<std::mutex> lock(reader_mutex_);
-    return pg_read_store_snapshot(reader_, store_id, as_of, dates);
+    if (!reader_) reader_ = std::make_unique<PgConnection>(url_);  // a server's, not a command's
+    return pg_read_store_snapshot(*reader_, store_id, as_of, dates);
   }
 
  private:
@@ -92,7 +93,7 @@ class PostgresqlEngine : public StoreEngine {
   std::mutex db_mutex_;
   PgConnection db_;
   std::mutex reader_mutex_;
-  PgConnection reader_;
+  std::unique_ptr<PgConnection> reader_;
 };
 
 }  // namespace

@@ -33,14 +33,6 @@ void import_demo(StoreEngine& engine) {
   }
 }
 
-std::string report(StoreEngine& engine, const ReportOptions& options) {
-  const bool with_unknown = options.rules.max_gap.has_value();
-  std::string csv = report_csv_header(options.period.has_value(), with_unknown);
-  engine.stream_report(
-      options, [&](ReportRows&& rows) { append_csv_lines(csv, rows, with_unknown); }, nullptr);
-  return csv;
-}
-
 // Runs `report` while the report's own workers are held, `meanwhile` (the
 // other process) called once the report's parts are published; the hold is
 // released when `meanwhile` returns.
@@ -53,7 +45,7 @@ std::string held_report(const std::string& url, const ReportOptions& options,
   std::string csv;
   std::thread reporter([&] {
     const auto engine = open_store_engine(url);
-    csv = report(*engine, options);
+    csv = test::report_csv(*engine, options);
   });
   try {
     PgConnection db(url);
@@ -93,7 +85,7 @@ TEST_CASE("PostgreSQL: a report's parts computed by another process give SQLite'
   PgReportHelper helper(database.url(), 2, "another process");
 
   for (const ReportOptions& options : {windows, dates}) {
-    const std::string expected = report(*sqlite, options);
+    const std::string expected = test::report_csv(*sqlite, options);
     REQUIRE(std::count(expected.begin(), expected.end(), '\n') == 101);
 
     INFO((options.period ? "dates" : "windows"));

@@ -33,14 +33,6 @@ ImportSummary load(StoreEngine& engine, Dataset dataset, const std::string& csv)
   return engine.ingest_csv(dataset, "input.csv", in, {}, IngestRules{});
 }
 
-std::string report(StoreEngine& engine, const ReportOptions& options) {
-  const bool with_unknown = options.rules.max_gap.has_value();
-  std::string csv = report_csv_header(options.period.has_value(), with_unknown);
-  engine.stream_report(
-      options, [&](ReportRows&& rows) { append_csv_lines(csv, rows, with_unknown); }, nullptr);
-  return csv;
-}
-
 void check_same(const ImportSummary& postgresql, const ImportSummary& sqlite) {
   CHECK(postgresql.rows_read == sqlite.rows_read);
   CHECK(postgresql.loaded == sqlite.loaded);
@@ -108,9 +100,9 @@ TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step b
     const auto& [dataset, csv] = kSteps[step];
     check_same(load(*postgresql, dataset, csv), load(*sqlite, dataset, csv));
     if (step < 3) continue;  // no polls yet: nothing to report
-    CHECK(report(*postgresql, windows) == report(*sqlite, windows));
-    CHECK(report(*postgresql, period) == report(*sqlite, period));
-    CHECK(report(*postgresql, with_gap) == report(*sqlite, with_gap));
+    CHECK(test::report_csv(*postgresql, windows) == test::report_csv(*sqlite, windows));
+    CHECK(test::report_csv(*postgresql, period) == test::report_csv(*sqlite, period));
+    CHECK(test::report_csv(*postgresql, with_gap) == test::report_csv(*sqlite, with_gap));
   }
   // The fourth step has one of each kind.
   TempDir other;
@@ -198,8 +190,8 @@ TEST_CASE("PostgreSQL: a store's special dates and polls deleted as SQLite delet
     const std::string deleted = outcome(edits[edit](sqlite_edits));
     CHECK(outcome(edits[edit](postgresql_edits)) == deleted);
     counts.push_back(deleted);
-    CHECK(report(*postgresql, windows) == report(*sqlite, windows));
-    CHECK(report(*postgresql, period) == report(*sqlite, period));
+    CHECK(test::report_csv(*postgresql, windows) == test::report_csv(*sqlite, windows));
+    CHECK(test::report_csv(*postgresql, period) == test::report_csv(*sqlite, period));
     CHECK(first_and_latest_polls(pg) == first_and_latest_polls(writer.lock().db().sql()));
   }
   // Checked on their own, so that both engines cannot be wrong alike.
@@ -250,7 +242,7 @@ TEST_CASE("PostgreSQL: polls loaded in batches of any size as SQLite loads them"
   for (const std::string& csv : kPollInputs) expected.push_back(load(*sqlite, Dataset::polls, csv));
   ReportOptions options;
   options.as_of = test::at("2023-01-24 14:00:00");
-  const std::string expected_report = report(*sqlite, options);
+  const std::string expected_report = test::report_csv(*sqlite, options);
   std::string as_one_run;
   // Batches of 1 to 5 polls; runs in memory or in the file; polls that may
   // be known sent one, two or many at a time (a (store, instant) in parts).
@@ -269,7 +261,7 @@ TEST_CASE("PostgreSQL: polls loaded in batches of any size as SQLite loads them"
     const std::string stored = stored_polls(db);
     if (as_one_run.empty()) as_one_run = stored;
     CHECK(stored == as_one_run);  // keys in the order of first rows, each store's span
-    CHECK(report(*open_store_engine(database.url()), options) == expected_report);
+    CHECK(test::report_csv(*open_store_engine(database.url()), options) == expected_report);
   }
 }
 
@@ -466,7 +458,7 @@ TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is a
       load(*postgresql, Dataset::polls, "store_id,timestamp_utc\na,2023-01-24 10:00:00 UTC\n");
   CHECK(summary.error == "input.csv:1: header lacks the required column 'status'");
   ReportOptions options;
-  CHECK_THROWS_WITH(report(*postgresql, options), Catch::Contains("holds no polls"));
+  CHECK_THROWS_WITH(test::report_csv(*postgresql, options), Catch::Contains("holds no polls"));
 }
 
 TEST_CASE("PostgreSQL: another database on the same server", "[postgresql]") {

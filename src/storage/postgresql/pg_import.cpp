@@ -126,10 +126,6 @@ const char* create_incoming_query(Dataset dataset) {
   return "create_incoming_text";
 }
 
-}  // namespace
-
-namespace {
-
 // The keys of the stores the rows in "incoming" name (after
 // apply_incoming: every one has a key), each to rules.on_store.
 std::vector<std::int64_t> incoming_store_keys(PgConnection& db, const IngestRules& rules) {

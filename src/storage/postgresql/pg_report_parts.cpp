@@ -97,7 +97,7 @@ PgReportRun::PgReportRun(const std::string& url, const std::string& snapshot,
                      std::to_string(std::max<std::int64_t>(1, options.part_keys))});
   publish.commit();
   takers_.resize(workers);
-  for (Taker& taker : takers_) taker.db = std::make_unique<PgConnection>(url);
+  url_ = url;
 }
 
 PgReportRun::~PgReportRun() {
@@ -112,6 +112,8 @@ PgReportRun::~PgReportRun() {
 
 std::optional<KeyRange> PgReportRun::take(std::size_t worker) {
   Taker& taker = takers_[worker];
+  // Connected by its worker: the workers connect at once.
+  if (!taker.db) taker.db = std::make_unique<PgConnection>(url_);
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(failed_mutex_);
@@ -146,7 +148,7 @@ void PgReportRun::failed(std::size_t worker) {
     failed_ = true;
   }
   try {
-    takers_[worker].db->exec("ROLLBACK");  // its part goes back
+    if (takers_[worker].db) takers_[worker].db->exec("ROLLBACK");  // its part goes back
   } catch (const std::exception&) {
     // The connection is gone, and the part with it.
   }

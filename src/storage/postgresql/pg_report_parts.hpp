@@ -29,8 +29,8 @@ class PgReportRun : public KeyRanges {
  public:
   // Publishes the report's run on `snapshot` (exported by its first worker,
   // whose transaction stays open until the run is done) and its parts, the
-  // keys 1..last_key in ranges of options.part_keys; a connection for each
-  // of `workers` to take parts on.
+  // keys 1..last_key in ranges of options.part_keys; each of `workers`
+  // takes parts on a connection of its own.
   PgReportRun(const std::string& url, const std::string& snapshot, const ReportOptions& options,
               Instant as_of, std::int64_t last_key, std::size_t workers, ReportProgress* progress);
   ~PgReportRun() override;
@@ -51,8 +51,9 @@ class PgReportRun : public KeyRanges {
   };
 
   std::unique_ptr<PgConnection> db_;  // publishes, reads back, deletes
-  std::string run_;                   // its id
-  std::vector<Taker> takers_;         // by worker
+  std::string url_;
+  std::string run_;            // its id
+  std::vector<Taker> takers_;  // by worker
   ReportProgress* progress_;
   std::mutex failed_mutex_;
   bool failed_ = false;  // a worker failed: the report fails, none waits
