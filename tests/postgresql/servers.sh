@@ -2,13 +2,13 @@
 # servers"): the first imports the demo data at its first start; polls
 # ingested through either reach the other's live state (/stores/{id}, /fleet)
 # and its store page; a webhook registered on one delivers what either
-# raises; exactly one holds the workers' lease (the alerts' clock, webhook
-# delivery, the standard reports), and when it is killed (-9) during an outage the other takes the
-# lease over and delivers the store.down raised through it: at least once,
-# none lost. Then a report triggered on one server, its own workers held, is
-# computed by another server's helper and is SQLite's, byte for byte. Needs
-# the tests' cluster: its URL in $UPTIME_TEST_POSTGRESQL (a file), set by
-# CTest.
+# raises; backups are refused (409: pg_dump's); exactly one holds the
+# workers' lease (the alerts' clock, webhook delivery, the standard reports),
+# and when it is killed (-9) during an outage the other takes the lease over
+# and delivers the store.down raised through it: at least once, none lost.
+# Then a report triggered on one server, its own workers held, is computed by
+# another server's helper and is SQLite's, byte for byte. Needs the tests'
+# cluster: its URL in $UPTIME_TEST_POSTGRESQL (a file), set by CTest.
 source "$(dirname "$0")/../e2e/lib.sh" "$@"
 source "$(dirname "$0")/database.sh"
 fresh_database two_servers
@@ -89,6 +89,9 @@ grep -q "importing" "$WORK/two.err" && fail "the second server imported the data
 on two GET /healthz
 expect_status 200 "health on two"
 [ "$(json_field polls)" = 15528 ] || fail "two sees $(json_field polls) polls: $BODY"
+on two POST /admin/backup
+expect_json_error 409 "a backup of PostgreSQL"
+grep -q "pg_dump" <<< "$BODY" || fail "the backup's refusal: $BODY"
 
 # One lease holder, whichever started first.
 wait_for "one server to hold the lease" test -n "$(holder)"
