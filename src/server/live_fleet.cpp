@@ -202,11 +202,13 @@ void LiveFleet::settle(Instant clock, std::vector<std::size_t> touched, bool all
   std::vector<std::pair<OpeningWindow, const date::time_zone*>> windows;
   windows.reserve(stale.size());
   if (!stale.empty()) {
+    std::vector<std::int64_t> keys;
+    keys.reserve(stale.size());
+    for (const auto& each : stale) keys.push_back(each.second);
     inputs_->in_snapshot([&] {
-      for (const auto& [index, key] : stale) {
-        const StoreInput schedule = inputs_->schedule(key, at);
+      inputs_->schedules(keys, at, [&](std::size_t, const StoreInput& schedule) {
         windows.emplace_back(opening_window(schedule, at), zone_of(schedule));
-      }
+      });
     });
   }
   std::unique_lock<std::shared_mutex> writing(lock_);

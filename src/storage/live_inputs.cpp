@@ -79,6 +79,9 @@ PollRun SqliteLiveInputs::poll_run(std::int64_t key) {
   return run;
 }
 
-StoreInput SqliteLiveInputs::schedule(std::int64_t key, Instant at) {
-  return schedule_.schedule(key, at - kWindowReach, at + kWindowReach);
+void SqliteLiveInputs::schedules(const std::vector<std::int64_t>& keys, Instant at,
+                                 const ScheduleVisit& visit) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    visit(i, schedule_.schedule(keys[i], at - kWindowReach, at + kWindowReach));
+  }
 }

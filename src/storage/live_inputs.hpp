@@ -47,9 +47,12 @@ class LiveInputs {
   // The store's poll run as stored: a few seeks on the (store, at_us) key.
   virtual PollRun poll_run(std::int64_t key) = 0;
 
-  // The store's zone, weekly hours and the special dates within
-  // kWindowReach of `at`: what opening_window needs.
-  virtual StoreInput schedule(std::int64_t key, Instant at) = 0;
+  // Each store's zone, weekly hours and the special dates within
+  // kWindowReach of `at` (what opening_window needs), to `visit` with its
+  // index in `keys`, in that order.
+  using ScheduleVisit = std::function<void(std::size_t index, const StoreInput& schedule)>;
+  virtual void schedules(const std::vector<std::int64_t>& keys, Instant at,
+                         const ScheduleVisit& visit) = 0;
 
   // Where following other servers' changes starts: the newest change now.
   // On SQLite, always 0: one process keeps a file, and nothing else
@@ -74,7 +77,8 @@ class SqliteLiveInputs : public LiveInputs {
   void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
   std::optional<LiveStoreRow> store(std::int64_t key) override;
   PollRun poll_run(std::int64_t key) override;
-  StoreInput schedule(std::int64_t key, Instant at) override;
+  void schedules(const std::vector<std::int64_t>& keys, Instant at,
+                 const ScheduleVisit& visit) override;
   std::int64_t last_change() override { return 0; }
   StoreChanges changes_after(std::int64_t) override { return {}; }
 

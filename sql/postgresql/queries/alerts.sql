@@ -16,25 +16,41 @@ WHERE (silent_since_us IS NULL AND last_poll_us < $1)
 ORDER BY store
 FOR UPDATE;
 
--- name: lock_alert_state
--- Store $1's state (as alert_clock_candidates gives it), locked until the
--- ingest raising its alerts commits; no row: none seen yet.
+-- name: lock_alert_states
+-- The states of stores $1 (a bigint[]; as alert_clock_candidates gives them),
+-- locked in key order, as the clock's tick locks them, until the ingest
+-- raising their alerts commits; a store without a row has seen none yet.
 SELECT store, last_poll_us, last_active, inactive_run, run_start_us, incident_start_us,
        silent_since_us
-FROM alert_state WHERE store = $1
+FROM alert_state WHERE store = ANY ($1::bigint[])
+ORDER BY store
 FOR UPDATE;
 
--- name: save_alert_state
+-- name: save_alert_states
+-- The stores' new states, a column each as an array ($1 the keys).
 INSERT INTO alert_state
   (store, last_poll_us, last_active, inactive_run, run_start_us, incident_start_us, silent_since_us)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], $5::bigint[],
+                     $6::bigint[], $7::bigint[])
 ON CONFLICT (store) DO UPDATE
 SET last_poll_us = excluded.last_poll_us, last_active = excluded.last_active,
     inactive_run = excluded.inactive_run, run_start_us = excluded.run_start_us,
     incident_start_us = excluded.incident_start_us, silent_since_us = excluded.silent_since_us;
 
--- name: store_zone_by_key
-SELECT timezone FROM stores WHERE id = $1;
+-- name: zones_of_stores
+-- The stores with keys in $1 (a bigint[]) and their zones as stored.
+SELECT id, timezone FROM stores WHERE id = ANY ($1::bigint[]);
+
+-- name: hours_of_stores
+-- Their weekly hours, as chunk_hours gives a range of stores'.
+SELECT store, day, start_s, end_s FROM business_hours
+WHERE store = ANY ($1::bigint[]) ORDER BY store, day, start_s, end_s;
+
+-- name: special_hours_of_stores
+-- Their special rows for local dates in [$2, $3], as chunk_special_hours.
+SELECT store, day, start_s, end_s FROM special_hours
+WHERE store = ANY ($1::bigint[]) AND day BETWEEN $2 AND $3
+ORDER BY store, day, start_s NULLS FIRST, end_s NULLS FIRST;
 
 -- name: insert_alert_event
 INSERT INTO alert_events (store, type, at_us, incident_start_us, downtime_us, created_us)

@@ -8,20 +8,19 @@ SELECT id, store_id, name FROM stores WHERE id > $1 ORDER BY id LIMIT $2;
 -- name: live_store
 SELECT store_id, name FROM stores WHERE id = $1;
 
--- name: live_first_poll
--- Where the store's data begins; NULL when it has no poll.
-SELECT first_poll_us FROM stores WHERE id = $1;
-
--- name: live_latest_poll
-SELECT at_us, active::integer FROM polls WHERE store = $1 ORDER BY at_us DESC LIMIT 1;
-
--- name: live_run_break
--- The newest poll before $2 whose status is not $3 (a boolean).
-SELECT at_us FROM polls WHERE store = $1 AND at_us < $2 AND active <> $3::boolean
-ORDER BY at_us DESC LIMIT 1;
-
--- name: live_next_poll
-SELECT min(at_us) FROM polls WHERE store = $1 AND at_us > $2;
+-- name: live_poll_run
+-- Store $1's run of polls (core/live_state.hpp, PollRun) in one statement
+-- (a server's start-up reads every store's): its newest poll and status,
+-- its first poll, and the first poll after the newest one of the other
+-- status (NULL: the run starts at the first poll). No row: no poll yet.
+SELECT l.at_us, l.active::integer, s.first_poll_us,
+       (SELECT min(p.at_us) FROM polls p WHERE p.store = $1 AND p.at_us > b.at_us)
+FROM (SELECT at_us, active FROM polls WHERE store = $1 ORDER BY at_us DESC LIMIT 1) l
+CROSS JOIN stores s
+LEFT JOIN LATERAL (SELECT at_us FROM polls
+                   WHERE store = $1 AND at_us < l.at_us AND active <> l.active
+                   ORDER BY at_us DESC LIMIT 1) b ON true
+WHERE s.id = $1;
 
 -- name: last_store_change
 -- Where this server's live state starts following changes

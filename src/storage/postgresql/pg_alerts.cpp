@@ -1,5 +1,7 @@
 #include "storage/postgresql/pg_alerts.hpp"
 
+#include <map>
+
 #include "common/clock.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_schedule.hpp"
@@ -20,9 +22,8 @@ AlertState read_alert_state(const PgResult& rows, int row) {
 }
 
 // Writes a store's events and a pending delivery of each for every webhook
-// that wants it (the outbox), and its new state, in the caller's transaction.
-void write_alerts(PgConnection& db, std::int64_t store, const std::vector<AlertEvent>& events,
-                  const AlertState& state) {
+// that wants it (the outbox), in the caller's transaction.
+void insert_events(PgConnection& db, std::int64_t store, const std::vector<AlertEvent>& events) {
   const std::string created = std::to_string(to_micros(wall_clock_now()));
   for (const AlertEvent& event : events) {
     const char* type = alert_type_name(event.type);
@@ -38,18 +39,39 @@ void write_alerts(PgConnection& db, std::int64_t store, const std::vector<AlertE
     db.exec(sql::pg_query("enqueue_deliveries"),
             PgParams{inserted.text(0, 0), std::to_string(store), std::string(type), created});
   }
-  db.exec(sql::pg_query("save_alert_state"),
-          PgParams{std::to_string(store), pg_micros_or_null(state.last_poll),
-                   state.last_active ? "1" : "0", std::to_string(state.inactive_run),
-                   pg_micros_or_null(state.run_start), pg_micros_or_null(state.incident_start),
-                   pg_micros_or_null(state.silent_since)});
 }
 
-// A store's schedule as the engine needs it at `clock`: an incident may
-// have begun a week back, and its downtime counts.
-StoreInput alert_schedule(PgConnection& db, std::int64_t store, Instant clock) {
-  return read_store_schedule(db, store, clock - date::days{8}, clock);
-}
+// Stores' new states, saved together (save_alert_states): a column each.
+class NewStates {
+ public:
+  void add(std::int64_t store, const AlertState& state) {
+    const auto micros = [](const std::optional<Instant>& at) -> std::optional<std::int64_t> {
+      if (!at) return std::nullopt;
+      return to_micros(*at);
+    };
+    stores_.push_back(store);
+    last_poll_.push_back(micros(state.last_poll));
+    last_active_.push_back(state.last_active ? 1 : 0);
+    inactive_run_.push_back(state.inactive_run);
+    run_start_.push_back(micros(state.run_start));
+    incident_start_.push_back(micros(state.incident_start));
+    silent_since_.push_back(micros(state.silent_since));
+  }
+
+  // In the caller's transaction.
+  void save(PgConnection& db) const {
+    if (stores_.empty()) return;
+    db.exec(
+        sql::pg_query("save_alert_states"),
+        PgParams{pg_int64_array(stores_), pg_int64_array(last_poll_), pg_int64_array(last_active_),
+                 pg_int64_array(inactive_run_), pg_int64_array(run_start_),
+                 pg_int64_array(incident_start_), pg_int64_array(silent_since_)});
+  }
+
+ private:
+  std::vector<std::int64_t> stores_, last_active_, inactive_run_;
+  std::vector<std::optional<std::int64_t>> last_poll_, run_start_, incident_start_, silent_since_;
+};
 
 // The incidents open now, longest first; only `store_id`'s when given.
 std::vector<OpenIncident> read_open_incidents(PgConnection& db,
@@ -74,18 +96,30 @@ std::optional<std::string> owned_stores(const std::set<std::string>* only) {
 
 std::size_t pg_raise_poll_alerts(PgConnection& db, LivePolls& polls, Instant clock,
                                  const AlertRules& rules) {
+  if (polls.empty()) return 0;
+  std::vector<std::int64_t> stores;
+  for (const auto& each : polls) stores.push_back(each.first);
+  // An hourly batch brings every store: a few statements for all of them,
+  // not a few for each. An incident may have begun a week back: its
+  // downtime counts.
+  std::map<std::int64_t, AlertState> states;
+  const PgResult rows = db.exec(sql::pg_query("lock_alert_states"), {pg_int64_array(stores)});
+  for (int row = 0; row < rows.rows(); ++row)
+    states[rows.int64(row, 0)] = read_alert_state(rows, row);
+  const std::map<std::int64_t, StoreInput> schedules =
+      read_store_schedules(db, stores, clock - date::days{8}, clock);
+  NewStates saved;
   std::size_t raised = 0;
   for (auto& [store, store_polls] : polls) {
-    const PgResult row =
-        db.exec(sql::pg_query("lock_alert_state"), PgParams{std::to_string(store)});
-    AlertState state = row.rows() > 0 ? read_alert_state(row, 0) : AlertState{};
+    AlertState& state = states[store];  // none yet: the engine's first
     const std::vector<Poll> fresh = unseen_polls(store_polls, state);
     if (fresh.empty()) continue;
-    const auto events =
-        alerts_for_polls(state, alert_schedule(db, store, clock), fresh, clock, rules);
-    write_alerts(db, store, events, state);
+    const auto events = alerts_for_polls(state, schedules.at(store), fresh, clock, rules);
+    insert_events(db, store, events);
+    saved.add(store, state);
     raised += events.size();
   }
+  saved.save(db);
   return raised;
 }
 
@@ -99,15 +133,23 @@ std::size_t PgAlerts::raise_time_alerts(Instant clock, const AlertRules& rules) 
   const PgResult candidates = db_.exec(sql::pg_query("alert_clock_candidates"),
                                        PgParams{std::to_string(to_micros(clock - rules.silence)),
                                                 std::to_string(rules.alert_after)});
+  std::vector<std::int64_t> stores;
+  for (int row = 0; row < candidates.rows(); ++row) stores.push_back(candidates.int64(row, 0));
+  // An incident may have begun a week back: its downtime counts.
+  const std::map<std::int64_t, StoreInput> schedules =
+      read_store_schedules(db_, stores, clock - date::days{8}, clock);
+  NewStates saved;
   std::size_t raised = 0;
   for (int row = 0; row < candidates.rows(); ++row) {
     const std::int64_t store = candidates.int64(row, 0);
     AlertState state = read_alert_state(candidates, row);
-    const auto events = alerts_for_time(state, alert_schedule(db_, store, clock), clock, rules);
+    const auto events = alerts_for_time(state, schedules.at(store), clock, rules);
     if (events.empty()) continue;
-    write_alerts(db_, store, events, state);
+    insert_events(db_, store, events);
+    saved.add(store, state);
     raised += events.size();
   }
+  saved.save(db_);
   transaction.commit();
   return raised;
 }

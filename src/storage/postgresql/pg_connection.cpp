@@ -266,6 +266,15 @@ std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {
   return array + "}";
 }
 
+std::string pg_int64_array(const std::vector<std::optional<std::int64_t>>& numbers) {
+  std::string array = "{";
+  for (const std::optional<std::int64_t>& number : numbers) {
+    if (array.size() > 1) array += ',';
+    array += number ? std::to_string(*number) : "NULL";
+  }
+  return array + "}";
+}
+
 void append_hex(std::string& out, const std::string& bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + 2 * bytes.size());

@@ -122,6 +122,7 @@ class PgConnection {
 std::string pg_text_array(const std::vector<const std::string*>& texts);
 std::string pg_text_array(const std::vector<std::string>& texts);
 std::string pg_int64_array(const std::vector<std::int64_t>& numbers);
+std::string pg_int64_array(const std::vector<std::optional<std::int64_t>>& numbers);  // NULLs too
 
 // A text parameter that is NULL when empty (an unset tag or scope).
 std::optional<std::string> pg_text_or_null(const std::string& text);

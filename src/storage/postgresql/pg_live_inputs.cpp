@@ -47,26 +47,29 @@ std::optional<LiveStoreRow> PgLiveInputs::store(std::int64_t key) {
 
 PollRun PgLiveInputs::poll_run(std::int64_t key) {
   PollRun run;
-  const std::string store = std::to_string(key);
-  const PgResult latest = db_.exec(sql::pg_query("live_latest_poll"), {store});
-  if (latest.rows() == 0) return run;
-  run.latest_poll = from_micros(latest.int64(0, 0));
-  run.latest_active = latest.int64(0, 1) != 0;
-  run.first_poll = pg_instant_or_null(db_.exec(sql::pg_query("live_first_poll"), {store}), 0, 0);
+  const PgResult found = db_.exec(sql::pg_query("live_poll_run"), {std::to_string(key)});
+  if (found.rows() == 0) return run;
+  run.latest_poll = from_micros(found.int64(0, 0));
+  run.latest_active = found.int64(0, 1) != 0;
+  run.first_poll = pg_instant_or_null(found, 0, 2);
   // The run starts just after the newest poll of the other status, or at the first poll.
-  run.run_start = *run.first_poll;
-  const PgResult run_break = db_.exec(
-      sql::pg_query("live_run_break"),
-      {store, std::to_string(to_micros(*run.latest_poll)), run.latest_active ? "true" : "false"});
-  if (run_break.rows() > 0) {
-    const PgResult next = db_.exec(sql::pg_query("live_next_poll"), {store, run_break.text(0, 0)});
-    if (!next.is_null(0, 0)) run.run_start = from_micros(next.int64(0, 0));
-  }
+  const std::optional<Instant> after_break = pg_instant_or_null(found, 0, 3);
+  run.run_start = after_break ? *after_break : *run.first_poll;
   return run;
 }
 
-StoreInput PgLiveInputs::schedule(std::int64_t key, Instant at) {
-  return read_store_schedule(db_, key, at - kWindowReach, at + kWindowReach);
+void PgLiveInputs::schedules(const std::vector<std::int64_t>& keys, Instant at,
+                             const ScheduleVisit& visit) {
+  // A few statements for each batch of stores, not for each store (start-up
+  // reads every store's).
+  constexpr std::size_t kBatch = 10000;
+  for (std::size_t first = 0; first < keys.size(); first += kBatch) {
+    const std::vector<std::int64_t> batch(keys.begin() + first,
+                                          keys.begin() + std::min(keys.size(), first + kBatch));
+    const std::map<std::int64_t, StoreInput> inputs =
+        read_store_schedules(db_, batch, at - kWindowReach, at + kWindowReach);
+    for (std::size_t i = 0; i < batch.size(); ++i) visit(first + i, inputs.at(batch[i]));
+  }
 }
 
 std::int64_t PgLiveInputs::last_change() {

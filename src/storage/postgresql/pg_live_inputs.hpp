@@ -16,7 +16,8 @@ class PgLiveInputs : public LiveInputs {
   void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
   std::optional<LiveStoreRow> store(std::int64_t key) override;
   PollRun poll_run(std::int64_t key) override;
-  StoreInput schedule(std::int64_t key, Instant at) override;
+  void schedules(const std::vector<std::int64_t>& keys, Instant at,
+                 const ScheduleVisit& visit) override;
   std::int64_t last_change() override;
   StoreChanges changes_after(std::int64_t seen) override;
 

@@ -29,15 +29,25 @@ void add_special_rows(const PgResult& special, const InputOfStore& input_of) {
 }
 
 StoreInput read_store_schedule(PgConnection& db, std::int64_t store, Instant from, Instant to) {
-  StoreInput input;
-  const std::string first = std::to_string(store), next = std::to_string(store + 1);
-  const PgResult zone = db.exec(sql::pg_query("store_zone_by_key"), {first});
-  if (zone.rows() > 0 && !zone.is_null(0, 0)) input.zone = date::locate_zone(zone.text(0, 0));
-  const auto this_store = [&input](std::int64_t) -> StoreInput& { return input; };
-  add_hours_rows(db.exec(sql::pg_query("chunk_hours"), {first, next}), this_store);
+  return std::move(read_store_schedules(db, {store}, from, to).at(store));
+}
+
+std::map<std::int64_t, StoreInput> read_store_schedules(PgConnection& db,
+                                                        const std::vector<std::int64_t>& stores,
+                                                        Instant from, Instant to) {
+  std::map<std::int64_t, StoreInput> inputs;
+  for (const std::int64_t store : stores) inputs[store];
+  const std::string keys = pg_int64_array(stores);
+  const PgResult zones = db.exec(sql::pg_query("zones_of_stores"), {keys});
+  for (int row = 0; row < zones.rows(); ++row) {
+    if (!zones.is_null(row, 1))
+      inputs[zones.int64(row, 0)].zone = date::locate_zone(zones.text(row, 1));
+  }
+  const auto input_of = [&inputs](std::int64_t key) -> StoreInput& { return inputs.at(key); };
+  add_hours_rows(db.exec(sql::pg_query("hours_of_stores"), {keys}), input_of);
   const LocalDayRange days = local_days_touching(from, to);
-  add_special_rows(db.exec(sql::pg_query("chunk_special_hours"),
-                           {first, next, std::to_string(days.first), std::to_string(days.last)}),
-                   this_store);
-  return input;
+  add_special_rows(db.exec(sql::pg_query("special_hours_of_stores"),
+                           {keys, std::to_string(days.first), std::to_string(days.last)}),
+                   input_of);
+  return inputs;
 }

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <vector>
 
 #include "core/store_input.hpp"
 #include "storage/postgresql/pg_connection.hpp"
@@ -19,3 +21,9 @@ void add_special_rows(const PgResult& special, const InputOfStore& input_of);
 // One store's zone, weekly hours and the special dates of the local days
 // [from, to] touches.
 StoreInput read_store_schedule(PgConnection& db, std::int64_t store, Instant from, Instant to);
+
+// The same for each of `stores` (keys), in three statements whatever their
+// number: an entry for every key.
+std::map<std::int64_t, StoreInput> read_store_schedules(PgConnection& db,
+                                                        const std::vector<std::int64_t>& stores,
+                                                        Instant from, Instant to);
