@@ -11,9 +11,10 @@
 #include "storage/postgresql/pg_connection.hpp"
 
 // Runs the engine over each store's live polls at `clock` (as SQLite's
-// raise_poll_alerts, alert_store.hpp), in the caller's transaction: each
-// store's state locked, its events written with their deliveries, its new
-// state saved. Returns the number of events raised.
+// raise_poll_alerts, alert_store.hpp), in the caller's transaction: the
+// stores' states locked and their schedules read together, each store's
+// events written with their deliveries, the new states saved together (an
+// hourly batch brings every store). Returns the number of events raised.
 std::size_t pg_raise_poll_alerts(PgConnection& db, LivePolls& polls, Instant clock,
                                  const AlertRules& rules);
 
