@@ -18,6 +18,17 @@ std::string first_line(const char* message) {
   return text.empty() ? "no message" : text;
 }
 
+// An array's text form, "{a,b,...}", each element as `text` writes it.
+template <class Element, class Text>
+std::string array_text(const std::vector<Element>& elements, const Text& text) {
+  std::string array = "{";
+  for (const Element& element : elements) {
+    if (array.size() > 1) array += ',';
+    array += text(element);
+  }
+  return array + "}";
+}
+
 // The one-line error of a connection that could not be made.
 std::runtime_error cannot_connect(const std::string& where, const std::string& reason) {
   return std::runtime_error("cannot connect to PostgreSQL at " + where + ": " + reason);
@@ -25,8 +36,6 @@ std::runtime_error cannot_connect(const std::string& where, const std::string& r
 
 }  // namespace
 
-// "host:port/database" from the URL's parts, the password left out. A URL
-// libpq cannot even parse is named by its scheme only (it may hold a password).
 const std::string& pg_process_tag() {
   static const std::string tag = [] {
     char host[256] = {};
@@ -39,6 +48,8 @@ const std::string& pg_process_tag() {
   return tag;
 }
 
+// "host:port/database" from the URL's parts, the password left out. A URL
+// libpq cannot even parse is named by its scheme only (it may hold a password).
 std::string postgresql_location(const std::string& url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
@@ -258,21 +269,13 @@ std::optional<Instant> pg_instant_or_null(const PgResult& rows, int row, int col
 }
 
 std::string pg_int64_array(const std::vector<std::int64_t>& numbers) {
-  std::string array = "{";
-  for (const std::int64_t number : numbers) {
-    if (array.size() > 1) array += ',';
-    array += std::to_string(number);
-  }
-  return array + "}";
+  return array_text(numbers, [](std::int64_t number) { return std::to_string(number); });
 }
 
 std::string pg_int64_array(const std::vector<std::optional<std::int64_t>>& numbers) {
-  std::string array = "{";
-  for (const std::optional<std::int64_t>& number : numbers) {
-    if (array.size() > 1) array += ',';
-    array += number ? std::to_string(*number) : "NULL";
-  }
-  return array + "}";
+  return array_text(numbers, [](const std::optional<std::int64_t>& number) {
+    return number ? std::to_string(*number) : std::string("NULL");
+  });
 }
 
 void append_hex(std::string& out, const std::string& bytes) {

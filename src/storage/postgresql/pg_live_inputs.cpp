@@ -8,7 +8,9 @@
 
 namespace {
 
-constexpr int kStoresAPage = 10000;  // rows of each_store's pages: memory bounded at any fleet
+// Stores read together: each_store's pages, and the schedules read at once,
+// so memory is bounded at any fleet.
+constexpr int kStoresAPage = 10000;
 
 std::string text_or_empty(const PgResult& rows, int row, int column) {
   return rows.is_null(row, column) ? std::string() : std::string(rows.text(row, column));
@@ -60,12 +62,12 @@ PollRun PgLiveInputs::poll_run(std::int64_t key) {
 
 void PgLiveInputs::schedules(const std::vector<std::int64_t>& keys, Instant at,
                              const ScheduleVisit& visit) {
-  // A few statements for each batch of stores, not for each store (start-up
+  // A few statements for each page of stores, not for each store (start-up
   // reads every store's).
-  constexpr std::size_t kBatch = 10000;
-  for (std::size_t first = 0; first < keys.size(); first += kBatch) {
+  const std::size_t page = kStoresAPage;
+  for (std::size_t first = 0; first < keys.size(); first += page) {
     const std::vector<std::int64_t> batch(keys.begin() + first,
-                                          keys.begin() + std::min(keys.size(), first + kBatch));
+                                          keys.begin() + std::min(keys.size(), first + page));
     const std::map<std::int64_t, StoreInput> inputs =
         read_store_schedules(db_, batch, at - kWindowReach, at + kWindowReach);
     for (std::size_t i = 0; i < batch.size(); ++i) visit(first + i, inputs.at(batch[i]));

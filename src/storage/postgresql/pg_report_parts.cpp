@@ -115,10 +115,7 @@ std::optional<KeyRange> PgReportRun::take(std::size_t worker) {
   // Connected by its worker: the workers connect at once.
   if (!taker.db) taker.db = std::make_unique<PgConnection>(url_);
   for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(failed_mutex_);
-      if (failed_) return std::nullopt;
-    }
+    if (failed_) return std::nullopt;
     if (progress_ && progress_->cancel) return std::nullopt;
     taker.db->exec("BEGIN");
     const PgResult part = taker.db->exec(sql::pg_query("take_report_part"), PgParams{run_});
@@ -143,10 +140,7 @@ void PgReportRun::done(std::size_t worker, std::size_t stores) {
 }
 
 void PgReportRun::failed(std::size_t worker) {
-  {
-    std::lock_guard<std::mutex> lock(failed_mutex_);
-    failed_ = true;
-  }
+  failed_ = true;
   try {
     if (takers_[worker].db) takers_[worker].db->exec("ROLLBACK");  // its part goes back
   } catch (const std::exception&) {

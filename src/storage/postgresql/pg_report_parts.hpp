@@ -9,10 +9,10 @@
 // them by store_id.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +55,7 @@ class PgReportRun : public KeyRanges {
   std::string run_;            // its id
   std::vector<Taker> takers_;  // by worker
   ReportProgress* progress_;
-  std::mutex failed_mutex_;
-  bool failed_ = false;  // a worker failed: the report fails, none waits
+  std::atomic<bool> failed_{false};  // a worker failed: the report fails, none waits
 };
 
 // The parts of other processes' reports computed here: each server's helper,

@@ -10,9 +10,11 @@ PgStoreEdits::PgStoreEdits(const std::string& url) : db_(url) {
   migrate_postgresql(db_);
 }
 
-std::optional<std::string> PgStoreEdits::store_key(const std::string& store_id) {
+std::optional<std::string> PgStoreEdits::begin_edit(const std::string& store_id) {
   const PgResult found = db_.exec(sql::pg_query("store_key"), {store_id});
   if (found.rows() == 0) return std::nullopt;
+  db_.exec(sql::pg_query("lock_imports"));  // changes are noted in commit order
+  pg_note_store_changes(db_, {found.int64(0, 0)});
   return std::string(found.text(0, 0));
 }
 
@@ -21,10 +23,8 @@ std::optional<std::size_t> PgStoreEdits::delete_special_dates(const std::string&
                                                               date::local_days last) {
   std::lock_guard<std::mutex> lock(mutex_);
   PgTransaction transaction(db_);
-  const auto store = store_key(store_id);
+  const auto store = begin_edit(store_id);
   if (!store) return std::nullopt;
-  db_.exec(sql::pg_query("lock_imports"));  // changes are noted in commit order
-  pg_note_store_changes(db_, {std::stoll(*store)});
   const PgResult deleted = db_.exec(sql::pg_query("delete_special_dates"),
                                     {*store, std::to_string(first.time_since_epoch().count()),
                                      std::to_string(last.time_since_epoch().count())});
@@ -37,10 +37,8 @@ std::optional<std::size_t> PgStoreEdits::delete_polls(const std::string& store_i
                                                       std::optional<Instant> to) {
   std::lock_guard<std::mutex> lock(mutex_);
   PgTransaction transaction(db_);
-  const auto store = store_key(store_id);
+  const auto store = begin_edit(store_id);
   if (!store) return std::nullopt;
-  db_.exec(sql::pg_query("lock_imports"));  // changes are noted in commit order
-  pg_note_store_changes(db_, {std::stoll(*store)});
   const PgResult deleted = db_.exec(
       sql::pg_query("delete_store_polls"),
       {*store, std::to_string(from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min()),

@@ -20,8 +20,10 @@ class PgStoreEdits : public StoreEdits {
                                           std::optional<Instant> to) override;
 
  private:
-  // The key of a store id, or nullopt when there is no such store.
-  std::optional<std::string> store_key(const std::string& store_id);
+  // In the caller's transaction, the key of a store id with the imports'
+  // lock taken and the change noted (store_changes: other servers read the
+  // store again); nullopt when there is no such store.
+  std::optional<std::string> begin_edit(const std::string& store_id);
 
   std::mutex mutex_;
   PgConnection db_;
