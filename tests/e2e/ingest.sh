@@ -92,7 +92,7 @@ client() {
   done
 }
 mkdir "$WORK/cli"
-{ echo "store_id,status,timestamp_utc"; for i in $(seq 1 5000); do echo "cli_$((i % 50)),inactive,2023-02-01 00:00:00.$(printf %06d "$i")"; done; } > "$WORK/cli/store_status.csv"
+{ echo "store_id,status,timestamp_utc"; seq 1 5000 | awk '{printf "cli_%d,inactive,2023-02-01 00:00:00.%06d\n", $1 % 50, $1}'; } > "$WORK/cli/store_status.csv"
 CLIENTS=()
 for c in 1 2 3 4; do
   client "$c" > "$WORK/client$c.codes" &

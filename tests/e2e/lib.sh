@@ -2,6 +2,10 @@
 # port with a temporary database, talk to it with curl, check answers.
 # Usage from a test: source lib.sh "$@"   (arguments: BINARY FIXTURES_DIR)
 set -euo pipefail
+# Debian's tools first: a version manager's python3 shim (pyenv's) on PATH
+# made each python3 call here take 0.35 s instead of 0.03 s, the tests'
+# largest cost.
+export PATH="/usr/bin:/bin:$PATH"
 
 BIN=$1
 FIXTURES=$2
