@@ -15,6 +15,13 @@ bool by_store_id(const Row& a, const Row& b) {
 
 constexpr std::size_t kRunReadBytes = 1 << 16;  // per run and read
 
+}  // namespace
+
+// Named, not anonymous: the merge's lambda holds these, and a unity build
+// (where this file is not the main file) warns of a type with linkage
+// holding one from an anonymous namespace (-Wsubobject-linkage).
+namespace report_row_runs_detail {
+
 // One run being merged: its rows decoded from `bytes`, refilled from the file.
 template <class Row>
 struct RunCursor {
@@ -48,7 +55,7 @@ struct RunCursor {
   }
 };
 
-}  // namespace
+}  // namespace report_row_runs_detail
 
 template <class Row>
 ReportRowRuns<Row>::ReportRowRuns(const std::string& folder, std::size_t run_rows)
@@ -87,7 +94,7 @@ void ReportRowRuns<Row>::merge(std::size_t chunk_rows,
                                const std::function<void(std::vector<Row>&&)>& sink) {
   std::sort(filling_rows_.begin(), filling_rows_.end(), by_store_id<Row>);
   // The rows still in memory are one more run, read from there.
-  std::vector<RunCursor<Row>> cursors(runs_.size() + 1);
+  std::vector<report_row_runs_detail::RunCursor<Row>> cursors(runs_.size() + 1);
   cursors.back().rows = std::move(filling_rows_);
   for (std::size_t run = 0; run < runs_.size(); ++run) {
     cursors[run].offset = runs_[run].offset;
@@ -106,7 +113,7 @@ void ReportRowRuns<Row>::merge(std::size_t chunk_rows,
   std::vector<Row> chunk;
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), after);
-    RunCursor<Row>& cursor = cursors[heap.back()];
+    report_row_runs_detail::RunCursor<Row>& cursor = cursors[heap.back()];
     chunk.push_back(std::move(cursor.rows[cursor.at]));
     if (chunk.size() >= chunk_rows) {
       sink(std::move(chunk));

@@ -32,9 +32,11 @@ case "$command" in
     as_server "$bin/initdb" -D "$cluster/data" -U postgres --auth=trust --no-sync -E UTF8 \
       > "$cluster/initdb.log" 2>&1 || { cat "$cluster/initdb.log" >&2; exit 1; }
     # fsync off: a test cluster is thrown away, and fsync made it several times slower.
+    # max_connections 400: tests run at once (make test: twice the cores) each
+    # start servers of about ten connections, and the default 100 ran out.
     # PG_SERVER_OPTIONS: more settings (the benchmarks' shared_buffers).
     as_server "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k $cluster -p 5432 -c fsync=off -c full_page_writes=off ${PG_SERVER_OPTIONS:-}" start \
+      -o "-c listen_addresses='' -k $cluster -p 5432 -c fsync=off -c full_page_writes=off -c max_connections=400 ${PG_SERVER_OPTIONS:-}" start \
       > /dev/null || { cat "$cluster/server.log" >&2; exit 1; }
     as_server "$bin/createdb" -h "$cluster" -p 5432 -U postgres uptime
     echo "postgresql:///uptime?host=$cluster&port=5432&user=postgres" > "$dir/url"

@@ -24,8 +24,9 @@ trap 'status=$?; stop_clusters; (exit $status); cleanup' EXIT
 primary=$(cat "$WORK/primary/cluster")
 as_server "$bin/pg_basebackup" -h "$primary" -p 5432 -U postgres -D "$standby/data" -R -c fast \
   > "$WORK/basebackup.log" 2>&1 || fail "pg_basebackup: $(cat "$WORK/basebackup.log")"
+# max_connections as the primary's (cluster.sh): a standby may not have fewer.
 as_server "$bin/pg_ctl" -D "$standby/data" -l "$standby/server.log" -w -t 60 \
-  -o "-c listen_addresses='' -k $standby -p 5433 -c fsync=off" start > /dev/null ||
+  -o "-c listen_addresses='' -k $standby -p 5433 -c fsync=off -c max_connections=400" start > /dev/null ||
   fail "standby: $(cat "$standby/server.log")"
 as_server "$bin/psql" -h "$standby" -p 5433 -U postgres -Atc "SELECT pg_is_in_recovery()" uptime |
   grep -qx t || fail "the standby is not in recovery"
