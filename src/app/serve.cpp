@@ -266,26 +266,29 @@ int run_serve(const ServeOptions& options) {
   FleetKeeper fleet_keeper(options.db_path, fleet, jobs, *lease, fleet_settings);
   // SQLite's own upkeep: each store's days rolled up in the background with
   // the standard report's rules, so periods of dates read a row per date
-  // (docs/rollups.md); retention; the write-ahead log kept small.
-  // PostgreSQL keeps its own (docs/postgresql.md).
+  // (docs/rollups.md); the write-ahead log kept small. PostgreSQL keeps its
+  // own (docs/postgresql.md).
   std::optional<RollupWorker> rollups;
-  std::optional<RetentionWorker> retention;
   std::optional<WalKeeper> wal_keeper;
+  RetentionSettings retention_settings = options.retention;
   if (on_sqlite) {
     rollups.emplace(options.db_path, standard_report_options(options.http.default_max_gap).rules);
-    if (options.retention.enabled()) {
-      retention.emplace(options.db_path, options.retention,
-                        [&metrics, &fleet](const RetentionResult& deleted) {
-                          metrics.count_retention(deleted);
-                          // Stores' first polls may be gone: where their data begins moved.
-                          if (deleted.polls_deleted > 0) fleet.reread_all(wall_clock_now());
-                        });
-    }
     wal_keeper.emplace(options.db_path);
-  } else if (options.retention.enabled()) {
+  } else if (retention_settings.keep_polls_days > 0) {
     log_warning(
-        "warning: retention (--keep-reports, --keep-polls-days, --keep-alerts-days) runs on "
-        "SQLite only so far: on PostgreSQL nothing is deleted (docs/postgresql.md)");
+        "warning: --keep-polls-days deletes polls on SQLite only so far: on PostgreSQL every "
+        "poll is kept (no daily rollups there yet to stand for them: docs/postgresql.md)");
+    retention_settings.keep_polls_days = 0;
+  }
+  // Retention, by the lease holder (one server at a time on PostgreSQL).
+  std::optional<RetentionWorker> retention;
+  if (retention_settings.enabled()) {
+    retention.emplace(options.db_path, *lease, retention_settings,
+                      [&metrics, &fleet](const RetentionResult& deleted) {
+                        metrics.count_retention(deleted);
+                        // Stores' first polls may be gone: where their data begins moved.
+                        if (deleted.polls_deleted > 0) fleet.reread_all(wall_clock_now());
+                      });
   }
   std::optional<OtherServers> other_servers;
   if (!on_sqlite) other_servers.emplace(options.db_path, threads, fleet);

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "common/clock.hpp"
 #include "common/log.hpp"
@@ -12,6 +13,8 @@
 #include "core/timestamps.hpp"
 #include "storage/data_generation.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_retention.hpp"
 #include "storage/schedule_reader.hpp"
 
 namespace {
@@ -87,15 +90,15 @@ class PollThinner {
         kept_from_(cutoff) {}
 
   // Returns how many polls it deleted. `last_day`: the store's last date
-  // rolled up; `frozen`: its last frozen one.
-  std::size_t thin(std::int64_t store, std::int64_t last_day, std::optional<std::int64_t> frozen) {
+  // rolled up; `frozen`: its last frozen one (the int64 minimum: none).
+  std::size_t thin(std::int64_t store, std::int64_t last_day, std::int64_t frozen) {
     const date::time_zone* given = schedule_.zone(store);
     const date::time_zone* zone = given ? given : default_zone();
     // The dates that end by the cutoff: before its local date.
     const date::local_days cutoff_date = date::floor<date::days>(zone->to_local(cutoff_));
     const std::int64_t through =
         std::min(last_day, static_cast<std::int64_t>(cutoff_date.time_since_epoch().count()) - 1);
-    if (frozen && through <= *frozen) return 0;
+    if (through <= frozen) return 0;
     const date::local_days next{date::days{through + 1}};
     remove_.bind(1, store);
     remove_.bind(2, to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, next))));
@@ -165,9 +168,9 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
     std::size_t removed = 0;
     while (stores.executeStep()) {
       if (stores.getColumn(1).isNull()) continue;  // nothing rolled up yet
-      const auto frozen = stores.getColumn(2).isNull()
-                              ? std::nullopt
-                              : std::optional<std::int64_t>(stores.getColumn(2).getInt64());
+      const std::int64_t frozen = stores.getColumn(2).isNull()
+                                      ? std::numeric_limits<std::int64_t>::min()
+                                      : stores.getColumn(2).getInt64();
       removed +=
           thinner.thin(stores.getColumn(0).getInt64(), stores.getColumn(1).getInt64(), frozen);
     }
@@ -208,10 +211,40 @@ RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
   return result;
 }
 
-RetentionWorker::RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
+namespace {
+
+// SQLite's target: apply_retention on a connection of its own.
+class SqliteRetention : public RetentionTarget {
+ public:
+  explicit SqliteRetention(const std::string& path) : db_(path) {}
+
+  std::int64_t finished_reports() override { return scalar(db_, "finished_report_count"); }
+  std::optional<std::int64_t> latest_poll_us() override {
+    const std::int64_t latest = scalar(db_, "latest_poll");
+    return latest < 0 ? std::nullopt : std::optional<std::int64_t>(latest);
+  }
+  RetentionResult apply(const RetentionSettings& settings, RetentionPart part,
+                        const RetentionPause& pause, Instant now) override {
+    return apply_retention(db_, settings, part, pause, now);
+  }
+
+ private:
+  Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<RetentionTarget> open_retention(const std::string& db) {
+  if (is_postgresql_url(db)) return std::make_unique<PgRetention>(db);
+  return std::make_unique<SqliteRetention>(db);
+}
+
+RetentionWorker::RetentionWorker(const std::string& db, WorkerLease& lease,
+                                 const RetentionSettings& settings,
                                  std::function<void(const RetentionResult&)> deleted,
                                  std::chrono::milliseconds check_every)
-    : db_(db_path),
+    : target_(open_retention(db)),
+      lease_(lease),
       settings_(settings),
       deleted_(std::move(deleted)),
       // Tried again at the next check; each transaction commits whole or not at all.
@@ -222,28 +255,29 @@ void RetentionWorker::check() {
   const auto between_batches = [this](std::chrono::steady_clock::duration held) {
     return thread_.pause(std::max<std::chrono::steady_clock::duration>(held, kMinPause));
   };
+  if (!lease_.held()) return;  // another server runs retention
   RetentionResult result;
-  const std::int64_t finished = scalar(db_, "finished_report_count");
-  if (settings_.keep_reports > 0 && finished != seen_finished_) {
+  if (settings_.keep_reports > 0 && target_->finished_reports() != seen_finished_) {
     result.reports_deleted =
-        apply_retention(db_, settings_, RetentionPart::reports).reports_deleted;
-    seen_finished_ = scalar(db_, "finished_report_count");
+        target_->apply(settings_, RetentionPart::reports, {}, wall_clock_now()).reports_deleted;
+    seen_finished_ = target_->finished_reports();
   }
-  const std::int64_t latest_us = scalar(db_, "latest_poll");
+  const std::optional<std::int64_t> latest_us =
+      settings_.keep_polls_days > 0 ? target_->latest_poll_us() : std::nullopt;
   const std::int64_t step_us = std::chrono::microseconds{kPollsStep}.count();
   const auto now = std::chrono::steady_clock::now();
-  if (settings_.keep_polls_days > 0 && latest_us >= 0 &&
-      (!seen_latest_us_ || latest_us - *seen_latest_us_ >= step_us ||
-       now - *polls_checked_ >= kPollsRecheck)) {
+  if (latest_us && (!seen_latest_us_ || *latest_us - *seen_latest_us_ >= step_us ||
+                    now - *polls_checked_ >= kPollsRecheck)) {
     result.polls_deleted =
-        apply_retention(db_, settings_, RetentionPart::polls, between_batches).polls_deleted;
+        target_->apply(settings_, RetentionPart::polls, between_batches, wall_clock_now())
+            .polls_deleted;
     seen_latest_us_ = latest_us;
     polls_checked_ = now;
   }
   if (settings_.keep_alerts_days > 0 &&
       (!alerts_checked_ || now - *alerts_checked_ >= kAlertsStep)) {
     const RetentionResult alerts =
-        apply_retention(db_, settings_, RetentionPart::alerts, between_batches);
+        target_->apply(settings_, RetentionPart::alerts, between_batches, wall_clock_now());
     result.alert_events_deleted = alerts.alert_events_deleted;
     result.deliveries_deleted = alerts.deliveries_deleted;
     alerts_checked_ = now;

@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "common/clock.hpp"
 #include "common/periodic_thread.hpp"
 #include "storage/database.hpp"
+#include "storage/worker_lease.hpp"
 
 struct RetentionSettings {
   std::size_t keep_reports = 0;   // finished reports kept, newest first; 0: all
@@ -53,6 +55,26 @@ RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
                                 RetentionPart part = RetentionPart::all,
                                 const RetentionPause& pause = {}, Instant now = wall_clock_now());
 
+// What the retention worker deletes through, whatever the engine: SQLite's
+// (apply_retention) or PostgreSQL's (reports and alerts the same way; its
+// polls are kept until it has daily rollups: docs/postgresql.md).
+class RetentionTarget {
+ public:
+  virtual ~RetentionTarget() = default;
+  // Finished (Complete or Failed) reports: none to delete until it moves.
+  virtual std::int64_t finished_reports() = 0;
+  // The latest poll, UTC microseconds; nullopt: none.
+  virtual std::optional<std::int64_t> latest_poll_us() = 0;
+  // Deletes once, as apply_retention does. Throws std::runtime_error when the
+  // database fails.
+  virtual RetentionResult apply(const RetentionSettings& settings, RetentionPart part,
+                                const RetentionPause& pause, Instant now) = 0;
+};
+
+// The target for the database `db` names, on a connection of its own:
+// PostgreSQL's for a postgresql:// or postgres:// URL, else SQLite's.
+std::unique_ptr<RetentionTarget> open_retention(const std::string& db);
+
 // Runs apply_retention on its own connection: reports whenever the number of
 // finished ones changed, polls at start, whenever the latest poll moved an
 // hour on (nothing else makes more of them old) and every ten minutes (a
@@ -61,21 +83,24 @@ RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
 // check deleted (metrics).
 // Between delete transactions it leaves the write lock free for as long as it
 // held it (at least 50 ms), so ingest and reports never starve behind a large
-// first clean-up. Stops (and joins) when destroyed.
+// first clean-up. A check runs only while this process holds `lease` (one
+// server at a time on PostgreSQL). Stops (and joins) when destroyed.
 class RetentionWorker {
  public:
-  RetentionWorker(const std::string& db_path, const RetentionSettings& settings,
+  // `db`: a SQLite path or a PostgreSQL URL (open_retention).
+  RetentionWorker(const std::string& db, WorkerLease& lease, const RetentionSettings& settings,
                   std::function<void(const RetentionResult&)> deleted = {},
                   std::chrono::milliseconds check_every = std::chrono::seconds{1});
 
  private:
   void check();
 
-  Database db_;
+  std::unique_ptr<RetentionTarget> target_;
+  WorkerLease& lease_;
   RetentionSettings settings_;
   std::function<void(const RetentionResult&)> deleted_;
   // What the last check saw: nothing to do until it moves.
-  std::int64_t seen_finished_ = -1;
+  std::optional<std::int64_t> seen_finished_;
   std::optional<std::int64_t> seen_latest_us_;
   std::optional<std::chrono::steady_clock::time_point> polls_checked_;
   std::optional<std::chrono::steady_clock::time_point> alerts_checked_;

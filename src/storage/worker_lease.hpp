@@ -1,6 +1,6 @@
 // Which of the servers sharing one database runs the jobs only one may run
-// at a time: the alerts' clock, webhook delivery and the standard report's
-// schedule (retention, SQLite's only so far, needs none). One lease a
+// at a time: the alerts' clock, webhook delivery, the standard report's
+// schedule and retention. One lease a
 // process, shared by those jobs, each asking before each step. On SQLite a
 // file is served by one process, which always holds it; on PostgreSQL it is
 // an advisory lock on a connection of its own (PgWorkerLease), released by

@@ -22,8 +22,8 @@ bool PgWorkerLease::held() {
   }
   if (held_ && !was_held) {
     log_info(
-        "workers: this server runs the alerts' clock, webhook delivery and the standard "
-        "report's schedule",
+        "workers: this server runs the alerts' clock, webhook delivery, the standard "
+        "report's schedule and retention",
         {{"database", db_.where()}});
   }
   return held_;
