@@ -52,12 +52,15 @@ void LiveFleet::load(Instant clock) {
   inputs_->in_snapshot([&] {
     std::unique_lock<std::shared_mutex> writing(lock_);
     seen_change_ = inputs_->last_change();
+    std::vector<std::int64_t> keys;
     inputs_->each_store([&](const LiveStoreRow& row) {
       if (place_of(row.key)) return;
-      Entry& entry = add_entry(row);
-      entry.run = inputs_->poll_run(row.key);
+      add_entry(row);
+      keys.push_back(row.key);
       all.push_back(entries_.size() - 1);
     });
+    inputs_->poll_runs(keys,
+                       [&](std::size_t i, const PollRun& run) { entries_[all[i]].run = run; });
     index_ids();
     recompute_extremes();
   });
@@ -112,9 +115,14 @@ std::vector<std::size_t> LiveFleet::read_again(const std::vector<std::int64_t>& 
   std::vector<Read> reads;
   if (!keys.empty()) {
     inputs_->in_snapshot([&] {
+      std::vector<std::int64_t> found;
       for (std::int64_t key : keys) {
-        if (auto row = inputs_->store(key)) reads.push_back({*row, inputs_->poll_run(key)});
+        if (auto row = inputs_->store(key)) {
+          reads.push_back({*row, {}});
+          found.push_back(key);
+        }
       }
+      inputs_->poll_runs(found, [&](std::size_t i, const PollRun& run) { reads[i].run = run; });
     });
   }
   std::vector<std::size_t> touched;

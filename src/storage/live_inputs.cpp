@@ -79,6 +79,10 @@ PollRun SqliteLiveInputs::poll_run(std::int64_t key) {
   return run;
 }
 
+void SqliteLiveInputs::poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) {
+  for (std::size_t i = 0; i < keys.size(); ++i) visit(i, poll_run(keys[i]));
+}
+
 void SqliteLiveInputs::schedules(const std::vector<std::int64_t>& keys, Instant at,
                                  const ScheduleVisit& visit) {
   for (std::size_t i = 0; i < keys.size(); ++i) {

@@ -44,8 +44,11 @@ class LiveInputs {
   // One store by key; nullopt when there is none.
   virtual std::optional<LiveStoreRow> store(std::int64_t key) = 0;
 
-  // The store's poll run as stored: a few seeks on the (store, at_us) key.
-  virtual PollRun poll_run(std::int64_t key) = 0;
+  // Each store's poll run as stored (an empty one: no poll yet), to `visit`
+  // with its index in `keys`, in that order: a few seeks on the (store,
+  // at_us) key a store (on PostgreSQL, one statement a page of stores).
+  using PollRunVisit = std::function<void(std::size_t index, const PollRun& run)>;
+  virtual void poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) = 0;
 
   // Each store's zone, weekly hours and the special dates within
   // kWindowReach of `at` (what opening_window needs), to `visit` with its
@@ -76,13 +79,15 @@ class SqliteLiveInputs : public LiveInputs {
   void in_snapshot(const std::function<void()>& reads) override;
   void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
   std::optional<LiveStoreRow> store(std::int64_t key) override;
-  PollRun poll_run(std::int64_t key) override;
+  void poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) override;
   void schedules(const std::vector<std::int64_t>& keys, Instant at,
                  const ScheduleVisit& visit) override;
   std::int64_t last_change() override { return 0; }
   StoreChanges changes_after(std::int64_t) override { return {}; }
 
  private:
+  PollRun poll_run(std::int64_t key);
+
   Database db_;
   SQLite::Statement store_;
   SQLite::Statement first_;

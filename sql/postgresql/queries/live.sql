@@ -8,19 +8,21 @@ SELECT id, store_id, name FROM stores WHERE id > $1 ORDER BY id LIMIT $2;
 -- name: live_store
 SELECT store_id, name FROM stores WHERE id = $1;
 
--- name: live_poll_run
--- Store $1's run of polls (core/live_state.hpp, PollRun) in one statement
--- (a server's start-up reads every store's): its newest poll and status,
--- its first poll, and the first poll after the newest one of the other
--- status (NULL: the run starts at the first poll). No row: no poll yet.
-SELECT l.at_us, l.active::integer, s.first_poll_us,
-       (SELECT min(p.at_us) FROM polls p WHERE p.store = $1 AND p.at_us > b.at_us)
-FROM (SELECT at_us, active FROM polls WHERE store = $1 ORDER BY at_us DESC LIMIT 1) l
-CROSS JOIN stores s
+-- name: live_poll_runs
+-- The run of polls (core/live_state.hpp, PollRun) of each store whose key is
+-- in $1, in one statement (a server's start-up reads every store's): its
+-- key, its newest poll and status, its first poll, and the first poll after
+-- the newest one of the other status (NULL: the run starts at the first
+-- poll). No row: no poll yet. Index seeks on polls' (store, at_us) key.
+SELECT k.store, l.at_us, l.active::integer, s.first_poll_us,
+       (SELECT min(p.at_us) FROM polls p WHERE p.store = k.store AND p.at_us > b.at_us)
+FROM unnest($1::bigint[]) AS k(store)
+JOIN stores s ON s.id = k.store
+CROSS JOIN LATERAL (SELECT at_us, active FROM polls WHERE store = k.store
+                    ORDER BY at_us DESC LIMIT 1) l
 LEFT JOIN LATERAL (SELECT at_us FROM polls
-                   WHERE store = $1 AND at_us < l.at_us AND active <> l.active
-                   ORDER BY at_us DESC LIMIT 1) b ON true
-WHERE s.id = $1;
+                   WHERE store = k.store AND at_us < l.at_us AND active <> l.active
+                   ORDER BY at_us DESC LIMIT 1) b ON true;
 
 -- name: last_store_change
 -- Where this server's live state starts following changes

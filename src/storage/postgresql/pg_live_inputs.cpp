@@ -1,6 +1,7 @@
 #include "storage/postgresql/pg_live_inputs.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_schedule.hpp"
@@ -47,17 +48,27 @@ std::optional<LiveStoreRow> PgLiveInputs::store(std::int64_t key) {
   return LiveStoreRow{key, found.text(0, 0), text_or_empty(found, 0, 1)};
 }
 
-PollRun PgLiveInputs::poll_run(std::int64_t key) {
-  PollRun run;
-  const PgResult found = db_.exec(sql::pg_query("live_poll_run"), {std::to_string(key)});
-  if (found.rows() == 0) return run;
-  run.latest_poll = from_micros(found.int64(0, 0));
-  run.latest_active = found.int64(0, 1) != 0;
-  run.first_poll = pg_instant_or_null(found, 0, 2);
-  // The run starts just after the newest poll of the other status, or at the first poll.
-  const std::optional<Instant> after_break = pg_instant_or_null(found, 0, 3);
-  run.run_start = after_break ? *after_break : *run.first_poll;
-  return run;
+void PgLiveInputs::poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) {
+  // One statement a page of stores (start-up reads every store's run).
+  for (std::size_t first = 0; first < keys.size(); first += kStoresAPage) {
+    const std::size_t last = std::min(keys.size(), first + kStoresAPage);
+    const std::vector<std::int64_t> page(keys.begin() + first, keys.begin() + last);
+    const PgResult found = db_.exec(sql::pg_query("live_poll_runs"), {pg_int64_array(page)});
+    std::unordered_map<std::int64_t, PollRun> runs;
+    for (int row = 0; row < found.rows(); ++row) {
+      PollRun& run = runs[found.int64(row, 0)];
+      run.latest_poll = from_micros(found.int64(row, 1));
+      run.latest_active = found.int64(row, 2) != 0;
+      run.first_poll = pg_instant_or_null(found, row, 3);
+      // The run starts just after the newest poll of the other status, or at the first poll.
+      const std::optional<Instant> after_break = pg_instant_or_null(found, row, 4);
+      run.run_start = after_break ? *after_break : *run.first_poll;
+    }
+    for (std::size_t i = first; i < last; ++i) {
+      const auto found_run = runs.find(keys[i]);
+      visit(i, found_run == runs.end() ? PollRun{} : found_run->second);
+    }
+  }
 }
 
 void PgLiveInputs::schedules(const std::vector<std::int64_t>& keys, Instant at,
