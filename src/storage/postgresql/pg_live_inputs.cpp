@@ -9,8 +9,8 @@
 
 namespace {
 
-// Stores read together: each_store's pages, and the schedules read at once,
-// so memory is bounded at any fleet.
+// Stores read together: each_store's pages, and the poll runs and the
+// schedules read at once, so memory is bounded at any fleet.
 constexpr int kStoresAPage = 10000;
 
 std::string text_or_empty(const PgResult& rows, int row, int column) {
