@@ -75,7 +75,7 @@ class RetentionTarget {
 // PostgreSQL's for a postgresql:// or postgres:// URL, else SQLite's.
 std::unique_ptr<RetentionTarget> open_retention(const std::string& db);
 
-// Runs apply_retention on its own connection: reports whenever the number of
+// Runs a RetentionTarget on its own connection: reports whenever the number of
 // finished ones changed, polls at start, whenever the latest poll moved an
 // hour on (nothing else makes more of them old) and every ten minutes (a
 // store's polls wait for its dates to be rolled up), alerts at start and
