@@ -33,9 +33,8 @@ constexpr std::chrono::milliseconds kMinPause{50};
 constexpr std::chrono::hours kPollsStep{1};
 constexpr std::chrono::minutes kPollsRecheck{10};
 
-// Alert rows per delete transaction, and how often the worker looks for old
-// ones (they age with the clock, slowly).
-constexpr std::int64_t kAlertRowsPerBatch = 1000;
+// How often the worker looks for old alert rows (they age with the clock,
+// slowly).
 constexpr std::chrono::minutes kAlertsStep{10};
 
 // One value of a named query, -1 for NULL. The statement is done when this
@@ -55,23 +54,20 @@ std::size_t delete_old_reports(Database& db, std::size_t keep) {
   return static_cast<std::size_t>(deleted);
 }
 
-// Deletes with `query_name` (?1 the cutoff, ?2 the batch size) until a batch
-// deletes nothing, pausing between batches; returns the rows deleted.
+// Deletes with `query_name` (?1 the cutoff, ?2 the batch size) in batches.
 std::size_t delete_in_batches(Database& db, const char* query_name, Instant cutoff,
                               const RetentionPause& pause) {
-  std::size_t deleted = 0;
-  for (;;) {
-    const auto started = std::chrono::steady_clock::now();
-    SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement remove(db.sql(), sql::query(query_name));
-    remove.bind(1, to_micros(cutoff));
-    remove.bind(2, kAlertRowsPerBatch);
-    const int removed = remove.exec();
-    transaction.commit();
-    deleted += static_cast<std::size_t>(removed);
-    if (removed < kAlertRowsPerBatch) return deleted;
-    if (pause && !pause(std::chrono::steady_clock::now() - started)) return deleted;
-  }
+  return delete_alert_rows_in_batches(
+      [&] {
+        SQLite::Transaction transaction(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement remove(db.sql(), sql::query(query_name));
+        remove.bind(1, to_micros(cutoff));
+        remove.bind(2, kAlertRowsPerBatch);
+        const int removed = remove.exec();
+        transaction.commit();
+        return static_cast<std::int64_t>(removed);
+      },
+      pause);
 }
 
 // Deletes one store's polls of its rolled-up dates that end by the cutoff,
@@ -190,6 +186,18 @@ std::size_t delete_old_polls(Database& db, unsigned keep_days, const RetentionPa
 }
 
 }  // namespace
+
+std::size_t delete_alert_rows_in_batches(const std::function<std::int64_t()>& delete_batch,
+                                         const RetentionPause& pause) {
+  std::size_t deleted = 0;
+  for (;;) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::int64_t removed = delete_batch();
+    deleted += static_cast<std::size_t>(removed);
+    if (removed < kAlertRowsPerBatch) return deleted;
+    if (pause && !pause(std::chrono::steady_clock::now() - started)) return deleted;
+  }
+}
 
 RetentionResult apply_retention(Database& db, const RetentionSettings& settings, RetentionPart part,
                                 const RetentionPause& pause, Instant now) {

@@ -55,6 +55,15 @@ RetentionResult apply_retention(Database& db, const RetentionSettings& settings,
                                 RetentionPart part = RetentionPart::all,
                                 const RetentionPause& pause = {}, Instant now = wall_clock_now());
 
+// Alert rows per delete transaction, on either engine: each one short.
+constexpr std::int64_t kAlertRowsPerBatch = 1000;
+
+// Runs `delete_batch` (one transaction deleting at most kAlertRowsPerBatch
+// rows; returns how many) until a batch deletes fewer, calling `pause`
+// between batches; returns the rows deleted. Each engine's alert retention.
+std::size_t delete_alert_rows_in_batches(const std::function<std::int64_t()>& delete_batch,
+                                         const RetentionPause& pause);
+
 // What the retention worker deletes through, whatever the engine: SQLite's
 // (apply_retention) or PostgreSQL's (reports and alerts the same way; its
 // polls are kept until it has daily rollups: docs/postgresql.md).

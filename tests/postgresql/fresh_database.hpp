@@ -8,7 +8,9 @@
 #include <fstream>
 #include <string>
 
+#include "storage/database.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_migrate.hpp"
 
 namespace test {
 
@@ -44,5 +46,12 @@ class FreshDatabase {
   std::string name_;
   std::string url_;
 };
+
+// Copies the SQLite database at `path` into the one at `url`, as `migrate` does.
+inline void copy_to_postgresql(const std::string& path, const std::string& url) {
+  Database from(path, Database::Access::read_only);
+  PgConnection to(url);
+  copy_sqlite_to_postgresql(from, to, [](const CopiedTable&) {});
+}
 
 }  // namespace test

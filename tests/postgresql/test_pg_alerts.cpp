@@ -10,7 +10,6 @@
 #include "postgresql/table_text.hpp"
 #include "storage/alert_store.hpp"
 #include "storage/postgresql/pg_alerts.hpp"
-#include "storage/postgresql/pg_migrate.hpp"
 #include "storage/webhook_store.hpp"
 #include "support.hpp"
 #include "webhook_receiver.hpp"
@@ -105,11 +104,7 @@ TEST_CASE("PostgreSQL: the alerts' clock raises what SQLite's raises", "[postgre
     }
   }
   FreshDatabase database("engine_alerts");
-  {
-    Database from(path, Database::Access::read_only);
-    PgConnection to(database.url());
-    copy_sqlite_to_postgresql(from, to, [](const CopiedTable&) {});
-  }
+  test::copy_to_postgresql(path, database.url());
 
   Database sqlite_db(path, Database::Access::read_only);
   const test::RowsOf sqlite_rows = test::sqlite_rows_of(sqlite_db);

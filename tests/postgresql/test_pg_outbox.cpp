@@ -11,7 +11,6 @@
 #include "postgresql/fresh_database.hpp"
 #include "server/webhook_delivery.hpp"
 #include "storage/postgresql/pg_deliveries.hpp"
-#include "storage/postgresql/pg_migrate.hpp"
 #include "storage/postgresql/pg_worker_lease.hpp"
 #include "storage/webhook_store.hpp"
 #include "support.hpp"
@@ -40,12 +39,6 @@ void raise_events(const std::string& path, const std::vector<Webhook>& webhooks)
                           "2023-01-25 10:01:00");
   test::ingest_live_polls(db, "a,active,2023-01-25 11:00:00\nb,active,2023-01-25 11:30:00\n",
                           "2023-01-25 11:31:00");
-}
-
-void copy_to(const std::string& path, const std::string& url) {
-  Database from(path, Database::Access::read_only);
-  PgConnection to(url);
-  copy_sqlite_to_postgresql(from, to, [](const CopiedTable&) {});
 }
 
 std::string text(const std::vector<Delivery>& due) {
@@ -91,7 +84,7 @@ std::string exercise_outbox(Deliveries& outbox) {
 struct OutboxToReceiver {
   explicit OutboxToReceiver(const std::string& name) : receiver(kSecret), database(name) {
     raise_events(dir.file("u.db"), {webhook_to(receiver.url("/all"))});
-    copy_to(dir.file("u.db"), database.url());
+    test::copy_to_postgresql(dir.file("u.db"), database.url());
   }
   TempDir dir;
   test::Receiver receiver;
@@ -113,7 +106,7 @@ TEST_CASE("PostgreSQL: the webhooks' outbox as SQLite keeps it", "[postgresql]")
   slack.stores = {"b"};
   raise_events(path, {webhook_to("http://127.0.0.1:9/all"), slack});
   FreshDatabase database("engine_outbox");
-  copy_to(path, database.url());
+  test::copy_to_postgresql(path, database.url());
 
   SqliteDeliveries sqlite(path);
   const std::string expected = exercise_outbox(sqlite);

@@ -10,7 +10,6 @@
 #include <thread>
 
 #include "postgresql/fresh_database.hpp"
-#include "storage/postgresql/pg_migrate.hpp"
 #include "storage/postgresql/pg_worker_lease.hpp"
 #include "storage/retention.hpp"
 #include "support.hpp"
@@ -118,11 +117,7 @@ TEST_CASE("PostgreSQL: retention deletes the reports and alert rows SQLite's del
   const std::string path = dir.file("u.db");
   add_records(path);
   FreshDatabase database("engine_retention");
-  {
-    Database from(path, Database::Access::read_only);
-    PgConnection to(database.url());
-    copy_sqlite_to_postgresql(from, to, [](const CopiedTable&) {});
-  }
+  test::copy_to_postgresql(path, database.url());
   RetentionSettings settings;
   settings.keep_reports = 2;
   settings.keep_alerts_days = 30;
@@ -149,11 +144,7 @@ TEST_CASE("PostgreSQL: only the worker lease's holder runs retention", "[postgre
   TempDir dir;
   const std::string path = dir.file("u.db");
   add_records(path);
-  {
-    Database from(path, Database::Access::read_only);
-    PgConnection to(database.url());
-    copy_sqlite_to_postgresql(from, to, [](const CopiedTable&) {});
-  }
+  test::copy_to_postgresql(path, database.url());
   auto other_server = std::make_unique<PgWorkerLease>(database.url());
   REQUIRE(other_server->held());
   CountedLease lease(database.url());

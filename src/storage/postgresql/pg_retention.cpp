@@ -3,13 +3,6 @@
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 
-namespace {
-
-// Alert rows per delete transaction, as on SQLite: each one short.
-constexpr std::int64_t kAlertRowsPerBatch = 1000;
-
-}  // namespace
-
 PgRetention::PgRetention(const std::string& url) : db_(url) {
   migrate_postgresql(db_);
 }
@@ -47,15 +40,12 @@ RetentionResult PgRetention::apply(const RetentionSettings& settings, RetentionP
 
 std::size_t PgRetention::delete_in_batches(const char* query_name, Instant cutoff,
                                            const RetentionPause& pause) {
-  std::size_t deleted = 0;
-  for (;;) {
-    const auto started = std::chrono::steady_clock::now();
-    const int removed =
-        db_.exec(sql::pg_query(query_name),
-                 PgParams{std::to_string(to_micros(cutoff)), std::to_string(kAlertRowsPerBatch)})
-            .affected_rows();
-    deleted += static_cast<std::size_t>(removed);
-    if (removed < kAlertRowsPerBatch) return deleted;
-    if (pause && !pause(std::chrono::steady_clock::now() - started)) return deleted;
-  }
+  return delete_alert_rows_in_batches(
+      [&] {
+        return static_cast<std::int64_t>(
+            db_.exec(sql::pg_query(query_name), PgParams{std::to_string(to_micros(cutoff)),
+                                                         std::to_string(kAlertRowsPerBatch)})
+                .affected_rows());
+      },
+      pause);
 }

@@ -23,8 +23,8 @@ class PgRetention : public RetentionTarget {
                         const RetentionPause& pause, Instant now) override;
 
  private:
-  // Deletes with `query_name` ($1 the cutoff, $2 the batch size) until a
-  // batch deletes fewer than a batch, pausing between batches.
+  // Deletes with `query_name` ($1 the cutoff, $2 the batch size) in batches
+  // (delete_alert_rows_in_batches).
   std::size_t delete_in_batches(const char* query_name, Instant cutoff,
                                 const RetentionPause& pause);
 
