@@ -3,11 +3,11 @@
 // over by `migrate`; the same sequence of claims and attempts through the
 // Deliveries interface writes down the same outcomes on both; the delivery
 // worker delivers from PostgreSQL's outbox.
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <thread>
 
+#include "postgresql/counted_lease.hpp"
 #include "postgresql/fresh_database.hpp"
 #include "server/webhook_delivery.hpp"
 #include "storage/postgresql/pg_deliveries.hpp"
@@ -155,25 +155,6 @@ TEST_CASE("PostgreSQL: the delivery worker delivers from its outbox, once each, 
         4);
 }
 
-namespace {
-
-// A server's lease that counts how often its jobs asked for it.
-class CountedLease : public WorkerLease {
- public:
-  explicit CountedLease(const std::string& url) : lease_(url) {}
-  bool held() override {
-    ++asked_;
-    return lease_.held();
-  }
-  int asked() const { return asked_; }
-
- private:
-  PgWorkerLease lease_;
-  std::atomic<int> asked_{0};
-};
-
-}  // namespace
-
 TEST_CASE("PostgreSQL: only the lease's holder delivers; when it dies, another server does",
           "[postgresql]") {
   OutboxToReceiver outbox("engine_lease_delivery");
@@ -184,7 +165,7 @@ TEST_CASE("PostgreSQL: only the lease's holder delivers; when it dies, another s
   // Another server holds the lease: this one's worker claims nothing.
   PgWorkerLease other_server(url);
   REQUIRE(other_server.held());
-  CountedLease lease(url);
+  test::CountedLease lease(url);
   Metrics metrics;
   WebhookDelivery delivery(url, lease, DeliverySettings{}, metrics);
   // Waits for the condition (its dispatcher asked twice and was refused),

@@ -4,11 +4,11 @@
 // the worker lease's holder deletes.
 #include <SQLiteCpp/Statement.h>
 
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
+#include "postgresql/counted_lease.hpp"
 #include "postgresql/fresh_database.hpp"
 #include "storage/postgresql/pg_worker_lease.hpp"
 #include "storage/retention.hpp"
@@ -95,20 +95,6 @@ std::string counts(const RetentionResult& result) {
          std::to_string(result.polls_deleted) + " polls";
 }
 
-// A lease that counts the checks that asked it.
-class CountedLease : public WorkerLease {
- public:
-  explicit CountedLease(const std::string& url) : lease_(url) {}
-  bool held() override {
-    ++asked;
-    return lease_.held();
-  }
-  std::atomic<int> asked{0};
-
- private:
-  PgWorkerLease lease_;
-};
-
 }  // namespace
 
 TEST_CASE("PostgreSQL: retention deletes the reports and alert rows SQLite's deletes",
@@ -147,7 +133,7 @@ TEST_CASE("PostgreSQL: only the worker lease's holder runs retention", "[postgre
   test::copy_to_postgresql(path, database.url());
   auto other_server = std::make_unique<PgWorkerLease>(database.url());
   REQUIRE(other_server->held());
-  CountedLease lease(database.url());
+  test::CountedLease lease(database.url());
   RetentionSettings settings;
   settings.keep_reports = 2;
   RetentionWorker worker(database.url(), lease, settings, {}, std::chrono::milliseconds{10});
@@ -157,7 +143,7 @@ TEST_CASE("PostgreSQL: only the worker lease's holder runs retention", "[postgre
         .int64(0, 0);
   };
   // Three checks asked for the lease: two of them ended without it.
-  while (lease.asked < 3) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  while (lease.asked() < 3) std::this_thread::sleep_for(std::chrono::milliseconds{5});
   CHECK(finished() == 4);
 
   other_server.reset();  // its connection ends, and the lock with it
