@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "common/log.hpp"
-#include "storage/database.hpp"
+#include "storage/postgresql/pg_connection.hpp"
 #include "storage/rollups.hpp"
 
 std::vector<Flag> flags_for(RollupOptions& o) {
@@ -20,14 +20,14 @@ void check_options(RollupOptions&, const std::vector<std::string>& positionals) 
 
 int run_rollup(const RollupOptions& options) {
   set_log_format(options.log_format);
-  if (!std::filesystem::exists(options.db_path)) {
+  if (!is_postgresql_url(options.db_path) && !std::filesystem::exists(options.db_path)) {
     throw std::runtime_error("no database at '" + options.db_path + "'");
   }
-  Database db(options.db_path);  // migrates the schema
+  const std::unique_ptr<RollupTarget> target = open_rollups(options.db_path);  // migrates
   StatusRules rules(Interpolation::nearest);
   rules.max_gap = options.max_gap;
   const auto started = std::chrono::steady_clock::now();
-  const RollUpCounts counts = roll_up_all(db, rules);
+  const RollUpCounts counts = roll_up_all(*target, rules);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   log_info("rolled up " + std::to_string(counts.dates) + " local dates of " +

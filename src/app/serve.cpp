@@ -264,20 +264,22 @@ int run_serve(const ServeOptions& options) {
   // standard report's schedule.
   const std::unique_ptr<WorkerLease> lease = open_worker_lease(options.db_path);
   FleetKeeper fleet_keeper(options.db_path, fleet, jobs, *lease, fleet_settings);
-  // SQLite's own upkeep: each store's days rolled up in the background with
-  // the standard report's rules, so periods of dates read a row per date
-  // (docs/rollups.md); the write-ahead log kept small. PostgreSQL keeps its
-  // own (docs/postgresql.md).
-  std::optional<RollupWorker> rollups;
+  // Each store's days rolled up in the background with the standard
+  // report's rules, so periods of dates read a row per date
+  // (docs/rollups.md), by the lease holder (one server at a time on
+  // PostgreSQL); SQLite's write-ahead log kept small (PostgreSQL keeps its
+  // own: docs/postgresql.md).
+  RollupWorker rollups(options.db_path, *lease,
+                       standard_report_options(options.http.default_max_gap).rules);
   std::optional<WalKeeper> wal_keeper;
   RetentionSettings retention_settings = options.retention;
   if (on_sqlite) {
-    rollups.emplace(options.db_path, standard_report_options(options.http.default_max_gap).rules);
     wal_keeper.emplace(options.db_path);
   } else if (retention_settings.keep_polls_days > 0) {
     log_warning(
         "warning: --keep-polls-days deletes polls on SQLite only so far: on PostgreSQL every "
-        "poll is kept (no daily rollups there yet to stand for them: docs/postgresql.md)");
+        "poll is kept (its daily rollups do not stand for deleted polls yet: "
+        "docs/postgresql.md)");
     retention_settings.keep_polls_days = 0;
   }
   // Retention, by the lease holder (one server at a time on PostgreSQL).

@@ -91,6 +91,33 @@ std::vector<DatePeriod> dates_outside(const DatePeriod& all, const DatePeriod& c
   return runs;
 }
 
+std::vector<DatePeriod> runs_from_polls(const DatePeriod& dates,
+                                        const std::optional<RolledUpDates>& summed,
+                                        const date::time_zone* zone, Instant first_poll,
+                                        Instant now) {
+  std::vector<DatePeriod> runs;
+  for (const DatePeriod& run :
+       summed ? dates_outside(dates, summed->dates) : std::vector<DatePeriod>{dates}) {
+    const Interval counted = store_period(run, zone, first_poll, now);
+    if (counted.begin < counted.end) runs.push_back(run);  // else before the data, or after now
+  }
+  return runs;
+}
+
+PeriodFigures period_from_rollups(const std::string& store_id, const DatePeriod& dates,
+                                  const date::time_zone* zone, Instant first_poll, Instant now,
+                                  const std::optional<RolledUpDates>& summed,
+                                  const std::vector<std::optional<PeriodFigures>>& runs) {
+  PeriodFigures figures;
+  figures.store_id = store_id;
+  figures.period = store_period(dates, zone, first_poll, now);
+  if (summed) add_times(figures, summed->times);
+  for (const auto& run : runs) {
+    if (run) add_times(figures, times_of(*run));
+  }
+  return figures;
+}
+
 BusinessTimes& BusinessTimes::operator+=(const BusinessTimes& other) {
   business += other.business;
   uptime += other.uptime;

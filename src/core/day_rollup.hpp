@@ -4,6 +4,8 @@
 // period's figures summed from rolled-up dates plus the dates computed anew.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/period.hpp"
@@ -66,3 +68,18 @@ struct RolledUpDates {
 
 // The dates of `all` outside `covered` (a part of it): at most two runs.
 std::vector<DatePeriod> dates_outside(const DatePeriod& all, const DatePeriod& covered);
+
+// A store's figures over local dates from its rollups (docs/rollups.md), in
+// two steps, so that an engine may read the polls of many stores' runs at
+// once between them: the runs of `dates` its rolled-up sum (`summed`;
+// nullopt: none) leaves to polls, those with data (from `first_poll` to
+// `now`) only, at most two; then the figures: the sum plus each run's
+// figures (compute_period_figures), given in the same order.
+std::vector<DatePeriod> runs_from_polls(const DatePeriod& dates,
+                                        const std::optional<RolledUpDates>& summed,
+                                        const date::time_zone* zone, Instant first_poll,
+                                        Instant now);
+PeriodFigures period_from_rollups(const std::string& store_id, const DatePeriod& dates,
+                                  const date::time_zone* zone, Instant first_poll, Instant now,
+                                  const std::optional<RolledUpDates>& summed,
+                                  const std::vector<std::optional<PeriodFigures>>& runs);

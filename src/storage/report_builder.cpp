@@ -208,25 +208,13 @@ class SnapshotReader {
                                                  const StatusRules& rules) {
     if (!store.first_poll_us || from_micros(*store.first_poll_us) > now) return std::nullopt;
     const Instant first = from_micros(*store.first_poll_us);
-    PeriodFigures figures;
-    figures.store_id = store.store_id;
-    figures.period = store_period(dates, zone, first, now);
-    // The rollups read are consecutive dates (docs/rollups.md): the others
-    // are at most a run before them and one after.
-    std::vector<DatePeriod> others{dates};
-    if (const auto summed = rollups_.sum(store.rollups, dates.from, dates.to, now)) {
-      add_times(figures, summed->times);
-      others = dates_outside(dates, summed->dates);
+    const auto summed = rollups_.sum(store.rollups, dates.from, dates.to, now);
+    std::vector<std::optional<PeriodFigures>> runs;
+    for (const DatePeriod& run : runs_from_polls(dates, summed, zone, first, now)) {
+      runs.push_back(
+          compute_period_figures(read_store(store, zone, read_range(run, now)), now, rules, run));
     }
-    for (const DatePeriod& run : others) {
-      const Interval counted = store_period(run, zone, first, now);
-      if (counted.begin >= counted.end) continue;  // before the data, or after now
-      const StoreInput input = read_store(store, zone, read_range(run, now));
-      if (const auto part = compute_period_figures(input, now, rules, run)) {
-        add_times(figures, times_of(*part));
-      }
-    }
-    return figures;
+    return period_from_rollups(store.store_id, dates, zone, first, now, summed, runs);
   }
 
  private:

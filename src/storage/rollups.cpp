@@ -10,17 +10,18 @@
 #include "common/test_hold.hpp"
 #include "core/business_hours.hpp"
 #include "storage/embedded_sql.hpp"
+#include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_rollups.hpp"
 #include "storage/schedule_reader.hpp"
 #include "storage/sql_values.hpp"
 
 namespace {
 
-// The most polls one roll-up transaction reads and dates it writes (each
+// The most dates one roll-up transaction writes (with kPollsPerRollUp, each
 // about 20 ms of work; a store polled again after weeks settles every date
 // between), and the most stores it takes: the write lock stays short, and
 // ingests wait for it little. Between transactions the worker pauses
 // kRollUpPause.
-constexpr std::size_t kPollsPerRollUp = 100'000;
 constexpr std::size_t kDatesPerRollUp = 20'000;
 constexpr std::size_t kStoresPerRollUp = 2'000;
 constexpr std::chrono::milliseconds kRollUpPause{20};
@@ -30,20 +31,12 @@ date::local_days local_date_of(const date::time_zone* zone, Instant instant) {
   return date::floor<date::days>(zone->to_local(instant));
 }
 
-std::int64_t day_number(date::local_days day) {
-  return static_cast<std::int64_t>(day.time_since_epoch().count());
-}
-
 // A row's totals (the store's times summed over its rolled-up dates up to
 // the row's), in columns [first, first + 4) of the row `row` is on.
 BusinessTimes totals_in(const RawStatement& row, int first) {
   return {HalfMicroseconds{row.column_int64(first)}, HalfMicroseconds{row.column_int64(first + 1)},
           HalfMicroseconds{row.column_int64(first + 2)},
           HalfMicroseconds{row.column_int64(first + 3)}};
-}
-
-bool same_rules(const StatusRules& a, const StatusRules& b) {
-  return a.interpolation == b.interpolation && a.max_gap == b.max_gap;
 }
 
 // Drops every rollup and marks every store out of date when the rollups
@@ -108,46 +101,36 @@ class StoreRoller {
   // Sets `settles_next_us` to the end of the first date still not rolled up.
   std::size_t roll_up_after_kept(const StoreToRollUp& store, const StatusRules& rules,
                                  std::optional<std::int64_t>& settles_next_us) {
-    const Instant latest = from_micros(*store.latest_us);
     StoreInput input;
     input.zone = schedule_.zone(store.key);
-    const date::time_zone* zone = zone_of(input);
-    // The dates after the last one kept, whose totals they go on from.
-    BusinessTimes totals;
-    date::local_days from = local_date_of(zone, from_micros(*store.first_us));
+    std::optional<KeptRollup> kept;
     last_.bind(1, store.key);
-    if (last_.step()) {
-      from = date::local_days{date::days{last_.column_int64(0)}} + date::days{1};
-      totals = totals_in(last_, 1);
-    }
+    if (last_.step())
+      kept = KeptRollup{date::local_days{date::days{last_.column_int64(0)}}, totals_in(last_, 1)};
     last_.reset();
-    const auto end_us = [zone](date::local_days day) {
-      return to_micros(
-          date::floor<std::chrono::microseconds>(local_midnight(zone, day + date::days{1})));
-    };
-    settles_next_us = end_us(from);
+    const RollUpStart start = roll_up_start(zone_of(input), *store.first_us, kept);
+    settles_next_us = start.settles_us;
     // No poll at or after the end of `from` yet: no date to roll up.
-    if (*store.latest_us < *settles_next_us) return 0;
-    const auto begin_us =
-        to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, from)));
+    if (*store.latest_us < start.settles_us) return 0;
+    const Instant latest = from_micros(*store.latest_us);
     input.hours = schedule_.hours(store.key);
-    input.special = schedule_.special(store.key, from_micros(begin_us), latest);
+    input.special = schedule_.special(store.key, from_micros(start.begin_us), latest);
     // Polls from the last one at or before the first date's start (or the
     // store's first) to the newest.
     polls_.bind(1, store.key);
-    polls_.bind(2, begin_us);
+    polls_.bind(2, start.begin_us);
     polls_.bind(3, *store.latest_us);
     polls_.bind(4, *store.latest_us);
     while (polls_.step()) {
       input.polls.push_back({from_micros(polls_.column_int64(0)), polls_.column_int64(1) != 0});
     }
     polls_.reset();
-    for (const DayRollup& day : roll_up_days(input, rules, from, local_date_of(zone, latest))) {
-      totals += day.times;
-      insert(store.key, day, totals);
+    std::int64_t next_us = 0;
+    for (const RollupRow& row : roll_up_store(input, rules, start, latest, next_us)) {
+      insert(store.key, row);
       ++dates_written_;
-      settles_next_us = end_us(day.date + date::days{1});
     }
+    settles_next_us = next_us;
     return input.polls.size();
   }
 
@@ -158,10 +141,11 @@ class StoreRoller {
     remove_.exec();
     remove_.reset();
   }
-  void insert(std::int64_t store, const DayRollup& day, const BusinessTimes& totals) {
+  void insert(std::int64_t store, const RollupRow& row) {
+    const BusinessTimes& totals = row.totals;
     insert_.bind(1, store);
-    insert_.bind(2, day_number(day.date));
-    insert_.bind(3, to_micros(day.settled));
+    insert_.bind(2, day_number(row.day));
+    insert_.bind(3, to_micros(row.settled));
     insert_.bind(4, static_cast<std::int64_t>(totals.business.count()));
     insert_.bind(5, static_cast<std::int64_t>(totals.uptime.count()));
     insert_.bind(6, static_cast<std::int64_t>(totals.downtime.count()));
@@ -179,7 +163,78 @@ class StoreRoller {
   std::size_t dates_written_ = 0;
 };
 
+// SQLite's roll-up, on a connection of its own (the worker's) or a caller's.
+class SqliteRollups : public RollupTarget {
+ public:
+  explicit SqliteRollups(const std::string& path) : owned_(std::in_place, path), db_(*owned_) {}
+  explicit SqliteRollups(Database& db) : db_(db) {}
+
+  RollUpCounts roll_up(const StatusRules& rules, std::size_t max_stores,
+                       const std::function<void()>& before_commit) override {
+    return ::roll_up(db_, rules, max_stores, before_commit);
+  }
+
+ private:
+  std::optional<Database> owned_;
+  Database& db_;
+};
+
 }  // namespace
+
+std::optional<StatusRules> rollup_rules_named(const std::string& interpolation,
+                                              std::optional<std::int64_t> max_gap_s) {
+  const auto parsed = parse_interpolation(interpolation);
+  if (!parsed) return std::nullopt;
+  StatusRules rules(*parsed);
+  if (max_gap_s) rules.max_gap = std::chrono::seconds{*max_gap_s};
+  return rules;
+}
+
+bool same_rules(const StatusRules& a, const StatusRules& b) {
+  return a.interpolation == b.interpolation && a.max_gap == b.max_gap;
+}
+
+RolledUpDates rolled_up_sum(date::local_days from, const KeptRollup& last,
+                            const KeptRollup& first_from) {
+  if (first_from.day < from) return {{from, last.day}, last.totals - first_from.totals};
+  return {{first_from.day, last.day}, last.totals};
+}
+
+std::int64_t day_number(date::local_days day) {
+  return static_cast<std::int64_t>(day.time_since_epoch().count());
+}
+
+RollUpStart roll_up_start(const date::time_zone* zone, std::int64_t first_poll_us,
+                          const std::optional<KeptRollup>& last_kept) {
+  const auto start_us = [zone](date::local_days day) {
+    return to_micros(date::floor<std::chrono::microseconds>(local_midnight(zone, day)));
+  };
+  RollUpStart start;
+  start.from = local_date_of(zone, from_micros(first_poll_us));
+  if (last_kept) {
+    start.from = last_kept->day + date::days{1};
+    start.totals = last_kept->totals;
+  }
+  start.begin_us = start_us(start.from);
+  start.settles_us = start_us(start.from + date::days{1});
+  return start;
+}
+
+std::vector<RollupRow> roll_up_store(const StoreInput& input, const StatusRules& rules,
+                                     const RollUpStart& start, Instant latest,
+                                     std::int64_t& settles_next_us) {
+  const date::time_zone* zone = zone_of(input);
+  std::vector<RollupRow> rows;
+  BusinessTimes totals = start.totals;
+  settles_next_us = start.settles_us;
+  for (const DayRollup& day : roll_up_days(input, rules, start.from, local_date_of(zone, latest))) {
+    totals += day.times;
+    rows.push_back({day.date, day.settled, totals});
+    settles_next_us = to_micros(
+        date::floor<std::chrono::microseconds>(local_midnight(zone, day.date + date::days{2})));
+  }
+  return rows;
+}
 
 void mark_out_of_date(SQLite::Database& db, const std::vector<std::int64_t>& stores) {
   SQLite::Statement mark(db, sql::query("store_out_of_date"));
@@ -193,12 +248,7 @@ void mark_out_of_date(SQLite::Database& db, const std::vector<std::int64_t>& sto
 std::optional<StatusRules> rollup_rules(SQLite::Database& db) {
   SQLite::Statement query(db, sql::query("rollup_rules"));
   if (!query.executeStep() || query.getColumn(0).isNull()) return std::nullopt;
-  const auto interpolation = parse_interpolation(query.getColumn(0).getString());
-  if (!interpolation) return std::nullopt;
-  StatusRules rules(*interpolation);
-  if (!query.getColumn(1).isNull())
-    rules.max_gap = std::chrono::seconds{query.getColumn(1).getInt64()};
-  return rules;
+  return rollup_rules_named(query.getColumn(0).getString(), optional_int(query.getColumn(1)));
 }
 
 bool rollups_made_with(SQLite::Database& db, const StatusRules& rules) {
@@ -248,13 +298,23 @@ RollUpCounts roll_up(Database& db, const StatusRules& rules, std::size_t max_sto
   return counts;
 }
 
-RollUpCounts roll_up_all(Database& db, const StatusRules& rules, std::size_t max_stores) {
+std::unique_ptr<RollupTarget> open_rollups(const std::string& db) {
+  if (is_postgresql_url(db)) return std::make_unique<PgRollups>(db);
+  return std::make_unique<SqliteRollups>(db);
+}
+
+RollUpCounts roll_up_all(RollupTarget& target, const StatusRules& rules, std::size_t max_stores) {
   RollUpCounts total;
-  for (RollUpCounts done; (done = roll_up(db, rules, max_stores)).stores > 0;) {
+  for (RollUpCounts done; (done = target.roll_up(rules, max_stores, {})).stores > 0;) {
     total.stores += done.stores;
     total.dates += done.dates;
   }
   return total;
+}
+
+RollUpCounts roll_up_all(Database& db, const StatusRules& rules, std::size_t max_stores) {
+  SqliteRollups target(db);
+  return roll_up_all(target, rules, max_stores);
 }
 
 RollupReader::RollupReader(SQLite::Database& db)
@@ -296,39 +356,34 @@ std::optional<RolledUpDates> RollupReader::sum(const RollupMarks& store, date::l
     last_.reset();
     return std::nullopt;  // none to read
   }
-  const date::local_days last{date::days{last_.column_int64(0)}};
-  const BusinessTimes through_last = totals_in(last_, 1);
+  const KeptRollup last{date::local_days{date::days{last_.column_int64(0)}}, totals_in(last_, 1)};
   last_.reset();
-  // The rollup of the date before `from`, if the store has one (then it may
-  // be read too: it settled before the last one); else the first one read is
-  // the store's first, and nothing comes before it.
-  BusinessTimes before;
-  date::local_days first = from;
+  // The rollup of the date before `from`, if the store has one; else its
+  // first (the last one read is at or after it).
   first_from_.bind(1, store.key);
   first_from_.bind(2, day_number(from - date::days{1}));
+  KeptRollup first_from = last;
   if (first_from_.step()) {
-    const date::local_days day{date::days{first_from_.column_int64(0)}};
-    if (day < from) {
-      before = totals_in(first_from_, 1);
-    } else {
-      first = day;
-    }
+    first_from = {date::local_days{date::days{first_from_.column_int64(0)}},
+                  totals_in(first_from_, 1)};
   }
   first_from_.reset();
-  return RolledUpDates{{first, last}, through_last - before};
+  return rolled_up_sum(from, last, first_from);
 }
 
-RollupWorker::RollupWorker(const std::string& db_path, const StatusRules& rules,
+RollupWorker::RollupWorker(const std::string& db, WorkerLease& lease, const StatusRules& rules,
                            std::chrono::milliseconds check_every)
-    : db_(db_path),
+    : target_(open_rollups(db)),
+      lease_(lease),
       rules_(rules),
       hold_(test_hold("UPTIME_TEST_HOLD_ROLLUP")),
       thread_("roll-up failed", check_every, PeriodicThread::FirstStep::at_start,
               [this] { step(); }) {}
 
 void RollupWorker::step() {
+  if (!lease_.held()) return;  // another server rolls up
   RollUpCounts total;
-  for (RollUpCounts done; (done = roll_up(db_, rules_, kStoresPerRollUp, hold_)).stores > 0;) {
+  for (RollUpCounts done; (done = target_->roll_up(rules_, kStoresPerRollUp, hold_)).stores > 0;) {
     total.stores += done.stores;
     total.dates += done.dates;
     if (!thread_.pause(kRollUpPause)) break;

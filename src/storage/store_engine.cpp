@@ -78,14 +78,13 @@ class PostgresqlEngine : public StoreEngine {
     return pg_stream_report(url_, options, sink, progress);
   }
 
-  // No rollups on PostgreSQL yet: `rules` is not needed.
   std::optional<StoreSnapshot> store_snapshot(const std::string& store_id,
                                               std::optional<Instant> as_of,
                                               std::optional<DatePeriod> dates,
-                                              const StatusRules*) override {
+                                              const StatusRules* rules) override {
     std::lock_guard<std::mutex> lock(reader_mutex_);
     if (!reader_) reader_ = std::make_unique<PgConnection>(url_);  // a server's, not a command's
-    return pg_read_store_snapshot(*reader_, store_id, as_of, dates);
+    return pg_read_store_snapshot(*reader_, store_id, as_of, dates, rules);
   }
 
  private:

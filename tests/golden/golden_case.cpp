@@ -9,7 +9,8 @@
 // status now, store by store). CTest runs it once
 // per folder, named after it, so adding a case is adding a folder. With a PostgreSQL URL
 // (golden_case FOLDER URL), the case is also imported into a fresh database of that server
-// (docs/postgresql.md) and its report there must be the SQLite report, byte for byte.
+// (docs/postgresql.md) and rolled up there, and its report there (a period of dates read
+// from PostgreSQL's rollups) must be the SQLite report, byte for byte.
 // Usage: golden_case FOLDER [POSTGRESQL_URL]. Exit 0: equal; 1: different (each difference
 // printed); 77: the case uses an option this build does not have (skipped, with the reason).
 #include <SQLiteCpp/Statement.h>
@@ -29,6 +30,7 @@
 #include "core/records.hpp"
 #include "storage/ingest.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_rollups.hpp"
 #include "storage/report_builder.hpp"
 #include "storage/rollups.hpp"
 #include "storage/store_engine.hpp"
@@ -173,6 +175,9 @@ std::string postgresql_report(const std::string& url, const std::string& name,
           return engine->ingest_csv(dataset, source, in, progress, IngestRules{});
         },
         folder.string());
+    // Rolled up as on SQLite, so that a period of dates reads PostgreSQL's rollups.
+    PgRollups rollups(with_database(url, database));
+    roll_up_all(rollups, options.rules);
     // As the report command writes it: the header, then the rows as they come.
     const bool with_unknown = options.rules.max_gap.has_value();
     csv = report_csv_header(options.period.has_value(), with_unknown);

@@ -120,10 +120,11 @@ TEST_CASE("PostgreSQL: a report run whose process died is deleted by the next he
   PgConnection db(database.url());
   // As a process killed while computing leaves it: its snapshot gone.
   const std::string run =
-      db.exec(sql::pg_query("publish_report_run"),
-              PgParams{std::string("a process now dead"), std::string("00000003-0000001B-1"),
-                       std::string("0"), std::string("nearest"), std::nullopt,
-                       std::string("windows"), std::nullopt, std::nullopt, std::string("0")})
+      db.exec(
+            sql::pg_query("publish_report_run"),
+            PgParams{std::string("a process now dead"), std::string("00000003-0000001B-1"),
+                     std::string("0"), std::string("nearest"), std::nullopt, std::string("windows"),
+                     std::nullopt, std::nullopt, std::string("0"), std::string("true")})
           .text(0, 0);
   db.exec(sql::pg_query("publish_report_parts"),
           PgParams{run, std::string("100"), std::string("8")});

@@ -65,8 +65,14 @@ COPY polls (store, at_us, active) FROM STDIN;
 -- name: note_copied_polls
 -- The stores' first and newest polls after copy_polls: $1 the stores' keys,
 -- $2 and $3 the first and newest instants copied for each (bigint[]s).
+-- Polls after every other one change no rollup (the roll-up takes the store
+-- once one settles a date: settles_next_us); a store's first ones make its
+-- rollups out of date from them on (docs/rollups.md).
 UPDATE stores SET first_poll_us = least(first_poll_us, n.first_us),
-                  latest_poll_us = greatest(latest_poll_us, n.latest_us)
+                  latest_poll_us = greatest(latest_poll_us, n.latest_us),
+                  rollup_from_us = CASE WHEN latest_poll_us IS NULL
+                                        THEN least(rollup_from_us, n.first_us)
+                                        ELSE rollup_from_us END
 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS n(store, first_us, latest_us)
 WHERE stores.id = n.store;
 
@@ -74,7 +80,10 @@ WHERE stores.id = n.store;
 -- Rules §1: a poll is a store and an instant; the first one kept wins, so a
 -- row is loaded when neither the table nor an earlier line has its instant,
 -- a duplicate when the one kept has its status, a conflict otherwise. Then
--- the stores' first and newest polls follow. Returns the three counts.
+-- the stores' first and newest polls follow, and their rollups are out of
+-- date from the poll before the first one loaded on (its instant when none
+-- is before it; the subquery reads the polls as they were before this
+-- statement: docs/rollups.md). Returns the three counts.
 WITH classified AS (
   SELECT i.store, i.at_us, i.active, p.at_us IS NULL AS unseen,
          row_number() OVER same AS nth,
@@ -90,7 +99,15 @@ WITH classified AS (
   RETURNING store, at_us
 ), noted AS (
   UPDATE stores SET first_poll_us = least(first_poll_us, n.first_us),
-                    latest_poll_us = greatest(latest_poll_us, n.latest_us)
+                    latest_poll_us = greatest(latest_poll_us, n.latest_us),
+                    rollup_from_us = CASE
+                      WHEN latest_poll_us IS NULL THEN least(rollup_from_us, n.first_us)
+                      WHEN n.first_us > latest_poll_us THEN rollup_from_us
+                      ELSE least(rollup_from_us,
+                                 coalesce((SELECT max(p.at_us) FROM polls p
+                                           WHERE p.store = stores.id AND p.at_us < n.first_us),
+                                          n.first_us))
+                    END
   FROM (SELECT store, min(at_us) AS first_us, max(at_us) AS latest_us
         FROM inserted GROUP BY store) n
   WHERE stores.id = n.store
@@ -205,8 +222,18 @@ DELETE FROM polls WHERE store = $1 AND at_us >= $2 AND at_us < $3;
 UPDATE data_state SET poll_count = poll_count - $1;
 
 -- name: refresh_store_polls
--- After store $1's polls were deleted: its first and newest polls anew.
+-- After store $1's polls from $2 on were deleted: its first and newest
+-- polls anew, and its rollups out of date from the poll before $2 on (from
+-- the start of time when none is before it; docs/rollups.md).
 UPDATE stores SET
   first_poll_us = (SELECT min(at_us) FROM polls WHERE store = $1),
-  latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = $1)
+  latest_poll_us = (SELECT max(at_us) FROM polls WHERE store = $1),
+  rollup_from_us = least(rollup_from_us,
+                         coalesce((SELECT max(at_us) FROM polls WHERE store = $1 AND at_us < $2),
+                                  -9223372036854775807 - 1))
 WHERE id = $1;
+
+-- name: mark_stores_out_of_date
+-- Stores $1 (a bigint[]): their hours, special dates or zone changed, so
+-- their rollups are out of date from their first poll on (docs/rollups.md).
+UPDATE stores SET rollup_from_us = first_poll_us WHERE id = ANY($1::bigint[]);

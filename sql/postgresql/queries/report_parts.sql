@@ -3,10 +3,10 @@
 
 -- name: publish_report_run
 -- $1 origin, $2 snapshot, $3 as_of, $4 interpolation, $5 max_gap_s,
--- $6 period_kind, $7 and $8 its bounds, $9 the wall clock.
+-- $6 period_kind, $7 and $8 its bounds, $9 the wall clock, $10 read_rollups.
 INSERT INTO report_runs (origin, snapshot, as_of_us, interpolation, max_gap_s, period_kind,
-                         period_from, period_to, created_us)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                         period_from, period_to, created_us, read_rollups)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 RETURNING id;
 
 -- name: publish_report_parts
@@ -42,7 +42,7 @@ DELETE FROM report_runs WHERE id = $1;
 -- name: report_run_to_help
 -- The oldest run of another process than $1 with a part left to take.
 SELECT r.id, r.snapshot, r.as_of_us, r.interpolation, r.max_gap_s, r.period_kind,
-       r.period_from, r.period_to
+       r.period_from, r.period_to, r.read_rollups
 FROM report_runs r
 WHERE r.origin <> $1
   AND EXISTS (SELECT 1 FROM report_parts p WHERE p.run = r.id AND NOT p.done)

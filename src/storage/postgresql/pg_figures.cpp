@@ -19,6 +19,7 @@ DatabaseFigures PgFigures::read() {
   figures.database_bytes = static_cast<std::uintmax_t>(totals.int64(0, 4));
   figures.outbox.pending = totals.int64(0, 5);
   figures.outbox.oldest_raised = pg_instant_or_null(totals, 0, 6);
+  figures.stores_to_roll_up = totals.int64(0, 7);
   const PgResult statuses = db_.exec(sql::pg_query("reports_by_status"));
   for (int row = 0; row < statuses.rows(); ++row) {
     figures.reports_by_status[statuses.text(row, 0)] = statuses.int64(row, 1);

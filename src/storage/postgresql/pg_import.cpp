@@ -180,6 +180,10 @@ ImportSummary load_rows(PgConnection& db, Dataset dataset, const std::string& so
     apply_incoming(db, dataset);
     changed = incoming_store_keys(db, rules);
   }
+  // Hours, special dates and zones change the figures of every date.
+  if (dataset == Dataset::hours || dataset == Dataset::special_hours || dataset == Dataset::zones) {
+    pg_mark_out_of_date(db, changed);
+  }
   // Tags change no store's live state.
   if (dataset != Dataset::tags) pg_note_store_changes(db, changed);
   if (dataset == Dataset::polls) {
@@ -197,6 +201,10 @@ ImportSummary load_rows(PgConnection& db, Dataset dataset, const std::string& so
 }
 
 }  // namespace
+
+void pg_mark_out_of_date(PgConnection& db, const std::vector<std::int64_t>& keys) {
+  if (!keys.empty()) db.exec(sql::pg_query("mark_stores_out_of_date"), {pg_int64_array(keys)});
+}
 
 void pg_note_store_changes(PgConnection& db, const std::vector<std::int64_t>& keys) {
   if (keys.empty()) return;

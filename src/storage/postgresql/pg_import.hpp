@@ -28,6 +28,11 @@ ImportSummary pg_ingest_csv(PgConnection& db, Dataset dataset, const std::string
 ImportSummary pg_ingest_rows(PgConnection& db, Dataset dataset, const std::string& source,
                              const RowSource& rows, const IngestRules& rules = {});
 
+// Marks the stores with these keys out of date from their first poll on
+// (their hours, special dates or zone changed: docs/rollups.md), in the
+// caller's transaction.
+void pg_mark_out_of_date(PgConnection& db, const std::vector<std::int64_t>& keys);
+
 // Notes that the stores with these keys changed (store_changes, so other
 // servers' live state follows), in the caller's transaction with the
 // imports' lock held (lock_imports).

@@ -13,23 +13,11 @@
 namespace {
 
 // The tables copied, each after those its foreign keys name.
-constexpr const char* kCopiedTables[] = {"stores",
-                                         "polls",
-                                         "business_hours",
-                                         "special_hours",
-                                         "store_tags",
-                                         "reports",
-                                         "report_window_rows",
-                                         "report_period_rows",
-                                         "tokens",
-                                         "token_stores",
-                                         "alert_state",
-                                         "alert_events",
-                                         "alert_event_totals",
-                                         "webhooks",
-                                         "webhook_events",
-                                         "webhook_stores",
-                                         "webhook_deliveries"};
+constexpr const char* kCopiedTables[] = {
+    "stores",        "polls",          "daily_rollups",  "rollup_rules",       "business_hours",
+    "special_hours", "store_tags",     "reports",        "report_window_rows", "report_period_rows",
+    "tokens",        "token_stores",   "alert_state",    "alert_events",       "alert_event_totals",
+    "webhooks",      "webhook_events", "webhook_stores", "webhook_deliveries"};
 
 // Those whose ids PostgreSQL numbers (an identity column "id").
 bool numbered(const std::string& table) {
@@ -119,12 +107,12 @@ std::vector<CopiedTable> copy_sqlite_to_postgresql(
   }
   // One snapshot for the check and every table: a server may run on the file.
   const ReadTransaction snapshot(from.sql());
-  // Retention's deleted polls live on as SQLite's daily rollups only: copied
-  // without them, PostgreSQL would answer those dates from what is left.
+  // Retention's deleted polls live on as SQLite's daily rollups only (frozen
+  // dates): PostgreSQL's roll-up would make those dates anew from what is left.
   if (const auto line = polls_deleted_before(from)) {
     throw std::runtime_error(
         from.path() + ": retention deleted polls before " + format_timestamp(*line) +
-        " and keeps their dates as daily rollups, which PostgreSQL does not hold yet "
+        " and keeps their dates as daily rollups only, which PostgreSQL does not keep yet "
         "(docs/postgresql.md): migrate copies a database that has all its polls (one served "
         "with --keep-polls-days 0)");
   }

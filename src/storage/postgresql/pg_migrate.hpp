@@ -23,7 +23,7 @@ struct CopiedTable {
 // `to`, calling `on_table` as each table is copied and checked. Throws
 // std::runtime_error, writing nothing, when `to` already holds data, `from`
 // is not at this binary's schema version or retention deleted some of its
-// polls (kept as rollups, which PostgreSQL does not hold yet), a row does
+// polls (kept as rollups only, which PostgreSQL does not keep yet), a row does
 // not fit, or a count differs.
 std::vector<CopiedTable> copy_sqlite_to_postgresql(
     Database& from, PgConnection& to, const std::function<void(const CopiedTable&)>& on_table);

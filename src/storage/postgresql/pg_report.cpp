@@ -4,12 +4,15 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "common/test_hold.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
+#include "storage/postgresql/pg_polls.hpp"
 #include "storage/postgresql/pg_report_parts.hpp"
+#include "storage/postgresql/pg_rollups.hpp"
 #include "storage/postgresql/pg_schedule.hpp"
 #include "storage/postgresql/pg_schema.hpp"
 #include "storage/report_range.hpp"
@@ -17,51 +20,67 @@
 
 namespace {
 
-// The stores with keys in [begin, end) and what a report over `range` reads
-// of each, in key order, in the caller's transaction.
-std::vector<StoreInput> read_store_inputs(PgConnection& db, std::int64_t begin, std::int64_t end,
-                                          const ReadRange& range) {
+// The stores with keys in [begin, end), in key order, with their schedules
+// for `range` (the hours, the special dates that can matter) and no polls.
+struct ChunkStores {
+  std::vector<StoreInput> inputs;
+  std::vector<std::int64_t> keys;
+  std::vector<std::optional<std::int64_t>> first_poll_us;  // nullopt: no poll yet
+  std::unordered_map<std::int64_t, StoreInput*> by_key;
+};
+
+ChunkStores read_chunk_schedules(PgConnection& db, std::int64_t begin, std::int64_t end,
+                                 const ReadRange& range) {
   const std::string from = std::to_string(begin), to = std::to_string(end);
   const PgResult stores = db.exec(sql::pg_query("report_stores"), PgParams{from, to});
-  std::vector<StoreInput> inputs(static_cast<std::size_t>(stores.rows()));
-  std::unordered_map<std::int64_t, StoreInput*> by_key;
+  ChunkStores chunk;
+  chunk.inputs.resize(static_cast<std::size_t>(stores.rows()));
   for (int row = 0; row < stores.rows(); ++row) {
-    StoreInput& input = inputs[static_cast<std::size_t>(row)];
+    StoreInput& input = chunk.inputs[static_cast<std::size_t>(row)];
     input.store_id = stores.text(row, 1);
     input.zone = store_zone(input.store_id, stores.is_null(row, 2) ? "" : stores.text(row, 2));
-    by_key[stores.int64(row, 0)] = &input;
+    chunk.keys.push_back(stores.int64(row, 0));
+    chunk.first_poll_us.push_back(stores.int64_or_null(row, 3));
+    chunk.by_key[chunk.keys.back()] = &input;
   }
-  const auto input_of = [&by_key](std::int64_t key) -> StoreInput& { return *by_key.at(key); };
+  const auto input_of = [&chunk](std::int64_t key) -> StoreInput& { return *chunk.by_key.at(key); };
   add_hours_rows(db.exec(sql::pg_query("chunk_hours"), PgParams{from, to}), input_of);
   const LocalDayRange days = special_days(range);
   add_special_rows(
       db.exec(sql::pg_query("chunk_special_hours"),
               PgParams{from, to, std::to_string(days.first), std::to_string(days.last)}),
       input_of);
+  return chunk;
+}
+
+// The stores with keys in [begin, end) and what a report over `range` reads
+// of each, in key order, in the caller's transaction.
+std::vector<StoreInput> read_store_inputs(PgConnection& db, std::int64_t begin, std::int64_t end,
+                                          const ReadRange& range) {
+  ChunkStores chunk = read_chunk_schedules(db, begin, end, range);
   const PgResult polls =
       db.exec(sql::pg_query("chunk_polls"),
-              PgParams{from, to, std::to_string(range.begin_us), std::to_string(range.end_us),
-                       std::to_string(range.now_us)},
+              PgParams{std::to_string(begin), std::to_string(end), std::to_string(range.begin_us),
+                       std::to_string(range.end_us), std::to_string(range.now_us)},
               true);
-  std::vector<std::int64_t> times;
-  std::vector<bool> statuses;
   for (int row = 0; row < polls.rows(); ++row) {
-    times.clear();
-    statuses.clear();
-    polls.array(row, 1, times, pg_integer);
-    polls.array(row, 2, statuses, [](const unsigned char* bytes, int) { return bytes[0] != 0; });
-    if (times.size() != statuses.size()) throw std::runtime_error("PostgreSQL sent uneven polls");
-    std::vector<Poll>& store_polls = by_key.at(polls.int64(row, 0))->polls;
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      store_polls.push_back({from_micros(times[i]), statuses[i]});
-    }
-    // In time order as the query builds them, checked: PostgreSQL does not promise it.
-    const auto earlier = [](const Poll& a, const Poll& b) { return a.at < b.at; };
-    if (!std::is_sorted(store_polls.begin(), store_polls.end(), earlier)) {
-      std::sort(store_polls.begin(), store_polls.end(), earlier);
-    }
+    append_poll_arrays(polls, row, 1, chunk.by_key.at(polls.int64(row, 0))->polls);
   }
-  return inputs;
+  return std::move(chunk.inputs);
+}
+
+// A rollup's totals in columns [first, first + 4) of `row`.
+BusinessTimes totals_at(const PgResult& result, int row, int first) {
+  return {HalfMicroseconds{result.int64(row, first)},
+          HalfMicroseconds{result.int64(row, first + 1)},
+          HalfMicroseconds{result.int64(row, first + 2)},
+          HalfMicroseconds{result.int64(row, first + 3)}};
+}
+
+// A rollup (its date and totals) from column `first` of `row` on.
+KeptRollup rollup_at(const PgResult& result, int row, int first) {
+  return {date::local_days{date::days{result.int64(row, first)}},
+          totals_at(result, row, first + 1)};
 }
 
 template <class Row>
@@ -84,6 +103,26 @@ std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& reade
                                   compute_chunk, after_workers, sink, progress);
 }
 
+// Store `key`'s rollups of `dates` that a report as of `now` may read, each
+// date's figures (its totals less the date before's), by date; as
+// RollupReader::read on SQLite.
+std::vector<DayRollup> read_store_rollups(PgConnection& db, std::int64_t key,
+                                          const DatePeriod& dates, Instant now) {
+  const PgResult rows =
+      db.exec(sql::pg_query("store_rollups"),
+              PgParams{std::to_string(key), std::to_string(day_number(dates.from)),
+                       std::to_string(day_number(dates.to)), std::to_string(to_micros(now))});
+  std::vector<DayRollup> days;
+  BusinessTimes before;
+  for (int row = 0; row < rows.rows(); ++row) {
+    const date::local_days day{date::days{rows.int64(row, 0)}};
+    const BusinessTimes totals = totals_at(rows, row, 2);
+    if (day >= dates.from) days.push_back({day, from_micros(rows.int64(row, 1)), totals - before});
+    before = totals;
+  }
+  return days;
+}
+
 }  // namespace
 
 PgSnapshotReader::PgSnapshotReader(const std::string& url, const std::string& snapshot) : db_(url) {
@@ -100,10 +139,73 @@ PgSnapshotReader::~PgSnapshotReader() {
   }
 }
 
+bool PgSnapshotReader::reads_rollups(const ReportOptions& options) {
+  if (!options.read_rollups) return false;
+  if (!rollup_rules_) rollup_rules_ = pg_rollup_rules(db_);  // in the snapshot
+  return *rollup_rules_ && same_rules(**rollup_rules_, options.rules);
+}
+
+std::size_t PgSnapshotReader::compute_from_rollups(std::int64_t begin, std::int64_t end,
+                                                   const ReportOptions& options,
+                                                   const DatePeriod& dates, Instant now,
+                                                   std::vector<PeriodFigures>& rows) {
+  ChunkStores chunk = read_chunk_schedules(db_, begin, end, report_range(options.period, now));
+  // Each store's rolled-up dates, summed (docs/rollups.md).
+  std::unordered_map<std::int64_t, RolledUpDates> sums;
+  const PgResult summed = db_.exec(
+      sql::pg_query("chunk_rollup_sums"),
+      PgParams{std::to_string(begin), std::to_string(end), std::to_string(day_number(dates.from)),
+               std::to_string(day_number(dates.to)), std::to_string(to_micros(now))});
+  for (int row = 0; row < summed.rows(); ++row) {
+    sums[summed.int64(row, 0)] =
+        rolled_up_sum(dates.from, rollup_at(summed, row, 1), rollup_at(summed, row, 6));
+  }
+  // The other dates' polls, every store's at once.
+  struct StoreRuns {
+    std::size_t store;  // in the chunk
+    std::optional<RolledUpDates> summed;
+    std::vector<DatePeriod> runs;
+  };
+  std::vector<StoreRuns> stores;
+  std::vector<StoreRange> ranges;
+  for (std::size_t i = 0; i < chunk.inputs.size(); ++i) {
+    const auto& first = chunk.first_poll_us[i];
+    if (!first || from_micros(*first) > now) continue;  // no data: no row
+    const auto sum = sums.find(chunk.keys[i]);
+    StoreRuns store{i, sum == sums.end() ? std::nullopt : std::optional(sum->second), {}};
+    store.runs =
+        runs_from_polls(dates, store.summed, zone_of(chunk.inputs[i]), from_micros(*first), now);
+    for (const DatePeriod& run : store.runs) {
+      ranges.push_back({chunk.keys[i], read_range(run, now)});
+    }
+    stores.push_back(std::move(store));
+  }
+  std::vector<std::vector<Poll>> polls = read_polls_in_ranges(db_, ranges);
+  std::size_t range = 0;
+  for (const StoreRuns& store : stores) {
+    StoreInput& input = chunk.inputs[store.store];
+    std::vector<std::optional<PeriodFigures>> figures;
+    for (const DatePeriod& run : store.runs) {
+      input.polls = std::move(polls[range++]);
+      figures.push_back(compute_period_figures(input, now, options.rules, run));
+    }
+    rows.push_back(period_from_rollups(input.store_id, dates, zone_of(input),
+                                       from_micros(*chunk.first_poll_us[store.store]), now,
+                                       store.summed, figures));
+  }
+  return chunk.inputs.size();
+}
+
 template <class Row>
 std::size_t PgSnapshotReader::compute(std::int64_t begin, std::int64_t end,
                                       const ReportOptions& options, Instant as_of,
                                       std::vector<Row>& rows) {
+  if constexpr (std::is_same_v<Row, PeriodFigures>) {
+    const auto* dates = std::get_if<DatePeriod>(&*options.period);
+    if (dates && reads_rollups(options)) {
+      return compute_from_rollups(begin, end, options, *dates, as_of, rows);
+    }
+  }
   const std::vector<StoreInput> inputs =
       read_store_inputs(db_, begin, end, report_range(options.period, as_of));
   for (const StoreInput& input : inputs) {
@@ -158,7 +260,8 @@ ReportSummary pg_stream_report(const std::string& url, const ReportOptions& opti
 
 std::optional<StoreSnapshot> pg_read_store_snapshot(PgConnection& db, const std::string& store_id,
                                                     std::optional<Instant> as_of,
-                                                    std::optional<DatePeriod> dates) {
+                                                    std::optional<DatePeriod> dates,
+                                                    const StatusRules* rules) {
   PgTransaction snapshot_transaction(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   const PgResult store = db.exec(sql::pg_query("snapshot_store"), PgParams{store_id});
   if (store.rows() == 0) return std::nullopt;
@@ -173,8 +276,20 @@ std::optional<StoreSnapshot> pg_read_store_snapshot(PgConnection& db, const std:
   const ReadRange range = !snapshot.as_of ? ReadRange{0, 0, to_micros(now)}
                           : dates         ? report_range(Period{*dates}, now)
                                           : report_range(std::nullopt, now);
-  std::vector<StoreInput> inputs = read_store_inputs(db, key, key + 1, range);
-  snapshot.input = std::move(inputs.at(0));
+  const auto made_with = dates && snapshot.as_of && rules ? pg_rollup_rules(db) : std::nullopt;
+  if (made_with && same_rules(*made_with, *rules)) {
+    // The rolled-up dates from their rollups, the polls of the others only.
+    snapshot.input = std::move(read_chunk_schedules(db, key, key + 1, range).inputs.at(0));
+    snapshot.rolled_up = read_store_rollups(db, key, *dates, now);
+    const auto others = dates_not_rolled_up(dates->from, dates->to, snapshot.rolled_up);
+    if (!others.empty()) {
+      const ReadRange polls_range =
+          read_range(DatePeriod{others.front().from, others.back().to}, now);
+      snapshot.input.polls = std::move(read_polls_in_ranges(db, {{key, polls_range}}).at(0));
+    }
+  } else {
+    snapshot.input = std::move(read_store_inputs(db, key, key + 1, range).at(0));
+  }
   snapshot_transaction.commit();
   return snapshot;
 }

@@ -2,8 +2,9 @@
 // workers on connections of their own share one snapshot (exported by the
 // first), each reads a range of stores in four statements (the stores,
 // their hours, special dates and polls; sql/postgresql/queries/report.sql),
-// and the same core computes the same rows (report_workers.hpp). Periods are
-// answered from polls: PostgreSQL keeps no rollups yet (docs/postgresql.md).
+// and the same core computes the same rows (report_workers.hpp). A period of
+// local dates reads the daily rollups (pg_rollups.hpp) as SQLite does, and
+// the polls of the dates they do not stand for.
 #pragma once
 
 #include <optional>
@@ -34,7 +35,17 @@ class PgSnapshotReader {
                       Instant as_of, std::vector<Row>& rows);
 
  private:
+  // Whether a report with `options` may read the rollups: they were made
+  // with its rules (read once, in the snapshot).
+  bool reads_rollups(const ReportOptions& options);
+  // compute's rows for a period of local dates: each store's rolled-up
+  // dates summed, the polls of the others read at once (docs/rollups.md).
+  std::size_t compute_from_rollups(std::int64_t begin, std::int64_t end,
+                                   const ReportOptions& options, const DatePeriod& dates,
+                                   Instant now, std::vector<PeriodFigures>& rows);
+
   PgConnection db_;
+  std::optional<std::optional<StatusRules>> rollup_rules_;  // outer nullopt: not read yet
 };
 
 // The stores go in parts any server on the database may take
@@ -44,7 +55,9 @@ ReportSummary pg_stream_report(const std::string& url, const ReportOptions& opti
                                const ReportRowsSink& sink, ReportProgress* progress = nullptr);
 
 // read_store_snapshot's contract (report_builder.hpp) on `db`, in a
-// snapshot of its own: a period of dates is read from polls (no rollups).
+// snapshot of its own: a period of dates reads the rollups made with
+// `rules`, and the polls of the other dates.
 std::optional<StoreSnapshot> pg_read_store_snapshot(PgConnection& db, const std::string& store_id,
                                                     std::optional<Instant> as_of,
-                                                    std::optional<DatePeriod> dates);
+                                                    std::optional<DatePeriod> dates,
+                                                    const StatusRules* rules);

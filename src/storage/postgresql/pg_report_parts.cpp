@@ -54,6 +54,7 @@ ReportOptions run_options(const PgResult& run) {
     options.period = DatePeriod{date::local_days{date::days{run.int64(0, 6)}},
                                 date::local_days{date::days{run.int64(0, 7)}}};
   }
+  options.read_rollups = run.text(0, 8) == std::string("t");
   return options;
 }
 
@@ -90,7 +91,8 @@ PgReportRun::PgReportRun(const std::string& url, const std::string& snapshot,
                                                         options.rules.max_gap->count()))
                                                   : std::nullopt,
                             columns.kind, columns.from, columns.to,
-                            std::to_string(to_micros(wall_clock_now()))})
+                            std::to_string(to_micros(wall_clock_now())),
+                            std::string(options.read_rollups ? "true" : "false")})
              .text(0, 0);
   db_->exec(sql::pg_query("publish_report_parts"),
             PgParams{run_, std::to_string(last_key),

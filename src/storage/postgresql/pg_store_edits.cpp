@@ -28,6 +28,7 @@ std::optional<std::size_t> PgStoreEdits::delete_special_dates(const std::string&
   const PgResult deleted = db_.exec(sql::pg_query("delete_special_dates"),
                                     {*store, std::to_string(first.time_since_epoch().count()),
                                      std::to_string(last.time_since_epoch().count())});
+  pg_mark_out_of_date(db_, {std::stoll(*store)});
   transaction.commit();
   return static_cast<std::size_t>(deleted.affected_rows());
 }
@@ -39,12 +40,14 @@ std::optional<std::size_t> PgStoreEdits::delete_polls(const std::string& store_i
   PgTransaction transaction(db_);
   const auto store = begin_edit(store_id);
   if (!store) return std::nullopt;
-  const PgResult deleted = db_.exec(
-      sql::pg_query("delete_store_polls"),
-      {*store, std::to_string(from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min()),
-       std::to_string(to ? to_micros(*to) : std::numeric_limits<std::int64_t>::max())});
+  const std::string from_us =
+      std::to_string(from ? to_micros(*from) : std::numeric_limits<std::int64_t>::min());
+  const PgResult deleted =
+      db_.exec(sql::pg_query("delete_store_polls"),
+               {*store, from_us,
+                std::to_string(to ? to_micros(*to) : std::numeric_limits<std::int64_t>::max())});
   db_.exec(sql::pg_query("count_polls_deleted"), {std::to_string(deleted.affected_rows())});
-  db_.exec(sql::pg_query("refresh_store_polls"), {*store});
+  db_.exec(sql::pg_query("refresh_store_polls"), {*store, from_us});
   transaction.commit();
   return static_cast<std::size_t>(deleted.affected_rows());
 }
