@@ -2,9 +2,9 @@
 // SQLite: inputs fed step by step to both engines (late polls, hours, special
 // dates and zones changed, polls and special dates deleted, across a
 // daylight-saving change) leave the same rollups and marks after each
-// roll-up, in batches of any size; periods of dates and a store's days read
-// from them give SQLite's answers and the answers from polls; and only the
-// worker lease's holder rolls up.
+// roll-up, in batches of any size; periods of dates, the three windows and
+// a store's days read from them give SQLite's answers and the answers from
+// polls; and only the worker lease's holder rolls up.
 #include <SQLiteCpp/Statement.h>
 
 #include <catch2/catch.hpp>
@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../report_text.hpp"
 #include "postgresql/counted_lease.hpp"
 #include "postgresql/fresh_database.hpp"
 #include "server/store_detail.hpp"
@@ -82,6 +83,25 @@ std::string rows_text(const std::string& path, const char* query) {
   return text;
 }
 
+// The three windows as `engine` answers them: the CSV and each store's
+// status now (report_text.hpp).
+std::string windows_text(StoreEngine& engine, const ReportOptions& options) {
+  Report report;
+  std::vector<StoreFigures> rows;
+  const ReportSummary summary = engine.stream_report(
+      options,
+      [&rows](ReportRows&& chunk) {
+        for (StoreFigures& row : std::get<std::vector<StoreFigures>>(chunk)) {
+          rows.push_back(std::move(row));
+        }
+      },
+      nullptr);
+  report.rows = std::move(rows);
+  report.as_of = summary.as_of;
+  report.rules = summary.rules;
+  return test::report_text(report);
+}
+
 // A store's days (GET /stores/<id>/days) as of `now`, read with `rules`.
 std::string days_text(StoreEngine& engine, const std::string& store, const DatePeriod& dates,
                       Instant now, const StatusRules& rules) {
@@ -108,6 +128,10 @@ TEST_CASE("PostgreSQL: daily rollups as SQLite makes and reads them, step by ste
   period.period = dates;
   ReportOptions from_polls = period;
   from_polls.read_rollups = false;
+  ReportOptions windows;
+  windows.as_of = now;
+  ReportOptions windows_from_polls = windows;
+  windows_from_polls.read_rollups = false;
 
   SharedConnection writer(sqlite_path);
   SqliteStoreEdits sqlite_edits(writer);
@@ -124,6 +148,10 @@ TEST_CASE("PostgreSQL: daily rollups as SQLite makes and reads them, step by ste
          engines.load_both(Dataset::polls, hourly_polls("a", "2023-03-09 00:00:00", 24 * 7, 5));
          engines.load_both(Dataset::polls, hourly_polls("b", "2023-03-10 03:00:00", 24 * 5, 7));
          engines.load_both(Dataset::polls, hourly_polls("c", "2023-03-11 00:00:00", 30, 4));
+         // Up for the whole week (its status now needs the whole week), and
+         // up since 2023-03-16 (a longer tail holds it).
+         engines.load_both(Dataset::polls, hourly_polls("d", "2023-03-12 00:00:00", 209, 1000));
+         engines.load_both(Dataset::polls, hourly_polls("e", "2023-03-12 00:00:00", 209, 110));
        }},
       {"newer polls settle more dates",
        [&] {
@@ -173,6 +201,9 @@ TEST_CASE("PostgreSQL: daily rollups as SQLite makes and reads them, step by ste
     const std::string report = test::report_csv(*engines.postgresql, period);
     CHECK(report == test::report_csv(*engines.postgresql, from_polls));
     CHECK(report == test::report_csv(*engines.sqlite, period));
+    const std::string three_windows = windows_text(*engines.postgresql, windows);
+    CHECK(three_windows == windows_text(*engines.postgresql, windows_from_polls));
+    CHECK(three_windows == windows_text(*engines.sqlite, windows));
     for (const char* store : {"a", "b", "c"}) {
       INFO("store " << store);
       CHECK(days_text(*engines.postgresql, store, dates, now, rules) ==
@@ -183,7 +214,7 @@ TEST_CASE("PostgreSQL: daily rollups as SQLite makes and reads them, step by ste
   CHECK(roll_up_all(pg_rollups, rules).stores == 0);
   StatusRules with_gap(Interpolation::nearest);
   with_gap.max_gap = std::chrono::hours{2};
-  CHECK(roll_up_all(pg_rollups, with_gap).stores == 3);
+  CHECK(roll_up_all(pg_rollups, with_gap).stores == 5);
   {
     Database db(sqlite_path);
     roll_up_all(db, with_gap);

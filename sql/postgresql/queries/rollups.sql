@@ -112,3 +112,19 @@ FROM stores s JOIN daily_rollups r ON r.store = s.id
 WHERE s.id = $1 AND r.day BETWEEN $2::integer - 1 AND $3 AND r.settled_us <= $4
   AND (s.rollup_from_us IS NULL OR r.settled_us <= s.rollup_from_us)
 ORDER BY r.day;
+
+-- name: chunk_rollups
+-- The rollups of local dates [$3, $4] that a report as of $5 may read (as
+-- chunk_rollup_sums) of each store with a key in [$1, $2), by store and
+-- date: the whole dates of their weeks. Index seeks on (store, day).
+SELECT s.id, r.day, r.settled_us, r.business_total_hus, r.up_total_hus, r.down_total_hus,
+       r.unknown_total_hus
+FROM stores s
+CROSS JOIN LATERAL (
+  SELECT day, settled_us, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
+  FROM daily_rollups
+  WHERE store = s.id AND day BETWEEN $3 AND $4 AND settled_us <= $5
+    AND (s.rollup_from_us IS NULL OR settled_us <= s.rollup_from_us)
+  ORDER BY day) r
+WHERE s.id >= $1 AND s.id < $2
+ORDER BY s.id, r.day;

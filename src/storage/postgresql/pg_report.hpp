@@ -38,6 +38,12 @@ class PgSnapshotReader {
   // Whether a report with `options` may read the rollups: they were made
   // with its rules (read once, in the snapshot).
   bool reads_rollups(const ReportOptions& options);
+  // compute's rows of the three windows: each covered store's week cut into
+  // a head, its rolled-up whole dates and a tail, the heads' and tails'
+  // polls read at once (core/week_from_rollups.hpp); the others' whole week.
+  std::size_t compute_week_from_rollups(std::int64_t begin, std::int64_t end,
+                                        const ReportOptions& options, Instant now,
+                                        std::vector<StoreFigures>& rows);
   // compute's rows for a period of local dates: each store's rolled-up
   // dates summed, the polls of the others read at once (docs/rollups.md).
   std::size_t compute_from_rollups(std::int64_t begin, std::int64_t end,
