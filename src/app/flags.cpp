@@ -138,7 +138,7 @@ Flag db_flag(std::string& path, DbKinds kinds) {
             if (is_postgresql_url(value) && !postgresql) {
               throw UsageError(
                   "--db: this command keeps its data in a SQLite file; a PostgreSQL URL "
-                  "works with serve, import, report and token, and migrate copies a "
+                  "works with serve, import, report, rollup and token, and migrate copies a "
                   "database into one (docs/postgresql.md)");
             }
             // SQLite takes "" and ":memory:" as a database that vanishes

@@ -7,7 +7,7 @@
 #include "storage/rollups.hpp"
 
 std::vector<Flag> flags_for(RollupOptions& o) {
-  return {db_flag(o.db_path),
+  return {db_flag(o.db_path, DbKinds::sqlite_or_postgresql),
           max_gap_flag(o.max_gap, ": give the server's --max-gap, the rules it rolls up with"),
           log_format_flag(o.log_format)};
 }

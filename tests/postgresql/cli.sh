@@ -1,6 +1,7 @@
 # The command line on PostgreSQL (docs/postgresql.md), beside SQLite: the
-# same import lines and report bytes for the demo data, a refusal for the
-# commands that keep SQLite (backup, rollup), and an unreachable server named in one line
+# same import lines and report bytes for the demo data (rolled up, then
+# from the rollups too), a refusal for the command that keeps SQLite
+# (backup), and an unreachable server named in one line
 # without its password. Needs the tests' cluster: its URL in
 # $UPTIME_TEST_POSTGRESQL (a file), set by CTest.
 source "$(dirname "$0")/../e2e/lib.sh" "$@"
@@ -27,6 +28,19 @@ for options in "" "--from-date 2023-01-20 --to-date 2023-01-24" "--max-gap 2h --
 done
 [ "$(wc -l < "$WORK/pg.csv")" = 101 ] || fail "the report has $(wc -l < "$WORK/pg.csv") lines"
 
+# rollup on both: the same dates rolled up, and a period read from them the same.
+"$BIN" rollup --db "$url" 2> "$WORK/pg.rollup" || fail "rollup on PostgreSQL: $(cat "$WORK/pg.rollup")"
+"$BIN" rollup --db "$WORK/u.db" 2> "$WORK/lite.rollup" || fail "rollup on SQLite"
+rolled() { sed 's/ in [0-9.]* s$//' "$1"; }
+[ "$(rolled "$WORK/pg.rollup")" = "$(rolled "$WORK/lite.rollup")" ] ||
+  fail "rollup lines differ: $(cat "$WORK/pg.rollup") / $(cat "$WORK/lite.rollup")"
+grep -q "rolled up [1-9][0-9]* local dates of 100 stores" "$WORK/pg.rollup" || fail "rollup: $(cat "$WORK/pg.rollup")"
+"$BIN" report --db "$url" --from-date 2023-01-20 --to-date 2023-01-24 --out "$WORK/pg.csv" 2> /dev/null ||
+  fail "report from rollups on PostgreSQL"
+"$BIN" report --db "$WORK/u.db" --from-date 2023-01-20 --to-date 2023-01-24 --out "$WORK/lite.csv" 2> /dev/null ||
+  fail "report from rollups"
+cmp -s "$WORK/pg.csv" "$WORK/lite.csv" || fail "the period from rollups differs from SQLite's"
+
 # Tokens on PostgreSQL: created (the secret printed once), listed, revoked.
 secret=$("$BIN" token create --db "$url" --name ops --role admin 2> /dev/null) || fail "token create"
 [ "${#secret}" -ge 32 ] || fail "token secret: $secret"
@@ -41,13 +55,11 @@ code=0
 "$BIN" token revoke --db "$url" --name ops 2> /dev/null || fail "token revoke"
 [ "$("$BIN" token list --db "$url" | cut -f1)" = owner ] || fail "after revoke: $("$BIN" token list --db "$url")"
 
-# Commands that keep SQLite say so.
-for command in backup rollup; do
-  code=0
-  "$BIN" $command --db "$url" > /dev/null 2> "$WORK/err" || code=$?
-  [ "$code" = 2 ] || fail "$command on PostgreSQL exited $code"
-  grep -q "docs/postgresql.md" "$WORK/err" || fail "$command's refusal: $(cat "$WORK/err")"
-done
+# The command that keeps SQLite says so.
+code=0
+"$BIN" backup --db "$url" > /dev/null 2> "$WORK/err" || code=$?
+[ "$code" = 2 ] || fail "backup on PostgreSQL exited $code"
+grep -q "docs/postgresql.md" "$WORK/err" || fail "backup's refusal: $(cat "$WORK/err")"
 
 # Unreachable: one line, where, never the password.
 code=0

@@ -2,9 +2,11 @@
 // SQLite: inputs fed step by step to both engines (late polls, hours, special
 // dates and zones changed, polls and special dates deleted, across a
 // daylight-saving change) leave the same rollups and marks after each
-// roll-up, in batches of any size; periods of dates, the three windows and
-// a store's days read from them give SQLite's answers and the answers from
-// polls; and only the worker lease's holder rolls up.
+// roll-up, in batches of any size; periods of dates and a store's days read
+// from them give SQLite's answers and the answers from polls, and so do the
+// three windows with each store's status now (SQLite reads them from
+// rollups, PostgreSQL from polls); and only the worker lease's holder rolls
+// up.
 #include <SQLiteCpp/Statement.h>
 
 #include <catch2/catch.hpp>

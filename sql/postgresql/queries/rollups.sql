@@ -62,22 +62,22 @@ WHERE id = m.store;
 -- $4[i] = now, as store_polls (sql/queries/report.sql) selects them: those
 -- inside, the last one before and the first one after, none after now. A
 -- row a range with a poll: i (from 1), then the polls as two arrays in time
--- order (chunk_polls in report.sql says why; the caller checks the order).
+-- order (chunk_polls in report.sql says why). The range's ends are found by
+-- joins of their own (b, a), the first poll after it only when it ends
+-- before now: as subqueries in the range's bounds, 20,000 stores' last day
+-- took 0.62 s instead of 0.18 to 0.26.
 SELECT m.nth, p.at_us, p.active
 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
      AS m(store, begin_us, end_us, now_us, nth)
+CROSS JOIN LATERAL (SELECT coalesce(max(at_us), m.begin_us) AS from_us FROM polls
+                    WHERE store = m.store AND at_us < m.begin_us) b
+CROSS JOIN LATERAL (SELECT CASE WHEN m.end_us >= m.now_us THEN m.now_us
+                                ELSE least(m.now_us, coalesce(min(at_us), m.end_us)) END AS to_us
+                    FROM polls WHERE m.end_us < m.now_us AND store = m.store AND at_us > m.end_us) a
 CROSS JOIN LATERAL (
   SELECT array_agg(w.at_us) AS at_us, array_agg(w.active) AS active
-  FROM (
-    SELECT at_us, active FROM polls
-    WHERE store = m.store
-      AND at_us BETWEEN coalesce((SELECT max(at_us) FROM polls
-                                  WHERE store = m.store AND at_us < m.begin_us), m.begin_us)
-                    AND least(m.now_us, coalesce((SELECT min(at_us) FROM polls
-                                                  WHERE store = m.store AND at_us > m.end_us),
-                                                 m.end_us))
-    ORDER BY at_us
-  ) w
+  FROM (SELECT at_us, active FROM polls
+        WHERE store = m.store AND at_us BETWEEN b.from_us AND a.to_us ORDER BY at_us) w
 ) p
 WHERE p.at_us IS NOT NULL;
 
@@ -112,19 +112,3 @@ FROM stores s JOIN daily_rollups r ON r.store = s.id
 WHERE s.id = $1 AND r.day BETWEEN $2::integer - 1 AND $3 AND r.settled_us <= $4
   AND (s.rollup_from_us IS NULL OR r.settled_us <= s.rollup_from_us)
 ORDER BY r.day;
-
--- name: chunk_rollups
--- The rollups of local dates [$3, $4] that a report as of $5 may read (as
--- chunk_rollup_sums) of each store with a key in [$1, $2), by store and
--- date: the whole dates of their weeks. Index seeks on (store, day).
-SELECT s.id, r.day, r.settled_us, r.business_total_hus, r.up_total_hus, r.down_total_hus,
-       r.unknown_total_hus
-FROM stores s
-CROSS JOIN LATERAL (
-  SELECT day, settled_us, business_total_hus, up_total_hus, down_total_hus, unknown_total_hus
-  FROM daily_rollups
-  WHERE store = s.id AND day BETWEEN $3 AND $4 AND settled_us <= $5
-    AND (s.rollup_from_us IS NULL OR settled_us <= s.rollup_from_us)
-  ORDER BY day) r
-WHERE s.id >= $1 AND s.id < $2
-ORDER BY s.id, r.day;

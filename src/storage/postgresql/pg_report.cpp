@@ -8,7 +8,6 @@
 #include <unordered_map>
 
 #include "common/test_hold.hpp"
-#include "core/week_from_rollups.hpp"
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_polls.hpp"
@@ -104,25 +103,9 @@ std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& reade
                                   compute_chunk, after_workers, sink, progress);
 }
 
-// Each date's figures from rows [first, last) of `rows`, a store's
-// rollups of consecutive dates (from column `day_column` on: the date, when
-// it settled, the totals), for the dates from `from` on: a date's totals
-// less the row before's (none before the store's first rollup).
-void add_day_rollups(const PgResult& rows, int first, int last, int day_column,
-                     date::local_days from, std::vector<DayRollup>& days) {
-  BusinessTimes before;
-  for (int row = first; row < last; ++row) {
-    const date::local_days day{date::days{rows.int64(row, day_column)}};
-    const BusinessTimes totals = totals_at(rows, row, day_column + 2);
-    if (day >= from) {
-      days.push_back({day, from_micros(rows.int64(row, day_column + 1)), totals - before});
-    }
-    before = totals;
-  }
-}
-
 // Store `key`'s rollups of `dates` that a report as of `now` may read, each
-// date's figures, by date; as RollupReader::read on SQLite.
+// date's figures (its totals less the date before's), by date; as
+// RollupReader::read on SQLite.
 std::vector<DayRollup> read_store_rollups(PgConnection& db, std::int64_t key,
                                           const DatePeriod& dates, Instant now) {
   const PgResult rows =
@@ -130,19 +113,15 @@ std::vector<DayRollup> read_store_rollups(PgConnection& db, std::int64_t key,
               PgParams{std::to_string(key), std::to_string(day_number(dates.from)),
                        std::to_string(day_number(dates.to)), std::to_string(to_micros(now))});
   std::vector<DayRollup> days;
-  add_day_rollups(rows, 0, rows.rows(), 0, dates.from, days);
+  BusinessTimes before;
+  for (int row = 0; row < rows.rows(); ++row) {
+    const date::local_days day{date::days{rows.int64(row, 0)}};
+    const BusinessTimes totals = totals_at(rows, row, 2);
+    if (day >= dates.from) days.push_back({day, from_micros(rows.int64(row, 1)), totals - before});
+    before = totals;
+  }
   return days;
 }
-
-// A store of a chunk whose week is read in parts (core/week_from_rollups.hpp).
-struct WeekInParts {
-  std::size_t store;  // in the chunk
-  std::vector<DayRollup> days;
-  WeekCuts cuts;
-  std::size_t tail;  // its ranges' places in the polls read
-  std::size_t head;
-  TailFigures figures;
-};
 
 }  // namespace
 
@@ -194,10 +173,15 @@ std::size_t PgSnapshotReader::compute_from_rollups(std::int64_t begin, std::int6
     if (!first || from_micros(*first) > now) continue;  // no data: no row
     const auto sum = sums.find(chunk.keys[i]);
     StoreRuns store{i, sum == sums.end() ? std::nullopt : std::optional(sum->second), {}};
-    store.runs =
-        runs_from_polls(dates, store.summed, zone_of(chunk.inputs[i]), from_micros(*first), now);
+    const date::time_zone* zone = zone_of(chunk.inputs[i]);
+    store.runs = runs_from_polls(dates, store.summed, zone, from_micros(*first), now);
+    // The run's own instants in the store's zone (read_range(run, now) holds
+    // them in any zone: five days of polls for one date).
     for (const DatePeriod& run : store.runs) {
-      ranges.push_back({chunk.keys[i], read_range(run, now)});
+      const Interval counted = store_period(run, zone, from_micros(*first), now);
+      ranges.push_back(
+          {chunk.keys[i], read_range(date::floor<std::chrono::microseconds>(counted.begin),
+                                     date::ceil<std::chrono::microseconds>(counted.end), now)});
     }
     stores.push_back(std::move(store));
   }
@@ -217,122 +201,6 @@ std::size_t PgSnapshotReader::compute_from_rollups(std::int64_t begin, std::int6
   return chunk.inputs.size();
 }
 
-std::size_t PgSnapshotReader::compute_week_from_rollups(std::int64_t begin, std::int64_t end,
-                                                        const ReportOptions& options, Instant now,
-                                                        std::vector<StoreFigures>& rows) {
-  const ReadRange week = report_range(std::nullopt, now);
-  ChunkStores chunk = read_chunk_schedules(db_, begin, end, week);
-  const Instant week_begin = now - window_length(last_week);
-  // The whole dates of each covered store's week (by its zone), and the
-  // rollups of them all in one statement.
-  std::vector<std::optional<DatePeriod>> whole(chunk.inputs.size());
-  std::optional<DatePeriod> all;
-  for (std::size_t i = 0; i < chunk.inputs.size(); ++i) {
-    const auto& first = chunk.first_poll_us[i];
-    if (!first || from_micros(*first) > week_begin) continue;  // not covered: the whole week
-    whole[i] = week_whole_dates(zone_of(chunk.inputs[i]), now);
-    if (!whole[i]) continue;
-    all = all ? DatePeriod{std::min(all->from, whole[i]->from), std::max(all->to, whole[i]->to)}
-              : *whole[i];
-  }
-  std::vector<WeekInParts> parts;
-  std::vector<StoreRange> ranges;
-  std::vector<std::size_t> whole_week;  // the stores read from polls alone
-  std::size_t next = 0;                 // the next store to place
-  const auto read_whole_weeks_up_to = [&](std::size_t store) {
-    for (; next < store; ++next) whole_week.push_back(next);
-    ++next;
-  };
-  if (all) {
-    // From the date before the first: a date's figures are its totals less
-    // the date before's.
-    const PgResult rollups =
-        db_.exec(sql::pg_query("chunk_rollups"),
-                 PgParams{std::to_string(begin), std::to_string(end),
-                          std::to_string(day_number(all->from - date::days{1})),
-                          std::to_string(day_number(all->to)), std::to_string(to_micros(now))});
-    std::unordered_map<std::int64_t, std::size_t> place;  // by key, in the chunk
-    for (std::size_t i = 0; i < chunk.keys.size(); ++i) place[chunk.keys[i]] = i;
-    for (int row = 0; row < rollups.rows();) {
-      const std::int64_t key = rollups.int64(row, 0);
-      int last = row;
-      while (last < rollups.rows() && rollups.int64(last, 0) == key) ++last;
-      const std::size_t store = place.at(key);
-      if (whole[store]) {
-        WeekInParts part{store, {}, {}, 0, 0, {}};
-        std::vector<DayRollup> days;
-        add_day_rollups(rollups, row, last, 1, whole[store]->from, days);
-        // Only the store's own whole dates.
-        for (const DayRollup& day : days) {
-          if (day.date <= whole[store]->to) part.days.push_back(day);
-        }
-        const auto cuts = week_cuts(zone_of(chunk.inputs[store]), now, part.days, *whole[store]);
-        if (cuts) {
-          read_whole_weeks_up_to(store);
-          part.cuts = *cuts;
-          part.tail = ranges.size();
-          ranges.push_back(
-              {key,
-               read_range(date::floor<std::chrono::microseconds>(cuts->tail_begin), now, now)});
-          part.head = ranges.size();
-          ranges.push_back(
-              {key,
-               read_range(week_begin, date::ceil<std::chrono::microseconds>(cuts->head_end), now)});
-          parts.push_back(std::move(part));
-        }
-      }
-      row = last;
-    }
-  }
-  read_whole_weeks_up_to(chunk.inputs.size());
-  std::vector<std::vector<Poll>> polls = read_polls_in_ranges(db_, ranges);
-  // The tails; where the status now may reach back before one, a longer
-  // tail, read again at once; where even that does not hold it, the week.
-  std::vector<std::size_t> longer;  // places in `parts`
-  std::vector<StoreRange> longer_ranges;
-  for (std::size_t p = 0; p < parts.size(); ++p) {
-    WeekInParts& part = parts[p];
-    const StoreInput& input = chunk.inputs[part.store];
-    part.figures = figures_but_week_head(input, polls[part.tail], now, options.rules, part.cuts);
-    if (part.figures.status_known) continue;
-    const auto from = stretch_break_before(zone_of(input), part.figures.figures.now.state,
-                                           part.days, part.cuts.tail_begin);
-    if (!from) continue;
-    part.cuts.tail_begin = *from;
-    longer.push_back(p);
-    longer_ranges.push_back({chunk.keys[part.store],
-                             read_range(date::floor<std::chrono::microseconds>(*from), now, now)});
-  }
-  std::vector<std::vector<Poll>> longer_polls = read_polls_in_ranges(db_, longer_ranges);
-  for (std::size_t l = 0; l < longer.size(); ++l) {
-    WeekInParts& part = parts[longer[l]];
-    part.figures = figures_but_week_head(chunk.inputs[part.store], longer_polls[l], now,
-                                         options.rules, part.cuts);
-  }
-  std::vector<std::optional<StoreFigures>> figures(chunk.inputs.size());
-  for (WeekInParts& part : parts) {
-    if (!part.figures.status_known) {
-      whole_week.push_back(part.store);
-      continue;
-    }
-    add_week_head(part.figures.figures, chunk.inputs[part.store], polls[part.head], now,
-                  options.rules, part.cuts);
-    figures[part.store] = std::move(part.figures.figures);
-  }
-  std::vector<StoreRange> week_ranges;
-  for (const std::size_t store : whole_week) week_ranges.push_back({chunk.keys[store], week});
-  std::vector<std::vector<Poll>> week_polls = read_polls_in_ranges(db_, week_ranges);
-  for (std::size_t w = 0; w < whole_week.size(); ++w) {
-    StoreInput& input = chunk.inputs[whole_week[w]];
-    input.polls = std::move(week_polls[w]);
-    figures[whole_week[w]] = compute_input_row<StoreFigures>(input, options, now);
-  }
-  for (auto& row : figures) {
-    if (row) rows.push_back(std::move(*row));
-  }
-  return chunk.inputs.size();
-}
-
 template <class Row>
 std::size_t PgSnapshotReader::compute(std::int64_t begin, std::int64_t end,
                                       const ReportOptions& options, Instant as_of,
@@ -342,8 +210,6 @@ std::size_t PgSnapshotReader::compute(std::int64_t begin, std::int64_t end,
     if (dates && reads_rollups(options)) {
       return compute_from_rollups(begin, end, options, *dates, as_of, rows);
     }
-  } else {
-    if (reads_rollups(options)) return compute_week_from_rollups(begin, end, options, as_of, rows);
   }
   const std::vector<StoreInput> inputs =
       read_store_inputs(db_, begin, end, report_range(options.period, as_of));

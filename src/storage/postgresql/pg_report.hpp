@@ -4,7 +4,9 @@
 // their hours, special dates and polls; sql/postgresql/queries/report.sql),
 // and the same core computes the same rows (report_workers.hpp). A period of
 // local dates reads the daily rollups (pg_rollups.hpp) as SQLite does, and
-// the polls of the dates they do not stand for.
+// the polls of the dates they do not stand for. The three windows read each
+// store's week of polls: reading a head and a tail of it apart, with the
+// rollups between, cost PostgreSQL more than the week (docs/postgresql.md).
 #pragma once
 
 #include <optional>
@@ -38,12 +40,6 @@ class PgSnapshotReader {
   // Whether a report with `options` may read the rollups: they were made
   // with its rules (read once, in the snapshot).
   bool reads_rollups(const ReportOptions& options);
-  // compute's rows of the three windows: each covered store's week cut into
-  // a head, its rolled-up whole dates and a tail, the heads' and tails'
-  // polls read at once (core/week_from_rollups.hpp); the others' whole week.
-  std::size_t compute_week_from_rollups(std::int64_t begin, std::int64_t end,
-                                        const ReportOptions& options, Instant now,
-                                        std::vector<StoreFigures>& rows);
   // compute's rows for a period of local dates: each store's rolled-up
   // dates summed, the polls of the others read at once (docs/rollups.md).
   std::size_t compute_from_rollups(std::int64_t begin, std::int64_t end,
