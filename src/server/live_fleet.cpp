@@ -116,12 +116,10 @@ std::vector<std::size_t> LiveFleet::read_again(const std::vector<std::int64_t>& 
   if (!keys.empty()) {
     inputs_->in_snapshot([&] {
       std::vector<std::int64_t> found;
-      for (std::int64_t key : keys) {
-        if (auto row = inputs_->store(key)) {
-          reads.push_back({*row, {}});
-          found.push_back(key);
-        }
-      }
+      inputs_->stores(keys, [&](const LiveStoreRow& row) {
+        reads.push_back({row, {}});
+        found.push_back(row.key);
+      });
       inputs_->poll_runs(found, [&](std::size_t i, const PollRun& run) { reads[i].run = run; });
     });
   }

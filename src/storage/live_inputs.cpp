@@ -1,5 +1,7 @@
 #include "storage/live_inputs.hpp"
 
+#include <algorithm>
+
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_live_inputs.hpp"
@@ -41,15 +43,19 @@ void SqliteLiveInputs::each_store(const std::function<void(const LiveStoreRow&)>
   }
 }
 
-std::optional<LiveStoreRow> SqliteLiveInputs::store(std::int64_t key) {
-  std::optional<LiveStoreRow> row;
-  store_.bind(1, key);
-  if (store_.executeStep()) {
-    row = LiveStoreRow{key, store_.getColumn(0).getString(),
-                       store_.getColumn(1).isNull() ? "" : store_.getColumn(1).getString()};
+void SqliteLiveInputs::stores(const std::vector<std::int64_t>& keys,
+                              const std::function<void(const LiveStoreRow&)>& visit) {
+  std::vector<std::int64_t> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  for (const std::int64_t key : sorted) {  // a seek each: SQLite is in this process
+    store_.bind(1, key);
+    if (store_.executeStep()) {
+      visit({key, store_.getColumn(0).getString(),
+             store_.getColumn(1).isNull() ? "" : store_.getColumn(1).getString()});
+    }
+    store_.reset();
   }
-  store_.reset();
-  return row;
 }
 
 PollRun SqliteLiveInputs::poll_run(std::int64_t key) {

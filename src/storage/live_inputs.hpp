@@ -41,8 +41,11 @@ class LiveInputs {
 
   // Every store, in key order.
   virtual void each_store(const std::function<void(const LiveStoreRow&)>& visit) = 0;
-  // One store by key; nullopt when there is none.
-  virtual std::optional<LiveStoreRow> store(std::int64_t key) = 0;
+  // Each of `keys` that is a store, to `visit`, in key order (on
+  // PostgreSQL, one statement a page of stores: another server's hourly
+  // batch has every store read again).
+  virtual void stores(const std::vector<std::int64_t>& keys,
+                      const std::function<void(const LiveStoreRow&)>& visit) = 0;
 
   // Each store's poll run as stored (an empty one: no poll yet), to `visit`
   // with its index in `keys`, in that order: a few seeks on the (store,
@@ -78,7 +81,8 @@ class SqliteLiveInputs : public LiveInputs {
 
   void in_snapshot(const std::function<void()>& reads) override;
   void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
-  std::optional<LiveStoreRow> store(std::int64_t key) override;
+  void stores(const std::vector<std::int64_t>& keys,
+              const std::function<void(const LiveStoreRow&)>& visit) override;
   void poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) override;
   void schedules(const std::vector<std::int64_t>& keys, Instant at,
                  const ScheduleVisit& visit) override;

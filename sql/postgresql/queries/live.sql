@@ -6,7 +6,8 @@
 SELECT id, store_id, name FROM stores WHERE id > $1 ORDER BY id LIMIT $2;
 
 -- name: live_store
-SELECT store_id, name FROM stores WHERE id = $1;
+-- The stores whose keys are in $1 (a page of them), in key order.
+SELECT id, store_id, name FROM stores WHERE id = ANY($1::bigint[]) ORDER BY id;
 
 -- name: live_poll_runs
 -- The run of polls (core/live_state.hpp, PollRun) of each store whose key is

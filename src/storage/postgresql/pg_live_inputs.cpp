@@ -42,10 +42,19 @@ void PgLiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& vi
   }
 }
 
-std::optional<LiveStoreRow> PgLiveInputs::store(std::int64_t key) {
-  const PgResult found = db_.exec(sql::pg_query("live_store"), {std::to_string(key)});
-  if (found.rows() == 0) return std::nullopt;
-  return LiveStoreRow{key, found.text(0, 0), text_or_empty(found, 0, 1)};
+void PgLiveInputs::stores(const std::vector<std::int64_t>& keys,
+                          const std::function<void(const LiveStoreRow&)>& visit) {
+  std::vector<std::int64_t> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  for (std::size_t first = 0; first < sorted.size(); first += kStoresAPage) {
+    const std::size_t last = std::min(sorted.size(), first + kStoresAPage);
+    const std::vector<std::int64_t> page(sorted.begin() + first, sorted.begin() + last);
+    const PgResult found = db_.exec(sql::pg_query("live_store"), {pg_int64_array(page)});
+    for (int row = 0; row < found.rows(); ++row) {
+      visit({found.int64(row, 0), found.text(row, 1), text_or_empty(found, row, 2)});
+    }
+  }
 }
 
 void PgLiveInputs::poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) {

@@ -14,7 +14,8 @@ class PgLiveInputs : public LiveInputs {
 
   void in_snapshot(const std::function<void()>& reads) override;
   void each_store(const std::function<void(const LiveStoreRow&)>& visit) override;
-  std::optional<LiveStoreRow> store(std::int64_t key) override;
+  void stores(const std::vector<std::int64_t>& keys,
+              const std::function<void(const LiveStoreRow&)>& visit) override;
   void poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) override;
   void schedules(const std::vector<std::int64_t>& keys, Instant at,
                  const ScheduleVisit& visit) override;
