@@ -79,4 +79,9 @@ std::string report_csv(StoreEngine& engine, const ReportOptions& options) {
   return csv;
 }
 
+ImportSummary load_csv(StoreEngine& engine, Dataset dataset, const std::string& csv) {
+  std::istringstream in(csv);
+  return engine.ingest_csv(dataset, "input.csv", in, {}, IngestRules{});
+}
+
 }  // namespace test

@@ -104,4 +104,8 @@ inline const std::vector<PeriodFigures>& period_rows(const Report& report) {
 // A report's CSV, as the report command writes it, through any engine.
 std::string report_csv(StoreEngine& engine, const ReportOptions& options);
 
+// Loads CSV text (header first) as `dataset` through any engine, with the
+// default rules.
+ImportSummary load_csv(StoreEngine& engine, Dataset dataset, const std::string& csv);
+
 }  // namespace test

@@ -107,175 +107,206 @@ struct GeneratedDatabase {
   }
 };
 
+// The generated data set with every store rolled up, and checked: where
+// each case below starts. Each case is a test of its own, so that CTest runs
+// them side by side (as SECTIONs of one case they ran one after another: two
+// minutes under the sanitizers).
+struct RolledUpDatabase : GeneratedDatabase {
+  const StatusRules rules = rules_with_gap(std::nullopt);
+  RolledUpDatabase() {
+    CHECK(stores_out_of_date(db) > 0);
+    CHECK(roll_up_all(db, rules, 40).stores == 150);
+    CHECK(stores_out_of_date(db) == 0);
+    // About 150 stores × 19 settled dates, none before a store's first poll.
+    CHECK(test::scalar(db, "SELECT count(*) FROM daily_rollups") > 150 * 15);
+    check_rollups_match_polls(path, rules);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("periods of dates from rollups equal the same periods from polls", "[rollups]") {
-  GeneratedDatabase data;
-  const StatusRules rules = rules_with_gap(std::nullopt);
-  CHECK(stores_out_of_date(data.db) > 0);
-  CHECK(roll_up_all(data.db, rules, 40).stores == 150);
+  RolledUpDatabase data;  // checks as it is made
+}
+
+TEST_CASE("rollups: the report reads the rollups: a changed rollup changes it", "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  // The last rollup of the first store: an hour more uptime through it.
+  data.db.sql().exec(
+      "UPDATE daily_rollups SET up_total_hus = up_total_hus + 7200000000 "
+      "WHERE store = (SELECT min(id) FROM stores) AND day = (SELECT max(day) FROM daily_rollups "
+      "WHERE store = (SELECT min(id) FROM stores))");
+  CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) !=
+        period_report(data.path, kAllDates, rules, std::nullopt, false));
+  CHECK(windows_report(data.path, rules, std::nullopt, true) !=
+        windows_report(data.path, rules, std::nullopt, false));
+}
+
+TEST_CASE("rollups: polls after all the others leave no mark; the dates they settle roll up",
+          "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  std::string rows;
+  for (const std::string& id : some_stores(data.db, 30)) {
+    rows += id + ",active,2023-03-21 07:00:00 UTC\n" + id + ",inactive,2023-03-21 09:00:00 UTC\n";
+  }
+  test::import_text(data.db, Dataset::polls, "store_id,status,timestamp_utc\n" + rows);
   CHECK(stores_out_of_date(data.db) == 0);
-  // About 150 stores × 19 settled dates, none before a store's first poll.
-  CHECK(test::scalar(data.db, "SELECT count(*) FROM daily_rollups") > 150 * 15);
+  const std::string settled = "SELECT count(*) FROM stores WHERE latest_poll_us >= settles_next_us";
+  CHECK(test::scalar(data.db, settled) == 30);
   check_rollups_match_polls(data.path, rules);
+  const RollUpCounts counts = roll_up_all(data.db, rules);
+  CHECK(counts.stores == 30);
+  CHECK(counts.dates >= 30);
+  CHECK(test::scalar(data.db, settled) == 0);
+  check_rollups_match_polls(data.path, rules);
+}
 
-  SECTION("the report reads the rollups: a changed rollup changes it") {
-    // The last rollup of the first store: an hour more uptime through it.
-    data.db.sql().exec(
-        "UPDATE daily_rollups SET up_total_hus = up_total_hus + 7200000000 "
-        "WHERE store = (SELECT min(id) FROM stores) AND day = (SELECT max(day) FROM daily_rollups "
-        "WHERE store = (SELECT min(id) FROM stores))");
-    CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) !=
-          period_report(data.path, kAllDates, rules, std::nullopt, false));
-    CHECK(windows_report(data.path, rules, std::nullopt, true) !=
-          windows_report(data.path, rules, std::nullopt, false));
+TEST_CASE("rollups: late polls: the dates they reach are read from polls until rolled up again",
+          "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  std::string rows;
+  for (const std::string& id : some_stores(data.db, 40)) {
+    rows += id + ",inactive,2023-03-08 12:34:56 UTC\n";
+    rows += id + ",inactive,2023-03-12 08:10:00 UTC\n";
+    rows += id + ",active,2023-02-27 23:00:00 UTC\n";  // before its first poll
   }
-  SECTION("polls after all the others leave no mark; the dates they settle roll up") {
-    std::string rows;
-    for (const std::string& id : some_stores(data.db, 30)) {
-      rows += id + ",active,2023-03-21 07:00:00 UTC\n" + id + ",inactive,2023-03-21 09:00:00 UTC\n";
-    }
-    test::import_text(data.db, Dataset::polls, "store_id,status,timestamp_utc\n" + rows);
-    CHECK(stores_out_of_date(data.db) == 0);
-    const std::string settled =
-        "SELECT count(*) FROM stores WHERE latest_poll_us >= settles_next_us";
-    CHECK(test::scalar(data.db, settled) == 30);
-    check_rollups_match_polls(data.path, rules);
-    const RollUpCounts counts = roll_up_all(data.db, rules);
-    CHECK(counts.stores == 30);
-    CHECK(counts.dates >= 30);
-    CHECK(test::scalar(data.db, settled) == 0);
-    check_rollups_match_polls(data.path, rules);
-  }
-  SECTION("late polls: the dates they reach are read from polls until rolled up again") {
-    std::string rows;
-    for (const std::string& id : some_stores(data.db, 40)) {
-      rows += id + ",inactive,2023-03-08 12:34:56 UTC\n";
-      rows += id + ",inactive,2023-03-12 08:10:00 UTC\n";
-      rows += id + ",active,2023-02-27 23:00:00 UTC\n";  // before its first poll
-    }
-    test::import_text(data.db, Dataset::polls, "store_id,status,timestamp_utc\n" + rows);
-    CHECK(stores_out_of_date(data.db) == 40);
-    check_rollups_match_polls(data.path, rules);
-    CHECK(roll_up_all(data.db, rules).stores == 40);
-    check_rollups_match_polls(data.path, rules);
-  }
-  SECTION("new special dates, hours and zones make the stores' dates anew") {
-    const auto ids = some_stores(data.db, 6);
-    test::import_text(data.db, Dataset::special_hours,
-                      "store_id,date,start_time_local,end_time_local\n" + ids[0] +
-                          ",2023-03-07,,\n" + ids[1] + ",2023-03-12,01:00,04:00\n");
-    test::import_text(
-        data.db, Dataset::hours,
-        "store_id,dayOfWeek,start_time_local,end_time_local\n" + ids[2] + ",3,02:00:00,23:00:00\n");
-    test::import_text(
-        data.db, Dataset::zones,
-        "store_id,timezone_str\n" + ids[3] + ",Asia/Kolkata\n" + ids[4] + ",Europe/London\n");
-    CHECK(stores_out_of_date(data.db) == 5);
-    check_rollups_match_polls(data.path, rules);
-    roll_up_all(data.db, rules);
-    check_rollups_match_polls(data.path, rules);
-    // A deleted special date too.
-    REQUIRE(delete_special_dates(data.db, ids[0], kAllDates.from, kAllDates.to));
-    CHECK(stores_out_of_date(data.db) == 1);
-    check_rollups_match_polls(data.path, rules);
-    roll_up_all(data.db, rules);
-    check_rollups_match_polls(data.path, rules);
-  }
-  SECTION("deleted polls, in the middle and from the start") {
-    const auto ids = some_stores(data.db, 3);
-    REQUIRE(
-        delete_store_polls(data.db, ids[0], at("2023-03-09 00:00:00"), at("2023-03-10 07:00:00")));
-    REQUIRE(delete_store_polls(data.db, ids[1], std::nullopt, at("2023-03-04 13:00:00")));
-    REQUIRE(delete_store_polls(data.db, ids[2], std::nullopt, std::nullopt));
-    CHECK(stores_out_of_date(data.db) == 3);
-    check_rollups_match_polls(data.path, rules);
-    roll_up_all(data.db, rules);
-    CHECK(test::scalar(data.db,
-                       "SELECT count(*) FROM daily_rollups WHERE store = (SELECT id "
-                       "FROM stores WHERE store_id = '" +
-                           ids[2] + "')") == 0);
-    check_rollups_match_polls(data.path, rules);
-  }
-  SECTION("retention deletes only polls of rolled-up dates; their rollups stay") {
-    const std::string all_before = period_report(data.path, kAllDates, rules, std::nullopt, false);
-    // A late poll marks a store out of date: retention leaves its polls.
-    const std::string late_store = some_stores(data.db, 1)[0];
-    test::import_text(
-        data.db, Dataset::polls,
-        "store_id,status,timestamp_utc\n" + late_store + ",inactive,2023-03-05 10:11:12 UTC\n");
-    const std::string polls_of_late_store =
-        "SELECT count(*) FROM polls JOIN stores ON stores.id = polls.store WHERE store_id = '" +
-        late_store + "'";
-    const std::int64_t late_store_polls = test::scalar(data.db, polls_of_late_store);
-    const std::string all_with_late =
-        period_report(data.path, kAllDates, rules, std::nullopt, false);
-    const auto result = apply_retention(data.db, RetentionSettings{0, 10}, RetentionPart::polls, {},
-                                        at("2023-03-21 00:00:00"));
-    REQUIRE(result.polls_deleted > 0);
-    CHECK(test::scalar(data.db, polls_of_late_store) == late_store_polls);
-    CHECK(test::scalar(data.db,
-                       "SELECT count(*) FROM stores WHERE frozen_through_day IS NULL "
-                       "AND first_poll_us IS NOT NULL") == 1);
-    // The latest poll is 03-20 18:00: the line is ten days before it.
-    const auto line = polls_deleted_before(data.db);
-    REQUIRE(line);
-    CHECK(*line >= at("2023-03-10 18:00:00"));
-    // The whole history still reads as before, from the rollups.
-    CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) == all_with_late);
-    CHECK(all_with_late != all_before);
-    roll_up_all(data.db, rules);
-    CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) == all_with_late);
+  test::import_text(data.db, Dataset::polls, "store_id,status,timestamp_utc\n" + rows);
+  CHECK(stores_out_of_date(data.db) == 40);
+  check_rollups_match_polls(data.path, rules);
+  CHECK(roll_up_all(data.db, rules).stores == 40);
+  check_rollups_match_polls(data.path, rules);
+}
 
-    // What would need the deleted polls is refused, saying which option.
-    ReportOptions options;
-    options.rules = rules;
-    options.period = kAllDates;
-    CHECK_FALSE(needs_deleted_polls(data.db, options));
-    options.read_rollups = false;
-    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""),
-               Catch::Contains("--no-rollups") && Catch::Contains("--keep-polls-days"));
-    options.read_rollups = true;
-    options.rules = rules_with_gap(std::chrono::hours{2});
-    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""),
-               Catch::Contains("max_gap=2h") && Catch::Contains("'from_date' 2023-03-01"));
-    options.period = UtcPeriod{at("2023-03-02 00:00:00"), at("2023-03-04 00:00:00")};
-    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""), Catch::Contains("'from'"));
-    options.period = std::nullopt;
-    options.as_of = at("2023-03-08 00:00:00");
-    CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""), Catch::Contains("as_of"));
-    // Dates after the line read polls with any options.
-    const DatePeriod after_line{date::local_days{date::year{2023} / 3 / 13}, kAllDates.to};
-    options.as_of = std::nullopt;
-    options.period = after_line;
-    CHECK_FALSE(needs_deleted_polls(data.db, options));
-    check_period_rollups_match_polls(data.path, after_line, rules);
+TEST_CASE("rollups: new special dates, hours and zones make the stores' dates anew", "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  const auto ids = some_stores(data.db, 6);
+  test::import_text(data.db, Dataset::special_hours,
+                    "store_id,date,start_time_local,end_time_local\n" + ids[0] + ",2023-03-07,,\n" +
+                        ids[1] + ",2023-03-12,01:00,04:00\n");
+  test::import_text(
+      data.db, Dataset::hours,
+      "store_id,dayOfWeek,start_time_local,end_time_local\n" + ids[2] + ",3,02:00:00,23:00:00\n");
+  test::import_text(
+      data.db, Dataset::zones,
+      "store_id,timezone_str\n" + ids[3] + ",Asia/Kolkata\n" + ids[4] + ",Europe/London\n");
+  CHECK(stores_out_of_date(data.db) == 5);
+  check_rollups_match_polls(data.path, rules);
+  roll_up_all(data.db, rules);
+  check_rollups_match_polls(data.path, rules);
+  // A deleted special date too.
+  REQUIRE(delete_special_dates(data.db, ids[0], kAllDates.from, kAllDates.to));
+  CHECK(stores_out_of_date(data.db) == 1);
+  check_rollups_match_polls(data.path, rules);
+  roll_up_all(data.db, rules);
+  check_rollups_match_polls(data.path, rules);
+}
 
-    // A poll where polls were deleted is a bad row, not a silent one.
-    const auto late = test::import_text(
-        data.db, Dataset::polls,
-        "store_id,status,timestamp_utc\n" + late_store + ",inactive,2023-03-03 10:11:12 UTC\n");
-    CHECK(late.rejected == 1);
-    REQUIRE(late.first_rejections.size() == 1);
-    CHECK_THAT(late.first_rejections[0], Catch::Contains("deleted by retention"));
+TEST_CASE("rollups: deleted polls, in the middle and from the start", "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  const auto ids = some_stores(data.db, 3);
+  REQUIRE(
+      delete_store_polls(data.db, ids[0], at("2023-03-09 00:00:00"), at("2023-03-10 07:00:00")));
+  REQUIRE(delete_store_polls(data.db, ids[1], std::nullopt, at("2023-03-04 13:00:00")));
+  REQUIRE(delete_store_polls(data.db, ids[2], std::nullopt, std::nullopt));
+  CHECK(stores_out_of_date(data.db) == 3);
+  check_rollups_match_polls(data.path, rules);
+  roll_up_all(data.db, rules);
+  CHECK(test::scalar(data.db,
+                     "SELECT count(*) FROM daily_rollups WHERE store = (SELECT id "
+                     "FROM stores WHERE store_id = '" +
+                         ids[2] + "')") == 0);
+  check_rollups_match_polls(data.path, rules);
+}
 
-    // New hours make the dates whose polls are kept anew; the frozen ones stay.
-    test::import_text(data.db, Dataset::hours,
-                      "store_id,dayOfWeek,start_time_local,end_time_local\n" + late_store +
-                          ",3,02:00:00,23:00:00\n");
-    roll_up_all(data.db, rules);
-    check_period_rollups_match_polls(data.path, after_line, rules);
-  }
-  SECTION("other rules make every rollup anew; reports with the old ones read polls") {
-    const StatusRules with_gap = rules_with_gap(std::chrono::hours{2});
-    roll_up_all(data.db, with_gap);
-    const auto made_with = rollup_rules(data.db.sql());
-    REQUIRE(made_with);
-    CHECK(made_with->max_gap == std::chrono::seconds{7200});
-    CHECK(test::scalar(data.db, "SELECT max(unknown_total_hus) FROM daily_rollups") > 0);
-    check_rollups_match_polls(data.path, with_gap);
-    check_rollups_match_polls(data.path, rules);
-  }
+TEST_CASE("rollups: retention deletes only polls of rolled-up dates; their rollups stay",
+          "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  const std::string all_before = period_report(data.path, kAllDates, rules, std::nullopt, false);
+  // A late poll marks a store out of date: retention leaves its polls.
+  const std::string late_store = some_stores(data.db, 1)[0];
+  test::import_text(
+      data.db, Dataset::polls,
+      "store_id,status,timestamp_utc\n" + late_store + ",inactive,2023-03-05 10:11:12 UTC\n");
+  const std::string polls_of_late_store =
+      "SELECT count(*) FROM polls JOIN stores ON stores.id = polls.store WHERE store_id = '" +
+      late_store + "'";
+  const std::int64_t late_store_polls = test::scalar(data.db, polls_of_late_store);
+  const std::string all_with_late = period_report(data.path, kAllDates, rules, std::nullopt, false);
+  const auto result = apply_retention(data.db, RetentionSettings{0, 10}, RetentionPart::polls, {},
+                                      at("2023-03-21 00:00:00"));
+  REQUIRE(result.polls_deleted > 0);
+  CHECK(test::scalar(data.db, polls_of_late_store) == late_store_polls);
+  CHECK(test::scalar(data.db,
+                     "SELECT count(*) FROM stores WHERE frozen_through_day IS NULL "
+                     "AND first_poll_us IS NOT NULL") == 1);
+  // The latest poll is 03-20 18:00: the line is ten days before it.
+  const auto line = polls_deleted_before(data.db);
+  REQUIRE(line);
+  CHECK(*line >= at("2023-03-10 18:00:00"));
+  // The whole history still reads as before, from the rollups.
+  CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) == all_with_late);
+  CHECK(all_with_late != all_before);
+  roll_up_all(data.db, rules);
+  CHECK(period_report(data.path, kAllDates, rules, std::nullopt, true) == all_with_late);
+
+  // What would need the deleted polls is refused, saying which option.
+  ReportOptions options;
+  options.rules = rules;
+  options.period = kAllDates;
+  CHECK_FALSE(needs_deleted_polls(data.db, options));
+  options.read_rollups = false;
+  CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""),
+             Catch::Contains("--no-rollups") && Catch::Contains("--keep-polls-days"));
+  options.read_rollups = true;
+  options.rules = rules_with_gap(std::chrono::hours{2});
+  CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""),
+             Catch::Contains("max_gap=2h") && Catch::Contains("'from_date' 2023-03-01"));
+  options.period = UtcPeriod{at("2023-03-02 00:00:00"), at("2023-03-04 00:00:00")};
+  CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""), Catch::Contains("'from'"));
+  options.period = std::nullopt;
+  options.as_of = at("2023-03-08 00:00:00");
+  CHECK_THAT(needs_deleted_polls(data.db, options).value_or(""), Catch::Contains("as_of"));
+  // Dates after the line read polls with any options.
+  const DatePeriod after_line{date::local_days{date::year{2023} / 3 / 13}, kAllDates.to};
+  options.as_of = std::nullopt;
+  options.period = after_line;
+  CHECK_FALSE(needs_deleted_polls(data.db, options));
+  check_period_rollups_match_polls(data.path, after_line, rules);
+
+  // A poll where polls were deleted is a bad row, not a silent one.
+  const auto late = test::import_text(
+      data.db, Dataset::polls,
+      "store_id,status,timestamp_utc\n" + late_store + ",inactive,2023-03-03 10:11:12 UTC\n");
+  CHECK(late.rejected == 1);
+  REQUIRE(late.first_rejections.size() == 1);
+  CHECK_THAT(late.first_rejections[0], Catch::Contains("deleted by retention"));
+
+  // New hours make the dates whose polls are kept anew; the frozen ones stay.
+  test::import_text(data.db, Dataset::hours,
+                    "store_id,dayOfWeek,start_time_local,end_time_local\n" + late_store +
+                        ",3,02:00:00,23:00:00\n");
+  roll_up_all(data.db, rules);
+  check_period_rollups_match_polls(data.path, after_line, rules);
+}
+
+TEST_CASE("rollups: other rules make every rollup anew; reports with the old ones read polls",
+          "[rollups]") {
+  RolledUpDatabase data;
+  const StatusRules& rules = data.rules;
+  const StatusRules with_gap = rules_with_gap(std::chrono::hours{2});
+  roll_up_all(data.db, with_gap);
+  const auto made_with = rollup_rules(data.db.sql());
+  REQUIRE(made_with);
+  CHECK(made_with->max_gap == std::chrono::seconds{7200});
+  CHECK(test::scalar(data.db, "SELECT max(unknown_total_hus) FROM daily_rollups") > 0);
+  check_rollups_match_polls(data.path, with_gap);
+  check_rollups_match_polls(data.path, rules);
 }
 
 TEST_CASE("only the dates a store's polls settle are rolled up", "[rollups]") {

@@ -32,11 +32,6 @@ using test::TempDir;
 
 namespace {
 
-ImportSummary load(StoreEngine& engine, Dataset dataset, const std::string& csv) {
-  std::istringstream in(csv);
-  return engine.ingest_csv(dataset, "input.csv", in, {}, IngestRules{});
-}
-
 // Hourly polls of `store` from `from` for `hours` hours, down in the hours
 // whose number (from 0) is divisible by `down_every`.
 std::string hourly_polls(const std::string& store, const char* from, int hours, int down_every) {
@@ -57,8 +52,8 @@ struct Engines {
   std::unique_ptr<StoreEngine> postgresql = open_store_engine(database.url());
 
   void load_both(Dataset dataset, const std::string& csv) {
-    load(*sqlite, dataset, csv);
-    load(*postgresql, dataset, csv);
+    test::load_csv(*sqlite, dataset, csv);
+    test::load_csv(*postgresql, dataset, csv);
   }
 };
 
@@ -230,8 +225,8 @@ TEST_CASE("PostgreSQL: daily rollups as SQLite makes and reads them, step by ste
 
 TEST_CASE("PostgreSQL: only the worker lease's holder rolls up", "[postgresql][rollups]") {
   FreshDatabase database("rollup_lease");
-  load(*open_store_engine(database.url()), Dataset::polls,
-       hourly_polls("a", "2023-03-09 00:00:00", 72, 5));
+  test::load_csv(*open_store_engine(database.url()), Dataset::polls,
+                 hourly_polls("a", "2023-03-09 00:00:00", 72, 5));
   auto other_server = std::make_unique<PgWorkerLease>(database.url());
   REQUIRE(other_server->held());
   test::CountedLease lease(database.url());

@@ -28,11 +28,6 @@ using test::TempDir;
 
 namespace {
 
-ImportSummary load(StoreEngine& engine, Dataset dataset, const std::string& csv) {
-  std::istringstream in(csv);
-  return engine.ingest_csv(dataset, "input.csv", in, {}, IngestRules{});
-}
-
 void check_same(const ImportSummary& postgresql, const ImportSummary& sqlite) {
   CHECK(postgresql.rows_read == sqlite.rows_read);
   CHECK(postgresql.loaded == sqlite.loaded);
@@ -98,7 +93,7 @@ TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step b
   for (std::size_t step = 0; step < kSteps.size(); ++step) {
     INFO("step " << step);
     const auto& [dataset, csv] = kSteps[step];
-    check_same(load(*postgresql, dataset, csv), load(*sqlite, dataset, csv));
+    check_same(test::load_csv(*postgresql, dataset, csv), test::load_csv(*sqlite, dataset, csv));
     if (step < 3) continue;  // no polls yet: nothing to report
     CHECK(test::report_csv(*postgresql, windows) == test::report_csv(*sqlite, windows));
     CHECK(test::report_csv(*postgresql, period) == test::report_csv(*sqlite, period));
@@ -108,8 +103,8 @@ TEST_CASE("PostgreSQL: the same counts, rejections and reports as SQLite, step b
   TempDir other;
   const auto fresh = open_store_engine(other.file("u.db"));
   for (std::size_t step = 0; step < 3; ++step)
-    load(*fresh, kSteps[step].first, kSteps[step].second);
-  const ImportSummary mixed = load(*fresh, Dataset::polls, kSteps[3].second);
+    test::load_csv(*fresh, kSteps[step].first, kSteps[step].second);
+  const ImportSummary mixed = test::load_csv(*fresh, Dataset::polls, kSteps[3].second);
   CHECK(mixed.loaded == 4);
   CHECK(mixed.duplicates == 1);
   CHECK(mixed.conflicts == 1);
@@ -150,8 +145,8 @@ TEST_CASE("PostgreSQL: a store's special dates and polls deleted as SQLite delet
   const auto sqlite = open_store_engine(dir.file("u.db"));
   const auto postgresql = open_store_engine(database.url());
   for (const auto& [dataset, csv] : kSteps) {
-    load(*sqlite, dataset, csv);
-    load(*postgresql, dataset, csv);
+    test::load_csv(*sqlite, dataset, csv);
+    test::load_csv(*postgresql, dataset, csv);
   }
   SharedConnection writer(dir.file("u.db"));
   SqliteStoreEdits sqlite_edits(writer);
@@ -239,7 +234,8 @@ TEST_CASE("PostgreSQL: polls loaded in batches of any size as SQLite loads them"
   TempDir dir;
   const auto sqlite = open_store_engine(dir.file("u.db"));
   std::vector<ImportSummary> expected;
-  for (const std::string& csv : kPollInputs) expected.push_back(load(*sqlite, Dataset::polls, csv));
+  for (const std::string& csv : kPollInputs)
+    expected.push_back(test::load_csv(*sqlite, Dataset::polls, csv));
   ReportOptions options;
   options.as_of = test::at("2023-01-24 14:00:00");
   const std::string expected_report = test::report_csv(*sqlite, options);
@@ -319,7 +315,7 @@ std::string exercise_tokens(Tokens& tokens) {
 TEST_CASE("PostgreSQL: tokens as SQLite keeps them", "[postgresql]") {
   const std::string tags = "store_id,tag\nn1,north\nn2,north\ns1,south\n";
   TempDir dir;
-  load(*open_store_engine(dir.file("u.db")), Dataset::tags, tags);
+  test::load_csv(*open_store_engine(dir.file("u.db")), Dataset::tags, tags);
   SharedConnection sqlite(dir.file("u.db"));
   SqliteTokens sqlite_tokens(sqlite, sqlite);
   const std::string expected = exercise_tokens(sqlite_tokens);
@@ -332,7 +328,7 @@ TEST_CASE("PostgreSQL: tokens as SQLite keeps them", "[postgresql]") {
   CHECK_THAT(expected, Catch::EndsWith("revoke 10\nfind after 0\n"));
 
   FreshDatabase database("engine_tokens");
-  load(*open_store_engine(database.url()), Dataset::tags, tags);
+  test::load_csv(*open_store_engine(database.url()), Dataset::tags, tags);
   PgTokens postgresql_tokens(database.url());
   CHECK(exercise_tokens(postgresql_tokens) == expected);
 }
@@ -454,8 +450,8 @@ TEST_CASE("PostgreSQL: an input rejected whole writes nothing, and no polls is a
           "[postgresql]") {
   FreshDatabase database("engine_rejected");
   const auto postgresql = open_store_engine(database.url());
-  const ImportSummary summary =
-      load(*postgresql, Dataset::polls, "store_id,timestamp_utc\na,2023-01-24 10:00:00 UTC\n");
+  const ImportSummary summary = test::load_csv(
+      *postgresql, Dataset::polls, "store_id,timestamp_utc\na,2023-01-24 10:00:00 UTC\n");
   CHECK(summary.error == "input.csv:1: header lacks the required column 'status'");
   ReportOptions options;
   CHECK_THROWS_WITH(test::report_csv(*postgresql, options), Catch::Contains("holds no polls"));
