@@ -69,20 +69,6 @@ std::vector<StoreInput> read_store_inputs(PgConnection& db, std::int64_t begin, 
   return std::move(chunk.inputs);
 }
 
-// A rollup's totals in columns [first, first + 4) of `row`.
-BusinessTimes totals_at(const PgResult& result, int row, int first) {
-  return {HalfMicroseconds{result.int64(row, first)},
-          HalfMicroseconds{result.int64(row, first + 1)},
-          HalfMicroseconds{result.int64(row, first + 2)},
-          HalfMicroseconds{result.int64(row, first + 3)}};
-}
-
-// A rollup (its date and totals) from column `first` of `row` on.
-KeptRollup rollup_at(const PgResult& result, int row, int first) {
-  return {date::local_days{date::days{result.int64(row, first)}},
-          totals_at(result, row, first + 1)};
-}
-
 template <class Row>
 std::size_t stream_pg_rows(std::vector<std::unique_ptr<PgSnapshotReader>>& readers,
                            PgReportRun& run, const ReportOptions& options, Instant as_of,
@@ -116,7 +102,7 @@ std::vector<DayRollup> read_store_rollups(PgConnection& db, std::int64_t key,
   BusinessTimes before;
   for (int row = 0; row < rows.rows(); ++row) {
     const date::local_days day{date::days{rows.int64(row, 0)}};
-    const BusinessTimes totals = totals_at(rows, row, 2);
+    const BusinessTimes totals = pg_rollup_totals(rows, row, 2);
     if (day >= dates.from) days.push_back({day, from_micros(rows.int64(row, 1)), totals - before});
     before = totals;
   }
@@ -158,7 +144,7 @@ std::size_t PgSnapshotReader::compute_from_rollups(std::int64_t begin, std::int6
                std::to_string(day_number(dates.to)), std::to_string(to_micros(now))});
   for (int row = 0; row < summed.rows(); ++row) {
     sums[summed.int64(row, 0)] =
-        rolled_up_sum(dates.from, rollup_at(summed, row, 1), rollup_at(summed, row, 6));
+        rolled_up_sum(dates.from, pg_kept_rollup(summed, row, 1), pg_kept_rollup(summed, row, 6));
   }
   // The other dates' polls, every store's at once.
   struct StoreRuns {

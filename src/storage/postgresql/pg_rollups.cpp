@@ -72,12 +72,8 @@ std::map<std::int64_t, KeptRollup> last_rollups(PgConnection& db,
                                                 const std::vector<std::int64_t>& keys) {
   std::map<std::int64_t, KeptRollup> kept;
   const PgResult rows = db.exec(sql::pg_query("last_rollups"), {pg_int64_array(keys)});
-  for (int row = 0; row < rows.rows(); ++row) {
-    kept[rows.int64(row, 0)] = {
-        date::local_days{date::days{rows.int64(row, 1)}},
-        {HalfMicroseconds{rows.int64(row, 2)}, HalfMicroseconds{rows.int64(row, 3)},
-         HalfMicroseconds{rows.int64(row, 4)}, HalfMicroseconds{rows.int64(row, 5)}}};
-  }
+  for (int row = 0; row < rows.rows(); ++row)
+    kept[rows.int64(row, 0)] = pg_kept_rollup(rows, row, 1);
   return kept;
 }
 
@@ -112,6 +108,18 @@ struct TakenStore {
 };
 
 }  // namespace
+
+BusinessTimes pg_rollup_totals(const PgResult& result, int row, int first) {
+  return {HalfMicroseconds{result.int64(row, first)},
+          HalfMicroseconds{result.int64(row, first + 1)},
+          HalfMicroseconds{result.int64(row, first + 2)},
+          HalfMicroseconds{result.int64(row, first + 3)}};
+}
+
+KeptRollup pg_kept_rollup(const PgResult& result, int row, int first) {
+  return {date::local_days{date::days{result.int64(row, first)}},
+          pg_rollup_totals(result, row, first + 1)};
+}
 
 std::optional<StatusRules> pg_rollup_rules(PgConnection& db) {
   const PgResult row = db.exec(sql::pg_query("rollup_rules"));

@@ -12,6 +12,12 @@
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/rollups.hpp"
 
+// A rollup's totals in columns [first, first + 4) of `row` (business, up,
+// down, unknown), and a rollup's date followed by its totals from column
+// `first` on: as the queries of rollups.sql list them.
+BusinessTimes pg_rollup_totals(const PgResult& result, int row, int first);
+KeptRollup pg_kept_rollup(const PgResult& result, int row, int first);
+
 // The rules PostgreSQL's rollups were made with; nullopt: none made yet.
 std::optional<StatusRules> pg_rollup_rules(PgConnection& db);
 
