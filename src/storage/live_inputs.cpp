@@ -1,7 +1,5 @@
 #include "storage/live_inputs.hpp"
 
-#include <algorithm>
-
 #include "storage/embedded_sql.hpp"
 #include "storage/postgresql/pg_connection.hpp"
 #include "storage/postgresql/pg_live_inputs.hpp"
@@ -45,10 +43,7 @@ void SqliteLiveInputs::each_store(const std::function<void(const LiveStoreRow&)>
 
 void SqliteLiveInputs::stores(const std::vector<std::int64_t>& keys,
                               const std::function<void(const LiveStoreRow&)>& visit) {
-  std::vector<std::int64_t> sorted = keys;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  for (const std::int64_t key : sorted) {  // a seek each: SQLite is in this process
+  for (const std::int64_t key : keys) {  // a seek each: SQLite is in this process
     store_.bind(1, key);
     if (store_.executeStep()) {
       visit({key, store_.getColumn(0).getString(),

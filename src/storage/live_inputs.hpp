@@ -41,9 +41,9 @@ class LiveInputs {
 
   // Every store, in key order.
   virtual void each_store(const std::function<void(const LiveStoreRow&)>& visit) = 0;
-  // Each of `keys` that is a store, to `visit`, in key order (on
-  // PostgreSQL, one statement a page of stores: another server's hourly
-  // batch has every store read again).
+  // Each of `keys` (distinct: changes_after's, or every store's) that is a
+  // store, to `visit` (on PostgreSQL, one statement a page of stores:
+  // another server's hourly batch has every store read again).
   virtual void stores(const std::vector<std::int64_t>& keys,
                       const std::function<void(const LiveStoreRow&)>& visit) = 0;
 

@@ -1,6 +1,7 @@
 #include "storage/postgresql/pg_live_inputs.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 #include "storage/embedded_sql.hpp"
@@ -12,6 +13,19 @@ namespace {
 // Stores read together: each_store's pages, and the poll runs and the
 // schedules read at once, so memory is bounded at any fleet.
 constexpr int kStoresAPage = 10000;
+
+// Calls `read` with each page of `keys` (kStoresAPage at most) and the
+// index in `keys` of the page's first.
+void for_each_page(
+    const std::vector<std::int64_t>& keys,
+    const std::function<void(const std::vector<std::int64_t>& page, std::size_t first)>& read) {
+  const auto page_size = static_cast<std::size_t>(kStoresAPage);
+  for (std::size_t first = 0; first < keys.size(); first += page_size) {
+    read(std::vector<std::int64_t>(keys.begin() + first,
+                                   keys.begin() + std::min(keys.size(), first + page_size)),
+         first);
+  }
+}
 
 std::string text_or_empty(const PgResult& rows, int row, int column) {
   return rows.is_null(row, column) ? std::string() : std::string(rows.text(row, column));
@@ -44,24 +58,17 @@ void PgLiveInputs::each_store(const std::function<void(const LiveStoreRow&)>& vi
 
 void PgLiveInputs::stores(const std::vector<std::int64_t>& keys,
                           const std::function<void(const LiveStoreRow&)>& visit) {
-  std::vector<std::int64_t> sorted = keys;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  for (std::size_t first = 0; first < sorted.size(); first += kStoresAPage) {
-    const std::size_t last = std::min(sorted.size(), first + kStoresAPage);
-    const std::vector<std::int64_t> page(sorted.begin() + first, sorted.begin() + last);
+  for_each_page(keys, [&](const std::vector<std::int64_t>& page, std::size_t) {
     const PgResult found = db_.exec(sql::pg_query("live_store"), {pg_int64_array(page)});
     for (int row = 0; row < found.rows(); ++row) {
       visit({found.int64(row, 0), found.text(row, 1), text_or_empty(found, row, 2)});
     }
-  }
+  });
 }
 
 void PgLiveInputs::poll_runs(const std::vector<std::int64_t>& keys, const PollRunVisit& visit) {
   // One statement a page of stores (start-up reads every store's run).
-  for (std::size_t first = 0; first < keys.size(); first += kStoresAPage) {
-    const std::size_t last = std::min(keys.size(), first + kStoresAPage);
-    const std::vector<std::int64_t> page(keys.begin() + first, keys.begin() + last);
+  for_each_page(keys, [&](const std::vector<std::int64_t>& page, std::size_t first) {
     const PgResult found = db_.exec(sql::pg_query("live_poll_runs"), {pg_int64_array(page)});
     std::unordered_map<std::int64_t, PollRun> runs;
     for (int row = 0; row < found.rows(); ++row) {
@@ -73,25 +80,22 @@ void PgLiveInputs::poll_runs(const std::vector<std::int64_t>& keys, const PollRu
       const std::optional<Instant> after_break = pg_instant_or_null(found, row, 4);
       run.run_start = after_break ? *after_break : *run.first_poll;
     }
-    for (std::size_t i = first; i < last; ++i) {
-      const auto found_run = runs.find(keys[i]);
-      visit(i, found_run == runs.end() ? PollRun{} : found_run->second);
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      const auto found_run = runs.find(page[i]);
+      visit(first + i, found_run == runs.end() ? PollRun{} : found_run->second);
     }
-  }
+  });
 }
 
 void PgLiveInputs::schedules(const std::vector<std::int64_t>& keys, Instant at,
                              const ScheduleVisit& visit) {
   // A few statements for each page of stores, not for each store (start-up
   // reads every store's).
-  const std::size_t page = kStoresAPage;
-  for (std::size_t first = 0; first < keys.size(); first += page) {
-    const std::vector<std::int64_t> batch(keys.begin() + first,
-                                          keys.begin() + std::min(keys.size(), first + page));
+  for_each_page(keys, [&](const std::vector<std::int64_t>& page, std::size_t first) {
     const std::map<std::int64_t, StoreInput> inputs =
-        read_store_schedules(db_, batch, at - kWindowReach, at + kWindowReach);
-    for (std::size_t i = 0; i < batch.size(); ++i) visit(first + i, inputs.at(batch[i]));
-  }
+        read_store_schedules(db_, page, at - kWindowReach, at + kWindowReach);
+    for (std::size_t i = 0; i < page.size(); ++i) visit(first + i, inputs.at(page[i]));
+  });
 }
 
 std::int64_t PgLiveInputs::last_change() {
